@@ -1,0 +1,4 @@
+target_sources(neurokv PRIVATE
+  commands/commands.cpp
+)
+target_include_directories(neurokv PRIVATE ${PROJECT_SOURCE_DIR})

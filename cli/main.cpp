@@ -1,0 +1,39 @@
+// The `neurokv` command: subcommands only; every decision lives in the libraries. This is the one place that
+// prints errors and picks exit codes: 0 ok, 1 failed run, 2 bad input.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+
+#include "cli/commands/commands.hpp"
+#include "compiler/error.hpp"
+
+int main(int argc, char** argv) {
+  // SystemC prints a banner when its kernel starts; keep stdout clean for `--json -`.
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+
+  CLI::App app{"neurokv: what each transformer attention variant costs on an event-driven, Akida-like chip.\n"
+               "With no subcommand: compares all eight variants of paper-300m on the default chip."};
+  app.set_version_flag("--version", "neurokv 0.1.0");
+  neurokv::cli::Commands commands = neurokv::cli::register_commands(app);
+  app.require_subcommand(0, 1);
+
+  try {
+    app.parse(argc, argv);
+    if (app.get_subcommands().empty()) commands.run_default();
+    return 0;
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // prints CLI11's message naming the flag
+    return 2;
+  } catch (const neurokv::InputError& e) {
+    fmt::print(stderr, "neurokv: error: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "neurokv: run failed: {}\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,154 @@
+#pragma once
+// The Event IR: the compiler's output and the simulator's input. A Program is one transformer compiled for one
+// attention variant on one chip: its ops with their tiles placed on NPs, the KV-cache buffers, the event routes
+// between tiles, and the prefill and decode schedules. Its text form (.nkir) is specified in docs/ir.md; the
+// printer and parser round-trip it byte for byte, and the verifier checks it against the chip.
+//
+// Costs are per token processed. For one decode step at context n (n cached positions, the new one included):
+//   Linear      events = round(in_features × input_density); each tile does events × (out_end − out_begin) MACs
+//               and reads that many weights from its weight SRAM (or, streamed, from what its DMA pass loaded).
+//   KvRead      reads n × buffer.bytes_per_token from the buffer (NP SRAM or DRAM) and multicasts it to the
+//               attention tiles that consume it.
+//   AttnScore   heads × head_dim × n MACs; its events are the non-zero query elements (input_density).
+//   Softmax     heads × n elements on the chip's softmax unit (shiftmax).
+//   AttnValue   heads × head_dim × n MACs; its events are the non-zero probabilities (input_density).
+//   KvAppend    writes one row of buffer.bytes_per_token.
+//   LayerNorm, Gelu, Add: out_features elements each; Embed, PosEmbed: read one row of out_features weights.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace neurokv::ir {
+
+constexpr const char* kFormatName = "neurokv-ir";
+constexpr int kFormatVersion = 1;
+
+// An NP's place on the chip: node column x, node row y, and the NP's index inside that node.
+struct NpCoord {
+  int x = 0;
+  int y = 0;
+  int np = 0;
+  bool operator==(const NpCoord& o) const { return x == o.x && y == o.y && np == o.np; }
+  bool operator<(const NpCoord& o) const {
+    return x != o.x ? x < o.x : (y != o.y ? y < o.y : np < o.np);
+  }
+};
+
+enum class OpKind { Embed, PosEmbed, LayerNorm, Linear, KvAppend, KvRead, AttnScore, Softmax, AttnValue, Gelu, Add };
+enum class LinearRole { None, Q, K, V, O, MlpUp, MlpDown, LmHead };
+enum class Storage { Sram, Dram };
+enum class BufferRole { Keys, Values };
+
+// One piece of an op on one NP. For Linear, [out_begin, out_end) are output channels; for attention ops they
+// are heads; for other ops the whole width. Streamed tiles (op.weights == Dram) run in DMA passes: the pass's
+// weights are loaded into the NP's weight SRAM, then the pass computes; resident tiles have pass 0.
+struct Tile {
+  int index = 0;
+  NpCoord np;
+  int64_t out_begin = 0;
+  int64_t out_end = 0;
+  int64_t weight_bytes = 0;
+  int pass = 0;
+};
+
+struct Op {
+  int id = 0;                     // dense 0..n-1, in decode schedule order
+  std::string name;               // e.g. "l3.k_proj"
+  OpKind kind = OpKind::Linear;
+  int layer = -1;                 // -1 outside the decoder blocks
+  LinearRole role = LinearRole::None;
+  std::vector<int> inputs;        // ids of the ops whose outputs this op consumes
+  int64_t in_features = 0;        // Linear: input width; other ops: width of their first input
+  int64_t out_features = 0;       // output width (attention ops: heads × head_dim, Softmax: heads)
+  bool bias = false;              // Linear: has a bias vector
+  int heads = 0;                  // attention ops: query heads
+  int kv_heads = 0;               // attention ops: key/value heads (g)
+  int head_dim = 0;               // attention ops
+  int buffer = -1;                // KvAppend / KvRead: index into Program::buffers
+  double input_density = 1.0;     // fraction of this op's input activations that are non-zero events
+  int weight_bits = 0;            // ops with weights
+  int act_bits = 0;               // bits of this op's output activations
+  Storage weights = Storage::Sram;
+  int tied_to = -1;               // LM head: the Embed op whose table it shares (counted once)
+  std::vector<Tile> tiles;
+};
+
+struct Buffer {
+  std::string name;               // e.g. "l3.k"
+  int layer = 0;
+  BufferRole role = BufferRole::Keys;
+  int kv_heads = 0;
+  int head_dim = 0;
+  int bits = 0;
+  int64_t bytes_per_token = 0;    // kv_heads × head_dim × bits / 8
+  int64_t capacity_tokens = 0;    // the context it was planned for
+  Storage location = Storage::Dram;
+  std::vector<NpCoord> nps;       // SRAM: the NPs whose input SRAM holds it, capacity split evenly
+};
+
+// An event multicast from one producer tile to consumer tiles, along the XY tree; `hops` counts its links.
+struct Route {
+  int src_op = 0;
+  int src_tile = 0;
+  int dst_op = 0;
+  std::vector<int> dst_tiles;     // tile indices of dst_op, ascending
+  int hops = 0;
+};
+
+// One scheduled op. Ops of the same wave have no dependency between them and may run together; an op starts
+// when every op in `waits` has finished. `last_token_only`: in prefill, the LM head runs on the last prompt
+// token only (the only logits generation needs).
+struct Step {
+  int op = 0;
+  int wave = 0;
+  std::vector<int> waits;
+  bool last_token_only = false;
+};
+
+struct ModelInfo {
+  std::string name;
+  int layers = 0, d_model = 0, heads = 0, head_dim = 0, mlp_hidden = 0, vocab = 0, max_positions = 0;
+};
+
+// The chip the program was compiled for, as far as the verifier needs it.
+struct ChipInfo {
+  std::string name;
+  int mesh_cols = 0, mesh_rows = 0, nps_per_node = 0;
+  int64_t weight_sram_bytes = 0, input_sram_bytes = 0;
+  bool has_dram = false;
+};
+
+struct Precision {
+  int weight_bits = 0, act_bits = 0, kv_bits = 0;
+};
+
+struct Program {
+  ModelInfo model;
+  std::string variant;            // the paper's notation, e.g. "Q-K=V"
+  int kv_heads = 0;
+  ChipInfo chip;
+  Precision precision;
+  int64_t context = 0;            // the context the KV cache was planned for
+  bool fused_kv = false;          // K=V variants: one KvRead feeds both QKᵀ and P·V
+  std::vector<Buffer> buffers;
+  std::vector<Op> ops;            // ops[i].id == i
+  std::vector<Route> routes;
+  std::vector<Step> prefill;
+  std::vector<Step> decode;
+};
+
+// Names used by the text form and reports.
+const char* to_string(OpKind kind);
+const char* to_string(LinearRole role);
+const char* to_string(Storage storage);
+const char* to_string(BufferRole role);
+
+// Parameters the program's ops hold (the paper's accounting: weights, biases, LayerNorm gains and biases,
+// embeddings; a tied LM head counted once).
+int64_t parameter_count(const Program& program);
+// Bytes of all weights at their stored precision.
+int64_t weight_bytes(const Program& program);
+// Number of Linear ops with this role.
+int count_linear(const Program& program, LinearRole role);
+
+}  // namespace neurokv::ir

@@ -1,0 +1,211 @@
+#include "compiler/yaml_fields.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "compiler/error.hpp"
+
+namespace neurokv {
+namespace {
+
+std::string mark_text(const std::string& file, const YAML::Mark& mark) {
+  if (mark.is_null()) return file;
+  return fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1);
+}
+
+std::string join(const std::set<std::string>& keys) {
+  std::string out;
+  for (const auto& key : keys) out += (out.empty() ? "" : ", ") + key;
+  return out;
+}
+
+}  // namespace
+
+YamlMap YamlMap::load_string(const std::string& text, const std::string& name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw InputError(fmt::format("{}: YAML syntax error: {}, expected a well-formed YAML mapping",
+                                 mark_text(name, e.mark), e.msg));
+  }
+  if (!root.IsMap()) {
+    throw InputError(fmt::format("{}: the file is {}, expected a YAML mapping of keys to values",
+                                 mark_text(name, root.Mark()), root.IsNull() ? "empty" : "not a mapping"));
+  }
+  return YamlMap(root, name, "");
+}
+
+YamlMap YamlMap::load_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open the file, expected a readable YAML file", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_string(text.str(), path);
+}
+
+YamlMap::YamlMap(YAML::Node node, std::string file, std::string path)
+    : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {}
+
+bool YamlMap::has(const std::string& key) const { return node_.IsMap() && node_[key].IsDefined(); }
+
+std::string YamlMap::location() const { return mark_text(file_, node_.Mark()); }
+
+std::string YamlMap::location(const std::string& key) const {
+  return has(key) ? mark_text(file_, node_[key].Mark()) : location();
+}
+
+std::string YamlMap::dotted(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+void YamlMap::fail(const YAML::Node& where, const std::string& message) const {
+  throw InputError(fmt::format("{}: {}", mark_text(file_, where.Mark().is_null() ? node_.Mark() : where.Mark()),
+                               message));
+}
+
+YAML::Node YamlMap::at(const std::string& key) const {
+  seen_.insert(key);
+  YAML::Node value = node_[key];
+  if (!value.IsDefined() || value.IsNull()) fail(node_, fmt::format("missing key '{}'", dotted(key)));
+  return value;
+}
+
+double YamlMap::number(const std::string& key, double min, double max) const {
+  YAML::Node value = at(key);
+  double out = 0;
+  if (!value.IsScalar() || !YAML::convert<double>::decode(value, out) || !std::isfinite(out)) {
+    fail(value, fmt::format("'{}' is not a number, expected a number in [{}, {}]", dotted(key), min, max));
+  }
+  if (out < min || out > max) {
+    fail(value, fmt::format("'{}' is {}, expected a number in [{}, {}]", dotted(key), out, min, max));
+  }
+  return out;
+}
+
+double YamlMap::number_or(const std::string& key, double fallback, double min, double max) const {
+  seen_.insert(key);
+  return has(key) ? number(key, min, max) : fallback;
+}
+
+int64_t YamlMap::integer(const std::string& key, int64_t min, int64_t max) const {
+  YAML::Node value = at(key);
+  double out = 0;
+  if (!value.IsScalar() || !YAML::convert<double>::decode(value, out) || !std::isfinite(out) ||
+      std::floor(out) != out) {
+    fail(value, fmt::format("'{}' is not an integer, expected an integer in [{}, {}]", dotted(key), min, max));
+  }
+  if (out < static_cast<double>(min) || out > static_cast<double>(max)) {
+    fail(value, fmt::format("'{}' is {}, expected an integer in [{}, {}]", dotted(key), value.Scalar(), min, max));
+  }
+  return static_cast<int64_t>(out);
+}
+
+int64_t YamlMap::integer_or(const std::string& key, int64_t fallback, int64_t min, int64_t max) const {
+  seen_.insert(key);
+  return has(key) ? integer(key, min, max) : fallback;
+}
+
+std::string YamlMap::text(const std::string& key) const {
+  YAML::Node value = at(key);
+  if (!value.IsScalar()) fail(value, fmt::format("'{}' is not a string, expected a string", dotted(key)));
+  return value.Scalar();
+}
+
+std::string YamlMap::text_or(const std::string& key, const std::string& fallback) const {
+  seen_.insert(key);
+  return has(key) ? text(key) : fallback;
+}
+
+bool YamlMap::boolean_or(const std::string& key, bool fallback) const {
+  seen_.insert(key);
+  if (!has(key)) return fallback;
+  YAML::Node value = at(key);
+  bool out = false;
+  if (!value.IsScalar() || !YAML::convert<bool>::decode(value, out)) {
+    fail(value, fmt::format("'{}' is '{}', expected true or false", dotted(key), value.Scalar()));
+  }
+  return out;
+}
+
+std::vector<int64_t> YamlMap::integer_list(const std::string& key, int64_t min, int64_t max) const {
+  YAML::Node value = at(key);
+  if (!value.IsSequence() || value.size() == 0) {
+    fail(value, fmt::format("'{}' is not a list, expected a non-empty list of integers", dotted(key)));
+  }
+  std::vector<int64_t> out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    YAML::Node wrapper;
+    wrapper["item"] = value[i];
+    YamlMap item(wrapper, file_, dotted(key) + fmt::format("[{}]", i));
+    out.push_back(item.integer("item", min, max));
+  }
+  return out;
+}
+
+YamlMap YamlMap::provenance_entry(const std::string& key, std::string& provenance) const {
+  YAML::Node value = at(key);
+  if (!value.IsMap()) {
+    fail(value, fmt::format("'{}' has no provenance, expected {{value: ..., source: \"...\"}} or "
+                            "{{value: ..., assumed: \"...\"}}",
+                            dotted(key)));
+  }
+  YamlMap entry(value, file_, dotted(key));
+  const bool has_source = entry.has("source");
+  const bool has_assumed = entry.has("assumed");
+  if (has_source == has_assumed) {
+    fail(value, fmt::format("'{}' needs exactly one of 'source' or 'assumed', saying where the number comes from",
+                            dotted(key)));
+  }
+  provenance = has_source ? "source: " + entry.text("source") : "assumed: " + entry.text("assumed");
+  return entry;
+}
+
+Sourced YamlMap::sourced(const std::string& key, double min, double max) const {
+  Sourced out;
+  const YamlMap entry = provenance_entry(key, out.provenance);
+  out.value = entry.number("value", min, max);
+  entry.reject_unknown_keys();
+  return out;
+}
+
+std::vector<int64_t> YamlMap::sourced_integer_list(const std::string& key, int64_t min, int64_t max,
+                                                   std::string& provenance) const {
+  const YamlMap entry = provenance_entry(key, provenance);
+  std::vector<int64_t> out = entry.integer_list("value", min, max);
+  entry.reject_unknown_keys();
+  return out;
+}
+
+YamlMap YamlMap::child(const std::string& key) const {
+  YAML::Node value = at(key);
+  if (!value.IsMap()) fail(value, fmt::format("'{}' is not a mapping, expected a mapping of keys", dotted(key)));
+  return YamlMap(value, file_, dotted(key));
+}
+
+YamlMap YamlMap::child_or_empty(const std::string& key) const {
+  seen_.insert(key);
+  if (has(key)) return child(key);
+  return YamlMap(YAML::Node(YAML::NodeType::Map), file_, dotted(key));
+}
+
+std::vector<std::string> YamlMap::keys() const {
+  std::vector<std::string> out;
+  for (const auto& entry : node_) {
+    if (!entry.first.IsScalar()) fail(entry.first, fmt::format("a key of '{}' is not a scalar", path_));
+    out.push_back(entry.first.Scalar());
+  }
+  return out;
+}
+
+void YamlMap::reject_unknown_keys() const {
+  for (const auto& entry : node_) {
+    const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "<non-scalar key>";
+    if (!seen_.count(key)) {
+      fail(entry.first, fmt::format("unknown key '{}', expected one of: {}", dotted(key), join(seen_)));
+    }
+  }
+}
+
+}  // namespace neurokv

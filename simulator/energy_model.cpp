@@ -1,0 +1,41 @@
+#include "simulator/energy_model.hpp"
+
+#include <fmt/format.h>
+
+#include "compiler/error.hpp"
+
+namespace neurokv {
+
+constexpr double kPico = 1e-12;
+
+EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& o) {
+  mac += o.mac;
+  sram += o.sram;
+  noc += o.noc;
+  dram += o.dram;
+  event += o.event;
+  softmax += o.softmax;
+  static_ += o.static_;
+  return *this;
+}
+
+EnergyBreakdown EnergyModel::price(const ActionCounts& counts, double seconds) const {
+  EnergyBreakdown e;
+  for (const auto& [bits, macs] : counts.macs_by_bits) {
+    const auto it = table_.mac_pj.find(bits);
+    if (it == table_.mac_pj.end()) {
+      throw InputError(fmt::format("the energy table has no MAC energy for {}-bit weights", bits));
+    }
+    e.mac += macs * it->second * kPico;
+  }
+  e.sram = (counts.sram_read_bytes * table_.sram_read_pj_per_byte +
+            counts.sram_write_bytes * table_.sram_write_pj_per_byte) * kPico;
+  e.noc = counts.noc_hop_bytes * table_.noc_pj_per_hop_byte * kPico;
+  e.dram = counts.dram_bytes * table_.dram_pj_per_byte * kPico;
+  e.event = counts.events * table_.event_pj * kPico;
+  e.softmax = counts.softmax_elements * table_.softmax_pj_per_element * kPico;
+  e.static_ = table_.static_w * seconds;
+  return e;
+}
+
+}  // namespace neurokv

@@ -1,0 +1,61 @@
+#include <catch2/catch.hpp>
+
+#include "compiler/attention_variant.hpp"
+#include "compiler/error.hpp"
+
+using neurokv::AttentionVariant;
+using neurokv::InputError;
+
+TEST_CASE("variant names parse to the paper's projections and KV heads") {
+  const auto qkv = AttentionVariant::parse("QKV", 16);
+  CHECK(qkv.has_q_projection());
+  CHECK(qkv.has_v_projection());
+  CHECK(qkv.kv_heads() == 16);
+
+  const auto qkeqv = AttentionVariant::parse("Q-K=V", 16);
+  CHECK(qkeqv.has_q_projection());
+  CHECK_FALSE(qkeqv.has_v_projection());
+  CHECK(qkeqv.values_are_keys());
+
+  const auto qeqkv = AttentionVariant::parse("Q=K-V", 16);
+  CHECK_FALSE(qeqkv.has_q_projection());
+  CHECK(qeqkv.has_v_projection());
+  CHECK(qeqkv.queries_are_keys());
+
+  const auto all_tied = AttentionVariant::parse("Q=K=V", 16);
+  CHECK_FALSE(all_tied.has_q_projection());
+  CHECK_FALSE(all_tied.has_v_projection());
+
+  CHECK(AttentionVariant::parse("GQA-4", 16).kv_heads() == 4);
+  CHECK(AttentionVariant::parse("GQA-4", 16).has_v_projection());
+  CHECK(AttentionVariant::parse("MQA", 16).kv_heads() == 1);
+  CHECK(AttentionVariant::parse("Q-GQA-4", 16).kv_heads() == 4);
+  CHECK_FALSE(AttentionVariant::parse("Q-GQA-4", 16).has_v_projection());
+  CHECK(AttentionVariant::parse("Q-MQA", 16).kv_heads() == 1);
+  CHECK(AttentionVariant::parse(" Q-MQA ", 16).name() == "Q-MQA");
+}
+
+TEST_CASE("'all' is the paper's eight variants with the model's group count") {
+  const auto all = AttentionVariant::parse_list("all", 16, 4);
+  std::vector<std::string> names;
+  for (const auto& v : all) names.push_back(v.name());
+  CHECK(names == std::vector<std::string>{"QKV", "Q-K=V", "Q=K-V", "Q=K=V", "GQA-4", "MQA", "Q-GQA-4", "Q-MQA"});
+}
+
+TEST_CASE("comma lists keep their order and refuse repeats and empty entries") {
+  const auto list = AttentionVariant::parse_list("MQA,QKV,GQA-8", 32, 8);
+  REQUIRE(list.size() == 3);
+  CHECK(list[0].name() == "MQA");
+  CHECK(list[2].kv_heads() == 8);
+  CHECK_THROWS_AS(AttentionVariant::parse_list("QKV,QKV", 16, 4), InputError);
+  CHECK_THROWS_AS(AttentionVariant::parse_list("QKV,,MQA", 16, 4), InputError);
+}
+
+TEST_CASE("bad variant names and group counts are refused with the valid names") {
+  CHECK_THROWS_WITH(AttentionVariant::parse("Q+K", 16), Catch::Contains("expected one of: QKV, Q-K=V"));
+  CHECK_THROWS_WITH(AttentionVariant::parse("GQA-3", 16), Catch::Contains("does not divide the model's 16 heads"));
+  CHECK_THROWS_AS(AttentionVariant::parse("GQA-0", 16), InputError);
+  CHECK_THROWS_AS(AttentionVariant::parse("GQA-32", 16), InputError);
+  CHECK_THROWS_AS(AttentionVariant::parse("Q-GQA-x", 16), InputError);
+  CHECK_THROWS_AS(AttentionVariant::parse("GQA-99999999999", 16), InputError);
+}

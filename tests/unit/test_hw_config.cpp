@@ -1,0 +1,93 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "compiler/error.hpp"
+#include "compiler/hw_config.hpp"
+
+using neurokv::load_hw;
+using neurokv::parse_hw;
+
+namespace {
+const std::string kHw = std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs";
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+}  // namespace
+
+TEST_CASE("the shipped chips load with REFERENCE.md's figures") {
+  const auto a2 = load_hw("akida2-like", kHw);
+  CHECK(a2.clock_hz == 1e9);
+  CHECK(a2.nps_total() == 256);
+  CHECK(a2.np.weight_sram_bytes == 51200);
+  CHECK(a2.np.input_sram_bytes == 65536);
+  CHECK(a2.np.weight_bits == std::vector<int>{4, 8});
+  CHECK(a2.dram.present);
+  CHECK(a2.dram_bytes_per_cycle() == Approx(25.6));
+  CHECK(a2.energy.mac_pj.at(8) == Approx(0.113));
+
+  const auto a1000 = load_hw("akd1000-like", kHw);
+  CHECK(a1000.nodes() == 20);
+  CHECK(a1000.nps_total() == 80);
+  CHECK(a1000.clock_hz == 300e6);
+  CHECK(a1000.np.weight_sram_bytes == 44800);
+  CHECK(a1000.np.input_sram_bytes == 43008);
+
+  const auto a1500 = load_hw("akd1500-like", kHw);
+  CHECK(a1500.nodes() == 8);
+  CHECK(a1500.nps_total() == 32);
+  CHECK(a1500.clock_hz == 400e6);
+}
+
+TEST_CASE("every number in a shipped chip keeps its provenance") {
+  for (const char* name : {"akida2-like", "akd1000-like", "akd1500-like"}) {
+    const auto hw = load_hw(name, kHw);
+    CHECK(hw.provenance.size() >= 25);
+    for (const auto& [key, text] : hw.provenance) {
+      INFO(name << " " << key);
+      CHECK((text.rfind("source: ", 0) == 0 || text.rfind("assumed: ", 0) == 0));
+      CHECK(text.size() > 12);
+    }
+  }
+}
+
+TEST_CASE("bad chip files are refused with the place and what was expected") {
+  const std::string good = read(kHw + "/akida2-like.yaml");
+  REQUIRE_NOTHROW(parse_hw(good, "c.yaml"));
+  CHECK_THROWS_WITH(parse_hw(replaced(good, "nps: {value: 4,", "nps: {value: 0,"), "c.yaml"),
+                    Catch::Contains("c.yaml:12:16: 'node.nps.value' is 0, expected a number in [1, 64]"));
+  CHECK_THROWS_WITH(parse_hw(replaced(good, "cols: {value: 8,", "cols: {value: -8,"), "c.yaml"),
+                    Catch::Contains("c.yaml:9:17: 'mesh.cols.value' is -8"));
+  CHECK_THROWS_WITH(parse_hw(replaced(good, "clock_hz: {value: 1.0e9, source: \"AKD2500 (Akida 2) 1 GHz target clock\"}",
+                                      "clock_hz: 1.0e9"),
+                             "c.yaml"),
+                    Catch::Contains("'clock_hz' has no provenance"));
+  CHECK_THROWS_WITH(parse_hw(replaced(good, "latency_ns: {value: 100, assumed:", "latency_ns: {value: 100, source: x, assumed:"),
+                             "c.yaml"),
+                    Catch::Contains("needs exactly one of 'source' or 'assumed'"));
+  CHECK_THROWS_WITH(parse_hw(replaced(good, "    8: {value: 0.113,", "    16: {value: 0.113,"), "c.yaml"),
+                    Catch::Contains("no entry for 8-bit weights"));
+  CHECK_THROWS_WITH(parse_hw(replaced(good, "mac_lanes:", "mac_lane:"), "c.yaml"),
+                    Catch::Contains("missing key 'np.mac_lanes'"));
+  CHECK_THROWS_WITH(parse_hw(good + "turbo: {value: 1, assumed: fast}\n", "c.yaml"),
+                    Catch::Contains("unknown key 'turbo'"));
+}
+
+TEST_CASE("a chip without DRAM omits the section") {
+  const std::string good = read(kHw + "/akida2-like.yaml");
+  const auto begin = good.find("dram:\n");
+  const auto end = good.find("energy:\n");
+  const auto hw = parse_hw(good.substr(0, begin) + good.substr(end), "c.yaml");
+  CHECK_FALSE(hw.dram.present);
+}
