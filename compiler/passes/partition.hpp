@@ -9,9 +9,10 @@
 //   LayerNorm: one tile holding gain and bias. Add, Gelu, KvAppend: one tile.
 //   AttnScore, Softmax, AttnValue: one tile per query head; KvRead: one tile per KV head.
 // Residency: if every weight tile fits the chip's NPs (next-fit in model order), all are resident. Otherwise a
-// quarter of the NPs become the streaming pool (Akida's FNP2: weights fetched from external memory) and ops stay
-// resident whole, first fit in model order, on the other NPs; the rest stream. A streamed op's tiles go round
-// the pool one tile per NP per pass; each streamed op starts a new pass, so a pass loads one op's weights.
+// quarter of the NPs become the streaming pool (Akida's FNP2: weights fetched from external memory) and, in model
+// order, each op stays resident whole on the other NPs if its tiles still fit (next-fit); the rest stream.
+// A streamed op's tiles go round the pool one tile per NP per pass; each streamed op starts a new pass, so a
+// pass loads one op's weights.
 #include "compiler/hw_config.hpp"
 #include "compiler/passes/pass.hpp"
 
