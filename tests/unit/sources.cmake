@@ -1,0 +1,1 @@
+neurokv_add_test(test_analytic unit/test_analytic.cpp)
