@@ -19,10 +19,10 @@ int64_t kv_nps_needed(const ir::Buffer& buffer, const HwConfig& hw) {
 Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Notes& notes) {
   graph::ProgramInfo& info = graph[boost::graph_bundle];
   if (context < 1) throw InputError(fmt::format("--context {}: expected at least 1 token", context));
+  // Planned as asked: the paper sizes caches beyond the learned positions too (its 32K-token figure).
   if (context > info.model.max_positions) {
-    notes.push_back(fmt::format("context {} clamped to {}, the model's learned positions", context,
-                                info.model.max_positions));
-    context = info.model.max_positions;
+    notes.push_back(fmt::format("context {} exceeds {}'s {} learned positions; the KV cache is planned for {} tokens",
+                                context, info.model.name, info.model.max_positions, context));
   }
   info.context = context;
   int64_t nps_left = hw.nps_total();

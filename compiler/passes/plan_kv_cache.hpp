@@ -17,7 +17,7 @@ int64_t kv_budget_per_np(const HwConfig& hw);
 // NPs an SRAM-resident buffer is split over: its bytes divided by the per-NP budget, rounded up.
 int64_t kv_nps_needed(const ir::Buffer& buffer, const HwConfig& hw);
 
-// `context` beyond the model's learned positions is clamped to them (with a note). Throws InputError for a
+// A `context` beyond the model's learned positions is planned as asked, with a note. Throws InputError for a
 // context below 1, MappingError naming the buffer, its bytes and the bytes left when SRAM is full and the chip
 // has no DRAM.
 Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Notes& notes);

@@ -114,8 +114,11 @@ TEST_CASE("plan_kv_cache: sizes buffers, keeps them in input SRAM while they fit
   CHECK(has_line(text, "buffer l0.k keys kv_heads=1 head_dim=32 bits=8 bytes_per_token=32 capacity=64 sram"));
   Notes notes;
   const Graph quantized = passes::quantize(variant_graph("QKV"), hw, {}, notes);
-  passes::plan_kv_cache(quantized, hw, 4096, notes);
-  CHECK(notes.back() == "context 4096 clamped to 64, the model's learned positions");
+  const Graph long_context = passes::plan_kv_cache(quantized, hw, 4096, notes);
+  CHECK(notes.back() == "context 4096 exceeds one's 64 learned positions; the KV cache is planned for 4096 tokens");
+  CHECK(has_line(graph_to_text(long_context),
+                 "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=4096 sram"));
+  CHECK_THROWS_WITH(passes::plan_kv_cache(quantized, hw, 0, notes), "--context 0: expected at least 1 token");
   hw.np.input_sram_bytes = 64;  // 32 B per NP for the KV cache: 256 NPs hold 8 KiB
   hw.mesh_cols = hw.mesh_rows = 1;
   const std::string spilled = graph_to_text(passes::plan_kv_cache(quantized, hw, 64, notes));
