@@ -1,10 +1,15 @@
 #include "cli/commands/commands.hpp"
 
+#include "cli/commands/estimate_command.hpp"
+#include "cli/commands/run_command.hpp"
+
 namespace neurokv::cli {
 
 Commands register_commands(CLI::App& app) {
-  (void)app;
-  return Commands{[] {}};
+  add_estimate_command(app);
+  Commands commands;
+  commands.run_default = add_run_command(app);
+  return commands;
 }
 
 }  // namespace neurokv::cli
