@@ -7,8 +7,19 @@
 
 namespace neurokv::cycle {
 
+namespace {
+
+// At most every tile's read or write is outstanding at once.
+int tile_count(const ir::Program& program) {
+  size_t tiles = 0;
+  for (const ir::Op& op : program.ops) tiles += op.tiles.size();
+  return static_cast<int>(tiles) + 1;
+}
+
+}  // namespace
+
 Chip::Chip(sc_core::sc_module_name name, SimContext& ctx)
-    : sc_module(name), ctx_(ctx), dram_("dram", ctx), dma_("dma", ctx, dram_, ctx.hw.nps_total()) {
+    : sc_module(name), ctx_(ctx), dram_("dram", ctx), dma_("dma", ctx, dram_, tile_count(ctx.program)) {
   const HwConfig& hw = ctx.hw;
   const ir::Program& program = ctx.program;
   if (program.chip.mesh_cols != hw.mesh_cols || program.chip.mesh_rows != hw.mesh_rows ||

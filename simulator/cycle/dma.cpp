@@ -1,5 +1,6 @@
 #include "simulator/cycle/dma.hpp"
 
+#include "compiler/error.hpp"
 #include "simulator/cycle/chrome_trace.hpp"
 
 namespace neurokv::cycle {
@@ -9,10 +10,15 @@ Dma::Dma(sc_core::sc_module_name name, SimContext& ctx, Dram& dram, int max_requ
   SC_THREAD(serve);
 }
 
-void Dma::move(DmaRequest& request) {
+void Dma::issue(DmaRequest& request) {
   ++queue_depth_;
-  requests_.write(&request);
-  sc_core::wait(request.done);
+  // The queue holds a request per tile, so it never fills.
+  if (!requests_.nb_write(&request)) throw RunError("the DMA request queue overflowed");
+}
+
+void Dma::wait_done(DmaRequest& request) {
+  if (!request.issued) sc_core::wait(request.issued_event);
+  if (request.done_at > sc_core::sc_time_stamp()) sc_core::wait(request.done_at - sc_core::sc_time_stamp());
 }
 
 void Dma::serve() {
@@ -23,7 +29,9 @@ void Dma::serve() {
     if (dram_.channel_free() > sc_core::sc_time_stamp()) sc_core::wait(dram_.channel_free() - sc_core::sc_time_stamp());
     --queue_depth_;
     const Dram::Transfer transfer = dram_.transfer(request->bytes, request->layer);
-    request->done.notify(transfer.done - sc_core::sc_time_stamp());
+    request->issued = true;
+    request->done_at = transfer.done;
+    request->issued_event.notify(sc_core::SC_ZERO_TIME);
     if (ctx_.trace) {
       ctx_.trace->span(kTraceTrack, request->name, ctx_.to_cycles(transfer.start),
                        ctx_.to_cycles(transfer.done - transfer.start));

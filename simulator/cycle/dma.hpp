@@ -15,7 +15,9 @@ struct DmaRequest {
   double bytes = 0;
   int layer = -1;
   const std::string* name = nullptr;  // the op, for the trace
-  sc_core::sc_event done;             // notified when the last byte has landed
+  bool issued = false;                // the Dma has sent it to the Dram; `done_at` is known
+  sc_core::sc_time done_at;           // when the last byte lands
+  sc_core::sc_event issued_event;
 };
 
 class Dma : public sc_core::sc_module {
@@ -24,8 +26,10 @@ class Dma : public sc_core::sc_module {
 
   Dma(sc_core::sc_module_name name, SimContext& ctx, Dram& dram, int max_requests);
 
-  // Called by an NP thread: queues the request and waits until it completes.
-  void move(DmaRequest& request);
+  // Queues the request (the NP goes on: it prefetches its next tile's weights while computing).
+  void issue(DmaRequest& request);
+  // Called by an NP thread: waits until the request's last byte has landed.
+  static void wait_done(DmaRequest& request);
   const int& queue_depth() const { return queue_depth_; }  // for the VCD
 
  private:

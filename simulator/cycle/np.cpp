@@ -56,16 +56,42 @@ void Np::note_sram() {
 void Np::run() {
   for (;;) {
     sc_core::wait(start_);
-    for (const TileJob& job : jobs_) run_tile(job);
+    works_.clear();
+    for (const TileJob& job : jobs_) {
+      works_.push_back(tile_work(ctx_.program, *job.op, *job.tile, ctx_.hw, ctx_.phase,
+                                 ctx_.op_tokens[static_cast<size_t>(job.op->id)]));
+    }
+    requests_.clear();
+    reads_.assign(jobs_.size(), nullptr);
+    writes_.clear();
+    issue_read_from(0);
+    for (size_t i = 0; i < jobs_.size(); ++i) run_tile(i);
+    for (DmaRequest* write : writes_) Dma::wait_done(*write);
     ctx_.barrier.finish();
   }
 }
 
-void Np::run_tile(const TileJob& job) {
-  const ir::Op& op = *job.op;
-  const ir::Tile& tile = *job.tile;
+// Issues the DRAM read of the first job from `first` on that needs one, unless it is already out.
+void Np::issue_read_from(size_t first) {
+  for (size_t j = first; j < jobs_.size(); ++j) {
+    if (works_[j].dram_read_bytes <= 0) continue;
+    if (!reads_[j]) {
+      DmaRequest& read = requests_.emplace_back();
+      read.bytes = works_[j].dram_read_bytes;
+      read.layer = jobs_[j].op->layer;
+      read.name = &jobs_[j].op->name;
+      reads_[j] = &read;
+      dma_.issue(read);
+    }
+    return;
+  }
+}
+
+void Np::run_tile(size_t i) {
+  const ir::Op& op = *jobs_[i].op;
+  const ir::Tile& tile = *jobs_[i].tile;
+  TileWork& work = works_[i];
   const int64_t tokens = ctx_.op_tokens[static_cast<size_t>(op.id)];
-  TileWork work = tile_work(ctx_.program, op, tile, ctx_.hw, ctx_.phase, tokens);
   const double start = ctx_.now();
 
   // The tile consumes the events queued for it.
@@ -74,7 +100,8 @@ void Np::run_tile(const TileJob& job) {
     queue_events_ -= queued->second;
     queued_.erase(queued);
   }
-  if (work.dram_read_bytes > 0) {
+  if (reads_[i]) {
+    Dma::wait_done(*reads_[i]);
     if (op.weights == ir::Storage::Dram && tile.weight_bytes > 0) {
       // A new DMA pass replaces the previous pass's weights in the weight SRAM.
       if (streamed_pass_ != std::make_pair(op.id, tile.pass)) streamed_bytes_ = 0;
@@ -82,12 +109,8 @@ void Np::run_tile(const TileJob& job) {
       streamed_bytes_ += tile.weight_bytes;
       note_sram();
     }
-    DmaRequest read;
-    read.bytes = work.dram_read_bytes;
-    read.layer = op.layer;
-    read.name = &op.name;
-    dma_.move(read);
   }
+  issue_read_from(i + 1);  // double buffering: the next input streams in while this tile computes
   if (work.compute_cycles > 0) {
     busy_ = true;
     sc_core::wait(ctx_.cycles(work.compute_cycles));
@@ -95,11 +118,12 @@ void Np::run_tile(const TileJob& job) {
     wave_compute_ += work.compute_cycles;
   }
   if (work.dram_write_bytes > 0) {
-    DmaRequest write;
+    DmaRequest& write = requests_.emplace_back();
     write.bytes = work.dram_write_bytes;
     write.layer = op.layer;
     write.name = &op.name;
-    dma_.move(write);
+    writes_.push_back(&write);
+    dma_.issue(write);
   }
   work.counts.dram_bytes = 0;  // the Dram counts what it moves, in whole bursts
   ctx_.ledger.layer(op.layer) += work.counts;

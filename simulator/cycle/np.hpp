@@ -1,14 +1,17 @@
 #pragma once
 // A neural processor: an input event queue (in its input SRAM), MAC lanes, a weight SRAM and a softmax unit.
 // One SC_THREAD runs the tiles the Sequencer hands it for a wave, one after another in program order:
-//   streamed weights or DRAM KV rows in through the Dma (the NP waits) → compute for TileWork::compute_cycles
-//   (work.hpp: proportional to the non-zero input events only) → KV rows out through the Dma → output routes
-//   handed to the node's Router (the NP does not wait for them to arrive).
+//   wait for the tile's DRAM input (streamed weights, KV rows) → compute for TileWork::compute_cycles (work.hpp:
+//   proportional to the non-zero input events only) → post KV rows out through the Dma → hand the output routes
+//   to the node's Router (the NP does not wait for them to arrive).
+// DRAM reads are double-buffered: while a tile computes, the Dma already fetches the next tile's input, so only
+// the first read of a wave exposes the DRAM latency. Posted writes must land before the NP ends its wave.
 // It counts what each tile did into the ledger and tracks the SRAM it holds: resident weights, the streamed
 // pass in its weight SRAM, its share of SRAM KV buffers at the phase's context, and queued input events.
 #include <systemc>
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <vector>
 
@@ -47,7 +50,8 @@ class Np : public sc_core::sc_module {
  private:
   SC_HAS_PROCESS(Np);
   void run();
-  void run_tile(const TileJob& job);
+  void run_tile(size_t i);
+  void issue_read_from(size_t first);
   void note_sram();
 
   SimContext& ctx_;
@@ -57,6 +61,10 @@ class Np : public sc_core::sc_module {
   ir::NpCoord coord_;
   int index_;
   std::vector<TileJob> jobs_;
+  std::vector<TileWork> works_;      // the wave's tiles' work, known when the wave starts
+  std::deque<DmaRequest> requests_;  // this wave's DMA requests (stable addresses while the Dma holds them)
+  std::vector<DmaRequest*> reads_;   // by job: its DRAM read, once issued
+  std::vector<DmaRequest*> writes_;
   sc_core::sc_event start_;
   double wave_compute_ = 0;
   bool busy_ = false;
