@@ -158,7 +158,7 @@ class Verifier {
         if (op.weights == Storage::Sram) {
           resident[tile.np] += tile.weight_bytes;
           auto& ops = resident_ops[tile.np];
-          if (ops.empty() || ops.back() != &op) ops.push_back(&op);
+          if (tile.weight_bytes > 0 && (ops.empty() || ops.back() != &op)) ops.push_back(&op);
         } else {
           streamed[{op.id, tile.np, tile.pass}] += tile.weight_bytes;
         }
