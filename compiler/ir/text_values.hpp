@@ -16,7 +16,7 @@ namespace neurokv::ir {
 // Bounds that keep hostile input from asking for absurd sizes.
 constexpr int64_t kMaxCount = 10'000'000;          // ids, list lengths, dimensions, tokens
 constexpr int64_t kMaxBytes = int64_t{1} << 50;    // byte counts
-constexpr int64_t kMaxCoordinate = 1 << 16;        // mesh coordinates and NP indices
+constexpr int64_t kMaxCoordinate = 1024;           // mesh sizes, coordinates and NP indices
 
 int64_t read_integer(LineCursor& cursor, std::string_view what, int64_t min, int64_t max, char prefix);
 std::string integer_expected(int64_t min, int64_t max, char prefix);

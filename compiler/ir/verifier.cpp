@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "compiler/error.hpp"
@@ -19,7 +21,18 @@ std::string np_text(const NpCoord& np) { return fmt::format("({},{},{})", np.x, 
 
 std::string op_text(const Op& op) { return fmt::format("op %{} {}", op.id, op.name); }
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
+
+// Byte totals saturate instead of overflowing: a hand-built program may carry absurd sizes.
+int64_t add_bytes(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<int64_t>::max() : sum;
+}
+
+int64_t multiply_bytes(int64_t a, int64_t b) {
+  int64_t product = 0;
+  return __builtin_mul_overflow(a, b, &product) ? std::numeric_limits<int64_t>::max() : product;
+}
 
 class Verifier {
  public:
@@ -152,15 +165,17 @@ class Verifier {
     const int64_t capacity = p_.chip.weight_sram_bytes;
     std::map<NpCoord, int64_t> resident;
     std::map<NpCoord, std::vector<const Op*>> resident_ops;
-    std::map<std::tuple<int, NpCoord, int>, int64_t> streamed;  // (op, NP, pass) -> bytes
-    for (const Op& op : p_.ops) {
+    std::map<std::tuple<std::size_t, NpCoord, int>, int64_t> streamed;  // (op position, NP, pass) -> bytes
+    for (std::size_t i = 0; i < p_.ops.size(); ++i) {
+      const Op& op = p_.ops[i];
       for (const Tile& tile : op.tiles) {
         if (op.weights == Storage::Sram) {
-          resident[tile.np] += tile.weight_bytes;
+          resident[tile.np] = add_bytes(resident[tile.np], tile.weight_bytes);
           auto& ops = resident_ops[tile.np];
           if (tile.weight_bytes > 0 && (ops.empty() || ops.back() != &op)) ops.push_back(&op);
         } else {
-          streamed[{op.id, tile.np, tile.pass}] += tile.weight_bytes;
+          int64_t& bytes = streamed[{i, tile.np, tile.pass}];
+          bytes = add_bytes(bytes, tile.weight_bytes);
         }
       }
     }
@@ -175,9 +190,9 @@ class Verifier {
       const auto& [op, np, pass] = key;
       const auto found = resident.find(np);
       const int64_t beside = found == resident.end() ? 0 : found->second;
-      if (bytes + beside <= capacity) continue;
+      if (add_bytes(bytes, beside) <= capacity) continue;
       problem("{} pass {} loads {} bytes into NP {} beside {} resident bytes, the NP has {} bytes of weight SRAM",
-              op_text(op_at(op)), pass, bytes, np_text(np), beside, capacity);
+              op_text(p_.ops[op]), pass, bytes, np_text(np), beside, capacity);
     }
   }
 
@@ -188,7 +203,8 @@ class Verifier {
     for (std::size_t i = 0; i < p_.buffers.size(); ++i) {
       const Buffer& buffer = p_.buffers[i];
       const std::string label = fmt::format("buffer @{} {}", i, buffer.name);
-      const int64_t expected = ceil_div(int64_t{buffer.kv_heads} * buffer.head_dim * buffer.bits, 8);
+      const int64_t expected =
+          ceil_div(multiply_bytes(multiply_bytes(buffer.kv_heads, buffer.head_dim), buffer.bits), 8);
       if (buffer.bytes_per_token != expected) {
         problem("{} has bytes_per_token {}, expected kv_heads {} x head_dim {} x {} bits / 8 = {}", label,
                 buffer.bytes_per_token, buffer.kv_heads, buffer.head_dim, buffer.bits, expected);
@@ -205,11 +221,11 @@ class Verifier {
         problem("{} is in SRAM on no NP, expected the NPs whose input SRAM holds it", label);
         continue;
       }
-      const int64_t share =
-          ceil_div(buffer.capacity_tokens * buffer.bytes_per_token, static_cast<int64_t>(buffer.nps.size()));
+      const int64_t share = ceil_div(multiply_bytes(buffer.capacity_tokens, buffer.bytes_per_token),
+                                     static_cast<int64_t>(buffer.nps.size()));
       for (const NpCoord& np : buffer.nps) {
         check_np(np, label);
-        held[np] += share;
+        held[np] = add_bytes(held[np], share);
         holders[np].push_back(buffer.name);
       }
     }
@@ -238,18 +254,23 @@ class Verifier {
         problem("{} feeds {}, which does not take %{} as an input", label, op_text(dst), route.src_op);
       }
       if (route.dst_tiles.empty()) problem("{} has no destination tiles", label);
-      std::vector<NpCoord> dsts;
+      const NpCoord src = op_at(route.src_op).tiles[static_cast<std::size_t>(route.src_tile)].np;
+      bool placed = in_mesh(src);  // tiles off the mesh are reported with their op and have no path
+      std::set<NpCoord> dst_nodes;  // NPs of one node share a path: one per node keeps the tree small
       for (std::size_t k = 0; k < route.dst_tiles.size(); ++k) {
         const int tile = route.dst_tiles[k];
         if (k > 0 && tile <= route.dst_tiles[k - 1]) problem("{} lists tile {} out of order, expected ascending", label, tile);
         if (!tile_exists(route.dst_op, tile)) {
           problem("{} goes to tile {}, but {} has {} tiles", label, tile, op_text(dst), dst.tiles.size());
-        } else {
-          dsts.push_back(dst.tiles[static_cast<std::size_t>(tile)].np);
+          continue;
         }
+        const NpCoord np = dst.tiles[static_cast<std::size_t>(tile)].np;
+        placed = placed && in_mesh(np);
+        dst_nodes.insert({np.x, np.y, 0});
       }
-      const NpCoord src = op_at(route.src_op).tiles[static_cast<std::size_t>(route.src_tile)].np;
-      const auto hops = static_cast<int>(xy_multicast_tree(src, dsts).size());
+      if (!placed) continue;
+      const auto hops =
+          static_cast<int>(xy_multicast_tree(src, std::vector<NpCoord>(dst_nodes.begin(), dst_nodes.end())).size());
       if (route.hops != hops) {
         problem("{} has {} hops, expected {} (the XY multicast tree from NP {})", label, route.hops, hops, np_text(src));
       }

@@ -124,6 +124,19 @@ TEST_CASE("each verifier check catches its corruption") {
   }
 }
 
+TEST_CASE("the verifier survives absurd sizes and ids in a hand-built program") {
+  ir::Program program = sample_program();
+  for (ir::Op& op : program.ops) {
+    op.id = -op.id - 1000;
+    for (ir::Tile& tile : op.tiles) tile.weight_bytes = int64_t{1} << 62;
+  }
+  program.buffers[0].capacity_tokens = int64_t{1} << 40;
+  program.buffers[0].bytes_per_token = int64_t{1} << 40;
+  program.routes[0].src_op = -5;
+  program.decode[0].waits = {-1, 1 << 30};
+  CHECK(ir::verify_program(program).size() > 20);
+}
+
 TEST_CASE("verify_against names every difference from the chip given") {
   neurokv::HwConfig hw = sample_chip();
   hw.name = "other";
