@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <sys/wait.h>
 #include <tuple>
@@ -10,6 +11,7 @@
 #include "compiler/error.hpp"
 #include "compiler/ir/parser.hpp"
 #include "compiler/ir/printer.hpp"
+#include "compiler/ir/verifier.hpp"
 #include "tests/unit/ir_sample.hpp"
 
 namespace ir = neurokv::ir;
@@ -147,6 +149,20 @@ TEST_CASE("names that need quotes and awkward doubles round-trip") {
 TEST_CASE("the printer writes the documented canonical form") {
   // kSmall is in canonical form: parsing and printing it gives it back byte for byte.
   CHECK(ir::print_program(ir::parse_program(kSmall, "small.nkir")) == kSmall);
+}
+
+TEST_CASE("the example in docs/ir.md is canonical") {
+  std::ifstream in(std::string(NEUROKV_SOURCE_DIR) + "/docs/ir.md");
+  std::ostringstream doc;
+  doc << in.rdbuf();
+  const std::string text = doc.str();
+  const auto begin = text.find("```nkir\n");
+  REQUIRE(begin != std::string::npos);
+  const auto start = begin + 8;
+  const std::string example = text.substr(start, text.find("```", start) - start);
+  const ir::Program program = ir::parse_program(example, "docs/ir.md");
+  CHECK(ir::print_program(program) == example);
+  CHECK(ir::verify_program(program).empty());
 }
 
 TEST_CASE("the parser ignores comments, blank lines, indentation and key order") {
