@@ -23,7 +23,8 @@ void verify(const IrOptions& options) {
   if (options.hw.empty()) {
     ir::check_program(program, options.file);
   } else {
-    ir::check_program(program, options.file, load_hw(options.hw, std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs"));
+    ir::check_program(program, options.file,
+                      load_hw(options.hw, std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs"));
   }
   std::size_t tiles = 0;
   for (const ir::Op& op : program.ops) tiles += op.tiles.size();
@@ -41,12 +42,14 @@ void add_ir_command(CLI::App& app) {
   CLI::App* verify_command =
       ir->add_subcommand("verify", "Check a program's references, tiles, capacities, routes and schedules");
   verify_command->add_option("FILE", options->file, "the .nkir file")->required();
-  verify_command->add_option("--hw", options->hw, "also check it was compiled for this chip (a name or a path)");
+  verify_command->add_option("--hw", options->hw,
+                             "also check it was compiled for this chip (a name or a path)");
   verify_command->callback([options] { verify(*options); });
 
   CLI::App* print_command = ir->add_subcommand("print", "Parse a program and print it in canonical form");
   print_command->add_option("FILE", options->file, "the .nkir file")->required();
-  print_command->callback([options] { fmt::print("{}", ir::print_program(ir::load_program(options->file))); });
+  print_command->callback(
+      [options] { fmt::print("{}", ir::print_program(ir::load_program(options->file))); });
 }
 
 }  // namespace neurokv::cli

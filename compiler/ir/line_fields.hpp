@@ -28,7 +28,8 @@ class FieldColumns {
   std::map<std::string, int> columns_;
 };
 
-// Positional: bare, always there. Required: key=value, always there. Optional: key=value, left out at its default.
+// Positional: bare, always there. Required: key=value, always there. Optional: key=value, left out at its
+// default.
 enum class FieldMode { Positional, Required, Optional };
 
 template <class T>
@@ -123,8 +124,8 @@ class LineFields {
   static void read_value(LineCursor& cursor, const Field& field, T& item) {
     field.read(cursor, item);
     if (!cursor.at_value_end()) {
-      cursor.fail(fmt::format("unexpected '{}' in {}, expected {} followed by a space", cursor.word_at(cursor.column()),
-                              field.key, field.expected));
+      cursor.fail(fmt::format("unexpected '{}' in {}, expected {} followed by a space",
+                              cursor.word_at(cursor.column()), field.key, field.expected));
     }
   }
 

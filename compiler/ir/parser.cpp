@@ -14,8 +14,21 @@ namespace {
 
 // The parts of a file, in the order they must come. Repeating parts (buffers, ops, routes) may be empty;
 // every other part must be there exactly once.
-enum Section { kVersion, kModel, kVariant, kChip, kPrecision, kContext, kFusedKv, kBuffers, kOps, kRoutes,
-               kPrefill, kDecode, kEnd };
+enum Section {
+  kVersion,
+  kModel,
+  kVariant,
+  kChip,
+  kPrecision,
+  kContext,
+  kFusedKv,
+  kBuffers,
+  kOps,
+  kRoutes,
+  kPrefill,
+  kDecode,
+  kEnd
+};
 
 struct SectionInfo {
   const char* keyword;
@@ -23,9 +36,9 @@ struct SectionInfo {
 };
 
 constexpr SectionInfo kSections[] = {
-    {"neurokv-ir", false}, {"model", false}, {"variant", false},      {"chip", false},
-    {"precision", false},  {"context", false}, {"fused_kv", false},   {"buffer", true},
-    {"op", true},          {"route", true},   {"schedule prefill", false}, {"schedule decode", false},
+    {"neurokv-ir", false}, {"model", false},   {"variant", false},          {"chip", false},
+    {"precision", false},  {"context", false}, {"fused_kv", false},         {"buffer", true},
+    {"op", true},          {"route", true},    {"schedule prefill", false}, {"schedule decode", false},
     {"end", false}};
 
 constexpr const char* kOrder =
@@ -39,15 +52,16 @@ void check_text(const LineCursor& cursor, std::string_view line) {
   for (std::size_t i = 0; i < line.size(); ++i) {
     const auto byte = static_cast<unsigned char>(line[i]);
     if ((byte < 0x20 && line[i] != '\t') || byte == 0x7f) {
-      cursor.fail_at(static_cast<int>(i) + 1, fmt::format("byte 0x{:02x} is not text, expected a UTF-8 text file", byte));
+      cursor.fail_at(static_cast<int>(i) + 1,
+                     fmt::format("byte 0x{:02x} is not text, expected a UTF-8 text file", byte));
     }
   }
 }
 
 void expect_line_end(LineCursor& cursor, const char* after) {
   if (!cursor.done()) {
-    cursor.fail(fmt::format("unexpected '{}' after {}, expected the end of the line", cursor.word_at(cursor.column()),
-                            after));
+    cursor.fail(fmt::format("unexpected '{}' after {}, expected the end of the line",
+                            cursor.word_at(cursor.column()), after));
   }
 }
 
@@ -78,8 +92,9 @@ class Parser {
     if (section_ != kEnd) {
       const std::string next = number == 0 ? fmt::format("'{} {}'", kFormatName, kFormatVersion)
                                            : fmt::format("'{}'", kSections[next_required(section_)].keyword);
-      throw InputError(fmt::format("{}:{}:{}: the file ends {}, expected {} and more up to 'end' (truncated file?)",
-                                   file_, end_line, end_column, number == 0 ? "at once" : "early", next));
+      throw InputError(
+          fmt::format("{}:{}:{}: the file ends {}, expected {} and more up to 'end' (truncated file?)", file_,
+                      end_line, end_column, number == 0 ? "at once" : "early", next));
     }
     return std::move(program_);
   }
@@ -104,21 +119,29 @@ class Parser {
   }
 
   void statement(LineCursor& cursor) {
-    static const std::pair<const char*, Handler> kStatements[] = {
-        {"model", &Parser::model},   {"variant", &Parser::variant},     {"chip", &Parser::chip},
-        {"precision", &Parser::precision}, {"context", &Parser::context}, {"fused_kv", &Parser::fused_kv},
-        {"buffer", &Parser::buffer}, {"op", &Parser::op},               {"tile", &Parser::tile},
-        {"route", &Parser::route},   {"schedule", &Parser::schedule},   {"step", &Parser::step},
-        {"end", &Parser::end}};
+    static const std::pair<const char*, Handler> kStatements[] = {{"model", &Parser::model},
+                                                                  {"variant", &Parser::variant},
+                                                                  {"chip", &Parser::chip},
+                                                                  {"precision", &Parser::precision},
+                                                                  {"context", &Parser::context},
+                                                                  {"fused_kv", &Parser::fused_kv},
+                                                                  {"buffer", &Parser::buffer},
+                                                                  {"op", &Parser::op},
+                                                                  {"tile", &Parser::tile},
+                                                                  {"route", &Parser::route},
+                                                                  {"schedule", &Parser::schedule},
+                                                                  {"step", &Parser::step},
+                                                                  {"end", &Parser::end}};
     const int column = cursor.column();
     const std::string_view keyword = cursor.take_while(is_word);
     if (section_ == kEnd) cursor.fail_at(column, "text after 'end', expected nothing more");
     for (const auto& [name, handler] : kStatements) {
       if (keyword == name) return (this->*handler)(cursor, column);
     }
-    cursor.fail_at(column, fmt::format("unknown line '{}', expected one of model, variant, chip, precision, context, "
-                                       "fused_kv, buffer, op, tile, route, schedule, step, end",
-                                       cursor.word_at(column)));
+    cursor.fail_at(column,
+                   fmt::format("unknown line '{}', expected one of model, variant, chip, precision, context, "
+                               "fused_kv, buffer, op, tile, route, schedule, step, end",
+                               cursor.word_at(column)));
   }
 
   // Moves to `section`, refusing parts out of order, given twice, or skipping a required part.
@@ -151,14 +174,24 @@ class Parser {
     return fields.read(cursor, item);
   }
 
-  void model(LineCursor& cursor, int column) { header(cursor, column, kModel, text::model_line(), program_.model); }
-  void variant(LineCursor& cursor, int column) { header(cursor, column, kVariant, text::variant_line(), program_); }
-  void chip(LineCursor& cursor, int column) { header(cursor, column, kChip, text::chip_line(), program_.chip); }
+  void model(LineCursor& cursor, int column) {
+    header(cursor, column, kModel, text::model_line(), program_.model);
+  }
+  void variant(LineCursor& cursor, int column) {
+    header(cursor, column, kVariant, text::variant_line(), program_);
+  }
+  void chip(LineCursor& cursor, int column) {
+    header(cursor, column, kChip, text::chip_line(), program_.chip);
+  }
   void precision(LineCursor& cursor, int column) {
     header(cursor, column, kPrecision, text::precision_line(), program_.precision);
   }
-  void context(LineCursor& cursor, int column) { header(cursor, column, kContext, text::context_line(), program_); }
-  void fused_kv(LineCursor& cursor, int column) { header(cursor, column, kFusedKv, text::fused_kv_line(), program_); }
+  void context(LineCursor& cursor, int column) {
+    header(cursor, column, kContext, text::context_line(), program_);
+  }
+  void fused_kv(LineCursor& cursor, int column) {
+    header(cursor, column, kFusedKv, text::fused_kv_line(), program_);
+  }
 
   void buffer(LineCursor& cursor, int column) {
     enter(cursor, column, kBuffers);
@@ -166,8 +199,9 @@ class Parser {
     const int id_column = cursor.column();
     const int id = text::kBufferId.read(cursor, "buffer id");
     check_next_id(cursor, id_column, "buffer", '@', id, program_.buffers.size());
-    if (!cursor.at_value_end()) cursor.fail(fmt::format("unexpected '{}' in the buffer id, expected a space",
-                                                        cursor.word_at(cursor.column())));
+    if (!cursor.at_value_end())
+      cursor.fail(
+          fmt::format("unexpected '{}' in the buffer id, expected a space", cursor.word_at(cursor.column())));
     Buffer buffer;
     text::buffer_line().read(cursor, buffer);
     program_.buffers.push_back(std::move(buffer));
@@ -181,14 +215,16 @@ class Parser {
     for (int input : op.inputs) check_earlier_op(cursor, at.of("inputs"), op, input, "takes input");
     if (op.tied_to >= 0) check_earlier_op(cursor, at.of("tied_to"), op, op.tied_to, "is tied to");
     if (op.buffer >= static_cast<int>(program_.buffers.size())) {
-      cursor.fail_at(at.of("buffer"), fmt::format("op %{} refers to buffer @{}, expected one of the {} buffers above",
-                                                  op.id, op.buffer, program_.buffers.size()));
+      cursor.fail_at(at.of("buffer"),
+                     fmt::format("op %{} refers to buffer @{}, expected one of the {} buffers above", op.id,
+                                 op.buffer, program_.buffers.size()));
     }
     program_.ops.push_back(std::move(op));
   }
 
   void tile(LineCursor& cursor, int column) {
-    if (section_ != kOps) cursor.fail_at(column, "'tile' outside an op, expected tiles right after their 'op' line");
+    if (section_ != kOps)
+      cursor.fail_at(column, "'tile' outside an op, expected tiles right after their 'op' line");
     Tile tile;
     const FieldColumns at = text::tile_line().read(cursor, tile);
     Op& op = program_.ops.back();
@@ -221,7 +257,8 @@ class Parser {
 
   void step(LineCursor& cursor, int column) {
     if (section_ != kPrefill && section_ != kDecode) {
-      cursor.fail_at(column, "'step' outside a schedule, expected steps after 'schedule prefill' or 'schedule decode'");
+      cursor.fail_at(
+          column, "'step' outside a schedule, expected steps after 'schedule prefill' or 'schedule decode'");
     }
     Step step;
     const FieldColumns at = text::step_line().read(cursor, step);
@@ -239,14 +276,16 @@ class Parser {
                      std::size_t expected) {
     if (id == static_cast<int>(expected)) return;
     const std::string sigil = prefix == '\0' ? "" : std::string(1, prefix);
-    cursor.fail_at(column, fmt::format("{} {}{} {}, expected {}{} next (ids count up from 0)", what, sigil, id,
-                                       id < static_cast<int>(expected) ? "is defined twice" : "skips ahead", sigil,
-                                       expected));
+    cursor.fail_at(
+        column,
+        fmt::format("{} {}{} {}, expected {}{} next (ids count up from 0)", what, sigil, id,
+                    id < static_cast<int>(expected) ? "is defined twice" : "skips ahead", sigil, expected));
   }
 
   void check_earlier_op(const LineCursor& cursor, int column, const Op& op, int id, const char* relation) {
     if (id >= op.id) {
-      cursor.fail_at(column, fmt::format("op %{} {} %{}, expected an op defined above it", op.id, relation, id));
+      cursor.fail_at(column,
+                     fmt::format("op %{} {} %{}, expected an op defined above it", op.id, relation, id));
     }
   }
 
@@ -262,8 +301,8 @@ class Parser {
     const Op& op = program_.ops[static_cast<std::size_t>(op_id)];
     for (int tile : tiles) {
       if (tile >= static_cast<int>(op.tiles.size())) {
-        cursor.fail_at(column, fmt::format("op %{} ({}) has no tile {}, expected a tile index below {}", op_id,
-                                           op.name, tile, op.tiles.size()));
+        cursor.fail_at(column, fmt::format("op %{} ({}) has no tile {}, expected a tile index below {}",
+                                           op_id, op.name, tile, op.tiles.size()));
       }
     }
   }

@@ -48,7 +48,8 @@ std::string print_program(const Program& program) {
     for (const Tile& tile : op.tiles) print_line(out, kIndent, "tile", text::tile_line(), tile);
   }
   for (const Route& route : program.routes) print_line(out, "", "route", text::route_line(), route);
-  for (const auto& [name, steps] : {std::pair{"prefill", &program.prefill}, std::pair{"decode", &program.decode}}) {
+  for (const auto& [name, steps] :
+       {std::pair{"prefill", &program.prefill}, std::pair{"decode", &program.decode}}) {
     out += fmt::format("schedule {}\n", name);
     for (const Step& step : *steps) print_line(out, kIndent, "step", text::step_line(), step);
   }

@@ -11,7 +11,6 @@ const Integer<int64_t> kByteCount{0, kMaxBytes};
 const Integer<int> kOpId{0, kMaxInt, '%'};
 const Choice<Storage> kStorage{{Storage::Sram, Storage::Dram}};
 
-
 }  // namespace
 
 const LineFields<ModelInfo>& model_line() {
@@ -35,14 +34,15 @@ const LineFields<Program>& variant_line() {
 }
 
 const LineFields<ChipInfo>& chip_line() {
-  static const auto fields = LineFields<ChipInfo>()
-                                 .positional("name", &ChipInfo::name, Text{})
-                                 .optional("mesh_cols", &ChipInfo::mesh_cols, Integer<int>{0, kMaxCoordinate})
-                                 .optional("mesh_rows", &ChipInfo::mesh_rows, Integer<int>{0, kMaxCoordinate})
-                                 .optional("nps_per_node", &ChipInfo::nps_per_node, Integer<int>{0, kMaxCoordinate})
-                                 .optional("weight_sram_bytes", &ChipInfo::weight_sram_bytes, kByteCount)
-                                 .optional("input_sram_bytes", &ChipInfo::input_sram_bytes, kByteCount)
-                                 .optional("has_dram", &ChipInfo::has_dram, Flag{});
+  static const auto fields =
+      LineFields<ChipInfo>()
+          .positional("name", &ChipInfo::name, Text{})
+          .optional("mesh_cols", &ChipInfo::mesh_cols, Integer<int>{0, kMaxCoordinate})
+          .optional("mesh_rows", &ChipInfo::mesh_rows, Integer<int>{0, kMaxCoordinate})
+          .optional("nps_per_node", &ChipInfo::nps_per_node, Integer<int>{0, kMaxCoordinate})
+          .optional("weight_sram_bytes", &ChipInfo::weight_sram_bytes, kByteCount)
+          .optional("input_sram_bytes", &ChipInfo::input_sram_bytes, kByteCount)
+          .optional("has_dram", &ChipInfo::has_dram, Flag{});
   return fields;
 }
 
@@ -66,17 +66,18 @@ const LineFields<Program>& fused_kv_line() {
 }
 
 const LineFields<Buffer>& buffer_line() {
-  static const auto fields = LineFields<Buffer>()
-                                 .positional("name", &Buffer::name, Text{})
-                                 .required("layer", &Buffer::layer, kCount)
-                                 .required("role", &Buffer::role, Choice<BufferRole>{{BufferRole::Keys, BufferRole::Values}})
-                                 .optional("kv_heads", &Buffer::kv_heads, kCount)
-                                 .optional("head_dim", &Buffer::head_dim, kCount)
-                                 .optional("bits", &Buffer::bits, kBits)
-                                 .optional("bytes_per_token", &Buffer::bytes_per_token, kByteCount)
-                                 .optional("capacity_tokens", &Buffer::capacity_tokens, Integer<int64_t>{0, kMaxCount})
-                                 .required("location", &Buffer::location, kStorage)
-                                 .optional("nps", &Buffer::nps, List<Coord>{});
+  static const auto fields =
+      LineFields<Buffer>()
+          .positional("name", &Buffer::name, Text{})
+          .required("layer", &Buffer::layer, kCount)
+          .required("role", &Buffer::role, Choice<BufferRole>{{BufferRole::Keys, BufferRole::Values}})
+          .optional("kv_heads", &Buffer::kv_heads, kCount)
+          .optional("head_dim", &Buffer::head_dim, kCount)
+          .optional("bits", &Buffer::bits, kBits)
+          .optional("bytes_per_token", &Buffer::bytes_per_token, kByteCount)
+          .optional("capacity_tokens", &Buffer::capacity_tokens, Integer<int64_t>{0, kMaxCount})
+          .required("location", &Buffer::location, kStorage)
+          .optional("nps", &Buffer::nps, List<Coord>{});
   return fields;
 }
 
@@ -90,9 +91,10 @@ const LineFields<Op>& op_line() {
                                       OpKind::KvAppend, OpKind::KvRead, OpKind::AttnScore, OpKind::Softmax,
                                       OpKind::AttnValue, OpKind::Gelu, OpKind::Add}})
           .optional("layer", &Op::layer, Integer<int>{-1, kMaxInt})
-          .optional("role", &Op::role,
-                    Choice<LinearRole>{{LinearRole::None, LinearRole::Q, LinearRole::K, LinearRole::V, LinearRole::O,
-                                        LinearRole::MlpUp, LinearRole::MlpDown, LinearRole::LmHead}})
+          .optional(
+              "role", &Op::role,
+              Choice<LinearRole>{{LinearRole::None, LinearRole::Q, LinearRole::K, LinearRole::V,
+                                  LinearRole::O, LinearRole::MlpUp, LinearRole::MlpDown, LinearRole::LmHead}})
           .optional("inputs", &Op::inputs, List<Integer<int>>{kOpId})
           .optional("in_features", &Op::in_features, kWidth)
           .optional("out_features", &Op::out_features, kWidth)
@@ -115,7 +117,10 @@ const LineFields<Tile>& tile_line() {
           .positional("index", &Tile::index, kCount)
           .required("np", &Tile::np, Coord{})
           .compound(
-              FieldMode::Required, "out", [](const Tile& t) { return Range::Value{t.out_begin, t.out_end}; },
+              FieldMode::Required, "out",
+              [](const Tile& t) {
+                return Range::Value{t.out_begin, t.out_end};
+              },
               [](Tile& t, Range::Value range) { std::tie(t.out_begin, t.out_end) = range; }, Range{})
           .optional("weight_bytes", &Tile::weight_bytes, kByteCount)
           .optional("pass", &Tile::pass, kCount);
@@ -126,7 +131,10 @@ const LineFields<Route>& route_line() {
   static const auto fields =
       LineFields<Route>()
           .compound(
-              FieldMode::Positional, "source", [](const Route& r) { return TileRef::Value{r.src_op, r.src_tile}; },
+              FieldMode::Positional, "source",
+              [](const Route& r) {
+                return TileRef::Value{r.src_op, r.src_tile};
+              },
               [](Route& r, TileRef::Value tile) { std::tie(r.src_op, r.src_tile) = tile; }, TileRef{})
           .required("dst", &Route::dst_op, kOpId)
           .required("tiles", &Route::dst_tiles, List<Integer<int>>{kCount})

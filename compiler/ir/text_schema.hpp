@@ -1,6 +1,6 @@
 #pragma once
-// The .nkir line kinds and their fields, in one place for the printer, the parser and docs/ir.md. Keys are the
-// field names of program.hpp, except where a value spans members: a tile's out=begin..end and a route's
+// The .nkir line kinds and their fields, in one place for the printer, the parser and docs/ir.md. Keys are
+// the field names of program.hpp, except where a value spans members: a tile's out=begin..end and a route's
 // source tile %op.tile.
 #include "compiler/ir/line_fields.hpp"
 #include "compiler/ir/program.hpp"
@@ -8,9 +8,9 @@
 
 namespace neurokv::ir::text {
 
-const LineFields<ModelInfo>& model_line();   // model NAME layers=... d_model=...
-const LineFields<Program>& variant_line();   // variant NOTATION kv_heads=G
-const LineFields<ChipInfo>& chip_line();     // chip NAME mesh_cols=... has_dram=yes
+const LineFields<ModelInfo>& model_line();  // model NAME layers=... d_model=...
+const LineFields<Program>& variant_line();  // variant NOTATION kv_heads=G
+const LineFields<ChipInfo>& chip_line();    // chip NAME mesh_cols=... has_dram=yes
 const LineFields<Precision>& precision_line();
 const LineFields<Program>& context_line();   // context TOKENS
 const LineFields<Program>& fused_kv_line();  // fused_kv yes|no

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <iterator>
 
@@ -21,7 +21,8 @@ bool is_identifier(char c) { return std::isalnum(static_cast<unsigned char>(c)) 
 
 [[noreturn]] void fail_value(const LineCursor& cursor, int column, std::string_view what,
                              const std::string& expected) {
-  cursor.fail_at(column, fmt::format("{} '{}' is not valid, expected {}", what, cursor.word_at(column), expected));
+  cursor.fail_at(column,
+                 fmt::format("{} '{}' is not valid, expected {}", what, cursor.word_at(column), expected));
 }
 
 void expect_char(LineCursor& cursor, char c, int column, std::string_view what, const std::string& expected) {
@@ -36,10 +37,12 @@ int read_coordinate(LineCursor& cursor, std::string_view what) {
 
 int64_t read_integer(LineCursor& cursor, std::string_view what, int64_t min, int64_t max, char prefix) {
   const int column = cursor.column();
-  if (prefix != '\0' && !cursor.accept(prefix)) fail_value(cursor, column, what, integer_expected(min, max, prefix));
+  if (prefix != '\0' && !cursor.accept(prefix))
+    fail_value(cursor, column, what, integer_expected(min, max, prefix));
   int64_t value = 0;
   const auto [stop, error] = std::from_chars(cursor.pos(), cursor.end(), value);
-  if (error == std::errc::invalid_argument) fail_value(cursor, column, what, integer_expected(min, max, prefix));
+  if (error == std::errc::invalid_argument)
+    fail_value(cursor, column, what, integer_expected(min, max, prefix));
   if (error == std::errc::result_out_of_range || value < min || value > max) {
     cursor.fail_at(column, fmt::format("{} {} is out of range, expected {}", what, cursor.word_at(column),
                                        integer_expected(min, max, prefix)));
@@ -58,7 +61,9 @@ void write_integer(std::string& out, int64_t value, char prefix) {
   fmt::format_to(std::back_inserter(out), "{}", value);
 }
 
-void Number::write(std::string& out, double value) const { fmt::format_to(std::back_inserter(out), "{}", value); }
+void Number::write(std::string& out, double value) const {
+  fmt::format_to(std::back_inserter(out), "{}", value);
+}
 
 double Number::read(LineCursor& cursor, std::string_view what) const {
   const int column = cursor.column();
@@ -66,7 +71,8 @@ double Number::read(LineCursor& cursor, std::string_view what) const {
   const auto [stop, error] = std::from_chars(cursor.pos(), cursor.end(), value);
   if (error == std::errc::invalid_argument) fail_value(cursor, column, what, expected());
   if (error == std::errc::result_out_of_range || !(value >= min && value <= max)) {
-    cursor.fail_at(column, fmt::format("{} {} is out of range, expected {}", what, cursor.word_at(column), expected()));
+    cursor.fail_at(
+        column, fmt::format("{} {} is out of range, expected {}", what, cursor.word_at(column), expected()));
   }
   cursor.advance(static_cast<std::size_t>(stop - cursor.pos()));
   return value;
@@ -125,7 +131,8 @@ std::string Text::read(LineCursor& cursor, std::string_view what) const {
       cursor.advance(2);
       value += static_cast<char>(byte);
     } else {
-      cursor.fail_at(cursor.column() - 1, fmt::format("unknown escape in {}, expected \\\", \\\\ or \\xHH", what));
+      cursor.fail_at(cursor.column() - 1,
+                     fmt::format("unknown escape in {}, expected \\\", \\\\ or \\xHH", what));
     }
   }
   return value;
@@ -179,7 +186,8 @@ Range::Value Range::read(LineCursor& cursor, std::string_view what) const {
   const int64_t begin = read_integer(cursor, what, 0, kMaxBytes, '\0');
   if (!cursor.accept('.') || !cursor.accept('.')) fail_value(cursor, column, what, expected());
   const int64_t end = read_integer(cursor, what, 0, kMaxBytes, '\0');
-  if (end < begin) cursor.fail_at(column, fmt::format("{} {}..{} runs backwards, expected begin <= end", what, begin, end));
+  if (end < begin)
+    cursor.fail_at(column, fmt::format("{} {}..{} runs backwards, expected begin <= end", what, begin, end));
   return {begin, end};
 }
 

@@ -14,9 +14,9 @@
 namespace neurokv::ir {
 
 // Bounds that keep hostile input from asking for absurd sizes.
-constexpr int64_t kMaxCount = 10'000'000;          // ids, list lengths, dimensions, tokens
-constexpr int64_t kMaxBytes = int64_t{1} << 50;    // byte counts
-constexpr int64_t kMaxCoordinate = 1024;           // mesh sizes, coordinates and NP indices
+constexpr int64_t kMaxCount = 10'000'000;        // ids, list lengths, dimensions, tokens
+constexpr int64_t kMaxBytes = int64_t{1} << 50;  // byte counts
+constexpr int64_t kMaxCoordinate = 1024;         // mesh sizes, coordinates and NP indices
 
 int64_t read_integer(LineCursor& cursor, std::string_view what, int64_t min, int64_t max, char prefix);
 std::string integer_expected(int64_t min, int64_t max, char prefix);
@@ -77,7 +77,8 @@ struct Choice {
     for (E value : values) {
       if (word == to_string(value)) return value;
     }
-    cursor.fail_at(column, std::string(what) + " '" + cursor.word_at(column) + "' is unknown, expected " + expected());
+    cursor.fail_at(
+        column, std::string(what) + " '" + cursor.word_at(column) + "' is unknown, expected " + expected());
   }
   std::string expected() const {
     std::vector<std::string_view> names;
@@ -126,7 +127,8 @@ struct List {
     if (cursor.at_value_end()) return values;
     do {
       if (static_cast<int64_t>(values.size()) >= kMaxCount) {
-        cursor.fail(std::string(what) + " has too many elements, expected at most " + std::to_string(kMaxCount));
+        cursor.fail(std::string(what) + " has too many elements, expected at most " +
+                    std::to_string(kMaxCount));
       }
       values.push_back(element.read(cursor, what));
     } while (cursor.accept(','));

@@ -57,7 +57,8 @@ class Verifier {
 
   bool op_exists(int id) const { return id >= 0 && id < static_cast<int>(p_.ops.size()); }
   bool tile_exists(int op, int tile) const {
-    return op_exists(op) && tile >= 0 && tile < static_cast<int>(p_.ops[static_cast<std::size_t>(op)].tiles.size());
+    return op_exists(op) && tile >= 0 &&
+           tile < static_cast<int>(p_.ops[static_cast<std::size_t>(op)].tiles.size());
   }
   const Op& op_at(int id) const { return p_.ops[static_cast<std::size_t>(id)]; }
 
@@ -68,23 +69,24 @@ class Verifier {
 
   void check_np(const NpCoord& np, const std::string& owner) {
     if (!in_mesh(np)) {
-      problem("{} is on NP {}, outside the {}x{} mesh of {} NPs per node", owner, np_text(np), p_.chip.mesh_cols,
-              p_.chip.mesh_rows, p_.chip.nps_per_node);
+      problem("{} is on NP {}, outside the {}x{} mesh of {} NPs per node", owner, np_text(np),
+              p_.chip.mesh_cols, p_.chip.mesh_rows, p_.chip.nps_per_node);
     }
   }
 
   void check_chip() {
     const ChipInfo& chip = p_.chip;
     if (chip.mesh_cols <= 0 || chip.mesh_rows <= 0 || chip.nps_per_node <= 0) {
-      problem("chip {} has a {}x{} mesh with {} NPs per node, expected positive sizes", chip.name, chip.mesh_cols,
-              chip.mesh_rows, chip.nps_per_node);
+      problem("chip {} has a {}x{} mesh with {} NPs per node, expected positive sizes", chip.name,
+              chip.mesh_cols, chip.mesh_rows, chip.nps_per_node);
     }
   }
 
   void check_ops() {
     for (std::size_t i = 0; i < p_.ops.size(); ++i) {
       const Op& op = p_.ops[i];
-      if (op.id != static_cast<int>(i)) problem("{} is at position {}, expected ids 0..n-1 in order", op_text(op), i);
+      if (op.id != static_cast<int>(i))
+        problem("{} is at position {}, expected ids 0..n-1 in order", op_text(op), i);
       for (int input : op.inputs) check_earlier(op, input, "takes input");
       if (op.tied_to != -1) check_earlier(op, op.tied_to, "is tied to");
       check_buffer_reference(op);
@@ -99,7 +101,8 @@ class Verifier {
   }
 
   void check_earlier(const Op& op, int id, const char* relation) {
-    if (!op_exists(id) || id >= op.id) problem("{} {} %{}, expected an op defined before it", op_text(op), relation, id);
+    if (!op_exists(id) || id >= op.id)
+      problem("{} {} %{}, expected an op defined before it", op_text(op), relation, id);
   }
 
   void check_buffer_reference(const Op& op) {
@@ -109,8 +112,8 @@ class Verifier {
       problem("{} ({}) refers to buffer @{}, expected one of the {} buffers", op_text(op), to_string(op.kind),
               op.buffer, p_.buffers.size());
     } else if (!uses_buffer && op.buffer != -1) {
-      problem("{} ({}) refers to buffer @{}, expected none (only kv_append and kv_read use buffers)", op_text(op),
-              to_string(op.kind), op.buffer);
+      problem("{} ({}) refers to buffer @{}, expected none (only kv_append and kv_read use buffers)",
+              op_text(op), to_string(op.kind), op.buffer);
     }
   }
 
@@ -127,7 +130,8 @@ class Verifier {
         problem("{} covers {}..{}, expected a non-empty range", owner, tile.out_begin, tile.out_end);
       }
       if (op.weights == Storage::Sram && tile.pass != 0) {
-        problem("{} is resident but has pass {}, expected pass 0 (passes are for streamed weights)", owner, tile.pass);
+        problem("{} is resident but has pass {}, expected pass 0 (passes are for streamed weights)", owner,
+                tile.pass);
       }
       by_begin.push_back(&tile);
     }
@@ -136,11 +140,11 @@ class Verifier {
     int64_t covered = 0;  // [0, covered) is covered so far
     for (const Tile* tile : by_begin) {
       if (tile->out_begin > covered) {
-        problem("{} leaves {}..{} uncovered, expected its tiles to cover 0..{}", op_text(op), covered, tile->out_begin,
-                extent);
+        problem("{} leaves {}..{} uncovered, expected its tiles to cover 0..{}", op_text(op), covered,
+                tile->out_begin, extent);
       } else if (tile->out_begin < covered) {
-        problem("{} tile {} covers {}..{}, overlapping what its other tiles cover up to {}", op_text(op), tile->index,
-                tile->out_begin, tile->out_end, covered);
+        problem("{} tile {} covers {}..{}, overlapping what its other tiles cover up to {}", op_text(op),
+                tile->index, tile->out_begin, tile->out_end, covered);
       }
       covered = std::max(covered, tile->out_end);
     }
@@ -153,14 +157,18 @@ class Verifier {
     switch (op.kind) {
       case OpKind::AttnScore:
       case OpKind::Softmax:
-      case OpKind::AttnValue: return "query heads";
+      case OpKind::AttnValue:
+        return "query heads";
       case OpKind::KvAppend:
-      case OpKind::KvRead: return "key/value heads";
-      default: return "output channels";
+      case OpKind::KvRead:
+        return "key/value heads";
+      default:
+        return "output channels";
     }
   }
 
-  // Resident weights stay in an NP's weight SRAM for the whole run; a streamed pass uses what is left beside them.
+  // Resident weights stay in an NP's weight SRAM for the whole run; a streamed pass uses what is left beside
+  // them.
   void check_capacity() {
     const int64_t capacity = p_.chip.weight_sram_bytes;
     std::map<NpCoord, int64_t> resident;
@@ -183,16 +191,17 @@ class Verifier {
       if (bytes <= capacity) continue;
       std::vector<std::string> names;
       for (const Op* op : resident_ops[np]) names.push_back(op->name);
-      problem("NP {} holds {} bytes of resident weights ({}), it has {} bytes of weight SRAM", np_text(np), bytes,
-              listed(names), capacity);
+      problem("NP {} holds {} bytes of resident weights ({}), it has {} bytes of weight SRAM", np_text(np),
+              bytes, listed(names), capacity);
     }
     for (const auto& [key, bytes] : streamed) {
       const auto& [op, np, pass] = key;
       const auto found = resident.find(np);
       const int64_t beside = found == resident.end() ? 0 : found->second;
       if (add_bytes(bytes, beside) <= capacity) continue;
-      problem("{} pass {} loads {} bytes into NP {} beside {} resident bytes, the NP has {} bytes of weight SRAM",
-              op_text(p_.ops[op]), pass, bytes, np_text(np), beside, capacity);
+      problem(
+          "{} pass {} loads {} bytes into NP {} beside {} resident bytes, the NP has {} bytes of weight SRAM",
+          op_text(p_.ops[op]), pass, bytes, np_text(np), beside, capacity);
     }
   }
 
@@ -210,8 +219,8 @@ class Verifier {
                 buffer.bytes_per_token, buffer.kv_heads, buffer.head_dim, buffer.bits, expected);
       }
       if (buffer.capacity_tokens < p_.context) {
-        problem("{} holds {} tokens, expected at least the program's context of {}", label, buffer.capacity_tokens,
-                p_.context);
+        problem("{} holds {} tokens, expected at least the program's context of {}", label,
+                buffer.capacity_tokens, p_.context);
       }
       if (buffer.location == Storage::Dram) {
         if (!p_.chip.has_dram) problem("{} is in DRAM, but chip {} has no DRAM", label, p_.chip.name);
@@ -240,7 +249,8 @@ class Verifier {
   void check_routes() {
     for (std::size_t i = 0; i < p_.routes.size(); ++i) {
       const Route& route = p_.routes[i];
-      const std::string label = fmt::format("route {} (%{}.{} to %{})", i, route.src_op, route.src_tile, route.dst_op);
+      const std::string label =
+          fmt::format("route {} (%{}.{} to %{})", i, route.src_op, route.src_tile, route.dst_op);
       if (!tile_exists(route.src_op, route.src_tile)) {
         problem("{} starts at a tile that does not exist", label);
         continue;
@@ -255,11 +265,12 @@ class Verifier {
       }
       if (route.dst_tiles.empty()) problem("{} has no destination tiles", label);
       const NpCoord src = op_at(route.src_op).tiles[static_cast<std::size_t>(route.src_tile)].np;
-      bool placed = in_mesh(src);  // tiles off the mesh are reported with their op and have no path
+      bool placed = in_mesh(src);   // tiles off the mesh are reported with their op and have no path
       std::set<NpCoord> dst_nodes;  // NPs of one node share a path: one per node keeps the tree small
       for (std::size_t k = 0; k < route.dst_tiles.size(); ++k) {
         const int tile = route.dst_tiles[k];
-        if (k > 0 && tile <= route.dst_tiles[k - 1]) problem("{} lists tile {} out of order, expected ascending", label, tile);
+        if (k > 0 && tile <= route.dst_tiles[k - 1])
+          problem("{} lists tile {} out of order, expected ascending", label, tile);
         if (!tile_exists(route.dst_op, tile)) {
           problem("{} goes to tile {}, but {} has {} tiles", label, tile, op_text(dst), dst.tiles.size());
           continue;
@@ -269,10 +280,11 @@ class Verifier {
         dst_nodes.insert({np.x, np.y, 0});
       }
       if (!placed) continue;
-      const auto hops =
-          static_cast<int>(xy_multicast_tree(src, std::vector<NpCoord>(dst_nodes.begin(), dst_nodes.end())).size());
+      const auto hops = static_cast<int>(
+          xy_multicast_tree(src, std::vector<NpCoord>(dst_nodes.begin(), dst_nodes.end())).size());
       if (route.hops != hops) {
-        problem("{} has {} hops, expected {} (the XY multicast tree from NP {})", label, route.hops, hops, np_text(src));
+        problem("{} has {} hops, expected {} (the XY multicast tree from NP {})", label, route.hops, hops,
+                np_text(src));
       }
     }
   }
@@ -286,7 +298,8 @@ class Verifier {
         continue;
       }
       const Op& op = op_at(step.op);
-      if (wave[static_cast<std::size_t>(step.op)] != -1) problem("schedule {} lists {} twice", name, op_text(op));
+      if (wave[static_cast<std::size_t>(step.op)] != -1)
+        problem("schedule {} lists {} twice", name, op_text(op));
       if (step.last_token_only && std::string(name) != "prefill") {
         problem("schedule {} marks {} last_token_only, expected that only in prefill", name, op_text(op));
       }
@@ -307,8 +320,8 @@ class Verifier {
     if (!op_exists(other) || wave[static_cast<std::size_t>(other)] == -1) {
       problem("schedule {}: {} {} %{}, which is not scheduled before it", name, op_text(op), relation, other);
     } else if (wave[static_cast<std::size_t>(other)] >= step.wave) {
-      problem("schedule {}: {} in wave {} {} {} in wave {}, expected a later wave", name, op_text(op), step.wave,
-              relation, op_text(op_at(other)), wave[static_cast<std::size_t>(other)]);
+      problem("schedule {}: {} in wave {} {} {} in wave {}, expected a later wave", name, op_text(op),
+              step.wave, relation, op_text(op_at(other)), wave[static_cast<std::size_t>(other)]);
     }
   }
 
@@ -323,11 +336,11 @@ class Verifier {
 };
 
 template <class T, class U>
-void compare(std::vector<std::string>& problems, const char* field, const T& program_value, const U& chip_value,
-             const std::string& chip_name) {
+void compare(std::vector<std::string>& problems, const char* field, const T& program_value,
+             const U& chip_value, const std::string& chip_name) {
   if (program_value != chip_value) {
-    problems.push_back(
-        fmt::format("the program's chip has {} {}, chip {} has {}", field, program_value, chip_name, chip_value));
+    problems.push_back(fmt::format("the program's chip has {} {}, chip {} has {}", field, program_value,
+                                   chip_name, chip_value));
   }
 }
 
@@ -337,10 +350,13 @@ int64_t tile_extent(const Op& op) {
   switch (op.kind) {
     case OpKind::AttnScore:
     case OpKind::Softmax:
-    case OpKind::AttnValue: return op.heads;
+    case OpKind::AttnValue:
+      return op.heads;
     case OpKind::KvAppend:
-    case OpKind::KvRead: return op.kv_heads;
-    default: return op.out_features;
+    case OpKind::KvRead:
+      return op.kv_heads;
+    default:
+      return op.out_features;
   }
 }
 
@@ -362,7 +378,8 @@ std::vector<std::string> verify_against(const Program& program, const HwConfig& 
 std::string describe_problems(const std::string& name, const std::vector<std::string>& problems) {
   std::string text = fmt::format("{}: {} problem{}", name, problems.size(), problems.size() == 1 ? "" : "s");
   for (std::size_t i = 0; i < problems.size() && i < kListedProblems; ++i) text += "\n  " + problems[i];
-  if (problems.size() > kListedProblems) text += fmt::format("\n  and {} more", problems.size() - kListedProblems);
+  if (problems.size() > kListedProblems)
+    text += fmt::format("\n  and {} more", problems.size() - kListedProblems);
   return text;
 }
 

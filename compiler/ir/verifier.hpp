@@ -1,7 +1,7 @@
 #pragma once
 // Checks an Event IR program for soundness: ids, references, tile coverage, placement inside the mesh, SRAM
-// capacities, routes against the XY multicast tree, KV buffer sizes and both schedules (docs/ir.md lists every
-// rule). The checks are the contract the compiler's passes meet and the simulator relies on.
+// capacities, routes against the XY multicast tree, KV buffer sizes and both schedules (docs/ir.md lists
+// every rule). The checks are the contract the compiler's passes meet and the simulator relies on.
 #include <cstdint>
 #include <string>
 #include <vector>

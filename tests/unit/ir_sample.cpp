@@ -63,7 +63,8 @@ class Builder {
 
   void route(int src_op, int src_tile, int dst_op, std::vector<int> dst_tiles) {
     std::vector<NpCoord> dsts;
-    for (int t : dst_tiles) dsts.push_back(p_.ops[static_cast<std::size_t>(dst_op)].tiles[static_cast<std::size_t>(t)].np);
+    for (int t : dst_tiles)
+      dsts.push_back(p_.ops[static_cast<std::size_t>(dst_op)].tiles[static_cast<std::size_t>(t)].np);
     const NpCoord src = p_.ops[static_cast<std::size_t>(src_op)].tiles[static_cast<std::size_t>(src_tile)].np;
     const int hops = static_cast<int>(ir::xy_multicast_tree(src, dsts).size());
     p_.routes.push_back({src_op, src_tile, dst_op, std::move(dst_tiles), hops});
@@ -73,7 +74,9 @@ class Builder {
   ir::Program finish() {
     std::vector<int> wave(p_.ops.size(), 0);
     for (const ir::Op& o : p_.ops) {
-      for (int input : o.inputs) wave[static_cast<std::size_t>(o.id)] = std::max(wave[static_cast<std::size_t>(o.id)], wave[static_cast<std::size_t>(input)] + 1);
+      for (int input : o.inputs)
+        wave[static_cast<std::size_t>(o.id)] =
+            std::max(wave[static_cast<std::size_t>(o.id)], wave[static_cast<std::size_t>(input)] + 1);
       const ir::Step step{o.id, wave[static_cast<std::size_t>(o.id)], o.inputs, false};
       p_.decode.push_back(step);
       p_.prefill.push_back(step);

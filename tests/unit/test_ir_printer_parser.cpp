@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 #include <tuple>
 #include <vector>
 
@@ -30,17 +30,19 @@ bool same(const ir::Op& a, const ir::Op& b) {
   for (std::size_t i = 0; i < a.tiles.size(); ++i) {
     if (!same(a.tiles[i], b.tiles[i])) return false;
   }
-  return std::tie(a.id, a.name, a.kind, a.layer, a.role, a.inputs, a.in_features, a.out_features, a.bias, a.heads,
-                  a.kv_heads, a.head_dim, a.buffer, a.input_density, a.weight_bits, a.act_bits, a.weights,
-                  a.tied_to) == std::tie(b.id, b.name, b.kind, b.layer, b.role, b.inputs, b.in_features,
-                                         b.out_features, b.bias, b.heads, b.kv_heads, b.head_dim, b.buffer,
-                                         b.input_density, b.weight_bits, b.act_bits, b.weights, b.tied_to);
+  return std::tie(a.id, a.name, a.kind, a.layer, a.role, a.inputs, a.in_features, a.out_features, a.bias,
+                  a.heads, a.kv_heads, a.head_dim, a.buffer, a.input_density, a.weight_bits, a.act_bits,
+                  a.weights, a.tied_to) == std::tie(b.id, b.name, b.kind, b.layer, b.role, b.inputs,
+                                                    b.in_features, b.out_features, b.bias, b.heads,
+                                                    b.kv_heads, b.head_dim, b.buffer, b.input_density,
+                                                    b.weight_bits, b.act_bits, b.weights, b.tied_to);
 }
 
 bool same(const ir::Buffer& a, const ir::Buffer& b) {
-  return std::tie(a.name, a.layer, a.role, a.kv_heads, a.head_dim, a.bits, a.bytes_per_token, a.capacity_tokens,
-                  a.location, a.nps) == std::tie(b.name, b.layer, b.role, b.kv_heads, b.head_dim, b.bits,
-                                                 b.bytes_per_token, b.capacity_tokens, b.location, b.nps);
+  return std::tie(a.name, a.layer, a.role, a.kv_heads, a.head_dim, a.bits, a.bytes_per_token,
+                  a.capacity_tokens, a.location, a.nps) == std::tie(b.name, b.layer, b.role, b.kv_heads,
+                                                                    b.head_dim, b.bits, b.bytes_per_token,
+                                                                    b.capacity_tokens, b.location, b.nps);
 }
 
 bool same(const ir::Route& a, const ir::Route& b) {
@@ -49,7 +51,8 @@ bool same(const ir::Route& a, const ir::Route& b) {
 }
 
 bool same(const ir::Step& a, const ir::Step& b) {
-  return std::tie(a.op, a.wave, a.waits, a.last_token_only) == std::tie(b.op, b.wave, b.waits, b.last_token_only);
+  return std::tie(a.op, a.wave, a.waits, a.last_token_only) ==
+         std::tie(b.op, b.wave, b.waits, b.last_token_only);
 }
 
 template <class T>
@@ -64,17 +67,19 @@ bool same(const std::vector<T>& a, const std::vector<T>& b) {
 bool same(const ir::Program& a, const ir::Program& b) {
   const auto& [ma, mb] = std::tie(a.model, b.model);
   const auto& [ca, cb] = std::tie(a.chip, b.chip);
-  return std::tie(ma.name, ma.layers, ma.d_model, ma.heads, ma.head_dim, ma.mlp_hidden, ma.vocab, ma.max_positions) ==
-             std::tie(mb.name, mb.layers, mb.d_model, mb.heads, mb.head_dim, mb.mlp_hidden, mb.vocab,
-                      mb.max_positions) &&
-         std::tie(ca.name, ca.mesh_cols, ca.mesh_rows, ca.nps_per_node, ca.weight_sram_bytes, ca.input_sram_bytes,
-                  ca.has_dram) == std::tie(cb.name, cb.mesh_cols, cb.mesh_rows, cb.nps_per_node,
-                                           cb.weight_sram_bytes, cb.input_sram_bytes, cb.has_dram) &&
+  return std::tie(ma.name, ma.layers, ma.d_model, ma.heads, ma.head_dim, ma.mlp_hidden, ma.vocab,
+                  ma.max_positions) == std::tie(mb.name, mb.layers, mb.d_model, mb.heads, mb.head_dim,
+                                                mb.mlp_hidden, mb.vocab, mb.max_positions) &&
+         std::tie(ca.name, ca.mesh_cols, ca.mesh_rows, ca.nps_per_node, ca.weight_sram_bytes,
+                  ca.input_sram_bytes, ca.has_dram) == std::tie(cb.name, cb.mesh_cols, cb.mesh_rows,
+                                                                cb.nps_per_node, cb.weight_sram_bytes,
+                                                                cb.input_sram_bytes, cb.has_dram) &&
          std::tie(a.precision.weight_bits, a.precision.act_bits, a.precision.kv_bits) ==
              std::tie(b.precision.weight_bits, b.precision.act_bits, b.precision.kv_bits) &&
-         std::tie(a.variant, a.kv_heads, a.context, a.fused_kv) == std::tie(b.variant, b.kv_heads, b.context, b.fused_kv) &&
-         same(a.buffers, b.buffers) && same(a.ops, b.ops) && same(a.routes, b.routes) && same(a.prefill, b.prefill) &&
-         same(a.decode, b.decode);
+         std::tie(a.variant, a.kv_heads, a.context, a.fused_kv) ==
+             std::tie(b.variant, b.kv_heads, b.context, b.fused_kv) &&
+         same(a.buffers, b.buffers) && same(a.ops, b.ops) && same(a.routes, b.routes) &&
+         same(a.prefill, b.prefill) && same(a.decode, b.decode);
 }
 
 // Parses the printed program, checks it is the same program, and that printing it again gives the same bytes.
@@ -166,8 +171,10 @@ TEST_CASE("the example in docs/ir.md is canonical") {
 }
 
 TEST_CASE("the parser ignores comments, blank lines, indentation and key order") {
-  std::string text = replaced(kSmall, "context 8\n", "# the cache is planned for 8 tokens\n\n   context 8   # tokens\n");
-  text = replaced(text, "step %1 wave=1 waits=%0\nschedule decode", "step %1 waits=%0 wave=1\nschedule decode");
+  std::string text =
+      replaced(kSmall, "context 8\n", "# the cache is planned for 8 tokens\n\n   context 8   # tokens\n");
+  text =
+      replaced(text, "step %1 wave=1 waits=%0\nschedule decode", "step %1 waits=%0 wave=1\nschedule decode");
   text = replaced(text, "\n  tile 0 np=(0,0,0) out=0..4", "\r\ntile 0\tout=0..4 np=(0,0,0)");
   CHECK(ir::print_program(ir::parse_program(text, "f.nkir")) == kSmall);
 }
@@ -178,43 +185,76 @@ TEST_CASE("parse errors name the line, the column and what was expected") {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {replaced(kSmall, "neurokv-ir 1", "neurokv-ir 2"), "f.nkir:1:12: neurokv-ir 2 is not supported, expected version 1"},
-      {replaced(kSmall, "neurokv-ir 1", "neurokv 1"), "f.nkir:1:1: the file starts with 'neurokv', expected 'neurokv-ir 1'"},
+      {replaced(kSmall, "neurokv-ir 1", "neurokv-ir 2"),
+       "f.nkir:1:12: neurokv-ir 2 is not supported, expected version 1"},
+      {replaced(kSmall, "neurokv-ir 1", "neurokv 1"),
+       "f.nkir:1:1: the file starts with 'neurokv', expected 'neurokv-ir 1'"},
       {"", "f.nkir:1:1: the file ends at once, expected 'neurokv-ir 1'"},
-      {std::string("\x7f" "ELF\x02\x01\x01\0\0", 9), "f.nkir:1:1: byte 0x7f is not text, expected a UTF-8 text file"},
+      {std::string("\x7f"
+                   "ELF\x02\x01\x01\0\0",
+                   9),
+       "f.nkir:1:1: byte 0x7f is not text, expected a UTF-8 text file"},
       {replaced(kSmall, "layers=1", "layers=1\x01"), "f.nkir:2:20: byte 0x01 is not text"},
-      {replaced(kSmall, "role=k ", "colour=red "), "f.nkir:9:32: unknown field 'colour=red', expected key=value with a key among layer, role,"},
-      {replaced(kSmall, "d_model=4", "d_model=4x"), "f.nkir:2:30: unexpected 'x' in d_model, expected an integer from 0 to 10000000"},
-      {replaced(kSmall, "d_model=4", "d_model=four"), "f.nkir:2:29: d_model 'four' is not valid, expected an integer from 0 to 10000000"},
-      {replaced(kSmall, "d_model=4", "d_model=99999999999999999999"), "f.nkir:2:29: d_model 99999999999999999999 is out of range"},
-      {replaced(kSmall, "input_density=0.35", "input_density=1.5"), "f.nkir:9:82: input_density 1.5 is out of range, expected a number from 0 to 1"},
-      {replaced(kSmall, "input_density=0.35", "input_density=nan"), "f.nkir:9:82: input_density nan is out of range"},
-      {replaced(kSmall, "d_model=4", "d_model=4 d_model=4"), "f.nkir:2:31: 'd_model' given twice, expected each key once"},
+      {replaced(kSmall, "role=k ", "colour=red "),
+       "f.nkir:9:32: unknown field 'colour=red', expected key=value with a key among layer, role,"},
+      {replaced(kSmall, "d_model=4", "d_model=4x"),
+       "f.nkir:2:30: unexpected 'x' in d_model, expected an integer from 0 to 10000000"},
+      {replaced(kSmall, "d_model=4", "d_model=four"),
+       "f.nkir:2:29: d_model 'four' is not valid, expected an integer from 0 to 10000000"},
+      {replaced(kSmall, "d_model=4", "d_model=99999999999999999999"),
+       "f.nkir:2:29: d_model 99999999999999999999 is out of range"},
+      {replaced(kSmall, "input_density=0.35", "input_density=1.5"),
+       "f.nkir:9:82: input_density 1.5 is out of range, expected a number from 0 to 1"},
+      {replaced(kSmall, "input_density=0.35", "input_density=nan"),
+       "f.nkir:9:82: input_density nan is out of range"},
+      {replaced(kSmall, "d_model=4", "d_model=4 d_model=4"),
+       "f.nkir:2:31: 'd_model' given twice, expected each key once"},
       {replaced(kSmall, "op %1 ", "op %0 "), "f.nkir:11:4: op %0 is defined twice, expected %1 next"},
       {replaced(kSmall, "op %1 ", "op %2 "), "f.nkir:11:4: op %2 skips ahead, expected %1 next"},
-      {replaced(kSmall, "  tile 0 np=(0,0,0) out=0..2", "  tile 1 np=(0,0,0) out=0..2"), "f.nkir:12:8: op %1 tile 1 skips ahead, expected 0 next"},
-      {replaced(kSmall, "inputs=%0", "inputs=%0,%7"), "f.nkir:11:37: op %1 takes input %7, expected an op defined above it"},
-      {replaced(kSmall, "buffer=@0", "buffer=@3"), "f.nkir:11:69: op %1 refers to buffer @3, expected one of the 1 buffers above"},
-      {replaced(kSmall, "tiles=0 hops", "tiles=0,4 hops"), "f.nkir:13:19: op %1 (l0.k_append) has no tile 4, expected a tile index below 1"},
+      {replaced(kSmall, "  tile 0 np=(0,0,0) out=0..2", "  tile 1 np=(0,0,0) out=0..2"),
+       "f.nkir:12:8: op %1 tile 1 skips ahead, expected 0 next"},
+      {replaced(kSmall, "inputs=%0", "inputs=%0,%7"),
+       "f.nkir:11:37: op %1 takes input %7, expected an op defined above it"},
+      {replaced(kSmall, "buffer=@0", "buffer=@3"),
+       "f.nkir:11:69: op %1 refers to buffer @3, expected one of the 1 buffers above"},
+      {replaced(kSmall, "tiles=0 hops", "tiles=0,4 hops"),
+       "f.nkir:13:19: op %1 (l0.k_append) has no tile 4, expected a tile index below 1"},
       {replaced(kSmall, "route %0.0", "route %0.3"), "f.nkir:13:7: op %0 (l0.k_proj) has no tile 3"},
-      {replaced(kSmall, "dst=%1", "dst=%9"), "f.nkir:13:12: op %9 is not defined, expected one of the 2 ops %0..%1"},
-      {replaced(kSmall, "  step %1 wave=1 waits=%0\nschedule decode", "  step %1 wave=1 waits=%5\nschedule decode"), "f.nkir:16:18: op %5 is not defined"},
-      {kSmall.substr(0, kSmall.find("schedule decode")), "f.nkir:17:1: the file ends early, expected 'schedule decode' and more up to 'end' (truncated file?)"},
-      {replaced(kSmall, "np=(0,0,0) out=0..4", "np=(0,0,0)"), "f.nkir:10:36: missing out=, expected a range begin..end"},
-      {replaced(kSmall, "buffer @0", "op %0 x add\nbuffer @0"), "f.nkir:9:1: 'buffer' is out of order after 'op', expected the order"},
-      {replaced(kSmall, "precision weight_bits=8 act_bits=8 kv_bits=4\n", ""), "f.nkir:5:1: 'context' came before 'precision', expected 'precision' first"},
-      {replaced(kSmall, "context 8\n", "context 8\ncontext 8\n"), "f.nkir:7:1: 'context' given twice, expected one"},
-      {replaced(kSmall, "buffer @0", "tile 0 np=(0,0,0) out=0..1\nbuffer @0"), "f.nkir:8:1: 'tile' outside an op"},
-      {replaced(kSmall, "out=0..4", "out=4..2"), "f.nkir:10:25: out 4..2 runs backwards, expected begin <= end"},
-      {replaced(kSmall, "np=(0,0,0) out=0..4", "np=(0,0) out=0..4"), "f.nkir:10:13: np '(0,0)' is not valid, expected an NP as (x,y,np)"},
+      {replaced(kSmall, "dst=%1", "dst=%9"),
+       "f.nkir:13:12: op %9 is not defined, expected one of the 2 ops %0..%1"},
+      {replaced(kSmall, "  step %1 wave=1 waits=%0\nschedule decode",
+                "  step %1 wave=1 waits=%5\nschedule decode"),
+       "f.nkir:16:18: op %5 is not defined"},
+      {kSmall.substr(0, kSmall.find("schedule decode")),
+       "f.nkir:17:1: the file ends early, expected 'schedule decode' and more up to 'end' (truncated file?)"},
+      {replaced(kSmall, "np=(0,0,0) out=0..4", "np=(0,0,0)"),
+       "f.nkir:10:36: missing out=, expected a range begin..end"},
+      {replaced(kSmall, "buffer @0", "op %0 x add\nbuffer @0"),
+       "f.nkir:9:1: 'buffer' is out of order after 'op', expected the order"},
+      {replaced(kSmall, "precision weight_bits=8 act_bits=8 kv_bits=4\n", ""),
+       "f.nkir:5:1: 'context' came before 'precision', expected 'precision' first"},
+      {replaced(kSmall, "context 8\n", "context 8\ncontext 8\n"),
+       "f.nkir:7:1: 'context' given twice, expected one"},
+      {replaced(kSmall, "buffer @0", "tile 0 np=(0,0,0) out=0..1\nbuffer @0"),
+       "f.nkir:8:1: 'tile' outside an op"},
+      {replaced(kSmall, "out=0..4", "out=4..2"),
+       "f.nkir:10:25: out 4..2 runs backwards, expected begin <= end"},
+      {replaced(kSmall, "np=(0,0,0) out=0..4", "np=(0,0) out=0..4"),
+       "f.nkir:10:13: np '(0,0)' is not valid, expected an NP as (x,y,np)"},
       {replaced(kSmall, "model tiny", "model \"tiny"), "f.nkir:2:7: name has no closing quote"},
       {replaced(kSmall, "model tiny", "model \"ti\\qny\""), "f.nkir:2:10: unknown escape in name"},
-      {replaced(kSmall, "role=k in_", "role=key in_"), "f.nkir:9:37: role 'key' is unknown, expected one of none, q, k, v, o, mlp_up, mlp_down, lm_head"},
-      {replaced(kSmall, "fused_kv yes", "fused_kv maybe"), "f.nkir:7:10: fused_kv 'maybe' is not valid, expected yes or no"},
-      {replaced(kSmall, "schedule prefill", "schedule warmup"), "f.nkir:14:10: unknown schedule 'warmup', expected prefill or decode"},
-      {replaced(kSmall, "route %0.0", "rout %0.0"), "f.nkir:13:1: unknown line 'rout', expected one of model,"},
+      {replaced(kSmall, "role=k in_", "role=key in_"),
+       "f.nkir:9:37: role 'key' is unknown, expected one of none, q, k, v, o, mlp_up, mlp_down, lm_head"},
+      {replaced(kSmall, "fused_kv yes", "fused_kv maybe"),
+       "f.nkir:7:10: fused_kv 'maybe' is not valid, expected yes or no"},
+      {replaced(kSmall, "schedule prefill", "schedule warmup"),
+       "f.nkir:14:10: unknown schedule 'warmup', expected prefill or decode"},
+      {replaced(kSmall, "route %0.0", "rout %0.0"),
+       "f.nkir:13:1: unknown line 'rout', expected one of model,"},
       {kSmall + "op %2 late add\n", "f.nkir:21:1: text after 'end', expected nothing more"},
-      {replaced(kSmall, "chip c mesh_cols=1 mesh_rows=1 nps_per_node=1 weight_sram_bytes=64 has_dram=yes", "chip"), "f.nkir:4:5: missing name, expected a name"},
+      {replaced(kSmall, "chip c mesh_cols=1 mesh_rows=1 nps_per_node=1 weight_sram_bytes=64 has_dram=yes",
+                "chip"),
+       "f.nkir:4:5: missing name, expected a name"},
   };
   for (const Case& c : cases) {
     INFO(c.text);
@@ -227,11 +267,13 @@ TEST_CASE("hostile input fails cleanly") {
   std::string garbage;
   for (int i = 0; i < 4096; ++i) garbage += static_cast<char>((i * 7919) % 256);
   CHECK_THROWS_AS(ir::parse_program(garbage, "g"), InputError);
-  CHECK_THROWS_AS(ir::parse_program(replaced(kSmall, "tiles=0", "tiles=" + std::string(100000, '1')), "g"), InputError);
+  CHECK_THROWS_AS(ir::parse_program(replaced(kSmall, "tiles=0", "tiles=" + std::string(100000, '1')), "g"),
+                  InputError);
   CHECK_THROWS_AS(ir::parse_program(replaced(kSmall, "op %1 ", "op %9999999999 "), "g"), InputError);
   CHECK_THROWS_AS(ir::parse_program(replaced(kSmall, "op %1 ", "op %5000000 "), "g"), InputError);
   CHECK_THROWS_AS(ir::parse_program(std::string(1 << 20, '('), "g"), InputError);
-  for (std::size_t cut = 0; cut + 1 < kSmall.size(); ++cut) {  // every truncation before the last newline is refused
+  for (std::size_t cut = 0; cut + 1 < kSmall.size();
+       ++cut) {  // every truncation before the last newline is refused
     CHECK_THROWS_AS(ir::parse_program(kSmall.substr(0, cut), "g"), InputError);
   }
 }
