@@ -8,6 +8,7 @@ struct ActionCounts {
   std::map<int, double> macs_by_bits;  // synaptic operations actually performed, by weight bit width
   double dense_macs = 0;               // MACs a dense (non-event) engine would do
   double events = 0;                   // non-zero activations delivered to NPs
+  double activations_offered = 0;      // activations at op inputs, zero or not (for activation sparsity)
   double sram_read_bytes = 0;
   double sram_write_bytes = 0;
   double noc_hop_bytes = 0;            // bytes × links crossed
@@ -24,6 +25,7 @@ struct ActionCounts {
     for (const auto& [bits, count] : o.macs_by_bits) macs_by_bits[bits] += count;
     dense_macs += o.dense_macs;
     events += o.events;
+    activations_offered += o.activations_offered;
     sram_read_bytes += o.sram_read_bytes;
     sram_write_bytes += o.sram_write_bytes;
     noc_hop_bytes += o.noc_hop_bytes;

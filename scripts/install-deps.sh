@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages neurokv builds and runs with. Needs root (or sudo); skips what is present.
+set -euo pipefail
+packages=(
+  build-essential cmake
+  libsystemc-dev libyaml-cpp-dev libfmt-dev libboost-graph-dev catch2 libcli11-dev nlohmann-json3-dev
+  libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler gnuplot-nox
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,109 @@
+#include "simulator/analytic_estimator.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "simulator/energy_model.hpp"
+#include "simulator/program_facts.hpp"
+
+namespace neurokv {
+namespace {
+
+struct WaveTime {
+  double compute = 0;  // the busiest NP's compute
+  double route = 0;    // the longest route
+  double dram = 0;     // streaming the wave's DRAM bytes
+  double cycles() const { return std::max(compute + route, dram); }
+  const char* bound() const {
+    if (dram > compute + route) return "dram";
+    return route > compute ? "noc" : "compute";
+  }
+};
+
+int np_index(const ir::Program& program, const ir::NpCoord& np) {
+  return (np.y * program.chip.mesh_cols + np.x) * program.chip.nps_per_node + np.np;
+}
+
+}  // namespace
+
+PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase,
+                           std::vector<LayerCost>* layers) {
+  std::vector<std::vector<const ir::Route*>> routes_from(program.ops.size());
+  for (const ir::Route& route : program.routes) routes_from.at(route.src_op).push_back(&route);
+
+  const std::vector<ir::Step>& steps = phase.kind == Phase::Kind::Decode ? program.decode : program.prefill;
+  std::map<int, std::vector<const ir::Step*>> waves;
+  for (const ir::Step& step : steps) waves[step.wave].push_back(&step);
+
+  const int layer_slots = program.model.layers + 1;  // slot 0: ops outside the blocks
+  std::vector<ActionCounts> layer_counts(layer_slots);
+  std::vector<double> layer_cycles(layer_slots, 0.0);
+  std::map<std::string, double> cycles_by_bound;
+  std::vector<double> np_busy(program.chip.mesh_cols * program.chip.mesh_rows * program.chip.nps_per_node, 0.0);
+  ActionCounts total;
+  double cycles = 0;
+
+  for (const auto& [wave, wave_steps] : waves) {
+    WaveTime time;
+    double dram_bytes = 0;
+    std::vector<int> touched;
+    for (const ir::Step* step : wave_steps) {
+      const ir::Op& op = program.ops.at(step->op);
+      const int64_t tokens = step_tokens(*step, phase);
+      ActionCounts& counts = layer_counts.at(op.layer + 1);
+      for (const ir::Tile& tile : op.tiles) {
+        const TileWork work = tile_work(program, op, tile, hw, phase, tokens);
+        counts += work.counts;
+        dram_bytes += work.dram_read_bytes + work.dram_write_bytes;
+        const int index = np_index(program, tile.np);
+        if (np_busy[index] == 0) touched.push_back(index);
+        np_busy[index] += work.compute_cycles;
+        time.compute = std::max(time.compute, np_busy[index]);
+      }
+      for (const ir::Route* route : routes_from[step->op]) {
+        const double bytes = route_bytes(program, *route, hw, phase, tokens);
+        counts.noc_hop_bytes += bytes * route->hops;
+        time.route = std::max(time.route, route_cycles(bytes, route_depth(program, *route), hw));
+      }
+    }
+    for (int index : touched) np_busy[index] = 0;
+    if (dram_bytes > 0) time.dram = dram_bytes / hw.dram_bytes_per_cycle() + hw.dram_latency_cycles();
+    const double wave_cycles = time.cycles();
+    cycles += wave_cycles;
+    cycles_by_bound[time.bound()] += wave_cycles;
+    layer_cycles.at(program.ops.at(wave_steps.front()->op).layer + 1) += wave_cycles;
+  }
+
+  const EnergyModel energy(hw.energy);
+  PhaseReport report;
+  for (int slot = 0; slot < layer_slots; ++slot) {
+    total += layer_counts[slot];
+    const EnergyBreakdown layer_energy = energy.price(layer_counts[slot], layer_cycles[slot] / hw.clock_hz);
+    report.energy += layer_energy;
+    if (layers) layers->push_back({slot - 1, layer_cycles[slot], layer_energy});
+  }
+  report.macs = total.dense_macs;
+  report.synaptic_ops = total.synaptic_ops();
+  report.events = total.events;
+  report.sram_bytes = total.sram_read_bytes + total.sram_write_bytes;
+  report.dram_bytes = total.dram_bytes;
+  report.noc_hop_bytes = total.noc_hop_bytes;
+  report.cycles = cycles;
+  report.bound = "compute";
+  for (const auto& [bound, bound_cycles] : cycles_by_bound) {
+    if (bound_cycles > cycles_by_bound[report.bound]) report.bound = bound;
+  }
+  report.latency_s = cycles / hw.clock_hz;
+  report.tokens_per_s = report.latency_s > 0 ? static_cast<double>(phase.tokens) / report.latency_s : 0;
+  report.activation_sparsity = total.activations_offered > 0 ? 1.0 - total.events / total.activations_offered : 0;
+  return report;
+}
+
+VariantReport estimate(const ir::Program& program, const HwConfig& hw, const EstimateOptions& options) {
+  VariantReport report = program_facts(program);
+  report.decode = estimate_phase(program, hw, Phase::decode(program.context), &report.decode_layers);
+  if (options.prompt > 0) report.prefill = estimate_phase(program, hw, Phase::prefill(options.prompt), nullptr);
+  return report;
+}
+
+}  // namespace neurokv

@@ -1,0 +1,33 @@
+#pragma once
+// Compile a model for a chip once per attention variant and cost each program at the chosen fidelity.
+// The one call the CLI's estimate/run and the sweeps share.
+#include <cstdint>
+#include <vector>
+
+#include "compiler/attention_variant.hpp"
+#include "compiler/compile.hpp"
+#include "compiler/hw_config.hpp"
+#include "compiler/model_spec.hpp"
+#include "simulator/report.hpp"
+
+namespace neurokv {
+
+enum class Fidelity { Analytic, Cycle };
+
+struct EvaluateOptions {
+  CompileOptions compile;            // compile.context is the decode context
+  Fidelity fidelity = Fidelity::Analytic;
+  int64_t prompt = 0;                // prefill length (0: no prefill)
+  int64_t tokens = 1;                // decode tokens (cycle fidelity)
+  uint64_t seed = 1;                 // activation draws (cycle fidelity)
+};
+
+// Reports one program, already compiled.
+VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
+
+Report evaluate(const ModelSpec& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
+                const EvaluateOptions& options);
+
+const char* to_string(Fidelity fidelity);
+
+}  // namespace neurokv

@@ -1,0 +1,72 @@
+#pragma once
+// One report struct for every fidelity, rendered as a terminal table, JSON ("neurokv.report/1") or CSV.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/program.hpp"
+#include "simulator/action_counts.hpp"
+#include "simulator/energy_model.hpp"
+
+namespace neurokv {
+
+// The cost of one phase: one decode token, or the whole prefill.
+struct PhaseReport {
+  double macs = 0;            // dense MACs (what a non-event engine would do)
+  double synaptic_ops = 0;    // MACs actually performed on non-zero events
+  double events = 0;
+  double sram_bytes = 0;      // read + written
+  double dram_bytes = 0;
+  double noc_hop_bytes = 0;
+  double cycles = 0;
+  std::string bound;          // "compute", "dram" or "noc": what the cycles were mostly waiting for
+  double latency_s = 0;
+  double tokens_per_s = 0;
+  EnergyBreakdown energy;
+  double activation_sparsity = 0;  // 1 − events / activations offered (NeuroBench's activation sparsity)
+};
+
+struct LayerCost {
+  int layer = -1;             // -1: ops outside the blocks (embeddings, final norm, LM head)
+  double cycles = 0;
+  EnergyBreakdown energy;
+};
+
+struct MemoryReport {
+  int64_t weights_on_chip_bytes = 0;
+  int64_t weights_in_dram_bytes = 0;
+  std::string kv_location;     // "sram", "dram" or "mixed"
+  int64_t kv_cache_bytes = 0;  // at the report's context
+  int64_t peak_np_sram_bytes = 0;  // the fullest NP: weight SRAM + input SRAM held
+  int nps_used = 0;
+  int nps_total = 0;
+};
+
+struct VariantReport {
+  std::string variant;
+  int kv_heads = 0;
+  int64_t params = 0;
+  int64_t weight_bytes = 0;
+  int64_t kv_cache_bytes_per_token = 0;
+  int64_t kv_cache_bytes = 0;
+  double kv_cache_reduction = 0;  // against QKV of the same model and cache precision
+  double macs_forward_full = 0;   // N-token forward, full n×n score and value products
+  PhaseReport decode;
+  std::optional<PhaseReport> prefill;
+  std::vector<LayerCost> decode_layers;
+  MemoryReport memory;
+};
+
+struct Report {
+  ir::ModelInfo model;
+  std::string hw_name;
+  double clock_hz = 0;
+  int64_t context = 0;
+  int64_t prompt = 0;            // prefill length, 0 when no prefill was run
+  std::string fidelity;          // "analytic" or "cycle"
+  int weight_bits = 0, act_bits = 0, kv_bits = 0;
+  std::vector<VariantReport> variants;
+};
+
+}  // namespace neurokv

@@ -1,0 +1,23 @@
+#pragma once
+// Renders a Report: JSON ("schema": "neurokv.report/1"), CSV (one row per variant) and a terminal table.
+// Rendering is pure: callers decide where the text goes.
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "simulator/report.hpp"
+
+namespace neurokv {
+
+nlohmann::json report_json(const Report& report);
+nlohmann::json phase_json(const PhaseReport& phase);
+
+// CSV columns shared by reports and sweeps, and one variant's values in the same order.
+std::vector<std::string> report_csv_columns();
+std::vector<std::string> report_csv_values(const Report& report, const VariantReport& variant);
+std::string report_csv(const Report& report);
+
+std::string report_table(const Report& report);
+
+}  // namespace neurokv

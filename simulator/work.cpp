@@ -1,0 +1,197 @@
+#include "simulator/work.hpp"
+
+#include <cmath>
+#include <cstdlib>
+
+namespace neurokv {
+namespace {
+
+using ir::Op;
+using ir::OpKind;
+using ir::Tile;
+
+// Sum over the phase's tokens of the positions each attends to: n per decode token; 1 + 2 + ... + P for a
+// causal prefill.
+double attended_positions(const Phase& phase, int64_t tokens) {
+  if (phase.kind == Phase::Kind::Decode) return static_cast<double>(phase.context) * tokens;
+  const double p = static_cast<double>(tokens);
+  return p * (p + 1) / 2;
+}
+
+// KV rows a KvRead moves: every cached row per decode token; in prefill one streaming pass over the prompt's
+// rows (the prompt's queries stay resident in the attention tiles' input SRAM).
+double kv_rows(const Phase& phase, int64_t tokens) {
+  return phase.kind == Phase::Kind::Decode ? static_cast<double>(phase.context) * tokens
+                                           : static_cast<double>(tokens);
+}
+
+// An NP handles one event at a time: the event's fan-out runs over the MAC lanes in ceil(fan-out / lanes) cycles.
+double mac_cycles(double events, double fanout, int lanes) { return events * std::ceil(fanout / lanes); }
+
+double width(const Tile& tile) { return static_cast<double>(tile.out_end - tile.out_begin); }
+
+// Share of a KV buffer that a tile covering [out_begin, out_end) of its KV heads moves.
+double kv_share(const ir::Buffer& buffer, const Tile& tile) { return width(tile) / buffer.kv_heads; }
+
+// Activations a tile's output carries to its consumers, per phase: what the routes from it deliver.
+double output_elements(const Op& op, const Tile& tile, const Phase& phase, int64_t tokens) {
+  switch (op.kind) {
+    case OpKind::AttnScore:
+    case OpKind::Softmax: return width(tile) * attended_positions(phase, tokens);
+    case OpKind::AttnValue: return width(tile) * op.head_dim * tokens;
+    default: return width(tile) * tokens;
+  }
+}
+
+// Events arrive in the input buffer and are read back once by the NP's event loop.
+void count_events(ActionCounts& c, double offered, double events, int act_bits) {
+  c.activations_offered += offered;
+  c.events += events;
+  c.sram_write_bytes += events * act_bits / 8.0;
+  c.sram_read_bytes += events * act_bits / 8.0;
+}
+
+}  // namespace
+
+int64_t step_tokens(const ir::Step& step, const Phase& phase) {
+  if (phase.kind == Phase::Kind::Decode || step.last_token_only) return 1;
+  return phase.tokens;
+}
+
+TileWork tile_work(const ir::Program& program, const Op& op, const Tile& tile, const HwConfig& hw,
+                   const Phase& phase, int64_t tokens) {
+  TileWork w;
+  ActionCounts& c = w.counts;
+  const int lanes = hw.np.mac_lanes;
+  const int act_bits = program.precision.act_bits;
+  const double t = static_cast<double>(tokens);
+  switch (op.kind) {
+    case OpKind::Linear: {
+      const double offered = static_cast<double>(op.in_features) * t;
+      const double events = offered * op.input_density;
+      const double synops = events * width(tile);
+      c.macs_by_bits[op.weight_bits] += synops;
+      c.dense_macs += offered * width(tile);
+      c.sram_read_bytes += synops * op.weight_bits / 8.0;  // each event reads its fan-out's weights
+      count_events(c, offered, events, act_bits);
+      w.input_events = events;
+      w.compute_cycles = mac_cycles(events, width(tile), lanes);
+      if (op.weights == ir::Storage::Dram) {  // streamed: loaded into weight SRAM once per phase
+        w.dram_read_bytes = static_cast<double>(tile.weight_bytes);
+        c.sram_write_bytes += static_cast<double>(tile.weight_bytes);
+      }
+      break;
+    }
+    case OpKind::Embed:
+    case OpKind::PosEmbed: {
+      const double bytes = width(tile) * op.weight_bits / 8.0 * t;  // one table row per token
+      if (op.weights == ir::Storage::Dram) {
+        w.dram_read_bytes = bytes;
+      } else {
+        c.sram_read_bytes += bytes;
+      }
+      w.compute_cycles = std::ceil(width(tile) / lanes) * t;
+      break;
+    }
+    case OpKind::LayerNorm:
+    case OpKind::Gelu:
+    case OpKind::Add: {
+      // Element-wise work on the MAC lanes: LayerNorm makes two passes (statistics, then scale and shift).
+      const double passes = op.kind == OpKind::LayerNorm ? 2 : 1;
+      const double offered = width(tile) * t * (op.kind == OpKind::Add ? 2 : 1);
+      const double elements = width(tile) * t;
+      count_events(c, offered, offered * op.input_density, act_bits);
+      w.input_events = offered * op.input_density;
+      c.macs_by_bits[program.precision.weight_bits] += passes * elements;
+      if (op.kind == OpKind::Gelu) c.sram_read_bytes += elements * act_bits / 8.0;  // lookup table
+      w.compute_cycles = std::ceil(passes * elements / lanes);
+      break;
+    }
+    case OpKind::KvRead:
+    case OpKind::KvAppend: {
+      const ir::Buffer& buffer = program.buffers.at(op.buffer);
+      const double rows = op.kind == OpKind::KvRead ? kv_rows(phase, tokens) : t;
+      const double bytes = rows * buffer.bytes_per_token * kv_share(buffer, tile);
+      const bool dram = buffer.location == ir::Storage::Dram;
+      if (op.kind == OpKind::KvRead) {
+        (dram ? w.dram_read_bytes : c.sram_read_bytes) += bytes;
+      } else {
+        (dram ? w.dram_write_bytes : c.sram_write_bytes) += bytes;
+      }
+      break;
+    }
+    case OpKind::AttnScore: {
+      // Each non-zero query element fans out over every attended position's key element.
+      const double positions = attended_positions(phase, tokens);
+      const double offered = width(tile) * op.head_dim * t;
+      const double events = offered * op.input_density;
+      const double fanout = positions / t;
+      const double synops = events * fanout;
+      c.macs_by_bits[act_bits] += synops;
+      c.dense_macs += offered * fanout;
+      c.sram_read_bytes += synops * program.precision.kv_bits / 8.0;  // key elements from the input SRAM
+      count_events(c, offered, events, act_bits);
+      w.input_events = events;
+      w.compute_cycles = mac_cycles(events, fanout, lanes);
+      break;
+    }
+    case OpKind::Softmax: {
+      const double elements = width(tile) * attended_positions(phase, tokens);
+      c.softmax_elements += elements;
+      count_events(c, elements, elements, act_bits);
+      w.input_events = elements;
+      w.compute_cycles = std::ceil(elements / hw.softmax_elements_per_cycle);
+      break;
+    }
+    case OpKind::AttnValue: {
+      // Each non-zero probability fans out over its head's value vector.
+      const double offered = width(tile) * attended_positions(phase, tokens);
+      const double events = offered * op.input_density;
+      const double synops = events * op.head_dim;
+      c.macs_by_bits[act_bits] += synops;
+      c.dense_macs += offered * op.head_dim;
+      c.sram_read_bytes += synops * program.precision.kv_bits / 8.0;  // value elements from the input SRAM
+      count_events(c, offered, events, act_bits);
+      w.input_events = events;
+      w.compute_cycles = mac_cycles(events, op.head_dim, lanes);
+      break;
+    }
+  }
+  c.dram_bytes += w.dram_read_bytes + w.dram_write_bytes;
+  return w;
+}
+
+double route_events(const ir::Program& program, const ir::Route& route, const Phase& phase, int64_t tokens) {
+  const Op& src = program.ops.at(route.src_op);
+  if (src.kind == OpKind::KvRead) return 0;
+  const Op& dst = program.ops.at(route.dst_op);
+  return output_elements(src, src.tiles.at(route.src_tile), phase, tokens) * dst.input_density;
+}
+
+double route_bytes(const ir::Program& program, const ir::Route& route, const HwConfig& hw, const Phase& phase,
+                   int64_t tokens) {
+  const Op& src = program.ops.at(route.src_op);
+  if (src.kind == OpKind::KvRead) {
+    const ir::Buffer& buffer = program.buffers.at(src.buffer);
+    return kv_rows(phase, tokens) * buffer.bytes_per_token * kv_share(buffer, src.tiles.at(route.src_tile));
+  }
+  return route_events(program, route, phase, tokens) * hw.noc.event_bytes;
+}
+
+int route_depth(const ir::Program& program, const ir::Route& route) {
+  const ir::NpCoord& src = program.ops.at(route.src_op).tiles.at(route.src_tile).np;
+  const Op& dst = program.ops.at(route.dst_op);
+  int depth = 0;
+  for (int index : route.dst_tiles) {
+    const ir::NpCoord& np = dst.tiles.at(index).np;
+    depth = std::max(depth, std::abs(np.x - src.x) + std::abs(np.y - src.y));
+  }
+  return depth;
+}
+
+double route_cycles(double bytes, int depth, const HwConfig& hw) {
+  if (bytes <= 0) return 0;
+  return depth * hw.noc.hop_latency_cycles + std::ceil(bytes / hw.noc.link_bytes_per_cycle);
+}
+
+}  // namespace neurokv
