@@ -159,7 +159,6 @@ class Verifier {
       case OpKind::Softmax:
       case OpKind::AttnValue:
         return "query heads";
-      case OpKind::KvAppend:
       case OpKind::KvRead:
         return "key/value heads";
       default:
@@ -352,7 +351,6 @@ int64_t tile_extent(const Op& op) {
     case OpKind::Softmax:
     case OpKind::AttnValue:
       return op.heads;
-    case OpKind::KvAppend:
     case OpKind::KvRead:
       return op.kv_heads;
     default:

@@ -116,10 +116,10 @@ ir::Program sample_program() {
   v.weights = ir::Storage::Dram;
   b.tile({1, 1, 0}, 0, 4, 36, 0);
   b.tile({1, 1, 0}, 4, 8, 36, 1);
-  b.attention("l0.k_append", OpKind::KvAppend, {5}).buffer = 0;
-  b.tile({0, 1, 0}, 0, 2);
+  b.attention("l0.k_append", OpKind::KvAppend, {5}).buffer = 0;  // one tile over the whole row
+  b.tile({0, 1, 0}, 0, 8);
   b.attention("l0.v_append", OpKind::KvAppend, {6}).buffer = 1;
-  b.tile({0, 1, 1}, 0, 2);
+  b.tile({0, 1, 1}, 0, 8);
   b.attention("l0.k_read", OpKind::KvRead, {7}).buffer = 0;
   b.tile({0, 1, 0}, 0, 2);
   b.attention("l0.v_read", OpKind::KvRead, {8}).buffer = 1;
