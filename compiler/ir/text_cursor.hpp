@@ -10,7 +10,6 @@ class LineCursor {
  public:
   LineCursor(std::string_view text, const std::string& file, int line);
 
-  int line() const { return line_; }
   int column() const { return static_cast<int>(pos_) + 1; }  // 1-based, in bytes
   const char* pos() const { return text_.data() + pos_; }
   const char* end() const { return text_.data() + text_.size(); }

@@ -24,7 +24,5 @@ std::vector<std::string> verify_against(const Program& program, const HwConfig& 
 // Throw InputError "name: N problems: ..." listing them, for callers that want a sound program or an error.
 void check_program(const Program& program, const std::string& name);
 void check_program(const Program& program, const std::string& name, const HwConfig& hw);
-// The message check_program throws with.
-std::string describe_problems(const std::string& name, const std::vector<std::string>& problems);
 
 }  // namespace neurokv::ir
