@@ -1,6 +1,8 @@
 target_sources(neurokv PRIVATE
   commands/commands.cpp
+  commands/compile_command.cpp
   commands/estimate_command.cpp
+  commands/ir_command.cpp
   commands/run_command.cpp
   output.cpp
   paths.cpp

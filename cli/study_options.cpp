@@ -26,6 +26,9 @@ void add_study_options(CLI::App& command, StudyOptions& o) {
       ->check(CLI::Range(1, 32));
   command.add_flag("--no-fuse-kv", o.no_fuse_kv,
                    "K=V variants: read the cached K twice (for QKᵀ and for P·V) instead of once");
+}
+
+void add_report_options(CLI::App& command, StudyOptions& o) {
   command.add_option("--json", o.json_path, "write the JSON report to FILE ('-' = stdout)");
   command.add_option("--csv", o.csv_path, "write the CSV report to FILE ('-' = stdout)");
 }

@@ -25,7 +25,10 @@ struct StudyOptions {
   std::string csv_path;
 };
 
+// Model, chip, variants, context and precision flags.
 void add_study_options(CLI::App& command, StudyOptions& options);
+// --json and --csv for a report.
+void add_report_options(CLI::App& command, StudyOptions& options);
 
 // What the flags name, loaded and validated.
 struct Study {

@@ -13,6 +13,7 @@ void add_estimate_command(CLI::App& app) {
       "estimate", "analytic estimate per variant: parameters, weights, KV cache, MACs, and one decode step's "
                   "cycles, energy and memory traffic");
   add_study_options(*command, *options);
+  add_report_options(*command, *options);
   command->add_option("--prompt,-p", *prompt, "also estimate the prefill of a P-token prompt")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 24));
   command->callback([options, prompt] {

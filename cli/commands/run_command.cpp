@@ -62,6 +62,7 @@ std::function<void()> add_run_command(CLI::App& app) {
       "run", "compile and run each variant: prefill of the prompt, then decode token by token; energy, latency "
              "and memory per token");
   add_study_options(*command, options->study);
+  add_report_options(*command, options->study);
   command->add_option("--fidelity", options->fidelity, "cycle (SystemC simulation) or analytic (closed form)")
       ->capture_default_str()
       ->check(CLI::IsMember({"cycle", "analytic"}));

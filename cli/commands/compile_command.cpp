@@ -1,0 +1,60 @@
+#include "cli/commands/compile_command.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cli/output.hpp"
+#include "cli/study_options.hpp"
+#include "compiler/compile_summary.hpp"
+#include "compiler/error.hpp"
+#include "compiler/ir/printer.hpp"
+#include "compiler/ir/verifier.hpp"
+
+namespace neurokv::cli {
+namespace {
+
+struct CompileCommandOptions {
+  StudyOptions study;
+  std::string output_path;
+  std::string summary_path;
+};
+
+void run_compile(const CompileCommandOptions& options) {
+  const Study study = load_study(options.study);
+  if (study.variants.size() != 1) {
+    throw InputError(fmt::format("--variant: compile takes one variant, got {} ('{}')", study.variants.size(),
+                                 options.study.variants));
+  }
+  const CompileResult result = compile(study.model, study.variants.front(), study.hw, study.compile);
+  // A program the verifier rejects is a compiler bug, not bad input: fail the run rather than write it.
+  const std::vector<std::string> problems = ir::verify_program(result.program);
+  if (!problems.empty()) throw RunError(fmt::format("the compiled program does not verify: {}", problems.front()));
+  if (!options.output_path.empty()) write_output(options.output_path, ir::print_program(result.program));
+  if (!options.summary_path.empty()) write_output(options.summary_path, compile_summary(result).dump(2) + "\n");
+  if (options.output_path != "-" && options.summary_path != "-") {
+    const nlohmann::json summary = compile_summary(result);
+    fmt::print("{} {} on {}: {} ops, {} of {} NPs, {} weight bytes ({} streamed from DRAM), KV cache in {}\n",
+               study.model.name, result.program.variant, study.hw.name, result.program.ops.size(),
+               summary["nps_used"].get<int>(), summary["nps_total"].get<int>(),
+               summary["weight_bytes"].get<int64_t>(), summary["dram_weight_bytes"].get<int64_t>(),
+               summary["kv_cache"]["location"].get<std::string>());
+    for (const std::string& note : result.notes) fmt::print("note: {}\n", note);
+  }
+}
+
+}  // namespace
+
+void add_compile_command(CLI::App& app) {
+  auto options = std::make_shared<CompileCommandOptions>();
+  options->study.variants = "QKV";
+  CLI::App* command =
+      app.add_subcommand("compile", "lower a model and one attention variant to an Event IR program (.nkir)");
+  add_study_options(*command, options->study);
+  command->add_option("-o,--output", options->output_path, "write the program to FILE ('-' = stdout)");
+  command->add_option("--json", options->summary_path,
+                      "write the compile summary (op counts, NPs, SRAM/DRAM, KV cache, pass times) to FILE");
+  command->callback([options] { run_compile(*options); });
+}
+
+}  // namespace neurokv::cli

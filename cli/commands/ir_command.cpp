@@ -1,0 +1,56 @@
+#include "cli/commands/ir_command.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <string>
+
+#include "cli/paths.hpp"
+#include "compiler/hw_config.hpp"
+#include "compiler/ir/parser.hpp"
+#include "compiler/ir/printer.hpp"
+#include "compiler/ir/verifier.hpp"
+
+namespace neurokv::cli {
+namespace {
+
+struct IrOptions {
+  std::string file;
+  std::string hw;  // empty: do not compare with a chip
+};
+
+void verify(const IrOptions& options) {
+  const ir::Program program = ir::load_program(options.file);
+  if (options.hw.empty()) {
+    ir::check_program(program, options.file);
+  } else {
+    ir::check_program(program, options.file,
+                      load_hw(options.hw, data_dir("hwconfigs")));
+  }
+  std::size_t tiles = 0;
+  for (const ir::Op& op : program.ops) tiles += op.tiles.size();
+  fmt::print("{}: ok ({} ops, {} tiles, {} routes)\n", options.file, program.ops.size(), tiles,
+             program.routes.size());
+}
+
+}  // namespace
+
+void add_ir_command(CLI::App& app) {
+  CLI::App* ir = app.add_subcommand("ir", "Event IR programs (.nkir, docs/ir.md): verify or normalise them");
+  ir->require_subcommand(1);
+  auto options = std::make_shared<IrOptions>();
+
+  CLI::App* verify_command =
+      ir->add_subcommand("verify", "Check a program's references, tiles, capacities, routes and schedules");
+  verify_command->add_option("FILE", options->file, "the .nkir file")->required();
+  verify_command->add_option("--hw", options->hw,
+                             "also check it was compiled for this chip (a name or a path)");
+  verify_command->callback([options] { verify(*options); });
+
+  CLI::App* print_command = ir->add_subcommand("print", "Parse a program and print it in canonical form");
+  print_command->add_option("FILE", options->file, "the .nkir file")->required();
+  print_command->callback(
+      [options] { fmt::print("{}", ir::print_program(ir::load_program(options->file))); });
+}
+
+}  // namespace neurokv::cli

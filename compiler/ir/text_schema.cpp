@@ -1,0 +1,154 @@
+#include "compiler/ir/text_schema.hpp"
+
+namespace neurokv::ir::text {
+namespace {
+
+constexpr int kMaxInt = static_cast<int>(kMaxCount);
+const Integer<int> kCount{0, kMaxInt};
+const Integer<int> kBits{0, 64};
+const Integer<int64_t> kWidth{0, kMaxBytes};
+const Integer<int64_t> kByteCount{0, kMaxBytes};
+const Integer<int> kOpId{0, kMaxInt, '%'};
+const Choice<Storage> kStorage{{Storage::Sram, Storage::Dram}};
+
+}  // namespace
+
+const LineFields<ModelInfo>& model_line() {
+  static const auto fields = LineFields<ModelInfo>()
+                                 .positional("name", &ModelInfo::name, Text{})
+                                 .optional("layers", &ModelInfo::layers, kCount)
+                                 .optional("d_model", &ModelInfo::d_model, kCount)
+                                 .optional("heads", &ModelInfo::heads, kCount)
+                                 .optional("head_dim", &ModelInfo::head_dim, kCount)
+                                 .optional("mlp_hidden", &ModelInfo::mlp_hidden, kCount)
+                                 .optional("vocab", &ModelInfo::vocab, kCount)
+                                 .optional("max_positions", &ModelInfo::max_positions, kCount);
+  return fields;
+}
+
+const LineFields<Program>& variant_line() {
+  static const auto fields = LineFields<Program>()
+                                 .positional("variant", &Program::variant, Text{})
+                                 .optional("kv_heads", &Program::kv_heads, kCount);
+  return fields;
+}
+
+const LineFields<ChipInfo>& chip_line() {
+  static const auto fields =
+      LineFields<ChipInfo>()
+          .positional("name", &ChipInfo::name, Text{})
+          .optional("mesh_cols", &ChipInfo::mesh_cols, Integer<int>{0, kMaxCoordinate})
+          .optional("mesh_rows", &ChipInfo::mesh_rows, Integer<int>{0, kMaxCoordinate})
+          .optional("nps_per_node", &ChipInfo::nps_per_node, Integer<int>{0, kMaxCoordinate})
+          .optional("weight_sram_bytes", &ChipInfo::weight_sram_bytes, kByteCount)
+          .optional("input_sram_bytes", &ChipInfo::input_sram_bytes, kByteCount)
+          .optional("has_dram", &ChipInfo::has_dram, Flag{});
+  return fields;
+}
+
+const LineFields<Precision>& precision_line() {
+  static const auto fields = LineFields<Precision>()
+                                 .optional("weight_bits", &Precision::weight_bits, kBits)
+                                 .optional("act_bits", &Precision::act_bits, kBits)
+                                 .optional("kv_bits", &Precision::kv_bits, kBits);
+  return fields;
+}
+
+const LineFields<Program>& context_line() {
+  static const auto fields =
+      LineFields<Program>().positional("context", &Program::context, Integer<int64_t>{0, kMaxCount});
+  return fields;
+}
+
+const LineFields<Program>& fused_kv_line() {
+  static const auto fields = LineFields<Program>().positional("fused_kv", &Program::fused_kv, Flag{});
+  return fields;
+}
+
+const LineFields<Buffer>& buffer_line() {
+  static const auto fields =
+      LineFields<Buffer>()
+          .positional("name", &Buffer::name, Text{})
+          .required("layer", &Buffer::layer, kCount)
+          .required("role", &Buffer::role, Choice<BufferRole>{{BufferRole::Keys, BufferRole::Values}})
+          .optional("kv_heads", &Buffer::kv_heads, kCount)
+          .optional("head_dim", &Buffer::head_dim, kCount)
+          .optional("bits", &Buffer::bits, kBits)
+          .optional("bytes_per_token", &Buffer::bytes_per_token, kByteCount)
+          .optional("capacity_tokens", &Buffer::capacity_tokens, Integer<int64_t>{0, kMaxCount})
+          .required("location", &Buffer::location, kStorage)
+          .optional("nps", &Buffer::nps, List<Coord>{});
+  return fields;
+}
+
+const LineFields<Op>& op_line() {
+  static const auto fields =
+      LineFields<Op>()
+          .positional("id", &Op::id, kOpId)
+          .positional("name", &Op::name, Text{})
+          .positional("kind", &Op::kind,
+                      Choice<OpKind>{{OpKind::Embed, OpKind::PosEmbed, OpKind::LayerNorm, OpKind::Linear,
+                                      OpKind::KvAppend, OpKind::KvRead, OpKind::AttnScore, OpKind::Softmax,
+                                      OpKind::AttnValue, OpKind::Gelu, OpKind::Add}})
+          .optional("layer", &Op::layer, Integer<int>{-1, kMaxInt})
+          .optional(
+              "role", &Op::role,
+              Choice<LinearRole>{{LinearRole::None, LinearRole::Q, LinearRole::K, LinearRole::V,
+                                  LinearRole::O, LinearRole::MlpUp, LinearRole::MlpDown, LinearRole::LmHead}})
+          .optional("inputs", &Op::inputs, List<Integer<int>>{kOpId})
+          .optional("in_features", &Op::in_features, kWidth)
+          .optional("out_features", &Op::out_features, kWidth)
+          .optional("bias", &Op::bias, Flag{})
+          .optional("heads", &Op::heads, kCount)
+          .optional("kv_heads", &Op::kv_heads, kCount)
+          .optional("head_dim", &Op::head_dim, kCount)
+          .optional("buffer", &Op::buffer, kBufferId)
+          .optional("input_density", &Op::input_density, Number{0, 1})
+          .optional("weight_bits", &Op::weight_bits, kBits)
+          .optional("act_bits", &Op::act_bits, kBits)
+          .optional("weights", &Op::weights, kStorage)
+          .optional("tied_to", &Op::tied_to, kOpId);
+  return fields;
+}
+
+const LineFields<Tile>& tile_line() {
+  static const auto fields =
+      LineFields<Tile>()
+          .positional("index", &Tile::index, kCount)
+          .required("np", &Tile::np, Coord{})
+          .compound(
+              FieldMode::Required, "out",
+              [](const Tile& t) {
+                return Range::Value{t.out_begin, t.out_end};
+              },
+              [](Tile& t, Range::Value range) { std::tie(t.out_begin, t.out_end) = range; }, Range{})
+          .optional("weight_bytes", &Tile::weight_bytes, kByteCount)
+          .optional("pass", &Tile::pass, kCount);
+  return fields;
+}
+
+const LineFields<Route>& route_line() {
+  static const auto fields =
+      LineFields<Route>()
+          .compound(
+              FieldMode::Positional, "source",
+              [](const Route& r) {
+                return TileRef::Value{r.src_op, r.src_tile};
+              },
+              [](Route& r, TileRef::Value tile) { std::tie(r.src_op, r.src_tile) = tile; }, TileRef{})
+          .required("dst", &Route::dst_op, kOpId)
+          .required("tiles", &Route::dst_tiles, List<Integer<int>>{kCount})
+          .required("hops", &Route::hops, kCount);
+  return fields;
+}
+
+const LineFields<Step>& step_line() {
+  static const auto fields = LineFields<Step>()
+                                 .positional("op", &Step::op, kOpId)
+                                 .required("wave", &Step::wave, kCount)
+                                 .optional("waits", &Step::waits, List<Integer<int>>{kOpId})
+                                 .optional("last_token_only", &Step::last_token_only, Flag{});
+  return fields;
+}
+
+}  // namespace neurokv::ir::text

@@ -1,0 +1,397 @@
+#include "compiler/ir/verifier.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "compiler/error.hpp"
+#include "compiler/ir/mesh.hpp"
+
+namespace neurokv::ir {
+namespace {
+
+constexpr std::size_t kListedProblems = 50;  // check_program's message names this many, then counts the rest
+constexpr std::size_t kListedOps = 5;        // ops named in one problem (e.g. those missing from a schedule)
+
+std::string np_text(const NpCoord& np) { return fmt::format("({},{},{})", np.x, np.y, np.np); }
+
+std::string op_text(const Op& op) { return fmt::format("op %{} {}", op.id, op.name); }
+
+int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
+
+// Byte totals saturate instead of overflowing: a hand-built program may carry absurd sizes.
+int64_t add_bytes(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<int64_t>::max() : sum;
+}
+
+int64_t multiply_bytes(int64_t a, int64_t b) {
+  int64_t product = 0;
+  return __builtin_mul_overflow(a, b, &product) ? std::numeric_limits<int64_t>::max() : product;
+}
+
+class Verifier {
+ public:
+  explicit Verifier(const Program& program) : p_(program) {}
+
+  std::vector<std::string> run() {
+    check_chip();
+    check_ops();
+    check_capacity();
+    check_buffers();
+    check_routes();
+    check_schedule("prefill", p_.prefill);
+    check_schedule("decode", p_.decode);
+    return std::move(problems_);
+  }
+
+ private:
+  template <class... Args>
+  void problem(fmt::format_string<Args...> format, Args&&... args) {
+    problems_.push_back(fmt::format(format, std::forward<Args>(args)...));
+  }
+
+  bool op_exists(int id) const { return id >= 0 && id < static_cast<int>(p_.ops.size()); }
+  bool tile_exists(int op, int tile) const {
+    return op_exists(op) && tile >= 0 &&
+           tile < static_cast<int>(p_.ops[static_cast<std::size_t>(op)].tiles.size());
+  }
+  const Op& op_at(int id) const { return p_.ops[static_cast<std::size_t>(id)]; }
+
+  bool in_mesh(const NpCoord& np) const {
+    return np.x >= 0 && np.x < p_.chip.mesh_cols && np.y >= 0 && np.y < p_.chip.mesh_rows && np.np >= 0 &&
+           np.np < p_.chip.nps_per_node;
+  }
+
+  void check_np(const NpCoord& np, const std::string& owner) {
+    if (!in_mesh(np)) {
+      problem("{} is on NP {}, outside the {}x{} mesh of {} NPs per node", owner, np_text(np),
+              p_.chip.mesh_cols, p_.chip.mesh_rows, p_.chip.nps_per_node);
+    }
+  }
+
+  void check_chip() {
+    const ChipInfo& chip = p_.chip;
+    if (chip.mesh_cols <= 0 || chip.mesh_rows <= 0 || chip.nps_per_node <= 0) {
+      problem("chip {} has a {}x{} mesh with {} NPs per node, expected positive sizes", chip.name,
+              chip.mesh_cols, chip.mesh_rows, chip.nps_per_node);
+    }
+  }
+
+  void check_ops() {
+    for (std::size_t i = 0; i < p_.ops.size(); ++i) {
+      const Op& op = p_.ops[i];
+      if (op.id != static_cast<int>(i))
+        problem("{} is at position {}, expected ids 0..n-1 in order", op_text(op), i);
+      for (int input : op.inputs) check_earlier(op, input, "takes input");
+      if (op.tied_to != -1) check_earlier(op, op.tied_to, "is tied to");
+      check_buffer_reference(op);
+      if (!(op.input_density >= 0 && op.input_density <= 1)) {
+        problem("{} has input_density {}, expected a fraction from 0 to 1", op_text(op), op.input_density);
+      }
+      if (op.weights == Storage::Dram && !p_.chip.has_dram) {
+        problem("{} streams its weights from DRAM, but chip {} has no DRAM", op_text(op), p_.chip.name);
+      }
+      check_tiles(op);
+    }
+  }
+
+  void check_earlier(const Op& op, int id, const char* relation) {
+    if (!op_exists(id) || id >= op.id)
+      problem("{} {} %{}, expected an op defined before it", op_text(op), relation, id);
+  }
+
+  void check_buffer_reference(const Op& op) {
+    const bool uses_buffer = op.kind == OpKind::KvAppend || op.kind == OpKind::KvRead;
+    const bool exists = op.buffer >= 0 && op.buffer < static_cast<int>(p_.buffers.size());
+    if (uses_buffer && !exists) {
+      problem("{} ({}) refers to buffer @{}, expected one of the {} buffers", op_text(op), to_string(op.kind),
+              op.buffer, p_.buffers.size());
+    } else if (!uses_buffer && op.buffer != -1) {
+      problem("{} ({}) refers to buffer @{}, expected none (only kv_append and kv_read use buffers)",
+              op_text(op), to_string(op.kind), op.buffer);
+    }
+  }
+
+  void check_tiles(const Op& op) {
+    const int64_t extent = tile_extent(op);
+    if (op.tiles.empty()) problem("{} has no tiles, expected tiles covering 0..{}", op_text(op), extent);
+    std::vector<const Tile*> by_begin;
+    for (std::size_t j = 0; j < op.tiles.size(); ++j) {
+      const Tile& tile = op.tiles[j];
+      const std::string owner = fmt::format("{} tile {}", op_text(op), j);
+      if (tile.index != static_cast<int>(j)) problem("{} has index {}, expected {}", owner, tile.index, j);
+      check_np(tile.np, owner);
+      if (tile.out_begin >= tile.out_end) {
+        problem("{} covers {}..{}, expected a non-empty range", owner, tile.out_begin, tile.out_end);
+      }
+      if (op.weights == Storage::Sram && tile.pass != 0) {
+        problem("{} is resident but has pass {}, expected pass 0 (passes are for streamed weights)", owner,
+                tile.pass);
+      }
+      by_begin.push_back(&tile);
+    }
+    std::sort(by_begin.begin(), by_begin.end(),
+              [](const Tile* a, const Tile* b) { return a->out_begin < b->out_begin; });
+    int64_t covered = 0;  // [0, covered) is covered so far
+    for (const Tile* tile : by_begin) {
+      if (tile->out_begin > covered) {
+        problem("{} leaves {}..{} uncovered, expected its tiles to cover 0..{}", op_text(op), covered,
+                tile->out_begin, extent);
+      } else if (tile->out_begin < covered) {
+        problem("{} tile {} covers {}..{}, overlapping what its other tiles cover up to {}", op_text(op),
+                tile->index, tile->out_begin, tile->out_end, covered);
+      }
+      covered = std::max(covered, tile->out_end);
+    }
+    if (!op.tiles.empty() && covered != extent) {
+      problem("{} tiles cover 0..{}, expected 0..{} ({})", op_text(op), covered, extent, extent_unit(op));
+    }
+  }
+
+  static const char* extent_unit(const Op& op) {
+    switch (op.kind) {
+      case OpKind::AttnScore:
+      case OpKind::Softmax:
+      case OpKind::AttnValue:
+        return "query heads";
+      case OpKind::KvRead:
+        return "key/value heads";
+      default:
+        return "output channels";
+    }
+  }
+
+  // Resident weights stay in an NP's weight SRAM for the whole run; a streamed pass uses what is left beside
+  // them.
+  void check_capacity() {
+    const int64_t capacity = p_.chip.weight_sram_bytes;
+    std::map<NpCoord, int64_t> resident;
+    std::map<NpCoord, std::vector<const Op*>> resident_ops;
+    std::map<std::tuple<std::size_t, NpCoord, int>, int64_t> streamed;  // (op position, NP, pass) -> bytes
+    for (std::size_t i = 0; i < p_.ops.size(); ++i) {
+      const Op& op = p_.ops[i];
+      for (const Tile& tile : op.tiles) {
+        if (op.weights == Storage::Sram) {
+          resident[tile.np] = add_bytes(resident[tile.np], tile.weight_bytes);
+          auto& ops = resident_ops[tile.np];
+          if (tile.weight_bytes > 0 && (ops.empty() || ops.back() != &op)) ops.push_back(&op);
+        } else {
+          int64_t& bytes = streamed[{i, tile.np, tile.pass}];
+          bytes = add_bytes(bytes, tile.weight_bytes);
+        }
+      }
+    }
+    for (const auto& [np, bytes] : resident) {
+      if (bytes <= capacity) continue;
+      std::vector<std::string> names;
+      for (const Op* op : resident_ops[np]) names.push_back(op->name);
+      problem("NP {} holds {} bytes of resident weights ({}), it has {} bytes of weight SRAM", np_text(np),
+              bytes, listed(names), capacity);
+    }
+    for (const auto& [key, bytes] : streamed) {
+      const auto& [op, np, pass] = key;
+      const auto found = resident.find(np);
+      const int64_t beside = found == resident.end() ? 0 : found->second;
+      if (add_bytes(bytes, beside) <= capacity) continue;
+      problem(
+          "{} pass {} loads {} bytes into NP {} beside {} resident bytes, the NP has {} bytes of weight SRAM",
+          op_text(p_.ops[op]), pass, bytes, np_text(np), beside, capacity);
+    }
+  }
+
+  // An SRAM buffer's capacity is split evenly over its NPs (rounded up); buffers sharing an NP add up.
+  void check_buffers() {
+    std::map<NpCoord, int64_t> held;
+    std::map<NpCoord, std::vector<std::string>> holders;
+    for (std::size_t i = 0; i < p_.buffers.size(); ++i) {
+      const Buffer& buffer = p_.buffers[i];
+      const std::string label = fmt::format("buffer @{} {}", i, buffer.name);
+      const int64_t expected =
+          ceil_div(multiply_bytes(multiply_bytes(buffer.kv_heads, buffer.head_dim), buffer.bits), 8);
+      if (buffer.bytes_per_token != expected) {
+        problem("{} has bytes_per_token {}, expected kv_heads {} x head_dim {} x {} bits / 8 = {}", label,
+                buffer.bytes_per_token, buffer.kv_heads, buffer.head_dim, buffer.bits, expected);
+      }
+      if (buffer.capacity_tokens < p_.context) {
+        problem("{} holds {} tokens, expected at least the program's context of {}", label,
+                buffer.capacity_tokens, p_.context);
+      }
+      if (buffer.location == Storage::Dram) {
+        if (!p_.chip.has_dram) problem("{} is in DRAM, but chip {} has no DRAM", label, p_.chip.name);
+        continue;
+      }
+      if (buffer.nps.empty()) {
+        problem("{} is in SRAM on no NP, expected the NPs whose input SRAM holds it", label);
+        continue;
+      }
+      const int64_t share = ceil_div(multiply_bytes(buffer.capacity_tokens, buffer.bytes_per_token),
+                                     static_cast<int64_t>(buffer.nps.size()));
+      for (const NpCoord& np : buffer.nps) {
+        check_np(np, label);
+        held[np] = add_bytes(held[np], share);
+        holders[np].push_back(buffer.name);
+      }
+    }
+    for (const auto& [np, bytes] : held) {
+      if (bytes > p_.chip.input_sram_bytes) {
+        problem("NP {} holds {} bytes of KV cache ({}), it has {} bytes of input SRAM", np_text(np), bytes,
+                listed(holders[np]), p_.chip.input_sram_bytes);
+      }
+    }
+  }
+
+  void check_routes() {
+    for (std::size_t i = 0; i < p_.routes.size(); ++i) {
+      const Route& route = p_.routes[i];
+      const std::string label =
+          fmt::format("route {} (%{}.{} to %{})", i, route.src_op, route.src_tile, route.dst_op);
+      if (!tile_exists(route.src_op, route.src_tile)) {
+        problem("{} starts at a tile that does not exist", label);
+        continue;
+      }
+      if (!op_exists(route.dst_op)) {
+        problem("{} goes to an op that does not exist", label);
+        continue;
+      }
+      const Op& dst = op_at(route.dst_op);
+      if (std::find(dst.inputs.begin(), dst.inputs.end(), route.src_op) == dst.inputs.end()) {
+        problem("{} feeds {}, which does not take %{} as an input", label, op_text(dst), route.src_op);
+      }
+      if (route.dst_tiles.empty()) problem("{} has no destination tiles", label);
+      const NpCoord src = op_at(route.src_op).tiles[static_cast<std::size_t>(route.src_tile)].np;
+      bool placed = in_mesh(src);   // tiles off the mesh are reported with their op and have no path
+      std::set<NpCoord> dst_nodes;  // NPs of one node share a path: one per node keeps the tree small
+      for (std::size_t k = 0; k < route.dst_tiles.size(); ++k) {
+        const int tile = route.dst_tiles[k];
+        if (k > 0 && tile <= route.dst_tiles[k - 1])
+          problem("{} lists tile {} out of order, expected ascending", label, tile);
+        if (!tile_exists(route.dst_op, tile)) {
+          problem("{} goes to tile {}, but {} has {} tiles", label, tile, op_text(dst), dst.tiles.size());
+          continue;
+        }
+        const NpCoord np = dst.tiles[static_cast<std::size_t>(tile)].np;
+        placed = placed && in_mesh(np);
+        dst_nodes.insert({np.x, np.y, 0});
+      }
+      if (!placed) continue;
+      const auto hops = static_cast<int>(
+          xy_multicast_tree(src, std::vector<NpCoord>(dst_nodes.begin(), dst_nodes.end())).size());
+      if (route.hops != hops) {
+        problem("{} has {} hops, expected {} (the XY multicast tree from NP {})", label, route.hops, hops,
+                np_text(src));
+      }
+    }
+  }
+
+  // Every op once; an op starts after what it waits on and after its inputs, in a later wave.
+  void check_schedule(const char* name, const std::vector<Step>& steps) {
+    std::vector<int> wave(p_.ops.size(), -1);  // -1: not scheduled yet
+    for (const Step& step : steps) {
+      if (!op_exists(step.op)) {
+        problem("schedule {} lists op %{}, which does not exist", name, step.op);
+        continue;
+      }
+      const Op& op = op_at(step.op);
+      if (wave[static_cast<std::size_t>(step.op)] != -1)
+        problem("schedule {} lists {} twice", name, op_text(op));
+      if (step.last_token_only && std::string(name) != "prefill") {
+        problem("schedule {} marks {} last_token_only, expected that only in prefill", name, op_text(op));
+      }
+      for (int wait : step.waits) check_order(name, step, wave, wait, "waits on");
+      for (int input : op.inputs) check_order(name, step, wave, input, "takes input from");
+      wave[static_cast<std::size_t>(step.op)] = std::max(step.wave, 0);
+    }
+    std::vector<std::string> missing;
+    for (std::size_t i = 0; i < wave.size(); ++i) {
+      if (wave[i] == -1) missing.push_back(fmt::format("%{} {}", i, p_.ops[i].name));
+    }
+    if (!missing.empty()) problem("schedule {} leaves out {} ops: {}", name, missing.size(), listed(missing));
+  }
+
+  void check_order(const char* name, const Step& step, const std::vector<int>& wave, int other,
+                   const char* relation) {
+    const Op& op = op_at(step.op);
+    if (!op_exists(other) || wave[static_cast<std::size_t>(other)] == -1) {
+      problem("schedule {}: {} {} %{}, which is not scheduled before it", name, op_text(op), relation, other);
+    } else if (wave[static_cast<std::size_t>(other)] >= step.wave) {
+      problem("schedule {}: {} in wave {} {} {} in wave {}, expected a later wave", name, op_text(op),
+              step.wave, relation, op_text(op_at(other)), wave[static_cast<std::size_t>(other)]);
+    }
+  }
+
+  static std::string listed(const std::vector<std::string>& names) {
+    if (names.size() <= kListedOps) return fmt::format("{}", fmt::join(names, ", "));
+    return fmt::format("{}, and {} more", fmt::join(names.begin(), names.begin() + kListedOps, ", "),
+                       names.size() - kListedOps);
+  }
+
+  const Program& p_;
+  std::vector<std::string> problems_;
+};
+
+template <class T, class U>
+void compare(std::vector<std::string>& problems, const char* field, const T& program_value,
+             const U& chip_value, const std::string& chip_name) {
+  if (program_value != chip_value) {
+    problems.push_back(fmt::format("the program's chip has {} {}, chip {} has {}", field, program_value,
+                                   chip_name, chip_value));
+  }
+}
+
+// The message check_program throws with.
+std::string describe_problems(const std::string& name, const std::vector<std::string>& problems) {
+  std::string text = fmt::format("{}: {} problem{}", name, problems.size(), problems.size() == 1 ? "" : "s");
+  for (std::size_t i = 0; i < problems.size() && i < kListedProblems; ++i) text += "\n  " + problems[i];
+  if (problems.size() > kListedProblems)
+    text += fmt::format("\n  and {} more", problems.size() - kListedProblems);
+  return text;
+}
+
+}  // namespace
+
+int64_t tile_extent(const Op& op) {
+  switch (op.kind) {
+    case OpKind::AttnScore:
+    case OpKind::Softmax:
+    case OpKind::AttnValue:
+      return op.heads;
+    case OpKind::KvRead:
+      return op.kv_heads;
+    default:
+      return op.out_features;
+  }
+}
+
+std::vector<std::string> verify_program(const Program& program) { return Verifier(program).run(); }
+
+std::vector<std::string> verify_against(const Program& program, const HwConfig& hw) {
+  std::vector<std::string> problems;
+  const ChipInfo& chip = program.chip;
+  compare(problems, "name", chip.name, hw.name, hw.name);
+  compare(problems, "mesh_cols", chip.mesh_cols, hw.mesh_cols, hw.name);
+  compare(problems, "mesh_rows", chip.mesh_rows, hw.mesh_rows, hw.name);
+  compare(problems, "nps_per_node", chip.nps_per_node, hw.nps_per_node, hw.name);
+  compare(problems, "weight_sram_bytes", chip.weight_sram_bytes, hw.np.weight_sram_bytes, hw.name);
+  compare(problems, "input_sram_bytes", chip.input_sram_bytes, hw.np.input_sram_bytes, hw.name);
+  compare(problems, "has_dram", chip.has_dram, hw.dram.present, hw.name);
+  return problems;
+}
+
+void check_program(const Program& program, const std::string& name) {
+  const auto problems = verify_program(program);
+  if (!problems.empty()) throw InputError(describe_problems(name, problems));
+}
+
+void check_program(const Program& program, const std::string& name, const HwConfig& hw) {
+  auto problems = verify_program(program);
+  const auto against = verify_against(program, hw);
+  problems.insert(problems.end(), against.begin(), against.end());
+  if (!problems.empty()) throw InputError(describe_problems(name, problems));
+}
+
+}  // namespace neurokv::ir

@@ -1,0 +1,28 @@
+#pragma once
+// Checks an Event IR program for soundness: ids, references, tile coverage, placement inside the mesh, SRAM
+// capacities, routes against the XY multicast tree, KV buffer sizes and both schedules (docs/ir.md lists
+// every rule). The checks are the contract the compiler's passes meet and the simulator relies on.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/hw_config.hpp"
+#include "compiler/ir/program.hpp"
+
+namespace neurokv::ir {
+
+// The range an op's tiles partition, without gap or overlap: query heads [0, heads) for AttnScore, Softmax
+// and AttnValue; key/value heads [0, kv_heads) for KvRead (each tile streams its heads' rows to the attention
+// tiles); output channels [0, out_features) for every other op, KvAppend included (it writes one whole row).
+int64_t tile_extent(const Op& op);
+
+// Every problem found, each naming the item and the numbers; empty for a sound program.
+std::vector<std::string> verify_program(const Program& program);
+// Differences between the chip the program was compiled for and `hw`.
+std::vector<std::string> verify_against(const Program& program, const HwConfig& hw);
+
+// Throw InputError "name: N problems: ..." listing them, for callers that want a sound program or an error.
+void check_program(const Program& program, const std::string& name);
+void check_program(const Program& program, const std::string& name, const HwConfig& hw);
+
+}  // namespace neurokv::ir

@@ -1,0 +1,78 @@
+// `neurokv compile` and `neurokv ir`, through the built command line.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "tests/e2e/cli_runner.hpp"
+
+using neurokv::test::run_cli;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string temp_path(const std::string& name) { return "/tmp/neurokv-e2e-" + name; }
+
+}  // namespace
+
+TEST_CASE("compile writes a program that verifies and prints back byte for byte, with its summary") {
+  const std::string program = temp_path("qkeqv.nkir");
+  const std::string summary = temp_path("qkeqv.json");
+  const auto r = run_cli("compile --model edge-tiny --variant Q-K=V -o " + program + " --json " + summary);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("edge-tiny Q-K=V on akida2-like") != std::string::npos);
+
+  const auto verified = run_cli("ir verify " + program + " --hw akida2-like");
+  CHECK(verified.exit_code == 0);
+  CHECK(verified.out.find(": ok (") != std::string::npos);
+  const auto printed = run_cli("ir print " + program);
+  CHECK(printed.exit_code == 0);
+  CHECK(printed.out == read_file(program));
+
+  const auto json = nlohmann::json::parse(read_file(summary));
+  CHECK(json["variant"] == "Q-K=V");
+  CHECK(json["op_counts"]["v_proj"] == 0);
+  CHECK(json["op_counts"]["q_proj"] == 4);
+  CHECK(json["op_counts"]["k_proj"] == 4);
+  CHECK(json["dram_weight_bytes"] == 0);  // edge-tiny stays on chip
+  CHECK(json["kv_cache"]["bytes_per_token"] == 4 * 256);
+  CHECK(json["passes"].size() >= 7);
+  std::remove(program.c_str());
+  std::remove(summary.c_str());
+}
+
+TEST_CASE("compile refuses a variant list and a model that does not fit, naming what is wrong") {
+  const auto several = run_cli("compile --model edge-tiny --variant QKV,MQA -o -");
+  CHECK(several.exit_code == 2);
+  CHECK(several.err.find("compile takes one variant") != std::string::npos);
+
+  // A chip with 4 NPs of 4 KiB and no DRAM cannot hold edge-tiny's weights.
+  const std::string chip = temp_path("tiny-chip.yaml");
+  std::string text = read_file(std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs/akida2-like.yaml");
+  const auto dram = text.find("dram:\n");
+  text = text.substr(0, dram) + text.substr(text.find("energy:\n"));
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"cols: {value: 8,", "cols: {value: 2,"},
+                                 {"rows: {value: 8,", "rows: {value: 1,"},
+                                 {"weight_sram_bytes: {value: 51200,", "weight_sram_bytes: {value: 4096,"}}) {
+    text.replace(text.find(from), from.size(), to);
+  }
+  std::ofstream(chip) << text;
+  const auto kv = run_cli("compile --model edge-tiny --hw " + chip + " -o -");
+  CHECK(kv.exit_code == 2);
+  CHECK(kv.err.find("KV buffer l0.k needs 524288 bytes") != std::string::npos);
+  const auto r = run_cli("compile --model edge-tiny --hw " + chip + " --context 64 -o -");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("op ") != std::string::npos);
+  CHECK(r.err.find("the chip has") != std::string::npos);
+  CHECK(r.out.empty());
+  std::remove(chip.c_str());
+}
