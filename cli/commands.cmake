@@ -4,6 +4,7 @@ target_sources(neurokv PRIVATE
   commands/estimate_command.cpp
   commands/ir_command.cpp
   commands/run_command.cpp
+  commands/simulate_command.cpp
   output.cpp
   paths.cpp
   study_options.cpp

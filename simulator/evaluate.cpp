@@ -20,22 +20,27 @@ VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw, c
   return report;
 }
 
+Report report_for(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options) {
+  Report report;
+  report.model = program.model;
+  report.hw_name = hw.name;
+  report.clock_hz = hw.clock_hz;
+  report.context = program.context;
+  report.prompt = options.prompt;
+  report.fidelity = to_string(options.fidelity);
+  report.weight_bits = program.precision.weight_bits;
+  report.act_bits = program.precision.act_bits;
+  report.kv_bits = program.precision.kv_bits;
+  return report;
+}
+
 Report evaluate(const ModelSpec& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
                 const EvaluateOptions& options) {
   Report report;
-  report.hw_name = hw.name;
-  report.clock_hz = hw.clock_hz;
-  report.context = options.compile.context;
-  report.prompt = options.prompt;
-  report.fidelity = to_string(options.fidelity);
   for (const AttentionVariant& variant : variants) {
     const CompileResult compiled = compile(model, variant, hw, options.compile);
-    const ir::Program& program = compiled.program;
-    report.model = program.model;
-    report.weight_bits = program.precision.weight_bits;
-    report.act_bits = program.precision.act_bits;
-    report.kv_bits = program.precision.kv_bits;
-    report.variants.push_back(evaluate_program(program, hw, options));
+    if (report.variants.empty()) report = report_for(compiled.program, hw, options);
+    report.variants.push_back(evaluate_program(compiled.program, hw, options));
   }
   return report;
 }

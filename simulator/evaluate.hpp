@@ -29,6 +29,9 @@ struct EvaluateOptions {
 // cycle: the simulated prefill and the mean of the simulated decode tokens.
 VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
 
+// A report's header (model, chip, context, precision, fidelity) for programs like this one, with no variants yet.
+Report report_for(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
+
 Report evaluate(const ModelSpec& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
                 const EvaluateOptions& options);
 

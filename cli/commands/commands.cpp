@@ -4,6 +4,7 @@
 #include "cli/commands/estimate_command.hpp"
 #include "cli/commands/ir_command.hpp"
 #include "cli/commands/run_command.hpp"
+#include "cli/commands/simulate_command.hpp"
 
 namespace neurokv::cli {
 
@@ -11,6 +12,7 @@ Commands register_commands(CLI::App& app) {
   add_compile_command(app);
   add_estimate_command(app);
   add_ir_command(app);
+  add_simulate_command(app);
   Commands commands;
   commands.run_default = add_run_command(app);
   return commands;

@@ -76,3 +76,28 @@ TEST_CASE("compile refuses a variant list and a model that does not fit, naming 
   CHECK(r.out.empty());
   std::remove(chip.c_str());
 }
+
+TEST_CASE("simulate runs a compiled program on the cycle model and writes its traces") {
+  const std::string program = temp_path("sim.nkir");
+  const std::string trace = temp_path("sim-trace.json");
+  const std::string vcd = temp_path("sim.vcd");
+  REQUIRE(run_cli("compile --model edge-tiny --variant Q-K=V --context 256 -o " + program).exit_code == 0);
+  const auto r = run_cli("simulate " + program + " --prompt 32 --tokens 2 --trace " + trace + " --vcd " + vcd +
+                         " --json -");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto report = nlohmann::json::parse(r.out);
+  CHECK(report["fidelity"] == "cycle");
+  CHECK(report["variants"][0]["variant"] == "Q-K=V");
+  CHECK(report["variants"][0]["decode"]["cycles"].get<double>() > 0);
+  CHECK(report["variants"][0]["prefill"]["cycles"].get<double>() > report["variants"][0]["decode"]["cycles"].get<double>());
+  CHECK(nlohmann::json::parse(read_file(trace))["traceEvents"].size() > 10);
+  CHECK(read_file(vcd).find("$enddefinitions") != std::string::npos);
+
+  const auto too_long = run_cli("simulate " + program + " --prompt 250 --tokens 10");
+  CHECK(too_long.exit_code == 2);
+  CHECK(too_long.err.find("exceeds the program's context 256") != std::string::npos);
+  const auto wrong_chip = run_cli("simulate " + program + " --hw akd1500-like");
+  CHECK(wrong_chip.exit_code == 2);
+  for (const auto& path : {program, trace, vcd}) std::remove(path.c_str());
+}

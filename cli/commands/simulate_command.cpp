@@ -1,0 +1,61 @@
+#include "cli/commands/simulate_command.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cli/paths.hpp"
+#include "cli/study_options.hpp"
+#include "compiler/error.hpp"
+#include "compiler/ir/parser.hpp"
+#include "compiler/ir/verifier.hpp"
+#include "simulator/evaluate.hpp"
+
+namespace neurokv::cli {
+namespace {
+
+struct SimulateOptions {
+  std::string program_path;
+  std::string hw = "akida2-like";
+  EvaluateOptions run;
+  StudyOptions outputs;  // --json / --csv
+};
+
+void run_simulate(const SimulateOptions& options) {
+  const ir::Program program = ir::load_program(options.program_path);
+  const HwConfig hw = load_hw(options.hw, data_dir("hwconfigs"));
+  ir::check_program(program, options.program_path, hw);
+  if (options.run.prompt + options.run.tokens > program.context) {
+    throw InputError(fmt::format("--prompt {} + --tokens {} exceeds the program's context {} ({}), expected "
+                                 "prompt + tokens <= context",
+                                 options.run.prompt, options.run.tokens, program.context, options.program_path));
+  }
+  Report report = report_for(program, hw, options.run);
+  report.variants.push_back(evaluate_program(program, hw, options.run));
+  emit_report(report, options.outputs);
+}
+
+}  // namespace
+
+void add_simulate_command(CLI::App& app) {
+  auto options = std::make_shared<SimulateOptions>();
+  options->run.fidelity = Fidelity::Cycle;
+  options->run.prompt = 128;
+  CLI::App* command = app.add_subcommand(
+      "simulate", "run a compiled program (.nkir) on the SystemC chip model: prefill, then decode token by token");
+  command->add_option("PROGRAM", options->program_path, "the .nkir program (neurokv compile -o)")->required();
+  command->add_option("--hw", options->hw, "the chip it was compiled for: a name or a path")->capture_default_str();
+  command->add_option("--prompt,-p", options->run.prompt, "prompt tokens to prefill")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 24));
+  command->add_option("--tokens,-t", options->run.tokens, "decode tokens")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+  command->add_option("--seed", options->run.seed, "seed of the activation draws")->capture_default_str();
+  command->add_option("--trace", options->run.trace_path, "Chrome trace JSON (opens in Perfetto)");
+  command->add_option("--vcd", options->run.vcd_path, "VCD of queue depths, links and DMA (opens in GTKWave)");
+  add_report_options(*command, options->outputs);
+  command->callback([options] { run_simulate(*options); });
+}
+
+}  // namespace neurokv::cli
