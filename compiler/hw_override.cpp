@@ -19,7 +19,7 @@ YAML::Node value_node(const YAML::Node& root, const std::string& key) {
     const std::size_t dot = key.find('.', begin);
     const std::string part = key.substr(begin, dot == std::string::npos ? std::string::npos : dot - begin);
     if (!node.IsMap() || !node[part].IsDefined()) return YAML::Node(YAML::NodeType::Undefined);
-    node = node[part];
+    node.reset(node[part]);  // YAML::Node's operator= would write into the tree, not rebind
     if (dot == std::string::npos) break;
     begin = dot + 1;
   }

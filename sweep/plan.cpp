@@ -126,15 +126,22 @@ std::vector<std::string> SweepPlan::grid_columns() const {
   return names;
 }
 
-HwConfig SweepPlan::hw_at(const SweepPoint& point) const {
+std::shared_ptr<const HwConfig> SweepPlan::hw_at(const SweepPoint& point) const {
+  {
+    std::lock_guard<std::mutex> lock(hw_cache_->mutex);
+    const auto cached = hw_cache_->by_grid_point.find(point.grid_point);
+    if (cached != hw_cache_->by_grid_point.end()) return cached->second;
+  }
+  // Parsed outside the lock; two threads may both parse one grid point, and the first one kept wins.
+  auto hw = std::make_shared<HwConfig>();
   std::vector<HwOverride> overrides;
   for (std::size_t a = 0; a < spec_.grid.size(); ++a) {
     for (const HwOverride& o : overrides_for(spec_.grid[a], point.grid_values[a])) overrides.push_back(o);
   }
-  if (overrides.empty()) return parse_hw(hw_text_, hw_file_);
-  HwConfig hw = parse_overridden(hw_text_, hw_file_, overrides, spec_.file);
-  for (const HwOverride& o : overrides) hw.provenance[o.key] = "assumed: set by a sweep grid";
-  return hw;
+  *hw = overrides.empty() ? parse_hw(hw_text_, hw_file_) : parse_overridden(hw_text_, hw_file_, overrides, spec_.file);
+  for (const HwOverride& o : overrides) hw->provenance[o.key] = "assumed: set by a sweep grid";
+  std::lock_guard<std::mutex> lock(hw_cache_->mutex);
+  return hw_cache_->by_grid_point.emplace(point.grid_point, std::move(hw)).first->second;
 }
 
 EvaluateOptions SweepPlan::options_at(const SweepPoint& point) const {

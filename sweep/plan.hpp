@@ -5,6 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -37,8 +40,9 @@ class SweepPlan {
   const std::vector<AttentionVariant>& variants(int model) const { return variants_[static_cast<std::size_t>(model)]; }
   std::vector<std::string> grid_columns() const;
 
-  // The chip at one grid point, validated as the chip file is. Throws InputError naming the spec's axis.
-  HwConfig hw_at(const SweepPoint& point) const;
+  // The chip at one grid point, validated as the chip file is; parsed once per grid point, from any thread.
+  // Throws InputError naming the grid values.
+  std::shared_ptr<const HwConfig> hw_at(const SweepPoint& point) const;
   EvaluateOptions options_at(const SweepPoint& point) const;
 
   // The spec as resolved (names, contexts, grid values), and a hash over it and the model and chip files' text:
@@ -54,6 +58,11 @@ class SweepPlan {
   int64_t grid_points_ = 1;
   nlohmann::json canonical_;
   std::string hash_;
+  struct HwCache {
+    std::mutex mutex;
+    std::map<int64_t, std::shared_ptr<const HwConfig>> by_grid_point;
+  };
+  std::unique_ptr<HwCache> hw_cache_ = std::make_unique<HwCache>();
 };
 
 }  // namespace neurokv::sweep
