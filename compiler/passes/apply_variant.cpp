@@ -1,0 +1,89 @@
+#include "compiler/passes/apply_variant.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace neurokv::passes {
+namespace {
+
+using graph::Vertex;
+
+std::string layer_op(int l, const char* what) { return fmt::format("l{}.{}", l, what); }
+
+// Every op that knows the KV-head count and every tensor K or V produces follows g.
+void narrow_kv_heads(Graph& graph, int l, int kv_heads) {
+  const int64_t width = int64_t{kv_heads} * graph[boost::graph_bundle].model.head_dim;
+  for (Vertex v : boost::make_iterator_range(boost::vertices(graph))) {
+    ir::Op& op = graph[v];
+    if (op.layer != l) continue;
+    if (op.heads > 0) op.kv_heads = kv_heads;
+    const bool kv_tensor = op.role == ir::LinearRole::K || op.role == ir::LinearRole::V ||
+                           op.kind == ir::OpKind::KvAppend || op.kind == ir::OpKind::KvRead;
+    if (!kv_tensor) continue;
+    if (op.kind != ir::OpKind::Linear) op.in_features = width;
+    graph::set_out_features(graph, v, width);
+  }
+}
+
+// K=V: the value operand of P·V becomes the keys (one shared read when fused, a second read of the keys
+// buffer otherwise), and the V projection with its cache path disappears.
+void values_from_keys(Graph& graph, int l, bool fuse_kv) {
+  const Vertex value = graph::find_op(graph, layer_op(l, "attn_value"));
+  const Vertex k_read = graph::find_op(graph, layer_op(l, "k_read"));
+  Vertex values = k_read;
+  if (!fuse_kv) {
+    ir::Op second = graph[k_read];
+    second.name = layer_op(l, "k_read_for_value");
+    values = graph::add_op(graph, second);
+    graph::connect(graph, graph::find_op(graph, layer_op(l, "k_append")), values, 0, /*via_buffer=*/true);
+  }
+  graph::connect(graph, values, value, 1);
+  for (const char* gone : {"v_read", "v_append", "v_proj"}) graph::remove_op(graph, graph::find_op(graph, layer_op(l, gone)));
+}
+
+// Q=K: the new token's key is the query.
+void queries_from_keys(Graph& graph, int l) {
+  graph::connect(graph, graph::find_op(graph, layer_op(l, "k_proj")), graph::find_op(graph, layer_op(l, "attn_score")), 0);
+  graph::remove_op(graph, graph::find_op(graph, layer_op(l, "q_proj")));
+}
+
+// Drops the values buffers and renumbers the buffer references of the ops that remain.
+void drop_values_buffers(Graph& graph) {
+  std::vector<ir::Buffer>& buffers = graph[boost::graph_bundle].buffers;
+  std::map<int, int> renumbered;
+  std::vector<ir::Buffer> kept;
+  for (std::size_t i = 0; i < buffers.size(); ++i) {
+    if (buffers[i].role == ir::BufferRole::Values) continue;
+    renumbered[static_cast<int>(i)] = static_cast<int>(kept.size());
+    kept.push_back(buffers[i]);
+  }
+  buffers = std::move(kept);
+  for (Vertex v : boost::make_iterator_range(boost::vertices(graph))) {
+    int& buffer = graph[v].buffer;
+    if (buffer >= 0) buffer = renumbered.at(buffer);
+  }
+}
+
+}  // namespace
+
+Graph apply_variant(Graph graph, const AttentionVariant& variant, bool fuse_kv, Notes& notes) {
+  graph::ProgramInfo& info = graph[boost::graph_bundle];
+  const int layers = info.model.layers;
+  info.variant = variant.name();
+  info.kv_heads = variant.kv_heads();
+  info.fused_kv = variant.values_are_keys() && fuse_kv;
+  for (int l = 0; l < layers; ++l) {
+    if (variant.values_are_keys()) values_from_keys(graph, l, fuse_kv);
+    if (variant.queries_are_keys()) queries_from_keys(graph, l);
+    if (variant.kv_heads() != info.model.heads) narrow_kv_heads(graph, l, variant.kv_heads());
+  }
+  if (variant.values_are_keys()) drop_values_buffers(graph);
+  for (ir::Buffer& buffer : graph[boost::graph_bundle].buffers) buffer.kv_heads = variant.kv_heads();
+  if (variant.values_are_keys() && !fuse_kv) {
+    notes.push_back(fmt::format("{}: unfused K=V, QKᵀ and P·V each read the keys buffer", variant.name()));
+  }
+  return graph;
+}
+
+}  // namespace neurokv::passes

@@ -1,0 +1,11 @@
+#pragma once
+// Lowers the scheduled Graph to the Event IR: ops get dense ids in decode-schedule order, and every op
+// reference (inputs, tied_to, routes, steps) is renumbered from vertex indices to those ids.
+#include "compiler/hw_config.hpp"
+#include "compiler/passes/pass.hpp"
+
+namespace neurokv::passes {
+
+ir::Program lower(const Graph& graph, const HwConfig& hw);
+
+}  // namespace neurokv::passes

@@ -1,0 +1,149 @@
+#include "compiler/passes/partition.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "compiler/error.hpp"
+#include "compiler/passes/np_packing.hpp"
+
+namespace neurokv::passes {
+namespace {
+
+using graph::Vertex;
+using ir::OpKind;
+
+// A tied Embed's table is the LM head's: it holds no weights of its own.
+bool split_by_channels(const ir::Op& op, bool tied) {
+  return op.kind == OpKind::Linear || op.kind == OpKind::PosEmbed || (op.kind == OpKind::Embed && !tied);
+}
+
+// Splits [0, count) into `parts` ranges whose sizes differ by at most one.
+std::vector<ir::Tile> even_tiles(int64_t count, int64_t parts) {
+  std::vector<ir::Tile> tiles(static_cast<std::size_t>(parts));
+  int64_t begin = 0;
+  for (int64_t i = 0; i < parts; ++i) {
+    const int64_t size = count / parts + (i < count % parts ? 1 : 0);
+    ir::Tile& tile = tiles[static_cast<std::size_t>(i)];
+    tile.index = static_cast<int>(i);
+    tile.out_begin = begin;
+    tile.out_end = begin + size;
+    begin += size;
+  }
+  return tiles;
+}
+
+std::vector<ir::Tile> channel_tiles(const ir::Op& op, const HwConfig& hw) {
+  const int64_t bias_bits = op.bias ? op.weight_bits : 0;
+  const int64_t channel_bits = op.in_features * op.weight_bits + bias_bits;
+  const int64_t per_tile = hw.np.weight_sram_bytes * 8 / channel_bits;
+  if (per_tile < 1) {
+    throw MappingError(fmt::format("op {} needs {} bytes of weight SRAM for one output channel, the chip has {} per NP",
+                                   op.name, (channel_bits + 7) / 8, hw.np.weight_sram_bytes));
+  }
+  std::vector<ir::Tile> tiles = even_tiles(op.out_features, (op.out_features + per_tile - 1) / per_tile);
+  for (ir::Tile& tile : tiles) tile.weight_bytes = ((tile.out_end - tile.out_begin) * channel_bits + 7) / 8;
+  return tiles;
+}
+
+std::vector<ir::Tile> make_tiles(const ir::Op& op, bool tied, const HwConfig& hw) {
+  if (split_by_channels(op, tied)) return channel_tiles(op, hw);
+  switch (op.kind) {
+    case OpKind::AttnScore:
+    case OpKind::Softmax:
+    case OpKind::AttnValue: return even_tiles(op.heads, op.heads);
+    case OpKind::KvRead: return even_tiles(op.kv_heads, op.kv_heads);
+    default: break;
+  }
+  std::vector<ir::Tile> tiles = even_tiles(op.out_features, 1);
+  if (op.kind == OpKind::LayerNorm) {
+    tiles[0].weight_bytes = (2 * op.out_features * op.weight_bits + 7) / 8;
+    if (tiles[0].weight_bytes > hw.np.weight_sram_bytes) {
+      throw MappingError(fmt::format("op {} needs {} bytes of weight SRAM for its gain and bias, the chip has {} per NP",
+                                     op.name, tiles[0].weight_bytes, hw.np.weight_sram_bytes));
+    }
+  }
+  return tiles;
+}
+
+std::vector<int64_t> tile_bytes(const ir::Op& op) {
+  std::vector<int64_t> bytes;
+  for (const ir::Tile& tile : op.tiles) bytes.push_back(tile.weight_bytes);
+  return bytes;
+}
+
+int64_t total_bytes(const ir::Op& op) {
+  int64_t total = 0;
+  for (const ir::Tile& tile : op.tiles) total += tile.weight_bytes;
+  return total;
+}
+
+// Ops holding weights, in model order (vertex order: the frontend adds them as the model runs).
+std::vector<Vertex> weighted_ops(const Graph& graph) {
+  std::vector<Vertex> ops;
+  for (Vertex v : boost::make_iterator_range(boost::vertices(graph))) {
+    if (total_bytes(graph[v]) > 0) ops.push_back(v);
+  }
+  return ops;
+}
+
+// First fit in model order on `bins` NPs; returns the first op that did not fit (or none).
+std::optional<Vertex> keep_resident(Graph& graph, const std::vector<Vertex>& ops, int bins, int64_t capacity) {
+  NextFitPacker packer(bins, capacity);
+  std::optional<Vertex> first_misfit;
+  for (Vertex v : ops) {
+    const bool fits = packer.pack(tile_bytes(graph[v])).has_value();
+    graph[v].weights = fits ? ir::Storage::Sram : ir::Storage::Dram;
+    if (!fits && !first_misfit) first_misfit = v;
+  }
+  return first_misfit;
+}
+
+std::string all_resident_error(const Graph& graph, Vertex misfit, const std::vector<Vertex>& ops, const HwConfig& hw) {
+  int64_t total = 0;
+  for (Vertex v : ops) total += total_bytes(graph[v]);
+  const ir::Op& op = graph[misfit];
+  return fmt::format("op {} needs {} bytes of weight SRAM in {} tiles, the chip has {} ({} NPs x {} B) for {} bytes "
+                     "of weights and no DRAM to stream from",
+                     op.name, total_bytes(op), op.tiles.size(), int64_t{hw.nps_total()} * hw.np.weight_sram_bytes,
+                     hw.nps_total(), hw.np.weight_sram_bytes, total);
+}
+
+// Streamed ops run pass by pass over the pool, one tile per pool NP per pass, each op from a fresh pass.
+int number_passes(Graph& graph, const std::vector<Vertex>& ops, int pool) {
+  int next_pass = 1;
+  for (Vertex v : ops) {
+    ir::Op& op = graph[v];
+    if (op.weights != ir::Storage::Dram) continue;
+    for (ir::Tile& tile : op.tiles) tile.pass = next_pass + tile.index / pool;
+    next_pass += (static_cast<int>(op.tiles.size()) + pool - 1) / pool;
+  }
+  return next_pass - 1;
+}
+
+}  // namespace
+
+Graph partition(Graph graph, const HwConfig& hw, Notes& notes) {
+  const std::optional<Vertex> head = graph::tied_lm_head(graph);
+  for (Vertex v : boost::make_iterator_range(boost::vertices(graph))) graph[v].tiles = make_tiles(graph[v], head.has_value(), hw);
+  const std::vector<Vertex> ops = weighted_ops(graph);
+  graph::ProgramInfo& info = graph[boost::graph_bundle];
+  const std::optional<Vertex> misfit = keep_resident(graph, ops, hw.nps_total(), hw.np.weight_sram_bytes);
+  info.stream_pool_nps = 0;
+  if (misfit) {
+    if (!hw.dram.present) throw MappingError(all_resident_error(graph, *misfit, ops, hw));
+    const int pool = std::max(1, hw.nps_total() / kStreamPoolDivisor);
+    info.stream_pool_nps = pool;
+    keep_resident(graph, ops, hw.nps_total() - pool, hw.np.weight_sram_bytes);
+    const int passes = number_passes(graph, ops, pool);
+    const auto streamed = std::count_if(ops.begin(), ops.end(), [&](Vertex v) { return graph[v].weights == ir::Storage::Dram; });
+    notes.push_back(fmt::format("weights do not fit on chip: {} of {} weighted ops streamed from DRAM in {} passes "
+                                "through a pool of {} NPs",
+                                streamed, ops.size(), passes, pool));
+  }
+  // The tied token embedding reads its row from the LM head's table, wherever that lives.
+  if (head) graph[static_cast<Vertex>(graph[*head].tied_to)].weights = graph[*head].weights;
+  return graph;
+}
+
+}  // namespace neurokv::passes

@@ -1,0 +1,25 @@
+#pragma once
+// Decides where each layer's KV buffers live and how large they are. A buffer holds `context` rows of
+// kv_heads × head_dim values at the KV width. Buffers take NP input SRAM, in layer order, while they fit in the
+// share of input SRAM the KV cache may use (the rest stays for incoming events); the others go to DRAM.
+#include <cstdint>
+
+#include "compiler/hw_config.hpp"
+#include "compiler/passes/pass.hpp"
+
+namespace neurokv::passes {
+
+// Half of each NP's input SRAM (one of Akida 2's two input buffers) may hold KV rows; the other half keeps
+// buffering the events NPs consume.
+constexpr double kKvShareOfInputSram = 0.5;
+
+int64_t kv_budget_per_np(const HwConfig& hw);
+// NPs an SRAM-resident buffer is split over: its bytes divided by the per-NP budget, rounded up.
+int64_t kv_nps_needed(const ir::Buffer& buffer, const HwConfig& hw);
+
+// A `context` beyond the model's learned positions is planned as asked, with a note. Throws InputError for a
+// context below 1, MappingError naming the buffer, its bytes and the bytes left when SRAM is full and the chip
+// has no DRAM.
+Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Notes& notes);
+
+}  // namespace neurokv::passes

@@ -1,0 +1,51 @@
+#include "compiler/passes/quantize.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "compiler/error.hpp"
+
+namespace neurokv::passes {
+namespace {
+
+int choose(const char* flag, int requested, int fallback, const std::vector<int>& supported, const HwConfig& hw) {
+  const int bits = requested == 0 ? fallback : requested;
+  if (std::find(supported.begin(), supported.end(), bits) == supported.end()) {
+    throw InputError(fmt::format("{} {}: chip {} supports {} bits", flag, bits, hw.name, fmt::join(supported, ", ")));
+  }
+  return bits;
+}
+
+bool holds_weights(ir::OpKind kind) {
+  return kind == ir::OpKind::Linear || kind == ir::OpKind::Embed || kind == ir::OpKind::PosEmbed ||
+         kind == ir::OpKind::LayerNorm;
+}
+
+}  // namespace
+
+Graph quantize(Graph graph, const HwConfig& hw, const BitWidths& requested, Notes& notes) {
+  ir::Precision& precision = graph[boost::graph_bundle].precision;
+  precision.weight_bits =
+      choose("--weight-bits", requested.weight_bits, hw.widest_weight_bits(), hw.np.weight_bits, hw);
+  precision.act_bits =
+      choose("--act-bits", requested.act_bits, hw.widest_activation_bits(), hw.np.activation_bits, hw);
+  precision.kv_bits = choose("--kv-bits", requested.kv_bits, precision.act_bits, hw.np.kv_bits, hw);
+  for (graph::Vertex v : boost::make_iterator_range(boost::vertices(graph))) {
+    ir::Op& op = graph[v];
+    op.weight_bits = holds_weights(op.kind) ? precision.weight_bits : 0;
+    // Cache rows travel at the cache's storage width.
+    const bool cache_rows = op.kind == ir::OpKind::KvAppend || op.kind == ir::OpKind::KvRead;
+    op.act_bits = cache_rows ? precision.kv_bits : precision.act_bits;
+  }
+  for (graph::Edge e : boost::make_iterator_range(boost::edges(graph))) {
+    graph[e].bits = graph[boost::source(e, graph)].act_bits;
+  }
+  for (ir::Buffer& buffer : graph[boost::graph_bundle].buffers) buffer.bits = precision.kv_bits;
+  notes.push_back(fmt::format("precision: {}-bit weights, {}-bit activations, {}-bit KV cache",
+                              precision.weight_bits, precision.act_bits, precision.kv_bits));
+  return graph;
+}
+
+}  // namespace neurokv::passes

@@ -1,0 +1,18 @@
+#pragma once
+// Chooses the weight, activation and KV-cache widths and stamps them on ops, tensors and buffers.
+// 0 means: the widest width the chip supports (weights, activations); the activation width (KV cache).
+#include "compiler/hw_config.hpp"
+#include "compiler/passes/pass.hpp"
+
+namespace neurokv::passes {
+
+struct BitWidths {
+  int weight_bits = 0;
+  int act_bits = 0;
+  int kv_bits = 0;
+};
+
+// Throws InputError naming the flag, the value and the chip's supported list for a width the chip lacks.
+Graph quantize(Graph graph, const HwConfig& hw, const BitWidths& requested, Notes& notes);
+
+}  // namespace neurokv::passes

@@ -1,0 +1,80 @@
+#include "compiler/passes/route.hpp"
+
+#include <fmt/format.h>
+
+#include "compiler/ir/mesh.hpp"
+
+namespace neurokv::passes {
+namespace {
+
+using graph::Edge;
+using graph::Vertex;
+
+struct Span {
+  int64_t begin = 0;
+  int64_t end = 0;
+  bool overlaps(const Span& o) const { return begin < o.end && o.begin < end; }
+};
+
+bool kv_side(const ir::Op& op) {
+  return op.role == ir::LinearRole::K || op.role == ir::LinearRole::V || op.kind == ir::OpKind::KvAppend ||
+         op.kind == ir::OpKind::KvRead;
+}
+
+// The part of the producer's output a tile produces, in output elements.
+Span produced(const ir::Op& producer, const ir::Tile& tile) {
+  if (!graph::is_head_split(producer.kind)) return {tile.out_begin, tile.out_end};
+  const int64_t per_head = producer.out_features / (kv_side(producer) ? producer.kv_heads : producer.heads);
+  return {tile.out_begin * per_head, tile.out_end * per_head};
+}
+
+// The part of the producer's output a head-split consumer tile reads: its query heads, or their KV groups.
+Span needed(const ir::Op& consumer, const ir::Tile& tile, const ir::Op& producer, int64_t width) {
+  const int producer_heads = kv_side(producer) ? consumer.kv_heads : consumer.heads;
+  const int64_t per_head = width / producer_heads;
+  // Query heads per producer head: 1 for query-side tensors, H/g for KV-side ones.
+  const int64_t group = consumer.heads / producer_heads;
+  const int64_t first = tile.out_begin / group;
+  const int64_t last = (tile.out_end - 1) / group + 1;
+  return {first * per_head, last * per_head};
+}
+
+void route_tensor(Graph& graph, Edge e, std::vector<ir::Route>& routes) {
+  const Vertex src = boost::source(e, graph);
+  const Vertex dst = boost::target(e, graph);
+  const ir::Op& producer = graph[src];
+  const ir::Op& consumer = graph[dst];
+  const bool by_heads = graph::is_head_split(consumer.kind);
+  for (const ir::Tile& tile : producer.tiles) {
+    ir::Route route;
+    route.src_op = static_cast<int>(src);
+    route.src_tile = tile.index;
+    route.dst_op = static_cast<int>(dst);
+    std::vector<ir::NpCoord> dsts;
+    const Span out = produced(producer, tile);
+    for (const ir::Tile& target : consumer.tiles) {
+      if (by_heads && !out.overlaps(needed(consumer, target, producer, graph[e].width))) continue;
+      route.dst_tiles.push_back(target.index);
+      dsts.push_back(target.np);
+    }
+    if (route.dst_tiles.empty()) continue;
+    route.hops = static_cast<int>(ir::xy_multicast_tree(tile.np, dsts).size());
+    routes.push_back(std::move(route));
+  }
+}
+
+}  // namespace
+
+Graph route(Graph graph, Notes& notes) {
+  std::vector<ir::Route> routes;
+  for (Edge e : boost::make_iterator_range(boost::edges(graph))) {
+    if (!graph[e].via_buffer) route_tensor(graph, e, routes);
+  }
+  int64_t hops = 0;
+  for (const ir::Route& r : routes) hops += r.hops;
+  notes.push_back(fmt::format("{} event routes, {} links in all", routes.size(), hops));
+  graph[boost::graph_bundle].routes = std::move(routes);
+  return graph;
+}
+
+}  // namespace neurokv::passes

@@ -1,0 +1,16 @@
+#pragma once
+// Runs the built `neurokv` binary with a shell-quoted argument string and captures what it did.
+#include <string>
+
+namespace neurokv::test {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// `args` is appended to the binary's path as given (quote it for the shell).
+CliResult run_cli(const std::string& args);
+
+}  // namespace neurokv::test

@@ -1,0 +1,129 @@
+// The foundation issue's promises, through the built command line.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+#include "tests/e2e/cli_runner.hpp"
+
+using neurokv::test::run_cli;
+using nlohmann::json;
+
+namespace {
+
+std::map<std::string, json> by_variant(const json& report) {
+  std::map<std::string, json> out;
+  for (const json& v : report.at("variants")) out[v.at("variant").get<std::string>()] = v;
+  return out;
+}
+
+json estimate_json(const std::string& args) {
+  const auto r = run_cli("estimate " + args + " --json -");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return json::parse(r.out);
+}
+
+}  // namespace
+
+TEST_CASE("paper-300m parameter counts equal the paper's, and the other variants follow the same accounting") {
+  const auto v = by_variant(estimate_json("--model paper-300m --variant all"));
+  REQUIRE(v.size() == 8);
+  CHECK(v.at("QKV")["params"] == 305534976);
+  CHECK(v.at("Q-K=V")["params"] == 284542976);
+  CHECK(v.at("Q=K=V")["params"] == 263550976);
+  CHECK(v.at("Q=K-V")["params"] == 284542976);
+  // GQA-4: K and V project to 4 heads × 64 = 256 channels instead of 1024, in each of 20 layers.
+  const int64_t kv_cut = 2 * 20 * (1024 * 768 + 768);
+  CHECK(v.at("GQA-4")["params"] == 305534976 - kv_cut);
+  CHECK(v.at("MQA")["params"] == 305534976 - 2 * 20 * (1024 * 960 + 960));
+  CHECK(v.at("Q-GQA-4")["params"] == 284542976 - 20 * (1024 * 768 + 768));
+  CHECK(v.at("Q-MQA")["params"] == 284542976 - 20 * (1024 * 960 + 960));
+}
+
+TEST_CASE("paper-300m KV cache with --kv-bits 16 matches the paper's per-token sizes and cuts") {
+  const auto v = by_variant(estimate_json("--model paper-300m --variant all --kv-bits 16 --context 32768"));
+  CHECK(v.at("QKV")["kv_cache_bytes_per_token"] == 81920);
+  CHECK(v.at("Q-K=V")["kv_cache_bytes_per_token"] == 40960);
+  CHECK(v.at("GQA-4")["kv_cache_bytes_per_token"] == 20480);
+  CHECK(v.at("MQA")["kv_cache_bytes_per_token"] == 5120);
+  CHECK(v.at("Q-GQA-4")["kv_cache_bytes_per_token"] == 10240);
+  CHECK(v.at("Q-MQA")["kv_cache_bytes_per_token"] == 2560);
+  CHECK(v.at("QKV")["kv_cache_bytes"] == int64_t{81920} * 32768);  // 2.5 GiB, the paper's "2.62 GB"
+  const std::map<std::string, double> cut = {{"QKV", 0},      {"Q-K=V", 0.5},    {"Q=K-V", 0},
+                                             {"Q=K=V", 0.5},  {"GQA-4", 0.75},   {"Q-GQA-4", 0.875},
+                                             {"MQA", 0.9375}, {"Q-MQA", 0.96875}};
+  for (const auto& [name, expected] : cut) {
+    INFO(name);
+    CHECK(v.at(name)["kv_cache_reduction"].get<double>() == Approx(expected).margin(1e-12));
+  }
+}
+
+TEST_CASE("paper-300m QKV forward MACs at N = 2048 are the paper's 792.69 G") {
+  const auto v = by_variant(estimate_json("--model paper-300m --variant QKV --context 2048"));
+  CHECK(v.at("QKV")["macs_forward_full"].get<double>() / 1e9 == Approx(792.69).margin(0.01));
+}
+
+TEST_CASE("energy parts sum to the total, and Q-K=V never costs more than QKV at the same context") {
+  for (const char* context : {"128", "2048", "16384"}) {
+    INFO("context " << context);
+    const auto v = by_variant(estimate_json(std::string("--variant QKV,Q-K=V --context ") + context));
+    for (const auto& [name, variant] : v) {
+      const json& d = variant["decode"];
+      double sum = 0;
+      for (const auto& [part, joules] : d["energy_breakdown_j"].items()) sum += joules.get<double>();
+      CHECK(sum == Approx(d["energy_j"].get<double>()).epsilon(1e-12));
+    }
+    CHECK(v.at("Q-K=V")["decode"]["energy_j"].get<double>() <= v.at("QKV")["decode"]["energy_j"].get<double>());
+    CHECK(v.at("Q-K=V")["decode"]["dram_bytes"].get<double>() < v.at("QKV")["decode"]["dram_bytes"].get<double>());
+    CHECK(v.at("Q-K=V")["decode"]["cycles"].get<double>() <= v.at("QKV")["decode"]["cycles"].get<double>());
+  }
+}
+
+TEST_CASE("the report names its schema, model and chip, and the same inputs give the same bytes") {
+  const auto first = run_cli("estimate --model edge-tiny --variant all --json -");
+  const auto second = run_cli("estimate --model edge-tiny --variant all --json -");
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out == second.out);
+  const json report = json::parse(first.out);
+  CHECK(report["schema"] == "neurokv.report/1");
+  CHECK(report["model"]["name"] == "edge-tiny");
+  CHECK(report["hw"]["name"] == "akida2-like");
+  CHECK(report["hw"]["clock_hz"] == 1e9);
+  CHECK(report["context"] == 2048);
+}
+
+TEST_CASE("the default job compares all eight variants of paper-300m on akida2-like") {
+  const auto r = run_cli("");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  for (const char* name : {"QKV", "Q-K=V", "Q=K-V", "Q=K=V", "GQA-4", "MQA", "Q-GQA-4", "Q-MQA"}) {
+    CHECK(r.out.find(std::string("\n") + name + " ") != std::string::npos);
+  }
+  CHECK(r.out.find("paper-300m on akida2-like") != std::string::npos);
+}
+
+TEST_CASE("bad flags and bad files exit 2 naming the flag or the file and line") {
+  struct Case {
+    std::string args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"estimate --variant Q+K", "--variant: unknown attention variant 'Q+K'"},
+      {"estimate --variant GQA-3", "g = 3 does not divide the model's 16 heads"},
+      {"estimate --context 0", "--context"},
+      {"estimate --context abc", "--context"},
+      {"estimate --kv-bits 3", "--kv-bits"},
+      {"estimate --model no-such-model", "no such model file or name"},
+      {"estimate --hw no-such-chip", "no such chip file or name"},
+      {"estimate --model " NEUROKV_SOURCE_DIR "/README.md", "README.md:"},
+      {"estimate --bogus", "--bogus"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.args);
+    const auto r = run_cli(c.args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(c.message) != std::string::npos);
+    CHECK(r.out.empty());
+  }
+}

@@ -1,0 +1,18 @@
+#pragma once
+// Models and chips the compiler tests share, loaded from the repository's models/ and hwconfigs/.
+#include <string>
+
+#include "compiler/hw_config.hpp"
+#include "compiler/model_spec.hpp"
+
+namespace neurokv::test {
+
+inline ModelSpec model(const std::string& name) {
+  return load_model(name, std::string(NEUROKV_SOURCE_DIR) + "/models");
+}
+
+inline HwConfig chip(const std::string& name) {
+  return load_hw(name, std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs");
+}
+
+}  // namespace neurokv::test

@@ -1,0 +1,247 @@
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+#include "compiler/compile.hpp"
+#include "compiler/compile_summary.hpp"
+#include "compiler/error.hpp"
+#include "compiler/ir/mesh.hpp"
+#include "tests/unit/compile_fixtures.hpp"
+
+using neurokv::AttentionVariant;
+using neurokv::CompileOptions;
+using neurokv::compile;
+using namespace neurokv::ir;
+
+namespace {
+
+Program compile_program(const std::string& model_name, const std::string& variant_name,
+                        const CompileOptions& options = {}, const std::string& chip_name = "akida2-like") {
+  const auto model = neurokv::test::model(model_name);
+  return compile(model, AttentionVariant::parse(variant_name, model.heads), neurokv::test::chip(chip_name), options)
+      .program;
+}
+
+int64_t kv_bytes_per_token(const Program& p) {
+  int64_t total = 0;
+  for (const Buffer& b : p.buffers) total += b.bytes_per_token;
+  return total;
+}
+
+void check_capacities(const Program& p) {
+  std::map<NpCoord, int64_t> resident;
+  std::map<std::pair<NpCoord, int>, int64_t> streamed;
+  for (const Op& op : p.ops) {
+    REQUIRE_FALSE(op.tiles.empty());
+    for (const Tile& t : op.tiles) {
+      REQUIRE(t.np.x >= 0);
+      REQUIRE(t.np.x < p.chip.mesh_cols);
+      REQUIRE(t.np.y >= 0);
+      REQUIRE(t.np.y < p.chip.mesh_rows);
+      REQUIRE(t.np.np >= 0);
+      REQUIRE(t.np.np < p.chip.nps_per_node);
+      if (op.weights == Storage::Sram) {
+        REQUIRE(t.pass == 0);
+        resident[t.np] += t.weight_bytes;
+      } else {
+        streamed[{t.np, t.pass}] += t.weight_bytes;
+      }
+    }
+  }
+  for (const auto& [np, bytes] : resident) REQUIRE(bytes <= p.chip.weight_sram_bytes);
+  for (const auto& [slot, bytes] : streamed) REQUIRE(bytes <= p.chip.weight_sram_bytes);
+  std::map<NpCoord, int64_t> kv;
+  for (const Buffer& b : p.buffers) {
+    if (b.location != Storage::Sram) continue;
+    REQUIRE_FALSE(b.nps.empty());
+    const int64_t share = (b.bytes_per_token * b.capacity_tokens + b.nps.size() - 1) / b.nps.size();
+    for (const NpCoord& np : b.nps) kv[np] += share;
+  }
+  for (const auto& [np, bytes] : kv) REQUIRE(bytes <= p.chip.input_sram_bytes);
+}
+
+void check_routes(const Program& p) {
+  for (const Route& r : p.routes) {
+    const Op& src = p.ops.at(static_cast<std::size_t>(r.src_op));
+    const Op& dst = p.ops.at(static_cast<std::size_t>(r.dst_op));
+    std::vector<NpCoord> dsts;
+    for (int t : r.dst_tiles) dsts.push_back(dst.tiles.at(static_cast<std::size_t>(t)).np);
+    REQUIRE(r.hops == static_cast<int>(xy_multicast_tree(src.tiles.at(static_cast<std::size_t>(r.src_tile)).np, dsts).size()));
+  }
+}
+
+void check_schedule(const Program& p, const std::vector<Step>& steps) {
+  REQUIRE(steps.size() == p.ops.size());
+  std::map<int, std::size_t> position;
+  for (std::size_t i = 0; i < steps.size(); ++i) position[steps[i].op] = i;
+  REQUIRE(position.size() == p.ops.size());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    for (int w : steps[i].waits) {
+      REQUIRE(position.at(w) < i);
+      REQUIRE(steps[position.at(w)].wave < steps[i].wave);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("every model compiles for every variant on akida2-like, within the chip") {
+  for (const std::string name : {"edge-tiny", "paper-300m", "paper-1.2b"}) {
+    const auto model = neurokv::test::model(name);
+    for (const auto& variant : AttentionVariant::parse_list("all", model.heads, model.kv_groups)) {
+      INFO(name << " " << variant.name());
+      const Program p = compile(model, variant, neurokv::test::chip("akida2-like"), {}).program;
+      CHECK(p.variant == variant.name());
+      CHECK(p.kv_heads == variant.kv_heads());
+      for (std::size_t i = 0; i < p.ops.size(); ++i) REQUIRE(p.ops[i].id == static_cast<int>(i));
+      check_capacities(p);
+      check_routes(p);
+      check_schedule(p, p.decode);
+      check_schedule(p, p.prefill);
+    }
+  }
+}
+
+TEST_CASE("paper-300m parameter counts equal the paper's") {
+  const int64_t gqa_cut = 2 * 20 * (1024 * 768 + 768);
+  CHECK(parameter_count(compile_program("paper-300m", "QKV")) == 305534976);
+  CHECK(parameter_count(compile_program("paper-300m", "Q-K=V")) == 284542976);
+  CHECK(parameter_count(compile_program("paper-300m", "Q=K-V")) == 284542976);
+  CHECK(parameter_count(compile_program("paper-300m", "Q=K=V")) == 263550976);
+  CHECK(parameter_count(compile_program("paper-300m", "GQA-4")) == 305534976 - gqa_cut);
+}
+
+TEST_CASE("eliminated projections are absent, not zeroed") {
+  const Program qkv = compile_program("paper-300m", "QKV");
+  for (LinearRole role : {LinearRole::Q, LinearRole::K, LinearRole::V, LinearRole::O}) CHECK(count_linear(qkv, role) == 20);
+  const Program q_kv = compile_program("paper-300m", "Q-K=V");
+  CHECK(count_linear(q_kv, LinearRole::V) == 0);
+  CHECK(count_linear(q_kv, LinearRole::Q) == 20);
+  const Program qk_v = compile_program("paper-300m", "Q=K-V");
+  CHECK(count_linear(qk_v, LinearRole::Q) == 0);
+  CHECK(count_linear(qk_v, LinearRole::V) == 20);
+  const Program qkv_tied = compile_program("paper-300m", "Q=K=V");
+  CHECK(count_linear(qkv_tied, LinearRole::Q) == 0);
+  CHECK(count_linear(qkv_tied, LinearRole::V) == 0);
+  CHECK(count_linear(qkv_tied, LinearRole::K) == 20);
+}
+
+TEST_CASE("Q-K=V saves exactly the V projection's weight bytes") {
+  for (int bits : {4, 8}) {
+    CompileOptions options;
+    options.weight_bits = bits;
+    const int64_t v_proj = 20 * (((1024 * 1024 + 1024) * int64_t{bits} + 7) / 8);
+    CHECK(weight_bytes(compile_program("paper-300m", "Q-K=V", options)) ==
+          weight_bytes(compile_program("paper-300m", "QKV", options)) - v_proj);
+  }
+}
+
+TEST_CASE("KV bytes per token at 16-bit match the paper's") {
+  CompileOptions options;
+  options.kv_bits = 16;
+  const std::map<std::string, int64_t> expected = {{"QKV", 81920},  {"Q-K=V", 40960},   {"GQA-4", 20480},
+                                                   {"MQA", 5120},   {"Q-GQA-4", 10240}, {"Q-MQA", 2560}};
+  for (const auto& [variant, bytes] : expected) {
+    INFO(variant);
+    CHECK(kv_bytes_per_token(compile_program("paper-300m", variant, options)) == bytes);
+  }
+}
+
+TEST_CASE("edge-tiny stays on chip, paper-1.2b streams") {
+  const Program tiny = compile_program("edge-tiny", "QKV");
+  for (const Op& op : tiny.ops) {
+    CHECK(op.weights == Storage::Sram);
+    for (const Tile& t : op.tiles) CHECK(t.pass == 0);
+  }
+  for (const Buffer& b : tiny.buffers) CHECK(b.location == Storage::Sram);
+  const Program big = compile_program("paper-1.2b", "QKV");
+  int streamed = 0;
+  for (const Op& op : big.ops) streamed += op.weights == Storage::Dram;
+  CHECK(streamed > 0);
+}
+
+TEST_CASE("fused K=V reads the keys once per layer, unfused twice") {
+  CompileOptions unfused;
+  unfused.fuse_kv = false;
+  auto reads = [](const Program& p) {
+    int n = 0;
+    for (const Op& op : p.ops) n += op.kind == OpKind::KvRead;
+    return n;
+  };
+  const Program fused = compile_program("edge-tiny", "Q-K=V");
+  CHECK(fused.fused_kv);
+  CHECK(reads(fused) == 4);
+  CHECK(fused.buffers.size() == 4);
+  const Program split = compile_program("edge-tiny", "Q-K=V", unfused);
+  CHECK_FALSE(split.fused_kv);
+  CHECK(reads(split) == 8);
+  CHECK(split.buffers.size() == 4);
+  CHECK(reads(compile_program("edge-tiny", "QKV")) == 8);
+}
+
+TEST_CASE("a chip without DRAM and with tiny SRAM fails naming the op") {
+  auto hw = neurokv::test::chip("akida2-like");
+  hw.dram.present = false;
+  hw.np.weight_sram_bytes = 4096;
+  const auto model = neurokv::test::model("edge-tiny");
+  CHECK_THROWS_WITH(compile(model, AttentionVariant::parse("QKV", model.heads), hw, {}),
+                    Catch::Contains("op ") && Catch::Contains("bytes of weight SRAM") && Catch::Contains("no DRAM"));
+  hw.np.weight_sram_bytes = 200;
+  CHECK_THROWS_AS(compile(model, AttentionVariant::parse("QKV", model.heads), hw, {}), neurokv::MappingError);
+  CHECK_THROWS_WITH(compile(model, AttentionVariant::parse("QKV", model.heads), hw, {}),
+                    Catch::Contains("op pos_embed needs 512 bytes of weight SRAM for one output channel"));
+}
+
+TEST_CASE("a bit width the chip lacks is an input error naming the flag") {
+  CompileOptions options;
+  options.weight_bits = 3;
+  CHECK_THROWS_WITH(compile_program("edge-tiny", "QKV", options), Catch::Contains("--weight-bits 3") && Catch::Contains("4, 8"));
+  options = {};
+  options.act_bits = 16;
+  CHECK_THROWS_AS(compile_program("edge-tiny", "QKV", options), neurokv::InputError);
+  options = {};
+  options.kv_bits = 2;
+  CHECK_THROWS_WITH(compile_program("edge-tiny", "QKV", options), Catch::Contains("--kv-bits 2") && Catch::Contains("4, 8, 16"));
+}
+
+TEST_CASE("compiling twice gives the same program") {
+  for (const std::string variant : {"QKV", "Q-GQA-8"}) {
+    const Program a = compile_program("paper-1.2b", variant);
+    const Program b = compile_program("paper-1.2b", variant);
+    REQUIRE(a.ops.size() == b.ops.size());
+    for (std::size_t i = 0; i < a.ops.size(); ++i) {
+      CHECK(a.ops[i].name == b.ops[i].name);
+      CHECK(a.ops[i].inputs == b.ops[i].inputs);
+      REQUIRE(a.ops[i].tiles.size() == b.ops[i].tiles.size());
+      for (std::size_t t = 0; t < a.ops[i].tiles.size(); ++t) {
+        CHECK(a.ops[i].tiles[t].np == b.ops[i].tiles[t].np);
+        CHECK(a.ops[i].tiles[t].pass == b.ops[i].tiles[t].pass);
+      }
+    }
+    REQUIRE(a.routes.size() == b.routes.size());
+    for (std::size_t i = 0; i < a.routes.size(); ++i) {
+      CHECK(a.routes[i].dst_tiles == b.routes[i].dst_tiles);
+      CHECK(a.routes[i].hops == b.routes[i].hops);
+    }
+  }
+}
+
+TEST_CASE("the summary counts ops and reports the cache") {
+  const auto model = neurokv::test::model("paper-300m");
+  CompileOptions options;
+  options.kv_bits = 16;
+  const auto result = compile(model, AttentionVariant::parse("Q-K=V", model.heads), neurokv::test::chip("akida2-like"), options);
+  const auto summary = neurokv::compile_summary(result);
+  CHECK(summary["variant"] == "Q-K=V");
+  CHECK(summary["op_counts"]["q_proj"] == 20);
+  CHECK(summary["op_counts"]["v_proj"] == 0);
+  CHECK(summary["op_counts"]["kv_read"] == 20);
+  CHECK(summary["op_counts"]["kv_append"] == 20);
+  CHECK(summary["op_counts"]["lm_head"] == 1);
+  CHECK(summary["params"] == 284542976);
+  CHECK(summary["kv_cache"]["bytes_per_token"] == 40960);
+  CHECK(summary["nps_total"] == 256);
+  CHECK(summary["passes"].size() == 9);
+  CHECK(summary["dram_weight_bytes"].get<int64_t>() > 0);
+}
