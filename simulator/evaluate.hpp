@@ -25,6 +25,10 @@ struct EvaluateOptions {
 // Reports one program, already compiled.
 VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
 
+// Reports programs already compiled (one per variant), as evaluate() does once it has compiled them.
+Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const HwConfig& hw,
+                         const EvaluateOptions& options);
+
 Report evaluate(const ModelSpec& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
                 const EvaluateOptions& options);
 

@@ -16,11 +16,6 @@
 
 namespace neurokv::sweep {
 
-Report evaluate_point(const SweepPlan& plan, const SweepPoint& point) {
-  return evaluate(plan.model(point.model), {plan.variants(point.model)[static_cast<std::size_t>(point.variant)]},
-                  *plan.hw_at(point), plan.options_at(point));
-}
-
 RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointEvaluator& evaluate,
                      const RunOptions& options) {
   std::error_code ec;

@@ -41,7 +41,4 @@ struct RunOutcome {
 RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointEvaluator& evaluate,
                      const RunOptions& options);
 
-// The evaluator for real runs: compiles the point's variant for its chip and costs it at the spec's fidelity.
-Report evaluate_point(const SweepPlan& plan, const SweepPoint& point);
-
 }  // namespace neurokv::sweep

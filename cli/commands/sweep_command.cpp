@@ -12,6 +12,7 @@
 #include "cli/paths.hpp"
 #include "cli/progress.hpp"
 #include "compiler/error.hpp"
+#include "sweep/compile_cache.hpp"
 #include "sweep/plots.hpp"
 #include "sweep/runner.hpp"
 
@@ -47,6 +48,7 @@ void draw(const std::string& dir, const sweep::SweepResults& results) {
 void run(const SweepFlags& flags) {
   const sweep::SweepPlan plan =
       sweep::SweepPlan::load(sweep::load_spec(flags.spec), data_dir("models"), data_dir("hwconfigs"));
+  sweep::CompileCache cache(plan);
   sweep::RunOptions options;
   options.jobs = flags.jobs;
   options.shard = sweep::Shard::parse(flags.shard);
@@ -58,8 +60,7 @@ void run(const SweepFlags& flags) {
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   const sweep::RunOutcome outcome = sweep::run_sweep(
-      plan, flags.out, [&plan](const sweep::SweepPoint& point) { return sweep::evaluate_point(plan, point); },
-      options);
+      plan, flags.out, [&cache](const sweep::SweepPoint& point) { return cache.evaluate(point); }, options);
   printer.finish();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
