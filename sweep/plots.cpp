@@ -99,7 +99,7 @@ std::vector<std::string> write_plots(const std::string& plots_dir, const SweepRe
     scripts.push_back(name + ".gp");
   };
   const auto by_variant = [&](const std::string& name, const std::string& ylabel, const std::string& title,
-                              const std::function<double(const SweepRow&)>& y) {
+                              const std::string& settings, const std::function<double(const SweepRow&)>& y) {
     std::string data, plot;
     for (std::size_t i = 0; i < variants.size(); ++i) {
       data += fmt::format("# {}\n", variants[i]);
@@ -114,13 +114,15 @@ std::vector<std::string> write_plots(const std::string& plots_dir, const SweepRe
     }
     save(name, data,
          header(name, title + fmt::format(", {}{}", model, grid_note)) +
-             fmt::format("set xlabel 'context (tokens)'\nset ylabel '{}'\nset logscale x 2\n", ylabel) + plot + "\n");
+             fmt::format("set xlabel 'context (tokens)'\nset ylabel '{}'\nset logscale x 2\n{}", ylabel, settings) + plot +
+             "\n");
   };
 
   by_variant("energy_vs_context", fmt::format("decode energy per token ({})", energy.name),
-             "Decode energy per token vs context",
+             "Decode energy per token vs context", "",
              [&](const SweepRow& r) { return rows.number(r, "decode_energy_j") * energy.scale; });
   by_variant("kv_memory_vs_context", "KV cache (MiB)", "KV-cache memory vs context",
+             "set logscale y 2\n",  // MQA's cache is 1/16 of QKV's: a linear axis flattens it
              [&](const SweepRow& r) { return rows.number(r, "kv_cache_bytes") / (1024.0 * 1024.0); });
 
   {  // Latency vs energy at the longest context, every grid point, with the front.
