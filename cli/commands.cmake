@@ -1,8 +1,12 @@
 target_sources(neurokv PRIVATE
   commands/commands.cpp
+  commands/estimate_command.cpp
+  commands/run_command.cpp
   commands/sweep_command.cpp
   gnuplot.cpp
+  output.cpp
   paths.cpp
   progress.cpp
+  study_options.cpp
 )
 target_include_directories(neurokv PRIVATE ${PROJECT_SOURCE_DIR})

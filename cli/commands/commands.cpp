@@ -1,13 +1,18 @@
 #include "cli/commands/commands.hpp"
 
+#include "cli/commands/estimate_command.hpp"
+#include "cli/commands/run_command.hpp"
 #include "cli/commands/sweep_command.hpp"
 
 namespace neurokv::cli {
 
 Commands register_commands(CLI::App& app) {
+  add_estimate_command(app);
   add_sweep_command(app);
   add_plot_command(app);
-  return Commands{[] {}};
+  Commands commands;
+  commands.run_default = add_run_command(app);
+  return commands;
 }
 
 }  // namespace neurokv::cli
