@@ -11,6 +11,7 @@
 #include "compiler/hw_override.hpp"
 #include "sweep/compile_cache.hpp"
 #include "sweep/files.hpp"
+#include "tests/unit/sweep_fixture.hpp"
 #include "sweep/journal.hpp"
 #include "sweep/pareto.hpp"
 #include "sweep/runner.hpp"
@@ -22,16 +23,6 @@ namespace {
 
 const std::string kModels = std::string(NEUROKV_SOURCE_DIR) + "/models";
 const std::string kHw = std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs";
-
-// 3 bandwidths × 3 lane counts × 8 variants × 3 contexts = 216 points.
-const std::string kSpec = R"(model: paper-300m
-hw: akida2-like
-variants: all
-contexts: [256, 512, 1024]
-grid:
-  dram.bandwidth_bytes_per_s: [6.4e9, 12.8e9, 25.6e9]
-  np.mac_lanes: {from: 8, to: 32, steps: 3, scale: log}
-)";
 
 std::string temp_dir(const std::string& name) {
   const std::string dir =
@@ -80,7 +71,7 @@ int rows_in(const std::string& csv_path) {
 }  // namespace
 
 TEST_CASE("a 3 x 3 grid x 8 variants x 3 contexts is 216 rows, the same bytes with 1 and 2 workers") {
-  const SweepPlan plan = plan_of(kSpec);
+  const SweepPlan plan = plan_of(kSweepSpec);
   REQUIRE(plan.size() == 216);
   const std::string one = temp_dir("j1"), two = temp_dir("j2");
   CHECK(run(plan, one, 1).complete);
@@ -93,7 +84,7 @@ TEST_CASE("a 3 x 3 grid x 8 variants x 3 contexts is 216 rows, the same bytes wi
 }
 
 TEST_CASE("point indices run variant fastest, then context, then the last grid axis") {
-  const SweepPlan plan = plan_of(kSpec);
+  const SweepPlan plan = plan_of(kSweepSpec);
   const SweepPoint p = plan.point(1 * 24 + 2 * 8 + 5);  // grid point 1, context 2, variant 5
   CHECK(p.variant == 5);
   CHECK(p.context == 1024);
@@ -102,7 +93,7 @@ TEST_CASE("point indices run variant fastest, then context, then the last grid a
 }
 
 TEST_CASE("shards 1/3, 2/3, 3/3 merge into the unsharded results byte for byte") {
-  const SweepPlan plan = plan_of(kSpec);
+  const SweepPlan plan = plan_of(kSweepSpec);
   const std::string whole = temp_dir("whole");
   run(plan, whole, 2);
   std::vector<SweepResults> shards;
@@ -131,8 +122,8 @@ TEST_CASE("shards 1/3, 2/3, 3/3 merge into the unsharded results byte for byte")
 
 TEST_CASE("shards of different specs do not merge") {
   const std::string a = temp_dir("spec-a"), b = temp_dir("spec-b");
-  run(plan_of(kSpec), a, 1, "1/2");
-  std::string other = kSpec;
+  run(plan_of(kSweepSpec), a, 1, "1/2");
+  std::string other = kSweepSpec;
   other.replace(other.find("[256, 512, 1024]"), 16, "[256, 512, 2048]");
   run(plan_of(other), b, 1, "2/2");
   CHECK_THROWS_WITH(merge_results({read_results(a), read_results(b)}), Catch::Contains("spec hash"));
@@ -141,7 +132,7 @@ TEST_CASE("shards of different specs do not merge") {
 }
 
 TEST_CASE("resume skips journaled points, drops a torn last line, and ends with every row once") {
-  const SweepPlan plan = plan_of(kSpec);
+  const SweepPlan plan = plan_of(kSweepSpec);
   const std::string whole = temp_dir("resume-whole"), dir = temp_dir("resume");
   run(plan, whole, 1);
   std::filesystem::create_directories(dir);
@@ -166,7 +157,7 @@ TEST_CASE("resume skips journaled points, drops a torn last line, and ends with 
 
   // A journal is never silently overwritten, nor resumed under another spec.
   CHECK_THROWS_AS(run(plan, dir, 1), InputError);
-  std::string other = kSpec;
+  std::string other = kSweepSpec;
   other.replace(other.find("all"), 3, "QKV");
   options.on_progress = nullptr;
   CHECK_THROWS_WITH(run_sweep(plan_of(other), dir, [](const SweepPoint&) { return Report{}; }, options),
@@ -176,7 +167,7 @@ TEST_CASE("resume skips journaled points, drops a torn last line, and ends with 
 }
 
 TEST_CASE("a stop request finishes in-flight points and leaves the rest for --resume") {
-  const SweepPlan plan = plan_of(kSpec);
+  const SweepPlan plan = plan_of(kSweepSpec);
   const std::string dir = temp_dir("stop");
   std::atomic<bool> stop{false};
   RunOptions options;
@@ -199,7 +190,7 @@ TEST_CASE("a stop request finishes in-flight points and leaves the rest for --re
 }
 
 TEST_CASE("an evaluator's error stops the sweep and reaches the caller") {
-  const SweepPlan plan = plan_of(kSpec);
+  const SweepPlan plan = plan_of(kSweepSpec);
   const std::string dir = temp_dir("fail");
   RunOptions options;
   options.jobs = 2;

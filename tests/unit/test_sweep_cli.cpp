@@ -16,19 +16,11 @@
 #include <thread>
 
 #include "sweep/files.hpp"
+#include "tests/unit/sweep_fixture.hpp"
 
 extern char** environ;
 
 namespace {
-
-const std::string kSpec = R"(model: paper-300m
-hw: akida2-like
-variants: all
-contexts: [256, 512, 1024]
-grid:
-  dram.bandwidth_bytes_per_s: [6.4e9, 12.8e9, 25.6e9]
-  np.mac_lanes: [8, 16, 32]
-)";
 
 struct Dirs {
   std::string root = (std::filesystem::temp_directory_path() / ("neurokv-test-sweep-cli-" + std::to_string(getpid())))
@@ -101,7 +93,7 @@ std::set<std::string> points(const std::string& csv) {
 
 TEST_CASE("a sweep killed by SIGINT or SIGKILL resumes to the same 216 rows, none twice") {
   const Dirs d;
-  const std::string spec = d.write("spec.yaml", kSpec);
+  const std::string spec = d.write("spec.yaml", kSweepSpec);
   const std::string whole = d.root + "/whole";
   REQUIRE(run({"sweep", spec, "--out", whole, "-j", "2", "--no-plots"}, d.root + "/whole.err") == 0);
   const std::string expected = neurokv::sweep::read_text_file(whole + "/results.csv");
@@ -130,7 +122,7 @@ TEST_CASE("a sweep killed by SIGINT or SIGKILL resumes to the same 216 rows, non
 TEST_CASE("an unknown grid key exits 2 naming it; a bad spec exits 2 with file:line") {
   const Dirs d;
   const std::string err = d.root + "/err";
-  std::string spec = kSpec;
+  std::string spec = kSweepSpec;
   spec.replace(spec.find("np.mac_lanes"), 12, "np.mac_lane");
   CHECK(run({"sweep", d.write("unknown.yaml", spec), "--out", d.root + "/o1"}, err) == 2);
   CHECK_THAT(neurokv::sweep::read_text_file(err),
