@@ -5,8 +5,11 @@ target_sources(neurokv PRIVATE
   commands/ir_command.cpp
   commands/run_command.cpp
   commands/simulate_command.cpp
+  commands/sweep_command.cpp
+  gnuplot.cpp
   output.cpp
   paths.cpp
+  progress.cpp
   study_options.cpp
 )
 target_include_directories(neurokv PRIVATE ${PROJECT_SOURCE_DIR})

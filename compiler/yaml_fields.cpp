@@ -129,20 +129,33 @@ bool YamlMap::boolean_or(const std::string& key, bool fallback) const {
   return out;
 }
 
-std::vector<int64_t> YamlMap::integer_list(const std::string& key, int64_t min, int64_t max) const {
+std::vector<YamlMap> YamlMap::list_items(const std::string& key, const std::string& expected) const {
   YAML::Node value = at(key);
   if (!value.IsSequence() || value.size() == 0) {
-    fail(value, fmt::format("'{}' is not a list, expected a non-empty list of integers", dotted(key)));
+    fail(value, fmt::format("'{}' is not a list, expected a non-empty list of {}", dotted(key), expected));
   }
-  std::vector<int64_t> out;
+  std::vector<YamlMap> out;
   for (std::size_t i = 0; i < value.size(); ++i) {
     YAML::Node wrapper;
     wrapper["item"] = value[i];
-    YamlMap item(wrapper, file_, dotted(key) + fmt::format("[{}]", i));
-    out.push_back(item.integer("item", min, max));
+    out.emplace_back(wrapper, file_, dotted(key) + fmt::format("[{}]", i));
   }
   return out;
 }
+
+std::vector<int64_t> YamlMap::integer_list(const std::string& key, int64_t min, int64_t max) const {
+  std::vector<int64_t> out;
+  for (const YamlMap& item : list_items(key, "integers")) out.push_back(item.integer("item", min, max));
+  return out;
+}
+
+std::vector<double> YamlMap::number_list(const std::string& key, double min, double max) const {
+  std::vector<double> out;
+  for (const YamlMap& item : list_items(key, "numbers")) out.push_back(item.number("item", min, max));
+  return out;
+}
+
+bool YamlMap::is_list(const std::string& key) const { return has(key) && node_[key].IsSequence(); }
 
 YamlMap YamlMap::provenance_entry(const std::string& key, std::string& provenance) const {
   YAML::Node value = at(key);

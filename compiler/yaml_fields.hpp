@@ -37,6 +37,10 @@ class YamlMap {
   std::string text_or(const std::string& key, const std::string& fallback) const;
   bool boolean_or(const std::string& key, bool fallback) const;
   std::vector<int64_t> integer_list(const std::string& key, int64_t min, int64_t max) const;
+  std::vector<double> number_list(const std::string& key, double min, double max) const;
+  bool is_list(const std::string& key) const;
+  // Each item of a non-empty list, wrapped as key "item" of a mapping so the scalar accessors read it.
+  std::vector<YamlMap> list_items(const std::string& key, const std::string& expected) const;
   Sourced sourced(const std::string& key, double min, double max) const;
   // `{value: [4, 8], source: "..."}`: a list of integers with its provenance.
   std::vector<int64_t> sourced_integer_list(const std::string& key, int64_t min, int64_t max,

@@ -34,15 +34,23 @@ Report report_for(const ir::Program& program, const HwConfig& hw, const Evaluate
   return report;
 }
 
-Report evaluate(const ModelSpec& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
-                const EvaluateOptions& options) {
+Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const HwConfig& hw,
+                         const EvaluateOptions& options) {
   Report report;
-  for (const AttentionVariant& variant : variants) {
-    const CompileResult compiled = compile(model, variant, hw, options.compile);
-    if (report.variants.empty()) report = report_for(compiled.program, hw, options);
-    report.variants.push_back(evaluate_program(compiled.program, hw, options));
+  for (const ir::Program* program : programs) {
+    if (report.variants.empty()) report = report_for(*program, hw, options);
+    report.variants.push_back(evaluate_program(*program, hw, options));
   }
   return report;
+}
+
+Report evaluate(const ModelSpec& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
+                const EvaluateOptions& options) {
+  std::vector<CompileResult> compiled;
+  for (const AttentionVariant& variant : variants) compiled.push_back(compile(model, variant, hw, options.compile));
+  std::vector<const ir::Program*> programs;
+  for (const CompileResult& c : compiled) programs.push_back(&c.program);
+  return evaluate_compiled(programs, hw, options);
 }
 
 }  // namespace neurokv

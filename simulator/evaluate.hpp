@@ -32,6 +32,10 @@ VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw, c
 // A report's header (model, chip, context, precision, fidelity) for programs like this one, with no variants yet.
 Report report_for(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
 
+// Reports programs already compiled (one per variant), as evaluate() does once it has compiled them.
+Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const HwConfig& hw,
+                         const EvaluateOptions& options);
+
 Report evaluate(const ModelSpec& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
                 const EvaluateOptions& options);
 

@@ -5,6 +5,7 @@
 #include "cli/commands/ir_command.hpp"
 #include "cli/commands/run_command.hpp"
 #include "cli/commands/simulate_command.hpp"
+#include "cli/commands/sweep_command.hpp"
 
 namespace neurokv::cli {
 
@@ -13,6 +14,8 @@ Commands register_commands(CLI::App& app) {
   add_estimate_command(app);
   add_ir_command(app);
   add_simulate_command(app);
+  add_sweep_command(app);
+  add_plot_command(app);
   Commands commands;
   commands.run_default = add_run_command(app);
   return commands;

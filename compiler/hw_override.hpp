@@ -1,0 +1,22 @@
+#pragma once
+// Sets numeric leaves of a chip YAML by dotted key ("np.mac_lanes", "energy.mac_pj.8") before it is parsed, so a
+// swept value goes through the same validation as a value written in the file.
+#include <string>
+#include <vector>
+
+namespace neurokv {
+
+struct HwOverride {
+  std::string key;  // dotted key, as in HwConfig::provenance
+  double value = 0;
+};
+
+// The dotted keys of the chip's numeric leaves (its provenance keys, less the lists of bit widths), sorted.
+std::vector<std::string> numeric_hw_keys(const std::string& yaml_text, const std::string& file);
+
+// `yaml_text` with each override's `value` replaced in place: every other byte, and so every line:col of an
+// error, stays where it was. Throws InputError for a key that is not a numeric leaf, listing the valid ones.
+std::string override_hw_yaml(const std::string& yaml_text, const std::string& file,
+                             const std::vector<HwOverride>& overrides);
+
+}  // namespace neurokv

@@ -1,0 +1,159 @@
+#include "sweep/plan.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "compiler/config_path.hpp"
+#include "compiler/error.hpp"
+#include "compiler/hw_override.hpp"
+#include "sweep/files.hpp"
+
+namespace neurokv::sweep {
+namespace {
+
+// FNV-1a, 64 bits: stable across compilers and runs, unlike std::hash.
+std::string fnv1a(const std::string& text) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+std::vector<HwOverride> overrides_for(const GridAxis& axis, double value) {
+  std::vector<HwOverride> out;
+  for (const std::string& key : axis.keys) out.push_back({key, value});
+  return out;
+}
+
+// Parses the chip with the overrides; a refused value is reported at `where` in the spec.
+HwConfig parse_overridden(const std::string& text, const std::string& file, const std::vector<HwOverride>& overrides,
+                          const std::string& where) {
+  try {
+    return parse_hw(override_hw_yaml(text, file, overrides), file);
+  } catch (const InputError& e) {
+    std::vector<std::string> set;
+    for (const HwOverride& o : overrides) set.push_back(fmt::format("{} = {}", o.key, o.value));
+    throw InputError(fmt::format("{}: grid values {} do not make a valid chip: {}", where, fmt::join(set, ", "),
+                                 e.what()));
+  }
+}
+
+}  // namespace
+
+SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir, const std::string& hwconfigs_dir) {
+  SweepPlan plan;
+  plan.spec_ = spec;
+  nlohmann::json files = nlohmann::json::object();
+  for (const std::string& name : spec.models) {
+    const std::string path = resolve_config(name, models_dir, "model");
+    const std::string text = read_text_file(path);
+    plan.models_.push_back(parse_model(text, path));
+    const ModelSpec& model = plan.models_.back();
+    plan.variants_.push_back(AttentionVariant::parse_list(spec.variants, model.heads, model.kv_groups));
+    files[path] = fnv1a(text);
+  }
+  plan.hw_file_ = resolve_config(spec.hw, hwconfigs_dir, "chip");
+  plan.hw_text_ = read_text_file(plan.hw_file_);
+  files[plan.hw_file_] = fnv1a(plan.hw_text_);
+
+  const std::vector<std::string> valid = numeric_hw_keys(plan.hw_text_, plan.hw_file_);
+  nlohmann::json grid = nlohmann::json::array();
+  for (const GridAxis& axis : spec.grid) {
+    for (const std::string& key : axis.keys) {
+      if (std::find(valid.begin(), valid.end(), key) == valid.end()) {
+        throw InputError(fmt::format("{}: unknown grid key '{}', expected a numeric key of {}: {}", axis.location,
+                                     key, plan.hw_file_, fmt::join(valid, ", ")));
+      }
+    }
+    // Each value alone, so a bad one is named before any point runs.
+    for (double value : axis.values) {
+      parse_overridden(plan.hw_text_, plan.hw_file_, overrides_for(axis, value), axis.location);
+    }
+    plan.grid_points_ *= static_cast<int64_t>(axis.values.size());
+    grid.push_back({{"name", axis.name}, {"values", axis.values}});
+  }
+
+  nlohmann::json variants = nlohmann::json::array();
+  for (const AttentionVariant& v : plan.variants_.front()) variants.push_back(v.name());
+  plan.canonical_ = {{"models", spec.models},
+                     {"hw", spec.hw},
+                     {"variants", variants},
+                     {"contexts", spec.contexts},
+                     {"fidelity", to_string(spec.fidelity)},
+                     {"prompt", spec.prompt},
+                     {"tokens", spec.tokens},
+                     {"precision", {{"weight_bits", spec.weight_bits}, {"act_bits", spec.act_bits}, {"kv_bits", spec.kv_bits}}},
+                     {"grid", grid}};
+  // File paths differ between machines running shards; the files' contents must not.
+  nlohmann::json contents = nlohmann::json::array();
+  for (const auto& entry : files.items()) contents.push_back(entry.value());
+  plan.hash_ = fnv1a(plan.canonical_.dump() + contents.dump());
+  return plan;
+}
+
+int64_t SweepPlan::size() const {
+  return static_cast<int64_t>(models_.size()) * grid_points_ * static_cast<int64_t>(spec_.contexts.size()) *
+         static_cast<int64_t>(variants_.front().size());
+}
+
+SweepPoint SweepPlan::point(int64_t index) const {
+  SweepPoint p;
+  p.index = index;
+  const int64_t variants = static_cast<int64_t>(variants_.front().size());
+  const int64_t contexts = static_cast<int64_t>(spec_.contexts.size());
+  p.variant = static_cast<int>(index % variants);
+  index /= variants;
+  p.context = spec_.contexts[static_cast<std::size_t>(index % contexts)];
+  index /= contexts;
+  p.grid_point = index % grid_points_;
+  p.model = static_cast<int>(index / grid_points_);
+  p.grid_values.resize(spec_.grid.size());
+  int64_t rest = p.grid_point;
+  for (std::size_t a = spec_.grid.size(); a-- > 0;) {  // the last axis varies fastest
+    const auto& values = spec_.grid[a].values;
+    p.grid_values[a] = values[static_cast<std::size_t>(rest % static_cast<int64_t>(values.size()))];
+    rest /= static_cast<int64_t>(values.size());
+  }
+  return p;
+}
+
+std::vector<std::string> SweepPlan::grid_columns() const {
+  std::vector<std::string> names;
+  for (const GridAxis& axis : spec_.grid) names.push_back(axis.name);
+  return names;
+}
+
+std::shared_ptr<const HwConfig> SweepPlan::hw_at(const SweepPoint& point) const {
+  {
+    std::lock_guard<std::mutex> lock(hw_cache_->mutex);
+    const auto cached = hw_cache_->by_grid_point.find(point.grid_point);
+    if (cached != hw_cache_->by_grid_point.end()) return cached->second;
+  }
+  // Parsed outside the lock; two threads may both parse one grid point, and the first one kept wins.
+  auto hw = std::make_shared<HwConfig>();
+  std::vector<HwOverride> overrides;
+  for (std::size_t a = 0; a < spec_.grid.size(); ++a) {
+    for (const HwOverride& o : overrides_for(spec_.grid[a], point.grid_values[a])) overrides.push_back(o);
+  }
+  *hw = overrides.empty() ? parse_hw(hw_text_, hw_file_) : parse_overridden(hw_text_, hw_file_, overrides, spec_.file);
+  for (const HwOverride& o : overrides) hw->provenance[o.key] = "assumed: set by a sweep grid";
+  std::lock_guard<std::mutex> lock(hw_cache_->mutex);
+  return hw_cache_->by_grid_point.emplace(point.grid_point, std::move(hw)).first->second;
+}
+
+EvaluateOptions SweepPlan::options_at(const SweepPoint& point) const {
+  EvaluateOptions options;
+  options.compile.context = point.context;
+  options.compile.weight_bits = spec_.weight_bits;
+  options.compile.act_bits = spec_.act_bits;
+  options.compile.kv_bits = spec_.kv_bits;
+  options.fidelity = spec_.fidelity;
+  options.prompt = spec_.prompt;
+  options.tokens = spec_.tokens;
+  return options;
+}
+
+}  // namespace neurokv::sweep

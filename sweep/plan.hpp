@@ -1,0 +1,68 @@
+#pragma once
+// A sweep spec resolved against the model and chip files: every point it names, by index, and the spec's hash.
+// Point index order: model, then grid point (first axis slowest), then context, then variant (fastest), so
+// neighbouring indices share a chip and a compile target.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "compiler/attention_variant.hpp"
+#include "compiler/hw_config.hpp"
+#include "compiler/model_spec.hpp"
+#include "simulator/evaluate.hpp"
+#include "sweep/spec.hpp"
+
+namespace neurokv::sweep {
+
+struct SweepPoint {
+  int64_t index = 0;
+  int model = 0;                    // into SweepPlan::models()
+  int64_t grid_point = 0;           // mixed-radix index over the grid axes
+  std::vector<double> grid_values;  // one per axis
+  int64_t context = 0;
+  int variant = 0;                  // into SweepPlan::variants(model)
+};
+
+class SweepPlan {
+ public:
+  // Loads every model and the chip, and checks every grid key and every swept value against the chip file.
+  static SweepPlan load(const SweepSpec& spec, const std::string& models_dir, const std::string& hwconfigs_dir);
+
+  const SweepSpec& spec() const { return spec_; }
+  int64_t size() const;
+  SweepPoint point(int64_t index) const;
+  const ModelSpec& model(int index) const { return models_[static_cast<std::size_t>(index)]; }
+  const std::vector<AttentionVariant>& variants(int model) const { return variants_[static_cast<std::size_t>(model)]; }
+  std::vector<std::string> grid_columns() const;
+
+  // The chip at one grid point, validated as the chip file is; parsed once per grid point, from any thread.
+  // Throws InputError naming the grid values.
+  std::shared_ptr<const HwConfig> hw_at(const SweepPoint& point) const;
+  EvaluateOptions options_at(const SweepPoint& point) const;
+
+  // The spec as resolved (names, contexts, grid values), and a hash over it and the model and chip files' text:
+  // shards of one sweep agree on it; a changed spec or chip file does not.
+  const nlohmann::json& canonical() const { return canonical_; }
+  const std::string& hash() const { return hash_; }
+
+ private:
+  SweepSpec spec_;
+  std::vector<ModelSpec> models_;
+  std::vector<std::vector<AttentionVariant>> variants_;
+  std::string hw_text_, hw_file_;
+  int64_t grid_points_ = 1;
+  nlohmann::json canonical_;
+  std::string hash_;
+  struct HwCache {
+    std::mutex mutex;
+    std::map<int64_t, std::shared_ptr<const HwConfig>> by_grid_point;
+  };
+  std::unique_ptr<HwCache> hw_cache_ = std::make_unique<HwCache>();
+};
+
+}  // namespace neurokv::sweep

@@ -1,0 +1,36 @@
+#pragma once
+// A sweep spec: which models, chip, variants and contexts to cost, at which fidelity, over which grid of chip
+// parameters. Parsed and validated in one place; see docs/sweeps.md for the format.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "simulator/evaluate.hpp"
+
+namespace neurokv::sweep {
+
+// One dimension of the grid: chip keys set together to each value in turn ("mesh.cols+mesh.rows": both).
+struct GridAxis {
+  std::string name;               // as written in the spec; the column name in results
+  std::vector<std::string> keys;  // dotted chip keys
+  std::vector<double> values;
+  std::string location;           // "spec.yaml:line:col", for messages about this axis
+};
+
+struct SweepSpec {
+  std::string file;
+  std::vector<std::string> models;  // names from models/ or paths
+  std::string hw;                   // a name from hwconfigs/ or a path
+  std::string variants;             // "all" or a comma-separated list, parsed per model
+  std::vector<int64_t> contexts;
+  Fidelity fidelity = Fidelity::Analytic;
+  int64_t prompt = 0;
+  int64_t tokens = 1;
+  int weight_bits = 0, act_bits = 0, kv_bits = 0;  // 0: the chip's default
+  std::vector<GridAxis> grid;       // in spec order; an empty grid is the base chip alone
+};
+
+SweepSpec parse_spec(const std::string& yaml_text, const std::string& file);
+SweepSpec load_spec(const std::string& path);
+
+}  // namespace neurokv::sweep

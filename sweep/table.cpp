@@ -1,0 +1,87 @@
+#include "sweep/table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "compiler/error.hpp"
+#include "simulator/report_render.hpp"
+
+namespace neurokv::sweep {
+
+std::vector<std::string> row_columns(const std::vector<std::string>& grid_columns) {
+  std::vector<std::string> columns{"point"};
+  columns.insert(columns.end(), grid_columns.begin(), grid_columns.end());
+  const std::vector<std::string> report = report_csv_columns();
+  columns.insert(columns.end(), report.begin(), report.end());
+  return columns;
+}
+
+SweepRow make_row(const SweepPoint& point, const Report& report) {
+  if (report.variants.size() != 1) {
+    throw RunError(fmt::format("point {}: the evaluator returned {} variants, expected one", point.index,
+                               report.variants.size()));
+  }
+  SweepRow row;
+  row.point = point.index;
+  for (double value : point.grid_values) row.values.push_back(fmt::format("{}", value));
+  const std::vector<std::string> values = report_csv_values(report, report.variants.front());
+  row.values.insert(row.values.end(), values.begin(), values.end());
+  return row;
+}
+
+std::string csv_line(const std::vector<std::string>& fields) {
+  for (const std::string& field : fields) {
+    if (field.find_first_of(",\"\r\n") != std::string::npos) {
+      throw InputError(fmt::format("'{}' holds a comma, quote or line break, expected a name without them (sweep "
+                                   "results are unquoted CSV)",
+                                   field));
+    }
+  }
+  return fmt::format("{}", fmt::join(fields, ","));
+}
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> fields;
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t comma = line.find(',', begin);
+    fields.push_back(line.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin));
+    if (comma == std::string::npos) return fields;
+    begin = comma + 1;
+  }
+}
+
+std::vector<std::string> row_fields(const SweepRow& row) {
+  std::vector<std::string> fields{std::to_string(row.point)};
+  fields.insert(fields.end(), row.values.begin(), row.values.end());
+  return fields;
+}
+
+SweepRow row_from_fields(const std::vector<std::string>& fields, std::size_t columns, const std::string& where) {
+  std::size_t used = 0;
+  SweepRow row;
+  bool ok = fields.size() == columns && !fields.front().empty();
+  if (ok) {
+    try {
+      row.point = std::stoll(fields.front(), &used);
+    } catch (const std::exception&) {
+      ok = false;
+    }
+  }
+  if (!ok || used != fields.front().size() || row.point < 0) {
+    throw RunError(fmt::format("{}: a damaged row ({} fields, point '{}'), expected {} fields starting with a point "
+                               "index",
+                               where, fields.size(), fields.front(), columns));
+  }
+  row.values.assign(fields.begin() + 1, fields.end());
+  return row;
+}
+
+std::size_t column_index(const std::vector<std::string>& columns, const std::string& name) {
+  const auto at = std::find(columns.begin(), columns.end(), name);
+  if (at == columns.end()) throw RunError(fmt::format("sweep results have no column '{}'", name));
+  return static_cast<std::size_t>(at - columns.begin());
+}
+
+}  // namespace neurokv::sweep

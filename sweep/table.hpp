@@ -1,0 +1,36 @@
+#pragma once
+// Sweep rows as text, exactly as the report renders them: rows read back from a journal or a shard are the same
+// bytes, so resumed and merged results equal an uninterrupted run's.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "simulator/report.hpp"
+#include "sweep/plan.hpp"
+
+namespace neurokv::sweep {
+
+struct SweepRow {
+  int64_t point = 0;
+  std::vector<std::string> values;  // grid values, then report_csv_columns()
+};
+
+// "point", the grid columns, then the report's columns.
+std::vector<std::string> row_columns(const std::vector<std::string>& grid_columns);
+
+// The row for one point, from the point's one-variant report.
+SweepRow make_row(const SweepPoint& point, const Report& report);
+
+// One CSV line without its newline. Fields are never quoted: a field holding ',', '"' or a line break is
+// refused with an InputError (names in model and chip files are the only free text).
+std::string csv_line(const std::vector<std::string>& fields);
+std::vector<std::string> split_csv_line(const std::string& line);
+
+// The row as CSV fields, point first; and back, checking the field count.
+std::vector<std::string> row_fields(const SweepRow& row);
+SweepRow row_from_fields(const std::vector<std::string>& fields, std::size_t columns, const std::string& where);
+
+// The index of `name` in `columns`; RunError if absent.
+std::size_t column_index(const std::vector<std::string>& columns, const std::string& name);
+
+}  // namespace neurokv::sweep

@@ -1,0 +1,138 @@
+// `neurokv sweep` end to end through the built binary: interrupted by SIGINT or SIGKILL then resumed, and the
+// exit code and message for bad input.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "sweep/files.hpp"
+#include "tests/unit/sweep_fixture.hpp"
+
+extern char** environ;
+
+namespace {
+
+struct Dirs {
+  std::string root = (std::filesystem::temp_directory_path() / ("neurokv-test-sweep-cli-" + std::to_string(getpid())))
+                         .string();
+  Dirs() {
+    std::filesystem::remove_all(root);
+    std::filesystem::create_directories(root);
+  }
+  ~Dirs() { std::filesystem::remove_all(root); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(root + "/" + name) << text;
+    return root + "/" + name;
+  }
+};
+
+pid_t spawn(const std::vector<std::string>& args, const std::string& stderr_path) {
+  std::vector<char*> argv{const_cast<char*>(NEUROKV_BINARY)};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, NEUROKV_BINARY, &actions, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+int exit_code(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int run(const std::vector<std::string>& args, const std::string& stderr_path) {
+  return exit_code(spawn(args, stderr_path));
+}
+
+std::size_t journal_rows(const std::string& path) {
+  std::ifstream in(path);
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  return lines > 0 ? lines - 1 : 0;
+}
+
+// Starts a one-worker sweep and sends `signal` once a few points are journaled.
+int interrupt(const Dirs& d, const std::string& spec, const std::string& out, int signal) {
+  const pid_t pid = spawn({"sweep", spec, "--out", out, "-j", "1", "--no-plots"}, d.root + "/interrupt.err");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (journal_rows(out + "/journal.csv") < 5 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  kill(pid, signal);
+  return exit_code(pid);
+}
+
+// The rows of results.csv, checking no point appears twice.
+std::set<std::string> points(const std::string& csv) {
+  std::set<std::string> seen;
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    CHECK(seen.insert(line.substr(0, line.find(','))).second);
+  }
+  return seen;
+}
+
+}  // namespace
+
+TEST_CASE("a sweep killed by SIGINT or SIGKILL resumes to the same 216 rows, none twice") {
+  const Dirs d;
+  const std::string spec = d.write("spec.yaml", kSweepSpec);
+  const std::string whole = d.root + "/whole";
+  REQUIRE(run({"sweep", spec, "--out", whole, "-j", "2", "--no-plots"}, d.root + "/whole.err") == 0);
+  const std::string expected = neurokv::sweep::read_text_file(whole + "/results.csv");
+  CHECK(points(expected).size() == 216);
+
+  for (const int signal : {SIGINT, SIGKILL}) {
+    INFO("signal " << signal);
+    const std::string out = d.root + "/killed" + std::to_string(signal);
+    const int code = interrupt(d, spec, out, signal);
+    if (code == 0) {
+      WARN("the sweep finished before the signal arrived; resume is checked on a finished journal");
+    } else if (signal == SIGINT) {
+      CHECK(code == 1);
+      CHECK_THAT(neurokv::sweep::read_text_file(d.root + "/interrupt.err"),
+                 Catch::Contains("interrupted after") && Catch::Contains("--resume"));
+    } else {
+      CHECK(code == 128 + SIGKILL);
+    }
+    CHECK(run({"sweep", spec, "--out", out, "--resume", "-j", "2", "--no-plots"}, d.root + "/resume.err") == 0);
+    const std::string resumed = neurokv::sweep::read_text_file(out + "/results.csv");
+    CHECK(points(resumed).size() == 216);
+    CHECK(resumed == expected);
+  }
+}
+
+TEST_CASE("an unknown grid key exits 2 naming it; a bad spec exits 2 with file:line") {
+  const Dirs d;
+  const std::string err = d.root + "/err";
+  std::string spec = kSweepSpec;
+  spec.replace(spec.find("np.mac_lanes"), 12, "np.mac_lane");
+  CHECK(run({"sweep", d.write("unknown.yaml", spec), "--out", d.root + "/o1"}, err) == 2);
+  CHECK_THAT(neurokv::sweep::read_text_file(err),
+             Catch::Contains("unknown.yaml:7:16: unknown grid key 'np.mac_lane'") && Catch::Contains("np.mac_lanes"));
+
+  CHECK(run({"sweep", d.write("bad.yaml", "model: paper-300m\nhw: akida2-like\ncontexts: [256, -1]\n"), "--out",
+             d.root + "/o2"},
+            err) == 2);
+  CHECK_THAT(neurokv::sweep::read_text_file(err), Catch::Contains("bad.yaml:3:"));
+  CHECK(run({"sweep", d.write("syntax.yaml", "model: [paper-300m\n"), "--out", d.root + "/o3"}, err) == 2);
+  CHECK_THAT(neurokv::sweep::read_text_file(err), Catch::Contains("syntax.yaml:"));
+  CHECK(run({"sweep", "merge", d.root + "/nothing", "--out", d.root + "/o4"}, err) == 2);
+}
