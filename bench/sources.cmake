@@ -1,3 +1,6 @@
 add_executable(bench_compile bench_compile.cpp)
 target_link_libraries(bench_compile PRIVATE neurokv_compiler benchmark::benchmark)
 target_compile_definitions(bench_compile PRIVATE NEUROKV_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_executable(bench_simulate bench_simulate.cpp)
+target_link_libraries(bench_simulate PRIVATE neurokv_simulator benchmark::benchmark)
+target_compile_definitions(bench_simulate PRIVATE NEUROKV_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -1,13 +1,23 @@
 #include "simulator/evaluate.hpp"
 
 #include "simulator/analytic_estimator.hpp"
+#include "simulator/cycle/simulate.hpp"
+#include "simulator/program_facts.hpp"
 
 namespace neurokv {
 
 const char* to_string(Fidelity fidelity) { return fidelity == Fidelity::Analytic ? "analytic" : "cycle"; }
 
 VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options) {
-  return estimate(program, hw, EstimateOptions{options.prompt});
+  if (options.fidelity == Fidelity::Analytic) return estimate(program, hw, EstimateOptions{options.prompt});
+  const SimulationResult sim = simulate(
+      program, hw, SimOptions{options.prompt, options.tokens, options.seed, options.trace_path, options.vcd_path});
+  VariantReport report = program_facts(program);
+  report.decode = sim.decode;
+  report.decode_layers = sim.decode_layers;
+  report.prefill = sim.prefill;
+  report.memory.peak_np_sram_bytes = sim.peak_sram_bytes;
+  return report;
 }
 
 Report evaluate(const ModelSpec& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,

@@ -2,6 +2,7 @@
 // Compile a model for a chip once per attention variant and cost each program at the chosen fidelity.
 // The one call the CLI's estimate/run and the sweeps share.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "compiler/attention_variant.hpp"
@@ -15,14 +16,17 @@ namespace neurokv {
 enum class Fidelity { Analytic, Cycle };
 
 struct EvaluateOptions {
-  CompileOptions compile;            // compile.context is the decode context
+  CompileOptions compile;            // compile.context: the final context, which the KV cache is planned for
   Fidelity fidelity = Fidelity::Analytic;
   int64_t prompt = 0;                // prefill length (0: no prefill)
-  int64_t tokens = 1;                // decode tokens (cycle fidelity)
-  uint64_t seed = 1;                 // activation draws (cycle fidelity)
+  int64_t tokens = 1;                // cycle fidelity: decode tokens, at contexts prompt + 1 ... prompt + tokens
+  uint64_t seed = 1;                 // cycle fidelity: activation draws
+  std::string trace_path;            // cycle fidelity: Chrome trace JSON, when not empty
+  std::string vcd_path;              // cycle fidelity: VCD, when not empty
 };
 
-// Reports one program, already compiled.
+// Reports one program, already compiled. Analytic: one decode step at the program's context (and the prefill);
+// cycle: the simulated prefill and the mean of the simulated decode tokens.
 VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
 
 Report evaluate(const ModelSpec& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,

@@ -30,8 +30,11 @@ double mac_cycles(double events, double fanout, int lanes) { return events * std
 
 double width(const Tile& tile) { return static_cast<double>(tile.out_end - tile.out_begin); }
 
-// Share of a KV buffer that a tile covering [out_begin, out_end) of its KV heads moves.
-double kv_share(const ir::Buffer& buffer, const Tile& tile) { return width(tile) / buffer.kv_heads; }
+// Share of a KV buffer's row a tile moves: KvRead tiles cover KV heads, KvAppend tiles cover channels.
+double kv_share(const Op& op, const ir::Buffer& buffer, const Tile& tile) {
+  const double row = op.kind == OpKind::KvRead ? buffer.kv_heads : static_cast<double>(buffer.kv_heads) * buffer.head_dim;
+  return width(tile) / row;
+}
 
 // Activations a tile's output carries to its consumers, per phase: what the routes from it deliver.
 double output_elements(const Op& op, const Tile& tile, const Phase& phase, int64_t tokens) {
@@ -111,7 +114,7 @@ TileWork tile_work(const ir::Program& program, const Op& op, const Tile& tile, c
     case OpKind::KvAppend: {
       const ir::Buffer& buffer = program.buffers.at(op.buffer);
       const double rows = op.kind == OpKind::KvRead ? kv_rows(phase, tokens) : t;
-      const double bytes = rows * buffer.bytes_per_token * kv_share(buffer, tile);
+      const double bytes = rows * buffer.bytes_per_token * kv_share(op, buffer, tile);
       const bool dram = buffer.location == ir::Storage::Dram;
       if (op.kind == OpKind::KvRead) {
         (dram ? w.dram_read_bytes : c.sram_read_bytes) += bytes;
@@ -173,7 +176,7 @@ double route_bytes(const ir::Program& program, const ir::Route& route, const HwC
   const Op& src = program.ops.at(route.src_op);
   if (src.kind == OpKind::KvRead) {
     const ir::Buffer& buffer = program.buffers.at(src.buffer);
-    return kv_rows(phase, tokens) * buffer.bytes_per_token * kv_share(buffer, src.tiles.at(route.src_tile));
+    return kv_rows(phase, tokens) * buffer.bytes_per_token * kv_share(src, buffer, src.tiles.at(route.src_tile));
   }
   return route_events(program, route, phase, tokens) * hw.noc.event_bytes;
 }

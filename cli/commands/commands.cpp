@@ -1,12 +1,17 @@
 #include "cli/commands/commands.hpp"
 
+#include "cli/commands/estimate_command.hpp"
 #include "cli/commands/ir_command.hpp"
+#include "cli/commands/run_command.hpp"
 
 namespace neurokv::cli {
 
 Commands register_commands(CLI::App& app) {
+  add_estimate_command(app);
   add_ir_command(app);
-  return Commands{[] {}};
+  Commands commands;
+  commands.run_default = add_run_command(app);
+  return commands;
 }
 
 }  // namespace neurokv::cli

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/paths.hpp"
 #include "compiler/hw_config.hpp"
 #include "compiler/ir/parser.hpp"
 #include "compiler/ir/printer.hpp"
@@ -23,8 +24,7 @@ void verify(const IrOptions& options) {
   if (options.hw.empty()) {
     ir::check_program(program, options.file);
   } else {
-    ir::check_program(program, options.file,
-                      load_hw(options.hw, std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs"));
+    ir::check_program(program, options.file, load_hw(options.hw, data_dir("hwconfigs")));
   }
   std::size_t tiles = 0;
   for (const ir::Op& op : program.ops) tiles += op.tiles.size();

@@ -39,8 +39,9 @@ enum class LinearRole { None, Q, K, V, O, MlpUp, MlpDown, LmHead };
 enum class Storage { Sram, Dram };
 enum class BufferRole { Keys, Values };
 
-// One piece of an op on one NP. For Linear, [out_begin, out_end) are output channels; for attention ops they
-// are heads; for other ops the whole width. Streamed tiles (op.weights == Dram) run in DMA passes: the pass's
+// One piece of an op on one NP. For Linear, [out_begin, out_end) are output channels; for AttnScore, Softmax
+// and AttnValue they are query heads; for KvRead, KV heads; for other ops (KvAppend included) channels of the
+// whole width. Streamed tiles (op.weights == Dram) run in DMA passes: the pass's
 // weights are loaded into the NP's weight SRAM, then the pass computes; resident tiles have pass 0.
 struct Tile {
   int index = 0;

@@ -1,10 +1,12 @@
 // The cost equations and the analytic estimator on a hand-built program whose figures are worked out here.
 #include <catch2/catch.hpp>
 
+#include "compiler/compile.hpp"
 #include "compiler/hw_config.hpp"
 #include "simulator/analytic_estimator.hpp"
 #include "simulator/report_render.hpp"
 #include "simulator/work.hpp"
+#include "tests/unit/compile_fixtures.hpp"
 
 using namespace neurokv;
 
@@ -174,4 +176,32 @@ TEST_CASE("the JSON report keeps the schema's names and its energy parts sum to 
   const std::string csv = report_csv(report);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 2);
   CHECK(csv.rfind("model,hw,fidelity,context,variant,", 0) == 0);
+}
+
+TEST_CASE("on a compiled program, decode appends one row per buffer and reads every cached row") {
+  const HwConfig hw = neurokv::test::chip("akida2-like");
+  const ModelSpec model = neurokv::test::model("paper-300m");
+  for (const char* name : {"QKV", "Q-K=V", "GQA-4"}) {
+    INFO(name);
+    CompileOptions options;
+    options.context = 1024;
+    const ir::Program p = compile(model, AttentionVariant::parse(name, 16), hw, options).program;
+    int64_t row_bytes = 0;
+    for (const ir::Buffer& b : p.buffers) row_bytes += b.bytes_per_token;
+    for (const Phase& phase : {Phase::decode(1024), Phase::prefill(64)}) {
+      double appended = 0, read = 0;
+      for (const ir::Op& op : p.ops) {
+        for (const ir::Tile& tile : op.tiles) {
+          const TileWork w = tile_work(p, op, tile, hw, phase, phase.tokens);
+          const double moved = w.dram_read_bytes + w.dram_write_bytes + w.counts.sram_write_bytes +
+                               w.counts.sram_read_bytes;
+          if (op.kind == ir::OpKind::KvAppend) appended += moved;
+          if (op.kind == ir::OpKind::KvRead) read += moved;
+        }
+      }
+      const double rows = phase.kind == Phase::Kind::Decode ? 1024 : 64;  // prefill streams the prompt's rows once
+      CHECK(appended == Approx(static_cast<double>(row_bytes) * phase.tokens));
+      CHECK(read == Approx(static_cast<double>(row_bytes) * rows));  // fused K=V reads the keys once
+    }
+  }
 }

@@ -1,0 +1,82 @@
+#include "cli/commands/run_command.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "cli/study_options.hpp"
+#include "compiler/error.hpp"
+
+namespace neurokv::cli {
+namespace {
+
+struct RunOptions {
+  StudyOptions study;
+  std::string fidelity = "cycle";
+  int64_t prompt = -1;  // -1: context − tokens, so the last decode token sees the full context
+  int64_t tokens = 1;
+  uint64_t seed = 1;
+  std::string trace_path;
+  std::string vcd_path;
+};
+
+// With several variants, each gets its own trace: "trace.json" becomes "trace.Q-K=V.json".
+std::string per_variant(const std::string& path, const std::string& variant, bool several) {
+  if (path.empty() || !several) return path;
+  const std::filesystem::path p(path);
+  return (p.parent_path() / (p.stem().string() + "." + variant + p.extension().string())).string();
+}
+
+void run(const RunOptions& options) {
+  const Study study = load_study(options.study);
+  EvaluateOptions evaluate_options;
+  evaluate_options.compile = study.compile;
+  evaluate_options.fidelity = options.fidelity == "analytic" ? Fidelity::Analytic : Fidelity::Cycle;
+  evaluate_options.tokens = options.tokens;
+  evaluate_options.seed = options.seed;
+  const int64_t context = study.compile.context;
+  evaluate_options.prompt = options.prompt >= 0 ? options.prompt : context - options.tokens;
+  if (evaluate_options.prompt < 0 || evaluate_options.prompt + options.tokens > context) {
+    throw InputError(fmt::format("--prompt {} + --tokens {} exceeds --context {}, expected prompt + tokens <= "
+                                 "context (the KV cache is planned for the context)",
+                                 evaluate_options.prompt, options.tokens, context));
+  }
+  Report report;
+  for (const AttentionVariant& variant : study.variants) {
+    const bool several = study.variants.size() > 1;
+    evaluate_options.trace_path = per_variant(options.trace_path, variant.name(), several);
+    evaluate_options.vcd_path = per_variant(options.vcd_path, variant.name(), several);
+    const Report one = evaluate(study.model, {variant}, study.hw, evaluate_options);
+    if (report.variants.empty()) report = one;
+    else report.variants.push_back(one.variants.front());
+  }
+  emit_report(report, options.study);
+}
+
+}  // namespace
+
+std::function<void()> add_run_command(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* command = app.add_subcommand(
+      "run", "compile and run each variant: prefill of the prompt, then decode token by token; energy, latency "
+             "and memory per token");
+  add_study_options(*command, options->study);
+  command->add_option("--fidelity", options->fidelity, "cycle (SystemC simulation) or analytic (closed form)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"cycle", "analytic"}));
+  command->add_option("--prompt,-p", options->prompt, "prompt tokens to prefill (default: context - tokens)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 24));
+  command->add_option("--tokens,-t", options->tokens, "decode tokens, each attending to one more position")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+  command->add_option("--seed", options->seed, "seed of the activation draws (cycle fidelity)")
+      ->capture_default_str();
+  command->add_option("--trace", options->trace_path,
+                      "Chrome trace JSON (Perfetto) of the cycle simulation; one file per variant");
+  command->add_option("--vcd", options->vcd_path, "VCD (GTKWave) of the cycle simulation; one file per variant");
+  command->callback([options] { run(*options); });
+  return [] { run(RunOptions{}); };
+}
+
+}  // namespace neurokv::cli

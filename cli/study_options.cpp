@@ -1,0 +1,54 @@
+#include "cli/study_options.hpp"
+
+#include <fmt/format.h>
+
+#include "cli/output.hpp"
+#include "cli/paths.hpp"
+#include "compiler/error.hpp"
+#include "simulator/report_render.hpp"
+
+namespace neurokv::cli {
+
+void add_study_options(CLI::App& command, StudyOptions& o) {
+  command.add_option("--model,-m", o.model, "model YAML: a path or a name in models/")->capture_default_str();
+  command.add_option("--hw", o.hw, "chip YAML: a path or a name in hwconfigs/")->capture_default_str();
+  command.add_option("--variant,-v", o.variants,
+                     "QKV, Q-K=V, Q=K-V, Q=K=V, GQA-<g>, MQA, Q-GQA-<g>, Q-MQA, a comma list, or all")
+      ->capture_default_str();
+  command.add_option("--context,-n", o.context, "context length N (cached tokens)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 24));
+  command.add_option("--weight-bits", o.weight_bits, "weight precision (default: the chip's widest)")
+      ->check(CLI::Range(1, 32));
+  command.add_option("--act-bits", o.act_bits, "activation precision (default: the chip's widest)")
+      ->check(CLI::Range(1, 32));
+  command.add_option("--kv-bits", o.kv_bits, "KV-cache precision, e.g. 16 for the paper's fp16 (default: activations)")
+      ->check(CLI::Range(1, 32));
+  command.add_flag("--no-fuse-kv", o.no_fuse_kv,
+                   "K=V variants: read the cached K twice (for QKᵀ and for P·V) instead of once");
+  command.add_option("--json", o.json_path, "write the JSON report to FILE ('-' = stdout)");
+  command.add_option("--csv", o.csv_path, "write the CSV report to FILE ('-' = stdout)");
+}
+
+Study load_study(const StudyOptions& o) {
+  Study s{load_model(o.model, data_dir("models")), load_hw(o.hw, data_dir("hwconfigs")), {}, {}};
+  try {
+    s.variants = AttentionVariant::parse_list(o.variants, s.model.heads, s.model.kv_groups);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("--variant: {}", e.what()));
+  }
+  s.compile.context = o.context;
+  s.compile.weight_bits = o.weight_bits;
+  s.compile.act_bits = o.act_bits;
+  s.compile.kv_bits = o.kv_bits;
+  s.compile.fuse_kv = !o.no_fuse_kv;
+  return s;
+}
+
+void emit_report(const Report& report, const StudyOptions& o) {
+  if (o.json_path != "-" && o.csv_path != "-") fmt::print("{}", report_table(report));
+  if (!o.json_path.empty()) write_output(o.json_path, report_json(report).dump(2) + "\n");
+  if (!o.csv_path.empty()) write_output(o.csv_path, report_csv(report));
+}
+
+}  // namespace neurokv::cli

@@ -1,0 +1,42 @@
+#pragma once
+// The flags estimate, run and compile share: which model, which chip, which variants, which precision.
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "compiler/attention_variant.hpp"
+#include "compiler/hw_config.hpp"
+#include "compiler/model_spec.hpp"
+#include "simulator/evaluate.hpp"
+
+namespace neurokv::cli {
+
+struct StudyOptions {
+  std::string model = "paper-300m";
+  std::string hw = "akida2-like";
+  std::string variants = "all";
+  int64_t context = 2048;
+  int weight_bits = 0;
+  int act_bits = 0;
+  int kv_bits = 0;
+  bool no_fuse_kv = false;
+  std::string json_path;
+  std::string csv_path;
+};
+
+void add_study_options(CLI::App& command, StudyOptions& options);
+
+// What the flags name, loaded and validated.
+struct Study {
+  ModelSpec model;
+  HwConfig hw;
+  std::vector<AttentionVariant> variants;
+  CompileOptions compile;
+};
+Study load_study(const StudyOptions& options);
+
+// Prints the report as a table on stdout unless JSON goes there, and writes --json / --csv.
+void emit_report(const Report& report, const StudyOptions& options);
+
+}  // namespace neurokv::cli

@@ -1,0 +1,96 @@
+#include "simulator/cycle/chip.hpp"
+
+#include <fmt/format.h>
+
+#include "compiler/error.hpp"
+#include "simulator/cycle/chrome_trace.hpp"
+
+namespace neurokv::cycle {
+
+namespace {
+
+// At most every tile's read or write is outstanding at once.
+int tile_count(const ir::Program& program) {
+  size_t tiles = 0;
+  for (const ir::Op& op : program.ops) tiles += op.tiles.size();
+  return static_cast<int>(tiles) + 1;
+}
+
+}  // namespace
+
+Chip::Chip(sc_core::sc_module_name name, SimContext& ctx)
+    : sc_module(name), ctx_(ctx), dram_("dram", ctx), dma_("dma", ctx, dram_, tile_count(ctx.program)) {
+  const HwConfig& hw = ctx.hw;
+  const ir::Program& program = ctx.program;
+  if (program.chip.mesh_cols != hw.mesh_cols || program.chip.mesh_rows != hw.mesh_rows ||
+      program.chip.nps_per_node != hw.nps_per_node) {
+    throw InputError(fmt::format("the program was compiled for a {}x{} mesh of {}-NP nodes, the chip {} is {}x{} of {}",
+                                 program.chip.mesh_cols, program.chip.mesh_rows, program.chip.nps_per_node, hw.name,
+                                 hw.mesh_cols, hw.mesh_rows, hw.nps_per_node));
+  }
+  for (const ir::Op& op : program.ops) {
+    for (const ir::Tile& tile : op.tiles) np_index(tile.np);  // a tile off the chip is an input error, found here
+  }
+  plans_.reserve(program.routes.size());
+  routes_from_.resize(program.ops.size());
+  for (const ir::Op& op : program.ops) routes_from_[static_cast<size_t>(op.id)].resize(op.tiles.size());
+  for (const ir::Route& route : program.routes) {
+    plans_.push_back(plan_route(program, route));
+    routes_from_.at(static_cast<size_t>(route.src_op)).at(static_cast<size_t>(route.src_tile)).push_back(&plans_.back());
+  }
+  for (int y = 0; y < hw.mesh_rows; ++y) {
+    for (int x = 0; x < hw.mesh_cols; ++x) {
+      const int node = y * hw.mesh_cols + x;
+      nodes_.push_back(std::make_unique<Node>(fmt::format("node_{}_{}", x, y).c_str(), ctx, dma_, routes_from_, x, y,
+                                              node * hw.nps_per_node));
+      mesh_.push_back(&nodes_.back()->router());
+    }
+  }
+  for (auto& node : nodes_) node->router().connect(&mesh_, node->nps());
+  if (ctx.trace) {
+    for (int i = 0; i < hw.nps_total(); ++i) {
+      const int node = i / hw.nps_per_node;
+      ctx.trace->name_track(i, fmt::format("np ({},{},{})", node % hw.mesh_cols, node / hw.mesh_cols,
+                                           i % hw.nps_per_node));
+    }
+    for (int node = 0; node < hw.nodes(); ++node) {
+      ctx.trace->name_track(Router::kTraceTrackBase + node,
+                            fmt::format("router ({},{})", node % hw.mesh_cols, node / hw.mesh_cols));
+    }
+    ctx.trace->name_track(Dma::kTraceTrack, "dma");
+  }
+}
+
+int Chip::np_index(const ir::NpCoord& c) const {
+  if (c.x < 0 || c.x >= ctx_.hw.mesh_cols || c.y < 0 || c.y >= ctx_.hw.mesh_rows || c.np < 0 ||
+      c.np >= ctx_.hw.nps_per_node) {
+    throw InputError(fmt::format("NP ({},{},{}) is not on chip {}", c.x, c.y, c.np, ctx_.hw.name));
+  }
+  return (c.y * ctx_.hw.mesh_cols + c.x) * ctx_.hw.nps_per_node + c.np;
+}
+
+Np& Chip::np(const ir::NpCoord& c) {
+  const int index = np_index(c);
+  return nodes_[static_cast<size_t>(index / ctx_.hw.nps_per_node)]->np(c.np);
+}
+
+std::vector<Np*> Chip::nps() {
+  std::vector<Np*> out;
+  for (auto& node : nodes_) {
+    for (Np* np : node->nps()) out.push_back(np);
+  }
+  return out;
+}
+
+void Chip::trace(sc_core::sc_trace_file* vcd) {
+  for (auto& node : nodes_) {
+    for (Np* np : node->nps()) {
+      sc_core::sc_trace(vcd, np->queue_events(), std::string(np->name()) + ".queue_events");
+      sc_core::sc_trace(vcd, np->busy(), std::string(np->name()) + ".busy");
+    }
+    sc_core::sc_trace(vcd, node->router().bytes_sent(), std::string(node->router().name()) + ".link_bytes");
+  }
+  sc_core::sc_trace(vcd, dma_.queue_depth(), std::string(dma_.name()) + ".queue_depth");
+}
+
+}  // namespace neurokv::cycle

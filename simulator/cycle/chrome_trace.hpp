@@ -1,0 +1,36 @@
+#pragma once
+// Spans for a Chrome trace (JSON "traceEvents", opens in Perfetto or chrome://tracing): one track per NP, router
+// and DMA, plus a track of layers per phase. Recorded in memory during the run, written once at the end.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace neurokv::cycle {
+
+class ChromeTrace {
+ public:
+  explicit ChromeTrace(double clock_hz) : clock_hz_(clock_hz) {}
+
+  // Tracks are numbered by the caller (unique per block); the name is shown in the viewer.
+  void name_track(int track, const std::string& name);
+  // A span of `dur` cycles starting at cycle `start`. `name` must outlive the trace (op and layer names do).
+  void span(int track, const std::string* name, double start, double dur);
+
+  // Writes the JSON to `path` through a temporary file and a rename; throws RunError on I/O failure.
+  void write(const std::string& path) const;
+
+ private:
+  struct Span {
+    int track;
+    const std::string* name;
+    double start, dur;
+  };
+  double clock_hz_;
+  std::vector<std::pair<int, std::string>> tracks_;
+  std::vector<Span> spans_;
+};
+
+// Writes `text` to `path` atomically: a sibling temporary file, then a rename.
+void write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace neurokv::cycle

@@ -1,0 +1,21 @@
+#pragma once
+// Events from activation densities. The program gives each op an expected input density; the simulator draws
+// the realised number of non-zero input activations once per op and per phase:
+//   events ~ Binomial(offered, input_density), offered = activations at the op's first tile's input,
+// from a std::mt19937_64 seeded with splitmix64(seed, phase index, op id), so a draw does not depend on the
+// order ops run in and the same seed gives the same events. One draw per op, not per tile: the op's input
+// vector is multicast to all its tiles, which therefore see the same events. The realised density
+// events / offered replaces the op's input_density, and the shared cost equations (work.hpp) price the rest.
+#include <cstdint>
+
+#include "compiler/hw_config.hpp"
+#include "compiler/ir/program.hpp"
+#include "simulator/work.hpp"
+
+namespace neurokv::cycle {
+
+// Sets realised.ops[i].input_density for the phase from planned.ops[i]; op_tokens[i] is op i's step tokens.
+void draw_densities(const ir::Program& planned, ir::Program& realised, const HwConfig& hw, const Phase& phase,
+                    const std::vector<int64_t>& op_tokens, uint64_t seed, int phase_index);
+
+}  // namespace neurokv::cycle

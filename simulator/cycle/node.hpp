@@ -1,0 +1,29 @@
+#pragma once
+// A mesh node: its NPs and the Router joining them to the mesh.
+#include <systemc>
+
+#include <memory>
+#include <vector>
+
+#include "simulator/cycle/np.hpp"
+#include "simulator/cycle/router.hpp"
+
+namespace neurokv::cycle {
+
+class Node : public sc_core::sc_module {
+ public:
+  // `first_np` is the chip-wide index of this node's NP 0.
+  Node(sc_core::sc_module_name name, SimContext& ctx, Dma& dma, const RoutesFrom& routes_from, int x, int y,
+       int first_np);
+
+  Router& router() { return router_; }
+  Np& np(int i) { return *nps_.at(static_cast<size_t>(i)); }
+  int np_count() const { return static_cast<int>(nps_.size()); }
+  std::vector<Np*> nps();
+
+ private:
+  Router router_;
+  std::vector<std::unique_ptr<Np>> nps_;
+};
+
+}  // namespace neurokv::cycle

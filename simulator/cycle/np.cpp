@@ -1,0 +1,138 @@
+#include "simulator/cycle/np.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "simulator/cycle/chrome_trace.hpp"
+
+namespace neurokv::cycle {
+
+Np::Np(sc_core::sc_module_name name, SimContext& ctx, Dma& dma, Router& router, const RoutesFrom& routes_from,
+       const ir::NpCoord& coord, int index)
+    : sc_module(name), ctx_(ctx), dma_(dma), router_(router), routes_from_(routes_from), coord_(coord),
+      index_(index) {
+  for (const ir::Op& op : ctx.program.ops) {
+    if (op.weights != ir::Storage::Sram) continue;
+    for (const ir::Tile& tile : op.tiles) {
+      if (tile.np == coord) resident_weight_bytes_ += tile.weight_bytes;
+    }
+  }
+  for (const ir::Buffer& buffer : ctx.program.buffers) {
+    if (buffer.location == ir::Storage::Sram &&
+        std::find(buffer.nps.begin(), buffer.nps.end(), coord) != buffer.nps.end()) {
+      sram_buffers_.push_back(&buffer);
+    }
+  }
+  SC_THREAD(run);
+}
+
+void Np::begin_phase() {
+  kv_bytes_ = 0;
+  for (const ir::Buffer* buffer : sram_buffers_) {
+    kv_bytes_ += buffer->bytes_per_token * ctx_.phase.context / static_cast<int64_t>(buffer->nps.size());
+  }
+  note_sram();
+}
+
+void Np::run_wave(std::vector<TileJob> jobs) {
+  jobs_ = std::move(jobs);
+  wave_compute_ = 0;
+  ctx_.barrier.add();
+  start_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Np::receive(int op, int tile, double events) {
+  queued_[{op, tile}] += events;
+  queue_events_ += events;
+  note_sram();
+}
+
+void Np::note_sram() {
+  const auto queue_bytes = static_cast<int64_t>(std::ceil(queue_events_ * ctx_.hw.noc.event_bytes));
+  peak_sram_bytes_ =
+      std::max(peak_sram_bytes_, resident_weight_bytes_ + streamed_bytes_ + kv_bytes_ + queue_bytes);
+}
+
+void Np::run() {
+  for (;;) {
+    sc_core::wait(start_);
+    works_.clear();
+    for (const TileJob& job : jobs_) {
+      works_.push_back(tile_work(ctx_.program, *job.op, *job.tile, ctx_.hw, ctx_.phase,
+                                 ctx_.op_tokens[static_cast<size_t>(job.op->id)]));
+    }
+    requests_.clear();
+    reads_.assign(jobs_.size(), nullptr);
+    writes_.clear();
+    issue_read_from(0);
+    for (size_t i = 0; i < jobs_.size(); ++i) run_tile(i);
+    for (DmaRequest* write : writes_) Dma::wait_done(*write);
+    ctx_.barrier.finish();
+  }
+}
+
+// Issues the DRAM read of the first job from `first` on that needs one, unless it is already out.
+void Np::issue_read_from(size_t first) {
+  for (size_t j = first; j < jobs_.size(); ++j) {
+    if (works_[j].dram_read_bytes <= 0) continue;
+    if (!reads_[j]) {
+      DmaRequest& read = requests_.emplace_back();
+      read.bytes = works_[j].dram_read_bytes;
+      read.layer = jobs_[j].op->layer;
+      read.name = &jobs_[j].op->name;
+      reads_[j] = &read;
+      dma_.issue(read);
+    }
+    return;
+  }
+}
+
+void Np::run_tile(size_t i) {
+  const ir::Op& op = *jobs_[i].op;
+  const ir::Tile& tile = *jobs_[i].tile;
+  TileWork& work = works_[i];
+  const int64_t tokens = ctx_.op_tokens[static_cast<size_t>(op.id)];
+  const double start = ctx_.now();
+
+  // The tile consumes the events queued for it.
+  const auto queued = queued_.find({op.id, tile.index});
+  if (queued != queued_.end()) {
+    queue_events_ -= queued->second;
+    queued_.erase(queued);
+  }
+  if (reads_[i]) {
+    Dma::wait_done(*reads_[i]);
+    if (op.weights == ir::Storage::Dram && tile.weight_bytes > 0) {
+      // A new DMA pass replaces the previous pass's weights in the weight SRAM.
+      if (streamed_pass_ != std::make_pair(op.id, tile.pass)) streamed_bytes_ = 0;
+      streamed_pass_ = {op.id, tile.pass};
+      streamed_bytes_ += tile.weight_bytes;
+      note_sram();
+    }
+  }
+  issue_read_from(i + 1);  // double buffering: the next input streams in while this tile computes
+  if (work.compute_cycles > 0) {
+    busy_ = true;
+    sc_core::wait(ctx_.cycles(work.compute_cycles));
+    busy_ = false;
+    wave_compute_ += work.compute_cycles;
+  }
+  if (work.dram_write_bytes > 0) {
+    DmaRequest& write = requests_.emplace_back();
+    write.bytes = work.dram_write_bytes;
+    write.layer = op.layer;
+    write.name = &op.name;
+    writes_.push_back(&write);
+    dma_.issue(write);
+  }
+  work.counts.dram_bytes = 0;  // the Dram counts what it moves, in whole bursts
+  ctx_.ledger.layer(op.layer) += work.counts;
+  for (const RoutePlan* plan : routes_from_.at(static_cast<size_t>(op.id)).at(static_cast<size_t>(tile.index))) {
+    const ir::Route& route = *plan->route;
+    router_.send(*plan, route_bytes(ctx_.program, route, ctx_.hw, ctx_.phase, tokens),
+                 route_events(ctx_.program, route, ctx_.phase, tokens));
+  }
+  if (ctx_.trace) ctx_.trace->span(index_, &op.name, start, ctx_.now() - start);
+}
+
+}  // namespace neurokv::cycle

@@ -1,0 +1,82 @@
+#pragma once
+// A neural processor: an input event queue (in its input SRAM), MAC lanes, a weight SRAM and a softmax unit.
+// One SC_THREAD runs the tiles the Sequencer hands it for a wave, one after another in program order:
+//   wait for the tile's DRAM input (streamed weights, KV rows) → compute for TileWork::compute_cycles (work.hpp:
+//   proportional to the non-zero input events only) → post KV rows out through the Dma → hand the output routes
+//   to the node's Router (the NP does not wait for them to arrive).
+// DRAM reads are double-buffered: while a tile computes, the Dma already fetches the next tile's input, so only
+// the first read of a wave exposes the DRAM latency. Posted writes must land before the NP ends its wave.
+// It counts what each tile did into the ledger and tracks the SRAM it holds: resident weights, the streamed
+// pass in its weight SRAM, its share of SRAM KV buffers at the phase's context, and queued input events.
+#include <systemc>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <vector>
+
+#include "compiler/ir/program.hpp"
+#include "simulator/cycle/dma.hpp"
+#include "simulator/cycle/router.hpp"
+#include "simulator/cycle/sim_context.hpp"
+
+namespace neurokv::cycle {
+
+struct TileJob {
+  const ir::Op* op;
+  const ir::Tile* tile;
+};
+
+// Route plans by source op and tile: routes_from[op][tile].
+using RoutesFrom = std::vector<std::vector<std::vector<const RoutePlan*>>>;
+
+class Np : public sc_core::sc_module {
+ public:
+  Np(sc_core::sc_module_name name, SimContext& ctx, Dma& dma, Router& router, const RoutesFrom& routes_from,
+     const ir::NpCoord& coord, int index);
+
+  // Sizes the SRAM KV share for the phase's context; call before the phase's first wave.
+  void begin_phase();
+  // Starts running `jobs` now; the NP finishes its barrier share when the last tile has sent its routes.
+  void run_wave(std::vector<TileJob> jobs);
+  // A packet train for tile `tile` of op `op` has arrived in this NP's input queue.
+  void receive(int op, int tile, double events);
+
+  double wave_compute_cycles() const { return wave_compute_; }
+  int64_t peak_sram_bytes() const { return peak_sram_bytes_; }
+  const double& queue_events() const { return queue_events_; }  // for the VCD
+  const bool& busy() const { return busy_; }                    // for the VCD
+
+ private:
+  SC_HAS_PROCESS(Np);
+  void run();
+  void run_tile(size_t i);
+  void issue_read_from(size_t first);
+  void note_sram();
+
+  SimContext& ctx_;
+  Dma& dma_;
+  Router& router_;
+  const RoutesFrom& routes_from_;
+  ir::NpCoord coord_;
+  int index_;
+  std::vector<TileJob> jobs_;
+  std::vector<TileWork> works_;      // the wave's tiles' work, known when the wave starts
+  std::deque<DmaRequest> requests_;  // this wave's DMA requests (stable addresses while the Dma holds them)
+  std::vector<DmaRequest*> reads_;   // by job: its DRAM read, once issued
+  std::vector<DmaRequest*> writes_;
+  sc_core::sc_event start_;
+  double wave_compute_ = 0;
+  bool busy_ = false;
+
+  std::map<std::pair<int, int>, double> queued_;  // input events waiting, by consuming (op, tile)
+  double queue_events_ = 0;
+  int64_t resident_weight_bytes_ = 0;
+  std::pair<int, int> streamed_pass_{-1, -1};  // (op, pass) in the weight SRAM
+  int64_t streamed_bytes_ = 0;
+  std::vector<const ir::Buffer*> sram_buffers_;  // KV buffers with a share in this NP's input SRAM
+  int64_t kv_bytes_ = 0;
+  int64_t peak_sram_bytes_ = 0;
+};
+
+}  // namespace neurokv::cycle

@@ -1,0 +1,76 @@
+#include "simulator/cycle/phase_totals.hpp"
+
+#include "simulator/energy_model.hpp"
+
+namespace neurokv::cycle {
+namespace {
+
+void scale_counts(ActionCounts& c, double f) {
+  for (auto& [bits, count] : c.macs_by_bits) count *= f;
+  c.dense_macs *= f;
+  c.events *= f;
+  c.activations_offered *= f;
+  c.sram_read_bytes *= f;
+  c.sram_write_bytes *= f;
+  c.noc_hop_bytes *= f;
+  c.dram_bytes *= f;
+  c.softmax_elements *= f;
+}
+
+}  // namespace
+
+PhaseTotals& PhaseTotals::operator+=(const PhaseTotals& o) {
+  for (size_t i = 0; i < layer_counts.size(); ++i) {
+    layer_counts[i] += o.layer_counts.at(i);
+    layer_cycles[i] += o.layer_cycles.at(i);
+  }
+  for (const auto& [bound, cycles] : o.cycles_by_bound) cycles_by_bound[bound] += cycles;
+  return *this;
+}
+
+void PhaseTotals::scale(double f) {
+  for (size_t i = 0; i < layer_counts.size(); ++i) {
+    scale_counts(layer_counts[i], f);
+    layer_cycles[i] *= f;
+  }
+  for (auto& [bound, cycles] : cycles_by_bound) cycles *= f;
+}
+
+double PhaseTotals::cycles() const {
+  double total = 0;
+  for (double c : layer_cycles) total += c;
+  return total;
+}
+
+PhaseReport PhaseTotals::report(const Phase& phase, const HwConfig& hw, std::vector<LayerCost>* layers) const {
+  const EnergyModel energy(hw.energy);
+  PhaseReport report;
+  ActionCounts total;
+  for (size_t slot = 0; slot < layer_counts.size(); ++slot) {
+    total += layer_counts[slot];
+    const EnergyBreakdown layer_energy = energy.price(layer_counts[slot], layer_cycles[slot] / hw.clock_hz);
+    report.energy += layer_energy;
+    if (layers) layers->push_back({static_cast<int>(slot) - 1, layer_cycles[slot], layer_energy});
+  }
+  report.macs = total.dense_macs;
+  report.synaptic_ops = total.synaptic_ops();
+  report.events = total.events;
+  report.sram_bytes = total.sram_read_bytes + total.sram_write_bytes;
+  report.dram_bytes = total.dram_bytes;
+  report.noc_hop_bytes = total.noc_hop_bytes;
+  report.cycles = cycles();
+  report.bound = "compute";
+  double bound_max = 0;
+  for (const auto& [bound, bound_cycles] : cycles_by_bound) {
+    if (bound_cycles > bound_max) {
+      bound_max = bound_cycles;
+      report.bound = bound;
+    }
+  }
+  report.latency_s = report.cycles / hw.clock_hz;
+  report.tokens_per_s = report.latency_s > 0 ? static_cast<double>(phase.tokens) / report.latency_s : 0;
+  report.activation_sparsity = total.activations_offered > 0 ? 1.0 - total.events / total.activations_offered : 0;
+  return report;
+}
+
+}  // namespace neurokv::cycle

@@ -1,0 +1,29 @@
+#pragma once
+// What a phase added up to, by decoder layer, and the PhaseReport it makes. Kept apart from how the totals were
+// obtained (simulated waves here; the analytic estimator's closed form could fill the same struct).
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/hw_config.hpp"
+#include "simulator/action_counts.hpp"
+#include "simulator/report.hpp"
+#include "simulator/work.hpp"
+
+namespace neurokv::cycle {
+
+struct PhaseTotals {
+  std::vector<ActionCounts> layer_counts;  // slot 0: ops outside the blocks; slot l + 1: layer l
+  std::vector<double> layer_cycles;
+  std::map<std::string, double> cycles_by_bound;  // "compute", "dram", "noc"
+
+  explicit PhaseTotals(int layers) : layer_counts(static_cast<size_t>(layers + 1)), layer_cycles(layer_counts.size()) {}
+  PhaseTotals& operator+=(const PhaseTotals& o);
+  // Every count and cycle figure × f (a mean over tokens).
+  void scale(double f);
+  double cycles() const;
+  // Energy is priced per layer (dynamic counts + static power over the layer's cycles) and summed.
+  PhaseReport report(const Phase& phase, const HwConfig& hw, std::vector<LayerCost>* layers) const;
+};
+
+}  // namespace neurokv::cycle

@@ -1,0 +1,57 @@
+#pragma once
+// The Sequencer: loads the program's schedules and runs them on the Chip, wave by wave (a wave starts when every
+// tile of the previous wave has finished and every packet train it sent has arrived): the prefill of the prompt,
+// then one decode step per generated token, the context growing by one each token (each step's KvAppend adds the
+// token's row to the cache). It records the cycles of each wave against the layer of its first op and what bound
+// it, and turns the ledger into PhaseReports.
+#include <systemc>
+
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "simulator/cycle/chip.hpp"
+#include "simulator/cycle/phase_totals.hpp"
+#include "simulator/cycle/simulate.hpp"
+
+namespace neurokv::cycle {
+
+class Sequencer : public sc_core::sc_module {
+ public:
+  static constexpr int kLayerTrack = (1 << 20) + 1;
+  static constexpr int kPhaseTrack = (1 << 20) + 2;
+
+  Sequencer(sc_core::sc_module_name name, SimContext& ctx, Chip& chip, const ir::Program& planned,
+            ir::Program& realised, const SimOptions& options);
+
+  // Filled when the run has finished.
+  const SimulationResult& result() const { return result_; }
+
+ private:
+  SC_HAS_PROCESS(Sequencer);
+  using Waves = std::map<int, std::vector<const ir::Step*>>;
+
+  void run();
+  PhaseTotals run_phase(const Phase& phase, const Waves& waves, int phase_index);
+  void run_wave(const std::vector<const ir::Step*>& steps, PhaseTotals& totals);
+  const std::string* label(std::string text);
+  void trace_layer(int layer, double start, double cycles);
+  void flush_layer_span();
+
+  SimContext& ctx_;
+  Chip& chip_;
+  const ir::Program& planned_;
+  ir::Program& realised_;
+  SimOptions options_;
+  std::vector<Np*> nps_;
+  Waves prefill_waves_, decode_waves_;
+  std::deque<std::string> labels_;  // trace span names that are not op names
+  struct {
+    int layer = -1;
+    double start = 0, cycles = 0;
+  } layer_span_;  // the layer span being extended
+  SimulationResult result_;
+};
+
+}  // namespace neurokv::cycle

@@ -1,0 +1,43 @@
+#pragma once
+// The cycle-level simulator's entry point: runs a compiled program on the SystemC chip model (docs/simulator.md):
+// the prefill of a P-token prompt, then T decode tokens, the context growing by one per token.
+//
+// SystemC 2.3 has one kernel per process that cannot restart after it has run. simulate() therefore runs every
+// simulation in a forked child process that elaborates the chip, runs it and sends the result back over a pipe;
+// the calling process never starts the kernel, so simulate() may be called any number of times, and from several
+// threads at once (each call forks its own child). Deterministic: the same inputs give the same result bytes.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/hw_config.hpp"
+#include "compiler/ir/program.hpp"
+#include "simulator/report.hpp"
+
+namespace neurokv {
+
+struct SimOptions {
+  int64_t prompt = 0;      // P: prompt tokens prefilled (0: no prefill; decode starts from an empty cache)
+  int64_t tokens = 1;      // T: decode tokens, at contexts P + 1 ... P + T
+  uint64_t seed = 1;       // event draws (simulator/cycle/event_draw.hpp)
+  std::string trace_path;  // Chrome trace JSON when not empty
+  std::string vcd_path;    // VCD when not empty
+};
+
+struct SimulationResult {
+  std::optional<PhaseReport> prefill;
+  std::vector<PhaseReport> decode_tokens;  // one per decode token, in order
+  PhaseReport decode;                      // the mean decode token
+  std::vector<LayerCost> decode_layers;    // the mean decode token by layer (-1: outside the blocks)
+  std::vector<int64_t> peak_np_sram_bytes; // per NP, index (y × cols + x) × nps_per_node + np
+  int64_t peak_sram_bytes = 0;             // the fullest NP
+  double events_sent = 0;                  // events put on the NoC, counted once per destination tile
+  double events_received = 0;              // events delivered to NP input queues; equals events_sent
+  double cycles = 0;                       // simulated: prefill + every decode token
+};
+
+// Throws InputError for options or a program that do not fit the chip, RunError if the simulation fails.
+SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const SimOptions& options);
+
+}  // namespace neurokv
