@@ -24,8 +24,7 @@ void verify(const IrOptions& options) {
   if (options.hw.empty()) {
     ir::check_program(program, options.file);
   } else {
-    ir::check_program(program, options.file,
-                      load_hw(options.hw, data_dir("hwconfigs")));
+    ir::check_program(program, options.file, load_hw(options.hw, data_dir("hwconfigs")));
   }
   std::size_t tiles = 0;
   for (const ir::Op& op : program.ops) tiles += op.tiles.size();
