@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "simulator/energy_model.hpp"
+#include "simulator/phase_totals.hpp"
 #include "simulator/program_facts.hpp"
 
 namespace neurokv {
@@ -35,13 +35,8 @@ PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const
   std::map<int, std::vector<const ir::Step*>> waves;
   for (const ir::Step& step : steps) waves[step.wave].push_back(&step);
 
-  const int layer_slots = program.model.layers + 1;  // slot 0: ops outside the blocks
-  std::vector<ActionCounts> layer_counts(layer_slots);
-  std::vector<double> layer_cycles(layer_slots, 0.0);
-  std::map<std::string, double> cycles_by_bound;
+  PhaseTotals totals(program.model.layers);
   std::vector<double> np_busy(program.chip.mesh_cols * program.chip.mesh_rows * program.chip.nps_per_node, 0.0);
-  ActionCounts total;
-  double cycles = 0;
 
   for (const auto& [wave, wave_steps] : waves) {
     WaveTime time;
@@ -50,7 +45,7 @@ PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const
     for (const ir::Step* step : wave_steps) {
       const ir::Op& op = program.ops.at(step->op);
       const int64_t tokens = step_tokens(*step, phase);
-      ActionCounts& counts = layer_counts.at(op.layer + 1);
+      ActionCounts& counts = totals.layer_counts.at(op.layer + 1);
       for (const ir::Tile& tile : op.tiles) {
         const TileWork work = tile_work(program, op, tile, hw, phase, tokens);
         counts += work.counts;
@@ -68,35 +63,10 @@ PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const
     }
     for (int index : touched) np_busy[index] = 0;
     if (dram_bytes > 0) time.dram = dram_bytes / hw.dram_bytes_per_cycle() + hw.dram_latency_cycles();
-    const double wave_cycles = time.cycles();
-    cycles += wave_cycles;
-    cycles_by_bound[time.bound()] += wave_cycles;
-    layer_cycles.at(program.ops.at(wave_steps.front()->op).layer + 1) += wave_cycles;
+    totals.cycles_by_bound[time.bound()] += time.cycles();
+    totals.layer_cycles.at(program.ops.at(wave_steps.front()->op).layer + 1) += time.cycles();
   }
-
-  const EnergyModel energy(hw.energy);
-  PhaseReport report;
-  for (int slot = 0; slot < layer_slots; ++slot) {
-    total += layer_counts[slot];
-    const EnergyBreakdown layer_energy = energy.price(layer_counts[slot], layer_cycles[slot] / hw.clock_hz);
-    report.energy += layer_energy;
-    if (layers) layers->push_back({slot - 1, layer_cycles[slot], layer_energy});
-  }
-  report.macs = total.dense_macs;
-  report.synaptic_ops = total.synaptic_ops();
-  report.events = total.events;
-  report.sram_bytes = total.sram_read_bytes + total.sram_write_bytes;
-  report.dram_bytes = total.dram_bytes;
-  report.noc_hop_bytes = total.noc_hop_bytes;
-  report.cycles = cycles;
-  report.bound = "compute";
-  for (const auto& [bound, bound_cycles] : cycles_by_bound) {
-    if (bound_cycles > cycles_by_bound[report.bound]) report.bound = bound;
-  }
-  report.latency_s = cycles / hw.clock_hz;
-  report.tokens_per_s = report.latency_s > 0 ? static_cast<double>(phase.tokens) / report.latency_s : 0;
-  report.activation_sparsity = total.activations_offered > 0 ? 1.0 - total.events / total.activations_offered : 0;
-  return report;
+  return totals.report(phase, hw, layers);
 }
 
 VariantReport estimate(const ir::Program& program, const HwConfig& hw, const EstimateOptions& options) {

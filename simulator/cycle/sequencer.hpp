@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "simulator/cycle/chip.hpp"
-#include "simulator/cycle/phase_totals.hpp"
+#include "simulator/phase_totals.hpp"
 #include "simulator/cycle/simulate.hpp"
 
 namespace neurokv::cycle {

@@ -7,7 +7,6 @@ target_sources(neurokv_simulator PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/event_draw.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node.cpp
   ${CMAKE_CURRENT_LIST_DIR}/np.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/phase_totals.cpp
   ${CMAKE_CURRENT_LIST_DIR}/result_wire.cpp
   ${CMAKE_CURRENT_LIST_DIR}/router.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sequencer.cpp

@@ -1,6 +1,6 @@
 #pragma once
-// What a phase added up to, by decoder layer, and the PhaseReport it makes. Kept apart from how the totals were
-// obtained (simulated waves here; the analytic estimator's closed form could fill the same struct).
+// What a phase added up to, by decoder layer, and the PhaseReport it makes: one report builder for both
+// fidelities (the analytic estimator's closed-form waves and the simulator's simulated ones fill it).
 #include <map>
 #include <string>
 #include <vector>
@@ -10,7 +10,7 @@
 #include "simulator/report.hpp"
 #include "simulator/work.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv {
 
 struct PhaseTotals {
   std::vector<ActionCounts> layer_counts;  // slot 0: ops outside the blocks; slot l + 1: layer l
@@ -26,4 +26,4 @@ struct PhaseTotals {
   PhaseReport report(const Phase& phase, const HwConfig& hw, std::vector<LayerCost>* layers) const;
 };
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv

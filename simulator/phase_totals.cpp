@@ -1,8 +1,8 @@
-#include "simulator/cycle/phase_totals.hpp"
+#include "simulator/phase_totals.hpp"
 
 #include "simulator/energy_model.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv {
 namespace {
 
 void scale_counts(ActionCounts& c, double f) {
@@ -73,4 +73,4 @@ PhaseReport PhaseTotals::report(const Phase& phase, const HwConfig& hw, std::vec
   return report;
 }
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv
