@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Compares the analytic estimate with the cycle simulation on cases with and without contention.
+# Prints a Markdown table; docs/validation.md holds its output. Needs a built build/neurokv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+neurokv=build/neurokv
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# chip NAME KEY=VALUE...: a copy of akida2-like with some values replaced.
+chip() {
+  local name=$1; shift
+  cp hwconfigs/akida2-like.yaml "$tmp/$name.yaml"
+  for kv in "$@"; do
+    local key=${kv%%=*} value=${kv#*=}
+    sed -i -E "s|^(  *${key}: \{value: )[^,]*,|\1${value},|" "$tmp/$name.yaml"
+  done
+  echo "$tmp/$name.yaml"
+}
+
+wide=$(chip wide link_bytes_per_cycle=1.0e6 bandwidth_bytes_per_s=1.0e15)
+narrow=$(chip narrow link_bytes_per_cycle=1)
+slow_dram=$(chip slow-dram bandwidth_bytes_per_s=1.6e9 burst_bytes=4096)
+
+echo "| case | model | variant | context | analytic cycles | cycle cycles | Δ cycles | analytic energy | cycle energy | Δ energy |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+row() {
+  local label=$1 model=$2 variant=$3 context=$4 hw=$5
+  "$neurokv" run --model "$model" --variant "$variant" --context "$context" --hw "$hw" --fidelity analytic --json "$tmp/a.json" >/dev/null
+  "$neurokv" run --model "$model" --variant "$variant" --context "$context" --hw "$hw" --fidelity cycle --json "$tmp/c.json" >/dev/null
+  python3 - "$label" "$model" "$variant" "$context" "$tmp/a.json" "$tmp/c.json" <<'PY'
+import json, sys
+label, model, variant, context, a, c = sys.argv[1:]
+da = json.load(open(a))["variants"][0]["decode"]
+dc = json.load(open(c))["variants"][0]["decode"]
+pct = lambda x, y: f"{(y - x) / x * 100:+.1f}%"
+print(f"| {label} | {model} | {variant} | {context} | {da['cycles']:,.0f} | {dc['cycles']:,.0f} | {pct(da['cycles'], dc['cycles'])} "
+      f"| {da['energy_j']*1e6:,.1f} µJ | {dc['energy_j']*1e6:,.1f} µJ | {pct(da['energy_j'], dc['energy_j'])} |")
+PY
+}
+
+for v in QKV Q-K=V MQA; do row "no contention (links 1e6 B/cycle, DRAM 1e15 B/s)" edge-tiny "$v" 512 "$wide"; done
+for v in QKV Q-K=V; do row "no contention (links 1e6 B/cycle, DRAM 1e15 B/s)" paper-300m "$v" 2048 "$wide"; done
+for v in QKV Q-K=V MQA; do row "akida2-like as shipped" edge-tiny "$v" 512 akida2-like; done
+for v in QKV Q-K=V; do row "akida2-like as shipped" paper-300m "$v" 2048 akida2-like; done
+for v in QKV Q-K=V; do row "narrow links (1 B/cycle)" edge-tiny "$v" 512 "$narrow"; done
+for v in QKV Q-K=V; do row "slow DRAM (1.6 GB/s, 4 KiB bursts)" paper-300m "$v" 2048 "$slow_dram"; done
