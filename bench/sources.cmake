@@ -4,3 +4,6 @@ target_compile_definitions(bench_compile PRIVATE NEUROKV_SOURCE_DIR="${PROJECT_S
 add_executable(bench_simulate bench_simulate.cpp)
 target_link_libraries(bench_simulate PRIVATE neurokv_simulator benchmark::benchmark)
 target_compile_definitions(bench_simulate PRIVATE NEUROKV_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_executable(bench_estimate bench_estimate.cpp)
+target_link_libraries(bench_estimate PRIVATE neurokv_simulator benchmark::benchmark)
+target_compile_definitions(bench_estimate PRIVATE NEUROKV_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
