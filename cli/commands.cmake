@@ -1,6 +1,7 @@
 target_sources(neurokv PRIVATE
   commands/commands.cpp
   commands/estimate_command.cpp
+  commands/inspect_command.cpp
   commands/run_command.cpp
   output.cpp
   paths.cpp
