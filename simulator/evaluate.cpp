@@ -20,7 +20,7 @@ VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw, c
   return report;
 }
 
-Report evaluate(const ModelSpec& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
+Report evaluate(const ModelSource& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
                 const EvaluateOptions& options) {
   Report report;
   report.hw_name = hw.name;

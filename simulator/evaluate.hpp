@@ -29,7 +29,7 @@ struct EvaluateOptions {
 // cycle: the simulated prefill and the mean of the simulated decode tokens.
 VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
 
-Report evaluate(const ModelSpec& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
+Report evaluate(const ModelSource& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
                 const EvaluateOptions& options);
 
 const char* to_string(Fidelity fidelity);

@@ -2,6 +2,7 @@
 find_package(Protobuf REQUIRED)  # ONNX's targets link protobuf::libprotobuf
 find_package(ONNX REQUIRED)
 target_sources(neurokv_compiler PRIVATE
+  model_source.cpp
   model_weights.cpp
   onnx/block_matcher.cpp
   onnx/onnx_file.cpp
