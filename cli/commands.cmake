@@ -3,6 +3,7 @@ target_sources(neurokv PRIVATE
   commands/compile_command.cpp
   commands/estimate_command.cpp
   commands/ir_command.cpp
+  commands/inspect_command.cpp
   commands/run_command.cpp
   commands/simulate_command.cpp
   commands/sweep_command.cpp

@@ -7,7 +7,7 @@
 
 #include "compiler/attention_variant.hpp"
 #include "compiler/hw_config.hpp"
-#include "compiler/model_spec.hpp"
+#include "compiler/model_source.hpp"
 #include "simulator/evaluate.hpp"
 
 namespace neurokv::cli {
@@ -32,7 +32,7 @@ void add_report_options(CLI::App& command, StudyOptions& options);
 
 // What the flags name, loaded and validated.
 struct Study {
-  ModelSpec model;
+  ModelSource model;
   HwConfig hw;
   std::vector<AttentionVariant> variants;
   CompileOptions compile;

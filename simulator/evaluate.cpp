@@ -44,7 +44,7 @@ Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const 
   return report;
 }
 
-Report evaluate(const ModelSpec& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
+Report evaluate(const ModelSource& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
                 const EvaluateOptions& options) {
   std::vector<CompileResult> compiled;
   for (const AttentionVariant& variant : variants) compiled.push_back(compile(model, variant, hw, options.compile));

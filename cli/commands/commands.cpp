@@ -2,6 +2,7 @@
 
 #include "cli/commands/compile_command.hpp"
 #include "cli/commands/estimate_command.hpp"
+#include "cli/commands/inspect_command.hpp"
 #include "cli/commands/ir_command.hpp"
 #include "cli/commands/run_command.hpp"
 #include "cli/commands/simulate_command.hpp"
@@ -16,6 +17,7 @@ Commands register_commands(CLI::App& app) {
   add_simulate_command(app);
   add_sweep_command(app);
   add_plot_command(app);
+  add_inspect_command(app);
   Commands commands;
   commands.run_default = add_run_command(app);
   return commands;

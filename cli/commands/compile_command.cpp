@@ -35,7 +35,7 @@ void run_compile(const CompileCommandOptions& options) {
   if (options.output_path != "-" && options.summary_path != "-") {
     const nlohmann::json summary = compile_summary(result);
     fmt::print("{} {} on {}: {} ops, {} of {} NPs, {} weight bytes ({} streamed from DRAM), KV cache in {}\n",
-               study.model.name, result.program.variant, study.hw.name, result.program.ops.size(),
+               study.model.spec.name, result.program.variant, study.hw.name, result.program.ops.size(),
                summary["nps_used"].get<int>(), summary["nps_total"].get<int>(),
                summary["weight_bytes"].get<int64_t>(), summary["dram_weight_bytes"].get<int64_t>(),
                summary["kv_cache"]["location"].get<std::string>());

@@ -1,0 +1,417 @@
+#include "compiler/onnx/block_matcher.hpp"
+
+#include <fmt/format.h>
+
+#include <deque>
+#include <set>
+
+#include "compiler/error.hpp"
+
+namespace neurokv::onnx_import {
+namespace {
+
+// Ops that only move or repeat head data between a projection and the attention products: splitting into
+// heads, transposing, repeating KV heads (expand+reshape, repeat_interleave, tile).
+const std::set<std::string> kHeadShaping = {"Reshape", "Transpose", "Unsqueeze", "Squeeze", "Expand", "Tile",
+                                            "Identity", "Cast", "Dropout", "Concat", "Split", "Slice"};
+// Ops of the GELU forms: erf (x/√2, Erf, +1, ×x, ×½), tanh (x³, ×0.044715, +x, ×√(2/π), Tanh, +1, ×x, ×½), Gelu.
+const std::set<std::string> kGeluOps = {"Gelu", "Erf", "Tanh", "Div", "Mul", "Add", "Pow", "Sqrt", "Identity",
+                                        "Cast", "Constant"};
+const char* kHeadPathExpected =
+    "head reshapes (Reshape, Transpose, Unsqueeze, Expand, Tile, Concat, Split) back to a projection "
+    "(MatMul or Gemm against a weight initializer, optionally with a bias Add)";
+
+TensorValues transposed(const TensorValues& t) {
+  TensorValues out;
+  const int64_t rows = t.dims.at(0), cols = t.dims.at(1);
+  out.dims = {cols, rows};
+  out.values.resize(t.values.size());
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t c = 0; c < cols; ++c) out.values[c * rows + r] = t.values[r * cols + c];
+  }
+  return out;
+}
+
+int64_t attribute_int(const Node& node, const std::string& name, int64_t fallback) {
+  for (const onnx::AttributeProto& attribute : node.attribute()) {
+    if (attribute.name() == name) return attribute.i();
+  }
+  return fallback;
+}
+
+class Matcher {
+ public:
+  explicit Matcher(const OnnxGraph& graph) : g_(graph) {}
+
+  MatchedModel match() {
+    std::string x = embeddings();
+    for (const Node* node : g_.nodes()) {
+      if (node->op_type() == "Softmax") softmaxes_.push_back(node);
+    }
+    if (softmaxes_.empty()) {
+      throw InputError(fmt::format("{}: no Softmax node, expected GPT-style decoder blocks with attention",
+                                   g_.file()));
+    }
+    for (std::size_t l = 0; l < softmaxes_.size(); ++l) x = layer(static_cast<int>(l), x);
+    model_.ln_f = norm_at(x, "the final LayerNorm");
+    lm_head(norm_output_);
+    return std::move(model_);
+  }
+
+ private:
+  // Token and position embeddings: Gathers from rank-2 initializers, the token one indexed by a graph input,
+  // summed into the residual stream. Returns the sum.
+  std::string embeddings() {
+    const Node* token = nullptr;
+    for (const Node* node : g_.nodes()) {
+      if (node->op_type() == "Gather" && g_.is_constant(node->input(0)) && g_.is_graph_input(node->input(1))) {
+        token = node;
+      }
+    }
+    const Node* sum = token ? consumer(token->output(0), "Add") : nullptr;
+    const Node* position = nullptr;
+    for (const std::string& input : sum ? sum->input() : google::protobuf::RepeatedPtrField<std::string>{}) {
+      const Node* n = g_.producer(input);
+      if (n != nullptr && n != token && n->op_type() == "Gather" && g_.is_constant(n->input(0))) position = n;
+    }
+    if (position == nullptr && sum != nullptr) {
+      throw InputError(fmt::format("{}: the position embedding was folded into a constant (a static-shape export); "
+                                   "expected a Gather from the position table: export with dynamic_axes on the "
+                                   "sequence dimension (docs/onnx.md)", g_.where(*sum)));
+    }
+    if (position == nullptr) {
+      throw InputError(fmt::format("{}: expected a token embedding (Gather from a [vocab, d_model] initializer "
+                                   "indexed by the input ids) added to a learned position embedding (Gather from "
+                                   "a [positions, d_model] initializer)", token ? g_.where(*token) : g_.file()));
+    }
+    model_.token_embedding = *g_.constant(token->input(0));
+    model_.position_embedding = *g_.constant(position->input(0));
+    token_name_ = token->input(0);
+    return sum->output(0);
+  }
+
+  std::string layer(int l, const std::string& x) {
+    MatchedLayer layer;
+    layer.ln1 = norm_at(x, fmt::format("layer {}'s first LayerNorm", l));
+    const std::string normed = norm_output_;
+    const Node& softmax = *softmaxes_[static_cast<std::size_t>(l)];
+    layer.scale = 1.0;
+    layer.scores = score_matmul(softmax, l, layer.scale);
+    layer.q = walk_to_projection(layer.scores->input(0), "query", l, layer.scale);
+    layer.k = walk_to_projection(layer.scores->input(1), "key", l, layer.scale);
+    const Node& value = value_matmul(softmax, l);
+    double unused_scale = 1.0;
+    layer.v = walk_to_projection(value.input(1), "value", l, unused_scale);
+    for (const Projection* p : {&layer.q, &layer.k, &layer.v}) {
+      if (p->matmul->input(0) != normed) {
+        throw InputError(fmt::format("{}: expected layer {}'s Q/K/V projections to read its first LayerNorm's "
+                                     "output '{}'", g_.where(*p->matmul), l, normed));
+      }
+    }
+    layer.o = projection_after(value.output(0), l);
+    const std::string h = residual(x, output_of(layer.o), l, "attention");
+    layer.ln2 = norm_at(h, fmt::format("layer {}'s second LayerNorm", l));
+    layer.up = mlp_up(norm_output_, l);
+    layer.down = gelu_then_down(output_of(layer.up), l);
+    model_.layers.push_back(std::move(layer));
+    return residual(h, output_of(model_.layers.back().down), l, "MLP");
+  }
+
+  // Walks from the Softmax input back through the mask (Where, Add) and the scale (Div, Mul by a constant) to
+  // the QKᵀ MatMul, multiplying the scale factors it passes.
+  const Node* score_matmul(const Node& softmax, int l, double& scale) {
+    std::string t = softmax.input(0);
+    for (;;) {
+      const Node* n = g_.producer(t);
+      if (n == nullptr) break;
+      const std::string& op = n->op_type();
+      if (op == "MatMul" && !g_.is_constant(n->input(0)) && !g_.is_constant(n->input(1))) return n;
+      if ((op == "Div" || op == "Mul") && g_.scalar(n->input(1))) {
+        const double c = *g_.scalar(n->input(1));
+        scale *= op == "Div" ? 1.0 / c : c;
+        t = n->input(0);
+      } else if (op == "Mul" && g_.scalar(n->input(0))) {
+        scale *= *g_.scalar(n->input(0));
+        t = n->input(1);
+      } else if (op == "Where" || op == "Add") {
+        t = input_reaching_scores(*n, l);
+      } else if (op == "Cast" || op == "Identity") {
+        t = n->input(0);
+      } else {
+        throw InputError(fmt::format("{}: unexpected op in layer {}'s attention scores, expected QKᵀ (MatMul), "
+                                     "scaled (Div or Mul by a constant), masked (Where or Add of a mask), then "
+                                     "Softmax", g_.where(*n), l));
+      }
+    }
+    throw InputError(fmt::format("{}: expected the QKᵀ MatMul before this Softmax (layer {})", g_.where(softmax), l));
+  }
+
+  // Of a mask op's inputs, the one the scores come through (the mask branch holds no QKᵀ MatMul).
+  std::string input_reaching_scores(const Node& n, int l) {
+    for (const std::string& input : n.input()) {
+      if (reaches_scores(input, 8)) return input;
+    }
+    throw InputError(fmt::format("{}: expected one input of this mask op to carry layer {}'s attention scores",
+                                 g_.where(n), l));
+  }
+
+  bool reaches_scores(const std::string& t, int depth) const {
+    const Node* n = g_.producer(t);
+    if (n == nullptr || depth == 0 || n->op_type() == "Softmax") return false;
+    if (n->op_type() == "MatMul" && !g_.is_constant(n->input(0)) && !g_.is_constant(n->input(1))) return true;
+    for (const std::string& input : n->input()) {
+      if (!input.empty() && reaches_scores(input, depth - 1)) return true;
+    }
+    return false;
+  }
+
+  // P·V: the MatMul reading the probabilities as its first operand.
+  const Node& value_matmul(const Node& softmax, int l) const {
+    std::string t = softmax.output(0);
+    for (const Node* n = single_consumer(t); n != nullptr; n = single_consumer(t)) {
+      if (n->op_type() == "MatMul" && n->input(0) == t) return *n;
+      if (n->op_type() != "Cast" && n->op_type() != "Dropout" && n->op_type() != "Identity") break;
+      t = n->output(0);
+    }
+    throw InputError(fmt::format("{}: expected the P·V MatMul to read this Softmax's output (layer {})",
+                                 g_.where(softmax), l));
+  }
+
+  // From an attention operand back through head shaping to the projection producing it.
+  Projection walk_to_projection(std::string t, const char* role, int l, double& scale) {
+    for (;;) {
+      if (std::optional<Projection> p = projection_at(t)) return *p;
+      const Node* n = g_.producer(t);
+      if (n == nullptr) {
+        throw InputError(fmt::format("{}: layer {}'s {} operand reaches '{}', which no node computes; expected {}",
+                                     g_.file(), l, role, t, kHeadPathExpected));
+      }
+      const std::string& op = n->op_type();
+      if ((op == "Split" || op == "Slice") && projection_at(n->input(0))) {
+        throw InputError(fmt::format("{}: layer {} splits one fused QKV projection; expected separate Q, K and V "
+                                     "projections (see docs/onnx.md)", g_.where(*n), l));
+      }
+      if ((op == "Div" || op == "Mul") && g_.scalar(n->input(1))) {
+        const double c = *g_.scalar(n->input(1));
+        scale *= op == "Div" ? 1.0 / c : c;
+      } else if (!kHeadShaping.count(op)) {
+        throw InputError(fmt::format("{}: unexpected op in layer {}'s {} path, expected {}", g_.where(*n), l, role,
+                                     kHeadPathExpected));
+      }
+      t = n->input(0);
+    }
+  }
+
+  // A Linear's output: MatMul/Gemm against a constant weight, and the bias Add when there is one.
+  std::optional<Projection> projection_at(const std::string& t) const {
+    const Node* n = g_.producer(t);
+    if (n == nullptr) return std::nullopt;
+    const Node* bias_add = nullptr;
+    if (n->op_type() == "Add") {
+      const bool bias_first = g_.is_constant(n->input(0));
+      const Node* inner = g_.producer(n->input(bias_first ? 1 : 0));
+      if (!(bias_first || g_.is_constant(n->input(1))) || inner == nullptr || !is_linear(*inner)) return std::nullopt;
+      bias_add = n;
+      n = inner;
+    }
+    if (!is_linear(*n)) return std::nullopt;
+    Projection p = linear(*n);
+    if (bias_add != nullptr) {
+      p.bias = g_.constant(bias_add->input(g_.is_constant(bias_add->input(0)) ? 0 : 1));
+    }
+    return p;
+  }
+
+  bool is_linear(const Node& n) const {
+    if (n.op_type() == "Gemm") return g_.is_constant(n.input(1));
+    if (n.op_type() != "MatMul") return false;
+    if (g_.is_constant(n.input(1))) return true;
+    const Node* t = g_.producer(n.input(1));
+    return t != nullptr && t->op_type() == "Transpose" && g_.is_constant(t->input(0));
+  }
+
+  // The weight as [out][in]: MatMul reads W^T (folded into an initializer or as a Transpose of W), Gemm reads
+  // W with transB = 1.
+  Projection linear(const Node& n) const {
+    Projection p;
+    p.matmul = &n;
+    const Node* transpose = g_.producer(n.input(1));
+    if (n.op_type() == "MatMul" && transpose != nullptr && transpose->op_type() == "Transpose") {
+      p.weight_name = transpose->input(0);
+      p.weight = *g_.constant(p.weight_name);
+    } else {
+      p.weight_name = n.input(1);
+      p.weight = *g_.constant(p.weight_name);
+      const bool stored_out_in = n.op_type() == "Gemm" && attribute_int(n, "transB", 0) == 1;
+      if (p.weight.dims.size() != 2) {
+        throw InputError(fmt::format("{}: weight '{}' has rank {}, expected a 2-D projection weight", g_.where(n),
+                                     p.weight_name, p.weight.dims.size()));
+      }
+      if (!stored_out_in) p.weight = transposed(p.weight);
+    }
+    if (n.op_type() == "Gemm" && n.input_size() > 2 && !n.input(2).empty()) p.bias = g_.constant(n.input(2));
+    p.out = p.weight.dims.at(0);
+    p.in = p.weight.dims.at(1);
+    return p;
+  }
+
+  std::string output_of(const Projection& p) const {
+    const std::string& out = p.matmul->output(0);
+    const Node* add = single_consumer(out);
+    return p.bias && add != nullptr && add->op_type() == "Add" ? add->output(0) : out;
+  }
+
+  // The output projection: the first Linear after P·V, through the heads' merge (Transpose, Reshape).
+  Projection projection_after(std::string t, int l) const {
+    for (const Node* n = single_consumer(t); n != nullptr; n = single_consumer(t)) {
+      if (is_linear(*n) && n->input(0) == t) return *projection_at(output_with_bias(*n));
+      if (!kHeadShaping.count(n->op_type())) {
+        throw InputError(fmt::format("{}: unexpected op after layer {}'s P·V, expected the heads merged (Transpose, "
+                                     "Reshape) into the output projection", g_.where(*n), l));
+      }
+      t = n->output(0);
+    }
+    throw InputError(fmt::format("{}: layer {}'s P·V output '{}' has no single consumer, expected the output "
+                                 "projection", g_.file(), l, t));
+  }
+
+  std::string output_with_bias(const Node& linear_node) const {
+    const Node* add = single_consumer(linear_node.output(0));
+    if (add != nullptr && add->op_type() == "Add" &&
+        (g_.is_constant(add->input(0)) || g_.is_constant(add->input(1)))) {
+      return add->output(0);
+    }
+    return linear_node.output(0);
+  }
+
+  // The residual Add of the stream `x` and a branch's output.
+  std::string residual(const std::string& x, const std::string& branch, int l, const char* what) const {
+    const Node* add = single_consumer(branch);
+    if (add == nullptr || add->op_type() != "Add" || !reads(*add, x)) {
+      throw InputError(fmt::format("{}: expected layer {}'s {} output '{}' to be added to the residual stream '{}'",
+                                   add ? g_.where(*add) : g_.file(), l, what, branch, x));
+    }
+    return add->output(0);
+  }
+
+  Projection mlp_up(const std::string& normed, int l) const {
+    for (const Node* n : g_.consumers(normed)) {
+      if (is_linear(*n)) return *projection_at(output_with_bias(*n));
+    }
+    throw InputError(fmt::format("{}: expected layer {}'s MLP up projection to read '{}'", g_.file(), l, normed));
+  }
+
+  // Everything between the MLP's up and down projections must be one of the GELU forms.
+  Projection gelu_then_down(const std::string& up_out, int l) const {
+    std::deque<std::string> frontier{up_out};
+    std::set<const Node*> seen;
+    bool saw_gelu = false;
+    const Node* down = nullptr;
+    while (!frontier.empty()) {
+      const std::string t = frontier.front();
+      frontier.pop_front();
+      for (const Node* n : g_.consumers(t)) {
+        if (!seen.insert(n).second) continue;
+        if (is_linear(*n)) {
+          down = n;
+          continue;
+        }
+        if (!kGeluOps.count(n->op_type())) {
+          throw InputError(fmt::format("{}: unexpected op in layer {}'s MLP, expected GELU (Gelu, or its erf or tanh "
+                                       "form) between the up and down projections", g_.where(*n), l));
+        }
+        saw_gelu |= n->op_type() == "Gelu" || n->op_type() == "Erf" || n->op_type() == "Tanh";
+        frontier.push_back(n->output(0));
+      }
+    }
+    if (down == nullptr || !saw_gelu) {
+      throw InputError(fmt::format("{}: expected layer {}'s MLP as up projection, GELU, down projection after '{}'",
+                                   g_.file(), l, up_out));
+    }
+    return *projection_at(output_with_bias(*down));
+  }
+
+  // LayerNorm on the stream `x`, fused or decomposed; sets norm_output_.
+  Norm norm_at(const std::string& x, const std::string& what) {
+    for (const Node* n : g_.consumers(x)) {
+      if (n->op_type() == "LayerNormalization" && n->input_size() >= 3) {
+        norm_output_ = n->output(0);
+        return Norm{n, *g_.constant(n->input(1)), *g_.constant(n->input(2))};
+      }
+      if (n->op_type() == "ReduceMean") {
+        if (std::optional<Norm> norm = decomposed_norm(*n, x)) return *norm;
+      }
+    }
+    throw InputError(fmt::format("{}: expected {} (LayerNormalization, or ReduceMean, Sub, Pow, ReduceMean, Add, "
+                                 "Sqrt, Div, Mul, Add) to read '{}'", g_.file(), what, x));
+  }
+
+  // (x − mean) / sqrt(var + eps) × gain + bias, as opsets below 17 export nn.LayerNorm.
+  std::optional<Norm> decomposed_norm(const Node& mean, const std::string& x) {
+    const Node* sub = consumer(mean.output(0), "Sub");
+    if (sub == nullptr || sub->input(0) != x) return std::nullopt;
+    const Node* div = nullptr;
+    for (const Node* n : g_.consumers(sub->output(0))) {
+      if (n->op_type() == "Div" && n->input(0) == sub->output(0)) div = n;
+    }
+    const Node* mul = div ? consumer(div->output(0), "Mul") : nullptr;
+    const Node* add = mul ? consumer(mul->output(0), "Add") : nullptr;
+    if (add == nullptr) return std::nullopt;
+    const std::string& gain = g_.is_constant(mul->input(1)) ? mul->input(1) : mul->input(0);
+    const std::string& bias = g_.is_constant(add->input(1)) ? add->input(1) : add->input(0);
+    if (!g_.is_constant(gain) || !g_.is_constant(bias)) return std::nullopt;
+    norm_output_ = add->output(0);
+    return Norm{&mean, *g_.constant(gain), *g_.constant(bias)};
+  }
+
+  // The LM head: a Linear on the final LayerNorm's output. Tied when it reads the token embedding itself, or a
+  // copy of its transpose (torch.onnx.export folds Transpose(wte) into a new initializer).
+  void lm_head(const std::string& normed) {
+    for (const Node* n : g_.consumers(normed)) {
+      if (!is_linear(*n)) continue;
+      model_.lm_head = *projection_at(output_with_bias(*n));
+      const Projection& head = model_.lm_head;
+      model_.tied_lm_head = head.weight_name == token_name_;
+      if (!model_.tied_lm_head && !head.bias && head.weight.values == model_.token_embedding.values) {
+        model_.tied_lm_head = true;
+        model_.notes.push_back(fmt::format("{}: LM head weight '{}' equals the transposed token embedding: read as "
+                                           "tied (the exporter folded the transpose)", g_.where(*n),
+                                           head.weight_name));
+      }
+      return;
+    }
+    throw InputError(fmt::format("{}: expected the LM head (MatMul or Gemm) to read the final LayerNorm's output "
+                                 "'{}'", g_.file(), normed));
+  }
+
+  const Node* single_consumer(const std::string& t) const {
+    const std::vector<const Node*> users = g_.consumers(t);
+    return users.size() == 1 ? users.front() : nullptr;
+  }
+
+  const Node* consumer(const std::string& t, const std::string& op) const {
+    for (const Node* n : g_.consumers(t)) {
+      if (n->op_type() == op) return n;
+    }
+    return nullptr;
+  }
+
+  static bool reads(const Node& n, const std::string& t) {
+    for (const std::string& input : n.input()) {
+      if (input == t) return true;
+    }
+    return false;
+  }
+
+  const OnnxGraph& g_;
+  MatchedModel model_;
+  std::vector<const Node*> softmaxes_;
+  std::string token_name_;
+  std::string norm_output_;
+};
+
+}  // namespace
+
+MatchedModel match_blocks(const OnnxGraph& graph) { return Matcher(graph).match(); }
+
+}  // namespace neurokv::onnx_import

@@ -1,0 +1,15 @@
+#pragma once
+// Reading an ONNX file: the ModelProto, with every tensor stored in external-data files (torch.onnx.export
+// writes them for models over 2 GB, onnx.save_model on request) read into the tensor itself, so nothing past
+// the loader touches the file system.
+#include <onnx/onnx_pb.h>
+
+#include <string>
+
+namespace neurokv::onnx_import {
+
+// Throws InputError naming the file for a file that is missing, not an ONNX model (truncated, another format),
+// or whose external data cannot be read.
+onnx::ModelProto load_onnx_file(const std::string& path);
+
+}  // namespace neurokv::onnx_import

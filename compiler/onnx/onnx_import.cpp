@@ -1,0 +1,99 @@
+#include "compiler/onnx/onnx_import.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "compiler/error.hpp"
+#include "compiler/onnx/block_matcher.hpp"
+#include "compiler/onnx/onnx_file.hpp"
+#include "compiler/onnx/variant_detection.hpp"
+
+namespace neurokv {
+namespace {
+
+using onnx_import::MatchedLayer;
+using onnx_import::MatchedModel;
+using onnx_import::Norm;
+using onnx_import::Projection;
+
+OpWeights linear_weights(const Projection& p) { return OpWeights{p.weight, p.bias.value_or(FloatTensor{})}; }
+OpWeights norm_weights(const Norm& n) { return OpWeights{n.gain, n.bias}; }
+
+// The weights under the Graph IR's op names (compiler/graph/frontend.cpp); an eliminated projection has none.
+ModelWeights weights_by_op(const MatchedModel& m, const std::vector<AttentionVariant>& variants) {
+  ModelWeights w;
+  w["embed"] = OpWeights{m.token_embedding, {}};
+  w["pos_embed"] = OpWeights{m.position_embedding, {}};
+  for (std::size_t i = 0; i < m.layers.size(); ++i) {
+    const MatchedLayer& layer = m.layers[i];
+    const auto name = [i](const char* what) { return fmt::format("l{}.{}", i, what); };
+    w[name("ln1")] = norm_weights(layer.ln1);
+    if (variants[i].has_q_projection()) w[name("q_proj")] = linear_weights(layer.q);
+    w[name("k_proj")] = linear_weights(layer.k);
+    if (variants[i].has_v_projection()) w[name("v_proj")] = linear_weights(layer.v);
+    w[name("o_proj")] = linear_weights(layer.o);
+    w[name("ln2")] = norm_weights(layer.ln2);
+    w[name("mlp_up")] = linear_weights(layer.up);
+    w[name("mlp_down")] = linear_weights(layer.down);
+  }
+  w["ln_f"] = norm_weights(m.ln_f);
+  if (!m.tied_lm_head) w["lm_head"] = linear_weights(m.lm_head);
+  return w;
+}
+
+// The Graph IR has one block shape for every layer; a model whose layers differ in width is refused here.
+void check_uniform(const MatchedModel& m, const onnx_import::OnnxGraph& graph, int64_t d_model) {
+  const MatchedLayer& first = m.layers.front();
+  for (std::size_t i = 0; i < m.layers.size(); ++i) {
+    const MatchedLayer& layer = m.layers[i];
+    for (const Projection* p : {&layer.q, &layer.k, &layer.v, &layer.o, &layer.up, &layer.down}) {
+      const bool widths_ok = (p == &layer.o || p == &layer.down) ? p->out == d_model
+                             : p == &layer.up                    ? p->in == d_model && p->out == first.up.out
+                                                                 : p->in == d_model;
+      const bool bias_ok = p->bias.has_value() == first.k.bias.has_value();
+      if (!widths_ok || !bias_ok) {
+        throw InputError(fmt::format("{}: layer {}: a projection {} → {}{}, expected d_model {} as in layer 0 and "
+                                     "biases on every projection or on none", graph.where(*p->matmul), i, p->in,
+                                     p->out, p->bias ? " with bias" : "", d_model));
+      }
+    }
+  }
+  if (m.lm_head.bias) {
+    throw InputError(fmt::format("{}: the LM head has a bias, expected none (GPT-2 style)",
+                                 graph.where(*m.lm_head.matmul)));
+  }
+}
+
+}  // namespace
+
+ImportedModel import_onnx(const std::string& path) {
+  const onnx::ModelProto proto = onnx_import::load_onnx_file(path);
+  const onnx_import::OnnxGraph graph(proto, path);
+  MatchedModel matched = onnx_import::match_blocks(graph);
+  onnx_import::DetectedAttention attention = onnx_import::detect_variants(matched, graph);
+
+  ImportedModel imported;
+  ModelSpec& spec = imported.spec;
+  spec.name = std::filesystem::path(path).stem().string();
+  spec.file = path;
+  spec.layers = static_cast<int>(matched.layers.size());
+  spec.d_model = static_cast<int>(matched.token_embedding.dims.at(1));
+  spec.heads = attention.heads;
+  spec.head_dim = attention.head_dim;
+  spec.mlp_hidden = static_cast<int>(matched.layers.front().up.out);
+  spec.vocab = static_cast<int>(matched.token_embedding.dims.at(0));
+  spec.max_positions = static_cast<int>(matched.position_embedding.dims.at(0));
+  spec.kv_groups = attention.layers.front().kv_heads();
+  spec.bias = matched.layers.front().k.bias.has_value();
+  spec.tied_lm_head = matched.tied_lm_head;
+  check_uniform(matched, graph, spec.d_model);
+
+  imported.weights = weights_by_op(matched, attention.layers);
+  imported.layer_variants = std::move(attention.layers);
+  imported.diagnostics = std::move(attention.warnings);
+  for (std::string& note : matched.notes) imported.diagnostics.push_back(std::move(note));
+  return imported;
+}
+
+}  // namespace neurokv

@@ -1,0 +1,25 @@
+#pragma once
+// The ONNX frontend's entry point: an ONNX file (as torch.onnx.export writes a GPT-style decoder) becomes the
+// model's shapes, the attention variant of each layer and the real weights, keyed by Graph IR op names so the
+// YAML frontend's graph builder and apply_variant build the graph.
+#include <string>
+#include <vector>
+
+#include "compiler/attention_variant.hpp"
+#include "compiler/model_spec.hpp"
+#include "compiler/model_weights.hpp"
+
+namespace neurokv {
+
+struct ImportedModel {
+  ModelSpec spec;                                // shapes from the graph; kv_groups = the detected KV heads
+  std::vector<AttentionVariant> layer_variants;  // one per layer
+  ModelWeights weights;                          // only the projections the model has
+  std::vector<std::string> diagnostics;          // warnings and notes for the user ("file: node ...: ...")
+};
+
+// Throws InputError ("file: node 'name' (OpType): what is wrong, what was expected") for a file that is not
+// ONNX, a missing initializer, or a pattern the frontend does not recognise.
+ImportedModel import_onnx(const std::string& path);
+
+}  // namespace neurokv
