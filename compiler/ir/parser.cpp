@@ -318,7 +318,7 @@ class Parser {
 Program parse_program(const std::string& text, const std::string& file) { return Parser(file).run(text); }
 
 Program load_program(const std::string& path) {
-  return parse_program(read_whole_file(path, "a .nkir program"), path);
+  return parse_program(read_whole_file(path, "a readable .nkir file"), path);
 }
 
 }  // namespace neurokv::ir

@@ -49,6 +49,7 @@ TEST_CASE("every bad input is refused with exit code 2 and one line naming the p
     INFO(c.name << ": neurokv " << c.args);
     // Paths in the manifest are relative to tests/bad_inputs; 10 s and 2 GB of address space at most.
     const neurokv::test::CliResult r = neurokv::test::run_cli_bounded(c.args, dir, 10, 2048);
+    INFO("exit " << r.exit_code << ", stderr: " << r.err);
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
     CHECK(r.err.find(c.expected) != std::string::npos);
