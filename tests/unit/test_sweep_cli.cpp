@@ -119,7 +119,7 @@ TEST_CASE("a sweep killed by SIGINT or SIGKILL resumes to the same 216 rows, non
   }
 }
 
-TEST_CASE("an unknown grid key exits 2 naming it; a bad spec exits 2 with file:line") {
+TEST_CASE("an unknown grid key exits 2 naming it, a bad spec exits 2 with file:line") {
   const Dirs d;
   const std::string err = d.root + "/err";
   std::string spec = kSweepSpec;
