@@ -47,7 +47,7 @@ void run_compile(const CompileCommandOptions& options) {
 
 void add_compile_command(CLI::App& app) {
   auto options = std::make_shared<CompileCommandOptions>();
-  options->study.variants = "QKV";
+  options->study.default_variants = "QKV";
   CLI::App* command =
       app.add_subcommand("compile", "lower a model and one attention variant to an Event IR program (.nkir)");
   add_study_options(*command, options->study);
