@@ -343,15 +343,6 @@ void compare(std::vector<std::string>& problems, const char* field, const T& pro
   }
 }
 
-// The message check_program throws with.
-std::string describe_problems(const std::string& name, const std::vector<std::string>& problems) {
-  std::string text = fmt::format("{}: {} problem{}", name, problems.size(), problems.size() == 1 ? "" : "s");
-  for (std::size_t i = 0; i < problems.size() && i < kListedProblems; ++i) text += "\n  " + problems[i];
-  if (problems.size() > kListedProblems)
-    text += fmt::format("\n  and {} more", problems.size() - kListedProblems);
-  return text;
-}
-
 }  // namespace
 
 int64_t tile_extent(const Op& op) {
@@ -380,6 +371,14 @@ std::vector<std::string> verify_against(const Program& program, const HwConfig& 
   compare(problems, "input_sram_bytes", chip.input_sram_bytes, hw.np.input_sram_bytes, hw.name);
   compare(problems, "has_dram", chip.has_dram, hw.dram.present, hw.name);
   return problems;
+}
+
+std::string describe_problems(const std::string& name, const std::vector<std::string>& problems) {
+  std::string text = fmt::format("{}: {} problem{}", name, problems.size(), problems.size() == 1 ? "" : "s");
+  for (std::size_t i = 0; i < problems.size() && i < kListedProblems; ++i) text += "\n  " + problems[i];
+  if (problems.size() > kListedProblems)
+    text += fmt::format("\n  and {} more", problems.size() - kListedProblems);
+  return text;
 }
 
 void check_program(const Program& program, const std::string& name) {
