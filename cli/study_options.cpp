@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/diagnostics.hpp"
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
 #include "compiler/error.hpp"
@@ -35,7 +36,7 @@ void add_report_options(CLI::App& command, StudyOptions& o) {
 
 Study load_study(const StudyOptions& o) {
   Study s{load_model_source(o.model, data_dir("models")), load_hw(o.hw, data_dir("hwconfigs")), {}, {}};
-  for (const std::string& diagnostic : s.model.diagnostics) fmt::print(stderr, "warning: {}\n", diagnostic);
+  print_diagnostics(s.model.diagnostics);
   try {
     // An imported model is compiled as the variants its layers were built with; "all" means those.
     const std::string& names = o.variants.empty() ? o.default_variants : o.variants;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/attention_variant.hpp"
+#include "compiler/diagnostic.hpp"
 #include "compiler/layer_variants.hpp"
 #include "compiler/model_spec.hpp"
 #include "compiler/model_weights.hpp"
@@ -17,7 +18,7 @@ struct ModelSource {
   ModelSpec spec;
   std::vector<AttentionVariant> layer_variants;   // imported: one per layer; empty: every variant applies
   std::shared_ptr<const ModelWeights> weights;    // imported: the real weights; null: shapes only
-  std::vector<std::string> diagnostics;           // imported: warnings and notes for the user
+  std::vector<Diagnostic> diagnostics;            // imported: notes and warnings for the user
 
   ModelSource(ModelSpec model) : spec(std::move(model)) {}  // NOLINT: a YAML model is a source as it is
 

@@ -59,7 +59,10 @@ TEST_CASE("separate K and V initializers holding equal numbers are reported, per
   const ModelSource source = fixture("kv-equal");
   CHECK(source.detected_variant().name() == "QKV");
   int warnings = 0;
-  for (const std::string& d : source.diagnostics) warnings += d.find("K and V projections are separate") != std::string::npos;
+  for (const Diagnostic& d : source.diagnostics) {
+    warnings += d.severity == Diagnostic::Severity::Warning &&
+                d.message.find("K and V projections are separate") != std::string::npos;
+  }
   CHECK(warnings == 2);
   CHECK(source.weights->count("l0.v_proj") == 1);
 }
@@ -176,6 +179,19 @@ TEST_CASE("bad ONNX files exit 2 through the CLI with a message naming the file 
       CHECK_THAT(r.err, Catch::Contains(message) && Catch::Contains(name + ".onnx"));
     }
   }
+}
+
+TEST_CASE("PyTorch's folded tied LM head is a note, equal K and V weights a warning") {
+  const test::CliResult normal = test::run_cli("inspect '" + kFixtures + "qkv.onnx'");
+  REQUIRE(normal.exit_code == 0);
+  CHECK_THAT(normal.err, Catch::StartsWith("note: ") && Catch::Contains("read as tied"));
+  CHECK_THAT(normal.err, !Catch::Contains("warning:"));
+  const test::CliResult equal = test::run_cli("inspect '" + kFixtures + "kv-equal.onnx' --json -");
+  REQUIRE(equal.exit_code == 0);
+  CHECK_THAT(equal.err, Catch::Contains("warning: ") && Catch::Contains("K and V projections are separate"));
+  const nlohmann::json j = nlohmann::json::parse(equal.out);
+  CHECK(j["schema"] == "neurokv.inspect/2");
+  CHECK(j["diagnostics"][0]["severity"] == "warning");
 }
 
 TEST_CASE("inspect reports the variant per layer, as text and JSON") {
