@@ -18,6 +18,17 @@ LayerVariants::LayerVariants(std::vector<AttentionVariant> per_layer) : per_laye
   }
 }
 
+LayerVariants LayerVariants::parse(const std::string& text, int heads) {
+  std::vector<AttentionVariant> per_layer;
+  std::size_t begin = 0;
+  for (std::size_t end = text.find('/'); ; end = text.find('/', begin)) {
+    per_layer.push_back(AttentionVariant::parse(text.substr(begin, end - begin), heads));
+    if (end == std::string::npos) break;
+    begin = end + 1;
+  }
+  return LayerVariants(std::move(per_layer));
+}
+
 std::vector<AttentionVariant> LayerVariants::for_layers(int layers) const {
   if (!mixed()) return std::vector<AttentionVariant>(static_cast<std::size_t>(layers), per_layer_.front());
   if (per_layer_.size() != static_cast<std::size_t>(layers)) {

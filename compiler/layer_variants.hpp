@@ -14,6 +14,9 @@ class LayerVariants {
   LayerVariants(const AttentionVariant& every_layer);  // NOLINT: one variant is every layer's
   // One per layer, in layer order (not empty).
   explicit LayerVariants(std::vector<AttentionVariant> per_layer);
+  // Reads name(): one variant, or each layer's joined by '/'. Throws InputError naming a part that is not a
+  // variant of a model with `heads` heads.
+  static LayerVariants parse(const std::string& text, int heads);
 
   // The variant of each of a model's `layers` layers. Throws InputError when a per-layer list has another
   // length than the model.

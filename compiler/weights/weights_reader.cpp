@@ -4,18 +4,19 @@
 #include <zlib.h>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "compiler/error.hpp"
 #include "compiler/weights/bit_packing.hpp"
 #include "compiler/weights/little_endian.hpp"
+#include "compiler/whole_file.hpp"
 
 namespace neurokv::weights {
 namespace {
 
 constexpr uint32_t kMaxOps = 10'000'000;
 constexpr uint32_t kMaxDimension = 1u << 30;
+// Weights outgrow programs: paper-1.2b at 8 bits is 1.2 GB.
+constexpr std::size_t kMaxWeightsFileBytes = std::size_t{1} << 36;
 
 class Reader {
  public:
@@ -175,12 +176,7 @@ WeightsFile decode_weights_file(const std::string& bytes, const std::string& fil
 }
 
 WeightsFile load_weights_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the file, expected a readable .nkw weights file", path));
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (!in && !in.eof()) throw InputError(fmt::format("{}: reading failed, expected a readable .nkw weights file", path));
-  return decode_weights_file(bytes.str(), path);
+  return decode_weights_file(read_whole_file(path, "a readable .nkw weights file", kMaxWeightsFileBytes), path);
 }
 
 }  // namespace neurokv::weights

@@ -100,7 +100,7 @@ TEST_CASE("the estimate from an ONNX model equals the estimate from the equivale
   }
 }
 
-TEST_CASE("a model whose layers differ in variant compiles layer by layer, V gone exactly in its K=V layer") {
+TEST_CASE("a model whose layers differ in variant compiles layer by layer with V gone exactly in its K=V layer") {
   const ModelSource source = fixture("mixed");  // layer 0 QKV, layer 1 Q-MQA
   const LayerVariants variants = source.detected_variant();
   CHECK(variants.mixed());
@@ -142,7 +142,7 @@ TEST_CASE("a model whose layers differ in variant compiles layer by layer, V gon
   CHECK(sim.cycles > 0);
 }
 
-TEST_CASE("compile takes an ONNX model's own variants when --variant is not given, mixed ones included") {
+TEST_CASE("compile takes an ONNX model's own variants (mixed ones included) when --variant is not given") {
   for (const char* name : {"mixed", "q-k=v"}) {
     INFO(name);
     const test::CliResult r = test::run_cli(std::string("compile --context 32 -o - --model '") + kFixtures + name + ".onnx'");
@@ -181,7 +181,7 @@ TEST_CASE("bad ONNX files exit 2 through the CLI with a message naming the file 
   }
 }
 
-TEST_CASE("PyTorch's folded tied LM head is a note, equal K and V weights a warning") {
+TEST_CASE("PyTorch's folded tied LM head is a note and equal K and V weights a warning") {
   const test::CliResult normal = test::run_cli("inspect '" + kFixtures + "qkv.onnx'");
   REQUIRE(normal.exit_code == 0);
   CHECK_THAT(normal.err, Catch::StartsWith("note: ") && Catch::Contains("read as tied"));

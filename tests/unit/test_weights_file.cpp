@@ -78,7 +78,7 @@ TEST_CASE("codes of every width pack LSB first and unpack to the same codes") {
   CHECK(int4.finish() == std::string(1, '\x3f'));  // low nibble 0xf (-1), high nibble 3
 }
 
-TEST_CASE("per-channel symmetric quantisation is within half a step of the floats, at every width") {
+TEST_CASE("per-channel symmetric quantisation is within half a step of the floats at every width") {
   const FloatTensor weight = random_tensor(8, 33, 1);
   const FloatTensor bias = random_tensor(8, 1, 2);
   for (int bits = kMinBits; bits <= kMaxBits; ++bits) {
@@ -96,7 +96,7 @@ TEST_CASE("per-channel symmetric quantisation is within half a step of the float
   CHECK_THROWS_WITH(quantize_per_channel(weight, {}, 16), Catch::Contains("expected 1 to 8 bits"));
 }
 
-TEST_CASE("a compiled ONNX model's weights round-trip through the file, tile by tile, in the program's byte counts") {
+TEST_CASE("a compiled ONNX model's weights round-trip through the file tile by tile in the program's byte counts") {
   for (const auto& [name, chip, bits] : {std::tuple{"mixed", "akida2-like", 8}, std::tuple{"q-k=v", "akida2-like", 4},
                                          std::tuple{"mqa", "akd1000-like", 2}, std::tuple{"qkv", "akd1000-like", 1}}) {
     INFO(name << " " << bits << " bits");
@@ -175,7 +175,7 @@ TEST_CASE("a weights file that is not the program's is reported op by op") {
                                    Catch::Contains("needs [16, 64]"));
 }
 
-TEST_CASE("compile writes the weights file beside an ONNX model's program, and ir verify checks it") {
+TEST_CASE("compile writes the weights file beside an ONNX model's program and ir verify checks it") {
   const std::string dir = "/tmp/neurokv-weights-test";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
