@@ -7,6 +7,7 @@ target_sources(neurokv PRIVATE
   commands/run_command.cpp
   commands/simulate_command.cpp
   commands/sweep_command.cpp
+  diagnostics.cpp
   gnuplot.cpp
   message.cpp
   output.cpp

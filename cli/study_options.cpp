@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/diagnostics.hpp"
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
 #include "compiler/error.hpp"
@@ -13,8 +14,8 @@ void add_study_options(CLI::App& command, StudyOptions& o) {
   command.add_option("--model,-m", o.model, "model YAML (a path or a name in models/) or an .onnx file")->capture_default_str();
   command.add_option("--hw", o.hw, "chip YAML: a path or a name in hwconfigs/")->capture_default_str();
   command.add_option("--variant,-v", o.variants,
-                     "QKV, Q-K=V, Q=K-V, Q=K=V, GQA-<g>, MQA, Q-GQA-<g>, Q-MQA, a comma list, or all (ONNX: the detected one)")
-      ->capture_default_str();
+                     fmt::format("QKV, Q-K=V, Q=K-V, Q=K=V, GQA-<g>, MQA, Q-GQA-<g>, Q-MQA, a comma list, or all "
+                                 "(default: {}; ONNX: the variants its layers were built with)", o.default_variants));
   command.add_option("--context,-n", o.context, "context length N (cached tokens)")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 24));
@@ -35,12 +36,19 @@ void add_report_options(CLI::App& command, StudyOptions& o) {
 
 Study load_study(const StudyOptions& o) {
   Study s{load_model_source(o.model, data_dir("models")), load_hw(o.hw, data_dir("hwconfigs")), {}, {}};
-  for (const std::string& diagnostic : s.model.diagnostics) fmt::print(stderr, "warning: {}\n", diagnostic);
+  print_diagnostics(s.model.diagnostics);
   try {
-    // An imported model is compiled as the variant it was built with; "all" (the default) means that one.
-    if (s.model.imported() && o.variants == "all") s.variants = {s.model.detected_variant()};
-    else s.variants = AttentionVariant::parse_list(o.variants, s.model.spec.heads, s.model.spec.kv_groups);
-    for (const AttentionVariant& variant : s.variants) s.model.check_variant(variant);
+    // An imported model is compiled as the variants its layers were built with; "all" means those.
+    const std::string& names = o.variants.empty() ? o.default_variants : o.variants;
+    if (s.model.imported() && (o.variants.empty() || names == "all")) {
+      s.variants = {s.model.detected_variant()};
+    } else {
+      for (const AttentionVariant& v : AttentionVariant::parse_list(names, s.model.spec.heads,
+                                                                    s.model.spec.kv_groups)) {
+        s.variants.emplace_back(v);
+      }
+    }
+    for (const LayerVariants& variant : s.variants) s.model.check_variant(variant);
   } catch (const InputError& e) {
     throw InputError(fmt::format("--variant: {}", e.what()));
   }

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/attention_variant.hpp"
+#include "compiler/layer_variants.hpp"
 #include "compiler/hw_config.hpp"
 #include "compiler/model_source.hpp"
 #include "simulator/evaluate.hpp"
@@ -15,7 +15,8 @@ namespace neurokv::cli {
 struct StudyOptions {
   std::string model = "paper-300m";
   std::string hw = "akida2-like";
-  std::string variants = "all";
+  std::string variants;                  // --variant; empty when not given
+  std::string default_variants = "all";  // a YAML model's variants when --variant is not given
   int64_t context = 2048;
   int weight_bits = 0;
   int act_bits = 0;
@@ -34,7 +35,7 @@ void add_report_options(CLI::App& command, StudyOptions& options);
 struct Study {
   ModelSource model;
   HwConfig hw;
-  std::vector<AttentionVariant> variants;
+  std::vector<LayerVariants> variants;  // each compiled on its own; an imported model: its own, maybe mixed
   CompileOptions compile;
 };
 Study load_study(const StudyOptions& options);

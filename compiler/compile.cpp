@@ -28,15 +28,15 @@ auto timed(CompileResult& result, const char* name, Stage&& stage) {
   return out;
 }
 
-CompileResult run_passes(const ModelSource& model, const AttentionVariant& variant, const HwConfig& hw,
+CompileResult run_passes(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
                          const CompileOptions& options) {
   using namespace passes;
-  model.check_variant(variant);
+  model.check_variant(variants);
   CompileResult result;
   Notes& notes = result.notes;
   // An imported model's graph is built the same way: the QKV baseline of its shapes, then its own variant.
   Graph g = timed(result, "frontend", [&] { return graph::build_graph(model.spec); });
-  g = timed(result, "apply_variant", [&] { return apply_variant(std::move(g), variant, options.fuse_kv, notes); });
+  g = timed(result, "apply_variant", [&] { return apply_variant(std::move(g), variants, options.fuse_kv, notes); });
   const BitWidths bits{options.weight_bits, options.act_bits, options.kv_bits};
   g = timed(result, "quantize", [&] { return quantize(std::move(g), hw, bits, notes); });
   g = timed(result, "plan_kv_cache", [&] { return plan_kv_cache(std::move(g), hw, options.context, notes); });
@@ -50,10 +50,10 @@ CompileResult run_passes(const ModelSource& model, const AttentionVariant& varia
 
 }  // namespace
 
-CompileResult compile(const ModelSource& model, const AttentionVariant& variant, const HwConfig& hw,
+CompileResult compile(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
                       const CompileOptions& options) {
   try {
-    return run_passes(model, variant, hw, options);
+    return run_passes(model, variants, hw, options);
   } catch (const MappingError& e) {
     // The passes name the op; the reader also needs the files it came from.
     throw MappingError(

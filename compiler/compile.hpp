@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/attention_variant.hpp"
+#include "compiler/layer_variants.hpp"
 #include "compiler/hw_config.hpp"
 #include "compiler/ir/program.hpp"
 #include "compiler/model_source.hpp"
@@ -30,10 +30,10 @@ struct CompileResult {
   std::vector<std::string> notes;  // decisions worth telling the user (e.g. "paper-1.2b: 20 ops streamed from DRAM")
 };
 
-// Runs the frontend and every pass. Throws InputError for options the chip cannot do or a variant an imported
-// model was not built with, MappingError for a model that cannot be placed (naming the op, what it needs and
-// what the chip has).
-CompileResult compile(const ModelSource& model, const AttentionVariant& variant, const HwConfig& hw,
+// Runs the frontend and every pass. `variants`: one variant for every layer, or one per layer. Throws
+// InputError for options the chip cannot do or variants an imported model was not built with, MappingError for
+// a model that cannot be placed (naming the op, what it needs and what the chip has).
+CompileResult compile(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
                       const CompileOptions& options);
 
 }  // namespace neurokv

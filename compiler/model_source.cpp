@@ -9,24 +9,15 @@
 
 namespace neurokv {
 
-AttentionVariant ModelSource::detected_variant() const {
-  for (std::size_t l = 1; l < layer_variants.size(); ++l) {
-    if (!(layer_variants[l] == layer_variants.front())) {
-      throw InputError(fmt::format("{}: layer 0 is {} but layer {} is {}; expected one variant in every layer "
-                                   "(mixed-variant models are inspected, not compiled)", spec.file,
-                                   layer_variants.front().name(), l, layer_variants[l].name()));
-    }
-  }
-  return layer_variants.front();
-}
-
-void ModelSource::check_variant(const AttentionVariant& variant) const {
+void ModelSource::check_variant(const LayerVariants& variants) const {
   if (!imported()) return;
-  const AttentionVariant detected = detected_variant();
-  if (!(variant == detected)) {
-    throw InputError(fmt::format("{}: the model is {} (detected from its graph), but {} was requested; expected "
-                                 "--variant {} or no --variant", spec.file, detected.name(), variant.name(),
-                                 detected.name()));
+  const LayerVariants detected = detected_variant();
+  if (!(variants == detected)) {
+    // A mixed model's notation is no --variant value: only leaving the flag out compiles it.
+    const std::string expected =
+        detected.mixed() ? "no --variant" : fmt::format("--variant {} or no --variant", detected.name());
+    throw InputError(fmt::format("{}: the model is {} (detected from its graph), but {} was requested; expected {}",
+                                 spec.file, detected.name(), variants.name(), expected));
   }
 }
 

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "compiler/attention_variant.hpp"
+#include "compiler/diagnostic.hpp"
+#include "compiler/layer_variants.hpp"
 #include "compiler/model_spec.hpp"
 #include "compiler/model_weights.hpp"
 
@@ -16,17 +18,17 @@ struct ModelSource {
   ModelSpec spec;
   std::vector<AttentionVariant> layer_variants;   // imported: one per layer; empty: every variant applies
   std::shared_ptr<const ModelWeights> weights;    // imported: the real weights; null: shapes only
-  std::vector<std::string> diagnostics;           // imported: warnings and notes for the user
+  std::vector<Diagnostic> diagnostics;            // imported: notes and warnings for the user
 
   ModelSource(ModelSpec model) : spec(std::move(model)) {}  // NOLINT: a YAML model is a source as it is
 
   bool imported() const { return !layer_variants.empty(); }
-  // The imported model's variant when every layer has the same one. Throws InputError for mixed layers.
-  AttentionVariant detected_variant() const;
-  // Checks that `variant` can be compiled from this source: any for a YAML model; for an imported one, only
-  // the variant its layers were built with (the weights of other projections do not exist). Throws InputError
+  // The imported model's variants, one per layer (uniform or mixed).
+  LayerVariants detected_variant() const { return LayerVariants(layer_variants); }
+  // Checks that `variants` can be compiled from this source: any for a YAML model; for an imported one, only
+  // the variants its layers were built with (the weights of other projections do not exist). Throws InputError
   // naming both.
-  void check_variant(const AttentionVariant& variant) const;
+  void check_variant(const LayerVariants& variants) const;
 };
 
 // A path ending in .onnx is imported (compiler/onnx/); anything else is a model YAML path or a name in

@@ -44,10 +44,10 @@ Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const 
   return report;
 }
 
-Report evaluate(const ModelSource& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
+Report evaluate(const ModelSource& model, const std::vector<LayerVariants>& variants, const HwConfig& hw,
                 const EvaluateOptions& options) {
   std::vector<CompileResult> compiled;
-  for (const AttentionVariant& variant : variants) compiled.push_back(compile(model, variant, hw, options.compile));
+  for (const LayerVariants& variant : variants) compiled.push_back(compile(model, variant, hw, options.compile));
   std::vector<const ir::Program*> programs;
   for (const CompileResult& c : compiled) programs.push_back(&c.program);
   return evaluate_compiled(programs, hw, options);

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/attention_variant.hpp"
+#include "compiler/layer_variants.hpp"
 #include "compiler/compile.hpp"
 #include "compiler/hw_config.hpp"
 #include "compiler/model_source.hpp"
@@ -36,7 +36,7 @@ Report report_for(const ir::Program& program, const HwConfig& hw, const Evaluate
 Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const HwConfig& hw,
                          const EvaluateOptions& options);
 
-Report evaluate(const ModelSource& model, const std::vector<AttentionVariant>& variants, const HwConfig& hw,
+Report evaluate(const ModelSource& model, const std::vector<LayerVariants>& variants, const HwConfig& hw,
                 const EvaluateOptions& options);
 
 const char* to_string(Fidelity fidelity);

@@ -10,6 +10,8 @@
 #include "compiler/error.hpp"
 #include "compiler/ir/printer.hpp"
 #include "compiler/ir/verifier.hpp"
+#include "compiler/weights/program_weights.hpp"
+#include "compiler/weights/weights_writer.hpp"
 
 namespace neurokv::cli {
 namespace {
@@ -31,6 +33,12 @@ void run_compile(const CompileCommandOptions& options) {
   const std::vector<std::string> problems = ir::verify_program(result.program);
   if (!problems.empty()) throw RunError(fmt::format("the compiled program does not verify: {}", problems.front()));
   if (!options.output_path.empty()) write_output(options.output_path, ir::print_program(result.program));
+  // Real weights (an imported model) go beside the program; stdout takes the program alone.
+  const bool writes_weights = study.model.weights && !options.output_path.empty() && options.output_path != "-";
+  if (writes_weights) {
+    const weights::WeightsFile file = weights::quantize_program_weights(result.program, *study.model.weights);
+    write_output(weights::weights_path_for(options.output_path), weights::encode_weights_file(file));
+  }
   if (!options.summary_path.empty()) write_output(options.summary_path, compile_summary(result).dump(2) + "\n");
   if (options.output_path != "-" && options.summary_path != "-") {
     const nlohmann::json summary = compile_summary(result);
@@ -40,6 +48,7 @@ void run_compile(const CompileCommandOptions& options) {
                summary["weight_bytes"].get<int64_t>(), summary["dram_weight_bytes"].get<int64_t>(),
                summary["kv_cache"]["location"].get<std::string>());
     for (const std::string& note : result.notes) fmt::print("note: {}\n", note);
+    if (writes_weights) fmt::print("note: weights written to {}\n", weights::weights_path_for(options.output_path));
   }
 }
 
@@ -47,7 +56,7 @@ void run_compile(const CompileCommandOptions& options) {
 
 void add_compile_command(CLI::App& app) {
   auto options = std::make_shared<CompileCommandOptions>();
-  options->study.variants = "QKV";
+  options->study.default_variants = "QKV";
   CLI::App* command =
       app.add_subcommand("compile", "lower a model and one attention variant to an Event IR program (.nkir)");
   add_study_options(*command, options->study);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli/diagnostics.hpp"
 #include "cli/output.hpp"
 #include "compiler/onnx/onnx_import.hpp"
 
@@ -23,10 +24,12 @@ nlohmann::json inspect_json(const ImportedModel& m) {
     layers.push_back({{"layer", l}, {"variant", m.layer_variants[l].name()},
                       {"kv_heads", m.layer_variants[l].kv_heads()}});
   }
-  return {{"schema", "neurokv.inspect/1"}, {"model", s.name}, {"file", s.file}, {"layers", s.layers},
+  nlohmann::json diagnostics = nlohmann::json::array();
+  for (const Diagnostic& d : m.diagnostics) diagnostics.push_back({{"severity", to_string(d.severity)}, {"message", d.message}});
+  return {{"schema", "neurokv.inspect/2"}, {"model", s.name}, {"file", s.file}, {"layers", s.layers},
           {"d_model", s.d_model}, {"heads", s.heads}, {"head_dim", s.head_dim}, {"mlp_hidden", s.mlp_hidden},
           {"vocab", s.vocab}, {"max_positions", s.max_positions}, {"tied_lm_head", s.tied_lm_head},
-          {"parameters", parameter_count(m.weights)}, {"attention", layers}, {"diagnostics", m.diagnostics}};
+          {"parameters", parameter_count(m.weights)}, {"attention", layers}, {"diagnostics", diagnostics}};
 }
 
 std::string inspect_text(const ImportedModel& m) {
@@ -52,7 +55,7 @@ void add_inspect_command(CLI::App& app) {
   command->add_option("--json", options->json_path, "write the result as JSON to FILE ('-' = stdout)");
   command->callback([options] {
     const ImportedModel model = import_onnx(options->model);
-    for (const std::string& diagnostic : model.diagnostics) fmt::print(stderr, "warning: {}\n", diagnostic);
+    print_diagnostics(model.diagnostics);
     if (options->json_path != "-") fmt::print("{}", inspect_text(model));
     if (!options->json_path.empty()) write_output(options->json_path, inspect_json(model).dump(2) + "\n");
   });

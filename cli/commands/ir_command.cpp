@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -10,6 +11,8 @@
 #include "compiler/ir/parser.hpp"
 #include "compiler/ir/printer.hpp"
 #include "compiler/ir/verifier.hpp"
+#include "compiler/weights/weights_check.hpp"
+#include "compiler/weights/weights_reader.hpp"
 
 namespace neurokv::cli {
 namespace {
@@ -30,6 +33,13 @@ void verify(const IrOptions& options) {
   for (const ir::Op& op : program.ops) tiles += op.tiles.size();
   fmt::print("{}: ok ({} ops, {} tiles, {} routes)\n", options.file, program.ops.size(), tiles,
              program.routes.size());
+  // A compiled ONNX model's weights sit beside the program; when they are there, they must match it.
+  const std::string weights_path = weights::weights_path_for(options.file);
+  if (weights_path != options.file && std::filesystem::exists(weights_path)) {
+    const weights::WeightsFile file = weights::load_weights_file(weights_path);
+    weights::check_weights(file, program, weights_path);
+    fmt::print("{}: ok ({} ops with weights)\n", weights_path, file.ops.size());
+  }
 }
 
 }  // namespace
@@ -40,7 +50,8 @@ void add_ir_command(CLI::App& app) {
   auto options = std::make_shared<IrOptions>();
 
   CLI::App* verify_command =
-      ir->add_subcommand("verify", "Check a program's references, tiles, capacities, routes and schedules");
+      ir->add_subcommand("verify", "Check a program's references, tiles, capacities, routes and schedules, and "
+                                   "the weights file beside it (FILE.nkw) when there is one");
   verify_command->add_option("FILE", options->file, "the .nkir file")->required();
   verify_command->add_option("--hw", options->hw,
                              "also check it was compiled for this chip (a name or a path)");

@@ -43,7 +43,7 @@ void run(const RunOptions& options) {
                                  evaluate_options.prompt, options.tokens, context));
   }
   Report report;
-  for (const AttentionVariant& variant : study.variants) {
+  for (const LayerVariants& variant : study.variants) {
     const bool several = study.variants.size() > 1;
     evaluate_options.trace_path = per_variant(options.trace_path, variant.name(), several);
     evaluate_options.vcd_path = per_variant(options.vcd_path, variant.name(), several);

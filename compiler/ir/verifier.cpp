@@ -8,7 +8,7 @@
 #include <set>
 #include <tuple>
 
-#include "compiler/attention_variant.hpp"
+#include "compiler/layer_variants.hpp"
 #include "compiler/error.hpp"
 #include "compiler/ir/mesh.hpp"
 
@@ -102,7 +102,9 @@ class Verifier {
               m.d_model);
     }
     try {
-      const int kv_heads = AttentionVariant::parse(p_.variant, m.heads).kv_heads();
+      const LayerVariants variants = LayerVariants::parse(p_.variant, m.heads);
+      variants.for_layers(m.layers);  // a per-layer notation names every layer
+      const int kv_heads = variants.kv_heads();
       if (kv_heads != p_.kv_heads) {
         problem("variant {} has kv_heads={}, expected {} for {} heads", p_.variant, p_.kv_heads, kv_heads, m.heads);
       }
@@ -377,15 +379,6 @@ void compare(std::vector<std::string>& problems, const char* field, const T& pro
   }
 }
 
-// The message check_program throws with.
-std::string describe_problems(const std::string& name, const std::vector<std::string>& problems) {
-  // One line, like every error the CLI prints: problems are separated by "; ".
-  std::string text = fmt::format("{}: {} problem{}: ", name, problems.size(), problems.size() == 1 ? "" : "s");
-  for (std::size_t i = 0; i < problems.size() && i < kListedProblems; ++i) text += (i ? "; " : "") + problems[i];
-  if (problems.size() > kListedProblems) text += fmt::format("; and {} more", problems.size() - kListedProblems);
-  return text;
-}
-
 }  // namespace
 
 int64_t tile_extent(const Op& op) {
@@ -414,6 +407,14 @@ std::vector<std::string> verify_against(const Program& program, const HwConfig& 
   compare(problems, "input_sram_bytes", chip.input_sram_bytes, hw.np.input_sram_bytes, hw.name);
   compare(problems, "has_dram", chip.has_dram, hw.dram.present, hw.name);
   return problems;
+}
+
+std::string describe_problems(const std::string& name, const std::vector<std::string>& problems) {
+  // One line, like every error the CLI prints: problems are separated by "; ".
+  std::string text = fmt::format("{}: {} problem{}: ", name, problems.size(), problems.size() == 1 ? "" : "s");
+  for (std::size_t i = 0; i < problems.size() && i < kListedProblems; ++i) text += (i ? "; " : "") + problems[i];
+  if (problems.size() > kListedProblems) text += fmt::format("; and {} more", problems.size() - kListedProblems);
+  return text;
 }
 
 void check_program(const Program& program, const std::string& name) {

@@ -21,6 +21,9 @@ std::vector<std::string> verify_program(const Program& program);
 // Differences between the chip the program was compiled for and `hw`.
 std::vector<std::string> verify_against(const Program& program, const HwConfig& hw);
 
+// "name: N problems" and the first of them, one per line: the message of check_program and the other checks.
+std::string describe_problems(const std::string& name, const std::vector<std::string>& problems);
+
 // Throw InputError "name: N problems: ..." listing them, for callers that want a sound program or an error.
 void check_program(const Program& program, const std::string& name);
 void check_program(const Program& program, const std::string& name, const HwConfig& hw);

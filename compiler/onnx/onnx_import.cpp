@@ -91,8 +91,11 @@ ImportedModel import_onnx(const std::string& path) {
 
   imported.weights = weights_by_op(matched, attention.layers);
   imported.layer_variants = std::move(attention.layers);
-  imported.diagnostics = std::move(attention.warnings);
-  for (std::string& note : matched.notes) imported.diagnostics.push_back(std::move(note));
+  for (std::string& warning : attention.warnings) {
+    imported.diagnostics.push_back({Diagnostic::Severity::Warning, std::move(warning)});
+  }
+  // How a normal export was read (e.g. PyTorch's folded tied head): worth knowing, nothing to fix.
+  for (std::string& note : matched.notes) imported.diagnostics.push_back({Diagnostic::Severity::Note, std::move(note)});
   return imported;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "compiler/attention_variant.hpp"
+#include "compiler/diagnostic.hpp"
 #include "compiler/model_spec.hpp"
 #include "compiler/model_weights.hpp"
 
@@ -15,7 +16,7 @@ struct ImportedModel {
   ModelSpec spec;                                // shapes from the graph; kv_groups = the detected KV heads
   std::vector<AttentionVariant> layer_variants;  // one per layer
   ModelWeights weights;                          // only the projections the model has
-  std::vector<std::string> diagnostics;          // warnings and notes for the user ("file: node ...: ...")
+  std::vector<Diagnostic> diagnostics;           // notes and warnings for the user ("file: node ...: ...")
 };
 
 // Throws InputError ("file: node 'name' (OpType): what is wrong, what was expected") for a file that is not

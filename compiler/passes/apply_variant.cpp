@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 namespace neurokv::passes {
@@ -48,15 +49,18 @@ void queries_from_keys(Graph& graph, int l) {
   graph::remove_op(graph, graph::find_op(graph, layer_op(l, "q_proj")));
 }
 
-// Drops the values buffers and renumbers the buffer references of the ops that remain.
-void drop_values_buffers(Graph& graph) {
+// Drops the values buffers of the K=V layers and renumbers the buffer references of the ops that remain.
+void drop_values_buffers(Graph& graph, const std::vector<AttentionVariant>& layers) {
   std::vector<ir::Buffer>& buffers = graph[boost::graph_bundle].buffers;
   std::map<int, int> renumbered;
   std::vector<ir::Buffer> kept;
   for (std::size_t i = 0; i < buffers.size(); ++i) {
-    if (buffers[i].role == ir::BufferRole::Values) continue;
+    const ir::Buffer& buffer = buffers[i];
+    if (buffer.role == ir::BufferRole::Values && layers.at(static_cast<std::size_t>(buffer.layer)).values_are_keys()) {
+      continue;
+    }
     renumbered[static_cast<int>(i)] = static_cast<int>(kept.size());
-    kept.push_back(buffers[i]);
+    kept.push_back(buffer);
   }
   buffers = std::move(kept);
   for (Vertex v : boost::make_iterator_range(boost::vertices(graph))) {
@@ -67,21 +71,24 @@ void drop_values_buffers(Graph& graph) {
 
 }  // namespace
 
-Graph apply_variant(Graph graph, const AttentionVariant& variant, bool fuse_kv, Notes& notes) {
+Graph apply_variant(Graph graph, const LayerVariants& variants, bool fuse_kv, Notes& notes) {
   graph::ProgramInfo& info = graph[boost::graph_bundle];
-  const int layers = info.model.layers;
-  info.variant = variant.name();
-  info.kv_heads = variant.kv_heads();
-  info.fused_kv = variant.values_are_keys() && fuse_kv;
-  for (int l = 0; l < layers; ++l) {
+  const std::vector<AttentionVariant> layers = variants.for_layers(info.model.layers);
+  const bool any_kv_tied = std::any_of(layers.begin(), layers.end(),
+                                       [](const AttentionVariant& v) { return v.values_are_keys(); });
+  info.variant = variants.name();
+  info.kv_heads = variants.kv_heads();
+  info.fused_kv = any_kv_tied && fuse_kv;
+  for (int l = 0; l < info.model.layers; ++l) {
+    const AttentionVariant& variant = layers[static_cast<std::size_t>(l)];
     if (variant.values_are_keys()) values_from_keys(graph, l, fuse_kv);
     if (variant.queries_are_keys()) queries_from_keys(graph, l);
     if (variant.kv_heads() != info.model.heads) narrow_kv_heads(graph, l, variant.kv_heads());
   }
-  if (variant.values_are_keys()) drop_values_buffers(graph);
-  for (ir::Buffer& buffer : graph[boost::graph_bundle].buffers) buffer.kv_heads = variant.kv_heads();
-  if (variant.values_are_keys() && !fuse_kv) {
-    notes.push_back(fmt::format("{}: unfused K=V, QKᵀ and P·V each read the keys buffer", variant.name()));
+  drop_values_buffers(graph, layers);
+  for (ir::Buffer& buffer : info.buffers) buffer.kv_heads = layers.at(static_cast<std::size_t>(buffer.layer)).kv_heads();
+  if (any_kv_tied && !fuse_kv) {
+    notes.push_back(fmt::format("{}: unfused K=V, QKᵀ and P·V each read the keys buffer", variants.name()));
   }
   return graph;
 }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "compiler/attention_variant.hpp"
+#include "compiler/layer_variants.hpp"
 #include "compiler/error.hpp"
 
 using neurokv::AttentionVariant;
@@ -58,4 +59,22 @@ TEST_CASE("bad variant names and group counts are refused with the valid names")
   CHECK_THROWS_AS(AttentionVariant::parse("GQA-32", 16), InputError);
   CHECK_THROWS_AS(AttentionVariant::parse("Q-GQA-x", 16), InputError);
   CHECK_THROWS_AS(AttentionVariant::parse("GQA-99999999999", 16), InputError);
+}
+
+TEST_CASE("per-layer variants: uniform lists are one variant and mixed ones are named layer by layer") {
+  using neurokv::LayerVariants;
+  const auto qkv = AttentionVariant::parse("QKV", 4);
+  const auto q_mqa = AttentionVariant::parse("Q-MQA", 4);
+  CHECK(LayerVariants({qkv, qkv, qkv}) == LayerVariants(qkv));
+  CHECK(LayerVariants({qkv, qkv}).name() == "QKV");
+  CHECK_FALSE(LayerVariants({qkv, qkv}).mixed());
+  const LayerVariants mixed({qkv, q_mqa});
+  CHECK(mixed.mixed());
+  CHECK(mixed.name() == "QKV/Q-MQA");
+  CHECK(mixed.kv_heads() == 0);
+  CHECK(LayerVariants({AttentionVariant::parse("QKV", 4), AttentionVariant::parse("Q-K=V", 4)}).kv_heads() == 4);
+  CHECK(LayerVariants::parse("QKV/Q-MQA", 4) == mixed);
+  CHECK(LayerVariants(qkv).for_layers(3).size() == 3);
+  CHECK_THROWS_WITH(mixed.for_layers(3), Catch::Contains("name 2 layers, expected one per layer of a 3-layer model"));
+  CHECK_THROWS_AS(LayerVariants::parse("QKV/", 4), InputError);
 }

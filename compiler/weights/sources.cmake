@@ -1,0 +1,13 @@
+# The weights file (.nkw): real weights quantised for a compiled program, per tile (docs/ir.md).
+find_package(ZLIB REQUIRED)  # CRC-32 of each tile
+target_sources(neurokv_compiler PRIVATE
+  weights/bit_packing.cpp
+  weights/program_weights.cpp
+  weights/quantized_tensor.cpp
+  weights/weights_check.cpp
+  weights/weights_file.cpp
+  weights/weights_layout.cpp
+  weights/weights_reader.cpp
+  weights/weights_writer.cpp
+)
+target_link_libraries(neurokv_compiler PUBLIC ZLIB::ZLIB)
