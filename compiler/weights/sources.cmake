@@ -1,5 +1,4 @@
 # The weights file (.nkw): real weights quantised for a compiled program, per tile (docs/ir.md).
-find_package(ZLIB REQUIRED)  # CRC-32 of each tile
 target_sources(neurokv_compiler PRIVATE
   weights/bit_packing.cpp
   weights/program_weights.cpp
@@ -10,4 +9,3 @@ target_sources(neurokv_compiler PRIVATE
   weights/weights_reader.cpp
   weights/weights_writer.cpp
 )
-target_link_libraries(neurokv_compiler PUBLIC ZLIB::ZLIB)

@@ -1,5 +1,7 @@
 #include "compiler/weights/weights_file.hpp"
 
+#include <boost/crc.hpp>
+
 #include <filesystem>
 
 namespace neurokv::weights {
@@ -11,6 +13,12 @@ uint64_t tile_bytes(const QuantizedTensor& tensor, int64_t out_begin, int64_t ou
 
 std::string weights_path_for(const std::string& program_path) {
   return std::filesystem::path(program_path).replace_extension(".nkw").string();
+}
+
+uint32_t tile_checksum(const char* data, uint64_t size) {
+  boost::crc_32_type crc;
+  crc.process_bytes(data, static_cast<std::size_t>(size));
+  return crc.checksum();
 }
 
 }  // namespace neurokv::weights

@@ -18,7 +18,7 @@ struct WeightTile {
   int64_t out_begin = 0, out_end = 0;  // the output channels it holds, as the .nkir tile's `out`
   uint64_t offset = 0;                 // of its bytes from the start of the file
   uint64_t bytes = 0;                  // = the .nkir tile's weight_bytes
-  uint32_t crc32 = 0;                  // zlib's CRC-32 of its bytes
+  uint32_t crc32 = 0;                  // tile_checksum of its bytes
 };
 
 struct OpWeightsRecord {
@@ -34,6 +34,9 @@ struct WeightsFile {
 // Bytes of a tile holding channels [begin, end): each channel's `in` codes, then its bias code, bit-packed
 // back to back (partition's count: ⌈channels × (in + bias) × bits / 8⌉).
 uint64_t tile_bytes(const QuantizedTensor& tensor, int64_t out_begin, int64_t out_end);
+
+// CRC-32 (the zlib / PNG polynomial, via Boost.CRC) of a tile's bytes.
+uint32_t tile_checksum(const char* data, uint64_t size);
 
 // The weights file beside a program: OUT.nkir → OUT.nkw (a path without extension gains one).
 std::string weights_path_for(const std::string& program_path);

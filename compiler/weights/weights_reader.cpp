@@ -1,7 +1,6 @@
 #include "compiler/weights/weights_reader.hpp"
 
 #include <fmt/format.h>
-#include <zlib.h>
 
 #include <cmath>
 
@@ -128,8 +127,7 @@ void check_tile_layout(const Reader& r, const std::string& bytes, const WeightsF
         r.fail(bytes.size(), fmt::format("the file ends inside {}, expected {} bytes from offset {} (truncated?)",
                                          where, tile.bytes, tile.offset));
       }
-      const uint32_t crc = static_cast<uint32_t>(
-          crc32(0, reinterpret_cast<const Bytef*>(bytes.data() + tile.offset), static_cast<uInt>(tile.bytes)));
+      const uint32_t crc = tile_checksum(bytes.data() + tile.offset, tile.bytes);
       if (crc != tile.crc32) {
         r.fail(tile.offset, fmt::format("{}: checksum {:08x}, expected {:08x} (corrupted)", where, crc, tile.crc32));
       }

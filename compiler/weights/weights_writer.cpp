@@ -1,7 +1,5 @@
 #include "compiler/weights/weights_writer.hpp"
 
-#include <zlib.h>
-
 #include "compiler/weights/bit_packing.hpp"
 #include "compiler/weights/little_endian.hpp"
 
@@ -42,8 +40,7 @@ std::string directory(const WeightsFile& file, const std::vector<std::string>& d
       put_le(out, static_cast<uint32_t>(tile.out_end));
       put_le(out, offset);
       put_le(out, static_cast<uint64_t>(bytes.size()));
-      put_le(out, static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(bytes.data()),
-                                              static_cast<uInt>(bytes.size()))));
+      put_le(out, tile_checksum(bytes.data(), bytes.size()));
       offset += bytes.size();
     }
   }
