@@ -5,6 +5,7 @@
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
 #include "compiler/error.hpp"
+#include "compiler/ir/program.hpp"
 #include "simulator/report_render.hpp"
 
 namespace neurokv::cli {
@@ -17,7 +18,7 @@ void add_study_options(CLI::App& command, StudyOptions& o) {
       ->capture_default_str();
   command.add_option("--context,-n", o.context, "context length N (cached tokens)")
       ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{1} << 24));
+      ->check(CLI::Range(int64_t{1}, ir::kMaxContext));
   command.add_option("--weight-bits", o.weight_bits, "weight precision (default: the chip's widest)")
       ->check(CLI::Range(1, 32));
   command.add_option("--act-bits", o.act_bits, "activation precision (default: the chip's widest)")

@@ -228,3 +228,11 @@ TEST_CASE("load_program reads a file and names it in errors") {
   CHECK_THROWS_WITH(ir::load_program("no/such/file.nkir"),
                     "no/such/file.nkir: cannot open the file, expected a readable .nkir file");
 }
+
+TEST_CASE("op widths and tile ranges are bounded by 2^31, as docs/ir.md says") {
+  CHECK(parse_error(replaced(kSmall, "in_features=4", "in_features=2147483648")) == "(parsed without error)");
+  CHECK_THAT(parse_error(replaced(kSmall, "in_features=4", "in_features=2147483649")),
+             Catch::Contains("f.nkir:9:") && Catch::Contains("2147483648"));
+  CHECK_THAT(parse_error(replaced(kSmall, "out=0..4 weight_bytes=16", "out=0..2147483649 weight_bytes=16")),
+             Catch::Contains("f.nkir:10:") && Catch::Contains("2147483648"));
+}

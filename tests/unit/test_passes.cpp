@@ -128,6 +128,10 @@ TEST_CASE("plan_kv_cache: sizes buffers, keeps them in input SRAM while they fit
   CHECK_THROWS_WITH(passes::plan_kv_cache(quantized, hw, 64, notes),
                     Catch::StartsWith("KV buffer l0.k needs 4096 bytes (64 tokens x 64 B) of NP input SRAM, the chip "
                                       "has 128 bytes left"));
+  hw.np.input_sram_bytes = 1;  // a KV budget of 0 bytes: an error, not a division by zero
+  CHECK_THROWS_AS(passes::plan_kv_cache(quantized, hw, 64, notes), MappingError);
+  CHECK_THROWS_WITH(passes::plan_kv_cache(quantized, hw, 64, notes),
+                    Catch::Contains("reserves 0 bytes of its 1 bytes of NP input SRAM for the KV cache"));
 }
 
 TEST_CASE("partition: tiles under the weight-SRAM limit, all resident when they fit") {
