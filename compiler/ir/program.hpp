@@ -156,6 +156,16 @@ const char* to_string(LinearRole role);
 const char* to_string(Storage storage);
 const char* to_string(BufferRole role);
 
+// Ops whose kind carries parameters: Linear, Embed, PosEmbed, LayerNorm (gain and bias).
+bool has_weights(OpKind kind);
+// Weight bits one output channel of `op` holds: in_features × weight_bits + bias bits for Linear, PosEmbed and
+// an untied Embed (a table is a Linear from a one-hot row); 2 × weight_bits for LayerNorm (gain and bias); 0
+// for a tied Embed (its table is the LM head's) and weightless ops. Saturates instead of overflowing.
+int64_t channel_weight_bits(const Op& op, bool tied_embed);
+// Bytes a tile of `channels` output channels holds: ⌈channels × channel_weight_bits / 8⌉, as partition sizes
+// tiles and the verifier checks them. Saturates instead of overflowing.
+int64_t tile_weight_bytes(const Op& op, int64_t channels, bool tied_embed);
+
 // Parameters the program's ops hold (the paper's accounting: weights, biases, LayerNorm gains and biases,
 // embeddings; a tied LM head counted once).
 int64_t parameter_count(const Program& program);

@@ -18,11 +18,6 @@ int choose(const char* flag, int requested, int fallback, const std::vector<int>
   return bits;
 }
 
-bool holds_weights(ir::OpKind kind) {
-  return kind == ir::OpKind::Linear || kind == ir::OpKind::Embed || kind == ir::OpKind::PosEmbed ||
-         kind == ir::OpKind::LayerNorm;
-}
-
 }  // namespace
 
 Graph quantize(Graph graph, const HwConfig& hw, const BitWidths& requested, Notes& notes) {
@@ -34,7 +29,7 @@ Graph quantize(Graph graph, const HwConfig& hw, const BitWidths& requested, Note
   precision.kv_bits = choose("--kv-bits", requested.kv_bits, precision.act_bits, hw.np.kv_bits, hw);
   for (graph::Vertex v : boost::make_iterator_range(boost::vertices(graph))) {
     ir::Op& op = graph[v];
-    op.weight_bits = holds_weights(op.kind) ? precision.weight_bits : 0;
+    op.weight_bits = ir::has_weights(op.kind) ? precision.weight_bits : 0;
     // Cache rows travel at the cache's storage width.
     const bool cache_rows = op.kind == ir::OpKind::KvAppend || op.kind == ir::OpKind::KvRead;
     op.act_bits = cache_rows ? precision.kv_bits : precision.act_bits;
