@@ -23,7 +23,9 @@ void add_study_options(CLI::App& command, StudyOptions& o) {
       ->check(CLI::Range(1, 32));
   command.add_option("--act-bits", o.act_bits, "activation precision (default: the chip's widest)")
       ->check(CLI::Range(1, 32));
-  command.add_option("--kv-bits", o.kv_bits, "KV-cache precision, e.g. 16 for the paper's fp16 (default: activations)")
+  command.add_option("--kv-bits", o.kv_bits,
+                     "KV-cache precision, e.g. 16 for the paper's fp16 (default: the chip's narrowest, at least the "
+                     "activations)")
       ->check(CLI::Range(1, 32));
   command.add_flag("--no-fuse-kv", o.no_fuse_kv,
                    "K=V variants: read the cached K twice (for QKᵀ and for P·V) instead of once");
