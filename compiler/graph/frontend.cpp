@@ -1,7 +1,5 @@
 #include "compiler/graph/frontend.hpp"
 
-#include <fmt/format.h>
-
 namespace neurokv::graph {
 namespace {
 
@@ -119,7 +117,7 @@ class Builder {
     return v;
   }
 
-  static std::string name(int l, const std::string& what) { return fmt::format("l{}.{}", l, what); }
+  static std::string name(int l, const std::string& what) { return layer_op_name(l, what); }
 
   const ModelSpec& model_;
   Graph graph_;

@@ -86,7 +86,7 @@ std::vector<Vertex> weighted_ops(const Graph& graph) {
   return ops;
 }
 
-// First fit in model order on `bins` NPs; returns the first op that did not fit (or none).
+// Next fit in model order on `bins` NPs; returns the first op that did not fit (or none).
 std::optional<Vertex> keep_resident(Graph& graph, const std::vector<Vertex>& ops, int bins, int64_t capacity) {
   NextFitPacker packer(bins, capacity);
   std::optional<Vertex> first_misfit;

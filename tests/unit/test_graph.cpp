@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "compiler/error.hpp"
 #include "compiler/graph/frontend.hpp"
 #include "compiler/graph/graph_text.hpp"
 #include "tests/unit/compile_fixtures.hpp"
@@ -51,4 +52,17 @@ TEST_CASE("the frontend scales with the model file") {
   const std::string text = graph_to_text(graph);
   CHECK(has_line(text, "l19.mlp_down = linear.mlp_down(l19.gelu) in=4096 out=1024 bias density=0.3"));
   CHECK(has_line(text, "lm_head = linear.lm_head(ln_f) in=1024 out=50304 tied_to=embed density=0.5"));
+}
+
+TEST_CASE("one naming helper: the frontend's layer ops are found by layer_op_name; a miss is an internal error") {
+  using namespace neurokv::graph;
+  const Graph g = build_graph(neurokv::test::model("edge-tiny"));
+  CHECK(layer_op_name(3, "k_proj") == "l3.k_proj");
+  const Vertex k = find_op(g, layer_op_name(1, "k_proj"));
+  CHECK(g[k].role == neurokv::ir::LinearRole::K);
+  CHECK(carries_kv(g[k]));
+  CHECK(carries_kv(g[find_op(g, layer_op_name(1, "v_read"))]));
+  CHECK_FALSE(carries_kv(g[find_op(g, layer_op_name(1, "q_proj"))]));
+  CHECK_FALSE(carries_kv(g[find_op(g, layer_op_name(1, "attn_score"))]));
+  CHECK_THROWS_AS(find_op(g, layer_op_name(1, "no_such_op")), neurokv::RunError);
 }
