@@ -26,7 +26,8 @@ class Builder {
     for (int l = 0; l < model_.layers; ++l) x = block(l, x);
     const Vertex ln_f = op(OpKind::LayerNorm, "ln_f", -1, d, d, {x});
     const Vertex head = linear(LinearRole::LmHead, "lm_head", -1, d, model_.vocab, model_.density.lm_head_in, ln_f);
-    // A tied head shares the embedding table and has no bias (GPT-2; the paper's parameter counts).
+    // The LM head has no bias, tied or not: GPT-2's (and nanoGPT's) lm_head is Linear(bias=False) whatever the
+    // model's `bias`, and the paper's parameter counts have none. A tied head also shares the embedding table.
     graph_[head].bias = false;
     if (model_.tied_lm_head) graph_[head].tied_to = static_cast<int>(embed);
     return std::move(graph_);
