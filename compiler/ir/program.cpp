@@ -67,7 +67,7 @@ int64_t channel_weight_bits(const Op& op, bool tied_embed) {
     case OpKind::Linear:
     case OpKind::PosEmbed:
       return saturating_add(saturating_multiply(op.in_features, op.weight_bits), op.bias ? op.weight_bits : 0);
-    case OpKind::LayerNorm: return 2 * int64_t{op.weight_bits};
+    case OpKind::LayerNorm: return (op.bias ? 2 : 1) * int64_t{op.weight_bits};
     default: return 0;
   }
 }
@@ -86,7 +86,7 @@ int64_t op_parameters(const Op& op) {
       return op.in_features * op.out_features + (op.bias ? op.out_features : 0);
     case OpKind::Embed:
     case OpKind::PosEmbed: return op.in_features * op.out_features;
-    case OpKind::LayerNorm: return 2 * op.out_features;
+    case OpKind::LayerNorm: return (op.bias ? 2 : 1) * op.out_features;
     default: return 0;
   }
 }

@@ -21,7 +21,7 @@
 namespace neurokv::ir {
 
 constexpr const char* kFormatName = "neurokv-ir";
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 2: `bias` on layernorm ops (version 1 always meant gain and bias)
 
 // The longest context a program may be planned for (2^24 tokens). `--context`, a sweep's `contexts` and the
 // text form's `context` and `capacity_tokens` share this bound, so whatever the compiler writes parses back.
@@ -73,7 +73,7 @@ struct Op {
   std::vector<int> inputs;        // ids of the ops whose outputs this op consumes
   int64_t in_features = 0;        // Linear: input width; other ops: width of their first input
   int64_t out_features = 0;       // output width (attention ops: heads × head_dim, Softmax: heads)
-  bool bias = false;              // Linear: has a bias vector
+  bool bias = false;              // Linear, LayerNorm: has a bias vector (a LayerNorm always has its gain)
   int heads = 0;                  // attention ops: query heads
   int kv_heads = 0;               // attention ops: key/value heads (g)
   int head_dim = 0;               // attention ops
@@ -159,7 +159,8 @@ const char* to_string(BufferRole role);
 // Ops whose kind carries parameters: Linear, Embed, PosEmbed, LayerNorm (gain and bias).
 bool has_weights(OpKind kind);
 // Weight bits one output channel of `op` holds: in_features × weight_bits + bias bits for Linear, PosEmbed and
-// an untied Embed (a table is a Linear from a one-hot row); 2 × weight_bits for LayerNorm (gain and bias); 0
+// an untied Embed (a table is a Linear from a one-hot row); weight_bits for a LayerNorm's gain, twice that with
+// its bias; 0
 // for a tied Embed (its table is the LM head's) and weightless ops. Saturates instead of overflowing.
 int64_t channel_weight_bits(const Op& op, bool tied_embed);
 // Bytes a tile of `channels` output channels holds: ⌈channels × channel_weight_bits / 8⌉, as partition sizes
@@ -167,7 +168,7 @@ int64_t channel_weight_bits(const Op& op, bool tied_embed);
 int64_t tile_weight_bytes(const Op& op, int64_t channels, bool tied_embed);
 
 // Parameters the program's ops hold (the paper's accounting: weights, biases, LayerNorm gains and biases,
-// embeddings; a tied LM head counted once).
+// embeddings; a tied LM head counted once). A LayerNorm without bias counts its gain only.
 int64_t parameter_count(const Program& program);
 // Bytes of all weights at their stored precision.
 int64_t weight_bytes(const Program& program);

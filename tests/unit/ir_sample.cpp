@@ -36,6 +36,7 @@ class Builder {
     op.in_features = in;
     op.out_features = out;
     op.weight_bits = ir::has_weights(kind) ? 8 : 0;
+    op.bias = kind == OpKind::LayerNorm;  // gain and bias
     op.act_bits = 8;
     p_.ops.push_back(op);
     return p_.ops.back();

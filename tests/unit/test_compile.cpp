@@ -60,6 +60,20 @@ TEST_CASE("paper-300m parameter counts equal the paper's") {
   CHECK(parameter_count(compile_program("paper-300m", "GQA-4")) == 305534976 - gqa_cut);
 }
 
+TEST_CASE("a model without biases counts LayerNorm gains only and no Linear biases (nanoGPT's bias: false)") {
+  auto model = neurokv::test::model("edge-tiny");
+  const auto hw = neurokv::test::chip("akida2-like");
+  const auto qkv = AttentionVariant::parse("QKV", model.heads);
+  const Program with = compile(model, qkv, hw, {}).program;
+  model.bias = false;
+  const Program without = compile(model, qkv, hw, {}).program;
+  const int64_t d = model.d_model, width = int64_t{model.heads} * model.head_dim;
+  // Per layer: q, k, v, o, mlp_up, mlp_down biases and ln1, ln2 biases; then ln_f's bias. The LM head has none.
+  const int64_t biases = model.layers * (3 * width + d + model.mlp_hidden + d + 2 * d) + d;
+  CHECK(parameter_count(with) - parameter_count(without) == biases);
+  CHECK(problems(without).empty());  // LayerNorm tiles hold the gain only, and the verifier agrees
+}
+
 TEST_CASE("eliminated projections are absent, not zeroed") {
   const Program qkv = compile_program("paper-300m", "QKV");
   for (LinearRole role : {LinearRole::Q, LinearRole::K, LinearRole::V, LinearRole::O}) CHECK(count_linear(qkv, role) == 20);
