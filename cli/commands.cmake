@@ -8,6 +8,7 @@ target_sources(neurokv PRIVATE
   commands/simulate_command.cpp
   commands/sweep_command.cpp
   gnuplot.cpp
+  message.cpp
   output.cpp
   paths.cpp
   progress.cpp

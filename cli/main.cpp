@@ -8,6 +8,7 @@
 #include <exception>
 
 #include "cli/commands/commands.hpp"
+#include "cli/message.hpp"
 #include "compiler/error.hpp"
 
 int main(int argc, char** argv) {
@@ -27,13 +28,14 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);  // prints CLI11's message naming the flag
+    // CLI11's message names the flag; one line, like every other error (app.exit would add a second).
+    fmt::print(stderr, "neurokv: error: {} (see --help)\n", neurokv::cli::printable_line(e.what()));
     return 2;
   } catch (const neurokv::InputError& e) {
-    fmt::print(stderr, "neurokv: error: {}\n", e.what());
+    fmt::print(stderr, "neurokv: error: {}\n", neurokv::cli::printable_line(e.what()));
     return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "neurokv: run failed: {}\n", e.what());
+    fmt::print(stderr, "neurokv: run failed: {}\n", neurokv::cli::printable_line(e.what()));
     return 1;
   }
 }

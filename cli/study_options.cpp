@@ -56,9 +56,10 @@ Study load_study(const StudyOptions& o) {
 }
 
 void emit_report(const Report& report, const StudyOptions& o) {
-  if (o.json_path != "-" && o.csv_path != "-") fmt::print("{}", report_table(report));
+  // Files first: an output path that cannot be written fails before anything reaches stdout.
   if (!o.json_path.empty()) write_output(o.json_path, report_json(report).dump(2) + "\n");
   if (!o.csv_path.empty()) write_output(o.csv_path, report_csv(report));
+  if (o.json_path != "-" && o.csv_path != "-") fmt::print("{}", report_table(report));
 }
 
 }  // namespace neurokv::cli

@@ -1,7 +1,10 @@
 #include "compiler/compile.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
 
+#include "compiler/error.hpp"
 #include "compiler/graph/frontend.hpp"
 #include "compiler/passes/apply_variant.hpp"
 #include "compiler/passes/lower.hpp"
@@ -25,10 +28,8 @@ auto timed(CompileResult& result, const char* name, Stage&& stage) {
   return out;
 }
 
-}  // namespace
-
-CompileResult compile(const ModelSource& model, const AttentionVariant& variant, const HwConfig& hw,
-                      const CompileOptions& options) {
+CompileResult run_passes(const ModelSource& model, const AttentionVariant& variant, const HwConfig& hw,
+                         const CompileOptions& options) {
   using namespace passes;
   model.check_variant(variant);
   CompileResult result;
@@ -45,6 +46,19 @@ CompileResult compile(const ModelSource& model, const AttentionVariant& variant,
   g = timed(result, "schedule", [&] { return schedule(std::move(g), notes); });
   result.program = timed(result, "lower", [&] { return lower(g, hw); });
   return result;
+}
+
+}  // namespace
+
+CompileResult compile(const ModelSource& model, const AttentionVariant& variant, const HwConfig& hw,
+                      const CompileOptions& options) {
+  try {
+    return run_passes(model, variant, hw, options);
+  } catch (const MappingError& e) {
+    // The passes name the op; the reader also needs the files it came from.
+    throw MappingError(
+        fmt::format("{}: does not fit chip {} ({}): {}", model.spec.file, hw.name, hw.file, e.what()));
+  }
 }
 
 }  // namespace neurokv

@@ -3,10 +3,9 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "compiler/error.hpp"
+#include "compiler/whole_file.hpp"
 
 namespace neurokv {
 namespace {
@@ -20,6 +19,28 @@ std::string join(const std::set<std::string>& keys) {
   std::string out;
   for (const auto& key : keys) out += (out.empty() ? "" : ", ") + key;
   return out;
+}
+
+// yaml-cpp keeps the first of two equal keys and drops the second without a word; a config whose later line is
+// silently ignored is worse than a refused one. Walks with an explicit stack: nesting depth is the input's.
+void reject_duplicate_keys(const YAML::Node& root, const std::string& file) {
+  std::vector<YAML::Node> pending{root};
+  while (!pending.empty()) {
+    const YAML::Node node = pending.back();
+    pending.pop_back();
+    if (node.IsSequence()) {
+      for (const auto& item : node) pending.push_back(item);
+    } else if (node.IsMap()) {
+      std::set<std::string> keys;
+      for (const auto& entry : node) {
+        if (entry.first.IsScalar() && !keys.insert(entry.first.Scalar()).second) {
+          throw InputError(fmt::format("{}: key '{}' appears twice in one mapping, expected each key once",
+                                       mark_text(file, entry.first.Mark()), entry.first.Scalar()));
+        }
+        pending.push_back(entry.second);
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -36,15 +57,12 @@ YamlMap YamlMap::load_string(const std::string& text, const std::string& name) {
     throw InputError(fmt::format("{}: the file is {}, expected a YAML mapping of keys to values",
                                  mark_text(name, root.Mark()), root.IsNull() ? "empty" : "not a mapping"));
   }
+  reject_duplicate_keys(root, name);
   return YamlMap(root, name, "");
 }
 
 YamlMap YamlMap::load_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the file, expected a readable YAML file", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_string(text.str(), path);
+  return load_string(read_whole_file(path, "a readable YAML file"), path);
 }
 
 YamlMap::YamlMap(YAML::Node node, std::string file, std::string path)
@@ -58,7 +76,11 @@ std::string YamlMap::location(const std::string& key) const {
   return has(key) ? mark_text(file_, node_[key].Mark()) : location();
 }
 
-std::string YamlMap::dotted(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+std::string YamlMap::dotted(const std::string& key) const {
+  // A list item is named by its index alone: 'np.weight_bits.value[1]'.
+  if (key == kItemKey && !path_.empty() && path_.back() == ']') return path_;
+  return path_.empty() ? key : path_ + "." + key;
+}
 
 void YamlMap::fail(const YAML::Node& where, const std::string& message) const {
   throw InputError(fmt::format("{}: {}", mark_text(file_, where.Mark().is_null() ? node_.Mark() : where.Mark()),
@@ -68,7 +90,8 @@ void YamlMap::fail(const YAML::Node& where, const std::string& message) const {
 YAML::Node YamlMap::at(const std::string& key) const {
   seen_.insert(key);
   YAML::Node value = node_[key];
-  if (!value.IsDefined() || value.IsNull()) fail(node_, fmt::format("missing key '{}'", dotted(key)));
+  if (!value.IsDefined()) fail(node_, fmt::format("missing key '{}'", dotted(key)));
+  if (value.IsNull()) fail(value, fmt::format("'{}' has no value, expected one", dotted(key)));
   return value;
 }
 
@@ -137,7 +160,7 @@ std::vector<YamlMap> YamlMap::list_items(const std::string& key, const std::stri
   std::vector<YamlMap> out;
   for (std::size_t i = 0; i < value.size(); ++i) {
     YAML::Node wrapper;
-    wrapper["item"] = value[i];
+    wrapper[kItemKey] = value[i];
     out.emplace_back(wrapper, file_, dotted(key) + fmt::format("[{}]", i));
   }
   return out;
@@ -145,13 +168,13 @@ std::vector<YamlMap> YamlMap::list_items(const std::string& key, const std::stri
 
 std::vector<int64_t> YamlMap::integer_list(const std::string& key, int64_t min, int64_t max) const {
   std::vector<int64_t> out;
-  for (const YamlMap& item : list_items(key, "integers")) out.push_back(item.integer("item", min, max));
+  for (const YamlMap& item : list_items(key, "integers")) out.push_back(item.integer(kItemKey, min, max));
   return out;
 }
 
 std::vector<double> YamlMap::number_list(const std::string& key, double min, double max) const {
   std::vector<double> out;
-  for (const YamlMap& item : list_items(key, "numbers")) out.push_back(item.number("item", min, max));
+  for (const YamlMap& item : list_items(key, "numbers")) out.push_back(item.number(kItemKey, min, max));
   return out;
 }
 

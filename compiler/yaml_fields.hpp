@@ -18,6 +18,8 @@ struct Sourced {
 
 class YamlMap {
  public:
+  static constexpr const char* kItemKey = "item";
+
   // Parses a whole file; a missing file, a syntax error or a non-mapping top level is an InputError.
   static YamlMap load_file(const std::string& path);
   static YamlMap load_string(const std::string& text, const std::string& name);
@@ -39,7 +41,7 @@ class YamlMap {
   std::vector<int64_t> integer_list(const std::string& key, int64_t min, int64_t max) const;
   std::vector<double> number_list(const std::string& key, double min, double max) const;
   bool is_list(const std::string& key) const;
-  // Each item of a non-empty list, wrapped as key "item" of a mapping so the scalar accessors read it.
+  // Each item of a non-empty list, wrapped as key kItemKey of a mapping so the scalar accessors read it.
   std::vector<YamlMap> list_items(const std::string& key, const std::string& expected) const;
   Sourced sourced(const std::string& key, double min, double max) const;
   // `{value: [4, 8], source: "..."}`: a list of integers with its provenance.

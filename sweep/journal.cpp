@@ -9,7 +9,7 @@
 #include <set>
 
 #include "compiler/error.hpp"
-#include "sweep/files.hpp"
+#include "compiler/whole_file.hpp"
 
 namespace neurokv::sweep {
 namespace {
@@ -42,7 +42,7 @@ Journal Journal::create(const std::string& path, const std::string& spec_hash) {
 
 Journal Journal::resume(const std::string& path, const std::string& spec_hash, std::size_t columns,
                         std::vector<SweepRow>& done) {
-  const std::string text = read_text_file(path);
+  const std::string text = read_whole_file(path);
   if (text.compare(0, header(spec_hash).size(), header(spec_hash)) != 0) {
     throw InputError(fmt::format("{}: the journal belongs to another spec or chip file (its first line is not '{}'), "
                                  "expected the spec it was started with",

@@ -7,7 +7,7 @@
 #include "compiler/config_path.hpp"
 #include "compiler/error.hpp"
 #include "compiler/hw_override.hpp"
-#include "sweep/files.hpp"
+#include "compiler/whole_file.hpp"
 
 namespace neurokv::sweep {
 namespace {
@@ -41,6 +41,16 @@ HwConfig parse_overridden(const std::string& text, const std::string& file, cons
   }
 }
 
+// Runs `load` and puts the spec entry that named the file in front of any InputError it throws.
+template <typename Load>
+auto named_at(const std::string& where, Load&& load) {
+  try {
+    return load();
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", where, e.what()));
+  }
+}
+
 }  // namespace
 
 SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir, const std::string& hwconfigs_dir) {
@@ -48,18 +58,29 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir, 
   plan.spec_ = spec;
   nlohmann::json files = nlohmann::json::object();
   for (const std::string& name : spec.models) {
-    const std::string path = resolve_config(name, models_dir, "model");
-    const std::string text = read_text_file(path);
+    const std::string path = named_at(spec.models_location, [&] { return resolve_config(name, models_dir, "model"); });
+    const std::string text = read_whole_file(path);
     plan.models_.push_back(parse_model(text, path));
     const ModelSpec& model = plan.models_.back();
-    plan.variants_.push_back(AttentionVariant::parse_list(spec.variants, model.heads, model.kv_groups));
+    plan.variants_.push_back(named_at(spec.variants_location, [&] {
+      return AttentionVariant::parse_list(spec.variants, model.heads, model.kv_groups);
+    }));
     files[path] = fnv1a(text);
   }
-  plan.hw_file_ = resolve_config(spec.hw, hwconfigs_dir, "chip");
-  plan.hw_text_ = read_text_file(plan.hw_file_);
+  plan.hw_file_ = named_at(spec.hw_location, [&] { return resolve_config(spec.hw, hwconfigs_dir, "chip"); });
+  plan.hw_text_ = read_whole_file(plan.hw_file_);
   files[plan.hw_file_] = fnv1a(plan.hw_text_);
 
   const std::vector<std::string> valid = numeric_hw_keys(plan.hw_text_, plan.hw_file_);
+  // Counted before any value is checked: checking 10^5 values of a 10^10-chip grid is itself too slow.
+  double chips = 1;
+  for (const GridAxis& axis : spec.grid) {
+    chips *= static_cast<double>(axis.values.size());
+    if (chips > kMaxGridPoints) {
+      throw InputError(fmt::format("{}: the grid reaches {:g} chips at this axis, expected at most {}", axis.location,
+                                   chips, kMaxGridPoints));
+    }
+  }
   nlohmann::json grid = nlohmann::json::array();
   for (const GridAxis& axis : spec.grid) {
     for (const std::string& key : axis.keys) {

@@ -19,6 +19,10 @@
 
 namespace neurokv::sweep {
 
+// Chips one grid may make: a million is days of analytic points; a typo such as `steps: 100000` on two axes
+// (10^10 chips) is refused before any value is checked, not run.
+constexpr int64_t kMaxGridPoints = 1000000;
+
 struct SweepPoint {
   int64_t index = 0;
   int model = 0;                    // into SweepPlan::models()

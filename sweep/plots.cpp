@@ -7,7 +7,7 @@
 #include <functional>
 
 #include "compiler/error.hpp"
-#include "sweep/files.hpp"
+#include "compiler/whole_file.hpp"
 #include "sweep/pareto.hpp"
 
 namespace neurokv::sweep {

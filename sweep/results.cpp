@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "compiler/error.hpp"
-#include "sweep/files.hpp"
+#include "compiler/whole_file.hpp"
 #include "sweep/pareto.hpp"
 
 namespace neurokv::sweep {
@@ -54,7 +54,7 @@ SweepResults read_results(const std::string& dir) {
   const std::string json_path = dir + "/results.json";
   nlohmann::json json;
   try {
-    json = nlohmann::json::parse(read_text_file(json_path));
+    json = nlohmann::json::parse(read_whole_file(json_path));
   } catch (const nlohmann::json::exception& e) {
     throw InputError(fmt::format("{}: not valid JSON ({}), expected a sweep's results.json", json_path, e.what()));
   }
@@ -69,7 +69,7 @@ SweepResults read_results(const std::string& dir) {
 
   // Rows come from the CSV: its text is the report's own, so rewritten results are the same bytes.
   const std::string csv_path = dir + "/results.csv";
-  const std::string csv = read_text_file(csv_path);
+  const std::string csv = read_whole_file(csv_path);
   std::size_t begin = 0;
   int line = 1;
   for (std::size_t end; (end = csv.find('\n', begin)) != std::string::npos; begin = end + 1, ++line) {

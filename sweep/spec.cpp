@@ -8,7 +8,7 @@
 #include "compiler/error.hpp"
 #include "compiler/ir/program.hpp"
 #include "compiler/yaml_fields.hpp"
-#include "sweep/files.hpp"
+#include "compiler/whole_file.hpp"
 
 namespace neurokv::sweep {
 namespace {
@@ -91,7 +91,7 @@ std::vector<std::string> read_models(const YamlMap& spec) {
   }
   if (spec.has("model")) return {spec.text("model")};
   std::vector<std::string> models;
-  for (const YamlMap& item : spec.list_items("models", "model names")) models.push_back(item.text("item"));
+  for (const YamlMap& item : spec.list_items("models", "model names")) models.push_back(item.text(YamlMap::kItemKey));
   return models;
 }
 
@@ -99,7 +99,7 @@ std::vector<std::string> read_models(const YamlMap& spec) {
 std::string read_variants(const YamlMap& spec) {
   if (!spec.is_list("variants")) return spec.text_or("variants", "all");
   std::vector<std::string> names;
-  for (const YamlMap& item : spec.list_items("variants", "variant names")) names.push_back(item.text("item"));
+  for (const YamlMap& item : spec.list_items("variants", "variant names")) names.push_back(item.text(YamlMap::kItemKey));
   return fmt::format("{}", fmt::join(names, ","));
 }
 
@@ -117,8 +117,11 @@ SweepSpec parse_spec(const std::string& yaml_text, const std::string& file) {
   SweepSpec spec;
   spec.file = file;
   spec.models = read_models(map);
+  spec.models_location = map.location(map.has("model") ? "model" : "models");
   spec.hw = map.text("hw");
+  spec.hw_location = map.location("hw");
   spec.variants = read_variants(map);
+  spec.variants_location = map.location("variants");
   spec.contexts = map.integer_list("contexts", 1, ir::kMaxContext);
   spec.fidelity = read_fidelity(map);
   spec.prompt = map.integer_or("prompt", 0, 0, int64_t{1} << 30);
@@ -132,7 +135,7 @@ SweepSpec parse_spec(const std::string& yaml_text, const std::string& file) {
 }
 
 SweepSpec load_spec(const std::string& path) {
-  return parse_spec(read_text_file(path), path);
+  return parse_spec(read_whole_file(path, "a sweep spec YAML file"), path);
 }
 
 }  // namespace neurokv::sweep

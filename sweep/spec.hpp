@@ -28,6 +28,8 @@ struct SweepSpec {
   int64_t tokens = 1;
   int weight_bits = 0, act_bits = 0, kv_bits = 0;  // 0: the chip's default
   std::vector<GridAxis> grid;       // in spec order; an empty grid is the base chip alone
+  // "spec.yaml:line:col" of the model(s), hw and variants entries, for messages about the files they name.
+  std::string models_location, hw_location, variants_location;
 };
 
 SweepSpec parse_spec(const std::string& yaml_text, const std::string& file);

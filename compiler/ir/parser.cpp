@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <limits>
 #include <string_view>
 
 #include "compiler/error.hpp"
 #include "compiler/ir/text_schema.hpp"
+#include "compiler/whole_file.hpp"
 
 namespace neurokv::ir {
 namespace {
@@ -318,18 +318,7 @@ class Parser {
 Program parse_program(const std::string& text, const std::string& file) { return Parser(file).run(text); }
 
 Program load_program(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the file, expected a readable .nkir file", path));
-  std::string text;
-  char chunk[1 << 16];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-    text.append(chunk, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxProgramFileBytes) {
-      throw InputError(fmt::format("{}: the file is larger than {} bytes, expected a .nkir program", path,
-                                   kMaxProgramFileBytes));
-    }
-  }
-  return parse_program(text, path);
+  return parse_program(read_whole_file(path, "a readable .nkir file"), path);
 }
 
 }  // namespace neurokv::ir

@@ -8,9 +8,6 @@
 
 namespace neurokv::ir {
 
-// Files larger than this are refused before parsing (paper-1.2b prints to a few MB).
-constexpr std::size_t kMaxProgramFileBytes = std::size_t{1} << 30;
-
 Program parse_program(const std::string& text, const std::string& file);
 Program load_program(const std::string& path);
 

@@ -9,13 +9,14 @@
 #include <set>
 #include <tuple>
 
+#include "compiler/attention_variant.hpp"
 #include "compiler/error.hpp"
 #include "compiler/ir/mesh.hpp"
 
 namespace neurokv::ir {
 namespace {
 
-constexpr std::size_t kListedProblems = 50;  // check_program's message names this many, then counts the rest
+constexpr std::size_t kListedProblems = 10;  // check_program's message names this many, then counts the rest
 constexpr std::size_t kListedOps = 5;        // ops named in one problem (e.g. those missing from a schedule)
 
 std::string np_text(const NpCoord& np) { return fmt::format("({},{},{})", np.x, np.y, np.np); }
@@ -41,6 +42,7 @@ class Verifier {
 
   std::vector<std::string> run() {
     check_chip();
+    check_header();
     check_ops();
     check_capacity();
     check_buffers();
@@ -83,11 +85,43 @@ class Verifier {
     }
   }
 
+  // The header must describe a model the compiler could have built: the simulator sizes work from it. A
+  // hand-written program may omit the model's heads (0): then there is nothing to hold the variant against.
+  void check_header() {
+    const ModelInfo& m = p_.model;
+    if (m.heads > 0) check_model_heads(m);
+    const Precision& bits = p_.precision;
+    for (const auto& [field, value] : {std::pair{"weight_bits", bits.weight_bits}, std::pair{"act_bits", bits.act_bits},
+                                       std::pair{"kv_bits", bits.kv_bits}}) {
+      if (value < 1 || value > 32) problem("precision {}={}, expected 1 to 32 bits", field, value);
+    }
+  }
+
+  void check_model_heads(const ModelInfo& m) {
+    if (static_cast<int64_t>(m.heads) * m.head_dim != m.d_model) {
+      problem("model {} has heads x head_dim = {} x {}, expected d_model {}", m.name, m.heads, m.head_dim,
+              m.d_model);
+    }
+    try {
+      const int kv_heads = AttentionVariant::parse(p_.variant, m.heads).kv_heads();
+      if (kv_heads != p_.kv_heads) {
+        problem("variant {} has kv_heads={}, expected {} for {} heads", p_.variant, p_.kv_heads, kv_heads, m.heads);
+      }
+    } catch (const InputError& e) {
+      problem("variant {}: {}", p_.variant, e.what());
+    }
+  }
+
   void check_ops() {
     for (std::size_t i = 0; i < p_.ops.size(); ++i) {
       const Op& op = p_.ops[i];
       if (op.id != static_cast<int>(i))
         problem("{} is at position {}, expected ids 0..n-1 in order", op_text(op), i);
+      // A Linear's MACs and weights scale with in_features: without it the op would cost nothing.
+      if (op.kind == OpKind::Linear && (op.in_features < 1 || op.out_features < 1)) {
+        problem("{} has in_features={} out_features={}, expected both positive", op_text(op), op.in_features,
+                op.out_features);
+      }
       for (int input : op.inputs) check_earlier(op, input, "takes input");
       if (op.tied_to != -1) check_earlier(op, op.tied_to, "is tied to");
       check_buffer_reference(op);
@@ -437,10 +471,10 @@ void compare(std::vector<std::string>& problems, const char* field, const T& pro
 
 // The message check_program throws with.
 std::string describe_problems(const std::string& name, const std::vector<std::string>& problems) {
-  std::string text = fmt::format("{}: {} problem{}", name, problems.size(), problems.size() == 1 ? "" : "s");
-  for (std::size_t i = 0; i < problems.size() && i < kListedProblems; ++i) text += "\n  " + problems[i];
-  if (problems.size() > kListedProblems)
-    text += fmt::format("\n  and {} more", problems.size() - kListedProblems);
+  // One line, like every error the CLI prints: problems are separated by "; ".
+  std::string text = fmt::format("{}: {} problem{}: ", name, problems.size(), problems.size() == 1 ? "" : "s");
+  for (std::size_t i = 0; i < problems.size() && i < kListedProblems; ++i) text += (i ? "; " : "") + problems[i];
+  if (problems.size() > kListedProblems) text += fmt::format("; and {} more", problems.size() - kListedProblems);
   return text;
 }
 

@@ -18,8 +18,26 @@ bool split_by_channels(const ir::Op& op, bool tied) {
   return op.kind == OpKind::Linear || op.kind == OpKind::PosEmbed || (op.kind == OpKind::Embed && !tied);
 }
 
+// Tiles the whole program may still take. Counted before any is allocated, so a valid but absurd model
+// (d_model 131072 x 1024 layers, 4096 heads) is refused in milliseconds instead of exhausting memory.
+class TileBudget {
+ public:
+  void take(const ir::Op& op, int64_t parts) {
+    left_ -= parts;
+    if (left_ < 0) {
+      throw MappingError(fmt::format("the program needs more than {} tiles (op {} alone takes {}), expected a model "
+                                     "and chip that compile to at most {} tiles",
+                                     kMaxProgramTiles, op.name, parts, kMaxProgramTiles));
+    }
+  }
+
+ private:
+  int64_t left_ = kMaxProgramTiles;
+};
+
 // Splits [0, count) into `parts` ranges whose sizes differ by at most one.
-std::vector<ir::Tile> even_tiles(int64_t count, int64_t parts) {
+std::vector<ir::Tile> even_tiles(const ir::Op& op, int64_t count, int64_t parts, TileBudget& budget) {
+  budget.take(op, parts);
   std::vector<ir::Tile> tiles(static_cast<std::size_t>(parts));
   int64_t begin = 0;
   for (int64_t i = 0; i < parts; ++i) {
@@ -33,28 +51,28 @@ std::vector<ir::Tile> even_tiles(int64_t count, int64_t parts) {
   return tiles;
 }
 
-std::vector<ir::Tile> channel_tiles(const ir::Op& op, const HwConfig& hw) {
+std::vector<ir::Tile> channel_tiles(const ir::Op& op, const HwConfig& hw, TileBudget& budget) {
   const int64_t channel_bits = ir::channel_weight_bits(op, /*tied_embed=*/false);
   const int64_t per_tile = hw.np.weight_sram_bytes * 8 / channel_bits;
   if (per_tile < 1) {
     throw MappingError(fmt::format("op {} needs {} bytes of weight SRAM for one output channel, the chip has {} per NP",
                                    op.name, (channel_bits + 7) / 8, hw.np.weight_sram_bytes));
   }
-  std::vector<ir::Tile> tiles = even_tiles(op.out_features, (op.out_features + per_tile - 1) / per_tile);
+  std::vector<ir::Tile> tiles = even_tiles(op, op.out_features, (op.out_features + per_tile - 1) / per_tile, budget);
   for (ir::Tile& tile : tiles) tile.weight_bytes = ir::tile_weight_bytes(op, tile.out_end - tile.out_begin, false);
   return tiles;
 }
 
-std::vector<ir::Tile> make_tiles(const ir::Op& op, bool tied, const HwConfig& hw) {
-  if (split_by_channels(op, tied)) return channel_tiles(op, hw);
+std::vector<ir::Tile> make_tiles(const ir::Op& op, bool tied, const HwConfig& hw, TileBudget& budget) {
+  if (split_by_channels(op, tied)) return channel_tiles(op, hw, budget);
   switch (op.kind) {
     case OpKind::AttnScore:
     case OpKind::Softmax:
-    case OpKind::AttnValue: return even_tiles(op.heads, op.heads);
-    case OpKind::KvRead: return even_tiles(op.kv_heads, op.kv_heads);
+    case OpKind::AttnValue: return even_tiles(op, op.heads, op.heads, budget);
+    case OpKind::KvRead: return even_tiles(op, op.kv_heads, op.kv_heads, budget);
     default: break;
   }
-  std::vector<ir::Tile> tiles = even_tiles(op.out_features, 1);
+  std::vector<ir::Tile> tiles = even_tiles(op, op.out_features, 1, budget);
   if (op.kind == OpKind::LayerNorm) {
     tiles[0].weight_bytes = ir::tile_weight_bytes(op, op.out_features, false);
     if (tiles[0].weight_bytes > hw.np.weight_sram_bytes) {
@@ -124,7 +142,10 @@ int number_passes(Graph& graph, const std::vector<Vertex>& ops, int pool) {
 
 Graph partition(Graph graph, const HwConfig& hw, Notes& notes) {
   const std::optional<Vertex> head = graph::tied_lm_head(graph);
-  for (Vertex v : boost::make_iterator_range(boost::vertices(graph))) graph[v].tiles = make_tiles(graph[v], head.has_value(), hw);
+  TileBudget budget;
+  for (Vertex v : boost::make_iterator_range(boost::vertices(graph))) {
+    graph[v].tiles = make_tiles(graph[v], head.has_value(), hw, budget);
+  }
   const std::vector<Vertex> ops = weighted_ops(graph);
   graph::ProgramInfo& info = graph[boost::graph_bundle];
   const std::optional<Vertex> misfit = keep_resident(graph, ops, hw.nps_total(), hw.np.weight_sram_bytes);

@@ -18,11 +18,16 @@
 
 namespace neurokv::passes {
 
+// A program's tile limit: 37x the largest shipped pair (paper-1.2b on akd1000-like, 28,388 tiles); a program
+// this size compiles in seconds and a few hundred MB.
+constexpr int64_t kMaxProgramTiles = int64_t{1} << 20;
+
 // The share of NPs that takes streamed weights when not everything is resident.
 constexpr int kStreamPoolDivisor = 4;
 
 // Throws MappingError naming the op, the bytes it needs and what the chip has, when one output channel does not
-// fit an NP's weight SRAM, or when the weights do not fit and the chip has no DRAM.
+// fit an NP's weight SRAM, when the weights do not fit and the chip has no DRAM, or when the program would
+// take more than kMaxProgramTiles tiles.
 Graph partition(Graph graph, const HwConfig& hw, Notes& notes);
 
 }  // namespace neurokv::passes

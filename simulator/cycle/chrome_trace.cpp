@@ -2,12 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
-#include "compiler/error.hpp"
+#include "compiler/whole_file.hpp"
 
 namespace neurokv::cycle {
 
@@ -41,19 +39,6 @@ void ChromeTrace::write(const std::string& path) const {
   }
   out += "\n]}\n";
   write_file_atomically(path, out);
-}
-
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
-    if (!file) throw RunError(fmt::format("{}: cannot open for writing", temp));
-    file << text;
-    if (!file.flush()) throw RunError(fmt::format("{}: write failed", temp));
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    throw RunError(fmt::format("{}: cannot rename to {}", temp, path));
-  }
 }
 
 }  // namespace neurokv::cycle

@@ -30,7 +30,4 @@ class ChromeTrace {
   std::vector<Span> spans_;
 };
 
-// Writes `text` to `path` atomically: a sibling temporary file, then a rename.
-void write_file_atomically(const std::string& path, const std::string& text);
-
 }  // namespace neurokv::cycle

@@ -4,17 +4,33 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
 namespace neurokv::test {
 
-CliResult run_cli(const std::string& args) {
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
+// Runs a shell command line, capturing stdout and (through a temporary file) stderr.
+CliResult run_shell(const std::string& command_line) {
   char err_path[] = "/tmp/neurokv-cli-XXXXXX";
   const int fd = mkstemp(err_path);
   close(fd);
-  const std::string command = std::string(NEUROKV_BINARY) + " " + args + " 2>" + err_path;
+  const std::string command = "{ " + command_line + "; } 2>" + err_path;
   CliResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;
@@ -29,6 +45,17 @@ CliResult run_cli(const std::string& args) {
   result.err = text.str();
   std::remove(err_path);
   return result;
+}
+
+}  // namespace
+
+CliResult run_cli(const std::string& args) { return run_shell(std::string(NEUROKV_BINARY) + " " + args); }
+
+CliResult run_cli_bounded(const std::string& args, const std::string& cwd, int seconds, int megabytes) {
+  std::string limits = "--core=0";
+  if (!kAddressSanitizer) limits += " --as=" + std::to_string(int64_t{megabytes} << 20);
+  return run_shell("cd '" + cwd + "' && timeout -s KILL " + std::to_string(seconds) + " prlimit " + limits + " -- " +
+                   NEUROKV_BINARY + " " + args);
 }
 
 }  // namespace neurokv::test

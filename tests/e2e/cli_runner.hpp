@@ -13,4 +13,8 @@ struct CliResult {
 // `args` is appended to the binary's path as given (quote it for the shell).
 CliResult run_cli(const std::string& args);
 
+// The same from directory `cwd`, killed after `seconds`, with at most `megabytes` of address space (not
+// under AddressSanitizer, whose shadow memory reserves terabytes) and no core file.
+CliResult run_cli_bounded(const std::string& args, const std::string& cwd, int seconds, int megabytes);
+
 }  // namespace neurokv::test

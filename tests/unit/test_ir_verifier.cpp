@@ -301,7 +301,7 @@ TEST_CASE("check_program throws an InputError listing the problems") {
   program.routes[0].hops = 5;
   CHECK_THROWS_WITH(
       ir::check_program(program, "bad.nkir"),
-      "bad.nkir: 1 problem\n  route 0 (%3.0 to %4) has 5 hops, expected 1 (the XY multicast tree "
+      "bad.nkir: 1 problem: route 0 (%3.0 to %4) has 5 hops, expected 1 (the XY multicast tree "
       "from NP (0,0,2))");
 }
 
@@ -320,7 +320,7 @@ TEST_CASE("neurokv ir verify and ir print on a good and a bad file") {
   const CommandResult failed = run("ir verify " + bad);
   CHECK(failed.exit_code == 2);
   CHECK(failed.output.find("neurokv: error: " + bad +
-                           ": 1 problem\n  route 0 (%3.0 to %4) has 5 hops") == 0);
+                           ": 1 problem: route 0 (%3.0 to %4) has 5 hops") == 0);
 
   const CommandResult other_chip = run("ir verify " + good + " --hw akida2-like");
   CHECK(other_chip.exit_code == 2);

@@ -48,7 +48,7 @@ Graph placed(const std::string& variant, const HwConfig& hw) {
 
 }  // namespace
 
-TEST_CASE("apply_variant: K=V removes the V projection and the values buffer; P·V reads the keys") {
+TEST_CASE("apply_variant: K=V removes the V projection and the values buffer, and P·V reads the keys") {
   const std::string before = graph_to_text(variant_graph("QKV"));
   CHECK(has_line_starting(before, "l0.v_proj = linear.v(l0.ln1)"));
   CHECK(has_line_starting(before, "l0.attn_value = attn_value(l0.softmax, l0.v_read)"));

@@ -65,7 +65,7 @@ TEST_CASE("every event sent on the mesh is received, and energy categories add u
   CHECK(r.decode_tokens[2].dram_bytes > r.decode_tokens[0].dram_bytes);
 }
 
-TEST_CASE("the same seed gives identical result bytes; another seed draws other events") {
+TEST_CASE("the same seed gives identical result bytes, another seed draws other events") {
   const auto hw = akida2();
   TinyOptions tiny;
   tiny.density = 0.5;
@@ -143,7 +143,7 @@ TEST_CASE("bad options and programs are input errors") {
   CHECK_THROWS_AS(simulate(program, hw, options), neurokv::InputError);
 }
 
-TEST_CASE("traces: Chrome trace JSON with NP, router, DMA and layer tracks; a VCD") {
+TEST_CASE("traces: Chrome trace JSON with NP, router, DMA and layer tracks, and a VCD") {
   const auto hw = akida2();
   TinyOptions tiny;
   tiny.streamed = true;

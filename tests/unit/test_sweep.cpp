@@ -10,7 +10,7 @@
 #include "compiler/error.hpp"
 #include "compiler/hw_override.hpp"
 #include "sweep/compile_cache.hpp"
-#include "sweep/files.hpp"
+#include "compiler/whole_file.hpp"
 #include "tests/unit/sweep_fixture.hpp"
 #include "sweep/journal.hpp"
 #include "sweep/pareto.hpp"
@@ -77,8 +77,8 @@ TEST_CASE("a 3 x 3 grid x 8 variants x 3 contexts is 216 rows, the same bytes wi
   CHECK(run(plan, one, 1).complete);
   CHECK(run(plan, two, 2).complete);
   CHECK(rows_in(one + "/results.csv") == 216);
-  CHECK(read_text_file(one + "/results.csv") == read_text_file(two + "/results.csv"));
-  CHECK(read_text_file(one + "/results.json") == read_text_file(two + "/results.json"));
+  CHECK(read_whole_file(one + "/results.csv") == read_whole_file(two + "/results.csv"));
+  CHECK(read_whole_file(one + "/results.json") == read_whole_file(two + "/results.json"));
   std::filesystem::remove_all(one);
   std::filesystem::remove_all(two);
 }
@@ -107,8 +107,8 @@ TEST_CASE("shards 1/3, 2/3, 3/3 merge into the unsharded results byte for byte")
   const std::string merged = temp_dir("merged");
   std::filesystem::create_directories(merged);
   write_results(merged, merge_results(shards));
-  CHECK(read_text_file(merged + "/results.csv") == read_text_file(whole + "/results.csv"));
-  CHECK(read_text_file(merged + "/results.json") == read_text_file(whole + "/results.json"));
+  CHECK(read_whole_file(merged + "/results.csv") == read_whole_file(whole + "/results.csv"));
+  CHECK(read_whole_file(merged + "/results.json") == read_whole_file(whole + "/results.json"));
 
   // A missing shard is named by its points; a shard given twice is refused.
   const std::vector<SweepResults> two{shards[0], shards[2]};
@@ -152,7 +152,7 @@ TEST_CASE("resume skips journaled points, drops a torn last line, and ends with 
       run_sweep(plan, dir, [&plan](const SweepPoint& p) { return fake_report(plan, p); }, options);
   CHECK(outcome.complete);
   CHECK(evaluated == 166);
-  CHECK(read_text_file(dir + "/results.csv") == read_text_file(whole + "/results.csv"));
+  CHECK(read_whole_file(dir + "/results.csv") == read_whole_file(whole + "/results.csv"));
   CHECK(rows_in(dir + "/journal.csv") == 216);  // header line + 216 rows, nothing glued to the torn line
 
   // A journal is never silently overwritten, nor resumed under another spec.
@@ -241,7 +241,7 @@ TEST_CASE("ranges are inclusive, log or linear, rounded to 6 significant digits"
 }
 
 TEST_CASE("an override replaces the value in place, so lines and comments stay") {
-  const std::string text = read_text_file(kHw + "/akida2-like.yaml");
+  const std::string text = read_whole_file(kHw + "/akida2-like.yaml");
   const std::string out = override_hw_yaml(text, "chip.yaml", {{"energy.mac_pj.8", 0.2}, {"mesh.cols", 12}});
   const HwConfig hw = parse_hw(out, "chip.yaml");
   CHECK(hw.energy.mac_pj.at(8) == 0.2);
@@ -252,7 +252,7 @@ TEST_CASE("an override replaces the value in place, so lines and comments stay")
 }
 
 TEST_CASE("an override of the same key twice is refused, not spliced twice") {
-  const std::string text = read_text_file(kHw + "/akida2-like.yaml");
+  const std::string text = read_whole_file(kHw + "/akida2-like.yaml");
   CHECK_THROWS_AS(override_hw_yaml(text, "chip.yaml", {{"mesh.cols", 12}, {"mesh.cols", 6}}), InputError);
   CHECK_THROWS_WITH(override_hw_yaml(text, "chip.yaml", {{"mesh.cols", 12}, {"np.mac_lanes", 8}, {"mesh.cols", 12}}),
                     "chip key 'mesh.cols' is set twice, expected each key of chip.yaml at most once");

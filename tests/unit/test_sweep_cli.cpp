@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "sweep/files.hpp"
+#include "compiler/whole_file.hpp"
 #include "tests/unit/sweep_fixture.hpp"
 
 extern char** environ;
@@ -96,7 +96,7 @@ TEST_CASE("a sweep killed by SIGINT or SIGKILL resumes to the same 216 rows, non
   const std::string spec = d.write("spec.yaml", kSweepSpec);
   const std::string whole = d.root + "/whole";
   REQUIRE(run({"sweep", spec, "--out", whole, "-j", "2", "--no-plots"}, d.root + "/whole.err") == 0);
-  const std::string expected = neurokv::sweep::read_text_file(whole + "/results.csv");
+  const std::string expected = neurokv::read_whole_file(whole + "/results.csv");
   CHECK(points(expected).size() == 216);
 
   for (const int signal : {SIGINT, SIGKILL}) {
@@ -107,32 +107,32 @@ TEST_CASE("a sweep killed by SIGINT or SIGKILL resumes to the same 216 rows, non
       WARN("the sweep finished before the signal arrived; resume is checked on a finished journal");
     } else if (signal == SIGINT) {
       CHECK(code == 1);
-      CHECK_THAT(neurokv::sweep::read_text_file(d.root + "/interrupt.err"),
+      CHECK_THAT(neurokv::read_whole_file(d.root + "/interrupt.err"),
                  Catch::Contains("interrupted after") && Catch::Contains("--resume"));
     } else {
       CHECK(code == 128 + SIGKILL);
     }
     CHECK(run({"sweep", spec, "--out", out, "--resume", "-j", "2", "--no-plots"}, d.root + "/resume.err") == 0);
-    const std::string resumed = neurokv::sweep::read_text_file(out + "/results.csv");
+    const std::string resumed = neurokv::read_whole_file(out + "/results.csv");
     CHECK(points(resumed).size() == 216);
     CHECK(resumed == expected);
   }
 }
 
-TEST_CASE("an unknown grid key exits 2 naming it; a bad spec exits 2 with file:line") {
+TEST_CASE("an unknown grid key exits 2 naming it, a bad spec exits 2 with file:line") {
   const Dirs d;
   const std::string err = d.root + "/err";
   std::string spec = kSweepSpec;
   spec.replace(spec.find("np.mac_lanes"), 12, "np.mac_lane");
   CHECK(run({"sweep", d.write("unknown.yaml", spec), "--out", d.root + "/o1"}, err) == 2);
-  CHECK_THAT(neurokv::sweep::read_text_file(err),
+  CHECK_THAT(neurokv::read_whole_file(err),
              Catch::Contains("unknown.yaml:7:16: unknown grid key 'np.mac_lane'") && Catch::Contains("np.mac_lanes"));
 
   CHECK(run({"sweep", d.write("bad.yaml", "model: paper-300m\nhw: akida2-like\ncontexts: [256, -1]\n"), "--out",
              d.root + "/o2"},
             err) == 2);
-  CHECK_THAT(neurokv::sweep::read_text_file(err), Catch::Contains("bad.yaml:3:"));
+  CHECK_THAT(neurokv::read_whole_file(err), Catch::Contains("bad.yaml:3:"));
   CHECK(run({"sweep", d.write("syntax.yaml", "model: [paper-300m\n"), "--out", d.root + "/o3"}, err) == 2);
-  CHECK_THAT(neurokv::sweep::read_text_file(err), Catch::Contains("syntax.yaml:"));
+  CHECK_THAT(neurokv::read_whole_file(err), Catch::Contains("syntax.yaml:"));
   CHECK(run({"sweep", "merge", d.root + "/nothing", "--out", d.root + "/o4"}, err) == 2);
 }

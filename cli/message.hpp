@@ -1,0 +1,10 @@
+#pragma once
+#include <string>
+
+namespace neurokv::cli {
+
+// An error message as one printable line: control characters and bytes that are not UTF-8 (a garbage input
+// echoed back by a parser) become \xNN, so the message never breaks a terminal or a log line.
+std::string printable_line(const std::string& message);
+
+}  // namespace neurokv::cli

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang in build-fuzz (NEUROKV_FUZZ=ON: ASan + UBSan + coverage) and runs each
+# for SECONDS (default 60), seeded with the shipped configs, compiled programs and the bad-input corpus.
+# A crash, leak, UB report, 10 s hang or 2 GB input stops the run; its input is left in build-fuzz/artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+root="$PWD"
+cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEUROKV_FUZZ=ON \
+  -DNEUROKV_BENCH=OFF >/dev/null
+targets=(fuzz_model fuzz_hw fuzz_ir fuzz_sweep_spec)
+cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]}"
+
+# Seeds: what each parser reads in real use, plus the corpus of inputs it must refuse.
+seeds="build-fuzz/seeds"
+mkdir -p "$seeds"/{model,hw,ir,sweep_spec}
+cp models/*.yaml tests/bad_inputs/model/*.yaml "$seeds/model/" 2>/dev/null || true
+cp hwconfigs/*.yaml tests/bad_inputs/hw/*.yaml "$seeds/hw/" 2>/dev/null || true
+cp docs/examples/*.yaml tests/bad_inputs/sweep/*.yaml "$seeds/sweep_spec/" 2>/dev/null || true
+cp tests/bad_inputs/ir/*.nkir "$seeds/ir/" 2>/dev/null || true
+[ -x build/neurokv ] && build/neurokv compile -m edge-tiny -v MQA -n 64 -o "$seeds/ir/edge-tiny.nkir" >/dev/null
+cp tests/bad_inputs/ir/tiny.yaml "$seeds/model/"
+
+mkdir -p build-fuzz/artifacts
+export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+for target in "${targets[@]}"; do
+  name="${target#fuzz_}"
+  corpus="build-fuzz/corpus/$name"
+  mkdir -p "$corpus"
+  echo "== $target: ${seconds}s"
+  # -timeout: an input slower than 10 s is a hang; -rss_limit_mb: one that needs 2 GB is a finding too.
+  status=0
+  "build-fuzz/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -artifact_prefix="$root/build-fuzz/artifacts/$name-" -print_final_stats=1 "$corpus" "$seeds/$name" \
+    >"build-fuzz/$name.log" 2>&1 || status=$?
+  grep -E "^stat::(number_of_executed_units|peak_rss_mb)|ERROR|SUMMARY|artifact" "build-fuzz/$name.log" || true
+  if [ "$status" -ne 0 ]; then
+    tail -40 "build-fuzz/$name.log"
+    exit "$status"
+  fi
+done

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds in build-asan with AddressSanitizer + UndefinedBehaviorSanitizer and runs the whole test suite; the
+# first report of either fails the run (forked simulation children included: they inherit the options).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEUROKV_SANITIZE=ON -DNEUROKV_BENCH=OFF >/dev/null
+cmake --build build-asan -j"$(nproc)"
+export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+ctest --test-dir build-asan --output-on-failure -j"$(nproc)"

@@ -1,0 +1,15 @@
+// libFuzzer target: the model YAML loader must accept or throw InputError, never crash or hang.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "compiler/error.hpp"
+#include "compiler/model_spec.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+  try {
+    neurokv::parse_model(std::string(reinterpret_cast<const char*>(data), size), "fuzz.yaml");
+  } catch (const neurokv::InputError&) {
+  }
+  return 0;
+}
