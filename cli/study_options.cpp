@@ -6,6 +6,7 @@
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
 #include "compiler/error.hpp"
+#include "compiler/ir/program.hpp"
 #include "simulator/report_render.hpp"
 
 namespace neurokv::cli {
@@ -18,12 +19,14 @@ void add_study_options(CLI::App& command, StudyOptions& o) {
                                  "(default: {}; ONNX: the variants its layers were built with)", o.default_variants));
   command.add_option("--context,-n", o.context, "context length N (cached tokens)")
       ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{1} << 24));
+      ->check(CLI::Range(int64_t{1}, ir::kMaxContext));
   command.add_option("--weight-bits", o.weight_bits, "weight precision (default: the chip's widest)")
       ->check(CLI::Range(1, 32));
   command.add_option("--act-bits", o.act_bits, "activation precision (default: the chip's widest)")
       ->check(CLI::Range(1, 32));
-  command.add_option("--kv-bits", o.kv_bits, "KV-cache precision, e.g. 16 for the paper's fp16 (default: activations)")
+  command.add_option("--kv-bits", o.kv_bits,
+                     "KV-cache precision, e.g. 16 for the paper's fp16 (default: the chip's narrowest, at least the "
+                     "activations)")
       ->check(CLI::Range(1, 32));
   command.add_flag("--no-fuse-kv", o.no_fuse_kv,
                    "K=V variants: read the cached K twice (for QKᵀ and for P·V) instead of once");

@@ -15,7 +15,7 @@ struct CompileOptions {
   int64_t context = 2048;  // tokens the KV cache is planned for (prompt + generated)
   int weight_bits = 0;     // 0: the widest width the chip supports
   int act_bits = 0;        // 0: the widest width the chip supports
-  int kv_bits = 0;         // 0: the activation width
+  int kv_bits = 0;         // 0: the narrowest KV width the chip lists ≥ the activation width
   bool fuse_kv = true;     // K=V variants: one KV read feeds both QKᵀ and P·V (online softmax)
 };
 

@@ -6,6 +6,7 @@
 
 #include "compiler/config_path.hpp"
 #include "compiler/error.hpp"
+#include "compiler/ir/program.hpp"
 #include "compiler/yaml_fields.hpp"
 
 namespace neurokv {
@@ -47,10 +48,14 @@ class SourcedReader {
   HwConfig& hw_;
 };
 
+// The smallest input SRAM whose KV share (ir::kKvShareOfInputSram) is at least one byte.
+constexpr int64_t kMinInputSramBytes = 2;
+static_assert(kMinInputSramBytes * ir::kKvShareOfInputSram >= 1, "the KV share of the smallest input SRAM is empty");
+
 NpSpec read_np(const YamlMap& map, SourcedReader& read) {
   NpSpec np;
   np.weight_sram_bytes = read.integer(map, "weight_sram_bytes", 1, int64_t{1} << 40);
-  np.input_sram_bytes = read.integer(map, "input_sram_bytes", 1, int64_t{1} << 40);
+  np.input_sram_bytes = read.integer(map, "input_sram_bytes", kMinInputSramBytes, int64_t{1} << 40);
   np.mac_lanes = static_cast<int>(read.integer(map, "mac_lanes", 1, 1 << 20));
   np.weight_bits = read.bit_widths(map, "weight_bits");
   np.activation_bits = read.bit_widths(map, "activation_bits");

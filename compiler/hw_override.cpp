@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <set>
 
 #include "compiler/error.hpp"
 #include "compiler/hw_config.hpp"
@@ -48,10 +49,15 @@ std::string override_hw_yaml(const std::string& yaml_text, const std::string& fi
     std::string text;
   };
   std::vector<Splice> splices;
+  std::set<std::string> seen;
   for (const HwOverride& o : overrides) {
     if (!std::binary_search(valid.begin(), valid.end(), o.key)) {
       throw InputError(fmt::format("unknown chip key '{}', expected a numeric key of {}: {}", o.key, file,
                                    fmt::join(valid, ", ")));
+    }
+    // Two splices at one place would overlap and garble the YAML.
+    if (!seen.insert(o.key).second) {
+      throw InputError(fmt::format("chip key '{}' is set twice, expected each key of {} at most once", o.key, file));
     }
     const YAML::Node value = value_node(root, o.key);
     const std::size_t pos = static_cast<std::size_t>(value.Mark().pos);

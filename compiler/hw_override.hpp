@@ -15,7 +15,8 @@ struct HwOverride {
 std::vector<std::string> numeric_hw_keys(const std::string& yaml_text, const std::string& file);
 
 // `yaml_text` with each override's `value` replaced in place: every other byte, and so every line:col of an
-// error, stays where it was. Throws InputError for a key that is not a numeric leaf, listing the valid ones.
+// error, stays where it was. Throws InputError for a key that is not a numeric leaf, listing the valid ones, and
+// for a key given twice.
 std::string override_hw_yaml(const std::string& yaml_text, const std::string& file,
                              const std::vector<HwOverride>& overrides);
 

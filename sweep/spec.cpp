@@ -6,6 +6,7 @@
 #include <set>
 
 #include "compiler/error.hpp"
+#include "compiler/ir/program.hpp"
 #include "compiler/yaml_fields.hpp"
 #include "compiler/whole_file.hpp"
 
@@ -121,7 +122,7 @@ SweepSpec parse_spec(const std::string& yaml_text, const std::string& file) {
   spec.hw_location = map.location("hw");
   spec.variants = read_variants(map);
   spec.variants_location = map.location("variants");
-  spec.contexts = map.integer_list("contexts", 1, int64_t{1} << 30);
+  spec.contexts = map.integer_list("contexts", 1, ir::kMaxContext);
   spec.fidelity = read_fidelity(map);
   spec.prompt = map.integer_or("prompt", 0, 0, int64_t{1} << 30);
   spec.tokens = map.integer_or("tokens", 1, 1, int64_t{1} << 30);

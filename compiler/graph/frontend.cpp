@@ -1,7 +1,5 @@
 #include "compiler/graph/frontend.hpp"
 
-#include <fmt/format.h>
-
 namespace neurokv::graph {
 namespace {
 
@@ -26,9 +24,10 @@ class Builder {
     const Vertex pos = table(OpKind::PosEmbed, "pos_embed", model_.max_positions);
     Vertex x = op(OpKind::Add, "embed_add", -1, d, d, {embed, pos});
     for (int l = 0; l < model_.layers; ++l) x = block(l, x);
-    const Vertex ln_f = op(OpKind::LayerNorm, "ln_f", -1, d, d, {x});
+    const Vertex ln_f = layernorm("ln_f", -1, x);
     const Vertex head = linear(LinearRole::LmHead, "lm_head", -1, d, model_.vocab, model_.density.lm_head_in, ln_f);
-    // A tied head shares the embedding table and has no bias (GPT-2; the paper's parameter counts).
+    // The LM head has no bias, tied or not: GPT-2's (and nanoGPT's) lm_head is Linear(bias=False) whatever the
+    // model's `bias`, and the paper's parameter counts have none. A tied head also shares the embedding table.
     graph_[head].bias = false;
     if (model_.tied_lm_head) graph_[head].tied_to = static_cast<int>(embed);
     return std::move(graph_);
@@ -39,7 +38,7 @@ class Builder {
     const int64_t d = model_.d_model;
     const int64_t heads_width = int64_t{model_.heads} * model_.head_dim;
     const double attn_in = model_.density.attn_in;
-    const Vertex ln1 = op(OpKind::LayerNorm, name(l, "ln1"), l, d, d, {x});
+    const Vertex ln1 = layernorm(name(l, "ln1"), l, x);
     const Vertex q = linear(LinearRole::Q, name(l, "q_proj"), l, d, heads_width, attn_in, ln1);
     const Vertex k = linear(LinearRole::K, name(l, "k_proj"), l, d, heads_width, attn_in, ln1);
     const Vertex v = linear(LinearRole::V, name(l, "v_proj"), l, d, heads_width, attn_in, ln1);
@@ -52,7 +51,7 @@ class Builder {
                                    model_.density.attn_probs, {softmax, v_read});
     const Vertex o = linear(LinearRole::O, name(l, "o_proj"), l, heads_width, d, model_.density.attn_out, value);
     const Vertex attn_add = op(OpKind::Add, name(l, "attn_add"), l, d, d, {x, o});
-    const Vertex ln2 = op(OpKind::LayerNorm, name(l, "ln2"), l, d, d, {attn_add});
+    const Vertex ln2 = layernorm(name(l, "ln2"), l, attn_add);
     const Vertex up = linear(LinearRole::MlpUp, name(l, "mlp_up"), l, d, model_.mlp_hidden, model_.density.mlp_in, ln2);
     const Vertex gelu = op(OpKind::Gelu, name(l, "gelu"), l, model_.mlp_hidden, model_.mlp_hidden, {up});
     const Vertex down =
@@ -101,6 +100,13 @@ class Builder {
     return v;
   }
 
+  // A LayerNorm has a gain and, when the model has biases (nanoGPT's `bias` covers Linears and LayerNorms), a bias.
+  Vertex layernorm(const std::string& op_name, int l, Vertex input) {
+    const Vertex v = op(OpKind::LayerNorm, op_name, l, model_.d_model, model_.d_model, {input});
+    graph_[v].bias = model_.bias;
+    return v;
+  }
+
   // Embedding tables: one row of `rows` per token (in_features = rows, the table is rows x d_model).
   Vertex table(OpKind kind, const std::string& op_name, int64_t rows) {
     return op(kind, op_name, -1, rows, model_.d_model, {});
@@ -119,7 +125,7 @@ class Builder {
     return v;
   }
 
-  static std::string name(int l, const std::string& what) { return fmt::format("l{}.{}", l, what); }
+  static std::string name(int l, const std::string& what) { return layer_op_name(l, what); }
 
   const ModelSpec& model_;
   Graph graph_;

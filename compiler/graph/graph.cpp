@@ -1,7 +1,10 @@
 #include "compiler/graph/graph.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <stdexcept>
+
+#include "compiler/error.hpp"
 
 namespace neurokv::graph {
 
@@ -20,12 +23,7 @@ Vertex find_op(const Graph& graph, const std::string& name) {
   for (Vertex v : boost::make_iterator_range(boost::vertices(graph))) {
     if (graph[v].name == name) return v;
   }
-  throw std::out_of_range("no op named " + name);
-}
-
-bool has_op(const Graph& graph, const std::string& name) {
-  const auto range = boost::make_iterator_range(boost::vertices(graph));
-  return std::any_of(range.begin(), range.end(), [&](Vertex v) { return graph[v].name == name; });
+  throw RunError("internal error: the graph has no op named " + name);
 }
 
 void remove_op(Graph& graph, Vertex v) {
@@ -55,6 +53,13 @@ std::optional<Vertex> tied_lm_head(const Graph& graph) {
     if (graph[v].tied_to >= 0) return v;
   }
   return std::nullopt;
+}
+
+std::string layer_op_name(int layer, const std::string& role) { return fmt::format("l{}.{}", layer, role); }
+
+bool carries_kv(const ir::Op& op) {
+  return op.role == ir::LinearRole::K || op.role == ir::LinearRole::V || op.kind == ir::OpKind::KvAppend ||
+         op.kind == ir::OpKind::KvRead;
 }
 
 bool is_head_split(ir::OpKind kind) {

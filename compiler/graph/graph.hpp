@@ -49,9 +49,9 @@ using Edge = boost::graph_traits<Graph>::edge_descriptor;
 Vertex add_op(Graph& graph, ir::Op op);
 // Adds the tensor producer -> consumer at operand `slot`, as wide as the producer's output.
 void connect(Graph& graph, Vertex producer, Vertex consumer, int slot, bool via_buffer = false);
-// The vertex named `name`; throws std::out_of_range if there is none.
+// The vertex named `name`; throws RunError if there is none (passes look up ops the frontend made: a miss is a
+// broken invariant, not bad input).
 Vertex find_op(const Graph& graph, const std::string& name);
-bool has_op(const Graph& graph, const std::string& name);
 // Removes an op and its edges; other vertices keep their order (indices above it shift down, tied_to follows).
 void remove_op(Graph& graph, Vertex v);
 // Sets an op's output width and the width of every tensor it produces.
@@ -61,6 +61,13 @@ std::vector<Edge> inputs_by_slot(const Graph& graph, Vertex v);
 
 // The LM head when it is tied to the token embedding (its tied_to names the Embed op).
 std::optional<Vertex> tied_lm_head(const Graph& graph);
+
+// The name of a decoder layer's op: "l{layer}.{role}", e.g. "l3.k_proj". The frontend names ops with it and passes
+// find them by it.
+std::string layer_op_name(int layer, const std::string& role);
+
+// Ops whose output is a key/value tensor (g KV heads wide): the K and V projections, KvAppend and KvRead.
+bool carries_kv(const ir::Op& op);
 
 // Ops tiled by heads rather than channels: AttnScore, Softmax, AttnValue by query heads, KvRead by KV heads.
 bool is_head_split(ir::OpKind kind);

@@ -1,5 +1,7 @@
 #include "compiler/ir/program.hpp"
 
+#include <limits>
+
 namespace neurokv::ir {
 
 const char* to_string(OpKind kind) {
@@ -39,6 +41,44 @@ const char* to_string(BufferRole role) { return role == BufferRole::Keys ? "keys
 
 namespace {
 
+constexpr int64_t kSaturated = std::numeric_limits<int64_t>::max();
+
+int64_t saturating_multiply(int64_t a, int64_t b) {
+  int64_t product = 0;
+  return __builtin_mul_overflow(a, b, &product) ? kSaturated : product;
+}
+
+int64_t saturating_add(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? kSaturated : sum;
+}
+
+}  // namespace
+
+bool has_weights(OpKind kind) {
+  return kind == OpKind::Linear || kind == OpKind::Embed || kind == OpKind::PosEmbed || kind == OpKind::LayerNorm;
+}
+
+int64_t channel_weight_bits(const Op& op, bool tied_embed) {
+  switch (op.kind) {
+    case OpKind::Embed:
+      if (tied_embed) return 0;
+      [[fallthrough]];
+    case OpKind::Linear:
+    case OpKind::PosEmbed:
+      return saturating_add(saturating_multiply(op.in_features, op.weight_bits), op.bias ? op.weight_bits : 0);
+    case OpKind::LayerNorm: return (op.bias ? 2 : 1) * int64_t{op.weight_bits};
+    default: return 0;
+  }
+}
+
+int64_t tile_weight_bytes(const Op& op, int64_t channels, bool tied_embed) {
+  const int64_t bits = saturating_multiply(channels, channel_weight_bits(op, tied_embed));
+  return bits == kSaturated ? kSaturated : (bits + 7) / 8;
+}
+
+namespace {
+
 int64_t op_parameters(const Op& op) {
   switch (op.kind) {
     case OpKind::Linear:
@@ -46,7 +86,7 @@ int64_t op_parameters(const Op& op) {
       return op.in_features * op.out_features + (op.bias ? op.out_features : 0);
     case OpKind::Embed:
     case OpKind::PosEmbed: return op.in_features * op.out_features;
-    case OpKind::LayerNorm: return 2 * op.out_features;
+    case OpKind::LayerNorm: return (op.bias ? 2 : 1) * op.out_features;
     default: return 0;
   }
 }

@@ -21,7 +21,19 @@
 namespace neurokv::ir {
 
 constexpr const char* kFormatName = "neurokv-ir";
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 2: `bias` on layernorm ops (version 1 always meant gain and bias)
+
+// The longest context a program may be planned for (2^24 tokens). `--context`, a sweep's `contexts` and the
+// text form's `context` and `capacity_tokens` share this bound, so whatever the compiler writes parses back.
+constexpr int64_t kMaxContext = int64_t{1} << 24;
+
+// Half of each NP's input SRAM may hold KV rows (one of Akida 2's two input buffers); the other half keeps
+// buffering the events NPs consume. plan_kv_cache plans the cache within this share and the verifier checks it.
+constexpr double kKvShareOfInputSram = 0.5;
+// The bytes of one NP's input SRAM the KV cache may use.
+inline int64_t kv_budget_per_np(int64_t input_sram_bytes) {
+  return static_cast<int64_t>(static_cast<double>(input_sram_bytes) * kKvShareOfInputSram);
+}
 
 // An NP's place on the chip: node column x, node row y, and the NP's index inside that node.
 struct NpCoord {
@@ -61,7 +73,7 @@ struct Op {
   std::vector<int> inputs;        // ids of the ops whose outputs this op consumes
   int64_t in_features = 0;        // Linear: input width; other ops: width of their first input
   int64_t out_features = 0;       // output width (attention ops: heads × head_dim, Softmax: heads)
-  bool bias = false;              // Linear: has a bias vector
+  bool bias = false;              // Linear, LayerNorm: has a bias vector (a LayerNorm always has its gain)
   int heads = 0;                  // attention ops: query heads
   int kv_heads = 0;               // attention ops: key/value heads (g)
   int head_dim = 0;               // attention ops
@@ -144,8 +156,19 @@ const char* to_string(LinearRole role);
 const char* to_string(Storage storage);
 const char* to_string(BufferRole role);
 
+// Ops whose kind carries parameters: Linear, Embed, PosEmbed, LayerNorm (gain and bias).
+bool has_weights(OpKind kind);
+// Weight bits one output channel of `op` holds: in_features × weight_bits + bias bits for Linear, PosEmbed and
+// an untied Embed (a table is a Linear from a one-hot row); weight_bits for a LayerNorm's gain, twice that with
+// its bias; 0
+// for a tied Embed (its table is the LM head's) and weightless ops. Saturates instead of overflowing.
+int64_t channel_weight_bits(const Op& op, bool tied_embed);
+// Bytes a tile of `channels` output channels holds: ⌈channels × channel_weight_bits / 8⌉, as partition sizes
+// tiles and the verifier checks them. Saturates instead of overflowing.
+int64_t tile_weight_bytes(const Op& op, int64_t channels, bool tied_embed);
+
 // Parameters the program's ops hold (the paper's accounting: weights, biases, LayerNorm gains and biases,
-// embeddings; a tied LM head counted once).
+// embeddings; a tied LM head counted once). A LayerNorm without bias counts its gain only.
 int64_t parameter_count(const Program& program);
 // Bytes of all weights at their stored precision.
 int64_t weight_bytes(const Program& program);

@@ -6,9 +6,10 @@ namespace {
 constexpr int kMaxInt = static_cast<int>(kMaxCount);
 const Integer<int> kCount{0, kMaxInt};
 const Integer<int> kBits{0, 64};
-const Integer<int64_t> kWidth{0, kMaxBytes};
+const Integer<int64_t> kWidth{0, kMaxWidth};
 const Integer<int64_t> kByteCount{0, kMaxBytes};
 const Integer<int> kOpId{0, kMaxInt, '%'};
+const Integer<int64_t> kTokens{0, kMaxContext};
 const Choice<Storage> kStorage{{Storage::Sram, Storage::Dram}};
 
 }  // namespace
@@ -56,7 +57,7 @@ const LineFields<Precision>& precision_line() {
 
 const LineFields<Program>& context_line() {
   static const auto fields =
-      LineFields<Program>().positional("context", &Program::context, Integer<int64_t>{0, kMaxCount});
+      LineFields<Program>().positional("context", &Program::context, kTokens);
   return fields;
 }
 
@@ -75,7 +76,7 @@ const LineFields<Buffer>& buffer_line() {
           .optional("head_dim", &Buffer::head_dim, kCount)
           .optional("bits", &Buffer::bits, kBits)
           .optional("bytes_per_token", &Buffer::bytes_per_token, kByteCount)
-          .optional("capacity_tokens", &Buffer::capacity_tokens, Integer<int64_t>{0, kMaxCount})
+          .optional("capacity_tokens", &Buffer::capacity_tokens, kTokens)
           .required("location", &Buffer::location, kStorage)
           .optional("nps", &Buffer::nps, List<Coord>{});
   return fields;

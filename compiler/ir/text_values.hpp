@@ -14,7 +14,8 @@
 namespace neurokv::ir {
 
 // Bounds that keep hostile input from asking for absurd sizes.
-constexpr int64_t kMaxCount = 10'000'000;        // ids, list lengths, dimensions, tokens
+constexpr int64_t kMaxCount = 10'000'000;        // ids, list lengths, model dimensions
+constexpr int64_t kMaxWidth = int64_t{1} << 31;  // op widths (in_features, out_features) and tile ranges
 constexpr int64_t kMaxBytes = int64_t{1} << 50;  // byte counts
 constexpr int64_t kMaxCoordinate = 1024;         // mesh sizes, coordinates and NP indices
 

@@ -1,6 +1,7 @@
 #include "compiler/ir/verifier.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <limits>
@@ -202,9 +203,52 @@ class Verifier {
     }
   }
 
+  // The Embed ops an LM head's tied_to names: their table is the head's, so they hold no weights.
+  std::set<int> tied_embeds() const {
+    std::set<int> tied;
+    for (const Op& op : p_.ops) {
+      if (op_exists(op.tied_to) && op_at(op.tied_to).kind == OpKind::Embed) tied.insert(op.tied_to);
+    }
+    return tied;
+  }
+
+  // Each tile holds the bytes partition gives its channels (ir::tile_weight_bytes); a streamed op's weight
+  // tiles load in passes numbered from 1, each pass belonging to one op.
+  void check_weight_tiles() {
+    const std::set<int> tied = tied_embeds();
+    std::map<int, std::size_t> pass_owner;  // pass -> op position
+    for (std::size_t i = 0; i < p_.ops.size(); ++i) {
+      const Op& op = p_.ops[i];
+      const bool tied_embed = tied.count(static_cast<int>(i)) > 0;
+      for (const Tile& tile : op.tiles) {
+        const std::string owner = fmt::format("{} tile {}", op_text(op), tile.index);
+        if (tile.out_begin < tile.out_end) {
+          const int64_t expected = tile_weight_bytes(op, tile.out_end - tile.out_begin, tied_embed);
+          if (tile.weight_bytes != expected) {
+            problem("{} has weight_bytes {}, expected {} for {} channels of {} bits each at {}-bit weights", owner,
+                    tile.weight_bytes, expected, tile.out_end - tile.out_begin,
+                    channel_weight_bits(op, tied_embed), op.weight_bits);
+          }
+        }
+        if (op.weights != Storage::Dram || tile.weight_bytes == 0) continue;
+        if (tile.pass < 1) {
+          problem("{} is streamed but has pass {}, expected pass 1 or later (pass 0 is for resident tiles)", owner,
+                  tile.pass);
+          continue;
+        }
+        const auto [found, added] = pass_owner.emplace(tile.pass, i);
+        if (!added && found->second != i) {
+          problem("{} loads in pass {}, which is already {}'s, expected each streamed op in passes of its own", owner,
+                  tile.pass, op_text(p_.ops[found->second]));
+        }
+      }
+    }
+  }
+
   // Resident weights stay in an NP's weight SRAM for the whole run; a streamed pass uses what is left beside
   // them.
   void check_capacity() {
+    check_weight_tiles();
     const int64_t capacity = p_.chip.weight_sram_bytes;
     std::map<NpCoord, int64_t> resident;
     std::map<NpCoord, std::vector<const Op*>> resident_ops;
@@ -240,13 +284,55 @@ class Verifier {
     }
   }
 
-  // An SRAM buffer's capacity is split evenly over its NPs (rounded up); buffers sharing an NP add up.
+  // A buffer's shape is its ops': kv_append and kv_read carry its kv_heads and head_dim and move whole rows of
+  // kv_heads x head_dim values (kv_read's tiles then cover its heads); its width is the program's KV width.
+  void check_buffer_shape(std::size_t i) {
+    const Buffer& buffer = p_.buffers[i];
+    const std::string label = fmt::format("buffer @{} {}", i, buffer.name);
+    if (buffer.kv_heads < 1 || buffer.head_dim < 1) {
+      problem("{} has kv_heads {} and head_dim {}, expected at least 1 of each", label, buffer.kv_heads,
+              buffer.head_dim);
+    }
+    if (buffer.bits != p_.precision.kv_bits) {
+      problem("{} stores {}-bit values, expected the program's kv_bits {}", label, buffer.bits,
+              p_.precision.kv_bits);
+    }
+    for (const Op& op : p_.ops) {
+      if (op.buffer != static_cast<int>(i) || (op.kind != OpKind::KvAppend && op.kind != OpKind::KvRead)) continue;
+      if (op.kv_heads != buffer.kv_heads || op.head_dim != buffer.head_dim) {
+        problem("{} has kv_heads {} and head_dim {}, expected its {}'s {} and {}", op_text(op), op.kv_heads,
+                op.head_dim, label, buffer.kv_heads, buffer.head_dim);
+      }
+      const int64_t row = multiply_bytes(buffer.kv_heads, buffer.head_dim);
+      if (op.out_features != row) {
+        problem("{} has out_features {}, expected one row of {}: kv_heads {} x head_dim {} = {}", op_text(op),
+                op.out_features, label, buffer.kv_heads, buffer.head_dim, row);
+      }
+    }
+  }
+
+  // The header's kv_heads is the buffers' (0 when they differ from layer to layer).
+  void check_header_kv_heads() {
+    std::set<int> widths;
+    for (const Buffer& buffer : p_.buffers) widths.insert(buffer.kv_heads);
+    if (widths.size() == 1 && p_.kv_heads != *widths.begin()) {
+      problem("the program has kv_heads {}, expected its buffers' {}", p_.kv_heads, *widths.begin());
+    } else if (widths.size() > 1 && p_.kv_heads != 0) {
+      problem("the program has kv_heads {}, expected 0: its buffers' kv_heads differ ({})", p_.kv_heads,
+              fmt::join(widths, ", "));
+    }
+  }
+
+  // An SRAM buffer's capacity is split evenly over its NPs (rounded up); buffers sharing an NP add up, within the
+  // share of input SRAM the KV cache may use (kKvShareOfInputSram, as plan_kv_cache plans it).
   void check_buffers() {
+    check_header_kv_heads();
     std::map<NpCoord, int64_t> held;
     std::map<NpCoord, std::vector<std::string>> holders;
     for (std::size_t i = 0; i < p_.buffers.size(); ++i) {
       const Buffer& buffer = p_.buffers[i];
       const std::string label = fmt::format("buffer @{} {}", i, buffer.name);
+      check_buffer_shape(i);
       const int64_t expected =
           ceil_div(multiply_bytes(multiply_bytes(buffer.kv_heads, buffer.head_dim), buffer.bits), 8);
       if (buffer.bytes_per_token != expected) {
@@ -273,19 +359,25 @@ class Verifier {
         holders[np].push_back(buffer.name);
       }
     }
+    const int64_t budget = kv_budget_per_np(p_.chip.input_sram_bytes);
     for (const auto& [np, bytes] : held) {
-      if (bytes > p_.chip.input_sram_bytes) {
-        problem("NP {} holds {} bytes of KV cache ({}), it has {} bytes of input SRAM", np_text(np), bytes,
-                listed(holders[np]), p_.chip.input_sram_bytes);
+      if (bytes > budget) {
+        problem("NP {} holds {} bytes of KV cache ({}), it reserves {} of its {} bytes of input SRAM for the KV cache",
+                np_text(np), bytes, listed(holders[np]), budget, p_.chip.input_sram_bytes);
       }
     }
   }
 
   void check_routes() {
+    std::map<std::tuple<int, int, int>, std::size_t> first_route;  // (source op, tile, destination op) -> route
     for (std::size_t i = 0; i < p_.routes.size(); ++i) {
       const Route& route = p_.routes[i];
       const std::string label =
           fmt::format("route {} (%{}.{} to %{})", i, route.src_op, route.src_tile, route.dst_op);
+      const auto [first, added] = first_route.emplace(std::make_tuple(route.src_op, route.src_tile, route.dst_op), i);
+      if (!added) {
+        problem("{} repeats route {}, expected one route per source tile and destination op", label, first->second);
+      }
       if (!tile_exists(route.src_op, route.src_tile)) {
         problem("{} starts at a tile that does not exist", label);
         continue;
@@ -406,6 +498,20 @@ std::vector<std::string> verify_against(const Program& program, const HwConfig& 
   compare(problems, "weight_sram_bytes", chip.weight_sram_bytes, hw.np.weight_sram_bytes, hw.name);
   compare(problems, "input_sram_bytes", chip.input_sram_bytes, hw.np.input_sram_bytes, hw.name);
   compare(problems, "has_dram", chip.has_dram, hw.dram.present, hw.name);
+  const auto check_bits = [&](const std::string& what, int bits, const std::vector<int>& supported,
+                              const char* list) {
+    if (std::find(supported.begin(), supported.end(), bits) != supported.end()) return;
+    problems.push_back(fmt::format("{} is {} bits, chip {} supports {} ({})", what, bits, hw.name,
+                                   fmt::join(supported, ", "), list));
+  };
+  check_bits("the program's weight_bits", program.precision.weight_bits, hw.np.weight_bits, "np.weight_bits");
+  check_bits("the program's act_bits", program.precision.act_bits, hw.np.activation_bits, "np.activation_bits");
+  check_bits("the program's kv_bits", program.precision.kv_bits, hw.np.kv_bits, "np.kv_bits");
+  for (const Op& op : program.ops) {
+    if (has_weights(op.kind) || op.weight_bits != 0) {
+      check_bits(fmt::format("{}'s weight_bits", op_text(op)), op.weight_bits, hw.np.weight_bits, "np.weight_bits");
+    }
+  }
   return problems;
 }
 

@@ -18,7 +18,8 @@ int64_t tile_extent(const Op& op);
 
 // Every problem found, each naming the item and the numbers; empty for a sound program.
 std::vector<std::string> verify_program(const Program& program);
-// Differences between the chip the program was compiled for and `hw`.
+// Differences between the chip the program was compiled for and `hw`, and bit widths (the precision line's,
+// each op's weight_bits) that `hw` does not list.
 std::vector<std::string> verify_against(const Program& program, const HwConfig& hw);
 
 // "name: N problems" and the first of them, one per line: the message of check_program and the other checks.

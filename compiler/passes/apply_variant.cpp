@@ -10,7 +10,7 @@ namespace {
 
 using graph::Vertex;
 
-std::string layer_op(int l, const char* what) { return fmt::format("l{}.{}", l, what); }
+std::string layer_op(int l, const char* what) { return graph::layer_op_name(l, what); }
 
 // Every op that knows the KV-head count and every tensor K or V produces follows g.
 void narrow_kv_heads(Graph& graph, int l, int kv_heads) {
@@ -19,9 +19,7 @@ void narrow_kv_heads(Graph& graph, int l, int kv_heads) {
     ir::Op& op = graph[v];
     if (op.layer != l) continue;
     if (op.heads > 0) op.kv_heads = kv_heads;
-    const bool kv_tensor = op.role == ir::LinearRole::K || op.role == ir::LinearRole::V ||
-                           op.kind == ir::OpKind::KvAppend || op.kind == ir::OpKind::KvRead;
-    if (!kv_tensor) continue;
+    if (!graph::carries_kv(op)) continue;
     if (op.kind != ir::OpKind::Linear) op.in_features = width;
     graph::set_out_features(graph, v, width);
   }

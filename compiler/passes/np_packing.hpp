@@ -14,8 +14,6 @@ class NextFitPacker {
   // Packs the tiles (bytes each) after those already packed; returns each tile's bin, or nothing (and packs
   // nothing) when they do not fit in the remaining bins.
   std::optional<std::vector<int>> pack(const std::vector<int64_t>& tile_bytes);
-  int bins_used() const { return fill_ > 0 ? current_ + 1 : current_; }
-  int64_t bytes_free() const { return (bins_ - current_) * capacity_ - fill_; }
 
  private:
   int bins_;

@@ -52,15 +52,14 @@ std::vector<ir::Tile> even_tiles(const ir::Op& op, int64_t count, int64_t parts,
 }
 
 std::vector<ir::Tile> channel_tiles(const ir::Op& op, const HwConfig& hw, TileBudget& budget) {
-  const int64_t bias_bits = op.bias ? op.weight_bits : 0;
-  const int64_t channel_bits = op.in_features * op.weight_bits + bias_bits;
+  const int64_t channel_bits = ir::channel_weight_bits(op, /*tied_embed=*/false);
   const int64_t per_tile = hw.np.weight_sram_bytes * 8 / channel_bits;
   if (per_tile < 1) {
     throw MappingError(fmt::format("op {} needs {} bytes of weight SRAM for one output channel, the chip has {} per NP",
                                    op.name, (channel_bits + 7) / 8, hw.np.weight_sram_bytes));
   }
   std::vector<ir::Tile> tiles = even_tiles(op, op.out_features, (op.out_features + per_tile - 1) / per_tile, budget);
-  for (ir::Tile& tile : tiles) tile.weight_bytes = ((tile.out_end - tile.out_begin) * channel_bits + 7) / 8;
+  for (ir::Tile& tile : tiles) tile.weight_bytes = ir::tile_weight_bytes(op, tile.out_end - tile.out_begin, false);
   return tiles;
 }
 
@@ -75,7 +74,7 @@ std::vector<ir::Tile> make_tiles(const ir::Op& op, bool tied, const HwConfig& hw
   }
   std::vector<ir::Tile> tiles = even_tiles(op, op.out_features, 1, budget);
   if (op.kind == OpKind::LayerNorm) {
-    tiles[0].weight_bytes = (2 * op.out_features * op.weight_bits + 7) / 8;
+    tiles[0].weight_bytes = ir::tile_weight_bytes(op, op.out_features, false);
     if (tiles[0].weight_bytes > hw.np.weight_sram_bytes) {
       throw MappingError(fmt::format("op {} needs {} bytes of weight SRAM for its gain and bias, the chip has {} per NP",
                                      op.name, tiles[0].weight_bytes, hw.np.weight_sram_bytes));
@@ -105,7 +104,7 @@ std::vector<Vertex> weighted_ops(const Graph& graph) {
   return ops;
 }
 
-// First fit in model order on `bins` NPs; returns the first op that did not fit (or none).
+// Next fit in model order on `bins` NPs; returns the first op that did not fit (or none).
 std::optional<Vertex> keep_resident(Graph& graph, const std::vector<Vertex>& ops, int bins, int64_t capacity) {
   NextFitPacker packer(bins, capacity);
   std::optional<Vertex> first_misfit;

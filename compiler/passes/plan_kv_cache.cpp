@@ -6,13 +6,16 @@
 
 namespace neurokv::passes {
 
-int64_t kv_budget_per_np(const HwConfig& hw) {
-  return static_cast<int64_t>(static_cast<double>(hw.np.input_sram_bytes) * kKvShareOfInputSram);
-}
+int64_t kv_budget_per_np(const HwConfig& hw) { return ir::kv_budget_per_np(hw.np.input_sram_bytes); }
 
 int64_t kv_nps_needed(const ir::Buffer& buffer, const HwConfig& hw) {
   const int64_t bytes = buffer.bytes_per_token * buffer.capacity_tokens;
   const int64_t budget = kv_budget_per_np(hw);
+  if (budget < 1) {
+    throw MappingError(fmt::format("KV buffer {}: chip {} reserves {} bytes of its {} bytes of NP input SRAM for the "
+                                   "KV cache, expected at least 1",
+                                   buffer.name, hw.name, budget, hw.np.input_sram_bytes));
+  }
   return (bytes + budget - 1) / budget;
 }
 

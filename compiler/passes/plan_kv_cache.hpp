@@ -9,12 +9,10 @@
 
 namespace neurokv::passes {
 
-// Half of each NP's input SRAM (one of Akida 2's two input buffers) may hold KV rows; the other half keeps
-// buffering the events NPs consume.
-constexpr double kKvShareOfInputSram = 0.5;
-
+// The chip's per-NP KV budget: ir::kKvShareOfInputSram of its input SRAM.
 int64_t kv_budget_per_np(const HwConfig& hw);
-// NPs an SRAM-resident buffer is split over: its bytes divided by the per-NP budget, rounded up.
+// NPs an SRAM-resident buffer is split over: its bytes divided by the per-NP budget, rounded up. Throws
+// MappingError when the budget is under one byte (the chip loader refuses such chips).
 int64_t kv_nps_needed(const ir::Buffer& buffer, const HwConfig& hw);
 
 // A `context` beyond the model's learned positions is planned as asked, with a note. Throws InputError for a

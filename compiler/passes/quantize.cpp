@@ -18,9 +18,15 @@ int choose(const char* flag, int requested, int fallback, const std::vector<int>
   return bits;
 }
 
-bool holds_weights(ir::OpKind kind) {
-  return kind == ir::OpKind::Linear || kind == ir::OpKind::Embed || kind == ir::OpKind::PosEmbed ||
-         kind == ir::OpKind::LayerNorm;
+// Not asked for: the narrowest KV width the chip lists that holds an activation whole.
+int default_kv_bits(int act_bits, const HwConfig& hw) {
+  const auto wide_enough = std::find_if(hw.np.kv_bits.begin(), hw.np.kv_bits.end(), [&](int bits) { return bits >= act_bits; });
+  if (wide_enough == hw.np.kv_bits.end()) {
+    throw InputError(fmt::format("--kv-bits not given: the KV cache defaults to the narrowest width of at least the {} "
+                                 "activation bits, chip {} supports {} bits; give --kv-bits",
+                                 act_bits, hw.name, fmt::join(hw.np.kv_bits, ", ")));
+  }
+  return *wide_enough;  // the loader sorts the list
 }
 
 }  // namespace
@@ -31,10 +37,11 @@ Graph quantize(Graph graph, const HwConfig& hw, const BitWidths& requested, Note
       choose("--weight-bits", requested.weight_bits, hw.widest_weight_bits(), hw.np.weight_bits, hw);
   precision.act_bits =
       choose("--act-bits", requested.act_bits, hw.widest_activation_bits(), hw.np.activation_bits, hw);
-  precision.kv_bits = choose("--kv-bits", requested.kv_bits, precision.act_bits, hw.np.kv_bits, hw);
+  precision.kv_bits = requested.kv_bits != 0 ? choose("--kv-bits", requested.kv_bits, 0, hw.np.kv_bits, hw)
+                                              : default_kv_bits(precision.act_bits, hw);
   for (graph::Vertex v : boost::make_iterator_range(boost::vertices(graph))) {
     ir::Op& op = graph[v];
-    op.weight_bits = holds_weights(op.kind) ? precision.weight_bits : 0;
+    op.weight_bits = ir::has_weights(op.kind) ? precision.weight_bits : 0;
     // Cache rows travel at the cache's storage width.
     const bool cache_rows = op.kind == ir::OpKind::KvAppend || op.kind == ir::OpKind::KvRead;
     op.act_bits = cache_rows ? precision.kv_bits : precision.act_bits;

@@ -16,21 +16,16 @@ struct Span {
   bool overlaps(const Span& o) const { return begin < o.end && o.begin < end; }
 };
 
-bool kv_side(const ir::Op& op) {
-  return op.role == ir::LinearRole::K || op.role == ir::LinearRole::V || op.kind == ir::OpKind::KvAppend ||
-         op.kind == ir::OpKind::KvRead;
-}
-
 // The part of the producer's output a tile produces, in output elements.
 Span produced(const ir::Op& producer, const ir::Tile& tile) {
   if (!graph::is_head_split(producer.kind)) return {tile.out_begin, tile.out_end};
-  const int64_t per_head = producer.out_features / (kv_side(producer) ? producer.kv_heads : producer.heads);
+  const int64_t per_head = producer.out_features / (graph::carries_kv(producer) ? producer.kv_heads : producer.heads);
   return {tile.out_begin * per_head, tile.out_end * per_head};
 }
 
 // The part of the producer's output a head-split consumer tile reads: its query heads, or their KV groups.
 Span needed(const ir::Op& consumer, const ir::Tile& tile, const ir::Op& producer, int64_t width) {
-  const int producer_heads = kv_side(producer) ? consumer.kv_heads : consumer.heads;
+  const int producer_heads = graph::carries_kv(producer) ? consumer.kv_heads : consumer.heads;
   const int64_t per_head = width / producer_heads;
   // Query heads per producer head: 1 for query-side tensors, H/g for KV-side ones.
   const int64_t group = consumer.heads / producer_heads;

@@ -35,7 +35,8 @@ class Builder {
     op.inputs = std::move(inputs);
     op.in_features = in;
     op.out_features = out;
-    op.weight_bits = kind == OpKind::Linear || kind == OpKind::Embed || kind == OpKind::PosEmbed ? 8 : 0;
+    op.weight_bits = ir::has_weights(kind) ? 8 : 0;
+    op.bias = kind == OpKind::LayerNorm;  // gain and bias
     op.act_bits = 8;
     p_.ops.push_back(op);
     return p_.ops.back();
@@ -99,8 +100,8 @@ ir::Program sample_program() {
   ir::Buffer values{"l0.v", 0, ir::BufferRole::Values, 2, 4, 8, 8, 8, ir::Storage::Dram, {}};
   b.program().buffers = {keys, values};
 
-  b.op("embed", OpKind::Embed, {}, 16, 8).layer = -1;
-  b.tile({0, 0, 0}, 0, 8, 128);
+  b.op("embed", OpKind::Embed, {}, 16, 8).layer = -1;  // tied: its table is lm_head's
+  b.tile({0, 0, 0}, 0, 8);
   b.op("pos_embed", OpKind::PosEmbed, {}, 8, 8).layer = -1;
   b.tile({0, 0, 1}, 0, 8, 64);
   b.op("embed_add", OpKind::Add, {0, 1}, 8, 8).layer = -1;
@@ -114,8 +115,8 @@ ir::Program sample_program() {
   b.tile({1, 0, 1}, 0, 8, 72);
   ir::Op& v = b.linear("l0.v_proj", LinearRole::V, 3, 8, 8);  // %6: streamed in two passes
   v.weights = ir::Storage::Dram;
-  b.tile({1, 1, 0}, 0, 4, 36, 0);
-  b.tile({1, 1, 0}, 4, 8, 36, 1);
+  b.tile({1, 1, 0}, 0, 4, 36, 1);
+  b.tile({1, 1, 0}, 4, 8, 36, 2);
   b.attention("l0.k_append", OpKind::KvAppend, {5}).buffer = 0;  // one tile over the whole row
   b.tile({0, 1, 0}, 0, 8);
   b.attention("l0.v_append", OpKind::KvAppend, {6}).buffer = 1;
@@ -151,7 +152,7 @@ ir::Program sample_program() {
   head.layer = -1;
   head.bias = false;
   head.tied_to = 0;
-  b.tile({0, 0, 0}, 0, 16);
+  b.tile({0, 0, 0}, 0, 16, 128);
 
   b.route(3, 0, 4, {0, 1});  // multicast to both q_proj tiles, one of them a node away
   b.route(4, 1, 11, {0, 1});

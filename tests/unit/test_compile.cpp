@@ -1,12 +1,11 @@
 #include <catch2/catch.hpp>
 
 #include <map>
-#include <set>
 
 #include "compiler/compile.hpp"
 #include "compiler/compile_summary.hpp"
 #include "compiler/error.hpp"
-#include "compiler/ir/mesh.hpp"
+#include "compiler/ir/verifier.hpp"
 #include "tests/unit/compile_fixtures.hpp"
 
 using neurokv::AttentionVariant;
@@ -29,59 +28,12 @@ int64_t kv_bytes_per_token(const Program& p) {
   return total;
 }
 
-void check_capacities(const Program& p) {
-  std::map<NpCoord, int64_t> resident;
-  std::map<std::pair<NpCoord, int>, int64_t> streamed;
-  for (const Op& op : p.ops) {
-    REQUIRE_FALSE(op.tiles.empty());
-    for (const Tile& t : op.tiles) {
-      REQUIRE(t.np.x >= 0);
-      REQUIRE(t.np.x < p.chip.mesh_cols);
-      REQUIRE(t.np.y >= 0);
-      REQUIRE(t.np.y < p.chip.mesh_rows);
-      REQUIRE(t.np.np >= 0);
-      REQUIRE(t.np.np < p.chip.nps_per_node);
-      if (op.weights == Storage::Sram) {
-        REQUIRE(t.pass == 0);
-        resident[t.np] += t.weight_bytes;
-      } else {
-        streamed[{t.np, t.pass}] += t.weight_bytes;
-      }
-    }
-  }
-  for (const auto& [np, bytes] : resident) REQUIRE(bytes <= p.chip.weight_sram_bytes);
-  for (const auto& [slot, bytes] : streamed) REQUIRE(bytes <= p.chip.weight_sram_bytes);
-  std::map<NpCoord, int64_t> kv;
-  for (const Buffer& b : p.buffers) {
-    if (b.location != Storage::Sram) continue;
-    REQUIRE_FALSE(b.nps.empty());
-    const int64_t share = (b.bytes_per_token * b.capacity_tokens + b.nps.size() - 1) / b.nps.size();
-    for (const NpCoord& np : b.nps) kv[np] += share;
-  }
-  for (const auto& [np, bytes] : kv) REQUIRE(bytes <= p.chip.input_sram_bytes);
-}
-
-void check_routes(const Program& p) {
-  for (const Route& r : p.routes) {
-    const Op& src = p.ops.at(static_cast<std::size_t>(r.src_op));
-    const Op& dst = p.ops.at(static_cast<std::size_t>(r.dst_op));
-    std::vector<NpCoord> dsts;
-    for (int t : r.dst_tiles) dsts.push_back(dst.tiles.at(static_cast<std::size_t>(t)).np);
-    REQUIRE(r.hops == static_cast<int>(xy_multicast_tree(src.tiles.at(static_cast<std::size_t>(r.src_tile)).np, dsts).size()));
-  }
-}
-
-void check_schedule(const Program& p, const std::vector<Step>& steps) {
-  REQUIRE(steps.size() == p.ops.size());
-  std::map<int, std::size_t> position;
-  for (std::size_t i = 0; i < steps.size(); ++i) position[steps[i].op] = i;
-  REQUIRE(position.size() == p.ops.size());
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    for (int w : steps[i].waits) {
-      REQUIRE(position.at(w) < i);
-      REQUIRE(steps[position.at(w)].wave < steps[i].wave);
-    }
-  }
+// Every problem the verifier finds, one per line: capacities (resident and streamed weights, the KV share of input
+// SRAM), weight bytes, placement, routes and both schedules.
+std::string problems(const Program& p) {
+  std::string text;
+  for (const std::string& problem : verify_program(p)) text += problem + "\n";
+  return text;
 }
 
 }  // namespace
@@ -94,11 +46,7 @@ TEST_CASE("every model compiles for every variant on akida2-like, within the chi
       const Program p = compile(model, variant, neurokv::test::chip("akida2-like"), {}).program;
       CHECK(p.variant == variant.name());
       CHECK(p.kv_heads == variant.kv_heads());
-      for (std::size_t i = 0; i < p.ops.size(); ++i) REQUIRE(p.ops[i].id == static_cast<int>(i));
-      check_capacities(p);
-      check_routes(p);
-      check_schedule(p, p.decode);
-      check_schedule(p, p.prefill);
+      CHECK(problems(p).empty());
     }
   }
 }
@@ -110,6 +58,20 @@ TEST_CASE("paper-300m parameter counts equal the paper's") {
   CHECK(parameter_count(compile_program("paper-300m", "Q=K-V")) == 284542976);
   CHECK(parameter_count(compile_program("paper-300m", "Q=K=V")) == 263550976);
   CHECK(parameter_count(compile_program("paper-300m", "GQA-4")) == 305534976 - gqa_cut);
+}
+
+TEST_CASE("a model without biases counts LayerNorm gains only and no Linear biases (nanoGPT's bias: false)") {
+  auto model = neurokv::test::model("edge-tiny");
+  const auto hw = neurokv::test::chip("akida2-like");
+  const auto qkv = AttentionVariant::parse("QKV", model.heads);
+  const Program with = compile(model, qkv, hw, {}).program;
+  model.bias = false;
+  const Program without = compile(model, qkv, hw, {}).program;
+  const int64_t d = model.d_model, width = int64_t{model.heads} * model.head_dim;
+  // Per layer: q, k, v, o, mlp_up, mlp_down biases and ln1, ln2 biases; then ln_f's bias. The LM head has none.
+  const int64_t biases = model.layers * (3 * width + d + model.mlp_hidden + d + 2 * d) + d;
+  CHECK(parameter_count(with) - parameter_count(without) == biases);
+  CHECK(problems(without).empty());  // LayerNorm tiles hold the gain only, and the verifier agrees
 }
 
 TEST_CASE("eliminated projections are absent, not zeroed") {

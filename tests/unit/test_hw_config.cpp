@@ -84,6 +84,20 @@ TEST_CASE("bad chip files are refused with the place and what was expected") {
                     Catch::Contains("unknown key 'turbo'"));
 }
 
+TEST_CASE("an input SRAM too small for a KV byte is refused") {
+  // Half of it is the KV budget: one byte would leave none (plan_kv_cache divided by it).
+  const std::string good = read(kHw + "/akida2-like.yaml");
+  const auto at = good.find("input_sram_bytes: {value: ");
+  REQUIRE(at != std::string::npos);
+  const auto value = at + std::string("input_sram_bytes: {value: ").size();
+  std::string one = good;
+  one.replace(value, good.find(',', value) - value, "1");
+  CHECK_THROWS_WITH(parse_hw(one, "c.yaml"), Catch::Contains("'np.input_sram_bytes.value' is 1, expected a number in [2,"));
+  std::string two = good;
+  two.replace(value, good.find(',', value) - value, "2");
+  CHECK(parse_hw(two, "c.yaml").np.input_sram_bytes == 2);
+}
+
 TEST_CASE("a chip without DRAM omits the section") {
   const std::string good = read(kHw + "/akida2-like.yaml");
   const auto begin = good.find("dram:\n");

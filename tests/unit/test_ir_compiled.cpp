@@ -40,3 +40,17 @@ TEST_CASE("the paper's models compile to sound programs that round-trip") {
   check_compiled("paper-300m", "akd1500-like", "GQA-4");
   check_compiled("paper-1.2b", "akida2-like", "QKV");  // ~28K tiles and ~26K routes, some weights streamed
 }
+
+TEST_CASE("a program compiled at the longest context prints and parses back") {
+  const auto model = neurokv::test::model("edge-tiny");
+  const auto hw = neurokv::test::chip("akida2-like");
+  neurokv::CompileOptions options;
+  options.context = ir::kMaxContext;
+  const ir::Program program =
+      neurokv::compile(model, neurokv::AttentionVariant::parse("QKV", model.heads), hw, options).program;
+  REQUIRE(program.context == ir::kMaxContext);
+  const std::string text = ir::print_program(program);
+  const ir::Program parsed = ir::parse_program(text, "longest.nkir");
+  CHECK(neurokv::test::same_program(parsed, program));
+  CHECK_NOTHROW(ir::check_program(parsed, "longest.nkir", hw));
+}

@@ -27,7 +27,7 @@ void check_round_trip(const ir::Program& program) {
 }
 
 const std::string kSmall =
-    "neurokv-ir 1\n"
+    "neurokv-ir 2\n"
     "model tiny layers=1 d_model=4\n"
     "variant Q-K=V kv_heads=2\n"
     "chip c mesh_cols=1 mesh_rows=1 nps_per_node=1 weight_sram_bytes=64 has_dram=yes\n"
@@ -120,11 +120,11 @@ TEST_CASE("parse errors name the line, the column and what was expected") {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {replaced(kSmall, "neurokv-ir 1", "neurokv-ir 2"),
-       "f.nkir:1:12: neurokv-ir 2 is not supported, expected version 1"},
-      {replaced(kSmall, "neurokv-ir 1", "neurokv 1"),
-       "f.nkir:1:1: the file starts with 'neurokv', expected 'neurokv-ir 1'"},
-      {"", "f.nkir:1:1: the file ends at once, expected 'neurokv-ir 1'"},
+      {replaced(kSmall, "neurokv-ir 2", "neurokv-ir 1"),
+       "f.nkir:1:12: neurokv-ir 1 is not supported, expected version 2"},
+      {replaced(kSmall, "neurokv-ir 2", "neurokv 2"),
+       "f.nkir:1:1: the file starts with 'neurokv', expected 'neurokv-ir 2'"},
+      {"", "f.nkir:1:1: the file ends at once, expected 'neurokv-ir 2'"},
       {std::string("\x7f"
                    "ELF\x02\x01\x01\0\0",
                    9),
@@ -227,4 +227,12 @@ TEST_CASE("load_program reads a file and names it in errors") {
   std::remove(path.c_str());
   CHECK_THROWS_WITH(ir::load_program("no/such/file.nkir"),
                     "no/such/file.nkir: cannot open the file, expected a readable .nkir file");
+}
+
+TEST_CASE("op widths and tile ranges are bounded by 2^31, as docs/ir.md says") {
+  CHECK(parse_error(replaced(kSmall, "in_features=4", "in_features=2147483648")) == "(parsed without error)");
+  CHECK_THAT(parse_error(replaced(kSmall, "in_features=4", "in_features=2147483649")),
+             Catch::Contains("f.nkir:9:") && Catch::Contains("2147483648"));
+  CHECK_THAT(parse_error(replaced(kSmall, "out=0..4 weight_bytes=16", "out=0..2147483649 weight_bytes=16")),
+             Catch::Contains("f.nkir:10:") && Catch::Contains("2147483648"));
 }

@@ -26,6 +26,9 @@ neurokv::HwConfig sample_chip() {
   hw.nps_per_node = 4;
   hw.np.weight_sram_bytes = 4096;
   hw.np.input_sram_bytes = 4096;
+  hw.np.weight_bits = {4, 8};
+  hw.np.activation_bits = {8};
+  hw.np.kv_bits = {8, 16};
   hw.dram.present = true;
   return hw;
 }
@@ -118,27 +121,81 @@ TEST_CASE("each verifier check catches its corruption") {
        },
        "buffer @0 l0.k is on NP (0,5,0), outside"},
       {"resident weights", [](ir::Program& p) { p.chip.weight_sram_bytes = 150; },
-       "NP (0,0,0) holds 164 bytes of resident weights (embed, l0.q_proj), it has 150 bytes of weight SRAM"},
+       "NP (0,0,0) holds 164 bytes of resident weights (l0.q_proj, lm_head), it has 150 bytes of weight SRAM"},
       {"streamed pass", [](ir::Program& p) { p.ops[6].tiles[1].weight_bytes = 5000; },
-       "op %6 l0.v_proj pass 1 loads 5000 bytes into NP (1,1,0) beside 0 resident bytes, the NP has 4096 "
+       "op %6 l0.v_proj pass 2 loads 5000 bytes into NP (1,1,0) beside 0 resident bytes, the NP has 4096 "
        "bytes of weight SRAM"},
       {"streamed beside resident",
        [](ir::Program& p) {
          p.ops[6].tiles[0].np = {0, 0, 0};
          p.ops[6].tiles[0].weight_bytes = 4000;
        },
-       "op %6 l0.v_proj pass 0 loads 4000 bytes into NP (0,0,0) beside 164 resident bytes"},
+       "op %6 l0.v_proj pass 1 loads 4000 bytes into NP (0,0,0) beside 164 resident bytes"},
       {"resident pass", [](ir::Program& p) { p.ops[5].tiles[0].pass = 1; },
        "op %5 l0.k_proj tile 0 is resident but has pass 1, expected pass 0"},
       {"KV SRAM", [](ir::Program& p) { p.chip.input_sram_bytes = 16; },
-       "NP (0,1,0) holds 32 bytes of KV cache (l0.k), it has 16 bytes of input SRAM"},
+       "NP (0,1,0) holds 32 bytes of KV cache (l0.k), it reserves 8 of its 16 bytes of input SRAM for the KV cache"},
+      {"KV SRAM beyond the KV share",  // fits the whole input SRAM, not the half plan_kv_cache reserves
+       [](ir::Program& p) { p.chip.input_sram_bytes = 40; },
+       "NP (0,1,0) holds 32 bytes of KV cache (l0.k), it reserves 20 of its 40 bytes"},
       {"KV SRAM shared",
        [](ir::Program& p) {
-         p.chip.input_sram_bytes = 40;
+         p.chip.input_sram_bytes = 80;
          p.buffers[1].location = ir::Storage::Sram;
          p.buffers[1].nps = {{0, 1, 1}};
        },
-       "NP (0,1,1) holds 96 bytes of KV cache (l0.k, l0.v), it has 40 bytes"},
+       "NP (0,1,1) holds 96 bytes of KV cache (l0.k, l0.v), it reserves 40 of its 80 bytes"},
+      {"buffer without heads",  // the simulator divided by a buffer's kv_heads
+       [](ir::Program& p) {
+         p.buffers[0].kv_heads = 0;
+         p.buffers[0].bytes_per_token = 0;
+       },
+       "buffer @0 l0.k has kv_heads 0 and head_dim 4, expected at least 1 of each"},
+      {"buffer heads differ from its ops'",
+       [](ir::Program& p) {
+         p.buffers[0].kv_heads = 1;
+         p.buffers[0].bytes_per_token = 4;
+         p.buffers[1].kv_heads = 1;
+         p.buffers[1].bytes_per_token = 4;
+         p.kv_heads = 1;
+       },
+       "op %7 l0.k_append has kv_heads 2 and head_dim 4, expected its buffer @0 l0.k's 1 and 4"},
+      {"kv_read tiles beyond the buffer's heads",
+       [](ir::Program& p) {
+         p.ops[9].kv_heads = 3;
+         p.ops[9].tiles[0].out_end = 3;
+       },
+       "op %9 l0.k_read has kv_heads 3 and head_dim 4, expected its buffer @0 l0.k's 2 and 4"},
+      {"kv_append row width", [](ir::Program& p) { p.ops[7].out_features = 6; p.ops[7].tiles[0].out_end = 6; },
+       "op %7 l0.k_append has out_features 6, expected one row of buffer @0 l0.k: kv_heads 2 x head_dim 4 = 8"},
+      {"buffer bits", [](ir::Program& p) { p.precision.kv_bits = 16; },
+       "buffer @0 l0.k stores 8-bit values, expected the program's kv_bits 16"},
+      {"header kv_heads", [](ir::Program& p) { p.kv_heads = 1; },
+       "the program has kv_heads 1, expected its buffers' 2"},
+      {"header kv_heads with differing buffers",
+       [](ir::Program& p) {
+         p.buffers[1].kv_heads = 1;
+         p.buffers[1].bytes_per_token = 4;
+       },
+       "the program has kv_heads 2, expected 0: its buffers' kv_heads differ (1, 2)"},
+      {"linear weight bytes", [](ir::Program& p) { p.ops[4].tiles[1].weight_bytes = 1; },
+       "op %4 l0.q_proj tile 1 has weight_bytes 1, expected 36 for 4 channels of 72 bits each at 8-bit weights"},
+      {"layernorm weight bytes", [](ir::Program& p) { p.ops[3].tiles[0].weight_bytes = 8; },
+       "op %3 l0.ln1 tile 0 has weight_bytes 8, expected 16 for 8 channels of 16 bits each"},
+      {"tied embedding holds no weights", [](ir::Program& p) { p.ops[0].tiles[0].weight_bytes = 128; },
+       "op %0 embed tile 0 has weight_bytes 128, expected 0"},
+      {"weightless op", [](ir::Program& p) { p.ops[2].tiles[0].weight_bytes = 4; },
+       "op %2 embed_add tile 0 has weight_bytes 4, expected 0"},
+      {"streamed pass 0", [](ir::Program& p) { p.ops[6].tiles[0].pass = 0; },
+       "op %6 l0.v_proj tile 0 is streamed but has pass 0, expected pass 1 or later"},
+      {"streamed ops share a pass",
+       [](ir::Program& p) {
+         p.ops[5].weights = ir::Storage::Dram;
+         p.ops[5].tiles[0].pass = 2;
+       },
+       "op %6 l0.v_proj tile 1 loads in pass 2, which is already op %5 l0.k_proj's"},
+      {"duplicate route", [](ir::Program& p) { p.routes.push_back(p.routes[2]); },
+       "route 4 (%5.0 to %7) repeats route 2, expected one route per source tile and destination op"},
       {"SRAM buffer without NPs", [](ir::Program& p) { p.buffers[0].nps.clear(); },
        "buffer @0 l0.k is in SRAM on no NP"},
       {"bytes per token", [](ir::Program& p) { p.buffers[0].bytes_per_token = 9; },
@@ -224,6 +281,21 @@ TEST_CASE("verify_against names every difference from the chip given") {
         "the program's chip has has_dram true, chip other has false\n");
 }
 
+TEST_CASE("verify_against refuses widths the chip does not list") {
+  neurokv::HwConfig hw = sample_chip();
+  ir::Program program = sample_program();
+  program.precision = {4, 8, 16};
+  CHECK(joined(ir::verify_against(program, hw)).empty());  // every width listed
+  program.precision = {3, 2, 2};
+  program.ops[4].weight_bits = 3;  // the simulator has no MAC energy for 3-bit weights
+  const std::string problems = joined(ir::verify_against(program, hw));
+  CHECK(problems ==
+        "the program's weight_bits is 3 bits, chip test-chip supports 4, 8 (np.weight_bits)\n"
+        "the program's act_bits is 2 bits, chip test-chip supports 8 (np.activation_bits)\n"
+        "the program's kv_bits is 2 bits, chip test-chip supports 8, 16 (np.kv_bits)\n"
+        "op %4 l0.q_proj's weight_bits is 3 bits, chip test-chip supports 4, 8 (np.weight_bits)\n");
+}
+
 TEST_CASE("check_program throws an InputError listing the problems") {
   ir::Program program = sample_program();
   program.routes[0].hops = 5;
@@ -238,7 +310,7 @@ TEST_CASE("neurokv ir verify and ir print on a good and a bad file") {
   ir::Program program = sample_program();
   const std::string text = ir::print_program(program);
   std::ofstream(good) << text;
-  program.ops[6].tiles[1].weight_bytes = 5000;
+  program.routes[0].hops = 5;
   std::ofstream(bad) << ir::print_program(program);
 
   const CommandResult ok = run("ir verify " + good);
@@ -248,7 +320,7 @@ TEST_CASE("neurokv ir verify and ir print on a good and a bad file") {
   const CommandResult failed = run("ir verify " + bad);
   CHECK(failed.exit_code == 2);
   CHECK(failed.output.find("neurokv: error: " + bad +
-                           ": 1 problem: op %6 l0.v_proj pass 1 loads 5000 bytes") == 0);
+                           ": 1 problem: route 0 (%3.0 to %4) has 5 hops") == 0);
 
   const CommandResult other_chip = run("ir verify " + good + " --hw akida2-like");
   CHECK(other_chip.exit_code == 2);

@@ -108,6 +108,21 @@ TEST_CASE("quantize: stamps widths, defaults to the widest, rejects what the chi
   CHECK_THROWS_AS(passes::quantize(variant_graph("QKV"), hw, {16, 0, 0}, notes), InputError);
 }
 
+TEST_CASE("quantize: a defaulted KV width is the chip's narrowest at least as wide as the activations") {
+  HwConfig hw = test::chip("akd1500-like");  // activations 1, 2, 4; KV 4, 8, 16
+  Notes notes;
+  CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 2, 0}, notes)[boost::graph_bundle].precision.kv_bits == 4);
+  CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 4, 0}, notes)[boost::graph_bundle].precision.kv_bits == 4);
+  CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 2, 8}, notes)[boost::graph_bundle].precision.kv_bits == 8);
+  CHECK_THROWS_WITH(passes::quantize(variant_graph("QKV"), hw, {0, 2, 2}, notes),
+                    "--kv-bits 2: chip akd1500-like supports 4, 8, 16 bits");
+  hw.np.activation_bits = {8};
+  hw.np.kv_bits = {4};
+  CHECK_THROWS_WITH(passes::quantize(variant_graph("QKV"), hw, {0, 0, 0}, notes),
+                    "--kv-bits not given: the KV cache defaults to the narrowest width of at least the 8 activation "
+                    "bits, chip akd1500-like supports 4 bits; give --kv-bits");
+}
+
 TEST_CASE("plan_kv_cache: sizes buffers, keeps them in input SRAM while they fit, else DRAM or an error") {
   HwConfig hw = test::chip("akida2-like");
   const std::string text = graph_to_text(planned("Q-MQA", hw));
@@ -128,6 +143,10 @@ TEST_CASE("plan_kv_cache: sizes buffers, keeps them in input SRAM while they fit
   CHECK_THROWS_WITH(passes::plan_kv_cache(quantized, hw, 64, notes),
                     Catch::StartsWith("KV buffer l0.k needs 4096 bytes (64 tokens x 64 B) of NP input SRAM, the chip "
                                       "has 128 bytes left"));
+  hw.np.input_sram_bytes = 1;  // a KV budget of 0 bytes: an error, not a division by zero
+  CHECK_THROWS_AS(passes::plan_kv_cache(quantized, hw, 64, notes), MappingError);
+  CHECK_THROWS_WITH(passes::plan_kv_cache(quantized, hw, 64, notes),
+                    Catch::Contains("reserves 0 bytes of its 1 bytes of NP input SRAM for the KV cache"));
 }
 
 TEST_CASE("partition: tiles under the weight-SRAM limit, all resident when they fit") {

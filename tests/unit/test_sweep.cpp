@@ -251,6 +251,13 @@ TEST_CASE("an override replaces the value in place, so lines and comments stay")
                     Catch::Contains("unknown chip key 'mesh.colz'") && Catch::Contains("mesh.cols"));
 }
 
+TEST_CASE("an override of the same key twice is refused, not spliced twice") {
+  const std::string text = read_whole_file(kHw + "/akida2-like.yaml");
+  CHECK_THROWS_AS(override_hw_yaml(text, "chip.yaml", {{"mesh.cols", 12}, {"mesh.cols", 6}}), InputError);
+  CHECK_THROWS_WITH(override_hw_yaml(text, "chip.yaml", {{"mesh.cols", 12}, {"np.mac_lanes", 8}, {"mesh.cols", 12}}),
+                    "chip key 'mesh.cols' is set twice, expected each key of chip.yaml at most once");
+}
+
 TEST_CASE("Pareto: a point is kept unless another is no worse everywhere and better somewhere") {
   CHECK(pareto_front({{1, 3}, {2, 2}, {3, 1}, {3, 3}, {2, 2}}) ==
         std::vector<bool>{true, true, true, false, true});
