@@ -1,5 +1,6 @@
 #pragma once
 // What the hardware did, counted; the EnergyModel prices it. Doubles, because analytic counts are expectations.
+#include <array>
 #include <map>
 
 namespace neurokv {
@@ -15,6 +16,13 @@ struct ActionCounts {
   double dram_bytes = 0;
   double softmax_elements = 0;
 
+  // Every count but macs_by_bits, listed once: adding, scaling (phase_totals.cpp) and the tests go through it.
+  static constexpr std::array<double ActionCounts::*, 8> scalar_fields() {
+    return {&ActionCounts::dense_macs,     &ActionCounts::events,          &ActionCounts::activations_offered,
+            &ActionCounts::sram_read_bytes, &ActionCounts::sram_write_bytes, &ActionCounts::noc_hop_bytes,
+            &ActionCounts::dram_bytes,     &ActionCounts::softmax_elements};
+  }
+
   double synaptic_ops() const {
     double total = 0;
     for (const auto& [bits, count] : macs_by_bits) total += count;
@@ -23,14 +31,13 @@ struct ActionCounts {
 
   ActionCounts& operator+=(const ActionCounts& o) {
     for (const auto& [bits, count] : o.macs_by_bits) macs_by_bits[bits] += count;
-    dense_macs += o.dense_macs;
-    events += o.events;
-    activations_offered += o.activations_offered;
-    sram_read_bytes += o.sram_read_bytes;
-    sram_write_bytes += o.sram_write_bytes;
-    noc_hop_bytes += o.noc_hop_bytes;
-    dram_bytes += o.dram_bytes;
-    softmax_elements += o.softmax_elements;
+    for (double ActionCounts::*field : scalar_fields()) this->*field += o.*field;
+    return *this;
+  }
+
+  ActionCounts& operator*=(double f) {
+    for (auto& [bits, count] : macs_by_bits) count *= f;
+    for (double ActionCounts::*field : scalar_fields()) this->*field *= f;
     return *this;
   }
 };

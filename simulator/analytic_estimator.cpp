@@ -26,10 +26,12 @@ int np_index(const ir::Program& program, const ir::NpCoord& np) {
 
 }  // namespace
 
-PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase,
-                           std::vector<LayerCost>* layers) {
-  std::vector<std::vector<const ir::Route*>> routes_from(program.ops.size());
-  for (const ir::Route& route : program.routes) routes_from.at(route.src_op).push_back(&route);
+namespace {
+
+PhaseTotals estimate_totals(const ir::Program& program, const HwConfig& hw, const Phase& phase) {
+  std::vector<std::vector<size_t>> routes_from(program.ops.size());
+  for (size_t i = 0; i < program.routes.size(); ++i) routes_from.at(program.routes[i].src_op).push_back(i);
+  const std::vector<bool> repeated = repeated_kv_deliveries(program);
 
   const std::vector<ir::Step>& steps = phase.kind == Phase::Kind::Decode ? program.decode : program.prefill;
   std::map<int, std::vector<const ir::Step*>> waves;
@@ -55,10 +57,12 @@ PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const
         np_busy[index] += work.compute_cycles;
         time.compute = std::max(time.compute, np_busy[index]);
       }
-      for (const ir::Route* route : routes_from[step->op]) {
-        const double bytes = route_bytes(program, *route, hw, phase, tokens);
-        counts.noc_hop_bytes += bytes * route->hops;
-        time.route = std::max(time.route, route_cycles(bytes, route_depth(program, *route), hw));
+      for (size_t index : routes_from[step->op]) {
+        const ir::Route& route = program.routes[index];
+        const double bytes = route_bytes(program, route, hw, phase, tokens, repeated[index]);
+        counts.noc_hop_bytes += bytes * route.hops;
+        counts.sram_write_bytes += route_sram_write_bytes(program, route, bytes);
+        time.route = std::max(time.route, route_cycles(bytes, route_depth(program, route), hw));
       }
     }
     for (int index : touched) np_busy[index] = 0;
@@ -66,12 +70,27 @@ PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const
     totals.cycles_by_bound[time.bound()] += time.cycles();
     totals.layer_cycles.at(program.ops.at(wave_steps.front()->op).layer + 1) += time.cycles();
   }
-  return totals.report(phase, hw, layers);
+  return totals;
+}
+
+}  // namespace
+
+PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase,
+                           std::vector<LayerCost>* layers) {
+  return estimate_totals(program, hw, phase).report(phase, hw, layers);
 }
 
 VariantReport estimate(const ir::Program& program, const HwConfig& hw, const EstimateOptions& options) {
   VariantReport report = program_facts(program);
-  report.decode = estimate_phase(program, hw, Phase::decode(program.context), &report.decode_layers);
+  if (options.tokens > 1) {
+    // The mean decode token over contexts P + 1 ... P + T, as the cycle simulator reports it.
+    PhaseTotals sum(program.model.layers);
+    for (int64_t t = 1; t <= options.tokens; ++t) sum += estimate_totals(program, hw, Phase::decode(options.prompt + t));
+    sum.scale(1.0 / static_cast<double>(options.tokens));
+    report.decode = sum.report(Phase::decode(options.prompt + options.tokens), hw, &report.decode_layers);
+  } else {
+    report.decode = estimate_phase(program, hw, Phase::decode(program.context), &report.decode_layers);
+  }
   if (options.prompt > 0) report.prefill = estimate_phase(program, hw, Phase::prefill(options.prompt), nullptr);
   return report;
 }

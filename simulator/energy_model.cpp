@@ -8,17 +8,6 @@ namespace neurokv {
 
 constexpr double kPico = 1e-12;
 
-EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& o) {
-  mac += o.mac;
-  sram += o.sram;
-  noc += o.noc;
-  dram += o.dram;
-  event += o.event;
-  softmax += o.softmax;
-  static_ += o.static_;
-  return *this;
-}
-
 EnergyBreakdown EnergyModel::price(const ActionCounts& counts, double seconds) const {
   EnergyBreakdown e;
   for (const auto& [bits, macs] : counts.macs_by_bits) {

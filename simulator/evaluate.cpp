@@ -1,5 +1,8 @@
 #include "simulator/evaluate.hpp"
 
+#include <fmt/format.h>
+
+#include "compiler/error.hpp"
 #include "simulator/analytic_estimator.hpp"
 #include "simulator/cycle/simulate.hpp"
 #include "simulator/program_facts.hpp"
@@ -8,15 +11,31 @@ namespace neurokv {
 
 const char* to_string(Fidelity fidelity) { return fidelity == Fidelity::Analytic ? "analytic" : "cycle"; }
 
+namespace {
+
+// The KV cache is planned for program.context positions: the prompt and the decode tokens must fit in it, at
+// either fidelity.
+void check_fits(const ir::Program& program, const EvaluateOptions& options) {
+  if (options.tokens < 1) throw InputError(fmt::format("--tokens {} is less than 1", options.tokens));
+  if (options.prompt < 0 || options.prompt + options.tokens > program.context) {
+    throw InputError(fmt::format("--prompt {} + --tokens {} exceeds --context {}, the positions the program's KV "
+                                 "cache is planned for; expected 0 <= prompt and prompt + tokens <= context",
+                                 options.prompt, options.tokens, program.context));
+  }
+}
+
+}  // namespace
+
 VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options) {
-  if (options.fidelity == Fidelity::Analytic) return estimate(program, hw, EstimateOptions{options.prompt});
+  check_fits(program, options);
+  if (options.fidelity == Fidelity::Analytic) return estimate(program, hw, EstimateOptions{options.prompt, options.tokens});
   const SimulationResult sim = simulate(
       program, hw, SimOptions{options.prompt, options.tokens, options.seed, options.trace_path, options.vcd_path});
   VariantReport report = program_facts(program);
   report.decode = sim.decode;
   report.decode_layers = sim.decode_layers;
   report.prefill = sim.prefill;
-  report.memory.peak_np_sram_bytes = sim.peak_sram_bytes;
+  report.memory.peak_event_queue_bytes = sim.peak_queue_bytes;  // peak_np_sram_bytes: program_facts, as analytic
   return report;
 }
 

@@ -3,21 +3,6 @@
 #include "simulator/energy_model.hpp"
 
 namespace neurokv {
-namespace {
-
-void scale_counts(ActionCounts& c, double f) {
-  for (auto& [bits, count] : c.macs_by_bits) count *= f;
-  c.dense_macs *= f;
-  c.events *= f;
-  c.activations_offered *= f;
-  c.sram_read_bytes *= f;
-  c.sram_write_bytes *= f;
-  c.noc_hop_bytes *= f;
-  c.dram_bytes *= f;
-  c.softmax_elements *= f;
-}
-
-}  // namespace
 
 PhaseTotals& PhaseTotals::operator+=(const PhaseTotals& o) {
   for (size_t i = 0; i < layer_counts.size(); ++i) {
@@ -30,7 +15,7 @@ PhaseTotals& PhaseTotals::operator+=(const PhaseTotals& o) {
 
 void PhaseTotals::scale(double f) {
   for (size_t i = 0; i < layer_counts.size(); ++i) {
-    scale_counts(layer_counts[i], f);
+    layer_counts[i] *= f;
     layer_cycles[i] *= f;
   }
   for (auto& [bound, cycles] : cycles_by_bound) cycles *= f;

@@ -38,7 +38,12 @@ struct MemoryReport {
   int64_t weights_in_dram_bytes = 0;
   std::string kv_location;     // "sram", "dram" or "mixed"
   int64_t kv_cache_bytes = 0;  // at the report's context
-  int64_t peak_np_sram_bytes = 0;  // the fullest NP: weight SRAM + input SRAM held
+  // The fullest NP's static allocation, the same at both fidelities: resident weights + its largest streamed DMA
+  // pass + its share of SRAM KV buffers at full capacity (program_facts).
+  int64_t peak_np_sram_bytes = 0;
+  // Cycle fidelity only: the most input-event bytes queued at once in one NP's input SRAM during the decode
+  // tokens (the simulator's queues are unbounded; compare with the input SRAM left beside the KV share).
+  std::optional<int64_t> peak_event_queue_bytes;
   int nps_used = 0;
   int nps_total = 0;
 };

@@ -10,8 +10,9 @@ namespace {
 using nlohmann::json;
 
 json energy_json(const EnergyBreakdown& e) {
-  return {{"mac", e.mac},   {"sram", e.sram},       {"noc", e.noc},          {"dram", e.dram},
-          {"event", e.event}, {"softmax", e.softmax}, {"static", e.static_}};
+  json out = json::object();
+  for (const auto& [name, field] : EnergyBreakdown::fields()) out[name] = e.*field;
+  return out;
 }
 
 json memory_json(const MemoryReport& m) {
@@ -20,6 +21,7 @@ json memory_json(const MemoryReport& m) {
           {"kv_location", m.kv_location},
           {"kv_cache_bytes", m.kv_cache_bytes},
           {"peak_np_sram_bytes", m.peak_np_sram_bytes},
+          {"peak_event_queue_bytes", m.peak_event_queue_bytes ? json(*m.peak_event_queue_bytes) : json(nullptr)},
           {"nps_used", m.nps_used},
           {"nps_total", m.nps_total}};
 }
@@ -115,26 +117,40 @@ json report_json(const Report& r) {
 }
 
 std::vector<std::string> report_csv_columns() {
-  return {"model", "hw", "fidelity", "context", "variant", "kv_heads", "params", "weight_bytes",
-          "kv_cache_bytes_per_token", "kv_cache_bytes", "kv_cache_reduction", "macs_forward_full", "decode_macs",
-          "decode_synaptic_ops", "decode_events", "decode_sram_bytes", "decode_dram_bytes", "decode_noc_hop_bytes",
-          "decode_cycles", "decode_bound", "decode_latency_s", "decode_tokens_per_s", "decode_energy_j",
-          "decode_energy_mac_j", "decode_energy_sram_j", "decode_energy_noc_j", "decode_energy_dram_j",
-          "decode_energy_event_j", "decode_energy_softmax_j", "decode_energy_static_j", "weights_on_chip_bytes",
-          "weights_in_dram_bytes", "kv_location", "peak_np_sram_bytes", "nps_used"};
+  std::vector<std::string> columns = {
+      "model", "hw", "fidelity", "context", "variant", "kv_heads", "params", "weight_bytes",
+      "kv_cache_bytes_per_token", "kv_cache_bytes", "kv_cache_reduction", "macs_forward_full", "decode_macs",
+      "decode_synaptic_ops", "decode_events", "decode_sram_bytes", "decode_dram_bytes", "decode_noc_hop_bytes",
+      "decode_cycles", "decode_bound", "decode_latency_s", "decode_tokens_per_s", "decode_energy_j"};
+  for (const auto& [name, field] : EnergyBreakdown::fields()) columns.push_back(fmt::format("decode_energy_{}_j", name));
+  for (const char* name : {"weights_on_chip_bytes", "weights_in_dram_bytes", "kv_location", "peak_np_sram_bytes",
+                           "nps_used", "prefill_cycles", "prefill_latency_s", "prefill_energy_j", "prefill_dram_bytes"}) {
+    columns.emplace_back(name);
+  }
+  return columns;
 }
 
 std::vector<std::string> report_csv_values(const Report& r, const VariantReport& v) {
   const PhaseReport& d = v.decode;
   const auto num = [](double x) { return fmt::format("{}", x); };
-  return {r.model.name, r.hw_name, r.fidelity, num(r.context), v.variant, num(v.kv_heads), num(v.params),
-          num(v.weight_bytes), num(v.kv_cache_bytes_per_token), num(v.kv_cache_bytes), num(v.kv_cache_reduction),
-          num(v.macs_forward_full), num(d.macs), num(d.synaptic_ops), num(d.events), num(d.sram_bytes),
-          num(d.dram_bytes), num(d.noc_hop_bytes), num(d.cycles), d.bound, num(d.latency_s), num(d.tokens_per_s),
-          num(d.energy.total()), num(d.energy.mac), num(d.energy.sram), num(d.energy.noc), num(d.energy.dram),
-          num(d.energy.event), num(d.energy.softmax), num(d.energy.static_), num(v.memory.weights_on_chip_bytes),
-          num(v.memory.weights_in_dram_bytes), v.memory.kv_location, num(v.memory.peak_np_sram_bytes),
-          num(v.memory.nps_used)};
+  std::vector<std::string> values = {
+      r.model.name, r.hw_name, r.fidelity, num(r.context), v.variant, num(v.kv_heads), num(v.params),
+      num(v.weight_bytes), num(v.kv_cache_bytes_per_token), num(v.kv_cache_bytes), num(v.kv_cache_reduction),
+      num(v.macs_forward_full), num(d.macs), num(d.synaptic_ops), num(d.events), num(d.sram_bytes),
+      num(d.dram_bytes), num(d.noc_hop_bytes), num(d.cycles), d.bound, num(d.latency_s), num(d.tokens_per_s),
+      num(d.energy.total())};
+  for (const auto& [name, field] : EnergyBreakdown::fields()) values.push_back(num(d.energy.*field));
+  for (std::string value : {num(v.memory.weights_on_chip_bytes), num(v.memory.weights_in_dram_bytes),
+                            v.memory.kv_location, num(v.memory.peak_np_sram_bytes), num(v.memory.nps_used)}) {
+    values.push_back(std::move(value));
+  }
+  // Empty when no prefill was run (--prompt 0).
+  const std::optional<PhaseReport>& p = v.prefill;
+  for (std::string value : {p ? num(p->cycles) : "", p ? num(p->latency_s) : "", p ? num(p->energy.total()) : "",
+                            p ? num(p->dram_bytes) : ""}) {
+    values.push_back(std::move(value));
+  }
+  return values;
 }
 
 std::string report_csv(const Report& r) {

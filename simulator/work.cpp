@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <map>
+#include <set>
 
 namespace neurokv {
 namespace {
@@ -171,14 +173,43 @@ double route_events(const ir::Program& program, const ir::Route& route, const Ph
   return output_elements(src, src.tiles.at(route.src_tile), phase, tokens) * dst.input_density;
 }
 
+std::vector<bool> repeated_kv_deliveries(const ir::Program& program) {
+  // The NPs each kv_read tile's rows reach for attn_score.
+  std::map<std::pair<int, int>, std::set<ir::NpCoord>> score_nps;
+  for (const ir::Route& route : program.routes) {
+    const Op& dst = program.ops.at(route.dst_op);
+    if (program.ops.at(route.src_op).kind != OpKind::KvRead || dst.kind != OpKind::AttnScore) continue;
+    std::set<ir::NpCoord>& nps = score_nps[{route.src_op, route.src_tile}];
+    for (int index : route.dst_tiles) nps.insert(dst.tiles.at(index).np);
+  }
+  std::vector<bool> repeated(program.routes.size(), false);
+  for (size_t i = 0; i < program.routes.size(); ++i) {
+    const ir::Route& route = program.routes[i];
+    const Op& dst = program.ops.at(route.dst_op);
+    if (program.ops.at(route.src_op).kind != OpKind::KvRead || dst.kind != OpKind::AttnValue) continue;
+    const auto held = score_nps.find({route.src_op, route.src_tile});
+    if (held == score_nps.end() || route.dst_tiles.empty()) continue;
+    bool all = true;
+    for (int index : route.dst_tiles) all = all && held->second.count(dst.tiles.at(index).np) > 0;
+    repeated[i] = all;
+  }
+  return repeated;
+}
+
 double route_bytes(const ir::Program& program, const ir::Route& route, const HwConfig& hw, const Phase& phase,
-                   int64_t tokens) {
+                   int64_t tokens, bool repeated_delivery) {
   const Op& src = program.ops.at(route.src_op);
   if (src.kind == OpKind::KvRead) {
+    if (repeated_delivery) return 0;
     const ir::Buffer& buffer = program.buffers.at(src.buffer);
     return kv_rows(phase, tokens) * buffer.bytes_per_token * kv_share(src, buffer, src.tiles.at(route.src_tile));
   }
   return route_events(program, route, phase, tokens) * hw.noc.event_bytes;
+}
+
+double route_sram_write_bytes(const ir::Program& program, const ir::Route& route, double bytes) {
+  if (program.ops.at(route.src_op).kind != OpKind::KvRead) return 0;
+  return bytes * static_cast<double>(route.dst_tiles.size());
 }
 
 int route_depth(const ir::Program& program, const ir::Route& route) {

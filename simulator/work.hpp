@@ -3,6 +3,7 @@
 // simulator: both price the same work the same way; the simulator adds timing, queueing and contention.
 // docs/simulator.md states each equation.
 #include <cstdint>
+#include <vector>
 
 #include "compiler/hw_config.hpp"
 #include "compiler/ir/program.hpp"
@@ -38,9 +39,20 @@ TileWork tile_work(const ir::Program& program, const ir::Op& op, const ir::Tile&
 // Events a route carries in the phase (0 for a KV-row route, which carries data, not events).
 double route_events(const ir::Program& program, const ir::Route& route, const Phase& phase, int64_t tokens);
 
-// Bytes a route carries in the phase (events × event size, or KV rows), before multiplying by its hops.
+// By route index: KV-row routes whose every destination NP already receives the same rows from the same kv_read
+// tile for attn_score. In the fused K=V form one kv_read tile routes its rows to attn_score and to attn_value; the
+// compiler places a head's score and value tiles on the same NP, so the rows reach P·V through the score tile's
+// input SRAM and the second route carries nothing. Computed once per program.
+std::vector<bool> repeated_kv_deliveries(const ir::Program& program);
+
+// Bytes a route carries in the phase (events × event size, or KV rows; 0 for a repeated KV delivery), before
+// multiplying by its hops.
 double route_bytes(const ir::Program& program, const ir::Route& route, const HwConfig& hw, const Phase& phase,
-                   int64_t tokens);
+                   int64_t tokens, bool repeated_delivery);
+
+// SRAM bytes a route writes where it lands: KV rows (`bytes`, from route_bytes) written into each destination
+// tile's input SRAM. Events are written by the consuming tile's tile_work instead, so 0 for an event route.
+double route_sram_write_bytes(const ir::Program& program, const ir::Route& route, double bytes);
 
 // Links on the longest source-to-destination path of a route's XY tree (its latency in hops).
 int route_depth(const ir::Program& program, const ir::Route& route);

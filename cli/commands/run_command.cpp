@@ -1,12 +1,9 @@
 #include "cli/commands/run_command.hpp"
 
-#include <fmt/format.h>
-
 #include <filesystem>
 #include <memory>
 
 #include "cli/study_options.hpp"
-#include "compiler/error.hpp"
 
 namespace neurokv::cli {
 namespace {
@@ -36,12 +33,8 @@ void run(const RunOptions& options) {
   evaluate_options.tokens = options.tokens;
   evaluate_options.seed = options.seed;
   const int64_t context = study.compile.context;
+  // evaluate() checks that prompt + tokens fit the context.
   evaluate_options.prompt = options.prompt >= 0 ? options.prompt : context - options.tokens;
-  if (evaluate_options.prompt < 0 || evaluate_options.prompt + options.tokens > context) {
-    throw InputError(fmt::format("--prompt {} + --tokens {} exceeds --context {}, expected prompt + tokens <= "
-                                 "context (the KV cache is planned for the context)",
-                                 evaluate_options.prompt, options.tokens, context));
-  }
   Report report;
   for (const LayerVariants& variant : study.variants) {
     const bool several = study.variants.size() > 1;

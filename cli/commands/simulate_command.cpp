@@ -1,12 +1,9 @@
 #include "cli/commands/simulate_command.hpp"
 
-#include <fmt/format.h>
-
 #include <memory>
 
 #include "cli/paths.hpp"
 #include "cli/study_options.hpp"
-#include "compiler/error.hpp"
 #include "compiler/ir/parser.hpp"
 #include "compiler/ir/verifier.hpp"
 #include "simulator/evaluate.hpp"
@@ -25,11 +22,6 @@ void run_simulate(const SimulateOptions& options) {
   const ir::Program program = ir::load_program(options.program_path);
   const HwConfig hw = load_hw(options.hw, data_dir("hwconfigs"));
   ir::check_program(program, options.program_path, hw);
-  if (options.run.prompt + options.run.tokens > program.context) {
-    throw InputError(fmt::format("--prompt {} + --tokens {} exceeds the program's context {} ({}), expected "
-                                 "prompt + tokens <= context",
-                                 options.run.prompt, options.run.tokens, program.context, options.program_path));
-  }
   Report report = report_for(program, hw, options.run);
   report.variants.push_back(evaluate_program(program, hw, options.run));
   emit_report(report, options.outputs);

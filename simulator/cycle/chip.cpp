@@ -34,8 +34,11 @@ Chip::Chip(sc_core::sc_module_name name, SimContext& ctx)
   plans_.reserve(program.routes.size());
   routes_from_.resize(program.ops.size());
   for (const ir::Op& op : program.ops) routes_from_[static_cast<size_t>(op.id)].resize(op.tiles.size());
-  for (const ir::Route& route : program.routes) {
+  const std::vector<bool> repeated = repeated_kv_deliveries(program);
+  for (size_t i = 0; i < program.routes.size(); ++i) {
+    const ir::Route& route = program.routes[i];
     plans_.push_back(plan_route(program, route));
+    plans_.back().repeated_delivery = repeated[i];
     routes_from_.at(static_cast<size_t>(route.src_op)).at(static_cast<size_t>(route.src_tile)).push_back(&plans_.back());
   }
   for (int y = 0; y < hw.mesh_rows; ++y) {

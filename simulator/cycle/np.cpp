@@ -11,27 +11,7 @@ Np::Np(sc_core::sc_module_name name, SimContext& ctx, Dma& dma, Router& router, 
        const ir::NpCoord& coord, int index)
     : sc_module(name), ctx_(ctx), dma_(dma), router_(router), routes_from_(routes_from), coord_(coord),
       index_(index) {
-  for (const ir::Op& op : ctx.program.ops) {
-    if (op.weights != ir::Storage::Sram) continue;
-    for (const ir::Tile& tile : op.tiles) {
-      if (tile.np == coord) resident_weight_bytes_ += tile.weight_bytes;
-    }
-  }
-  for (const ir::Buffer& buffer : ctx.program.buffers) {
-    if (buffer.location == ir::Storage::Sram &&
-        std::find(buffer.nps.begin(), buffer.nps.end(), coord) != buffer.nps.end()) {
-      sram_buffers_.push_back(&buffer);
-    }
-  }
   SC_THREAD(run);
-}
-
-void Np::begin_phase() {
-  kv_bytes_ = 0;
-  for (const ir::Buffer* buffer : sram_buffers_) {
-    kv_bytes_ += buffer->bytes_per_token * ctx_.phase.context / static_cast<int64_t>(buffer->nps.size());
-  }
-  note_sram();
 }
 
 void Np::run_wave(std::vector<TileJob> jobs) {
@@ -44,13 +24,10 @@ void Np::run_wave(std::vector<TileJob> jobs) {
 void Np::receive(int op, int tile, double events) {
   queued_[{op, tile}] += events;
   queue_events_ += events;
-  note_sram();
-}
-
-void Np::note_sram() {
-  const auto queue_bytes = static_cast<int64_t>(std::ceil(queue_events_ * ctx_.hw.noc.event_bytes));
-  peak_sram_bytes_ =
-      std::max(peak_sram_bytes_, resident_weight_bytes_ + streamed_bytes_ + kv_bytes_ + queue_bytes);
+  if (ctx_.phase.kind == Phase::Kind::Decode) {
+    const auto queue_bytes = static_cast<int64_t>(std::ceil(queue_events_ * ctx_.hw.noc.event_bytes));
+    peak_queue_bytes_ = std::max(peak_queue_bytes_, queue_bytes);
+  }
 }
 
 void Np::run() {
@@ -98,18 +75,10 @@ void Np::run_tile(size_t i) {
   const auto queued = queued_.find({op.id, tile.index});
   if (queued != queued_.end()) {
     queue_events_ -= queued->second;
+    ctx_.ledger.events_received += queued->second;  // counted where consumed, apart from the router's books
     queued_.erase(queued);
   }
-  if (reads_[i]) {
-    Dma::wait_done(*reads_[i]);
-    if (op.weights == ir::Storage::Dram && tile.weight_bytes > 0) {
-      // A new DMA pass replaces the previous pass's weights in the weight SRAM.
-      if (streamed_pass_ != std::make_pair(op.id, tile.pass)) streamed_bytes_ = 0;
-      streamed_pass_ = {op.id, tile.pass};
-      streamed_bytes_ += tile.weight_bytes;
-      note_sram();
-    }
-  }
+  if (reads_[i]) Dma::wait_done(*reads_[i]);
   issue_read_from(i + 1);  // double buffering: the next input streams in while this tile computes
   if (work.compute_cycles > 0) {
     busy_ = true;
@@ -129,8 +98,9 @@ void Np::run_tile(size_t i) {
   ctx_.ledger.layer(op.layer) += work.counts;
   for (const RoutePlan* plan : routes_from_.at(static_cast<size_t>(op.id)).at(static_cast<size_t>(tile.index))) {
     const ir::Route& route = *plan->route;
-    router_.send(*plan, route_bytes(ctx_.program, route, ctx_.hw, ctx_.phase, tokens),
-                 route_events(ctx_.program, route, ctx_.phase, tokens));
+    const double bytes = route_bytes(ctx_.program, route, ctx_.hw, ctx_.phase, tokens, plan->repeated_delivery);
+    ctx_.ledger.layer(op.layer).sram_write_bytes += route_sram_write_bytes(ctx_.program, route, bytes);
+    router_.send(*plan, bytes, route_events(ctx_.program, route, ctx_.phase, tokens));
   }
   if (ctx_.trace) ctx_.trace->span(index_, &op.name, start, ctx_.now() - start);
 }

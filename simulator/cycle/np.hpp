@@ -6,8 +6,8 @@
 //   to the node's Router (the NP does not wait for them to arrive).
 // DRAM reads are double-buffered: while a tile computes, the Dma already fetches the next tile's input, so only
 // the first read of a wave exposes the DRAM latency. Posted writes must land before the NP ends its wave.
-// It counts what each tile did into the ledger and tracks the SRAM it holds: resident weights, the streamed
-// pass in its weight SRAM, its share of SRAM KV buffers at the phase's context, and queued input events.
+// It counts what each tile did into the ledger and records the high-water mark of its input event queue in
+// decode phases (the static SRAM allocation, the same at both fidelities, is program_facts' peak_np_sram_bytes).
 #include <systemc>
 
 #include <cstdint>
@@ -35,15 +35,15 @@ class Np : public sc_core::sc_module {
   Np(sc_core::sc_module_name name, SimContext& ctx, Dma& dma, Router& router, const RoutesFrom& routes_from,
      const ir::NpCoord& coord, int index);
 
-  // Sizes the SRAM KV share for the phase's context; call before the phase's first wave.
-  void begin_phase();
   // Starts running `jobs` now; the NP finishes its barrier share when the last tile has sent its routes.
   void run_wave(std::vector<TileJob> jobs);
   // A packet train for tile `tile` of op `op` has arrived in this NP's input queue.
   void receive(int op, int tile, double events);
 
   double wave_compute_cycles() const { return wave_compute_; }
-  int64_t peak_sram_bytes() const { return peak_sram_bytes_; }
+  // The most bytes of input events queued at once during a decode phase (the prefill queues the whole prompt's
+  // events with no back-pressure, which the model leaves out).
+  int64_t peak_queue_bytes() const { return peak_queue_bytes_; }
   const double& queue_events() const { return queue_events_; }  // for the VCD
   const bool& busy() const { return busy_; }                    // for the VCD
 
@@ -52,7 +52,6 @@ class Np : public sc_core::sc_module {
   void run();
   void run_tile(size_t i);
   void issue_read_from(size_t first);
-  void note_sram();
 
   SimContext& ctx_;
   Dma& dma_;
@@ -71,12 +70,7 @@ class Np : public sc_core::sc_module {
 
   std::map<std::pair<int, int>, double> queued_;  // input events waiting, by consuming (op, tile)
   double queue_events_ = 0;
-  int64_t resident_weight_bytes_ = 0;
-  std::pair<int, int> streamed_pass_{-1, -1};  // (op, pass) in the weight SRAM
-  int64_t streamed_bytes_ = 0;
-  std::vector<const ir::Buffer*> sram_buffers_;  // KV buffers with a share in this NP's input SRAM
-  int64_t kv_bytes_ = 0;
-  int64_t peak_sram_bytes_ = 0;
+  int64_t peak_queue_bytes_ = 0;
 };
 
 }  // namespace neurokv::cycle

@@ -20,7 +20,7 @@ class Writer {
     out_ += s;
   }
   void put(const EnergyBreakdown& e) {
-    for (double v : {e.mac, e.sram, e.noc, e.dram, e.event, e.softmax, e.static_}) put(v);
+    for (const auto& [name, field] : EnergyBreakdown::fields()) put(e.*field);
   }
   void put(const PhaseReport& p) {
     for (double v : {p.macs, p.synaptic_ops, p.events, p.sram_bytes, p.dram_bytes, p.noc_hop_bytes, p.cycles}) put(v);
@@ -64,7 +64,7 @@ class Reader {
     at_ += size;
   }
   void get(EnergyBreakdown& e) {
-    for (double* v : {&e.mac, &e.sram, &e.noc, &e.dram, &e.event, &e.softmax, &e.static_}) get(*v);
+    for (const auto& [name, field] : EnergyBreakdown::fields()) get(e.*field);
   }
   void get(PhaseReport& p) {
     for (double* v : {&p.macs, &p.synaptic_ops, &p.events, &p.sram_bytes, &p.dram_bytes, &p.noc_hop_bytes, &p.cycles}) {
@@ -108,8 +108,8 @@ std::string encode(const SimulationResult& r) {
   w.put(r.decode_tokens);
   w.put(r.decode);
   w.put(r.decode_layers);
-  w.put(r.peak_np_sram_bytes);
-  w.put(r.peak_sram_bytes);
+  w.put(r.peak_np_queue_bytes);
+  w.put(r.peak_queue_bytes);
   w.put(r.events_sent);
   w.put(r.events_received);
   w.put(r.cycles);
@@ -125,8 +125,8 @@ SimulationResult decode(const std::string& bytes) {
   r.get(result.decode_tokens);
   r.get(result.decode);
   r.get(result.decode_layers);
-  r.get(result.peak_np_sram_bytes);
-  r.get(result.peak_sram_bytes);
+  r.get(result.peak_np_queue_bytes);
+  r.get(result.peak_queue_bytes);
   r.get(result.events_sent);
   r.get(result.events_received);
   r.get(result.cycles);

@@ -113,7 +113,6 @@ void Router::eject() {
       for (size_t i = d.begin; i < d.end; ++i) {
         const RoutePlan::Drop& drop = d.plan->drops[i];
         nps_.at(static_cast<size_t>(drop.np))->receive(route.dst_op, drop.tile, d.events);
-        ctx_.ledger.events_received += d.events;
       }
       ctx_.barrier.finish();
     }

@@ -33,6 +33,7 @@ struct RoutePlan {
     int tile;      // destination tile of route.dst_op
   };
   const ir::Route* route = nullptr;
+  bool repeated_delivery = false;     // repeated_kv_deliveries (work.hpp): the route carries nothing
   int src_node = 0;
   int layer = -1;
   const std::string* name = nullptr;  // the source op, for the trace

@@ -51,8 +51,8 @@ void Sequencer::run() {
   decode_sum.scale(1.0 / static_cast<double>(options_.tokens));
   result_.decode = decode_sum.report(Phase::decode(options_.prompt + options_.tokens), ctx_.hw, &result_.decode_layers);
   for (Np* np : nps_) {
-    result_.peak_np_sram_bytes.push_back(np->peak_sram_bytes());
-    result_.peak_sram_bytes = std::max(result_.peak_sram_bytes, np->peak_sram_bytes());
+    result_.peak_np_queue_bytes.push_back(np->peak_queue_bytes());
+    result_.peak_queue_bytes = std::max(result_.peak_queue_bytes, np->peak_queue_bytes());
   }
   result_.events_sent = ctx_.ledger.events_sent;
   result_.events_received = ctx_.ledger.events_received;
@@ -65,7 +65,6 @@ PhaseTotals Sequencer::run_phase(const Phase& phase, const Waves& waves, int pha
   for (const ir::Step& step : steps) ctx_.op_tokens.at(static_cast<size_t>(step.op)) = step_tokens(step, phase);
   draw_densities(planned_, realised_, ctx_.hw, phase, ctx_.op_tokens, options_.seed, phase_index);
   for (ActionCounts& counts : ctx_.ledger.layer_counts) counts = ActionCounts{};
-  for (Np* np : nps_) np->begin_phase();
 
   const double start = ctx_.now();
   PhaseTotals totals(planned_.model.layers);

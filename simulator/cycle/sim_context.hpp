@@ -18,8 +18,8 @@ class ChromeTrace;
 // Counts of one phase, by decoder layer (slot 0: ops outside the blocks), plus the NoC event books.
 struct Ledger {
   std::vector<ActionCounts> layer_counts;
-  double events_sent = 0;
-  double events_received = 0;
+  double events_sent = 0;      // by the sending router: route events × destination tiles
+  double events_received = 0;  // by the NPs: events a tile took from its input queue when it started
   double longest_route = 0;  // cycles, current wave: first byte sent to last byte delivered
 
   ActionCounts& layer(int layer) { return layer_counts.at(static_cast<size_t>(layer + 1)); }

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <systemc>
 
 #include "compiler/error.hpp"
@@ -119,18 +120,26 @@ SimulationResult run_kernel(const ir::Program& program, const HwConfig& hw, cons
 SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const SimOptions& options) {
   check(program, hw, options);
   int fds[2];
-  if (::pipe(fds) != 0) throw RunError(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(fds[0]);
+  pid_t pid = 0;
+  {
+    // A child forked by another thread between this pipe() and the close of its write end below would keep that
+    // write end open, and this call's read would see no EOF until that child exits. One fork at a time: every
+    // pipe is either not yet created or already half-closed in the parent when any other call forks.
+    static std::mutex fork_mutex;
+    const std::lock_guard<std::mutex> lock(fork_mutex);
+    if (::pipe(fds) != 0) throw RunError(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+    pid = ::fork();
+    if (pid < 0) {
+      ::close(fds[0]);
+      ::close(fds[1]);
+      throw RunError(fmt::format("cannot fork the simulation process: {}", std::strerror(errno)));
+    }
+    if (pid == 0) {
+      ::close(fds[0]);
+      child(fds[1], program, hw, options);
+    }
     ::close(fds[1]);
-    throw RunError(fmt::format("cannot fork the simulation process: {}", std::strerror(errno)));
   }
-  if (pid == 0) {
-    ::close(fds[0]);
-    child(fds[1], program, hw, options);
-  }
-  ::close(fds[1]);
   // Read the framed message before reaping, so a large result cannot block the child on a full pipe.
   Status status{};
   uint64_t size = 0;

@@ -30,10 +30,14 @@ struct SimulationResult {
   std::vector<PhaseReport> decode_tokens;  // one per decode token, in order
   PhaseReport decode;                      // the mean decode token
   std::vector<LayerCost> decode_layers;    // the mean decode token by layer (-1: outside the blocks)
-  std::vector<int64_t> peak_np_sram_bytes; // per NP, index (y × cols + x) × nps_per_node + np
-  int64_t peak_sram_bytes = 0;             // the fullest NP
+  // Input event queue high-water marks in decode tokens, bytes (events × noc.event_bytes): per NP, index
+  // (y × cols + x) × nps_per_node + np, and the fullest NP. The SRAM the program allocates statically is
+  // program_facts' memory.peak_np_sram_bytes.
+  std::vector<int64_t> peak_np_queue_bytes;
+  int64_t peak_queue_bytes = 0;
   double events_sent = 0;                  // events put on the NoC, counted once per destination tile
-  double events_received = 0;              // events delivered to NP input queues; equals events_sent
+  double events_received = 0;              // events tiles consumed from their NPs' input queues; equals
+                                           // events_sent when every delivery reaches a tile that runs after it
   double cycles = 0;                       // simulated: prefill + every decode token
 };
 

@@ -96,7 +96,7 @@ TEST_CASE("simulate runs a compiled program on the cycle model and writes its tr
 
   const auto too_long = run_cli("simulate " + program + " --prompt 250 --tokens 10");
   CHECK(too_long.exit_code == 2);
-  CHECK(too_long.err.find("exceeds the program's context 256") != std::string::npos);
+  CHECK(too_long.err.find("--prompt 250 + --tokens 10 exceeds --context 256") != std::string::npos);
   const auto wrong_chip = run_cli("simulate " + program + " --hw akd1500-like");
   CHECK(wrong_chip.exit_code == 2);
   for (const auto& path : {program, trace, vcd}) std::remove(path.c_str());

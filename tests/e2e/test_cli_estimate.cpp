@@ -118,6 +118,10 @@ TEST_CASE("bad flags and bad files exit 2 naming the flag or the file and line")
       {"estimate --hw no-such-chip", "no such chip file or name"},
       {"estimate --model " NEUROKV_SOURCE_DIR "/README.md", "README.md:"},
       {"estimate --bogus", "--bogus"},
+      // A prefill longer than the KV cache the program was planned for.
+      {"estimate --model edge-tiny --context 16 --prompt 100000", "--prompt 100000 + --tokens 1 exceeds --context 16"},
+      {"run --fidelity analytic --model edge-tiny --context 16 --prompt 16", "exceeds --context 16"},
+      {"run --model edge-tiny --context 16 --tokens 17", "--tokens 17 exceeds --context 16"},
   };
   for (const Case& c : cases) {
     INFO(c.args);

@@ -99,7 +99,7 @@ TEST_CASE("routes carry the consumer's events and cost depth × hop latency plus
   const HwConfig hw = test_chip();
   const ir::Program p = two_op_program(ir::Storage::Sram);
   CHECK(route_events(p, p.routes[1], Phase::decode(16), 1) == 16);  // 16 outputs × Add's density 1.0
-  CHECK(route_bytes(p, p.routes[1], hw, Phase::decode(16), 1) == 64);
+  CHECK(route_bytes(p, p.routes[1], hw, Phase::decode(16), 1, false) == 64);
   CHECK(route_depth(p, p.routes[1]) == 2);
   CHECK(route_cycles(64, 2, hw) == 2 * 2 + 64 / 8);
   CHECK(route_depth(p, p.routes[0]) == 0);

@@ -50,6 +50,22 @@ TEST_CASE("the shipped chips load with REFERENCE.md's figures") {
   CHECK(a1500.clock_hz == 400e6);
 }
 
+TEST_CASE("the shipped energy coefficients are the arithmetic their assumed: text states") {
+  // Horowitz ISSCC 2014 at 45 nm: 8-bit add 0.03 pJ, 8-bit multiply 0.2 pJ; x 0.62 to 28 nm, x 0.49 to 22 nm.
+  const double add8 = 0.03, mul8 = 0.2;
+  const auto within = [](double value, double arithmetic) { return Approx(arithmetic).epsilon(0.02) == value; };
+  for (const auto& [name, node] : {std::pair<const char*, double>{"akd1000-like", 0.62}, {"akd1500-like", 0.49},
+                                   {"akida2-like", 0.49}}) {
+    INFO(name);
+    const auto e = load_hw(name, kHw).energy;
+    CHECK(within(e.softmax_pj_per_element, add8 * 2 * node));  // a shift and an add
+    if (e.mac_pj.count(1)) CHECK(within(e.mac_pj.at(1), add8 / 4 * node));
+    if (e.mac_pj.count(2)) CHECK(within(e.mac_pj.at(2), (mul8 / 16 + add8 / 4) * node));
+    if (e.mac_pj.count(4)) CHECK(within(e.mac_pj.at(4), (mul8 / 4 + add8 / 2) * node));
+    if (e.mac_pj.count(8)) CHECK(within(e.mac_pj.at(8), (mul8 + add8) * node));
+  }
+}
+
 TEST_CASE("every number in a shipped chip keeps its provenance") {
   for (const char* name : {"akida2-like", "akd1000-like", "akd1500-like"}) {
     const auto hw = load_hw(name, kHw);

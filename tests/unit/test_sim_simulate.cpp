@@ -41,7 +41,8 @@ TEST_CASE("every event sent on the mesh is received, and energy categories add u
   tiny.kv_in_dram = true;
   const SimulationResult r = simulate(tiny_program(tiny), hw, options);
   CHECK(r.events_sent > 0);
-  CHECK(r.events_sent == r.events_received);
+  // Sent: counted by the routers; received: counted by the NPs when a tile consumes its input queue.
+  CHECK(r.events_received == Approx(r.events_sent).epsilon(1e-12));
   REQUIRE(r.decode_tokens.size() == 3);
   REQUIRE(r.prefill);
   CHECK(r.prefill->cycles > 0);
@@ -59,8 +60,8 @@ TEST_CASE("every event sent on the mesh is received, and energy categories add u
   CHECK(e.static_ > 0);
   CHECK(r.decode.activation_sparsity > 0.3);
   CHECK(r.decode.activation_sparsity < 0.7);
-  CHECK(r.peak_sram_bytes > 0);
-  CHECK(r.peak_np_sram_bytes.size() == static_cast<size_t>(hw.nps_total()));
+  CHECK(r.peak_queue_bytes > 0);
+  CHECK(r.peak_np_queue_bytes.size() == static_cast<size_t>(hw.nps_total()));
   // The context grows by one each token: the KV read, and so the cycles, grow too.
   CHECK(r.decode_tokens[2].dram_bytes > r.decode_tokens[0].dram_bytes);
 }
