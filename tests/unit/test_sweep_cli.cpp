@@ -176,3 +176,18 @@ TEST_CASE("a cycle sweep decodes each point at its own context, as neurokv run d
     CHECK(report.compare(0, runs[i].size() + 1, runs[i] + ",") == 0);
   }
 }
+
+TEST_CASE("a sweep with points that do not fit their chip finishes and counts them") {
+  const Dirs d;
+  std::string chip = neurokv::read_whole_file(std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs/akida2-like.yaml");
+  const std::size_t dram = chip.find("\ndram:\n");
+  chip.erase(dram + 1, chip.find("\nenergy:\n") - dram);  // no DRAM: edge-tiny fits 8 x 8 nodes, not 2 x 2
+  const std::string hw = d.write("no-dram.yaml", chip);
+  const std::string spec = d.write("fit.yaml", "model: edge-tiny\nhw: " + hw +
+                                                   "\nvariants: [QKV, MQA]\ncontexts: [64]\ngrid:\n"
+                                                   "  mesh.cols+mesh.rows: [2, 8]\n");
+  CHECK(run({"sweep", spec, "--out", d.root + "/fit", "-j", "2", "--no-plots"}, d.root + "/fit.err") == 0);
+  CHECK_THAT(neurokv::read_whole_file(d.root + "/fit.err"),
+             Catch::Contains("4 points in") && Catch::Contains("(2 infeasible: the model does not fit the chip"));
+  CHECK(data_lines(d.root + "/fit/results.csv").size() == 4);
+}
