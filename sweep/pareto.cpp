@@ -40,7 +40,10 @@ std::vector<bool> pareto_rows(const std::vector<std::string>& columns, const std
   for (const std::string& name : pareto_objectives()) objective.push_back(column_index(columns, name) - 1);
 
   std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> groups;
-  for (std::size_t i = 0; i < rows.size(); ++i) groups[{rows[i].values[model], rows[i].values[context]}].push_back(i);
+  // Infeasible rows have no figures and are on no front.
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (feasible(columns, rows[i])) groups[{rows[i].values[model], rows[i].values[context]}].push_back(i);
+  }
   std::vector<bool> out(rows.size(), false);
   for (const auto& group : groups) {
     std::vector<std::vector<double>> values;

@@ -8,6 +8,7 @@
 #include "compiler/error.hpp"
 #include "compiler/hw_override.hpp"
 #include "compiler/whole_file.hpp"
+#include "simulator/cost_model_version.hpp"
 
 namespace neurokv::sweep {
 namespace {
@@ -53,9 +54,13 @@ auto named_at(const std::string& where, Load&& load) {
 
 }  // namespace
 
-SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir, const std::string& hwconfigs_dir) {
+std::string neurokv_version() { return fmt::format("{}+cost{}", NEUROKV_VERSION, kCostModelVersion); }
+
+SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir, const std::string& hwconfigs_dir,
+                          const std::string& version) {
   SweepPlan plan;
   plan.spec_ = spec;
+  plan.version_ = version;
   nlohmann::json files = nlohmann::json::object();
   for (const std::string& name : spec.models) {
     const std::string path = named_at(spec.models_location, [&] { return resolve_config(name, models_dir, "model"); });
@@ -70,6 +75,19 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir, 
   plan.hw_file_ = named_at(spec.hw_location, [&] { return resolve_config(spec.hw, hwconfigs_dir, "chip"); });
   plan.hw_text_ = read_whole_file(plan.hw_file_);
   files[plan.hw_file_] = fnv1a(plan.hw_text_);
+
+  // Precision lists are not grid keys, so the base chip's hold at every point: a width it lacks is refused here, at
+  // the spec's line, not by the compiler at the first point.
+  const HwConfig base = parse_hw(plan.hw_text_, plan.hw_file_);
+  const auto check_bits = [&](int bits, const std::vector<int>& supported, const char* key, const std::string& where) {
+    if (bits != 0 && std::find(supported.begin(), supported.end(), bits) == supported.end()) {
+      throw InputError(fmt::format("{}: {} {}: chip {} supports {} bits, expected one of them", where, key, bits,
+                                   base.name, fmt::join(supported, ", ")));
+    }
+  };
+  check_bits(spec.weight_bits, base.np.weight_bits, "weight_bits", spec.weight_bits_location);
+  check_bits(spec.act_bits, base.np.activation_bits, "act_bits", spec.act_bits_location);
+  check_bits(spec.kv_bits, base.np.kv_bits, "kv_bits", spec.kv_bits_location);
 
   const std::vector<std::string> valid = numeric_hw_keys(plan.hw_text_, plan.hw_file_);
   // Counted before any value is checked: checking 10^5 values of a 10^10-chip grid is itself too slow.
@@ -99,12 +117,15 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir, 
 
   nlohmann::json variants = nlohmann::json::array();
   for (const AttentionVariant& v : plan.variants_.front()) variants.push_back(v.name());
-  plan.canonical_ = {{"models", spec.models},
+  plan.canonical_ = {{"neurokv", version},
+                     {"models", spec.models},
                      {"hw", spec.hw},
                      {"variants", variants},
                      {"contexts", spec.contexts},
                      {"fidelity", to_string(spec.fidelity)},
-                     {"prompt", spec.prompt},
+                     {"prompt", spec.prompt >= 0                          ? nlohmann::json(spec.prompt)
+                                : spec.fidelity == Fidelity::Cycle ? nlohmann::json("context - tokens")
+                                                                   : nlohmann::json(0)},
                      {"tokens", spec.tokens},
                      {"precision", {{"weight_bits", spec.weight_bits}, {"act_bits", spec.act_bits}, {"kv_bits", spec.kv_bits}}},
                      {"grid", grid}};
@@ -172,7 +193,7 @@ EvaluateOptions SweepPlan::options_at(const SweepPoint& point) const {
   options.compile.act_bits = spec_.act_bits;
   options.compile.kv_bits = spec_.kv_bits;
   options.fidelity = spec_.fidelity;
-  options.prompt = spec_.prompt;
+  options.prompt = prompt_at(spec_, point.context);
   options.tokens = spec_.tokens;
   return options;
 }

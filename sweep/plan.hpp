@@ -32,10 +32,17 @@ struct SweepPoint {
   int variant = 0;                  // into SweepPlan::variants(model)
 };
 
+// "0.1.0+cost1": neurokv's version (CMake PROJECT_VERSION) and simulator/cost_model_version.hpp's
+// kCostModelVersion. Part of every sweep's hash, journal header and results: rows costed by different builds are
+// never mixed by --resume or merge.
+std::string neurokv_version();
+
 class SweepPlan {
  public:
   // Loads every model and the chip, and checks every grid key and every swept value against the chip file.
-  static SweepPlan load(const SweepSpec& spec, const std::string& models_dir, const std::string& hwconfigs_dir);
+  // `version` is neurokv_version() but in tests.
+  static SweepPlan load(const SweepSpec& spec, const std::string& models_dir, const std::string& hwconfigs_dir,
+                        const std::string& version = neurokv_version());
 
   const SweepSpec& spec() const { return spec_; }
   int64_t size() const;
@@ -49,10 +56,11 @@ class SweepPlan {
   std::shared_ptr<const HwConfig> hw_at(const SweepPoint& point) const;
   EvaluateOptions options_at(const SweepPoint& point) const;
 
-  // The spec as resolved (names, contexts, grid values), and a hash over it and the model and chip files' text:
-  // shards of one sweep agree on it; a changed spec or chip file does not.
+  // The spec as resolved (names, contexts, grid values, the neurokv version), and a hash over it and the model and
+  // chip files' text: shards of one sweep agree on it; a changed spec, chip file or neurokv build does not.
   const nlohmann::json& canonical() const { return canonical_; }
   const std::string& hash() const { return hash_; }
+  const std::string& version() const { return version_; }
 
  private:
   SweepSpec spec_;
@@ -62,6 +70,7 @@ class SweepPlan {
   int64_t grid_points_ = 1;
   nlohmann::json canonical_;
   std::string hash_;
+  std::string version_;
   struct HwCache {
     std::mutex mutex;
     std::map<int64_t, std::shared_ptr<const HwConfig>> by_grid_point;

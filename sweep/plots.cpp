@@ -61,8 +61,17 @@ std::string png_footer(const std::string& name) {
 
 }  // namespace
 
-std::vector<std::string> write_plots(const std::string& plots_dir, const SweepResults& results) {
-  if (results.rows.empty()) throw InputError("sweep plots: the results have no rows, expected a finished sweep");
+std::vector<std::string> write_plots(const std::string& plots_dir, const SweepResults& all) {
+  if (all.rows.empty()) throw InputError("sweep plots: the results have no rows, expected a finished sweep");
+  // Infeasible points (the model does not fit the chip) have no figures to draw.
+  SweepResults results = all;
+  results.rows.clear();
+  for (const SweepRow& row : all.rows) {
+    if (feasible(all.columns, row)) results.rows.push_back(row);
+  }
+  if (results.rows.empty()) {
+    throw InputError("sweep plots: no point is feasible (no model fits its chip), expected at least one to draw");
+  }
   std::error_code ec;
   std::filesystem::create_directories(plots_dir, ec);
   if (ec) throw RunError(fmt::format("{}: cannot create the plots directory: {}", plots_dir, ec.message()));

@@ -39,6 +39,7 @@ void write_results(const std::string& dir, const SweepResults& results) {
     csv += csv_line(fields) + "\n";
     nlohmann::json row = nlohmann::json::object();
     for (std::size_t c = 0; c + 1 < columns.size(); ++c) row[columns[c]] = typed(fields[c]);
+    if (row.contains("feasible")) row["feasible"] = fields[column_index(columns, "feasible")] != "0";
     row["pareto"] = static_cast<bool>(pareto[i]);
     rows.push_back(row);
   }

@@ -25,8 +25,9 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
   const std::vector<std::string> columns = row_columns(plan.grid_columns());
   const std::string journal_path = dir + "/journal.csv";
   std::vector<SweepRow> rows;
-  Journal journal = options.resume ? Journal::resume(journal_path, plan.hash(), columns.size(), rows)
-                                   : Journal::create(journal_path, plan.hash());
+  Journal journal = options.resume
+      ? Journal::resume(journal_path, plan.hash(), plan.version(), columns.size(), rows, options.journal_write)
+      : Journal::create(journal_path, plan.hash(), plan.version(), options.journal_write);
 
   std::set<int64_t> done;
   for (const SweepRow& row : rows) {
@@ -46,8 +47,11 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
   progress.total = static_cast<int64_t>(done.size() + pending.size());
   progress.done = progress.resumed = static_cast<int64_t>(done.size());
   const auto start = std::chrono::steady_clock::now();
-  std::mutex mutex;  // guards journal, rows, progress and failure
+  std::mutex mutex;  // guards journal, rows, progress, failure and journal_failed
   std::exception_ptr failure;
+  // Once an append has failed (a short write leaves a torn line at the journal's end), nothing more is appended:
+  // a row after the torn line would put it mid-journal, where --resume must refuse it as a damaged row.
+  bool journal_failed = false;
   std::atomic<std::size_t> next{0};
   const auto stopping = [&] { return (options.stop && options.stop->load()) || failure; };
 
@@ -61,9 +65,21 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
       if (slot >= pending.size()) return;
       const SweepPoint point = plan.point(pending[slot]);
       try {
-        SweepRow row = make_row(point, evaluate(point));
+        // A model that does not fit its chip is a finding of the sweep, not a failure of it: recorded, not thrown.
+        SweepRow row;
+        try {
+          row = make_row(point, evaluate(point));
+        } catch (const MappingError& e) {
+          row = infeasible_row(plan, point, e.what());
+        }
         std::lock_guard<std::mutex> lock(mutex);
-        journal.append(row);
+        if (journal_failed) return;
+        try {
+          journal.append(row);
+        } catch (...) {
+          journal_failed = true;
+          throw;
+        }
         rows.push_back(std::move(row));
         ++progress.done;
         progress.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

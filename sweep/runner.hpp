@@ -9,6 +9,7 @@
 
 #include "simulator/report.hpp"
 #include "sweep/plan.hpp"
+#include "sweep/journal.hpp"
 #include "sweep/shard.hpp"
 
 namespace neurokv::sweep {
@@ -29,6 +30,7 @@ struct RunOptions {
   bool resume = false;
   const std::atomic<bool>* stop = nullptr;          // set asynchronously to stop taking points
   std::function<void(const Progress&)> on_progress;  // after each point, serialised; may be empty
+  WriteFn journal_write = nullptr;                   // tests inject a failing write; nullptr: ::write
 };
 
 struct RunOutcome {

@@ -45,7 +45,17 @@ SweepResults merge_results(const std::vector<SweepResults>& shards) {
   SweepResults merged = shards.front();
   merged.shard.clear();
   merged.rows.clear();
+  const auto version = [](const SweepResults& r) {
+    const bool named = r.spec.is_object() && r.spec.contains("neurokv") && r.spec.at("neurokv").is_string();
+    return named ? r.spec.at("neurokv").get<std::string>() : std::string("before 0.1.0+cost1");
+  };
   for (const SweepResults& shard : shards) {
+    if (version(shard) != version(merged)) {
+      throw InputError(fmt::format("sweep merge: shard {} was run by neurokv {}, another by neurokv {} (version+cost "
+                                   "model): their rows may be costed by other equations, expected shards run by one "
+                                   "neurokv build (rerun the older shards)",
+                                   shard.shard.empty() ? "(whole)" : shard.shard, version(shard), version(merged)));
+    }
     if (shard.spec_hash != merged.spec_hash || shard.columns != merged.columns) {
       throw InputError(fmt::format("sweep merge: shard {} has spec hash {}, another has {}: expected shards of one "
                                    "sweep (same spec, model and chip files)",

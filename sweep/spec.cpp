@@ -110,7 +110,33 @@ Fidelity read_fidelity(const YamlMap& spec) {
   throw InputError(fmt::format("{}: fidelity is '{}', expected analytic or cycle", spec.location("fidelity"), text));
 }
 
+// Every context must hold the prompt and the decode tokens, as `neurokv run` requires: refused here, naming the
+// context, rather than by the simulator in the middle of the sweep.
+void check_contexts(const YamlMap& map, const SweepSpec& spec) {
+  const std::vector<YamlMap> items = map.list_items("contexts", "context lengths");
+  for (std::size_t i = 0; i < spec.contexts.size(); ++i) {
+    const int64_t context = spec.contexts[i];
+    const std::string where = items[i].location(YamlMap::kItemKey);
+    if (spec.prompt >= 0 && spec.prompt + spec.tokens > context) {
+      throw InputError(fmt::format("{}: context {} is shorter than prompt {} + tokens {}, expected every context >= "
+                                   "prompt + tokens (the KV cache is planned for the context); without 'prompt' "
+                                   "each point prefills context - tokens",
+                                   where, context, spec.prompt, spec.tokens));
+    }
+    if (spec.prompt < 0 && spec.fidelity == Fidelity::Cycle && spec.tokens > context) {
+      throw InputError(fmt::format("{}: context {} is shorter than tokens {}, expected every context >= tokens (each "
+                                   "point prefills context - tokens, then decodes the tokens)",
+                                   where, context, spec.tokens));
+    }
+  }
+}
+
 }  // namespace
+
+int64_t prompt_at(const SweepSpec& spec, int64_t context) {
+  if (spec.prompt >= 0) return spec.prompt;
+  return spec.fidelity == Fidelity::Cycle ? context - spec.tokens : 0;
+}
 
 SweepSpec parse_spec(const std::string& yaml_text, const std::string& file) {
   const YamlMap map = YamlMap::load_string(yaml_text, file);
@@ -124,13 +150,17 @@ SweepSpec parse_spec(const std::string& yaml_text, const std::string& file) {
   spec.variants_location = map.location("variants");
   spec.contexts = map.integer_list("contexts", 1, ir::kMaxContext);
   spec.fidelity = read_fidelity(map);
-  spec.prompt = map.integer_or("prompt", 0, 0, int64_t{1} << 30);
+  spec.prompt = map.integer_or("prompt", -1, 0, int64_t{1} << 30);
   spec.tokens = map.integer_or("tokens", 1, 1, int64_t{1} << 30);
   spec.weight_bits = static_cast<int>(map.integer_or("weight_bits", 0, 0, 32));
   spec.act_bits = static_cast<int>(map.integer_or("act_bits", 0, 0, 32));
   spec.kv_bits = static_cast<int>(map.integer_or("kv_bits", 0, 0, 32));
+  spec.weight_bits_location = map.location("weight_bits");
+  spec.act_bits_location = map.location("act_bits");
+  spec.kv_bits_location = map.location("kv_bits");
   if (map.has("grid")) spec.grid = read_grid(map.child("grid"));
   map.reject_unknown_keys();
+  check_contexts(map, spec);
   return spec;
 }
 

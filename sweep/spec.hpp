@@ -24,13 +24,20 @@ struct SweepSpec {
   std::string variants;             // "all" or a comma-separated list, parsed per model
   std::vector<int64_t> contexts;
   Fidelity fidelity = Fidelity::Analytic;
-  int64_t prompt = 0;
+  // Prefill length; -1 when the spec has no `prompt`: then each point prefills its context − tokens at cycle
+  // fidelity (as `neurokv run`, so the last decode token sees the whole context) and nothing at analytic fidelity
+  // (as `neurokv estimate`: the analytic decode step is at the context whatever the prompt). See prompt_at().
+  int64_t prompt = -1;
   int64_t tokens = 1;
   int weight_bits = 0, act_bits = 0, kv_bits = 0;  // 0: the chip's default
   std::vector<GridAxis> grid;       // in spec order; an empty grid is the base chip alone
   // "spec.yaml:line:col" of the model(s), hw and variants entries, for messages about the files they name.
   std::string models_location, hw_location, variants_location;
+  std::string weight_bits_location, act_bits_location, kv_bits_location;
 };
+
+// The prompt a point at `context` prefills (see SweepSpec::prompt).
+int64_t prompt_at(const SweepSpec& spec, int64_t context);
 
 SweepSpec parse_spec(const std::string& yaml_text, const std::string& file);
 SweepSpec load_spec(const std::string& path);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "compiler/error.hpp"
 #include "simulator/report_render.hpp"
@@ -14,6 +15,8 @@ std::vector<std::string> row_columns(const std::vector<std::string>& grid_column
   columns.insert(columns.end(), grid_columns.begin(), grid_columns.end());
   const std::vector<std::string> report = report_csv_columns();
   columns.insert(columns.end(), report.begin(), report.end());
+  columns.push_back("feasible");
+  columns.push_back("error");
   return columns;
 }
 
@@ -27,7 +30,48 @@ SweepRow make_row(const SweepPoint& point, const Report& report) {
   for (double value : point.grid_values) row.values.push_back(fmt::format("{}", value));
   const std::vector<std::string> values = report_csv_values(report, report.variants.front());
   row.values.insert(row.values.end(), values.begin(), values.end());
+  row.values.push_back("1");
+  row.values.push_back("");
   return row;
+}
+
+SweepRow infeasible_row(const SweepPlan& plan, const SweepPoint& point, const std::string& error) {
+  const AttentionVariant& variant = plan.variants(point.model)[static_cast<std::size_t>(point.variant)];
+  const EvaluateOptions options = plan.options_at(point);
+  Report report;
+  report.model.name = plan.model(point.model).name;
+  report.hw_name = plan.hw_at(point)->name;
+  report.fidelity = to_string(options.fidelity);
+  report.context = point.context;
+  report.prompt = options.prompt;
+  VariantReport v;
+  v.variant = variant.name();
+  v.kv_heads = variant.kv_heads();
+  // The point's identity stays; every figure is blank, not a zero a plot or a spreadsheet would take for a cost.
+  static const std::set<std::string> identity{"model", "hw", "fidelity", "context", "prompt", "variant", "kv_heads"};
+  const std::vector<std::string> columns = report_csv_columns();
+  std::vector<std::string> values = report_csv_values(report, v);
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (!identity.count(columns[c])) values[c].clear();
+  }
+  std::string message = error;
+  for (char& c : message) {
+    if (c == ',') c = ';';
+    else if (c == '"') c = '\'';
+    else if (c == '\n' || c == '\r') c = ' ';
+  }
+  SweepRow row;
+  row.point = point.index;
+  for (double value : point.grid_values) row.values.push_back(fmt::format("{}", value));
+  row.values.insert(row.values.end(), values.begin(), values.end());
+  row.values.push_back("0");
+  row.values.push_back(message);
+  return row;
+}
+
+bool feasible(const std::vector<std::string>& columns, const SweepRow& row) {
+  const auto at = std::find(columns.begin(), columns.end(), "feasible");
+  return at == columns.end() || row.values[static_cast<std::size_t>(at - columns.begin()) - 1] != "0";
 }
 
 std::string csv_line(const std::vector<std::string>& fields) {

@@ -12,14 +12,22 @@ namespace neurokv::sweep {
 
 struct SweepRow {
   int64_t point = 0;
-  std::vector<std::string> values;  // grid values, then report_csv_columns()
+  std::vector<std::string> values;  // grid values, then report_csv_columns(), then feasible and error
 };
 
-// "point", the grid columns, then the report's columns.
+// "point", the grid columns, the report's columns, then "feasible" (1/0) and "error" (why not, CSV-safe).
 std::vector<std::string> row_columns(const std::vector<std::string>& grid_columns);
 
 // The row for one point, from the point's one-variant report.
 SweepRow make_row(const SweepPoint& point, const Report& report);
+
+// The row for a point whose model does not fit its chip (the compiler's MappingError `error`): feasible 0, the
+// point's model, chip, fidelity, context, prompt, variant and KV heads, every figure empty, and the message with
+// commas, quotes and line breaks replaced so it stays one CSV field.
+SweepRow infeasible_row(const SweepPlan& plan, const SweepPoint& point, const std::string& error);
+
+// Whether a row of these columns is feasible; rows of other columns (no "feasible" column) are.
+bool feasible(const std::vector<std::string>& columns, const SweepRow& row);
 
 // One CSV line without its newline. Fields are never quoted: a field holding ',', '"' or a line break is
 // refused with an InputError (names in model and chip files are the only free text).

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -38,7 +39,20 @@ struct SweepFlags {
   std::string merge_out;
 };
 
+// " (3 infeasible: ...)" when some points' models do not fit their chips, else "".
+std::string infeasible_note(const sweep::SweepResults& results) {
+  const auto n = std::count_if(results.rows.begin(), results.rows.end(),
+                               [&](const sweep::SweepRow& row) { return !sweep::feasible(results.columns, row); });
+  return n == 0 ? "" : fmt::format(" ({} infeasible: the model does not fit the chip, see the error column)", n);
+}
+
 void draw(const std::string& dir, const sweep::SweepResults& results) {
+  const bool any = std::any_of(results.rows.begin(), results.rows.end(),
+                               [&](const sweep::SweepRow& row) { return sweep::feasible(results.columns, row); });
+  if (!any) {
+    fmt::print(stderr, "neurokv: no point is feasible, so no plots\n");
+    return;
+  }
   const std::string plots = dir + "/plots";
   if (run_gnuplot(plots, sweep::write_plots(plots, results))) {
     fmt::print(stderr, "neurokv: plots in {}/ (SVG and PNG)\n", plots);
@@ -71,8 +85,10 @@ void run(const SweepFlags& flags) {
                                "neurokv sweep {} --out {}{} --resume",
                                outcome.progress.done, outcome.progress.total, flags.out, flags.spec, flags.out, shard));
   }
-  fmt::print(stderr, "neurokv: {} points in {}/results.csv and results.json\n", outcome.progress.total, flags.out);
-  if (options.shard.whole() && !flags.no_plots) draw(flags.out, sweep::read_results(flags.out));
+  const sweep::SweepResults results = sweep::read_results(flags.out);
+  fmt::print(stderr, "neurokv: {} points in {}/results.csv and results.json{}\n", outcome.progress.total, flags.out,
+             infeasible_note(results));
+  if (options.shard.whole() && !flags.no_plots) draw(flags.out, results);
 }
 
 void merge(const SweepFlags& flags) {
@@ -82,8 +98,8 @@ void merge(const SweepFlags& flags) {
   std::error_code ec;
   std::filesystem::create_directories(flags.merge_out, ec);
   sweep::write_results(flags.merge_out, merged);
-  fmt::print(stderr, "neurokv: merged {} shards, {} points, into {}\n", shards.size(), merged.rows.size(),
-             flags.merge_out);
+  fmt::print(stderr, "neurokv: merged {} shards, {} points{}, into {}\n", shards.size(), merged.rows.size(),
+             infeasible_note(merged), flags.merge_out);
   if (!flags.no_plots) draw(flags.merge_out, merged);
 }
 

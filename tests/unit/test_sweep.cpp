@@ -4,8 +4,11 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "compiler/error.hpp"
 #include "compiler/hw_override.hpp"
@@ -14,6 +17,7 @@
 #include "tests/unit/sweep_fixture.hpp"
 #include "sweep/journal.hpp"
 #include "sweep/pareto.hpp"
+#include "sweep/plots.hpp"
 #include "sweep/runner.hpp"
 
 using namespace neurokv;
@@ -137,7 +141,7 @@ TEST_CASE("resume skips journaled points, drops a torn last line, and ends with 
   run(plan, whole, 1);
   std::filesystem::create_directories(dir);
   {
-    Journal journal = Journal::create(dir + "/journal.csv", plan.hash());
+    Journal journal = Journal::create(dir + "/journal.csv", plan.hash(), plan.version());
     for (int64_t i = 0; i < 50; ++i) journal.append(make_row(plan.point(i), fake_report(plan, plan.point(i))));
   }
   {
@@ -164,6 +168,91 @@ TEST_CASE("resume skips journaled points, drops a torn last line, and ends with 
                     Catch::Contains("belongs to another spec"));
   std::filesystem::remove_all(whole);
   std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+// A disk that fills up once: the append of point 0 lands half its line and reports a short write; every other write
+// succeeds (space freed meanwhile). Point 1 is in flight when that happens and finishes after it.
+std::atomic<bool> point0_torn{false}, point1_started{false};
+ssize_t tear_point0(int fd, const void* data, std::size_t size) {
+  const std::string text(static_cast<const char*>(data), size);
+  if (text.rfind("0,", 0) == 0 && !point0_torn) {
+    const ssize_t n = ::write(fd, data, size / 2);
+    point0_torn = true;
+    return n;
+  }
+  return ::write(fd, data, size);
+}
+
+void wait_for(const std::atomic<bool>& flag) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!flag && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+}  // namespace
+
+TEST_CASE("after a failed append no in-flight row is journaled, so the torn line stays last and --resume works") {
+  const SweepPlan plan = plan_of(kSweepSpec);
+  const std::string whole = temp_dir("torn-whole"), dir = temp_dir("torn");
+  run(plan, whole, 1);
+  RunOptions options;
+  options.jobs = 2;
+  options.journal_write = tear_point0;
+  const auto evaluate = [&plan](const SweepPoint& p) {
+    if (p.index == 0) wait_for(point1_started);
+    if (p.index == 1) {
+      point1_started = true;
+      wait_for(point0_torn);
+    }
+    return fake_report(plan, p);
+  };
+  CHECK_THROWS_WITH(run_sweep(plan, dir, evaluate, options), Catch::Contains("short write"));
+  REQUIRE(point0_torn);
+  const std::string journal = read_whole_file(dir + "/journal.csv");
+  CHECK(journal.back() != '\n');  // the torn line is the last one: point 1's row was not appended after it
+
+  options = RunOptions{};
+  options.resume = true;
+  const RunOutcome outcome =
+      run_sweep(plan, dir, [&plan](const SweepPoint& p) { return fake_report(plan, p); }, options);
+  CHECK(outcome.complete);
+  CHECK(read_whole_file(dir + "/results.csv") == read_whole_file(whole + "/results.csv"));
+  std::filesystem::remove_all(whole);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a journal or shard from another neurokv version is refused by --resume and merge, naming both") {
+  const SweepSpec spec = parse_spec(kSweepSpec, "spec.yaml");
+  const SweepPlan old_plan = SweepPlan::load(spec, kModels, kHw, "0.0.9+cost1");
+  const SweepPlan plan = plan_of(kSweepSpec);
+  CHECK(plan.version() == neurokv_version());
+  CHECK(old_plan.hash() != plan.hash());
+  const std::string a = temp_dir("version-a"), b = temp_dir("version-b");
+
+  // A journal begun by the old build, resumed by this one.
+  std::atomic<bool> stop{false};
+  RunOptions options;
+  options.stop = &stop;
+  options.on_progress = [&](const Progress& p) { stop = p.done >= 10; };
+  CHECK_FALSE(run_sweep(old_plan, a, [&](const SweepPoint& p) { return fake_report(old_plan, p); }, options).complete);
+  options = RunOptions{};
+  options.resume = true;
+  CHECK_THROWS_WITH(run_sweep(plan, a, [&](const SweepPoint& p) { return fake_report(plan, p); }, options),
+                    Catch::Contains("journal was written by neurokv 0.0.9+cost1, this is neurokv " + neurokv_version()));
+
+  // Shards run by two builds.
+  std::filesystem::remove_all(a);
+  options = RunOptions{};
+  options.shard = Shard::parse("1/2");
+  run_sweep(old_plan, a, [&](const SweepPoint& p) { return fake_report(old_plan, p); }, options);
+  options.shard = Shard::parse("2/2");
+  run_sweep(plan, b, [&](const SweepPoint& p) { return fake_report(plan, p); }, options);
+  CHECK_THROWS_WITH(merge_results({read_results(a), read_results(b)}),
+                    Catch::Contains("shard 2/2 was run by neurokv " + neurokv_version() +
+                                    ", another by neurokv 0.0.9+cost1"));
+  std::filesystem::remove_all(a);
+  std::filesystem::remove_all(b);
 }
 
 TEST_CASE("a stop request finishes in-flight points and leaves the rest for --resume") {
@@ -196,11 +285,58 @@ TEST_CASE("an evaluator's error stops the sweep and reaches the caller") {
   options.jobs = 2;
   CHECK_THROWS_WITH(run_sweep(plan, dir,
                               [&plan](const SweepPoint& p) {
-                                if (p.index == 7) throw MappingError("op fc needs 9 NPs, the chip has 4");
+                                if (p.index == 7) throw RunError("the simulation process died of signal 9");
                                 return fake_report(plan, p);
                               },
                               options),
-                    Catch::Contains("op fc needs"));
+                    Catch::Contains("died of signal 9"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a point whose model does not fit its chip is an infeasible row, off the Pareto front and the plots") {
+  // akida2-like without its DRAM: edge-tiny (4.3 MB of weights) fits 8 x 8 nodes (13 MB of weight SRAM), not 2 x 2.
+  const std::string dir = temp_dir("infeasible");
+  std::filesystem::create_directories(dir);
+  std::string chip = read_whole_file(kHw + "/akida2-like.yaml");
+  const std::size_t dram = chip.find("\ndram:\n");
+  chip.erase(dram + 1, chip.find("\nenergy:\n") - dram);
+  std::ofstream(dir + "/no-dram.yaml") << chip;
+  const SweepPlan plan = plan_of("model: edge-tiny\nhw: " + dir + "/no-dram.yaml\nvariants: [QKV, MQA]\n"
+                                 "contexts: [64]\ngrid:\n  mesh.cols+mesh.rows: [2, 8]\n");
+  CompileCache cache(plan);
+  RunOptions options;
+  options.jobs = 2;
+  const RunOutcome outcome =
+      run_sweep(plan, dir + "/out", [&cache](const SweepPoint& p) { return cache.evaluate(p); }, options);
+  REQUIRE(outcome.complete);
+  const SweepResults results = read_results(dir + "/out");
+  REQUIRE(results.rows.size() == 4);
+  const std::size_t feasible_at = column_index(results.columns, "feasible") - 1;
+  const std::size_t error_at = column_index(results.columns, "error") - 1;
+  const std::size_t energy_at = column_index(results.columns, "decode_energy_j") - 1;
+  const std::size_t variant_at = column_index(results.columns, "variant") - 1;
+  const std::vector<bool> pareto = pareto_rows(results.columns, results.rows);
+  for (std::size_t i = 0; i < 2; ++i) {  // the 2 x 2 mesh
+    INFO("row " << i);
+    const SweepRow& row = results.rows[i];
+    CHECK(row.values[feasible_at] == "0");
+    CHECK_THAT(row.values[error_at], Catch::Contains("no DRAM to stream from") && !Catch::Contains(","));
+    CHECK(row.values[energy_at].empty());
+    CHECK(row.values[variant_at] == (i == 0 ? "QKV" : "MQA"));
+    CHECK_FALSE(pareto[i]);
+  }
+  for (std::size_t i = 2; i < 4; ++i) {  // the 8 x 8 mesh
+    CHECK(results.rows[i].values[feasible_at] == "1");
+    CHECK(results.rows[i].values[error_at].empty());
+    CHECK(std::stod(results.rows[i].values[energy_at]) > 0);
+  }
+  CHECK((pareto[2] || pareto[3]));
+  const std::string json = read_whole_file(dir + "/out/results.json");
+  CHECK_THAT(json, Catch::Contains("\"feasible\": false") && Catch::Contains("\"feasible\": true"));
+
+  // Plots draw the feasible rows only: the reference chip is the first feasible one.
+  write_plots(dir + "/plots", results);
+  CHECK_THAT(read_whole_file(dir + "/plots/energy_vs_context.gp"), Catch::Contains("mesh.cols+mesh.rows = 8"));
   std::filesystem::remove_all(dir);
 }
 
@@ -213,6 +349,9 @@ TEST_CASE("grid keys and values are checked against the chip file before any poi
                         Catch::Contains("akida2-like.yaml:"));
   CHECK_THROWS_WITH(plan_of("model: paper-300m\nhw: akida2-like\ncontexts: [256]\ngrid:\n  np.weight_bits: [4]\n"),
                     Catch::Contains("unknown grid key 'np.weight_bits'"));
+  // Precisions the chip lacks are refused at the spec's line too, not by the compiler at the first point.
+  CHECK_THROWS_WITH(plan_of("model: paper-300m\nhw: akida2-like\ncontexts: [256]\nkv_bits: 2\n"),
+                    Catch::StartsWith("spec.yaml:4:10: kv_bits 2: chip akida2-like supports 4, 8, 16 bits"));
 }
 
 TEST_CASE("bad spec files name the file, line and column") {
@@ -229,6 +368,23 @@ TEST_CASE("bad spec files name the file, line and column") {
   CHECK_THROWS_WITH(parse_spec("model: a\nhw: b\ncontexts: [1]\ngrid:\n  mesh.cols: [4]\n  mesh.cols+mesh.rows: [4]\n",
                                "s.yaml"),
                     Catch::Contains("swept twice"));
+}
+
+TEST_CASE("a spec whose prompt + tokens exceeds a context is refused at that context, before any point runs") {
+  const std::string base = "model: edge-tiny\nhw: akida2-like\nfidelity: cycle\ncontexts: [64, 16, 128]\n";
+  CHECK_THROWS_WITH(parse_spec(base + "prompt: 32\ntokens: 4\n", "s.yaml"),
+                    Catch::StartsWith("s.yaml:4:16: context 16 is shorter than prompt 32 + tokens 4"));
+  CHECK_THROWS_WITH(parse_spec(base + "tokens: 20\n", "s.yaml"),
+                    Catch::StartsWith("s.yaml:4:16: context 16 is shorter than tokens 20"));
+  // Without a prompt each point prefills context - tokens (cycle) or nothing (analytic, as `neurokv estimate`).
+  const SweepSpec cycle = parse_spec(base + "tokens: 4\n", "s.yaml");
+  CHECK(prompt_at(cycle, 16) == 12);
+  CHECK(prompt_at(cycle, 128) == 124);
+  CHECK(prompt_at(parse_spec(base + "prompt: 8\n", "s.yaml"), 128) == 8);
+  CHECK(prompt_at(parse_spec("model: a\nhw: b\ncontexts: [16]\n", "s.yaml"), 16) == 0);
+  const SweepPlan plan = plan_of(base + "variants: [QKV]\n");
+  CHECK(plan.options_at(plan.point(1)).prompt == 15);
+  CHECK(plan.options_at(plan.point(1)).compile.context == 16);
 }
 
 TEST_CASE("ranges are inclusive, log or linear, rounded to 6 significant digits") {

@@ -13,7 +13,9 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "compiler/whole_file.hpp"
 #include "tests/unit/sweep_fixture.hpp"
@@ -43,6 +45,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& stderr_path
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);  // `run` prints its table
   pid_t pid = 0;
   REQUIRE(posix_spawn(&pid, NEUROKV_BINARY, &actions, nullptr, argv.data(), environ) == 0);
   posix_spawn_file_actions_destroy(&actions);
@@ -135,4 +138,56 @@ TEST_CASE("an unknown grid key exits 2 naming it, a bad spec exits 2 with file:l
   CHECK(run({"sweep", d.write("syntax.yaml", "model: [paper-300m\n"), "--out", d.root + "/o3"}, err) == 2);
   CHECK_THAT(neurokv::read_whole_file(err), Catch::Contains("syntax.yaml:"));
   CHECK(run({"sweep", "merge", d.root + "/nothing", "--out", d.root + "/o4"}, err) == 2);
+}
+
+namespace {
+
+// The data lines of a CSV file (its header dropped).
+std::vector<std::string> data_lines(const std::string& path) {
+  std::vector<std::string> lines;
+  std::istringstream in(neurokv::read_whole_file(path));
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("a cycle sweep decodes each point at its own context, as neurokv run does at that context") {
+  const Dirs d;
+  const std::string spec =
+      d.write("cycle.yaml", "model: edge-tiny\nhw: akida2-like\nvariants: [QKV]\ncontexts: [16, 64]\nfidelity: cycle\n");
+  REQUIRE(run({"sweep", spec, "--out", d.root + "/cycle", "-j", "2", "--no-plots"}, d.root + "/cycle.err") == 0);
+  const std::vector<std::string> rows = data_lines(d.root + "/cycle/results.csv");
+  REQUIRE(rows.size() == 2);
+  std::vector<std::string> runs;
+  for (const std::string context : {"16", "64"}) {
+    const std::string csv = d.root + "/run-" + context + ".csv";
+    REQUIRE(run({"run", "-m", "edge-tiny", "-v", "QKV", "--context", context, "--csv", csv}, d.root + "/run.err") == 0);
+    REQUIRE(data_lines(csv).size() == 1);
+    runs.push_back(data_lines(csv).front());
+  }
+  CHECK(runs[0] != runs[1]);  // the decode at 64 costs more cycles than at 16
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    INFO("sweep row " << rows[i] << "\nrun row   " << runs[i]);
+    // The sweep's row is "point," then the report's columns, as `run --csv` writes them, then its own columns.
+    const std::string report = rows[i].substr(rows[i].find(',') + 1);
+    CHECK(report.compare(0, runs[i].size() + 1, runs[i] + ",") == 0);
+  }
+}
+
+TEST_CASE("a sweep with points that do not fit their chip finishes and counts them") {
+  const Dirs d;
+  std::string chip = neurokv::read_whole_file(std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs/akida2-like.yaml");
+  const std::size_t dram = chip.find("\ndram:\n");
+  chip.erase(dram + 1, chip.find("\nenergy:\n") - dram);  // no DRAM: edge-tiny fits 8 x 8 nodes, not 2 x 2
+  const std::string hw = d.write("no-dram.yaml", chip);
+  const std::string spec = d.write("fit.yaml", "model: edge-tiny\nhw: " + hw +
+                                                   "\nvariants: [QKV, MQA]\ncontexts: [64]\ngrid:\n"
+                                                   "  mesh.cols+mesh.rows: [2, 8]\n");
+  CHECK(run({"sweep", spec, "--out", d.root + "/fit", "-j", "2", "--no-plots"}, d.root + "/fit.err") == 0);
+  CHECK_THAT(neurokv::read_whole_file(d.root + "/fit.err"),
+             Catch::Contains("4 points in") && Catch::Contains("(2 infeasible: the model does not fit the chip"));
+  CHECK(data_lines(d.root + "/fit/results.csv").size() == 4);
 }
