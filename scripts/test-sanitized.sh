@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEUROKV_SANITIZE=ON -DNEUROKV_BENCH=OFF >/dev/null
 cmake --build build-asan -j"$(nproc)"
-export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1"
+# No detect_stack_use_after_return: SystemC's threads switch stacks (QuickThreads), which that mode cannot follow.
+export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 ctest --test-dir build-asan --output-on-failure -j"$(nproc)"

@@ -176,6 +176,12 @@ TEST_CASE("simulate() called from four threads at once returns what sequential c
   for (uint64_t seed = 1; seed <= 4; ++seed) runs.push_back(SimOptions{8, 2, seed, "", ""});
   std::vector<std::string> sequential;
   for (const SimOptions& options : runs) sequential.push_back(cycle::encode(simulate(program, hw, options)));
+#ifdef __SANITIZE_ADDRESS__
+  // ASan's allocator is not fork-safe while other threads allocate: a child forked mid-allocation deadlocks
+  // (google/sanitizers#774). The normal build runs the concurrent half; glibc's malloc is fork-safe.
+  WARN("concurrent simulate() calls are not exercised under AddressSanitizer");
+  return;
+#endif
   for (int round = 0; round < 5; ++round) {
     std::vector<std::future<std::string>> concurrent;
     for (const SimOptions& options : runs) {

@@ -89,7 +89,8 @@ TEST_CASE("the estimate from an ONNX model equals the estimate from the equivale
   EvaluateOptions options;
   options.compile.context = 32;
   options.prompt = 8;
-  for (const auto& [name, want] : expected()["models"].items()) {
+  const nlohmann::json models = expected()["models"];  // a range-for would not keep expected()'s temporary alive
+  for (const auto& [name, want] : models.items()) {
     INFO(name);
     const ModelSource source = fixture(name);
     const LayerVariants variant = source.detected_variant();
