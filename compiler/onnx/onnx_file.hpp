@@ -10,6 +10,7 @@ namespace neurokv::onnx_import {
 
 // Throws InputError naming the file for a file that is missing, not an ONNX model (truncated, another format),
 // or whose external data cannot be read.
-onnx::ModelProto load_onnx_file(const std::string& path);
+// `bytes` is the model file's content; external data is looked up beside `path`.
+onnx::ModelProto parse_onnx_model(const std::string& bytes, const std::string& path);
 
 }  // namespace neurokv::onnx_import

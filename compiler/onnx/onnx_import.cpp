@@ -8,6 +8,7 @@
 #include "compiler/onnx/block_matcher.hpp"
 #include "compiler/onnx/onnx_file.hpp"
 #include "compiler/onnx/variant_detection.hpp"
+#include "compiler/whole_file.hpp"
 
 namespace neurokv {
 namespace {
@@ -68,7 +69,11 @@ void check_uniform(const MatchedModel& m, const onnx_import::OnnxGraph& graph, i
 }  // namespace
 
 ImportedModel import_onnx(const std::string& path) {
-  const onnx::ModelProto proto = onnx_import::load_onnx_file(path);
+  return import_onnx_model(read_whole_file(path, "an ONNX model"), path);
+}
+
+ImportedModel import_onnx_model(const std::string& bytes, const std::string& path) {
+  const onnx::ModelProto proto = onnx_import::parse_onnx_model(bytes, path);
   const onnx_import::OnnxGraph graph(proto, path);
   MatchedModel matched = onnx_import::match_blocks(graph);
   onnx_import::DetectedAttention attention = onnx_import::detect_variants(matched, graph);

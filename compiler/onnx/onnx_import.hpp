@@ -22,5 +22,7 @@ struct ImportedModel {
 // Throws InputError ("file: node 'name' (OpType): what is wrong, what was expected") for a file that is not
 // ONNX, a missing initializer, or a pattern the frontend does not recognise.
 ImportedModel import_onnx(const std::string& path);
+// The same from the file's bytes (external data is looked up beside `path`).
+ImportedModel import_onnx_model(const std::string& bytes, const std::string& path);
 
 }  // namespace neurokv
