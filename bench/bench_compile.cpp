@@ -24,12 +24,12 @@ void compile_variant(benchmark::State& state, const std::string& variant_name) {
 }  // namespace
 
 BENCHMARK_CAPTURE(compile_variant, QKV, std::string("QKV"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(compile_variant, Q-K=V, std::string("Q-K=V"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(compile_variant, Q=K-V, std::string("Q=K-V"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(compile_variant, Q=K=V, std::string("Q=K=V"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(compile_variant, GQA-8, std::string("GQA-8"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(compile_variant, Q - K = V, std::string("Q-K=V"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(compile_variant, Q = K - V, std::string("Q=K-V"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(compile_variant, Q = K = V, std::string("Q=K=V"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(compile_variant, GQA - 8, std::string("GQA-8"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(compile_variant, MQA, std::string("MQA"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(compile_variant, Q-GQA-8, std::string("Q-GQA-8"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(compile_variant, Q-MQA, std::string("Q-MQA"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(compile_variant, Q - GQA - 8, std::string("Q-GQA-8"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(compile_variant, Q - MQA, std::string("Q-MQA"))->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -26,8 +26,8 @@ void estimate_model(benchmark::State& state, const std::string& model_name) {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(estimate_model, edge-tiny, std::string("edge-tiny"))->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(estimate_model, paper-300m, std::string("paper-300m"))->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(estimate_model, paper-1.2b, std::string("paper-1.2b"))->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(estimate_model, edge - tiny, std::string("edge-tiny"))->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(estimate_model, paper - 300m, std::string("paper-300m"))->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(estimate_model, paper - 1.2b, std::string("paper-1.2b"))->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_MAIN();

@@ -15,8 +15,8 @@ namespace {
 
 const std::string kRoot = NEUROKV_SOURCE_DIR;
 
-void bench_decode_token(benchmark::State& state, const std::string& model_name, const std::string& variant_name,
-                        int64_t context) {
+void bench_decode_token(benchmark::State& state, const std::string& model_name,
+                        const std::string& variant_name, int64_t context) {
   const neurokv::HwConfig hw = neurokv::load_hw("akida2-like", kRoot + "/hwconfigs");
   const neurokv::ModelSpec model = neurokv::load_model(model_name, kRoot + "/models");
   neurokv::CompileOptions options;

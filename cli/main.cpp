@@ -1,8 +1,8 @@
 // The `neurokv` command: subcommands only; every decision lives in the libraries. This is the one place that
 // prints errors and picks exit codes: 0 ok, 1 failed run, 2 bad input.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -15,8 +15,9 @@ int main(int argc, char** argv) {
   // SystemC prints a banner when its kernel starts; keep stdout clean for `--json -`.
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
 
-  CLI::App app{"neurokv: what each transformer attention variant costs on an event-driven, Akida-like chip.\n"
-               "With no subcommand: compares all eight variants of paper-300m on the default chip."};
+  CLI::App app{
+      "neurokv: what each transformer attention variant costs on an event-driven, Akida-like chip.\n"
+      "With no subcommand: compares all eight variants of paper-300m on the default chip."};
   app.set_version_flag("--version", "neurokv 0.1.0");
   neurokv::cli::Commands commands = neurokv::cli::register_commands(app);
   app.require_subcommand(0, 1);

@@ -3,7 +3,8 @@
 
 namespace neurokv::cli {
 
-// Writes `text` to `path` ("-" is stdout); a file goes through write_file_atomically (compiler/whole_file.hpp).
+// Writes `text` to `path` ("-" is stdout); a file goes through write_file_atomically
+// (compiler/whole_file.hpp).
 void write_output(const std::string& path, const std::string& text);
 
 }  // namespace neurokv::cli

@@ -33,11 +33,12 @@ void ProgressPrinter::update(const sweep::Progress& p) {
   if (terminal_) {
     const int width = 30;
     const int filled = static_cast<int>(fraction * width);
-    fmt::print(stderr, "\r[{}{}] {}/{} points  {:.1f}/s  {} left ", std::string(static_cast<std::size_t>(filled), '#'),
+    fmt::print(stderr, "\r[{}{}] {}/{} points  {:.1f}/s  {} left ",
+               std::string(static_cast<std::size_t>(filled), '#'),
                std::string(static_cast<std::size_t>(width - filled), '.'), p.done, p.total, rate, left);
   } else {
-    fmt::print(stderr, "sweep: {}/{} points ({:.0f}%), {:.1f} points/s, {} left\n", p.done, p.total, fraction * 100,
-               rate, left);
+    fmt::print(stderr, "sweep: {}/{} points ({:.0f}%), {:.1f} points/s, {} left\n", p.done, p.total,
+               fraction * 100, rate, left);
   }
   std::fflush(stderr);
 }

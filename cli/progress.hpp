@@ -1,5 +1,6 @@
 #pragma once
-// Sweep progress on stderr: a redrawn bar on a terminal, plain lines (at most one every few seconds) otherwise.
+// Sweep progress on stderr: a redrawn bar on a terminal, plain lines (at most one every few seconds)
+// otherwise.
 #include <chrono>
 
 #include "sweep/runner.hpp"

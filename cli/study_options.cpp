@@ -12,11 +12,14 @@
 namespace neurokv::cli {
 
 void add_study_options(CLI::App& command, StudyOptions& o) {
-  command.add_option("--model,-m", o.model, "model YAML (a path or a name in models/) or an .onnx file")->capture_default_str();
+  command.add_option("--model,-m", o.model, "model YAML (a path or a name in models/) or an .onnx file")
+      ->capture_default_str();
   command.add_option("--hw", o.hw, "chip YAML: a path or a name in hwconfigs/")->capture_default_str();
-  command.add_option("--variant,-v", o.variants,
-                     fmt::format("QKV, Q-K=V, Q=K-V, Q=K=V, GQA-<g>, MQA, Q-GQA-<g>, Q-MQA, a comma list, or all "
-                                 "(default: {}; ONNX: the variants its layers were built with)", o.default_variants));
+  command.add_option(
+      "--variant,-v", o.variants,
+      fmt::format("QKV, Q-K=V, Q=K-V, Q=K=V, GQA-<g>, MQA, Q-GQA-<g>, Q-MQA, a comma list, or all "
+                  "(default: {}; ONNX: the variants its layers were built with)",
+                  o.default_variants));
   command.add_option("--context,-n", o.context, "context length N (cached tokens)")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, ir::kMaxContext));
@@ -24,9 +27,11 @@ void add_study_options(CLI::App& command, StudyOptions& o) {
       ->check(CLI::Range(1, 32));
   command.add_option("--act-bits", o.act_bits, "activation precision (default: the chip's widest)")
       ->check(CLI::Range(1, 32));
-  command.add_option("--kv-bits", o.kv_bits,
-                     "KV-cache precision, e.g. 16 for the paper's fp16 (default: the chip's narrowest, at least the "
-                     "activations)")
+  command
+      .add_option(
+          "--kv-bits", o.kv_bits,
+          "KV-cache precision, e.g. 16 for the paper's fp16 (default: the chip's narrowest, at least the "
+          "activations)")
       ->check(CLI::Range(1, 32));
   command.add_flag("--no-fuse-kv", o.no_fuse_kv,
                    "K=V variants: read the cached K twice (for QKᵀ and for P·V) instead of once");
@@ -46,8 +51,8 @@ Study load_study(const StudyOptions& o) {
     if (s.model.imported() && (o.variants.empty() || names == "all")) {
       s.variants = {s.model.detected_variant()};
     } else {
-      for (const AttentionVariant& v : AttentionVariant::parse_list(names, s.model.spec.heads,
-                                                                    s.model.spec.kv_groups)) {
+      for (const AttentionVariant& v :
+           AttentionVariant::parse_list(names, s.model.spec.heads, s.model.spec.kv_groups)) {
         s.variants.emplace_back(v);
       }
     }

@@ -1,12 +1,11 @@
 #pragma once
 // The flags estimate, run and compile share: which model, which chip, which variants, which precision.
 #include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
 
-#include "compiler/layer_variants.hpp"
 #include "compiler/hw_config.hpp"
+#include "compiler/layer_variants.hpp"
 #include "compiler/model_source.hpp"
 #include "simulator/evaluate.hpp"
 

@@ -19,17 +19,18 @@ std::string trim(const std::string& text) {
 }
 
 int parse_groups(const std::string& variant, const std::string& digits, int heads) {
-  if (digits.empty() || digits.size() > 6 ||
-      digits.find_first_not_of("0123456789") != std::string::npos) {
-    throw InputError(fmt::format("variant '{}': '{}' is not a group count, expected a positive integer g "
-                                 "dividing the {} heads",
-                                 variant, digits, heads));
+  if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) {
+    throw InputError(
+        fmt::format("variant '{}': '{}' is not a group count, expected a positive integer g "
+                    "dividing the {} heads",
+                    variant, digits, heads));
   }
   const int groups = std::stoi(digits);
   if (groups < 1 || groups > heads || heads % groups != 0) {
-    throw InputError(fmt::format("variant '{}': g = {} does not divide the model's {} heads, expected a divisor "
-                                 "of {}",
-                                 variant, groups, heads, heads));
+    throw InputError(
+        fmt::format("variant '{}': g = {} does not divide the model's {} heads, expected a divisor "
+                    "of {}",
+                    variant, groups, heads, heads));
   }
   return groups;
 }
@@ -54,7 +55,8 @@ std::vector<AttentionVariant> AttentionVariant::parse_list(const std::string& te
   if (trim(text) == "all") {
     const std::string g = std::to_string(default_groups);
     std::vector<AttentionVariant> all;
-    const std::vector<std::string> names = {"QKV", "Q-K=V", "Q=K-V", "Q=K=V", "GQA-" + g, "MQA", "Q-GQA-" + g, "Q-MQA"};
+    const std::vector<std::string> names = {"QKV",      "Q-K=V", "Q=K-V",      "Q=K=V",
+                                            "GQA-" + g, "MQA",   "Q-GQA-" + g, "Q-MQA"};
     for (const std::string& name : names) {
       all.push_back(parse(name, heads));
     }
@@ -64,10 +66,11 @@ std::vector<AttentionVariant> AttentionVariant::parse_list(const std::string& te
   std::size_t begin = 0;
   while (true) {
     const std::size_t comma = text.find(',', begin);
-    const std::string item = text.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
+    const std::string item =
+        text.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
     if (trim(item).empty()) {
-      throw InputError(fmt::format("variant list '{}' has an empty entry, expected names separated by commas: {}",
-                                   text, kValidNames));
+      throw InputError(fmt::format(
+          "variant list '{}' has an empty entry, expected names separated by commas: {}", text, kValidNames));
     }
     AttentionVariant variant = parse(item, heads);
     for (const auto& existing : out) {
@@ -89,14 +92,22 @@ bool AttentionVariant::values_are_keys() const {
 
 std::string AttentionVariant::name() const {
   switch (kind_) {
-    case Kind::QKV: return "QKV";
-    case Kind::Q_KeqV: return "Q-K=V";
-    case Kind::QeqK_V: return "Q=K-V";
-    case Kind::QeqKeqV: return "Q=K=V";
-    case Kind::GQA: return fmt::format("GQA-{}", kv_heads_);
-    case Kind::MQA: return "MQA";
-    case Kind::Q_GQA: return fmt::format("Q-GQA-{}", kv_heads_);
-    case Kind::Q_MQA: return "Q-MQA";
+    case Kind::QKV:
+      return "QKV";
+    case Kind::Q_KeqV:
+      return "Q-K=V";
+    case Kind::QeqK_V:
+      return "Q=K-V";
+    case Kind::QeqKeqV:
+      return "Q=K=V";
+    case Kind::GQA:
+      return fmt::format("GQA-{}", kv_heads_);
+    case Kind::MQA:
+      return "MQA";
+    case Kind::Q_GQA:
+      return fmt::format("Q-GQA-{}", kv_heads_);
+    case Kind::Q_MQA:
+      return "Q-MQA";
   }
   return "?";
 }

@@ -36,7 +36,8 @@ CompileResult run_passes(const ModelSource& model, const LayerVariants& variants
   Notes& notes = result.notes;
   // An imported model's graph is built the same way: the QKV baseline of its shapes, then its own variant.
   Graph g = timed(result, "frontend", [&] { return graph::build_graph(model.spec); });
-  g = timed(result, "apply_variant", [&] { return apply_variant(std::move(g), variants, options.fuse_kv, notes); });
+  g = timed(result, "apply_variant",
+            [&] { return apply_variant(std::move(g), variants, options.fuse_kv, notes); });
   const BitWidths bits{options.weight_bits, options.act_bits, options.kv_bits};
   g = timed(result, "quantize", [&] { return quantize(std::move(g), hw, bits, notes); });
   g = timed(result, "plan_kv_cache", [&] { return plan_kv_cache(std::move(g), hw, options.context, notes); });

@@ -1,12 +1,13 @@
 #pragma once
-// The compiler's entry point: a model and an attention variant, lowered for one chip into an Event IR program.
+// The compiler's entry point: a model and an attention variant, lowered for one chip into an Event IR
+// program.
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "compiler/layer_variants.hpp"
 #include "compiler/hw_config.hpp"
 #include "compiler/ir/program.hpp"
+#include "compiler/layer_variants.hpp"
 #include "compiler/model_source.hpp"
 
 namespace neurokv {
@@ -27,12 +28,13 @@ struct PassTiming {
 struct CompileResult {
   ir::Program program;
   std::vector<PassTiming> passes;
-  std::vector<std::string> notes;  // decisions worth telling the user (e.g. "paper-1.2b: 20 ops streamed from DRAM")
+  std::vector<std::string>
+      notes;  // decisions worth telling the user (e.g. "paper-1.2b: 20 ops streamed from DRAM")
 };
 
 // Runs the frontend and every pass. `variants`: one variant for every layer, or one per layer. Throws
-// InputError for options the chip cannot do or variants an imported model was not built with, MappingError for
-// a model that cannot be placed (naming the op, what it needs and what the chip has).
+// InputError for options the chip cannot do or variants an imported model was not built with, MappingError
+// for a model that cannot be placed (naming the op, what it needs and what the chip has).
 CompileResult compile(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
                       const CompileOptions& options);
 

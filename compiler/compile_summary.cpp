@@ -23,7 +23,8 @@ nlohmann::json kv_cache(const ir::Program& program) {
     locations.insert(ir::to_string(buffer.location));
     bytes_per_token += buffer.bytes_per_token;
   }
-  const std::string location = locations.empty() ? "none" : (locations.size() > 1 ? "mixed" : *locations.begin());
+  const std::string location =
+      locations.empty() ? "none" : (locations.size() > 1 ? "mixed" : *locations.begin());
   return {{"location", location}, {"bytes_per_token", bytes_per_token}};
 }
 
@@ -32,7 +33,8 @@ nlohmann::json kv_cache(const ir::Program& program) {
 nlohmann::json compile_summary(const CompileResult& result) {
   const ir::Program& program = result.program;
   std::map<std::string, int> op_counts;
-  for (const char* role : {"q_proj", "k_proj", "v_proj", "o_proj", "mlp_up", "mlp_down", "lm_head"}) op_counts[role] = 0;
+  for (const char* role : {"q_proj", "k_proj", "v_proj", "o_proj", "mlp_up", "mlp_down", "lm_head"})
+    op_counts[role] = 0;
   std::set<ir::NpCoord> nps;
   int64_t sram_bytes = 0;
   int64_t dram_weight_bytes = 0;

@@ -26,7 +26,8 @@ class SourcedReader {
   int64_t integer(const YamlMap& map, const std::string& key, int64_t min, int64_t max) {
     const double value = number(map, key, static_cast<double>(min), static_cast<double>(max));
     if (value != static_cast<double>(static_cast<int64_t>(value))) {
-      throw InputError(fmt::format("{}: '{}' is {}, expected an integer", map.location(key), map.dotted(key), value));
+      throw InputError(
+          fmt::format("{}: '{}' is {}, expected an integer", map.location(key), map.dotted(key), value));
     }
     return static_cast<int64_t>(value);
   }
@@ -38,8 +39,8 @@ class SourcedReader {
     std::vector<int> out(raw.begin(), raw.end());
     std::sort(out.begin(), out.end());
     if (std::adjacent_find(out.begin(), out.end()) != out.end()) {
-      throw InputError(fmt::format("{}: '{}' lists a bit width twice, expected distinct widths", map.location(key),
-                                   map.dotted(key)));
+      throw InputError(fmt::format("{}: '{}' lists a bit width twice, expected distinct widths",
+                                   map.location(key), map.dotted(key)));
     }
     return out;
   }
@@ -50,7 +51,8 @@ class SourcedReader {
 
 // The smallest input SRAM whose KV share (ir::kKvShareOfInputSram) is at least one byte.
 constexpr int64_t kMinInputSramBytes = 2;
-static_assert(kMinInputSramBytes * ir::kKvShareOfInputSram >= 1, "the KV share of the smallest input SRAM is empty");
+static_assert(kMinInputSramBytes * ir::kKvShareOfInputSram >= 1,
+              "the KV share of the smallest input SRAM is empty");
 
 NpSpec read_np(const YamlMap& map, SourcedReader& read) {
   NpSpec np;
@@ -89,9 +91,10 @@ EnergyTable read_energy(const YamlMap& map, const NpSpec& np, SourcedReader& rea
   for (int bits : np.weight_bits) {
     const std::string key = std::to_string(bits);
     if (!mac.has(key)) {
-      throw InputError(fmt::format("{}: 'energy.mac_pj' has no entry for {}-bit weights, expected one for every "
-                                   "width in np.weight_bits",
-                                   mac.location(), bits));
+      throw InputError(
+          fmt::format("{}: 'energy.mac_pj' has no entry for {}-bit weights, expected one for every "
+                      "width in np.weight_bits",
+                      mac.location(), bits));
     }
     e.mac_pj[bits] = read.number(mac, key, 0, 1e6);
   }

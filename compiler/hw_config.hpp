@@ -15,7 +15,7 @@ struct NpSpec {
   int mac_lanes = 0;              // MACs per cycle per NP
   std::vector<int> weight_bits;   // supported widths, ascending
   std::vector<int> activation_bits;
-  std::vector<int> kv_bits;       // storage widths the KV cache may use
+  std::vector<int> kv_bits;  // storage widths the KV cache may use
 };
 
 struct NocSpec {

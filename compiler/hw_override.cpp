@@ -57,15 +57,17 @@ std::string override_hw_yaml(const std::string& yaml_text, const std::string& fi
     }
     // Two splices at one place would overlap and garble the YAML.
     if (!seen.insert(o.key).second) {
-      throw InputError(fmt::format("chip key '{}' is set twice, expected each key of {} at most once", o.key, file));
+      throw InputError(
+          fmt::format("chip key '{}' is set twice, expected each key of {} at most once", o.key, file));
     }
     const YAML::Node value = value_node(root, o.key);
     const std::size_t pos = static_cast<std::size_t>(value.Mark().pos);
     // A plain scalar's text is its source; a quoted one is not, and would be spliced wrongly.
     if (yaml_text.compare(pos, value.Scalar().size(), value.Scalar()) != 0) {
-      throw InputError(fmt::format("{}:{}:{}: '{}' is written as a quoted or multi-line scalar, expected a plain "
-                                   "number that a sweep can replace",
-                                   file, value.Mark().line + 1, value.Mark().column + 1, o.key));
+      throw InputError(
+          fmt::format("{}:{}:{}: '{}' is written as a quoted or multi-line scalar, expected a plain "
+                      "number that a sweep can replace",
+                      file, value.Mark().line + 1, value.Mark().column + 1, o.key));
     }
     splices.push_back({pos, value.Scalar().size(), fmt::format("{}", o.value)});
   }

@@ -1,6 +1,6 @@
 #pragma once
-// Sets numeric leaves of a chip YAML by dotted key ("np.mac_lanes", "energy.mac_pj.8") before it is parsed, so a
-// swept value goes through the same validation as a value written in the file.
+// Sets numeric leaves of a chip YAML by dotted key ("np.mac_lanes", "energy.mac_pj.8") before it is parsed,
+// so a swept value goes through the same validation as a value written in the file.
 #include <string>
 #include <vector>
 
@@ -15,8 +15,8 @@ struct HwOverride {
 std::vector<std::string> numeric_hw_keys(const std::string& yaml_text, const std::string& file);
 
 // `yaml_text` with each override's `value` replaced in place: every other byte, and so every line:col of an
-// error, stays where it was. Throws InputError for a key that is not a numeric leaf, listing the valid ones, and
-// for a key given twice.
+// error, stays where it was. Throws InputError for a key that is not a numeric leaf, listing the valid ones,
+// and for a key given twice.
 std::string override_hw_yaml(const std::string& yaml_text, const std::string& file,
                              const std::vector<HwOverride>& overrides);
 

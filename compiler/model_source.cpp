@@ -16,8 +16,9 @@ void ModelSource::check_variant(const LayerVariants& variants) const {
     // A mixed model's notation is no --variant value: only leaving the flag out compiles it.
     const std::string expected =
         detected.mixed() ? "no --variant" : fmt::format("--variant {} or no --variant", detected.name());
-    throw InputError(fmt::format("{}: the model is {} (detected from its graph), but {} was requested; expected {}",
-                                 spec.file, detected.name(), variants.name(), expected));
+    throw InputError(
+        fmt::format("{}: the model is {} (detected from its graph), but {} was requested; expected {}",
+                    spec.file, detected.name(), variants.name(), expected));
   }
 }
 

@@ -16,9 +16,9 @@ namespace neurokv {
 
 struct ModelSource {
   ModelSpec spec;
-  std::vector<AttentionVariant> layer_variants;   // imported: one per layer; empty: every variant applies
-  std::shared_ptr<const ModelWeights> weights;    // imported: the real weights; null: shapes only
-  std::vector<Diagnostic> diagnostics;            // imported: notes and warnings for the user
+  std::vector<AttentionVariant> layer_variants;  // imported: one per layer; empty: every variant applies
+  std::shared_ptr<const ModelWeights> weights;   // imported: the real weights; null: shapes only
+  std::vector<Diagnostic> diagnostics;           // imported: notes and warnings for the user
 
   ModelSource(ModelSpec model) : spec(std::move(model)) {}  // NOLINT: a YAML model is a source as it is
 
@@ -26,8 +26,8 @@ struct ModelSource {
   // The imported model's variants, one per layer (uniform or mixed).
   LayerVariants detected_variant() const { return LayerVariants(layer_variants); }
   // Checks that `variants` can be compiled from this source: any for a YAML model; for an imported one, only
-  // the variants its layers were built with (the weights of other projections do not exist). Throws InputError
-  // naming both.
+  // the variants its layers were built with (the weights of other projections do not exist). Throws
+  // InputError naming both.
   void check_variant(const LayerVariants& variants) const;
 };
 

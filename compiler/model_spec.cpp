@@ -51,16 +51,18 @@ ModelSpec model_from_yaml(const YamlMap& map, const std::string& file) {
   map.reject_unknown_keys();
 
   if (norm != "layernorm") {
-    throw InputError(fmt::format("{}: norm '{}' is not supported, expected 'layernorm'", map.location("norm"), norm));
+    throw InputError(
+        fmt::format("{}: norm '{}' is not supported, expected 'layernorm'", map.location("norm"), norm));
   }
   if (activation != "gelu") {
-    throw InputError(
-        fmt::format("{}: activation '{}' is not supported, expected 'gelu'", map.location("activation"), activation));
+    throw InputError(fmt::format("{}: activation '{}' is not supported, expected 'gelu'",
+                                 map.location("activation"), activation));
   }
   if (static_cast<int64_t>(m.heads) * m.head_dim != m.d_model) {
-    throw InputError(fmt::format("{}: heads × head_dim = {} × {} = {} differs from d_model {}, expected them equal",
-                                 map.location("head_dim"), m.heads, m.head_dim,
-                                 static_cast<int64_t>(m.heads) * m.head_dim, m.d_model));
+    throw InputError(
+        fmt::format("{}: heads × head_dim = {} × {} = {} differs from d_model {}, expected them equal",
+                    map.location("head_dim"), m.heads, m.head_dim, static_cast<int64_t>(m.heads) * m.head_dim,
+                    m.d_model));
   }
   if (m.heads % m.kv_groups != 0) {
     throw InputError(fmt::format("{}: kv_groups {} does not divide the {} heads, expected a divisor of {}",

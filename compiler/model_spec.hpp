@@ -9,13 +9,13 @@ namespace neurokv {
 // on non-zero inputs, so these set the synaptic operations actually performed. Defaults are assumptions,
 // documented in docs/energy-model.md.
 struct ActivationDensity {
-  double attn_in = 0.5;     // LayerNorm output feeding Q/K/V projections
-  double attn_out = 0.5;    // attention context feeding the output projection
-  double mlp_in = 0.5;      // LayerNorm output feeding the MLP up projection
-  double mlp_hidden = 0.3;  // GELU output feeding the MLP down projection
-  double lm_head_in = 0.5;  // final LayerNorm output feeding the LM head
-  double attn_probs = 0.25; // quantised softmax probabilities feeding P·V
-  double query = 0.5;       // query elements feeding QKᵀ
+  double attn_in = 0.5;      // LayerNorm output feeding Q/K/V projections
+  double attn_out = 0.5;     // attention context feeding the output projection
+  double mlp_in = 0.5;       // LayerNorm output feeding the MLP up projection
+  double mlp_hidden = 0.3;   // GELU output feeding the MLP down projection
+  double lm_head_in = 0.5;   // final LayerNorm output feeding the LM head
+  double attn_probs = 0.25;  // quantised softmax probabilities feeding P·V
+  double query = 0.5;        // query elements feeding QKᵀ
 };
 
 struct ModelSpec {

@@ -46,7 +46,8 @@ std::string read_whole_file(const std::string& path, const std::string& what, st
   while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
     text.append(chunk, static_cast<std::size_t>(in.gcount()));
     if (text.size() > max_bytes) {
-      throw InputError(fmt::format("{}: the file is larger than {} bytes, expected {}", path, max_bytes, what));
+      throw InputError(
+          fmt::format("{}: the file is larger than {} bytes, expected {}", path, max_bytes, what));
     }
   }
   return text;
@@ -60,8 +61,8 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   const std::string temp = temporary_name(path);
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
-    throw InputError(fmt::format("{}: cannot write the file ({}), expected a writable path", path,
-                                 std::strerror(errno)));
+    throw InputError(
+        fmt::format("{}: cannot write the file ({}), expected a writable path", path, std::strerror(errno)));
   }
   // fsync before the rename: after a power cut the final name holds the old file or the whole new one.
   const bool written = write_all(fd, text) && ::fsync(fd) == 0;
@@ -74,8 +75,8 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     const int rename_errno = errno;
     std::filesystem::remove(temp, ec);
-    throw RunError(fmt::format("{}: cannot move the finished file into place ({})", path,
-                               std::strerror(rename_errno)));
+    throw RunError(
+        fmt::format("{}: cannot move the finished file into place ({})", path, std::strerror(rename_errno)));
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Whole-file reads and crash-safe whole-file writes: the one place the libraries and the CLI touch files by path.
+// Whole-file reads and crash-safe whole-file writes: the one place the libraries and the CLI touch files by
+// path.
 #include <cstddef>
 #include <string>
 
@@ -8,8 +9,8 @@ namespace neurokv {
 // Files above this are refused rather than read into memory (a .nkir of a 1,024-layer model is far smaller).
 constexpr std::size_t kMaxInputFileBytes = std::size_t{1} << 30;
 
-// Reads a whole file. A missing file, a directory or a file above `max_bytes` is an InputError naming the path
-// and `what` was expected ("a YAML file", "a .nkir program").
+// Reads a whole file. A missing file, a directory or a file above `max_bytes` is an InputError naming the
+// path and `what` was expected ("a YAML file", "a .nkir program").
 std::string read_whole_file(const std::string& path, const std::string& what = "a readable file",
                             std::size_t max_bytes = kMaxInputFileBytes);
 

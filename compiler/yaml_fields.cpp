@@ -21,8 +21,9 @@ std::string join(const std::set<std::string>& keys) {
   return out;
 }
 
-// yaml-cpp keeps the first of two equal keys and drops the second without a word; a config whose later line is
-// silently ignored is worse than a refused one. Walks with an explicit stack: nesting depth is the input's.
+// yaml-cpp keeps the first of two equal keys and drops the second without a word; a config whose later line
+// is silently ignored is worse than a refused one. Walks with an explicit stack: nesting depth is the
+// input's.
 void reject_duplicate_keys(const YAML::Node& root, const std::string& file) {
   std::vector<YAML::Node> pending{root};
   while (!pending.empty()) {
@@ -83,8 +84,8 @@ std::string YamlMap::dotted(const std::string& key) const {
 }
 
 void YamlMap::fail(const YAML::Node& where, const std::string& message) const {
-  throw InputError(fmt::format("{}: {}", mark_text(file_, where.Mark().is_null() ? node_.Mark() : where.Mark()),
-                               message));
+  throw InputError(
+      fmt::format("{}: {}", mark_text(file_, where.Mark().is_null() ? node_.Mark() : where.Mark()), message));
 }
 
 YAML::Node YamlMap::at(const std::string& key) const {
@@ -117,10 +118,12 @@ int64_t YamlMap::integer(const std::string& key, int64_t min, int64_t max) const
   double out = 0;
   if (!value.IsScalar() || !YAML::convert<double>::decode(value, out) || !std::isfinite(out) ||
       std::floor(out) != out) {
-    fail(value, fmt::format("'{}' is not an integer, expected an integer in [{}, {}]", dotted(key), min, max));
+    fail(value,
+         fmt::format("'{}' is not an integer, expected an integer in [{}, {}]", dotted(key), min, max));
   }
   if (out < static_cast<double>(min) || out > static_cast<double>(max)) {
-    fail(value, fmt::format("'{}' is {}, expected an integer in [{}, {}]", dotted(key), value.Scalar(), min, max));
+    fail(value,
+         fmt::format("'{}' is {}, expected an integer in [{}, {}]", dotted(key), value.Scalar(), min, max));
   }
   return static_cast<int64_t>(out);
 }
@@ -191,8 +194,9 @@ YamlMap YamlMap::provenance_entry(const std::string& key, std::string& provenanc
   const bool has_source = entry.has("source");
   const bool has_assumed = entry.has("assumed");
   if (has_source == has_assumed) {
-    fail(value, fmt::format("'{}' needs exactly one of 'source' or 'assumed', saying where the number comes from",
-                            dotted(key)));
+    fail(value,
+         fmt::format("'{}' needs exactly one of 'source' or 'assumed', saying where the number comes from",
+                     dotted(key)));
   }
   provenance = has_source ? "source: " + entry.text("source") : "assumed: " + entry.text("assumed");
   return entry;
@@ -216,7 +220,8 @@ std::vector<int64_t> YamlMap::sourced_integer_list(const std::string& key, int64
 
 YamlMap YamlMap::child(const std::string& key) const {
   YAML::Node value = at(key);
-  if (!value.IsMap()) fail(value, fmt::format("'{}' is not a mapping, expected a mapping of keys", dotted(key)));
+  if (!value.IsMap())
+    fail(value, fmt::format("'{}' is not a mapping, expected a mapping of keys", dotted(key)));
   return YamlMap(value, file_, dotted(key));
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// What the hardware did, counted; the EnergyModel prices it. Doubles, because analytic counts are expectations.
+// What the hardware did, counted; the EnergyModel prices it. Doubles, because analytic counts are
+// expectations.
 #include <array>
 #include <map>
 
@@ -12,15 +13,17 @@ struct ActionCounts {
   double activations_offered = 0;      // activations at op inputs, zero or not (for activation sparsity)
   double sram_read_bytes = 0;
   double sram_write_bytes = 0;
-  double noc_hop_bytes = 0;            // bytes × links crossed
+  double noc_hop_bytes = 0;  // bytes × links crossed
   double dram_bytes = 0;
   double softmax_elements = 0;
 
-  // Every count but macs_by_bits, listed once: adding, scaling (phase_totals.cpp) and the tests go through it.
+  // Every count but macs_by_bits, listed once: adding, scaling (phase_totals.cpp) and the tests go through
+  // it.
   static constexpr std::array<double ActionCounts::*, 8> scalar_fields() {
-    return {&ActionCounts::dense_macs,     &ActionCounts::events,          &ActionCounts::activations_offered,
-            &ActionCounts::sram_read_bytes, &ActionCounts::sram_write_bytes, &ActionCounts::noc_hop_bytes,
-            &ActionCounts::dram_bytes,     &ActionCounts::softmax_elements};
+    return {&ActionCounts::dense_macs,          &ActionCounts::events,
+            &ActionCounts::activations_offered, &ActionCounts::sram_read_bytes,
+            &ActionCounts::sram_write_bytes,    &ActionCounts::noc_hop_bytes,
+            &ActionCounts::dram_bytes,          &ActionCounts::softmax_elements};
   }
 
   double synaptic_ops() const {

@@ -38,7 +38,8 @@ PhaseTotals estimate_totals(const ir::Program& program, const HwConfig& hw, cons
   for (const ir::Step& step : steps) waves[step.wave].push_back(&step);
 
   PhaseTotals totals(program.model.layers);
-  std::vector<double> np_busy(program.chip.mesh_cols * program.chip.mesh_rows * program.chip.nps_per_node, 0.0);
+  std::vector<double> np_busy(program.chip.mesh_cols * program.chip.mesh_rows * program.chip.nps_per_node,
+                              0.0);
 
   for (const auto& [wave, wave_steps] : waves) {
     WaveTime time;
@@ -85,13 +86,15 @@ VariantReport estimate(const ir::Program& program, const HwConfig& hw, const Est
   if (options.tokens > 1) {
     // The mean decode token over contexts P + 1 ... P + T, as the cycle simulator reports it.
     PhaseTotals sum(program.model.layers);
-    for (int64_t t = 1; t <= options.tokens; ++t) sum += estimate_totals(program, hw, Phase::decode(options.prompt + t));
+    for (int64_t t = 1; t <= options.tokens; ++t)
+      sum += estimate_totals(program, hw, Phase::decode(options.prompt + t));
     sum.scale(1.0 / static_cast<double>(options.tokens));
     report.decode = sum.report(Phase::decode(options.prompt + options.tokens), hw, &report.decode_layers);
   } else {
     report.decode = estimate_phase(program, hw, Phase::decode(program.context), &report.decode_layers);
   }
-  if (options.prompt > 0) report.prefill = estimate_phase(program, hw, Phase::prefill(options.prompt), nullptr);
+  if (options.prompt > 0)
+    report.prefill = estimate_phase(program, hw, Phase::prefill(options.prompt), nullptr);
   return report;
 }
 

@@ -17,15 +17,17 @@ namespace neurokv {
 
 struct EstimateOptions {
   int64_t prompt = 0;  // prefill length; 0 skips the prefill estimate
-  int64_t tokens = 1;  // > 1: the decode figures are the mean token over contexts prompt + 1 ... prompt + tokens
+  int64_t tokens =
+      1;  // > 1: the decode figures are the mean token over contexts prompt + 1 ... prompt + tokens
 };
 
 // One phase of the program; `layers`, when given, receives the cost split by decoder layer.
 PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase,
                            std::vector<LayerCost>* layers);
 
-// One decode step at the program's context, or with options.tokens > 1 the mean of the decode steps at contexts
-// prompt + 1 ... prompt + tokens (what the cycle simulator reports); and the prefill when options.prompt > 0.
+// One decode step at the program's context, or with options.tokens > 1 the mean of the decode steps at
+// contexts prompt + 1 ... prompt + tokens (what the cycle simulator reports); and the prefill when
+// options.prompt > 0.
 VariantReport estimate(const ir::Program& program, const HwConfig& hw, const EstimateOptions& options);
 
 }  // namespace neurokv

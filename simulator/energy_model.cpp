@@ -18,7 +18,8 @@ EnergyBreakdown EnergyModel::price(const ActionCounts& counts, double seconds) c
     e.mac += macs * it->second * kPico;
   }
   e.sram = (counts.sram_read_bytes * table_.sram_read_pj_per_byte +
-            counts.sram_write_bytes * table_.sram_write_pj_per_byte) * kPico;
+            counts.sram_write_bytes * table_.sram_write_pj_per_byte) *
+           kPico;
   e.noc = counts.noc_hop_bytes * table_.noc_pj_per_hop_byte * kPico;
   e.dram = counts.dram_bytes * table_.dram_pj_per_byte * kPico;
   e.event = counts.events * table_.event_pj * kPico;

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "compiler/layer_variants.hpp"
 #include "compiler/compile.hpp"
 #include "compiler/hw_config.hpp"
+#include "compiler/layer_variants.hpp"
 #include "compiler/model_source.hpp"
 #include "simulator/report.hpp"
 
@@ -16,23 +16,25 @@ namespace neurokv {
 enum class Fidelity { Analytic, Cycle };
 
 struct EvaluateOptions {
-  CompileOptions compile;            // compile.context: the final context, which the KV cache is planned for
+  CompileOptions compile;  // compile.context: the final context, which the KV cache is planned for
   Fidelity fidelity = Fidelity::Analytic;
-  int64_t prompt = 0;                // prefill length (0: no prefill)
-  int64_t tokens = 1;                // decode tokens, at contexts prompt + 1 ... prompt + tokens (analytic: 1 is
-                                     // one step at the program's context; more are averaged like the cycle's)
-  uint64_t seed = 1;                 // cycle fidelity: activation draws
-  std::string trace_path;            // cycle fidelity: Chrome trace JSON, when not empty
-  std::string vcd_path;              // cycle fidelity: VCD, when not empty
+  int64_t prompt = 0;      // prefill length (0: no prefill)
+  int64_t tokens = 1;      // decode tokens, at contexts prompt + 1 ... prompt + tokens (analytic: 1 is
+                           // one step at the program's context; more are averaged like the cycle's)
+  uint64_t seed = 1;       // cycle fidelity: activation draws
+  std::string trace_path;  // cycle fidelity: Chrome trace JSON, when not empty
+  std::string vcd_path;    // cycle fidelity: VCD, when not empty
 };
 
-// Reports one program, already compiled. Analytic: one decode step at the program's context, or the mean of the
-// steps at contexts prompt + 1 ... prompt + tokens when tokens > 1 (and the prefill); cycle: the simulated
-// prefill and the mean of the simulated decode tokens. Throws InputError unless 0 <= prompt and
+// Reports one program, already compiled. Analytic: one decode step at the program's context, or the mean of
+// the steps at contexts prompt + 1 ... prompt + tokens when tokens > 1 (and the prefill); cycle: the
+// simulated prefill and the mean of the simulated decode tokens. Throws InputError unless 0 <= prompt and
 // prompt + tokens <= the program's context.
-VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
+VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
+                               const EvaluateOptions& options);
 
-// A report's header (model, chip, context, precision, fidelity) for programs like this one, with no variants yet.
+// A report's header (model, chip, context, precision, fidelity) for programs like this one, with no variants
+// yet.
 Report report_for(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
 
 // Reports programs already compiled (one per variant), as evaluate() does once it has compiled them.

@@ -27,7 +27,8 @@ double PhaseTotals::cycles() const {
   return total;
 }
 
-PhaseReport PhaseTotals::report(const Phase& phase, const HwConfig& hw, std::vector<LayerCost>* layers) const {
+PhaseReport PhaseTotals::report(const Phase& phase, const HwConfig& hw,
+                                std::vector<LayerCost>* layers) const {
   const EnergyModel energy(hw.energy);
   PhaseReport report;
   ActionCounts total;
@@ -54,7 +55,8 @@ PhaseReport PhaseTotals::report(const Phase& phase, const HwConfig& hw, std::vec
   }
   report.latency_s = report.cycles / hw.clock_hz;
   report.tokens_per_s = report.latency_s > 0 ? static_cast<double>(phase.tokens) / report.latency_s : 0;
-  report.activation_sparsity = total.activations_offered > 0 ? 1.0 - total.events / total.activations_offered : 0;
+  report.activation_sparsity =
+      total.activations_offered > 0 ? 1.0 - total.events / total.activations_offered : 0;
   return report;
 }
 

@@ -17,7 +17,8 @@ struct PhaseTotals {
   std::vector<double> layer_cycles;
   std::map<std::string, double> cycles_by_bound;  // "compute", "dram", "noc"
 
-  explicit PhaseTotals(int layers) : layer_counts(static_cast<size_t>(layers + 1)), layer_cycles(layer_counts.size()) {}
+  explicit PhaseTotals(int layers)
+      : layer_counts(static_cast<size_t>(layers + 1)), layer_cycles(layer_counts.size()) {}
   PhaseTotals& operator+=(const PhaseTotals& o);
   // Every count and cycle figure × f (a mean over tokens).
   void scale(double f);

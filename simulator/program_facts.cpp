@@ -31,9 +31,9 @@ double macs_forward_full(const ir::Program& program) {
 
 MemoryReport memory_of(const ir::Program& program) {
   MemoryReport mem;
-  std::map<ir::NpCoord, int64_t> resident;                     // weight bytes that stay on each NP
-  std::map<std::pair<ir::NpCoord, int>, int64_t> streamed;     // weight bytes per NP and DMA pass
-  std::map<ir::NpCoord, int64_t> kv;                           // KV bytes held in each NP's input SRAM
+  std::map<ir::NpCoord, int64_t> resident;                  // weight bytes that stay on each NP
+  std::map<std::pair<ir::NpCoord, int>, int64_t> streamed;  // weight bytes per NP and DMA pass
+  std::map<ir::NpCoord, int64_t> kv;                        // KV bytes held in each NP's input SRAM
   std::set<ir::NpCoord> used;
   for (const Op& op : program.ops) {
     for (const ir::Tile& tile : op.tiles) {
@@ -53,8 +53,8 @@ MemoryReport memory_of(const ir::Program& program) {
     const int64_t bytes = buffer.bytes_per_token * buffer.capacity_tokens;
     mem.kv_cache_bytes += bytes;
     if (buffer.location == ir::Storage::Sram && !buffer.nps.empty()) {
-      const int64_t share = (bytes + static_cast<int64_t>(buffer.nps.size()) - 1) /
-                            static_cast<int64_t>(buffer.nps.size());
+      const int64_t share =
+          (bytes + static_cast<int64_t>(buffer.nps.size()) - 1) / static_cast<int64_t>(buffer.nps.size());
       for (const ir::NpCoord& np : buffer.nps) kv[np] += share;
     }
   }
@@ -62,7 +62,8 @@ MemoryReport memory_of(const ir::Program& program) {
                     : locations.empty()  ? "none"
                                          : ir::to_string(*locations.begin());
   std::map<ir::NpCoord, int64_t> peak_streamed;
-  for (const auto& [key, bytes] : streamed) peak_streamed[key.first] = std::max(peak_streamed[key.first], bytes);
+  for (const auto& [key, bytes] : streamed)
+    peak_streamed[key.first] = std::max(peak_streamed[key.first], bytes);
   for (const ir::NpCoord& np : used) {
     const int64_t held = resident[np] + peak_streamed[np] + kv[np];
     mem.peak_np_sram_bytes = std::max(mem.peak_np_sram_bytes, held);
@@ -82,8 +83,8 @@ VariantReport program_facts(const ir::Program& program) {
   r.weight_bytes = ir::weight_bytes(program);
   for (const ir::Buffer& buffer : program.buffers) r.kv_cache_bytes_per_token += buffer.bytes_per_token;
   r.kv_cache_bytes = r.kv_cache_bytes_per_token * program.context;
-  r.kv_cache_reduction =
-      1.0 - static_cast<double>(r.kv_cache_bytes_per_token) / static_cast<double>(qkv_kv_bytes_per_token(program));
+  r.kv_cache_reduction = 1.0 - static_cast<double>(r.kv_cache_bytes_per_token) /
+                                   static_cast<double>(qkv_kv_bytes_per_token(program));
   r.macs_forward_full = macs_forward_full(program);
   r.memory = memory_of(program);
   return r;

@@ -13,14 +13,14 @@ namespace neurokv {
 
 // The cost of one phase: one decode token, or the whole prefill.
 struct PhaseReport {
-  double macs = 0;            // dense MACs (what a non-event engine would do)
-  double synaptic_ops = 0;    // MACs actually performed on non-zero events
+  double macs = 0;          // dense MACs (what a non-event engine would do)
+  double synaptic_ops = 0;  // MACs actually performed on non-zero events
   double events = 0;
-  double sram_bytes = 0;      // read + written
+  double sram_bytes = 0;  // read + written
   double dram_bytes = 0;
   double noc_hop_bytes = 0;
   double cycles = 0;
-  std::string bound;          // "compute", "dram" or "noc": what the cycles were mostly waiting for
+  std::string bound;  // "compute", "dram" or "noc": what the cycles were mostly waiting for
   double latency_s = 0;
   double tokens_per_s = 0;
   EnergyBreakdown energy;
@@ -28,7 +28,7 @@ struct PhaseReport {
 };
 
 struct LayerCost {
-  int layer = -1;             // -1: ops outside the blocks (embeddings, final norm, LM head)
+  int layer = -1;  // -1: ops outside the blocks (embeddings, final norm, LM head)
   double cycles = 0;
   EnergyBreakdown energy;
 };
@@ -38,8 +38,8 @@ struct MemoryReport {
   int64_t weights_in_dram_bytes = 0;
   std::string kv_location;     // "sram", "dram" or "mixed"
   int64_t kv_cache_bytes = 0;  // at the report's context
-  // The fullest NP's static allocation, the same at both fidelities: resident weights + its largest streamed DMA
-  // pass + its share of SRAM KV buffers at full capacity (program_facts).
+  // The fullest NP's static allocation, the same at both fidelities: resident weights + its largest streamed
+  // DMA pass + its share of SRAM KV buffers at full capacity (program_facts).
   int64_t peak_np_sram_bytes = 0;
   // Cycle fidelity only: the most input-event bytes queued at once in one NP's input SRAM during the decode
   // tokens (the simulator's queues are unbounded; compare with the input SRAM left beside the KV share).
@@ -68,8 +68,8 @@ struct Report {
   std::string hw_name;
   double clock_hz = 0;
   int64_t context = 0;
-  int64_t prompt = 0;            // prefill length, 0 when no prefill was run
-  std::string fidelity;          // "analytic" or "cycle"
+  int64_t prompt = 0;    // prefill length, 0 when no prefill was run
+  std::string fidelity;  // "analytic" or "cycle"
   int weight_bits = 0, act_bits = 0, kv_bits = 0;
   std::vector<VariantReport> variants;
 };

@@ -16,14 +16,15 @@ json energy_json(const EnergyBreakdown& e) {
 }
 
 json memory_json(const MemoryReport& m) {
-  return {{"weights_on_chip_bytes", m.weights_on_chip_bytes},
-          {"weights_in_dram_bytes", m.weights_in_dram_bytes},
-          {"kv_location", m.kv_location},
-          {"kv_cache_bytes", m.kv_cache_bytes},
-          {"peak_np_sram_bytes", m.peak_np_sram_bytes},
-          {"peak_event_queue_bytes", m.peak_event_queue_bytes ? json(*m.peak_event_queue_bytes) : json(nullptr)},
-          {"nps_used", m.nps_used},
-          {"nps_total", m.nps_total}};
+  return {
+      {"weights_on_chip_bytes", m.weights_on_chip_bytes},
+      {"weights_in_dram_bytes", m.weights_in_dram_bytes},
+      {"kv_location", m.kv_location},
+      {"kv_cache_bytes", m.kv_cache_bytes},
+      {"peak_np_sram_bytes", m.peak_np_sram_bytes},
+      {"peak_event_queue_bytes", m.peak_event_queue_bytes ? json(*m.peak_event_queue_bytes) : json(nullptr)},
+      {"nps_used", m.nps_used},
+      {"nps_total", m.nps_total}};
 }
 
 json variant_json(const VariantReport& v) {
@@ -117,14 +118,34 @@ json report_json(const Report& r) {
 }
 
 std::vector<std::string> report_csv_columns() {
-  std::vector<std::string> columns = {
-      "model", "hw", "fidelity", "context", "variant", "kv_heads", "params", "weight_bytes",
-      "kv_cache_bytes_per_token", "kv_cache_bytes", "kv_cache_reduction", "macs_forward_full", "decode_macs",
-      "decode_synaptic_ops", "decode_events", "decode_sram_bytes", "decode_dram_bytes", "decode_noc_hop_bytes",
-      "decode_cycles", "decode_bound", "decode_latency_s", "decode_tokens_per_s", "decode_energy_j"};
-  for (const auto& [name, field] : EnergyBreakdown::fields()) columns.push_back(fmt::format("decode_energy_{}_j", name));
-  for (const char* name : {"weights_on_chip_bytes", "weights_in_dram_bytes", "kv_location", "peak_np_sram_bytes",
-                           "nps_used", "prefill_cycles", "prefill_latency_s", "prefill_energy_j", "prefill_dram_bytes"}) {
+  std::vector<std::string> columns = {"model",
+                                      "hw",
+                                      "fidelity",
+                                      "context",
+                                      "variant",
+                                      "kv_heads",
+                                      "params",
+                                      "weight_bytes",
+                                      "kv_cache_bytes_per_token",
+                                      "kv_cache_bytes",
+                                      "kv_cache_reduction",
+                                      "macs_forward_full",
+                                      "decode_macs",
+                                      "decode_synaptic_ops",
+                                      "decode_events",
+                                      "decode_sram_bytes",
+                                      "decode_dram_bytes",
+                                      "decode_noc_hop_bytes",
+                                      "decode_cycles",
+                                      "decode_bound",
+                                      "decode_latency_s",
+                                      "decode_tokens_per_s",
+                                      "decode_energy_j"};
+  for (const auto& [name, field] : EnergyBreakdown::fields())
+    columns.push_back(fmt::format("decode_energy_{}_j", name));
+  for (const char* name :
+       {"weights_on_chip_bytes", "weights_in_dram_bytes", "kv_location", "peak_np_sram_bytes", "nps_used",
+        "prefill_cycles", "prefill_latency_s", "prefill_energy_j", "prefill_dram_bytes"}) {
     columns.emplace_back(name);
   }
   return columns;
@@ -133,12 +154,29 @@ std::vector<std::string> report_csv_columns() {
 std::vector<std::string> report_csv_values(const Report& r, const VariantReport& v) {
   const PhaseReport& d = v.decode;
   const auto num = [](double x) { return fmt::format("{}", x); };
-  std::vector<std::string> values = {
-      r.model.name, r.hw_name, r.fidelity, num(r.context), v.variant, num(v.kv_heads), num(v.params),
-      num(v.weight_bytes), num(v.kv_cache_bytes_per_token), num(v.kv_cache_bytes), num(v.kv_cache_reduction),
-      num(v.macs_forward_full), num(d.macs), num(d.synaptic_ops), num(d.events), num(d.sram_bytes),
-      num(d.dram_bytes), num(d.noc_hop_bytes), num(d.cycles), d.bound, num(d.latency_s), num(d.tokens_per_s),
-      num(d.energy.total())};
+  std::vector<std::string> values = {r.model.name,
+                                     r.hw_name,
+                                     r.fidelity,
+                                     num(r.context),
+                                     v.variant,
+                                     num(v.kv_heads),
+                                     num(v.params),
+                                     num(v.weight_bytes),
+                                     num(v.kv_cache_bytes_per_token),
+                                     num(v.kv_cache_bytes),
+                                     num(v.kv_cache_reduction),
+                                     num(v.macs_forward_full),
+                                     num(d.macs),
+                                     num(d.synaptic_ops),
+                                     num(d.events),
+                                     num(d.sram_bytes),
+                                     num(d.dram_bytes),
+                                     num(d.noc_hop_bytes),
+                                     num(d.cycles),
+                                     d.bound,
+                                     num(d.latency_s),
+                                     num(d.tokens_per_s),
+                                     num(d.energy.total())};
   for (const auto& [name, field] : EnergyBreakdown::fields()) values.push_back(num(d.energy.*field));
   for (std::string value : {num(v.memory.weights_on_chip_bytes), num(v.memory.weights_in_dram_bytes),
                             v.memory.kv_location, num(v.memory.peak_np_sram_bytes), num(v.memory.nps_used)}) {
@@ -146,8 +184,8 @@ std::vector<std::string> report_csv_values(const Report& r, const VariantReport&
   }
   // Empty when no prefill was run (--prompt 0).
   const std::optional<PhaseReport>& p = v.prefill;
-  for (std::string value : {p ? num(p->cycles) : "", p ? num(p->latency_s) : "", p ? num(p->energy.total()) : "",
-                            p ? num(p->dram_bytes) : ""}) {
+  for (std::string value : {p ? num(p->cycles) : "", p ? num(p->latency_s) : "",
+                            p ? num(p->energy.total()) : "", p ? num(p->dram_bytes) : ""}) {
     values.push_back(std::move(value));
   }
   return values;
@@ -155,38 +193,43 @@ std::vector<std::string> report_csv_values(const Report& r, const VariantReport&
 
 std::string report_csv(const Report& r) {
   std::string out = fmt::format("{}\n", fmt::join(report_csv_columns(), ","));
-  for (const VariantReport& v : r.variants) out += fmt::format("{}\n", fmt::join(report_csv_values(r, v), ","));
+  for (const VariantReport& v : r.variants)
+    out += fmt::format("{}\n", fmt::join(report_csv_values(r, v), ","));
   return out;
 }
 
 std::string report_table(const Report& r) {
   std::string out = fmt::format(
-      "neurokv · {} on {} · context {} · {} fidelity · weights {}-bit, activations {}-bit, KV cache {}-bit\n\n",
+      "neurokv · {} on {} · context {} · {} fidelity · weights {}-bit, activations {}-bit, KV cache "
+      "{}-bit\n\n",
       r.model.name, r.hw_name, r.context, r.fidelity, r.weight_bits, r.act_bits, r.kv_bits);
-  out += fmt::format("{:<9} {:>3} {:>9} {:>10} {:>10} {:>10} {:>6} | {:>10} {:>9} {:>10} {:>11} {:>8}\n", "variant",
-                     "kvh", "params", "weights", "KV/token", "KV@ctx", "KV cut", "decode", "tokens/s",
-                     "energy/tok", "DRAM/tok", "bound");
+  out += fmt::format("{:<9} {:>3} {:>9} {:>10} {:>10} {:>10} {:>6} | {:>10} {:>9} {:>10} {:>11} {:>8}\n",
+                     "variant", "kvh", "params", "weights", "KV/token", "KV@ctx", "KV cut", "decode",
+                     "tokens/s", "energy/tok", "DRAM/tok", "bound");
   for (const VariantReport& v : r.variants) {
     const PhaseReport& d = v.decode;
-    out += fmt::format("{:<9} {:>3} {:>9} {:>10} {:>10} {:>10} {:>6} | {:>10} {:>9.1f} {:>10} {:>11} {:>8}\n",
-                       v.variant, v.kv_heads, count(static_cast<double>(v.params)),
-                       bytes(static_cast<double>(v.weight_bytes)), bytes(static_cast<double>(v.kv_cache_bytes_per_token)),
-                       bytes(static_cast<double>(v.kv_cache_bytes)), percent(v.kv_cache_reduction),
-                       seconds(d.latency_s), d.tokens_per_s, joules(d.energy.total()), bytes(d.dram_bytes), d.bound);
+    out += fmt::format(
+        "{:<9} {:>3} {:>9} {:>10} {:>10} {:>10} {:>6} | {:>10} {:>9.1f} {:>10} {:>11} {:>8}\n", v.variant,
+        v.kv_heads, count(static_cast<double>(v.params)), bytes(static_cast<double>(v.weight_bytes)),
+        bytes(static_cast<double>(v.kv_cache_bytes_per_token)), bytes(static_cast<double>(v.kv_cache_bytes)),
+        percent(v.kv_cache_reduction), seconds(d.latency_s), d.tokens_per_s, joules(d.energy.total()),
+        bytes(d.dram_bytes), d.bound);
   }
-  out += fmt::format("\nDecode energy per token by action\n{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {:>9} {:>9}\n",
-                     "variant", "mac", "sram", "noc", "dram", "event", "softmax", "static", "synops", "sparsity");
+  out += fmt::format(
+      "\nDecode energy per token by action\n{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {:>9} {:>9}\n",
+      "variant", "mac", "sram", "noc", "dram", "event", "softmax", "static", "synops", "sparsity");
   for (const VariantReport& v : r.variants) {
     const EnergyBreakdown& e = v.decode.energy;
-    out += fmt::format("{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {:>9} {:>9}\n", v.variant, joules(e.mac),
-                       joules(e.sram), joules(e.noc), joules(e.dram), joules(e.event), joules(e.softmax),
-                       joules(e.static_), count(v.decode.synaptic_ops), percent(v.decode.activation_sparsity));
+    out += fmt::format("{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {:>9} {:>9}\n", v.variant,
+                       joules(e.mac), joules(e.sram), joules(e.noc), joules(e.dram), joules(e.event),
+                       joules(e.softmax), joules(e.static_), count(v.decode.synaptic_ops),
+                       percent(v.decode.activation_sparsity));
   }
   bool any_prefill = false;
   for (const VariantReport& v : r.variants) any_prefill = any_prefill || v.prefill.has_value();
   if (any_prefill) {
-    out += fmt::format("\nPrefill of {} tokens\n{:<9} {:>10} {:>10} {:>11} {:>8}\n", r.prompt, "variant", "latency",
-                       "energy", "DRAM", "bound");
+    out += fmt::format("\nPrefill of {} tokens\n{:<9} {:>10} {:>10} {:>11} {:>8}\n", r.prompt, "variant",
+                       "latency", "energy", "DRAM", "bound");
     for (const VariantReport& v : r.variants) {
       if (!v.prefill) continue;
       out += fmt::format("{:<9} {:>10} {:>10} {:>11} {:>8}\n", v.variant, seconds(v.prefill->latency_s),

@@ -2,7 +2,6 @@
 // Renders a Report: JSON ("schema": "neurokv.report/1"), CSV (one row per variant) and a terminal table.
 // Rendering is pure: callers decide where the text goes.
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 

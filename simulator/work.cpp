@@ -27,14 +27,16 @@ double kv_rows(const Phase& phase, int64_t tokens) {
                                            : static_cast<double>(tokens);
 }
 
-// An NP handles one event at a time: the event's fan-out runs over the MAC lanes in ceil(fan-out / lanes) cycles.
+// An NP handles one event at a time: the event's fan-out runs over the MAC lanes in ceil(fan-out / lanes)
+// cycles.
 double mac_cycles(double events, double fanout, int lanes) { return events * std::ceil(fanout / lanes); }
 
 double width(const Tile& tile) { return static_cast<double>(tile.out_end - tile.out_begin); }
 
 // Share of a KV buffer's row a tile moves: KvRead tiles cover KV heads, KvAppend tiles cover channels.
 double kv_share(const Op& op, const ir::Buffer& buffer, const Tile& tile) {
-  const double row = op.kind == OpKind::KvRead ? buffer.kv_heads : static_cast<double>(buffer.kv_heads) * buffer.head_dim;
+  const double row =
+      op.kind == OpKind::KvRead ? buffer.kv_heads : static_cast<double>(buffer.kv_heads) * buffer.head_dim;
   return width(tile) / row;
 }
 
@@ -42,9 +44,12 @@ double kv_share(const Op& op, const ir::Buffer& buffer, const Tile& tile) {
 double output_elements(const Op& op, const Tile& tile, const Phase& phase, int64_t tokens) {
   switch (op.kind) {
     case OpKind::AttnScore:
-    case OpKind::Softmax: return width(tile) * attended_positions(phase, tokens);
-    case OpKind::AttnValue: return width(tile) * op.head_dim * tokens;
-    default: return width(tile) * tokens;
+    case OpKind::Softmax:
+      return width(tile) * attended_positions(phase, tokens);
+    case OpKind::AttnValue:
+      return width(tile) * op.head_dim * tokens;
+    default:
+      return width(tile) * tokens;
   }
 }
 
@@ -202,7 +207,8 @@ double route_bytes(const ir::Program& program, const ir::Route& route, const HwC
   if (src.kind == OpKind::KvRead) {
     if (repeated_delivery) return 0;
     const ir::Buffer& buffer = program.buffers.at(src.buffer);
-    return kv_rows(phase, tokens) * buffer.bytes_per_token * kv_share(src, buffer, src.tiles.at(route.src_tile));
+    return kv_rows(phase, tokens) * buffer.bytes_per_token *
+           kv_share(src, buffer, src.tiles.at(route.src_tile));
   }
   return route_events(program, route, phase, tokens) * hw.noc.event_bytes;
 }

@@ -23,11 +23,11 @@ struct Phase {
 
 // One tile's work in a phase.
 struct TileWork {
-  ActionCounts counts;         // everything this tile's NP does, including the bytes it reads and writes
-  double compute_cycles = 0;   // time on the NP's MAC lanes or softmax unit
-  double input_events = 0;     // events this tile receives (for its NP's input queue)
-  double dram_read_bytes = 0;  // weights streamed into this tile, KV rows read from DRAM
-  double dram_write_bytes = 0; // KV rows appended to DRAM
+  ActionCounts counts;          // everything this tile's NP does, including the bytes it reads and writes
+  double compute_cycles = 0;    // time on the NP's MAC lanes or softmax unit
+  double input_events = 0;      // events this tile receives (for its NP's input queue)
+  double dram_read_bytes = 0;   // weights streamed into this tile, KV rows read from DRAM
+  double dram_write_bytes = 0;  // KV rows appended to DRAM
 };
 
 // Tokens an op of this step runs over in this phase (1 in decode; P, or 1 for the LM head, in prefill).
@@ -39,10 +39,10 @@ TileWork tile_work(const ir::Program& program, const ir::Op& op, const ir::Tile&
 // Events a route carries in the phase (0 for a KV-row route, which carries data, not events).
 double route_events(const ir::Program& program, const ir::Route& route, const Phase& phase, int64_t tokens);
 
-// By route index: KV-row routes whose every destination NP already receives the same rows from the same kv_read
-// tile for attn_score. In the fused K=V form one kv_read tile routes its rows to attn_score and to attn_value; the
-// compiler places a head's score and value tiles on the same NP, so the rows reach P·V through the score tile's
-// input SRAM and the second route carries nothing. Computed once per program.
+// By route index: KV-row routes whose every destination NP already receives the same rows from the same
+// kv_read tile for attn_score. In the fused K=V form one kv_read tile routes its rows to attn_score and to
+// attn_value; the compiler places a head's score and value tiles on the same NP, so the rows reach P·V
+// through the score tile's input SRAM and the second route carries nothing. Computed once per program.
 std::vector<bool> repeated_kv_deliveries(const ir::Program& program);
 
 // Bytes a route carries in the phase (events × event size, or KV rows; 0 for a repeated KV delivery), before

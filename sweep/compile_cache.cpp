@@ -7,10 +7,15 @@
 namespace neurokv::sweep {
 
 bool cost_only_key(const std::string& key) {
-  static const std::vector<std::string> keys{
-      "clock_hz",        "dram.bandwidth_bytes_per_s", "dram.latency_ns",     "dram.burst_bytes",
-      "np.mac_lanes",    "noc.hop_latency_cycles",     "noc.link_bytes_per_cycle", "noc.event_bytes",
-      "softmax.elements_per_cycle"};
+  static const std::vector<std::string> keys{"clock_hz",
+                                             "dram.bandwidth_bytes_per_s",
+                                             "dram.latency_ns",
+                                             "dram.burst_bytes",
+                                             "np.mac_lanes",
+                                             "noc.hop_latency_cycles",
+                                             "noc.link_bytes_per_cycle",
+                                             "noc.event_bytes",
+                                             "softmax.elements_per_cycle"};
   return key.rfind("energy.", 0) == 0 || std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
@@ -29,8 +34,8 @@ std::shared_ptr<const CompileResult> CompileCache::compiled(const SweepPoint& po
   }
   const EvaluateOptions options = plan_.options_at(point);
   auto result = std::make_shared<const CompileResult>(
-      compile(plan_.model(point.model), plan_.variants(point.model)[static_cast<std::size_t>(point.variant)], hw,
-              options.compile));
+      compile(plan_.model(point.model), plan_.variants(point.model)[static_cast<std::size_t>(point.variant)],
+              hw, options.compile));
   std::lock_guard<std::mutex> lock(mutex_);
   if (programs_.emplace(key, result).second) {
     order_.push_back(key);

@@ -18,7 +18,8 @@ bool cost_only_key(const std::string& key);
 
 class CompileCache {
  public:
-  explicit CompileCache(const SweepPlan& plan, std::size_t capacity = 256) : plan_(plan), capacity_(capacity) {}
+  explicit CompileCache(const SweepPlan& plan, std::size_t capacity = 256)
+      : plan_(plan), capacity_(capacity) {}
 
   // The point's report, as evaluate() would give it. Safe to call from several threads.
   Report evaluate(const SweepPoint& point);

@@ -28,9 +28,10 @@ std::string version_in(const std::string& text) {
 int open_for_append(const std::string& path, int extra_flags) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | extra_flags, 0644);
   if (fd < 0 && errno == EEXIST) {
-    throw InputError(fmt::format("{}: a sweep journal is already here, expected --resume to finish it or another "
-                                 "--out directory",
-                                 path));
+    throw InputError(
+        fmt::format("{}: a sweep journal is already here, expected --resume to finish it or another "
+                    "--out directory",
+                    path));
   }
   if (fd < 0) throw RunError(fmt::format("{}: cannot open the journal: {}", path, std::strerror(errno)));
   return fd;
@@ -55,14 +56,16 @@ Journal Journal::resume(const std::string& path, const std::string& spec_hash, c
   if (text.compare(0, expected.size(), expected) != 0) {
     const std::string theirs = version_in(text);
     if (theirs != version) {
-      throw InputError(fmt::format("{}: the journal was written by neurokv {}, this is neurokv {} (version+cost "
-                                   "model): its rows may be costed by other equations, expected the neurokv build it "
-                                   "was started with, or a new --out directory",
-                                   path, theirs.empty() ? "before 0.1.0+cost1" : theirs, version));
+      throw InputError(
+          fmt::format("{}: the journal was written by neurokv {}, this is neurokv {} (version+cost "
+                      "model): its rows may be costed by other equations, expected the neurokv build it "
+                      "was started with, or a new --out directory",
+                      path, theirs.empty() ? "before 0.1.0+cost1" : theirs, version));
     }
-    throw InputError(fmt::format("{}: the journal belongs to another spec or chip file (its first line is not '{}'), "
-                                 "expected the spec it was started with",
-                                 path, expected.substr(0, expected.size() - 1)));
+    throw InputError(
+        fmt::format("{}: the journal belongs to another spec or chip file (its first line is not '{}'), "
+                    "expected the spec it was started with",
+                    path, expected.substr(0, expected.size() - 1)));
   }
   std::set<int64_t> seen;
   std::size_t begin = expected.size();
@@ -91,8 +94,8 @@ Journal::~Journal() {
 }
 
 void Journal::write_all(const std::string& text) {
-  // O_APPEND makes one write() of a line land whole at the end; a short write (disk full) is an error, not retried,
-  // so no line is ever split across writes.
+  // O_APPEND makes one write() of a line land whole at the end; a short write (disk full) is an error, not
+  // retried, so no line is ever split across writes.
   const ssize_t n = write_ ? write_(fd_, text.data(), text.size()) : ::write(fd_, text.data(), text.size());
   if (n != static_cast<ssize_t>(text.size())) {
     throw RunError(fmt::format("{}: cannot append to the journal: {}", path_,

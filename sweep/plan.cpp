@@ -30,15 +30,15 @@ std::vector<HwOverride> overrides_for(const GridAxis& axis, double value) {
 }
 
 // Parses the chip with the overrides; a refused value is reported at `where` in the spec.
-HwConfig parse_overridden(const std::string& text, const std::string& file, const std::vector<HwOverride>& overrides,
-                          const std::string& where) {
+HwConfig parse_overridden(const std::string& text, const std::string& file,
+                          const std::vector<HwOverride>& overrides, const std::string& where) {
   try {
     return parse_hw(override_hw_yaml(text, file, overrides), file);
   } catch (const InputError& e) {
     std::vector<std::string> set;
     for (const HwOverride& o : overrides) set.push_back(fmt::format("{} = {}", o.key, o.value));
-    throw InputError(fmt::format("{}: grid values {} do not make a valid chip: {}", where, fmt::join(set, ", "),
-                                 e.what()));
+    throw InputError(fmt::format("{}: grid values {} do not make a valid chip: {}", where,
+                                 fmt::join(set, ", "), e.what()));
   }
 }
 
@@ -56,14 +56,15 @@ auto named_at(const std::string& where, Load&& load) {
 
 std::string neurokv_version() { return fmt::format("{}+cost{}", NEUROKV_VERSION, kCostModelVersion); }
 
-SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir, const std::string& hwconfigs_dir,
-                          const std::string& version) {
+SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
+                          const std::string& hwconfigs_dir, const std::string& version) {
   SweepPlan plan;
   plan.spec_ = spec;
   plan.version_ = version;
   nlohmann::json files = nlohmann::json::object();
   for (const std::string& name : spec.models) {
-    const std::string path = named_at(spec.models_location, [&] { return resolve_config(name, models_dir, "model"); });
+    const std::string path =
+        named_at(spec.models_location, [&] { return resolve_config(name, models_dir, "model"); });
     const std::string text = read_whole_file(path);
     plan.models_.push_back(parse_model(text, path));
     const ModelSpec& model = plan.models_.back();
@@ -76,13 +77,14 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir, 
   plan.hw_text_ = read_whole_file(plan.hw_file_);
   files[plan.hw_file_] = fnv1a(plan.hw_text_);
 
-  // Precision lists are not grid keys, so the base chip's hold at every point: a width it lacks is refused here, at
-  // the spec's line, not by the compiler at the first point.
+  // Precision lists are not grid keys, so the base chip's hold at every point: a width it lacks is refused
+  // here, at the spec's line, not by the compiler at the first point.
   const HwConfig base = parse_hw(plan.hw_text_, plan.hw_file_);
-  const auto check_bits = [&](int bits, const std::vector<int>& supported, const char* key, const std::string& where) {
+  const auto check_bits = [&](int bits, const std::vector<int>& supported, const char* key,
+                              const std::string& where) {
     if (bits != 0 && std::find(supported.begin(), supported.end(), bits) == supported.end()) {
-      throw InputError(fmt::format("{}: {} {}: chip {} supports {} bits, expected one of them", where, key, bits,
-                                   base.name, fmt::join(supported, ", ")));
+      throw InputError(fmt::format("{}: {} {}: chip {} supports {} bits, expected one of them", where, key,
+                                   bits, base.name, fmt::join(supported, ", ")));
     }
   };
   check_bits(spec.weight_bits, base.np.weight_bits, "weight_bits", spec.weight_bits_location);
@@ -95,16 +97,16 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir, 
   for (const GridAxis& axis : spec.grid) {
     chips *= static_cast<double>(axis.values.size());
     if (chips > kMaxGridPoints) {
-      throw InputError(fmt::format("{}: the grid reaches {:g} chips at this axis, expected at most {}", axis.location,
-                                   chips, kMaxGridPoints));
+      throw InputError(fmt::format("{}: the grid reaches {:g} chips at this axis, expected at most {}",
+                                   axis.location, chips, kMaxGridPoints));
     }
   }
   nlohmann::json grid = nlohmann::json::array();
   for (const GridAxis& axis : spec.grid) {
     for (const std::string& key : axis.keys) {
       if (std::find(valid.begin(), valid.end(), key) == valid.end()) {
-        throw InputError(fmt::format("{}: unknown grid key '{}', expected a numeric key of {}: {}", axis.location,
-                                     key, plan.hw_file_, fmt::join(valid, ", ")));
+        throw InputError(fmt::format("{}: unknown grid key '{}', expected a numeric key of {}: {}",
+                                     axis.location, key, plan.hw_file_, fmt::join(valid, ", ")));
       }
     }
     // Each value alone, so a bad one is named before any point runs.
@@ -117,18 +119,20 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir, 
 
   nlohmann::json variants = nlohmann::json::array();
   for (const AttentionVariant& v : plan.variants_.front()) variants.push_back(v.name());
-  plan.canonical_ = {{"neurokv", version},
-                     {"models", spec.models},
-                     {"hw", spec.hw},
-                     {"variants", variants},
-                     {"contexts", spec.contexts},
-                     {"fidelity", to_string(spec.fidelity)},
-                     {"prompt", spec.prompt >= 0                          ? nlohmann::json(spec.prompt)
-                                : spec.fidelity == Fidelity::Cycle ? nlohmann::json("context - tokens")
-                                                                   : nlohmann::json(0)},
-                     {"tokens", spec.tokens},
-                     {"precision", {{"weight_bits", spec.weight_bits}, {"act_bits", spec.act_bits}, {"kv_bits", spec.kv_bits}}},
-                     {"grid", grid}};
+  plan.canonical_ = {
+      {"neurokv", version},
+      {"models", spec.models},
+      {"hw", spec.hw},
+      {"variants", variants},
+      {"contexts", spec.contexts},
+      {"fidelity", to_string(spec.fidelity)},
+      {"prompt", spec.prompt >= 0                   ? nlohmann::json(spec.prompt)
+                 : spec.fidelity == Fidelity::Cycle ? nlohmann::json("context - tokens")
+                                                    : nlohmann::json(0)},
+      {"tokens", spec.tokens},
+      {"precision",
+       {{"weight_bits", spec.weight_bits}, {"act_bits", spec.act_bits}, {"kv_bits", spec.kv_bits}}},
+      {"grid", grid}};
   // File paths differ between machines running shards; the files' contents must not.
   nlohmann::json contents = nlohmann::json::array();
   for (const auto& entry : files.items()) contents.push_back(entry.value());
@@ -180,7 +184,8 @@ std::shared_ptr<const HwConfig> SweepPlan::hw_at(const SweepPoint& point) const 
   for (std::size_t a = 0; a < spec_.grid.size(); ++a) {
     for (const HwOverride& o : overrides_for(spec_.grid[a], point.grid_values[a])) overrides.push_back(o);
   }
-  *hw = overrides.empty() ? parse_hw(hw_text_, hw_file_) : parse_overridden(hw_text_, hw_file_, overrides, spec_.file);
+  *hw = overrides.empty() ? parse_hw(hw_text_, hw_file_)
+                          : parse_overridden(hw_text_, hw_file_, overrides, spec_.file);
   for (const HwOverride& o : overrides) hw->provenance[o.key] = "assumed: set by a sweep grid";
   std::lock_guard<std::mutex> lock(hw_cache_->mutex);
   return hw_cache_->by_grid_point.emplace(point.grid_point, std::move(hw)).first->second;

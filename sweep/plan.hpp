@@ -1,13 +1,12 @@
 #pragma once
-// A sweep spec resolved against the model and chip files: every point it names, by index, and the spec's hash.
-// Point index order: model, then grid point (first axis slowest), then context, then variant (fastest), so
-// neighbouring indices share a chip and a compile target.
-#include <nlohmann/json.hpp>
-
+// A sweep spec resolved against the model and chip files: every point it names, by index, and the spec's
+// hash. Point index order: model, then grid point (first axis slowest), then context, then variant (fastest),
+// so neighbouring indices share a chip and a compile target.
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -29,26 +28,28 @@ struct SweepPoint {
   int64_t grid_point = 0;           // mixed-radix index over the grid axes
   std::vector<double> grid_values;  // one per axis
   int64_t context = 0;
-  int variant = 0;                  // into SweepPlan::variants(model)
+  int variant = 0;  // into SweepPlan::variants(model)
 };
 
 // "0.1.0+cost1": neurokv's version (CMake PROJECT_VERSION) and simulator/cost_model_version.hpp's
-// kCostModelVersion. Part of every sweep's hash, journal header and results: rows costed by different builds are
-// never mixed by --resume or merge.
+// kCostModelVersion. Part of every sweep's hash, journal header and results: rows costed by different builds
+// are never mixed by --resume or merge.
 std::string neurokv_version();
 
 class SweepPlan {
  public:
   // Loads every model and the chip, and checks every grid key and every swept value against the chip file.
   // `version` is neurokv_version() but in tests.
-  static SweepPlan load(const SweepSpec& spec, const std::string& models_dir, const std::string& hwconfigs_dir,
-                        const std::string& version = neurokv_version());
+  static SweepPlan load(const SweepSpec& spec, const std::string& models_dir,
+                        const std::string& hwconfigs_dir, const std::string& version = neurokv_version());
 
   const SweepSpec& spec() const { return spec_; }
   int64_t size() const;
   SweepPoint point(int64_t index) const;
   const ModelSpec& model(int index) const { return models_[static_cast<std::size_t>(index)]; }
-  const std::vector<AttentionVariant>& variants(int model) const { return variants_[static_cast<std::size_t>(model)]; }
+  const std::vector<AttentionVariant>& variants(int model) const {
+    return variants_[static_cast<std::size_t>(model)];
+  }
   std::vector<std::string> grid_columns() const;
 
   // The chip at one grid point, validated as the chip file is; parsed once per grid point, from any thread.
@@ -56,8 +57,9 @@ class SweepPlan {
   std::shared_ptr<const HwConfig> hw_at(const SweepPoint& point) const;
   EvaluateOptions options_at(const SweepPoint& point) const;
 
-  // The spec as resolved (names, contexts, grid values, the neurokv version), and a hash over it and the model and
-  // chip files' text: shards of one sweep agree on it; a changed spec, chip file or neurokv build does not.
+  // The spec as resolved (names, contexts, grid values, the neurokv version), and a hash over it and the
+  // model and chip files' text: shards of one sweep agree on it; a changed spec, chip file or neurokv build
+  // does not.
   const nlohmann::json& canonical() const { return canonical_; }
   const std::string& hash() const { return hash_; }
   const std::string& version() const { return version_; }

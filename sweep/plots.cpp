@@ -54,9 +54,10 @@ std::string header(const std::string& name, const std::string& title) {
 }
 
 std::string png_footer(const std::string& name) {
-  return fmt::format("set terminal pngcairo size 900,560 noenhanced font 'Sans,10' background rgb 'white'\n"
-                     "set output '{}.png'\nreplot\n",
-                     name);
+  return fmt::format(
+      "set terminal pngcairo size 900,560 noenhanced font 'Sans,10' background rgb 'white'\n"
+      "set output '{}.png'\nreplot\n",
+      name);
 }
 
 }  // namespace
@@ -70,7 +71,8 @@ std::vector<std::string> write_plots(const std::string& plots_dir, const SweepRe
     if (feasible(all.columns, row)) results.rows.push_back(row);
   }
   if (results.rows.empty()) {
-    throw InputError("sweep plots: no point is feasible (no model fits its chip), expected at least one to draw");
+    throw InputError(
+        "sweep plots: no point is feasible (no model fits its chip), expected at least one to draw");
   }
   std::error_code ec;
   std::filesystem::create_directories(plots_dir, ec);
@@ -82,8 +84,8 @@ std::vector<std::string> write_plots(const std::string& plots_dir, const SweepRe
   const std::string model = rows.text(first, "model");
   const std::size_t grid_axes = results.spec.at("grid").size();
   const auto at_reference_grid = [&](const SweepRow& row) {
-    return rows.text(row, "model") == model && std::equal(row.values.begin(), row.values.begin() + grid_axes,
-                                                          first.values.begin());
+    return rows.text(row, "model") == model &&
+           std::equal(row.values.begin(), row.values.begin() + grid_axes, first.values.begin());
   };
   std::vector<std::string> variants;
   double longest = 0, most_energy = 0, most_latency = 0;
@@ -99,7 +101,8 @@ std::vector<std::string> write_plots(const std::string& plots_dir, const SweepRe
   const Unit latency = unit_for(most_latency, "s", kSmaller);
   std::string grid_note;
   for (std::size_t a = 0; a < grid_axes; ++a) {
-    grid_note += fmt::format("{}{} = {:.4g}", a == 0 ? "\\n" : ", ", results.columns[1 + a], std::stod(first.values[a]));
+    grid_note += fmt::format("{}{} = {:.4g}", a == 0 ? "\\n" : ", ", results.columns[1 + a],
+                             std::stod(first.values[a]));
   }
   std::vector<std::string> scripts;
   const auto save = [&](const std::string& name, const std::string& data, const std::string& script) {
@@ -123,8 +126,9 @@ std::vector<std::string> write_plots(const std::string& plots_dir, const SweepRe
     }
     save(name, data,
          header(name, title + fmt::format(", {}{}", model, grid_note)) +
-             fmt::format("set xlabel 'context (tokens)'\nset ylabel '{}'\nset logscale x 2\n{}", ylabel, settings) + plot +
-             "\n");
+             fmt::format("set xlabel 'context (tokens)'\nset ylabel '{}'\nset logscale x 2\n{}", ylabel,
+                         settings) +
+             plot + "\n");
   };
 
   by_variant("energy_vs_context", fmt::format("decode energy per token ({})", energy.name),
@@ -138,7 +142,8 @@ std::vector<std::string> write_plots(const std::string& plots_dir, const SweepRe
     const std::string name = "latency_vs_energy";
     std::vector<const SweepRow*> at_longest;
     for (const SweepRow& row : results.rows) {
-      if (rows.text(row, "model") == model && rows.number(row, "context") == longest) at_longest.push_back(&row);
+      if (rows.text(row, "model") == model && rows.number(row, "context") == longest)
+        at_longest.push_back(&row);
     }
     const std::vector<bool> pareto3 = pareto_rows(results.columns, results.rows);
     std::vector<std::vector<double>> objectives;
@@ -171,15 +176,17 @@ std::vector<std::string> write_plots(const std::string& plots_dir, const SweepRe
     }
     std::sort(front.begin(), front.end());
     for (const auto& p : front) data += fmt::format("{} {}\n", p.first, p.second);
-    plot += fmt::format(", \\\n     '{0}.dat' index {1} using 1:2 with points pt 6 ps 2 lc rgb 'black' title "
-                        "\"Pareto (energy, latency, KV)\", \\\n     '{0}.dat' index {2} using 1:2 with steps lw 2 "
-                        "lc rgb 'black' dt 2 title \"latency-energy front\"",
-                        name, variants.size(), variants.size() + 1);
+    plot += fmt::format(
+        ", \\\n     '{0}.dat' index {1} using 1:2 with points pt 6 ps 2 lc rgb 'black' title "
+        "\"Pareto (energy, latency, KV)\", \\\n     '{0}.dat' index {2} using 1:2 with steps lw 2 "
+        "lc rgb 'black' dt 2 title \"latency-energy front\"",
+        name, variants.size(), variants.size() + 1);
     save(name, data,
-         header(name, fmt::format("Decode latency vs energy per token at context {} ({}, every grid point)", longest,
-                                  model)) +
-             fmt::format("set xlabel 'decode latency per token ({})'\nset ylabel 'decode energy per token ({})'\n",
-                         latency.name, energy.name) +
+         header(name, fmt::format("Decode latency vs energy per token at context {} ({}, every grid point)",
+                                  longest, model)) +
+             fmt::format(
+                 "set xlabel 'decode latency per token ({})'\nset ylabel 'decode energy per token ({})'\n",
+                 latency.name, energy.name) +
              plot + "\n");
   }
 
@@ -200,11 +207,12 @@ std::vector<std::string> write_plots(const std::string& plots_dir, const SweepRe
     save(name, data,
          header(name, fmt::format("Decode energy per token by action at context {}, {}{}", longest, model,
                                   grid_note)) +
-             fmt::format("set ylabel 'decode energy per token ({})'\nset style data histograms\n"
-                         "set style histogram rowstacked\nset style fill solid 0.85 border -1\nset boxwidth 0.7\n"
-                         "set yrange [0:*]\nset xtics rotate by -30\n"
-                         "plot for [c=2:{}] '{}.dat' using c:xtic(1) title columnheader(c)\n",
-                         energy.name, parts.size() + 1, name));
+             fmt::format(
+                 "set ylabel 'decode energy per token ({})'\nset style data histograms\n"
+                 "set style histogram rowstacked\nset style fill solid 0.85 border -1\nset boxwidth 0.7\n"
+                 "set yrange [0:*]\nset xtics rotate by -30\n"
+                 "plot for [c=2:{}] '{}.dat' using c:xtic(1) title columnheader(c)\n",
+                 energy.name, parts.size() + 1, name));
   }
   return scripts;
 }

@@ -43,8 +43,12 @@ void write_results(const std::string& dir, const SweepResults& results) {
     row["pareto"] = static_cast<bool>(pareto[i]);
     rows.push_back(row);
   }
-  nlohmann::json json = {{"schema", kSchema},          {"spec", results.spec},   {"spec_hash", results.spec_hash},
-                         {"points_total", results.points_total}, {"columns", columns}, {"rows", rows}};
+  nlohmann::json json = {{"schema", kSchema},
+                         {"spec", results.spec},
+                         {"spec_hash", results.spec_hash},
+                         {"points_total", results.points_total},
+                         {"columns", columns},
+                         {"rows", rows}};
   if (!results.shard.empty()) json["shard"] = results.shard;
 
   write_file_atomically(dir + "/results.csv", csv);
@@ -57,10 +61,12 @@ SweepResults read_results(const std::string& dir) {
   try {
     json = nlohmann::json::parse(read_whole_file(json_path));
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(fmt::format("{}: not valid JSON ({}), expected a sweep's results.json", json_path, e.what()));
+    throw InputError(
+        fmt::format("{}: not valid JSON ({}), expected a sweep's results.json", json_path, e.what()));
   }
   if (json.value("schema", "") != kSchema) {
-    throw InputError(fmt::format("{}: schema is not {}, expected a sweep's results.json", json_path, kSchema));
+    throw InputError(
+        fmt::format("{}: schema is not {}, expected a sweep's results.json", json_path, kSchema));
   }
   SweepResults results;
   results.spec = json.at("spec");
@@ -80,9 +86,11 @@ SweepResults read_results(const std::string& dir) {
       results.columns = fields;
       continue;
     }
-    results.rows.push_back(row_from_fields(fields, results.columns.size(), fmt::format("{}:{}", csv_path, line)));
+    results.rows.push_back(
+        row_from_fields(fields, results.columns.size(), fmt::format("{}:{}", csv_path, line)));
   }
-  if (results.columns.empty()) throw InputError(fmt::format("{}: no header line, expected sweep results", csv_path));
+  if (results.columns.empty())
+    throw InputError(fmt::format("{}: no header line, expected sweep results", csv_path));
   return results;
 }
 

@@ -1,9 +1,8 @@
 #pragma once
-// A sweep's results as files: results.csv (one row per point, a `pareto` column last) and results.json (the same
-// rows with the resolved spec and its hash), sorted by point index, written whole or not at all.
-#include <nlohmann/json.hpp>
-
+// A sweep's results as files: results.csv (one row per point, a `pareto` column last) and results.json (the
+// same rows with the resolved spec and its hash), sorted by point index, written whole or not at all.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -12,12 +11,12 @@
 namespace neurokv::sweep {
 
 struct SweepResults {
-  nlohmann::json spec;             // SweepPlan::canonical()
+  nlohmann::json spec;  // SweepPlan::canonical()
   std::string spec_hash;
-  int64_t points_total = 0;        // points in the whole sweep, every shard together
-  std::string shard;               // "K/N" for one shard's results, "" for the whole sweep
+  int64_t points_total = 0;          // points in the whole sweep, every shard together
+  std::string shard;                 // "K/N" for one shard's results, "" for the whole sweep
   std::vector<std::string> columns;  // row_columns(): without `pareto`, which is derived on writing
-  std::vector<SweepRow> rows;      // sorted by point
+  std::vector<SweepRow> rows;        // sorted by point
 };
 
 void write_results(const std::string& dir, const SweepResults& results);

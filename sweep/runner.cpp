@@ -26,15 +26,17 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
   const std::string journal_path = dir + "/journal.csv";
   std::vector<SweepRow> rows;
   Journal journal = options.resume
-      ? Journal::resume(journal_path, plan.hash(), plan.version(), columns.size(), rows, options.journal_write)
-      : Journal::create(journal_path, plan.hash(), plan.version(), options.journal_write);
+                        ? Journal::resume(journal_path, plan.hash(), plan.version(), columns.size(), rows,
+                                          options.journal_write)
+                        : Journal::create(journal_path, plan.hash(), plan.version(), options.journal_write);
 
   std::set<int64_t> done;
   for (const SweepRow& row : rows) {
     if (row.point >= plan.size() || !options.shard.contains(row.point)) {
-      throw InputError(fmt::format("{}: point {} is not in shard {} of this sweep, expected the --shard the journal "
-                                   "was started with",
-                                   journal_path, row.point, options.shard.text()));
+      throw InputError(
+          fmt::format("{}: point {} is not in shard {} of this sweep, expected the --shard the journal "
+                      "was started with",
+                      journal_path, row.point, options.shard.text()));
     }
     done.insert(row.point);
   }
@@ -49,8 +51,9 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
   const auto start = std::chrono::steady_clock::now();
   std::mutex mutex;  // guards journal, rows, progress, failure and journal_failed
   std::exception_ptr failure;
-  // Once an append has failed (a short write leaves a torn line at the journal's end), nothing more is appended:
-  // a row after the torn line would put it mid-journal, where --resume must refuse it as a damaged row.
+  // Once an append has failed (a short write leaves a torn line at the journal's end), nothing more is
+  // appended: a row after the torn line would put it mid-journal, where --resume must refuse it as a damaged
+  // row.
   bool journal_failed = false;
   std::atomic<std::size_t> next{0};
   const auto stopping = [&] { return (options.stop && options.stop->load()) || failure; };
@@ -65,7 +68,8 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
       if (slot >= pending.size()) return;
       const SweepPoint point = plan.point(pending[slot]);
       try {
-        // A model that does not fit its chip is a finding of the sweep, not a failure of it: recorded, not thrown.
+        // A model that does not fit its chip is a finding of the sweep, not a failure of it: recorded, not
+        // thrown.
         SweepRow row;
         try {
           row = make_row(point, evaluate(point));
@@ -90,7 +94,8 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
       }
     }
   };
-  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(std::max<std::size_t>(pending.size(), 1))));
+  const int jobs =
+      std::max(1, std::min<int>(options.jobs, static_cast<int>(std::max<std::size_t>(pending.size(), 1))));
   std::vector<std::thread> workers;
   for (int j = 1; j < jobs; ++j) workers.emplace_back(work);
   work();
@@ -103,8 +108,9 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
   if (progress.done < progress.total) return outcome;
 
   std::sort(rows.begin(), rows.end(), [](const SweepRow& a, const SweepRow& b) { return a.point < b.point; });
-  SweepResults results{plan.canonical(), plan.hash(), plan.size(), options.shard.whole() ? "" : options.shard.text(),
-                       columns, std::move(rows)};
+  SweepResults results{plan.canonical(), plan.hash(),
+                       plan.size(),      options.shard.whole() ? "" : options.shard.text(),
+                       columns,          std::move(rows)};
   write_results(dir, results);
   outcome.complete = true;
   return outcome;

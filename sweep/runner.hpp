@@ -1,15 +1,16 @@
 #pragma once
-// Runs a sweep into an output directory: points are evaluated on worker threads, each finished row goes to the
-// journal at once, and when every point of the shard is done the results are written. A stop request (Ctrl-C)
-// lets in-flight points finish and be journaled, and takes no new ones; --resume picks up from the journal.
+// Runs a sweep into an output directory: points are evaluated on worker threads, each finished row goes to
+// the journal at once, and when every point of the shard is done the results are written. A stop request
+// (Ctrl-C) lets in-flight points finish and be journaled, and takes no new ones; --resume picks up from the
+// journal.
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
 
 #include "simulator/report.hpp"
-#include "sweep/plan.hpp"
 #include "sweep/journal.hpp"
+#include "sweep/plan.hpp"
 #include "sweep/shard.hpp"
 
 namespace neurokv::sweep {
@@ -28,7 +29,7 @@ struct RunOptions {
   int jobs = 1;
   Shard shard;
   bool resume = false;
-  const std::atomic<bool>* stop = nullptr;          // set asynchronously to stop taking points
+  const std::atomic<bool>* stop = nullptr;           // set asynchronously to stop taking points
   std::function<void(const Progress&)> on_progress;  // after each point, serialised; may be empty
   WriteFn journal_write = nullptr;                   // tests inject a failing write; nullptr: ::write
 };
@@ -38,8 +39,8 @@ struct RunOutcome {
   Progress progress;
 };
 
-// The journal is DIR/journal.csv; results DIR/results.{csv,json}. The first error a worker throws stops the run
-// and is rethrown once the other workers have finished their points.
+// The journal is DIR/journal.csv; results DIR/results.{csv,json}. The first error a worker throws stops the
+// run and is rethrown once the other workers have finished their points.
 RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointEvaluator& evaluate,
                      const RunOptions& options);
 

@@ -51,15 +51,17 @@ SweepResults merge_results(const std::vector<SweepResults>& shards) {
   };
   for (const SweepResults& shard : shards) {
     if (version(shard) != version(merged)) {
-      throw InputError(fmt::format("sweep merge: shard {} was run by neurokv {}, another by neurokv {} (version+cost "
-                                   "model): their rows may be costed by other equations, expected shards run by one "
-                                   "neurokv build (rerun the older shards)",
-                                   shard.shard.empty() ? "(whole)" : shard.shard, version(shard), version(merged)));
+      throw InputError(
+          fmt::format("sweep merge: shard {} was run by neurokv {}, another by neurokv {} (version+cost "
+                      "model): their rows may be costed by other equations, expected shards run by one "
+                      "neurokv build (rerun the older shards)",
+                      shard.shard.empty() ? "(whole)" : shard.shard, version(shard), version(merged)));
     }
     if (shard.spec_hash != merged.spec_hash || shard.columns != merged.columns) {
-      throw InputError(fmt::format("sweep merge: shard {} has spec hash {}, another has {}: expected shards of one "
-                                   "sweep (same spec, model and chip files)",
-                                   shard.shard.empty() ? "(whole)" : shard.shard, shard.spec_hash, merged.spec_hash));
+      throw InputError(
+          fmt::format("sweep merge: shard {} has spec hash {}, another has {}: expected shards of one "
+                      "sweep (same spec, model and chip files)",
+                      shard.shard.empty() ? "(whole)" : shard.shard, shard.spec_hash, merged.spec_hash));
     }
     merged.rows.insert(merged.rows.end(), shard.rows.begin(), shard.rows.end());
   }
@@ -79,17 +81,19 @@ SweepResults merge_results(const std::vector<SweepResults>& shards) {
   }
   for (; expected < merged.points_total; ++expected) missing.push_back(expected);
   if (!merged.rows.empty() && merged.rows.back().point >= merged.points_total) {
-    throw InputError(fmt::format("sweep merge: point {} is beyond the sweep's {} points", merged.rows.back().point,
-                                 merged.points_total));
+    throw InputError(fmt::format("sweep merge: point {} is beyond the sweep's {} points",
+                                 merged.rows.back().point, merged.points_total));
   }
   if (!twice.empty()) {
-    throw InputError(fmt::format("sweep merge: points appear in more than one shard: {}; expected disjoint shards",
-                                 index_ranges(twice, 20)));
+    throw InputError(
+        fmt::format("sweep merge: points appear in more than one shard: {}; expected disjoint shards",
+                    index_ranges(twice, 20)));
   }
   if (!missing.empty()) {
-    throw InputError(fmt::format("sweep merge: {} of {} points are missing: {}; expected every shard finished "
-                                 "(run the missing shard, or resume it with --resume)",
-                                 missing.size(), merged.points_total, index_ranges(missing, 20)));
+    throw InputError(
+        fmt::format("sweep merge: {} of {} points are missing: {}; expected every shard finished "
+                    "(run the missing shard, or resume it with --resume)",
+                    missing.size(), merged.points_total, index_ranges(missing, 20)));
   }
   return merged;
 }

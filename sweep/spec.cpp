@@ -7,8 +7,8 @@
 
 #include "compiler/error.hpp"
 #include "compiler/ir/program.hpp"
-#include "compiler/yaml_fields.hpp"
 #include "compiler/whole_file.hpp"
+#include "compiler/yaml_fields.hpp"
 
 namespace neurokv::sweep {
 namespace {
@@ -23,15 +23,16 @@ std::vector<double> range_values(const YamlMap& range) {
   const std::string scale = range.text_or("scale", "linear");
   range.reject_unknown_keys();
   if (scale != "linear" && scale != "log") {
-    throw InputError(fmt::format("{}: scale is '{}', expected linear or log", range.location("scale"), scale));
+    throw InputError(
+        fmt::format("{}: scale is '{}', expected linear or log", range.location("scale"), scale));
   }
   if (scale == "log" && (from <= 0 || to <= 0)) {
-    throw InputError(fmt::format("{}: a log range needs from and to above zero, got {} and {}", range.location(),
-                                 from, to));
+    throw InputError(fmt::format("{}: a log range needs from and to above zero, got {} and {}",
+                                 range.location(), from, to));
   }
   if (steps == 1 && from != to) {
-    throw InputError(fmt::format("{}: one step cannot go from {} to {}, expected steps >= 2", range.location("steps"),
-                                 from, to));
+    throw InputError(fmt::format("{}: one step cannot go from {} to {}, expected steps >= 2",
+                                 range.location("steps"), from, to));
   }
   std::vector<double> values;
   for (int64_t i = 0; i < steps; ++i) {
@@ -51,8 +52,8 @@ std::vector<std::string> split_keys(const std::string& name, const std::string& 
     const std::size_t plus = name.find('+', begin);
     const std::string key = name.substr(begin, plus == std::string::npos ? std::string::npos : plus - begin);
     if (key.empty()) {
-      throw InputError(fmt::format("{}: grid key '{}' has an empty part, expected dotted chip keys joined by '+'",
-                                   location, name));
+      throw InputError(fmt::format(
+          "{}: grid key '{}' has an empty part, expected dotted chip keys joined by '+'", location, name));
     }
     keys.push_back(key);
     if (plus == std::string::npos) return keys;
@@ -91,7 +92,8 @@ std::vector<std::string> read_models(const YamlMap& spec) {
   }
   if (spec.has("model")) return {spec.text("model")};
   std::vector<std::string> models;
-  for (const YamlMap& item : spec.list_items("models", "model names")) models.push_back(item.text(YamlMap::kItemKey));
+  for (const YamlMap& item : spec.list_items("models", "model names"))
+    models.push_back(item.text(YamlMap::kItemKey));
   return models;
 }
 
@@ -99,7 +101,8 @@ std::vector<std::string> read_models(const YamlMap& spec) {
 std::string read_variants(const YamlMap& spec) {
   if (!spec.is_list("variants")) return spec.text_or("variants", "all");
   std::vector<std::string> names;
-  for (const YamlMap& item : spec.list_items("variants", "variant names")) names.push_back(item.text(YamlMap::kItemKey));
+  for (const YamlMap& item : spec.list_items("variants", "variant names"))
+    names.push_back(item.text(YamlMap::kItemKey));
   return fmt::format("{}", fmt::join(names, ","));
 }
 
@@ -107,26 +110,29 @@ Fidelity read_fidelity(const YamlMap& spec) {
   const std::string text = spec.text_or("fidelity", "analytic");
   if (text == "analytic") return Fidelity::Analytic;
   if (text == "cycle") return Fidelity::Cycle;
-  throw InputError(fmt::format("{}: fidelity is '{}', expected analytic or cycle", spec.location("fidelity"), text));
+  throw InputError(
+      fmt::format("{}: fidelity is '{}', expected analytic or cycle", spec.location("fidelity"), text));
 }
 
-// Every context must hold the prompt and the decode tokens, as `neurokv run` requires: refused here, naming the
-// context, rather than by the simulator in the middle of the sweep.
+// Every context must hold the prompt and the decode tokens, as `neurokv run` requires: refused here, naming
+// the context, rather than by the simulator in the middle of the sweep.
 void check_contexts(const YamlMap& map, const SweepSpec& spec) {
   const std::vector<YamlMap> items = map.list_items("contexts", "context lengths");
   for (std::size_t i = 0; i < spec.contexts.size(); ++i) {
     const int64_t context = spec.contexts[i];
     const std::string where = items[i].location(YamlMap::kItemKey);
     if (spec.prompt >= 0 && spec.prompt + spec.tokens > context) {
-      throw InputError(fmt::format("{}: context {} is shorter than prompt {} + tokens {}, expected every context >= "
-                                   "prompt + tokens (the KV cache is planned for the context); without 'prompt' "
-                                   "each point prefills context - tokens",
-                                   where, context, spec.prompt, spec.tokens));
+      throw InputError(
+          fmt::format("{}: context {} is shorter than prompt {} + tokens {}, expected every context >= "
+                      "prompt + tokens (the KV cache is planned for the context); without 'prompt' "
+                      "each point prefills context - tokens",
+                      where, context, spec.prompt, spec.tokens));
     }
     if (spec.prompt < 0 && spec.fidelity == Fidelity::Cycle && spec.tokens > context) {
-      throw InputError(fmt::format("{}: context {} is shorter than tokens {}, expected every context >= tokens (each "
-                                   "point prefills context - tokens, then decodes the tokens)",
-                                   where, context, spec.tokens));
+      throw InputError(
+          fmt::format("{}: context {} is shorter than tokens {}, expected every context >= tokens (each "
+                      "point prefills context - tokens, then decodes the tokens)",
+                      where, context, spec.tokens));
     }
   }
 }

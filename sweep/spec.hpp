@@ -14,7 +14,7 @@ struct GridAxis {
   std::string name;               // as written in the spec; the column name in results
   std::vector<std::string> keys;  // dotted chip keys
   std::vector<double> values;
-  std::string location;           // "spec.yaml:line:col", for messages about this axis
+  std::string location;  // "spec.yaml:line:col", for messages about this axis
 };
 
 struct SweepSpec {
@@ -25,12 +25,13 @@ struct SweepSpec {
   std::vector<int64_t> contexts;
   Fidelity fidelity = Fidelity::Analytic;
   // Prefill length; -1 when the spec has no `prompt`: then each point prefills its context − tokens at cycle
-  // fidelity (as `neurokv run`, so the last decode token sees the whole context) and nothing at analytic fidelity
-  // (as `neurokv estimate`: the analytic decode step is at the context whatever the prompt). See prompt_at().
+  // fidelity (as `neurokv run`, so the last decode token sees the whole context) and nothing at analytic
+  // fidelity (as `neurokv estimate`: the analytic decode step is at the context whatever the prompt). See
+  // prompt_at().
   int64_t prompt = -1;
   int64_t tokens = 1;
   int weight_bits = 0, act_bits = 0, kv_bits = 0;  // 0: the chip's default
-  std::vector<GridAxis> grid;       // in spec order; an empty grid is the base chip alone
+  std::vector<GridAxis> grid;                      // in spec order; an empty grid is the base chip alone
   // "spec.yaml:line:col" of the model(s), hw and variants entries, for messages about the files they name.
   std::string models_location, hw_location, variants_location;
   std::string weight_bits_location, act_bits_location, kv_bits_location;

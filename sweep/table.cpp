@@ -47,8 +47,10 @@ SweepRow infeasible_row(const SweepPlan& plan, const SweepPoint& point, const st
   VariantReport v;
   v.variant = variant.name();
   v.kv_heads = variant.kv_heads();
-  // The point's identity stays; every figure is blank, not a zero a plot or a spreadsheet would take for a cost.
-  static const std::set<std::string> identity{"model", "hw", "fidelity", "context", "prompt", "variant", "kv_heads"};
+  // The point's identity stays; every figure is blank, not a zero a plot or a spreadsheet would take for a
+  // cost.
+  static const std::set<std::string> identity{"model",  "hw",      "fidelity", "context",
+                                              "prompt", "variant", "kv_heads"};
   const std::vector<std::string> columns = report_csv_columns();
   std::vector<std::string> values = report_csv_values(report, v);
   for (std::size_t c = 0; c < columns.size(); ++c) {
@@ -56,9 +58,12 @@ SweepRow infeasible_row(const SweepPlan& plan, const SweepPoint& point, const st
   }
   std::string message = error;
   for (char& c : message) {
-    if (c == ',') c = ';';
-    else if (c == '"') c = '\'';
-    else if (c == '\n' || c == '\r') c = ' ';
+    if (c == ',')
+      c = ';';
+    else if (c == '"')
+      c = '\'';
+    else if (c == '\n' || c == '\r')
+      c = ' ';
   }
   SweepRow row;
   row.point = point.index;
@@ -77,9 +82,10 @@ bool feasible(const std::vector<std::string>& columns, const SweepRow& row) {
 std::string csv_line(const std::vector<std::string>& fields) {
   for (const std::string& field : fields) {
     if (field.find_first_of(",\"\r\n") != std::string::npos) {
-      throw InputError(fmt::format("'{}' holds a comma, quote or line break, expected a name without them (sweep "
-                                   "results are unquoted CSV)",
-                                   field));
+      throw InputError(
+          fmt::format("'{}' holds a comma, quote or line break, expected a name without them (sweep "
+                      "results are unquoted CSV)",
+                      field));
     }
   }
   return fmt::format("{}", fmt::join(fields, ","));
@@ -102,7 +108,8 @@ std::vector<std::string> row_fields(const SweepRow& row) {
   return fields;
 }
 
-SweepRow row_from_fields(const std::vector<std::string>& fields, std::size_t columns, const std::string& where) {
+SweepRow row_from_fields(const std::vector<std::string>& fields, std::size_t columns,
+                         const std::string& where) {
   std::size_t used = 0;
   SweepRow row;
   bool ok = fields.size() == columns && !fields.front().empty();
@@ -114,9 +121,10 @@ SweepRow row_from_fields(const std::vector<std::string>& fields, std::size_t col
     }
   }
   if (!ok || used != fields.front().size() || row.point < 0) {
-    throw RunError(fmt::format("{}: a damaged row ({} fields, point '{}'), expected {} fields starting with a point "
-                               "index",
-                               where, fields.size(), fields.front(), columns));
+    throw RunError(
+        fmt::format("{}: a damaged row ({} fields, point '{}'), expected {} fields starting with a point "
+                    "index",
+                    where, fields.size(), fields.front(), columns));
   }
   row.values.assign(fields.begin() + 1, fields.end());
   return row;

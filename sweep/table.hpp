@@ -1,6 +1,6 @@
 #pragma once
-// Sweep rows as text, exactly as the report renders them: rows read back from a journal or a shard are the same
-// bytes, so resumed and merged results equal an uninterrupted run's.
+// Sweep rows as text, exactly as the report renders them: rows read back from a journal or a shard are the
+// same bytes, so resumed and merged results equal an uninterrupted run's.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,9 +21,9 @@ std::vector<std::string> row_columns(const std::vector<std::string>& grid_column
 // The row for one point, from the point's one-variant report.
 SweepRow make_row(const SweepPoint& point, const Report& report);
 
-// The row for a point whose model does not fit its chip (the compiler's MappingError `error`): feasible 0, the
-// point's model, chip, fidelity, context, prompt, variant and KV heads, every figure empty, and the message with
-// commas, quotes and line breaks replaced so it stays one CSV field.
+// The row for a point whose model does not fit its chip (the compiler's MappingError `error`): feasible 0,
+// the point's model, chip, fidelity, context, prompt, variant and KV heads, every figure empty, and the
+// message with commas, quotes and line breaks replaced so it stays one CSV field.
 SweepRow infeasible_row(const SweepPlan& plan, const SweepPoint& point, const std::string& error);
 
 // Whether a row of these columns is feasible; rows of other columns (no "feasible" column) are.
@@ -36,7 +36,8 @@ std::vector<std::string> split_csv_line(const std::string& line);
 
 // The row as CSV fields, point first; and back, checking the field count.
 std::vector<std::string> row_fields(const SweepRow& row);
-SweepRow row_from_fields(const std::vector<std::string>& fields, std::size_t columns, const std::string& where);
+SweepRow row_from_fields(const std::vector<std::string>& fields, std::size_t columns,
+                         const std::string& where);
 
 // The index of `name` in `columns`; RunError if absent.
 std::size_t column_index(const std::vector<std::string>& columns, const std::string& name);

@@ -31,15 +31,18 @@ void run_compile(const CompileCommandOptions& options) {
   const CompileResult result = compile(study.model, study.variants.front(), study.hw, study.compile);
   // A program the verifier rejects is a compiler bug, not bad input: fail the run rather than write it.
   const std::vector<std::string> problems = ir::verify_program(result.program);
-  if (!problems.empty()) throw RunError(fmt::format("the compiled program does not verify: {}", problems.front()));
+  if (!problems.empty())
+    throw RunError(fmt::format("the compiled program does not verify: {}", problems.front()));
   if (!options.output_path.empty()) write_output(options.output_path, ir::print_program(result.program));
   // Real weights (an imported model) go beside the program; stdout takes the program alone.
-  const bool writes_weights = study.model.weights && !options.output_path.empty() && options.output_path != "-";
+  const bool writes_weights =
+      study.model.weights && !options.output_path.empty() && options.output_path != "-";
   if (writes_weights) {
     const weights::WeightsFile file = weights::quantize_program_weights(result.program, *study.model.weights);
     write_output(weights::weights_path_for(options.output_path), weights::encode_weights_file(file));
   }
-  if (!options.summary_path.empty()) write_output(options.summary_path, compile_summary(result).dump(2) + "\n");
+  if (!options.summary_path.empty())
+    write_output(options.summary_path, compile_summary(result).dump(2) + "\n");
   if (options.output_path != "-" && options.summary_path != "-") {
     const nlohmann::json summary = compile_summary(result);
     fmt::print("{} {} on {}: {} ops, {} of {} NPs, {} weight bytes ({} streamed from DRAM), KV cache in {}\n",
@@ -48,7 +51,8 @@ void run_compile(const CompileCommandOptions& options) {
                summary["weight_bytes"].get<int64_t>(), summary["dram_weight_bytes"].get<int64_t>(),
                summary["kv_cache"]["location"].get<std::string>());
     for (const std::string& note : result.notes) fmt::print("note: {}\n", note);
-    if (writes_weights) fmt::print("note: weights written to {}\n", weights::weights_path_for(options.output_path));
+    if (writes_weights)
+      fmt::print("note: weights written to {}\n", weights::weights_path_for(options.output_path));
   }
 }
 

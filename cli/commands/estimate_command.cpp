@@ -10,8 +10,9 @@ void add_estimate_command(CLI::App& app) {
   auto options = std::make_shared<StudyOptions>();
   auto prompt = std::make_shared<int64_t>(0);
   CLI::App* command = app.add_subcommand(
-      "estimate", "analytic estimate per variant: parameters, weights, KV cache, MACs, and one decode step's "
-                  "cycles, energy and memory traffic");
+      "estimate",
+      "analytic estimate per variant: parameters, weights, KV cache, MACs, and one decode step's "
+      "cycles, energy and memory traffic");
   add_study_options(*command, *options);
   add_report_options(*command, *options);
   command->add_option("--prompt,-p", *prompt, "also estimate the prefill of a P-token prompt")

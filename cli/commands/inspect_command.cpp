@@ -21,15 +21,27 @@ nlohmann::json inspect_json(const ImportedModel& m) {
   const ModelSpec& s = m.spec;
   nlohmann::json layers = nlohmann::json::array();
   for (std::size_t l = 0; l < m.layer_variants.size(); ++l) {
-    layers.push_back({{"layer", l}, {"variant", m.layer_variants[l].name()},
+    layers.push_back({{"layer", l},
+                      {"variant", m.layer_variants[l].name()},
                       {"kv_heads", m.layer_variants[l].kv_heads()}});
   }
   nlohmann::json diagnostics = nlohmann::json::array();
-  for (const Diagnostic& d : m.diagnostics) diagnostics.push_back({{"severity", to_string(d.severity)}, {"message", d.message}});
-  return {{"schema", "neurokv.inspect/2"}, {"model", s.name}, {"file", s.file}, {"layers", s.layers},
-          {"d_model", s.d_model}, {"heads", s.heads}, {"head_dim", s.head_dim}, {"mlp_hidden", s.mlp_hidden},
-          {"vocab", s.vocab}, {"max_positions", s.max_positions}, {"tied_lm_head", s.tied_lm_head},
-          {"parameters", parameter_count(m.weights)}, {"attention", layers}, {"diagnostics", diagnostics}};
+  for (const Diagnostic& d : m.diagnostics)
+    diagnostics.push_back({{"severity", to_string(d.severity)}, {"message", d.message}});
+  return {{"schema", "neurokv.inspect/2"},
+          {"model", s.name},
+          {"file", s.file},
+          {"layers", s.layers},
+          {"d_model", s.d_model},
+          {"heads", s.heads},
+          {"head_dim", s.head_dim},
+          {"mlp_hidden", s.mlp_hidden},
+          {"vocab", s.vocab},
+          {"max_positions", s.max_positions},
+          {"tied_lm_head", s.tied_lm_head},
+          {"parameters", parameter_count(m.weights)},
+          {"attention", layers},
+          {"diagnostics", diagnostics}};
 }
 
 std::string inspect_text(const ImportedModel& m) {
@@ -40,7 +52,8 @@ std::string inspect_text(const ImportedModel& m) {
       s.name, s.file, s.layers, s.d_model, s.heads, s.head_dim, s.mlp_hidden, s.vocab, s.max_positions,
       s.tied_lm_head ? "tied" : "separate", parameter_count(m.weights));
   for (std::size_t l = 0; l < m.layer_variants.size(); ++l) {
-    text += fmt::format("layer {}: {} ({} KV heads)\n", l, m.layer_variants[l].name(), m.layer_variants[l].kv_heads());
+    text += fmt::format("layer {}: {} ({} KV heads)\n", l, m.layer_variants[l].name(),
+                        m.layer_variants[l].kv_heads());
   }
   return text;
 }

@@ -50,8 +50,9 @@ void add_ir_command(CLI::App& app) {
   auto options = std::make_shared<IrOptions>();
 
   CLI::App* verify_command =
-      ir->add_subcommand("verify", "Check a program's references, tiles, capacities, routes and schedules, and "
-                                   "the weights file beside it (FILE.nkw) when there is one");
+      ir->add_subcommand("verify",
+                         "Check a program's references, tiles, capacities, routes and schedules, and "
+                         "the weights file beside it (FILE.nkw) when there is one");
   verify_command->add_option("FILE", options->file, "the .nkir file")->required();
   verify_command->add_option("--hw", options->hw,
                              "also check it was compiled for this chip (a name or a path)");

@@ -41,8 +41,10 @@ void run(const RunOptions& options) {
     evaluate_options.trace_path = per_variant(options.trace_path, variant.name(), several);
     evaluate_options.vcd_path = per_variant(options.vcd_path, variant.name(), several);
     const Report one = evaluate(study.model, {variant}, study.hw, evaluate_options);
-    if (report.variants.empty()) report = one;
-    else report.variants.push_back(one.variants.front());
+    if (report.variants.empty())
+      report = one;
+    else
+      report.variants.push_back(one.variants.front());
   }
   emit_report(report, options.study);
 }
@@ -52,8 +54,9 @@ void run(const RunOptions& options) {
 std::function<void()> add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* command = app.add_subcommand(
-      "run", "compile and run each variant: prefill of the prompt, then decode token by token; energy, latency "
-             "and memory per token");
+      "run",
+      "compile and run each variant: prefill of the prompt, then decode token by token; energy, latency "
+      "and memory per token");
   add_study_options(*command, options->study);
   add_report_options(*command, options->study);
   command->add_option("--fidelity", options->fidelity, "cycle (SystemC simulation) or analytic (closed form)")
@@ -68,7 +71,8 @@ std::function<void()> add_run_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--trace", options->trace_path,
                       "Chrome trace JSON (Perfetto) of the cycle simulation; one file per variant");
-  command->add_option("--vcd", options->vcd_path, "VCD (GTKWave) of the cycle simulation; one file per variant");
+  command->add_option("--vcd", options->vcd_path,
+                      "VCD (GTKWave) of the cycle simulation; one file per variant");
   command->callback([options] { run(*options); });
   return [] { run(RunOptions{}); };
 }

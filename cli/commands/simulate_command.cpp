@@ -34,9 +34,11 @@ void add_simulate_command(CLI::App& app) {
   options->run.fidelity = Fidelity::Cycle;
   options->run.prompt = 128;
   CLI::App* command = app.add_subcommand(
-      "simulate", "run a compiled program (.nkir) on the SystemC chip model: prefill, then decode token by token");
+      "simulate",
+      "run a compiled program (.nkir) on the SystemC chip model: prefill, then decode token by token");
   command->add_option("PROGRAM", options->program_path, "the .nkir program (neurokv compile -o)")->required();
-  command->add_option("--hw", options->hw, "the chip it was compiled for: a name or a path")->capture_default_str();
+  command->add_option("--hw", options->hw, "the chip it was compiled for: a name or a path")
+      ->capture_default_str();
   command->add_option("--prompt,-p", options->run.prompt, "prompt tokens to prefill")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 24));
@@ -45,7 +47,8 @@ void add_simulate_command(CLI::App& app) {
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
   command->add_option("--seed", options->run.seed, "seed of the activation draws")->capture_default_str();
   command->add_option("--trace", options->run.trace_path, "Chrome trace JSON (opens in Perfetto)");
-  command->add_option("--vcd", options->run.vcd_path, "VCD of queue depths, links and DMA (opens in GTKWave)");
+  command->add_option("--vcd", options->run.vcd_path,
+                      "VCD of queue depths, links and DMA (opens in GTKWave)");
   add_report_options(*command, options->outputs);
   command->callback([options] { run_simulate(*options); });
 }

@@ -41,14 +41,17 @@ struct SweepFlags {
 
 // " (3 infeasible: ...)" when some points' models do not fit their chips, else "".
 std::string infeasible_note(const sweep::SweepResults& results) {
-  const auto n = std::count_if(results.rows.begin(), results.rows.end(),
-                               [&](const sweep::SweepRow& row) { return !sweep::feasible(results.columns, row); });
-  return n == 0 ? "" : fmt::format(" ({} infeasible: the model does not fit the chip, see the error column)", n);
+  const auto n = std::count_if(results.rows.begin(), results.rows.end(), [&](const sweep::SweepRow& row) {
+    return !sweep::feasible(results.columns, row);
+  });
+  return n == 0 ? ""
+                : fmt::format(" ({} infeasible: the model does not fit the chip, see the error column)", n);
 }
 
 void draw(const std::string& dir, const sweep::SweepResults& results) {
-  const bool any = std::any_of(results.rows.begin(), results.rows.end(),
-                               [&](const sweep::SweepRow& row) { return sweep::feasible(results.columns, row); });
+  const bool any = std::any_of(results.rows.begin(), results.rows.end(), [&](const sweep::SweepRow& row) {
+    return sweep::feasible(results.columns, row);
+  });
   if (!any) {
     fmt::print(stderr, "neurokv: no point is feasible, so no plots\n");
     return;
@@ -81,13 +84,14 @@ void run(const SweepFlags& flags) {
 
   const std::string shard = options.shard.whole() ? "" : " --shard " + options.shard.text();
   if (!outcome.complete) {
-    throw RunError(fmt::format("interrupted after {} of {} points, all journaled in {}/journal.csv; finish with: "
-                               "neurokv sweep {} --out {}{} --resume",
-                               outcome.progress.done, outcome.progress.total, flags.out, flags.spec, flags.out, shard));
+    throw RunError(
+        fmt::format("interrupted after {} of {} points, all journaled in {}/journal.csv; finish with: "
+                    "neurokv sweep {} --out {}{} --resume",
+                    outcome.progress.done, outcome.progress.total, flags.out, flags.spec, flags.out, shard));
   }
   const sweep::SweepResults results = sweep::read_results(flags.out);
-  fmt::print(stderr, "neurokv: {} points in {}/results.csv and results.json{}\n", outcome.progress.total, flags.out,
-             infeasible_note(results));
+  fmt::print(stderr, "neurokv: {} points in {}/results.csv and results.json{}\n", outcome.progress.total,
+             flags.out, infeasible_note(results));
   if (options.shard.whole() && !flags.no_plots) draw(flags.out, results);
 }
 
@@ -107,18 +111,21 @@ void merge(const SweepFlags& flags) {
 
 void add_sweep_command(CLI::App& app) {
   auto flags = std::make_shared<SweepFlags>();
-  CLI::App* sweep = app.add_subcommand("sweep", "Cost every point of a grid of models, variants, contexts and chip "
-                                                "parameters (see docs/sweeps.md)");
+  CLI::App* sweep = app.add_subcommand("sweep",
+                                       "Cost every point of a grid of models, variants, contexts and chip "
+                                       "parameters (see docs/sweeps.md)");
   sweep->add_option("spec", flags->spec, "sweep spec YAML");
   sweep->add_option("--out", flags->out, "output directory: journal.csv, results.csv, results.json, plots/");
-  sweep->add_option("-j,--jobs", flags->jobs, "worker threads (default: hardware cores)")->check(CLI::Range(1, 1024));
+  sweep->add_option("-j,--jobs", flags->jobs, "worker threads (default: hardware cores)")
+      ->check(CLI::Range(1, 1024));
   sweep->add_flag("--resume", flags->resume, "finish an interrupted sweep from its journal in --out");
   sweep->add_option("--shard", flags->shard, "run shard K of N: the points whose index % N == K-1");
   sweep->add_flag("--no-plots", flags->no_plots, "write results only");
   sweep->require_subcommand(0, 1);
 
-  CLI::App* merge_cmd = sweep->add_subcommand("merge", "Join the results of a sweep's shards, checking none is "
-                                                       "missing or duplicated");
+  CLI::App* merge_cmd = sweep->add_subcommand("merge",
+                                              "Join the results of a sweep's shards, checking none is "
+                                              "missing or duplicated");
   merge_cmd->add_option("dirs", flags->merge_dirs, "the shards' output directories")->required();
   merge_cmd->add_option("--out", flags->merge_out, "output directory for the merged results")->required();
   merge_cmd->add_flag("--no-plots", flags->no_plots, "write results only");
@@ -136,7 +143,8 @@ void add_sweep_command(CLI::App& app) {
 void add_plot_command(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
   CLI::App* plot = app.add_subcommand("plot", "Redraw a sweep's plots from its results directory");
-  plot->add_option("dir", *dir, "a sweep's --out directory (holding results.csv and results.json)")->required();
+  plot->add_option("dir", *dir, "a sweep's --out directory (holding results.csv and results.json)")
+      ->required();
   plot->callback([dir] { draw(*dir, sweep::read_results(*dir)); });
 }
 

@@ -21,25 +21,28 @@ void op_text(const Graph& graph, Vertex v, std::string& out) {
     if (!inputs.empty()) inputs += ", ";
     inputs += (graph[e].via_buffer ? "~" : "") + graph[boost::source(e, graph)].name;
   }
-  out += fmt::format("{} = {}({}) in={} out={}", op.name, kind_text(op), inputs, op.in_features, op.out_features);
+  out += fmt::format("{} = {}({}) in={} out={}", op.name, kind_text(op), inputs, op.in_features,
+                     op.out_features);
   if (op.bias) out += " bias";
-  if (op.heads > 0) out += fmt::format(" heads={} kv_heads={} head_dim={}", op.heads, op.kv_heads, op.head_dim);
+  if (op.heads > 0)
+    out += fmt::format(" heads={} kv_heads={} head_dim={}", op.heads, op.kv_heads, op.head_dim);
   if (op.buffer >= 0) out += " buffer=" + info.buffers[static_cast<std::size_t>(op.buffer)].name;
   if (op.tied_to >= 0) out += " tied_to=" + graph[static_cast<Vertex>(op.tied_to)].name;
   if (op.input_density != 1.0) out += fmt::format(" density={}", op.input_density);
   if (op.weight_bits > 0) out += fmt::format(" w{}", op.weight_bits);
   if (op.act_bits > 0) out += fmt::format(" a{}", op.act_bits);
-  if (!op.tiles.empty()) out += fmt::format(" weights={} tiles={}", ir::to_string(op.weights), op.tiles.size());
+  if (!op.tiles.empty())
+    out += fmt::format(" weights={} tiles={}", ir::to_string(op.weights), op.tiles.size());
   out += '\n';
   for (const ir::Tile& tile : op.tiles) {
-    out += fmt::format("  tile {} out=[{},{}) bytes={} pass={} np={}\n", tile.index, tile.out_begin, tile.out_end,
-                       tile.weight_bytes, tile.pass, np_text(tile.np));
+    out += fmt::format("  tile {} out=[{},{}) bytes={} pass={} np={}\n", tile.index, tile.out_begin,
+                       tile.out_end, tile.weight_bytes, tile.pass, np_text(tile.np));
   }
 }
 
 void buffer_text(const ir::Buffer& buffer, std::string& out) {
-  out += fmt::format("buffer {} {} kv_heads={} head_dim={} bits={} bytes_per_token={} capacity={} {}", buffer.name,
-                     ir::to_string(buffer.role), buffer.kv_heads, buffer.head_dim, buffer.bits,
+  out += fmt::format("buffer {} {} kv_heads={} head_dim={} bits={} bytes_per_token={} capacity={} {}",
+                     buffer.name, ir::to_string(buffer.role), buffer.kv_heads, buffer.head_dim, buffer.bits,
                      buffer.bytes_per_token, buffer.capacity_tokens, ir::to_string(buffer.location));
   if (!buffer.nps.empty()) {
     out += " nps=";
@@ -52,8 +55,9 @@ void steps_text(const Graph& graph, const char* phase, const std::vector<ir::Ste
   for (const ir::Step& step : steps) {
     std::string waits;
     for (int w : step.waits) waits += (waits.empty() ? "" : ",") + graph[static_cast<Vertex>(w)].name;
-    out += fmt::format("{} {} wave={} waits={}{}\n", phase, graph[static_cast<Vertex>(step.op)].name, step.wave,
-                       waits.empty() ? "-" : waits, step.last_token_only ? " last_token_only" : "");
+    out +=
+        fmt::format("{} {} wave={} waits={}{}\n", phase, graph[static_cast<Vertex>(step.op)].name, step.wave,
+                    waits.empty() ? "-" : waits, step.last_token_only ? " last_token_only" : "");
   }
 }
 

@@ -6,31 +6,50 @@ namespace neurokv::ir {
 
 const char* to_string(OpKind kind) {
   switch (kind) {
-    case OpKind::Embed: return "embed";
-    case OpKind::PosEmbed: return "pos_embed";
-    case OpKind::LayerNorm: return "layernorm";
-    case OpKind::Linear: return "linear";
-    case OpKind::KvAppend: return "kv_append";
-    case OpKind::KvRead: return "kv_read";
-    case OpKind::AttnScore: return "attn_score";
-    case OpKind::Softmax: return "softmax";
-    case OpKind::AttnValue: return "attn_value";
-    case OpKind::Gelu: return "gelu";
-    case OpKind::Add: return "add";
+    case OpKind::Embed:
+      return "embed";
+    case OpKind::PosEmbed:
+      return "pos_embed";
+    case OpKind::LayerNorm:
+      return "layernorm";
+    case OpKind::Linear:
+      return "linear";
+    case OpKind::KvAppend:
+      return "kv_append";
+    case OpKind::KvRead:
+      return "kv_read";
+    case OpKind::AttnScore:
+      return "attn_score";
+    case OpKind::Softmax:
+      return "softmax";
+    case OpKind::AttnValue:
+      return "attn_value";
+    case OpKind::Gelu:
+      return "gelu";
+    case OpKind::Add:
+      return "add";
   }
   return "?";
 }
 
 const char* to_string(LinearRole role) {
   switch (role) {
-    case LinearRole::None: return "none";
-    case LinearRole::Q: return "q";
-    case LinearRole::K: return "k";
-    case LinearRole::V: return "v";
-    case LinearRole::O: return "o";
-    case LinearRole::MlpUp: return "mlp_up";
-    case LinearRole::MlpDown: return "mlp_down";
-    case LinearRole::LmHead: return "lm_head";
+    case LinearRole::None:
+      return "none";
+    case LinearRole::Q:
+      return "q";
+    case LinearRole::K:
+      return "k";
+    case LinearRole::V:
+      return "v";
+    case LinearRole::O:
+      return "o";
+    case LinearRole::MlpUp:
+      return "mlp_up";
+    case LinearRole::MlpDown:
+      return "mlp_down";
+    case LinearRole::LmHead:
+      return "lm_head";
   }
   return "?";
 }
@@ -56,7 +75,8 @@ int64_t saturating_add(int64_t a, int64_t b) {
 }  // namespace
 
 bool has_weights(OpKind kind) {
-  return kind == OpKind::Linear || kind == OpKind::Embed || kind == OpKind::PosEmbed || kind == OpKind::LayerNorm;
+  return kind == OpKind::Linear || kind == OpKind::Embed || kind == OpKind::PosEmbed ||
+         kind == OpKind::LayerNorm;
 }
 
 int64_t channel_weight_bits(const Op& op, bool tied_embed) {
@@ -66,9 +86,12 @@ int64_t channel_weight_bits(const Op& op, bool tied_embed) {
       [[fallthrough]];
     case OpKind::Linear:
     case OpKind::PosEmbed:
-      return saturating_add(saturating_multiply(op.in_features, op.weight_bits), op.bias ? op.weight_bits : 0);
-    case OpKind::LayerNorm: return (op.bias ? 2 : 1) * int64_t{op.weight_bits};
-    default: return 0;
+      return saturating_add(saturating_multiply(op.in_features, op.weight_bits),
+                            op.bias ? op.weight_bits : 0);
+    case OpKind::LayerNorm:
+      return (op.bias ? 2 : 1) * int64_t{op.weight_bits};
+    default:
+      return 0;
   }
 }
 
@@ -85,9 +108,12 @@ int64_t op_parameters(const Op& op) {
       if (op.tied_to >= 0) return 0;
       return op.in_features * op.out_features + (op.bias ? op.out_features : 0);
     case OpKind::Embed:
-    case OpKind::PosEmbed: return op.in_features * op.out_features;
-    case OpKind::LayerNorm: return (op.bias ? 2 : 1) * op.out_features;
-    default: return 0;
+    case OpKind::PosEmbed:
+      return op.in_features * op.out_features;
+    case OpKind::LayerNorm:
+      return (op.bias ? 2 : 1) * op.out_features;
+    default:
+      return 0;
   }
 }
 

@@ -1,12 +1,15 @@
 #pragma once
-// The Event IR: the compiler's output and the simulator's input. A Program is one transformer compiled for one
-// attention variant on one chip: its ops with their tiles placed on NPs, the KV-cache buffers, the event routes
-// between tiles, and the prefill and decode schedules. Its text form (.nkir) is specified in docs/ir.md; the
-// printer and parser round-trip it byte for byte, and the verifier checks it against the chip.
+// The Event IR: the compiler's output and the simulator's input. A Program is one transformer compiled for
+// one attention variant on one chip: its ops with their tiles placed on NPs, the KV-cache buffers, the event
+// routes between tiles, and the prefill and decode schedules. Its text form (.nkir) is specified in
+// docs/ir.md; the printer and parser round-trip it byte for byte, and the verifier checks it against the
+// chip.
 //
 // Costs are per token processed. For one decode step at context n (n cached positions, the new one included):
-//   Linear      events = round(in_features × input_density); each tile does events × (out_end − out_begin) MACs
-//               and reads that many weights from its weight SRAM (or, streamed, from what its DMA pass loaded).
+//   Linear      events = round(in_features × input_density); each tile does events × (out_end − out_begin)
+//   MACs
+//               and reads that many weights from its weight SRAM (or, streamed, from what its DMA pass
+//               loaded).
 //   KvRead      reads n × buffer.bytes_per_token from the buffer (NP SRAM or DRAM) and multicasts it to the
 //               attention tiles that consume it.
 //   AttnScore   heads × head_dim × n MACs; its events are the non-zero query elements (input_density).
@@ -28,7 +31,8 @@ constexpr int kFormatVersion = 2;  // 2: `bias` on layernorm ops (version 1 alwa
 constexpr int64_t kMaxContext = int64_t{1} << 24;
 
 // Half of each NP's input SRAM may hold KV rows (one of Akida 2's two input buffers); the other half keeps
-// buffering the events NPs consume. plan_kv_cache plans the cache within this share and the verifier checks it.
+// buffering the events NPs consume. plan_kv_cache plans the cache within this share and the verifier checks
+// it.
 constexpr double kKvShareOfInputSram = 0.5;
 // The bytes of one NP's input SRAM the KV cache may use.
 inline int64_t kv_budget_per_np(int64_t input_sram_bytes) {
@@ -41,12 +45,22 @@ struct NpCoord {
   int y = 0;
   int np = 0;
   bool operator==(const NpCoord& o) const { return x == o.x && y == o.y && np == o.np; }
-  bool operator<(const NpCoord& o) const {
-    return x != o.x ? x < o.x : (y != o.y ? y < o.y : np < o.np);
-  }
+  bool operator<(const NpCoord& o) const { return x != o.x ? x < o.x : (y != o.y ? y < o.y : np < o.np); }
 };
 
-enum class OpKind { Embed, PosEmbed, LayerNorm, Linear, KvAppend, KvRead, AttnScore, Softmax, AttnValue, Gelu, Add };
+enum class OpKind {
+  Embed,
+  PosEmbed,
+  LayerNorm,
+  Linear,
+  KvAppend,
+  KvRead,
+  AttnScore,
+  Softmax,
+  AttnValue,
+  Gelu,
+  Add
+};
 enum class LinearRole { None, Q, K, V, O, MlpUp, MlpDown, LmHead };
 enum class Storage { Sram, Dram };
 enum class BufferRole { Keys, Values };
@@ -65,38 +79,38 @@ struct Tile {
 };
 
 struct Op {
-  int id = 0;                     // dense 0..n-1, in decode schedule order
-  std::string name;               // e.g. "l3.k_proj"
+  int id = 0;        // dense 0..n-1, in decode schedule order
+  std::string name;  // e.g. "l3.k_proj"
   OpKind kind = OpKind::Linear;
-  int layer = -1;                 // -1 outside the decoder blocks
+  int layer = -1;  // -1 outside the decoder blocks
   LinearRole role = LinearRole::None;
-  std::vector<int> inputs;        // ids of the ops whose outputs this op consumes
-  int64_t in_features = 0;        // Linear: input width; other ops: width of their first input
-  int64_t out_features = 0;       // output width (attention ops: heads × head_dim, Softmax: heads)
-  bool bias = false;              // Linear, LayerNorm: has a bias vector (a LayerNorm always has its gain)
-  int heads = 0;                  // attention ops: query heads
-  int kv_heads = 0;               // attention ops: key/value heads (g)
-  int head_dim = 0;               // attention ops
-  int buffer = -1;                // KvAppend / KvRead: index into Program::buffers
-  double input_density = 1.0;     // fraction of this op's input activations that are non-zero events
-  int weight_bits = 0;            // ops with weights
-  int act_bits = 0;               // bits of this op's output activations
+  std::vector<int> inputs;     // ids of the ops whose outputs this op consumes
+  int64_t in_features = 0;     // Linear: input width; other ops: width of their first input
+  int64_t out_features = 0;    // output width (attention ops: heads × head_dim, Softmax: heads)
+  bool bias = false;           // Linear, LayerNorm: has a bias vector (a LayerNorm always has its gain)
+  int heads = 0;               // attention ops: query heads
+  int kv_heads = 0;            // attention ops: key/value heads (g)
+  int head_dim = 0;            // attention ops
+  int buffer = -1;             // KvAppend / KvRead: index into Program::buffers
+  double input_density = 1.0;  // fraction of this op's input activations that are non-zero events
+  int weight_bits = 0;         // ops with weights
+  int act_bits = 0;            // bits of this op's output activations
   Storage weights = Storage::Sram;
-  int tied_to = -1;               // LM head: the Embed op whose table it shares (counted once)
+  int tied_to = -1;  // LM head: the Embed op whose table it shares (counted once)
   std::vector<Tile> tiles;
 };
 
 struct Buffer {
-  std::string name;               // e.g. "l3.k"
+  std::string name;  // e.g. "l3.k"
   int layer = 0;
   BufferRole role = BufferRole::Keys;
   int kv_heads = 0;
   int head_dim = 0;
   int bits = 0;
-  int64_t bytes_per_token = 0;    // kv_heads × head_dim × bits / 8
-  int64_t capacity_tokens = 0;    // the context it was planned for
+  int64_t bytes_per_token = 0;  // kv_heads × head_dim × bits / 8
+  int64_t capacity_tokens = 0;  // the context it was planned for
   Storage location = Storage::Dram;
-  std::vector<NpCoord> nps;       // SRAM: the NPs whose input SRAM holds it, capacity split evenly
+  std::vector<NpCoord> nps;  // SRAM: the NPs whose input SRAM holds it, capacity split evenly
 };
 
 // An event multicast from one producer tile to consumer tiles, along the XY tree; `hops` counts its links.
@@ -104,7 +118,7 @@ struct Route {
   int src_op = 0;
   int src_tile = 0;
   int dst_op = 0;
-  std::vector<int> dst_tiles;     // tile indices of dst_op, ascending
+  std::vector<int> dst_tiles;  // tile indices of dst_op, ascending
   int hops = 0;
 };
 
@@ -137,14 +151,14 @@ struct Precision {
 
 struct Program {
   ModelInfo model;
-  std::string variant;            // the paper's notation, e.g. "Q-K=V"
+  std::string variant;  // the paper's notation, e.g. "Q-K=V"
   int kv_heads = 0;
   ChipInfo chip;
   Precision precision;
-  int64_t context = 0;            // the context the KV cache was planned for
-  bool fused_kv = false;          // K=V variants: one KvRead feeds both QKᵀ and P·V
+  int64_t context = 0;    // the context the KV cache was planned for
+  bool fused_kv = false;  // K=V variants: one KvRead feeds both QKᵀ and P·V
   std::vector<Buffer> buffers;
-  std::vector<Op> ops;            // ops[i].id == i
+  std::vector<Op> ops;  // ops[i].id == i
   std::vector<Route> routes;
   std::vector<Step> prefill;
   std::vector<Step> decode;
@@ -158,10 +172,10 @@ const char* to_string(BufferRole role);
 
 // Ops whose kind carries parameters: Linear, Embed, PosEmbed, LayerNorm (gain and bias).
 bool has_weights(OpKind kind);
-// Weight bits one output channel of `op` holds: in_features × weight_bits + bias bits for Linear, PosEmbed and
-// an untied Embed (a table is a Linear from a one-hot row); weight_bits for a LayerNorm's gain, twice that with
-// its bias; 0
-// for a tied Embed (its table is the LM head's) and weightless ops. Saturates instead of overflowing.
+// Weight bits one output channel of `op` holds: in_features × weight_bits + bias bits for Linear, PosEmbed
+// and an untied Embed (a table is a Linear from a one-hot row); weight_bits for a LayerNorm's gain, twice
+// that with its bias; 0 for a tied Embed (its table is the LM head's) and weightless ops. Saturates instead
+// of overflowing.
 int64_t channel_weight_bits(const Op& op, bool tied_embed);
 // Bytes a tile of `channels` output channels holds: ⌈channels × channel_weight_bits / 8⌉, as partition sizes
 // tiles and the verifier checks them. Saturates instead of overflowing.

@@ -56,8 +56,7 @@ const LineFields<Precision>& precision_line() {
 }
 
 const LineFields<Program>& context_line() {
-  static const auto fields =
-      LineFields<Program>().positional("context", &Program::context, kTokens);
+  static const auto fields = LineFields<Program>().positional("context", &Program::context, kTokens);
   return fields;
 }
 

@@ -9,9 +9,9 @@
 #include <set>
 #include <tuple>
 
-#include "compiler/layer_variants.hpp"
 #include "compiler/error.hpp"
 #include "compiler/ir/mesh.hpp"
+#include "compiler/layer_variants.hpp"
 
 namespace neurokv::ir {
 namespace {
@@ -91,8 +91,9 @@ class Verifier {
     const ModelInfo& m = p_.model;
     if (m.heads > 0) check_model_heads(m);
     const Precision& bits = p_.precision;
-    for (const auto& [field, value] : {std::pair{"weight_bits", bits.weight_bits}, std::pair{"act_bits", bits.act_bits},
-                                       std::pair{"kv_bits", bits.kv_bits}}) {
+    for (const auto& [field, value] :
+         {std::pair{"weight_bits", bits.weight_bits}, std::pair{"act_bits", bits.act_bits},
+          std::pair{"kv_bits", bits.kv_bits}}) {
       if (value < 1 || value > 32) problem("precision {}={}, expected 1 to 32 bits", field, value);
     }
   }
@@ -107,7 +108,8 @@ class Verifier {
       variants.for_layers(m.layers);  // a per-layer notation names every layer
       const int kv_heads = variants.kv_heads();
       if (kv_heads != p_.kv_heads) {
-        problem("variant {} has kv_heads={}, expected {} for {} heads", p_.variant, p_.kv_heads, kv_heads, m.heads);
+        problem("variant {} has kv_heads={}, expected {} for {} heads", p_.variant, p_.kv_heads, kv_heads,
+                m.heads);
       }
     } catch (const InputError& e) {
       problem("variant {}: {}", p_.variant, e.what());
@@ -225,21 +227,22 @@ class Verifier {
         if (tile.out_begin < tile.out_end) {
           const int64_t expected = tile_weight_bytes(op, tile.out_end - tile.out_begin, tied_embed);
           if (tile.weight_bytes != expected) {
-            problem("{} has weight_bytes {}, expected {} for {} channels of {} bits each at {}-bit weights", owner,
-                    tile.weight_bytes, expected, tile.out_end - tile.out_begin,
+            problem("{} has weight_bytes {}, expected {} for {} channels of {} bits each at {}-bit weights",
+                    owner, tile.weight_bytes, expected, tile.out_end - tile.out_begin,
                     channel_weight_bits(op, tied_embed), op.weight_bits);
           }
         }
         if (op.weights != Storage::Dram || tile.weight_bytes == 0) continue;
         if (tile.pass < 1) {
-          problem("{} is streamed but has pass {}, expected pass 1 or later (pass 0 is for resident tiles)", owner,
-                  tile.pass);
+          problem("{} is streamed but has pass {}, expected pass 1 or later (pass 0 is for resident tiles)",
+                  owner, tile.pass);
           continue;
         }
         const auto [found, added] = pass_owner.emplace(tile.pass, i);
         if (!added && found->second != i) {
-          problem("{} loads in pass {}, which is already {}'s, expected each streamed op in passes of its own", owner,
-                  tile.pass, op_text(p_.ops[found->second]));
+          problem(
+              "{} loads in pass {}, which is already {}'s, expected each streamed op in passes of its own",
+              owner, tile.pass, op_text(p_.ops[found->second]));
         }
       }
     }
@@ -284,8 +287,9 @@ class Verifier {
     }
   }
 
-  // A buffer's shape is its ops': kv_append and kv_read carry its kv_heads and head_dim and move whole rows of
-  // kv_heads x head_dim values (kv_read's tiles then cover its heads); its width is the program's KV width.
+  // A buffer's shape is its ops': kv_append and kv_read carry its kv_heads and head_dim and move whole rows
+  // of kv_heads x head_dim values (kv_read's tiles then cover its heads); its width is the program's KV
+  // width.
   void check_buffer_shape(std::size_t i) {
     const Buffer& buffer = p_.buffers[i];
     const std::string label = fmt::format("buffer @{} {}", i, buffer.name);
@@ -298,7 +302,8 @@ class Verifier {
               p_.precision.kv_bits);
     }
     for (const Op& op : p_.ops) {
-      if (op.buffer != static_cast<int>(i) || (op.kind != OpKind::KvAppend && op.kind != OpKind::KvRead)) continue;
+      if (op.buffer != static_cast<int>(i) || (op.kind != OpKind::KvAppend && op.kind != OpKind::KvRead))
+        continue;
       if (op.kv_heads != buffer.kv_heads || op.head_dim != buffer.head_dim) {
         problem("{} has kv_heads {} and head_dim {}, expected its {}'s {} and {}", op_text(op), op.kv_heads,
                 op.head_dim, label, buffer.kv_heads, buffer.head_dim);
@@ -323,8 +328,8 @@ class Verifier {
     }
   }
 
-  // An SRAM buffer's capacity is split evenly over its NPs (rounded up); buffers sharing an NP add up, within the
-  // share of input SRAM the KV cache may use (kKvShareOfInputSram, as plan_kv_cache plans it).
+  // An SRAM buffer's capacity is split evenly over its NPs (rounded up); buffers sharing an NP add up, within
+  // the share of input SRAM the KV cache may use (kKvShareOfInputSram, as plan_kv_cache plans it).
   void check_buffers() {
     check_header_kv_heads();
     std::map<NpCoord, int64_t> held;
@@ -362,21 +367,26 @@ class Verifier {
     const int64_t budget = kv_budget_per_np(p_.chip.input_sram_bytes);
     for (const auto& [np, bytes] : held) {
       if (bytes > budget) {
-        problem("NP {} holds {} bytes of KV cache ({}), it reserves {} of its {} bytes of input SRAM for the KV cache",
-                np_text(np), bytes, listed(holders[np]), budget, p_.chip.input_sram_bytes);
+        problem(
+            "NP {} holds {} bytes of KV cache ({}), it reserves {} of its {} bytes of input SRAM for the KV "
+            "cache",
+            np_text(np), bytes, listed(holders[np]), budget, p_.chip.input_sram_bytes);
       }
     }
   }
 
   void check_routes() {
-    std::map<std::tuple<int, int, int>, std::size_t> first_route;  // (source op, tile, destination op) -> route
+    std::map<std::tuple<int, int, int>, std::size_t>
+        first_route;  // (source op, tile, destination op) -> route
     for (std::size_t i = 0; i < p_.routes.size(); ++i) {
       const Route& route = p_.routes[i];
       const std::string label =
           fmt::format("route {} (%{}.{} to %{})", i, route.src_op, route.src_tile, route.dst_op);
-      const auto [first, added] = first_route.emplace(std::make_tuple(route.src_op, route.src_tile, route.dst_op), i);
+      const auto [first, added] =
+          first_route.emplace(std::make_tuple(route.src_op, route.src_tile, route.dst_op), i);
       if (!added) {
-        problem("{} repeats route {}, expected one route per source tile and destination op", label, first->second);
+        problem("{} repeats route {}, expected one route per source tile and destination op", label,
+                first->second);
       }
       if (!tile_exists(route.src_op, route.src_tile)) {
         problem("{} starts at a tile that does not exist", label);
@@ -505,11 +515,13 @@ std::vector<std::string> verify_against(const Program& program, const HwConfig& 
                                    fmt::join(supported, ", "), list));
   };
   check_bits("the program's weight_bits", program.precision.weight_bits, hw.np.weight_bits, "np.weight_bits");
-  check_bits("the program's act_bits", program.precision.act_bits, hw.np.activation_bits, "np.activation_bits");
+  check_bits("the program's act_bits", program.precision.act_bits, hw.np.activation_bits,
+             "np.activation_bits");
   check_bits("the program's kv_bits", program.precision.kv_bits, hw.np.kv_bits, "np.kv_bits");
   for (const Op& op : program.ops) {
     if (has_weights(op.kind) || op.weight_bits != 0) {
-      check_bits(fmt::format("{}'s weight_bits", op_text(op)), op.weight_bits, hw.np.weight_bits, "np.weight_bits");
+      check_bits(fmt::format("{}'s weight_bits", op_text(op)), op.weight_bits, hw.np.weight_bits,
+                 "np.weight_bits");
     }
   }
   return problems;
@@ -517,9 +529,12 @@ std::vector<std::string> verify_against(const Program& program, const HwConfig& 
 
 std::string describe_problems(const std::string& name, const std::vector<std::string>& problems) {
   // One line, like every error the CLI prints: problems are separated by "; ".
-  std::string text = fmt::format("{}: {} problem{}: ", name, problems.size(), problems.size() == 1 ? "" : "s");
-  for (std::size_t i = 0; i < problems.size() && i < kListedProblems; ++i) text += (i ? "; " : "") + problems[i];
-  if (problems.size() > kListedProblems) text += fmt::format("; and {} more", problems.size() - kListedProblems);
+  std::string text =
+      fmt::format("{}: {} problem{}: ", name, problems.size(), problems.size() == 1 ? "" : "s");
+  for (std::size_t i = 0; i < problems.size() && i < kListedProblems; ++i)
+    text += (i ? "; " : "") + problems[i];
+  if (problems.size() > kListedProblems)
+    text += fmt::format("; and {} more", problems.size() - kListedProblems);
   return text;
 }
 

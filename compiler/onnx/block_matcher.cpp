@@ -12,11 +12,13 @@ namespace {
 
 // Ops that only move or repeat head data between a projection and the attention products: splitting into
 // heads, transposing, repeating KV heads (expand+reshape, repeat_interleave, tile).
-const std::set<std::string> kHeadShaping = {"Reshape", "Transpose", "Unsqueeze", "Squeeze", "Expand", "Tile",
-                                            "Identity", "Cast", "Dropout", "Concat", "Split", "Slice"};
-// Ops of the GELU forms: erf (x/√2, Erf, +1, ×x, ×½), tanh (x³, ×0.044715, +x, ×√(2/π), Tanh, +1, ×x, ×½), Gelu.
-const std::set<std::string> kGeluOps = {"Gelu", "Erf", "Tanh", "Div", "Mul", "Add", "Pow", "Sqrt", "Identity",
-                                        "Cast", "Constant"};
+const std::set<std::string> kHeadShaping = {"Reshape", "Transpose", "Unsqueeze", "Squeeze",
+                                            "Expand",  "Tile",      "Identity",  "Cast",
+                                            "Dropout", "Concat",    "Split",     "Slice"};
+// Ops of the GELU forms: erf (x/√2, Erf, +1, ×x, ×½), tanh (x³, ×0.044715, +x, ×√(2/π), Tanh, +1, ×x, ×½),
+// Gelu.
+const std::set<std::string> kGeluOps = {"Gelu", "Erf",  "Tanh",     "Div",  "Mul",     "Add",
+                                        "Pow",  "Sqrt", "Identity", "Cast", "Constant"};
 const char* kHeadPathExpected =
     "head reshapes (Reshape, Transpose, Unsqueeze, Expand, Tile, Concat, Split) back to a projection "
     "(MatMul or Gemm against a weight initializer, optionally with a bias Add)";
@@ -49,8 +51,8 @@ class Matcher {
       if (node->op_type() == "Softmax") softmaxes_.push_back(node);
     }
     if (softmaxes_.empty()) {
-      throw InputError(fmt::format("{}: no Softmax node, expected GPT-style decoder blocks with attention",
-                                   g_.file()));
+      throw InputError(
+          fmt::format("{}: no Softmax node, expected GPT-style decoder blocks with attention", g_.file()));
     }
     for (std::size_t l = 0; l < softmaxes_.size(); ++l) x = layer(static_cast<int>(l), x);
     model_.ln_f = norm_at(x, "the final LayerNorm");
@@ -64,7 +66,8 @@ class Matcher {
   std::string embeddings() {
     const Node* token = nullptr;
     for (const Node* node : g_.nodes()) {
-      if (node->op_type() == "Gather" && g_.is_constant(node->input(0)) && g_.is_graph_input(node->input(1))) {
+      if (node->op_type() == "Gather" && g_.is_constant(node->input(0)) &&
+          g_.is_graph_input(node->input(1))) {
         token = node;
       }
     }
@@ -75,14 +78,18 @@ class Matcher {
       if (n != nullptr && n != token && n->op_type() == "Gather" && g_.is_constant(n->input(0))) position = n;
     }
     if (position == nullptr && sum != nullptr) {
-      throw InputError(fmt::format("{}: the position embedding was folded into a constant (a static-shape export); "
-                                   "expected a Gather from the position table: export with dynamic_axes on the "
-                                   "sequence dimension (docs/onnx.md)", g_.where(*sum)));
+      throw InputError(
+          fmt::format("{}: the position embedding was folded into a constant (a static-shape export); "
+                      "expected a Gather from the position table: export with dynamic_axes on the "
+                      "sequence dimension (docs/onnx.md)",
+                      g_.where(*sum)));
     }
     if (position == nullptr) {
-      throw InputError(fmt::format("{}: expected a token embedding (Gather from a [vocab, d_model] initializer "
-                                   "indexed by the input ids) added to a learned position embedding (Gather from "
-                                   "a [positions, d_model] initializer)", token ? g_.where(*token) : g_.file()));
+      throw InputError(
+          fmt::format("{}: expected a token embedding (Gather from a [vocab, d_model] initializer "
+                      "indexed by the input ids) added to a learned position embedding (Gather from "
+                      "a [positions, d_model] initializer)",
+                      token ? g_.where(*token) : g_.file()));
     }
     model_.token_embedding = *g_.constant(token->input(0));
     model_.position_embedding = *g_.constant(position->input(0));
@@ -104,8 +111,10 @@ class Matcher {
     layer.v = walk_to_projection(value.input(1), "value", l, unused_scale);
     for (const Projection* p : {&layer.q, &layer.k, &layer.v}) {
       if (p->matmul->input(0) != normed) {
-        throw InputError(fmt::format("{}: expected layer {}'s Q/K/V projections to read its first LayerNorm's "
-                                     "output '{}'", g_.where(*p->matmul), l, normed));
+        throw InputError(
+            fmt::format("{}: expected layer {}'s Q/K/V projections to read its first LayerNorm's "
+                        "output '{}'",
+                        g_.where(*p->matmul), l, normed));
       }
     }
     layer.o = projection_after(value.output(0), l);
@@ -138,12 +147,15 @@ class Matcher {
       } else if (op == "Cast" || op == "Identity") {
         t = n->input(0);
       } else {
-        throw InputError(fmt::format("{}: unexpected op in layer {}'s attention scores, expected QKᵀ (MatMul), "
-                                     "scaled (Div or Mul by a constant), masked (Where or Add of a mask), then "
-                                     "Softmax", g_.where(*n), l));
+        throw InputError(
+            fmt::format("{}: unexpected op in layer {}'s attention scores, expected QKᵀ (MatMul), "
+                        "scaled (Div or Mul by a constant), masked (Where or Add of a mask), then "
+                        "Softmax",
+                        g_.where(*n), l));
       }
     }
-    throw InputError(fmt::format("{}: expected the QKᵀ MatMul before this Softmax (layer {})", g_.where(softmax), l));
+    throw InputError(
+        fmt::format("{}: expected the QKᵀ MatMul before this Softmax (layer {})", g_.where(softmax), l));
   }
 
   // Of a mask op's inputs, the one the scores come through (the mask branch holds no QKᵀ MatMul).
@@ -151,8 +163,8 @@ class Matcher {
     for (const std::string& input : n.input()) {
       if (reaches_scores(input, 8)) return input;
     }
-    throw InputError(fmt::format("{}: expected one input of this mask op to carry layer {}'s attention scores",
-                                 g_.where(n), l));
+    throw InputError(fmt::format(
+        "{}: expected one input of this mask op to carry layer {}'s attention scores", g_.where(n), l));
   }
 
   bool reaches_scores(const std::string& t, int depth) const {
@@ -183,20 +195,23 @@ class Matcher {
       if (std::optional<Projection> p = projection_at(t)) return *p;
       const Node* n = g_.producer(t);
       if (n == nullptr) {
-        throw InputError(fmt::format("{}: layer {}'s {} operand reaches '{}', which no node computes; expected {}",
-                                     g_.file(), l, role, t, kHeadPathExpected));
+        throw InputError(
+            fmt::format("{}: layer {}'s {} operand reaches '{}', which no node computes; expected {}",
+                        g_.file(), l, role, t, kHeadPathExpected));
       }
       const std::string& op = n->op_type();
       if ((op == "Split" || op == "Slice") && projection_at(n->input(0))) {
-        throw InputError(fmt::format("{}: layer {} splits one fused QKV projection; expected separate Q, K and V "
-                                     "projections (see docs/onnx.md)", g_.where(*n), l));
+        throw InputError(
+            fmt::format("{}: layer {} splits one fused QKV projection; expected separate Q, K and V "
+                        "projections (see docs/onnx.md)",
+                        g_.where(*n), l));
       }
       if ((op == "Div" || op == "Mul") && g_.scalar(n->input(1))) {
         const double c = *g_.scalar(n->input(1));
         scale *= op == "Div" ? 1.0 / c : c;
       } else if (!kHeadShaping.count(op)) {
-        throw InputError(fmt::format("{}: unexpected op in layer {}'s {} path, expected {}", g_.where(*n), l, role,
-                                     kHeadPathExpected));
+        throw InputError(fmt::format("{}: unexpected op in layer {}'s {} path, expected {}", g_.where(*n), l,
+                                     role, kHeadPathExpected));
       }
       t = n->input(0);
     }
@@ -210,7 +225,8 @@ class Matcher {
     if (n->op_type() == "Add") {
       const bool bias_first = g_.is_constant(n->input(0));
       const Node* inner = g_.producer(n->input(bias_first ? 1 : 0));
-      if (!(bias_first || g_.is_constant(n->input(1))) || inner == nullptr || !is_linear(*inner)) return std::nullopt;
+      if (!(bias_first || g_.is_constant(n->input(1))) || inner == nullptr || !is_linear(*inner))
+        return std::nullopt;
       bias_add = n;
       n = inner;
     }
@@ -244,8 +260,8 @@ class Matcher {
       p.weight = *g_.constant(p.weight_name);
       const bool stored_out_in = n.op_type() == "Gemm" && attribute_int(n, "transB", 0) == 1;
       if (p.weight.dims.size() != 2) {
-        throw InputError(fmt::format("{}: weight '{}' has rank {}, expected a 2-D projection weight", g_.where(n),
-                                     p.weight_name, p.weight.dims.size()));
+        throw InputError(fmt::format("{}: weight '{}' has rank {}, expected a 2-D projection weight",
+                                     g_.where(n), p.weight_name, p.weight.dims.size()));
       }
       if (!stored_out_in) p.weight = transposed(p.weight);
     }
@@ -266,13 +282,17 @@ class Matcher {
     for (const Node* n = single_consumer(t); n != nullptr; n = single_consumer(t)) {
       if (is_linear(*n) && n->input(0) == t) return *projection_at(output_with_bias(*n));
       if (!kHeadShaping.count(n->op_type())) {
-        throw InputError(fmt::format("{}: unexpected op after layer {}'s P·V, expected the heads merged (Transpose, "
-                                     "Reshape) into the output projection", g_.where(*n), l));
+        throw InputError(
+            fmt::format("{}: unexpected op after layer {}'s P·V, expected the heads merged (Transpose, "
+                        "Reshape) into the output projection",
+                        g_.where(*n), l));
       }
       t = n->output(0);
     }
-    throw InputError(fmt::format("{}: layer {}'s P·V output '{}' has no single consumer, expected the output "
-                                 "projection", g_.file(), l, t));
+    throw InputError(
+        fmt::format("{}: layer {}'s P·V output '{}' has no single consumer, expected the output "
+                    "projection",
+                    g_.file(), l, t));
   }
 
   std::string output_with_bias(const Node& linear_node) const {
@@ -288,8 +308,9 @@ class Matcher {
   std::string residual(const std::string& x, const std::string& branch, int l, const char* what) const {
     const Node* add = single_consumer(branch);
     if (add == nullptr || add->op_type() != "Add" || !reads(*add, x)) {
-      throw InputError(fmt::format("{}: expected layer {}'s {} output '{}' to be added to the residual stream '{}'",
-                                   add ? g_.where(*add) : g_.file(), l, what, branch, x));
+      throw InputError(
+          fmt::format("{}: expected layer {}'s {} output '{}' to be added to the residual stream '{}'",
+                      add ? g_.where(*add) : g_.file(), l, what, branch, x));
     }
     return add->output(0);
   }
@@ -298,7 +319,8 @@ class Matcher {
     for (const Node* n : g_.consumers(normed)) {
       if (is_linear(*n)) return *projection_at(output_with_bias(*n));
     }
-    throw InputError(fmt::format("{}: expected layer {}'s MLP up projection to read '{}'", g_.file(), l, normed));
+    throw InputError(
+        fmt::format("{}: expected layer {}'s MLP up projection to read '{}'", g_.file(), l, normed));
   }
 
   // Everything between the MLP's up and down projections must be one of the GELU forms.
@@ -317,16 +339,19 @@ class Matcher {
           continue;
         }
         if (!kGeluOps.count(n->op_type())) {
-          throw InputError(fmt::format("{}: unexpected op in layer {}'s MLP, expected GELU (Gelu, or its erf or tanh "
-                                       "form) between the up and down projections", g_.where(*n), l));
+          throw InputError(
+              fmt::format("{}: unexpected op in layer {}'s MLP, expected GELU (Gelu, or its erf or tanh "
+                          "form) between the up and down projections",
+                          g_.where(*n), l));
         }
         saw_gelu |= n->op_type() == "Gelu" || n->op_type() == "Erf" || n->op_type() == "Tanh";
         frontier.push_back(n->output(0));
       }
     }
     if (down == nullptr || !saw_gelu) {
-      throw InputError(fmt::format("{}: expected layer {}'s MLP as up projection, GELU, down projection after '{}'",
-                                   g_.file(), l, up_out));
+      throw InputError(
+          fmt::format("{}: expected layer {}'s MLP as up projection, GELU, down projection after '{}'",
+                      g_.file(), l, up_out));
     }
     return *projection_at(output_with_bias(*down));
   }
@@ -342,8 +367,10 @@ class Matcher {
         if (std::optional<Norm> norm = decomposed_norm(*n, x)) return *norm;
       }
     }
-    throw InputError(fmt::format("{}: expected {} (LayerNormalization, or ReduceMean, Sub, Pow, ReduceMean, Add, "
-                                 "Sqrt, Div, Mul, Add) to read '{}'", g_.file(), what, x));
+    throw InputError(
+        fmt::format("{}: expected {} (LayerNormalization, or ReduceMean, Sub, Pow, ReduceMean, Add, "
+                    "Sqrt, Div, Mul, Add) to read '{}'",
+                    g_.file(), what, x));
   }
 
   // (x − mean) / sqrt(var + eps) × gain + bias, as opsets below 17 export nn.LayerNorm.
@@ -364,8 +391,8 @@ class Matcher {
     return Norm{&mean, *g_.constant(gain), *g_.constant(bias)};
   }
 
-  // The LM head: a Linear on the final LayerNorm's output. Tied when it reads the token embedding itself, or a
-  // copy of its transpose (torch.onnx.export folds Transpose(wte) into a new initializer).
+  // The LM head: a Linear on the final LayerNorm's output. Tied when it reads the token embedding itself, or
+  // a copy of its transpose (torch.onnx.export folds Transpose(wte) into a new initializer).
   void lm_head(const std::string& normed) {
     for (const Node* n : g_.consumers(normed)) {
       if (!is_linear(*n)) continue;
@@ -374,14 +401,17 @@ class Matcher {
       model_.tied_lm_head = head.weight_name == token_name_;
       if (!model_.tied_lm_head && !head.bias && head.weight.values == model_.token_embedding.values) {
         model_.tied_lm_head = true;
-        model_.notes.push_back(fmt::format("{}: LM head weight '{}' equals the transposed token embedding: read as "
-                                           "tied (the exporter folded the transpose)", g_.where(*n),
-                                           head.weight_name));
+        model_.notes.push_back(
+            fmt::format("{}: LM head weight '{}' equals the transposed token embedding: read as "
+                        "tied (the exporter folded the transpose)",
+                        g_.where(*n), head.weight_name));
       }
       return;
     }
-    throw InputError(fmt::format("{}: expected the LM head (MatMul or Gemm) to read the final LayerNorm's output "
-                                 "'{}'", g_.file(), normed));
+    throw InputError(
+        fmt::format("{}: expected the LM head (MatMul or Gemm) to read the final LayerNorm's output "
+                    "'{}'",
+                    g_.file(), normed));
   }
 
   const Node* single_consumer(const std::string& t) const {

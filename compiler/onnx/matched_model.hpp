@@ -25,7 +25,7 @@ struct Norm {
 
 struct MatchedLayer {
   Norm ln1, ln2;
-  Projection q, k, v, o;  // q (or v) is k itself when the model reuses the key projection
+  Projection q, k, v, o;         // q (or v) is k itself when the model reuses the key projection
   const Node* scores = nullptr;  // the QKᵀ MatMul
   double scale = 0;              // the factor on the scores: 1/√head_dim
   Projection up, down;

@@ -8,9 +8,9 @@
 
 namespace neurokv::onnx_import {
 
-// Throws InputError naming the file for a file that is missing, not an ONNX model (truncated, another format),
-// or whose external data cannot be read.
-// `bytes` is the model file's content; external data is looked up beside `path`.
+// Throws InputError naming the file for a file that is missing, not an ONNX model (truncated, another
+// format), or whose external data cannot be read. `bytes` is the model file's content; external data is
+// looked up beside `path`.
 onnx::ModelProto parse_onnx_model(const std::string& bytes, const std::string& path);
 
 }  // namespace neurokv::onnx_import

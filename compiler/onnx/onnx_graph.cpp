@@ -19,8 +19,10 @@ OnnxGraph::OnnxGraph(const onnx::ModelProto& model, std::string file) : file_(st
     for (const std::string& input : node->input()) {
       if (input.empty()) continue;  // an omitted optional input
       if (!producer_.count(input) && !initializers_.count(input) && !inputs_.count(input)) {
-        throw InputError(fmt::format("{}: input '{}' is not defined, expected an initializer, a graph input or "
-                                     "another node's output (a missing initializer?)", where(*node), input));
+        throw InputError(
+            fmt::format("{}: input '{}' is not defined, expected an initializer, a graph input or "
+                        "another node's output (a missing initializer?)",
+                        where(*node), input));
       }
       consumers_[input].push_back(node);
     }

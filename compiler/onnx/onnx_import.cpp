@@ -54,9 +54,10 @@ void check_uniform(const MatchedModel& m, const onnx_import::OnnxGraph& graph, i
                                                                  : p->in == d_model;
       const bool bias_ok = p->bias.has_value() == first.k.bias.has_value();
       if (!widths_ok || !bias_ok) {
-        throw InputError(fmt::format("{}: layer {}: a projection {} → {}{}, expected d_model {} as in layer 0 and "
-                                     "biases on every projection or on none", graph.where(*p->matmul), i, p->in,
-                                     p->out, p->bias ? " with bias" : "", d_model));
+        throw InputError(
+            fmt::format("{}: layer {}: a projection {} → {}{}, expected d_model {} as in layer 0 and "
+                        "biases on every projection or on none",
+                        graph.where(*p->matmul), i, p->in, p->out, p->bias ? " with bias" : "", d_model));
       }
     }
   }
@@ -100,7 +101,8 @@ ImportedModel import_onnx_model(const std::string& bytes, const std::string& pat
     imported.diagnostics.push_back({Diagnostic::Severity::Warning, std::move(warning)});
   }
   // How a normal export was read (e.g. PyTorch's folded tied head): worth knowing, nothing to fix.
-  for (std::string& note : matched.notes) imported.diagnostics.push_back({Diagnostic::Severity::Note, std::move(note)});
+  for (std::string& note : matched.notes)
+    imported.diagnostics.push_back({Diagnostic::Severity::Note, std::move(note)});
   return imported;
 }
 

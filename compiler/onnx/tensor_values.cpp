@@ -48,13 +48,15 @@ TensorValues tensor_values(const onnx::TensorProto& tensor, const std::string& w
       t.values = raw ? from_raw<int32_t>(tensor.raw_data()) : from_field(tensor.int32_data());
       break;
     default:
-      throw InputError(fmt::format("{}: tensor '{}' has element type {}, expected float, double, int32 or int64 "
-                                   "(export the model in float32)", where, tensor.name(), tensor.data_type()));
+      throw InputError(
+          fmt::format("{}: tensor '{}' has element type {}, expected float, double, int32 or int64 "
+                      "(export the model in float32)",
+                      where, tensor.name(), tensor.data_type()));
   }
   const int64_t expected = std::accumulate(t.dims.begin(), t.dims.end(), int64_t{1}, std::multiplies<>());
   if (t.numel() != expected) {
-    throw InputError(fmt::format("{}: tensor '{}' holds {} values, expected {} for its dims", where, tensor.name(),
-                                 t.numel(), expected));
+    throw InputError(fmt::format("{}: tensor '{}' holds {} values, expected {} for its dims", where,
+                                 tensor.name(), t.numel(), expected));
   }
   return t;
 }

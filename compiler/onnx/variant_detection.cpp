@@ -15,7 +15,8 @@ bool tied(const Projection& a, const Projection& b) {
 }
 
 bool same_numbers(const Projection& a, const Projection& b) {
-  const bool biases_equal = a.bias.has_value() == b.bias.has_value() && (!a.bias || a.bias->values == b.bias->values);
+  const bool biases_equal =
+      a.bias.has_value() == b.bias.has_value() && (!a.bias || a.bias->values == b.bias->values);
   return a.weight.values == b.weight.values && biases_equal;
 }
 
@@ -23,9 +24,12 @@ bool same_numbers(const Projection& a, const Projection& b) {
 int head_dim_from_scale(const MatchedLayer& layer, const OnnxGraph& graph, int l) {
   const double head_dim = 1.0 / (layer.scale * layer.scale);
   const long rounded = std::lround(head_dim);
-  if (layer.scale <= 0 || rounded < 1 || std::abs(head_dim - static_cast<double>(rounded)) > 1e-3 * head_dim) {
-    throw InputError(fmt::format("{}: layer {}'s scores are scaled by {}, expected 1/√head_dim (a Div by √head_dim "
-                                 "or a Mul by its inverse)", graph.where(*layer.scores), l, layer.scale));
+  if (layer.scale <= 0 || rounded < 1 ||
+      std::abs(head_dim - static_cast<double>(rounded)) > 1e-3 * head_dim) {
+    throw InputError(
+        fmt::format("{}: layer {}'s scores are scaled by {}, expected 1/√head_dim (a Div by √head_dim "
+                    "or a Mul by its inverse)",
+                    graph.where(*layer.scores), l, layer.scale));
   }
   return static_cast<int>(rounded);
 }
@@ -41,10 +45,11 @@ std::string variant_name(bool q_is_k, bool v_is_k, int heads, int kv_heads) {
 void warn_if_equal(const Projection& a, const Projection& b, const char* names, int l, const OnnxGraph& graph,
                    std::vector<std::string>& warnings) {
   if (tied(a, b) || !same_numbers(a, b)) return;
-  warnings.push_back(fmt::format("{}: layer {}: the {} projections are separate initializers ('{}', '{}') holding "
-                                 "the same numbers; compiled as separate projections (for a tied variant the "
-                                 "model must reuse the tensor, e.g. v = k)", graph.where(*b.matmul), l, names,
-                                 a.weight_name, b.weight_name));
+  warnings.push_back(
+      fmt::format("{}: layer {}: the {} projections are separate initializers ('{}', '{}') holding "
+                  "the same numbers; compiled as separate projections (for a tied variant the "
+                  "model must reuse the tensor, e.g. v = k)",
+                  graph.where(*b.matmul), l, names, a.weight_name, b.weight_name));
 }
 
 }  // namespace
@@ -61,17 +66,19 @@ DetectedAttention detect_variants(const MatchedModel& model, const OnnxGraph& gr
     const int64_t kv_heads = layer.k.out / head_dim;
     if (heads * head_dim != layer.q.out || kv_heads * head_dim != layer.k.out || layer.v.out != layer.k.out ||
         kv_heads == 0 || heads % kv_heads != 0 || layer.o.in != layer.q.out) {
-      throw InputError(fmt::format("{}: layer {}: Q {} wide, K {}, V {}, output projection input {} with head_dim "
-                                   "{}; expected Q = heads × head_dim, K = V = kv_heads × head_dim with kv_heads "
-                                   "dividing heads", graph.where(*layer.scores), l, layer.q.out, layer.k.out,
-                                   layer.v.out, layer.o.in, head_dim));
+      throw InputError(fmt::format(
+          "{}: layer {}: Q {} wide, K {}, V {}, output projection input {} with head_dim "
+          "{}; expected Q = heads × head_dim, K = V = kv_heads × head_dim with kv_heads "
+          "dividing heads",
+          graph.where(*layer.scores), l, layer.q.out, layer.k.out, layer.v.out, layer.o.in, head_dim));
     }
     if (d.layers.empty()) {
       d.heads = static_cast<int>(heads);
       d.head_dim = head_dim;
     } else if (heads != d.heads || head_dim != d.head_dim) {
-      throw InputError(fmt::format("{}: layer {} has {} heads × {}, expected every layer as layer 0 ({} × {})",
-                                   graph.where(*layer.scores), l, heads, head_dim, d.heads, d.head_dim));
+      throw InputError(
+          fmt::format("{}: layer {} has {} heads × {}, expected every layer as layer 0 ({} × {})",
+                      graph.where(*layer.scores), l, heads, head_dim, d.heads, d.head_dim));
     }
     const std::string name = variant_name(q_is_k, v_is_k, d.heads, static_cast<int>(kv_heads));
     d.layers.push_back(AttentionVariant::parse(name, d.heads));

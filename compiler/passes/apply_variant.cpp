@@ -38,12 +38,14 @@ void values_from_keys(Graph& graph, int l, bool fuse_kv) {
     graph::connect(graph, graph::find_op(graph, layer_op(l, "k_append")), values, 0, /*via_buffer=*/true);
   }
   graph::connect(graph, values, value, 1);
-  for (const char* gone : {"v_read", "v_append", "v_proj"}) graph::remove_op(graph, graph::find_op(graph, layer_op(l, gone)));
+  for (const char* gone : {"v_read", "v_append", "v_proj"})
+    graph::remove_op(graph, graph::find_op(graph, layer_op(l, gone)));
 }
 
 // Q=K: the new token's key is the query.
 void queries_from_keys(Graph& graph, int l) {
-  graph::connect(graph, graph::find_op(graph, layer_op(l, "k_proj")), graph::find_op(graph, layer_op(l, "attn_score")), 0);
+  graph::connect(graph, graph::find_op(graph, layer_op(l, "k_proj")),
+                 graph::find_op(graph, layer_op(l, "attn_score")), 0);
   graph::remove_op(graph, graph::find_op(graph, layer_op(l, "q_proj")));
 }
 
@@ -54,7 +56,8 @@ void drop_values_buffers(Graph& graph, const std::vector<AttentionVariant>& laye
   std::vector<ir::Buffer> kept;
   for (std::size_t i = 0; i < buffers.size(); ++i) {
     const ir::Buffer& buffer = buffers[i];
-    if (buffer.role == ir::BufferRole::Values && layers.at(static_cast<std::size_t>(buffer.layer)).values_are_keys()) {
+    if (buffer.role == ir::BufferRole::Values &&
+        layers.at(static_cast<std::size_t>(buffer.layer)).values_are_keys()) {
       continue;
     }
     renumbered[static_cast<int>(i)] = static_cast<int>(kept.size());
@@ -84,7 +87,8 @@ Graph apply_variant(Graph graph, const LayerVariants& variants, bool fuse_kv, No
     if (variant.kv_heads() != info.model.heads) narrow_kv_heads(graph, l, variant.kv_heads());
   }
   drop_values_buffers(graph, layers);
-  for (ir::Buffer& buffer : info.buffers) buffer.kv_heads = layers.at(static_cast<std::size_t>(buffer.layer)).kv_heads();
+  for (ir::Buffer& buffer : info.buffers)
+    buffer.kv_heads = layers.at(static_cast<std::size_t>(buffer.layer)).kv_heads();
   if (any_kv_tied && !fuse_kv) {
     notes.push_back(fmt::format("{}: unfused K=V, QKᵀ and P·V each read the keys buffer", variants.name()));
   }

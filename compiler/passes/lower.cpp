@@ -25,15 +25,21 @@ ir::Program lower(const Graph& graph, const HwConfig& hw) {
   program.model = info.model;
   program.variant = info.variant;
   program.kv_heads = info.kv_heads;
-  program.chip = {hw.name, hw.mesh_cols, hw.mesh_rows, hw.nps_per_node, hw.np.weight_sram_bytes,
-                  hw.np.input_sram_bytes, hw.dram.present};
+  program.chip = {hw.name,
+                  hw.mesh_cols,
+                  hw.mesh_rows,
+                  hw.nps_per_node,
+                  hw.np.weight_sram_bytes,
+                  hw.np.input_sram_bytes,
+                  hw.dram.present};
   program.precision = info.precision;
   program.context = info.context;
   program.fused_kv = info.fused_kv;
   program.buffers = info.buffers;
 
   std::vector<int> id_of(boost::num_vertices(graph), -1);
-  for (std::size_t i = 0; i < info.decode.size(); ++i) id_of[static_cast<std::size_t>(info.decode[i].op)] = static_cast<int>(i);
+  for (std::size_t i = 0; i < info.decode.size(); ++i)
+    id_of[static_cast<std::size_t>(info.decode[i].op)] = static_cast<int>(i);
   for (const ir::Step& step : info.decode) {
     const Vertex v = static_cast<Vertex>(step.op);
     ir::Op op = graph[v];

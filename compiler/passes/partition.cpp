@@ -25,9 +25,10 @@ class TileBudget {
   void take(const ir::Op& op, int64_t parts) {
     left_ -= parts;
     if (left_ < 0) {
-      throw MappingError(fmt::format("the program needs more than {} tiles (op {} alone takes {}), expected a model "
-                                     "and chip that compile to at most {} tiles",
-                                     kMaxProgramTiles, op.name, parts, kMaxProgramTiles));
+      throw MappingError(
+          fmt::format("the program needs more than {} tiles (op {} alone takes {}), expected a model "
+                      "and chip that compile to at most {} tiles",
+                      kMaxProgramTiles, op.name, parts, kMaxProgramTiles));
     }
   }
 
@@ -55,11 +56,14 @@ std::vector<ir::Tile> channel_tiles(const ir::Op& op, const HwConfig& hw, TileBu
   const int64_t channel_bits = ir::channel_weight_bits(op, /*tied_embed=*/false);
   const int64_t per_tile = hw.np.weight_sram_bytes * 8 / channel_bits;
   if (per_tile < 1) {
-    throw MappingError(fmt::format("op {} needs {} bytes of weight SRAM for one output channel, the chip has {} per NP",
-                                   op.name, (channel_bits + 7) / 8, hw.np.weight_sram_bytes));
+    throw MappingError(
+        fmt::format("op {} needs {} bytes of weight SRAM for one output channel, the chip has {} per NP",
+                    op.name, (channel_bits + 7) / 8, hw.np.weight_sram_bytes));
   }
-  std::vector<ir::Tile> tiles = even_tiles(op, op.out_features, (op.out_features + per_tile - 1) / per_tile, budget);
-  for (ir::Tile& tile : tiles) tile.weight_bytes = ir::tile_weight_bytes(op, tile.out_end - tile.out_begin, false);
+  std::vector<ir::Tile> tiles =
+      even_tiles(op, op.out_features, (op.out_features + per_tile - 1) / per_tile, budget);
+  for (ir::Tile& tile : tiles)
+    tile.weight_bytes = ir::tile_weight_bytes(op, tile.out_end - tile.out_begin, false);
   return tiles;
 }
 
@@ -68,16 +72,20 @@ std::vector<ir::Tile> make_tiles(const ir::Op& op, bool tied, const HwConfig& hw
   switch (op.kind) {
     case OpKind::AttnScore:
     case OpKind::Softmax:
-    case OpKind::AttnValue: return even_tiles(op, op.heads, op.heads, budget);
-    case OpKind::KvRead: return even_tiles(op, op.kv_heads, op.kv_heads, budget);
-    default: break;
+    case OpKind::AttnValue:
+      return even_tiles(op, op.heads, op.heads, budget);
+    case OpKind::KvRead:
+      return even_tiles(op, op.kv_heads, op.kv_heads, budget);
+    default:
+      break;
   }
   std::vector<ir::Tile> tiles = even_tiles(op, op.out_features, 1, budget);
   if (op.kind == OpKind::LayerNorm) {
     tiles[0].weight_bytes = ir::tile_weight_bytes(op, op.out_features, false);
     if (tiles[0].weight_bytes > hw.np.weight_sram_bytes) {
-      throw MappingError(fmt::format("op {} needs {} bytes of weight SRAM for its gain and bias, the chip has {} per NP",
-                                     op.name, tiles[0].weight_bytes, hw.np.weight_sram_bytes));
+      throw MappingError(
+          fmt::format("op {} needs {} bytes of weight SRAM for its gain and bias, the chip has {} per NP",
+                      op.name, tiles[0].weight_bytes, hw.np.weight_sram_bytes));
     }
   }
   return tiles;
@@ -105,7 +113,8 @@ std::vector<Vertex> weighted_ops(const Graph& graph) {
 }
 
 // Next fit in model order on `bins` NPs; returns the first op that did not fit (or none).
-std::optional<Vertex> keep_resident(Graph& graph, const std::vector<Vertex>& ops, int bins, int64_t capacity) {
+std::optional<Vertex> keep_resident(Graph& graph, const std::vector<Vertex>& ops, int bins,
+                                    int64_t capacity) {
   NextFitPacker packer(bins, capacity);
   std::optional<Vertex> first_misfit;
   for (Vertex v : ops) {
@@ -116,14 +125,16 @@ std::optional<Vertex> keep_resident(Graph& graph, const std::vector<Vertex>& ops
   return first_misfit;
 }
 
-std::string all_resident_error(const Graph& graph, Vertex misfit, const std::vector<Vertex>& ops, const HwConfig& hw) {
+std::string all_resident_error(const Graph& graph, Vertex misfit, const std::vector<Vertex>& ops,
+                               const HwConfig& hw) {
   int64_t total = 0;
   for (Vertex v : ops) total += total_bytes(graph[v]);
   const ir::Op& op = graph[misfit];
-  return fmt::format("op {} needs {} bytes of weight SRAM in {} tiles, the chip has {} ({} NPs x {} B) for {} bytes "
-                     "of weights and no DRAM to stream from",
-                     op.name, total_bytes(op), op.tiles.size(), int64_t{hw.nps_total()} * hw.np.weight_sram_bytes,
-                     hw.nps_total(), hw.np.weight_sram_bytes, total);
+  return fmt::format(
+      "op {} needs {} bytes of weight SRAM in {} tiles, the chip has {} ({} NPs x {} B) for {} bytes "
+      "of weights and no DRAM to stream from",
+      op.name, total_bytes(op), op.tiles.size(), int64_t{hw.nps_total()} * hw.np.weight_sram_bytes,
+      hw.nps_total(), hw.np.weight_sram_bytes, total);
 }
 
 // Streamed ops run pass by pass over the pool, one tile per pool NP per pass, each op from a fresh pass.
@@ -156,10 +167,12 @@ Graph partition(Graph graph, const HwConfig& hw, Notes& notes) {
     info.stream_pool_nps = pool;
     keep_resident(graph, ops, hw.nps_total() - pool, hw.np.weight_sram_bytes);
     const int passes = number_passes(graph, ops, pool);
-    const auto streamed = std::count_if(ops.begin(), ops.end(), [&](Vertex v) { return graph[v].weights == ir::Storage::Dram; });
-    notes.push_back(fmt::format("weights do not fit on chip: {} of {} weighted ops streamed from DRAM in {} passes "
-                                "through a pool of {} NPs",
-                                streamed, ops.size(), passes, pool));
+    const auto streamed = std::count_if(ops.begin(), ops.end(),
+                                        [&](Vertex v) { return graph[v].weights == ir::Storage::Dram; });
+    notes.push_back(
+        fmt::format("weights do not fit on chip: {} of {} weighted ops streamed from DRAM in {} passes "
+                    "through a pool of {} NPs",
+                    streamed, ops.size(), passes, pool));
   }
   // The tied token embedding reads its row from the LM head's table, wherever that lives.
   if (head) graph[static_cast<Vertex>(graph[*head].tied_to)].weights = graph[*head].weights;

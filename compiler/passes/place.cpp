@@ -1,8 +1,8 @@
 #include "compiler/passes/place.hpp"
 
-#include <boost/graph/topological_sort.hpp>
-
 #include <fmt/format.h>
+
+#include <boost/graph/topological_sort.hpp>
 
 #include "compiler/passes/np_packing.hpp"
 #include "compiler/passes/plan_kv_cache.hpp"
@@ -61,7 +61,8 @@ class Placer {
     for (const ir::Tile& tile : op.tiles) bytes.push_back(tile.weight_bytes);
     // partition packed the same tiles in the same order, so they fit.
     const std::vector<int> bins = resident_.pack(bytes).value();
-    for (std::size_t i = 0; i < bins.size(); ++i) op.tiles[i].np = order_[static_cast<std::size_t>(pool_ + bins[i])];
+    for (std::size_t i = 0; i < bins.size(); ++i)
+      op.tiles[i].np = order_[static_cast<std::size_t>(pool_ + bins[i])];
   }
 
   void place_weightless(Vertex v) {
@@ -70,12 +71,14 @@ class Placer {
       ir::Buffer& buffer = graph_[boost::graph_bundle].buffers[static_cast<std::size_t>(op.buffer)];
       if (buffer.location == ir::Storage::Sram) {
         if (buffer.nps.empty()) claim_kv_nps(buffer, position_after_producer(v));
-        for (ir::Tile& tile : op.tiles) tile.np = buffer.nps[static_cast<std::size_t>(tile.index) % buffer.nps.size()];
+        for (ir::Tile& tile : op.tiles)
+          tile.np = buffer.nps[static_cast<std::size_t>(tile.index) % buffer.nps.size()];
         return;
       }
     }
     const std::size_t start = position_after_producer(v);
-    for (ir::Tile& tile : op.tiles) tile.np = order_[(start + static_cast<std::size_t>(tile.index)) % order_.size()];
+    for (ir::Tile& tile : op.tiles)
+      tile.np = order_[(start + static_cast<std::size_t>(tile.index)) % order_.size()];
   }
 
   // The snake position of the op feeding this one (its first operand's first tile); the DMA point for none.
@@ -94,7 +97,8 @@ class Placer {
   // plan_kv_cache left enough NPs for every SRAM buffer, one buffer per NP.
   void claim_kv_nps(ir::Buffer& buffer, std::size_t start) {
     const int64_t needed = kv_nps_needed(buffer, hw_);
-    for (std::size_t step = 0; step < order_.size() && static_cast<int64_t>(buffer.nps.size()) < needed; ++step) {
+    for (std::size_t step = 0; step < order_.size() && static_cast<int64_t>(buffer.nps.size()) < needed;
+         ++step) {
       const std::size_t position = (start + step) % order_.size();
       if (holds_kv_[position]) continue;
       holds_kv_[position] = true;
@@ -116,8 +120,9 @@ Graph place(Graph graph, const HwConfig& hw, Notes& notes) {
   Placer(graph, hw).run();
   const int pool = graph[boost::graph_bundle].stream_pool_nps;
   if (pool > 0) {
-    notes.push_back(fmt::format("streamed weights enter at node ({},{}) and load into NPs {}..{} of the snake order",
-                                kDmaPoint.x, kDmaPoint.y, 0, pool - 1));
+    notes.push_back(
+        fmt::format("streamed weights enter at node ({},{}) and load into NPs {}..{} of the snake order",
+                    kDmaPoint.x, kDmaPoint.y, 0, pool - 1));
   }
   return graph;
 }

@@ -1,11 +1,12 @@
 #pragma once
 // Puts every tile and every SRAM-resident KV buffer on an NP (node x, node y, NP index).
-// NPs are walked in a snake order (row 0 left to right, row 1 right to left, ...; the NPs of a node together),
-// so neighbours in the order are at most one hop apart. DRAM enters the mesh at the DMA point, node (0,0), where
-// the snake starts: the streaming pool takes the first NPs of the snake, resident weight tiles the following
-// ones in model order (the packing `partition` chose), so consecutive ops sit on neighbouring nodes.
-// Weightless tiles go next to the NP of the op feeding them (tile i, i NPs further along the snake); an SRAM
-// KV buffer takes the free NPs from its K projection onwards, and its KvAppend / KvRead tiles sit on them.
+// NPs are walked in a snake order (row 0 left to right, row 1 right to left, ...; the NPs of a node
+// together), so neighbours in the order are at most one hop apart. DRAM enters the mesh at the DMA point,
+// node (0,0), where the snake starts: the streaming pool takes the first NPs of the snake, resident weight
+// tiles the following ones in model order (the packing `partition` chose), so consecutive ops sit on
+// neighbouring nodes. Weightless tiles go next to the NP of the op feeding them (tile i, i NPs further along
+// the snake); an SRAM KV buffer takes the free NPs from its K projection onwards, and its KvAppend / KvRead
+// tiles sit on them.
 #include <vector>
 
 #include "compiler/hw_config.hpp"

@@ -12,9 +12,10 @@ int64_t kv_nps_needed(const ir::Buffer& buffer, const HwConfig& hw) {
   const int64_t bytes = buffer.bytes_per_token * buffer.capacity_tokens;
   const int64_t budget = kv_budget_per_np(hw);
   if (budget < 1) {
-    throw MappingError(fmt::format("KV buffer {}: chip {} reserves {} bytes of its {} bytes of NP input SRAM for the "
-                                   "KV cache, expected at least 1",
-                                   buffer.name, hw.name, budget, hw.np.input_sram_bytes));
+    throw MappingError(
+        fmt::format("KV buffer {}: chip {} reserves {} bytes of its {} bytes of NP input SRAM for the "
+                    "KV cache, expected at least 1",
+                    buffer.name, hw.name, budget, hw.np.input_sram_bytes));
   }
   return (bytes + budget - 1) / budget;
 }
@@ -24,8 +25,9 @@ Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Notes& not
   if (context < 1) throw InputError(fmt::format("--context {}: expected at least 1 token", context));
   // Planned as asked: the paper sizes caches beyond the learned positions too (its 32K-token figure).
   if (context > info.model.max_positions) {
-    notes.push_back(fmt::format("context {} exceeds {}'s {} learned positions; the KV cache is planned for {} tokens",
-                                context, info.model.name, info.model.max_positions, context));
+    notes.push_back(
+        fmt::format("context {} exceeds {}'s {} learned positions; the KV cache is planned for {} tokens",
+                    context, info.model.name, info.model.max_positions, context));
   }
   info.context = context;
   int64_t nps_left = hw.nps_total();
@@ -50,8 +52,8 @@ Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Notes& not
     ++in_dram;
   }
   if (in_dram > 0) {
-    notes.push_back(fmt::format("KV cache: {} of {} buffers in DRAM at context {}", in_dram, info.buffers.size(),
-                                context));
+    notes.push_back(fmt::format("KV cache: {} of {} buffers in DRAM at context {}", in_dram,
+                                info.buffers.size(), context));
   }
   return graph;
 }

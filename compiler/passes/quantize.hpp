@@ -1,7 +1,8 @@
 #pragma once
 // Chooses the weight, activation and KV-cache widths and stamps them on ops, tensors and buffers.
-// 0 means: the widest width the chip supports (weights, activations); for the KV cache, the narrowest width the
-// chip supports that is at least the activation width (the activation width itself when the chip lists it).
+// 0 means: the widest width the chip supports (weights, activations); for the KV cache, the narrowest width
+// the chip supports that is at least the activation width (the activation width itself when the chip lists
+// it).
 #include "compiler/hw_config.hpp"
 #include "compiler/passes/pass.hpp"
 
@@ -13,8 +14,8 @@ struct BitWidths {
   int kv_bits = 0;
 };
 
-// Throws InputError naming the flag, the value and the chip's supported list for a width the chip lacks, or, when
-// the KV width was not given, saying so when no KV width is as wide as the activations.
+// Throws InputError naming the flag, the value and the chip's supported list for a width the chip lacks, or,
+// when the KV width was not given, saying so when no KV width is as wide as the activations.
 Graph quantize(Graph graph, const HwConfig& hw, const BitWidths& requested, Notes& notes);
 
 }  // namespace neurokv::passes

@@ -19,7 +19,8 @@ struct Span {
 // The part of the producer's output a tile produces, in output elements.
 Span produced(const ir::Op& producer, const ir::Tile& tile) {
   if (!graph::is_head_split(producer.kind)) return {tile.out_begin, tile.out_end};
-  const int64_t per_head = producer.out_features / (graph::carries_kv(producer) ? producer.kv_heads : producer.heads);
+  const int64_t per_head =
+      producer.out_features / (graph::carries_kv(producer) ? producer.kv_heads : producer.heads);
   return {tile.out_begin * per_head, tile.out_end * per_head};
 }
 

@@ -1,8 +1,7 @@
 #include "compiler/passes/schedule.hpp"
 
-#include <boost/graph/topological_sort.hpp>
-
 #include <algorithm>
+#include <boost/graph/topological_sort.hpp>
 #include <tuple>
 
 namespace neurokv::passes {
@@ -18,7 +17,8 @@ Graph schedule(Graph graph, Notes& /*notes*/) {
     }
   }
   std::vector<Vertex> order(reverse_topo.rbegin(), reverse_topo.rend());
-  std::sort(order.begin(), order.end(), [&](Vertex a, Vertex b) { return std::tie(wave[a], a) < std::tie(wave[b], b); });
+  std::sort(order.begin(), order.end(),
+            [&](Vertex a, Vertex b) { return std::tie(wave[a], a) < std::tie(wave[b], b); });
   graph::ProgramInfo& info = graph[boost::graph_bundle];
   info.decode.clear();
   for (Vertex v : order) {
@@ -33,7 +33,8 @@ Graph schedule(Graph graph, Notes& /*notes*/) {
     info.decode.push_back(std::move(step));
   }
   info.prefill = info.decode;
-  for (ir::Step& step : info.prefill) step.last_token_only = graph[static_cast<Vertex>(step.op)].role == ir::LinearRole::LmHead;
+  for (ir::Step& step : info.prefill)
+    step.last_token_only = graph[static_cast<Vertex>(step.op)].role == ir::LinearRole::LmHead;
   return graph;
 }
 

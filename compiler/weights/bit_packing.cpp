@@ -3,7 +3,8 @@
 namespace neurokv::weights {
 
 void BitPacker::put(int code) {
-  const uint64_t field = bits_ == 1 ? (code > 0 ? 1u : 0u) : static_cast<uint64_t>(code) & ((uint64_t{1} << bits_) - 1);
+  const uint64_t field =
+      bits_ == 1 ? (code > 0 ? 1u : 0u) : static_cast<uint64_t>(code) & ((uint64_t{1} << bits_) - 1);
   pending_ |= field << pending_bits_;
   pending_bits_ += bits_;
   while (pending_bits_ >= 8) {

@@ -8,7 +8,8 @@ namespace neurokv::weights {
 
 template <typename Unsigned>
 void put_le(std::string& out, Unsigned value) {
-  for (std::size_t i = 0; i < sizeof(Unsigned); ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+  for (std::size_t i = 0; i < sizeof(Unsigned); ++i)
+    out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
 }
 
 inline void put_le_float(std::string& out, float value) {

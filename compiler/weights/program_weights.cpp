@@ -12,8 +12,10 @@ namespace {
 const OpWeights& weights_of(const ModelWeights& model, const std::string& name, const std::string& op) {
   const auto found = model.find(name);
   if (found == model.end()) {
-    throw InputError(fmt::format("op {}: the model has no weights '{}', expected the weights of every op that "
-                                 "holds some", op, name));
+    throw InputError(
+        fmt::format("op {}: the model has no weights '{}', expected the weights of every op that "
+                    "holds some",
+                    op, name));
   }
   return found->second;
 }
@@ -22,7 +24,8 @@ FloatTensor transposed(const FloatTensor& t) {
   const int64_t rows = t.dims.at(0), cols = t.dims.at(1);
   FloatTensor out{{cols, rows}, std::vector<float>(t.values.size())};
   for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t c = 0; c < cols; ++c) out.values[static_cast<std::size_t>(c * rows + r)] = t.values[static_cast<std::size_t>(r * cols + c)];
+    for (int64_t c = 0; c < cols; ++c)
+      out.values[static_cast<std::size_t>(c * rows + r)] = t.values[static_cast<std::size_t>(r * cols + c)];
   }
   return out;
 }
@@ -32,11 +35,13 @@ OpWeights stored_tensors(const ir::Program& program, const ir::Op& op, const Mod
   switch (op.kind) {
     case ir::OpKind::Linear:
       if (op.tied_to >= 0) {
-        return {weights_of(model, program.ops.at(static_cast<std::size_t>(op.tied_to)).name, op.name).weight, {}};
+        return {weights_of(model, program.ops.at(static_cast<std::size_t>(op.tied_to)).name, op.name).weight,
+                {}};
       }
       return weights_of(model, op.name, op.name);
     case ir::OpKind::Embed:
-    case ir::OpKind::PosEmbed: return {transposed(weights_of(model, op.name, op.name).weight), {}};
+    case ir::OpKind::PosEmbed:
+      return {transposed(weights_of(model, op.name, op.name).weight), {}};
     default: {
       OpWeights norm = weights_of(model, op.name, op.name);
       norm.weight.dims = {norm.weight.numel(), 1};
@@ -55,9 +60,11 @@ WeightsFile quantize_program_weights(const ir::Program& program, const ModelWeig
     const StoredShape shape = stored_shape(op);
     const bool bias_ok = shape.has_bias ? tensors.bias.numel() == shape.out : tensors.bias.numel() == 0;
     if (tensors.weight.dims != std::vector<int64_t>{shape.out, shape.in} || !bias_ok) {
-      throw InputError(fmt::format("op {}: the model's weights are [{}] with {} bias values, expected [{}, {}] and "
-                                   "{} bias values", op.name, fmt::join(tensors.weight.dims, ", "),
-                                   tensors.bias.numel(), shape.out, shape.in, shape.has_bias ? shape.out : 0));
+      throw InputError(
+          fmt::format("op {}: the model's weights are [{}] with {} bias values, expected [{}, {}] and "
+                      "{} bias values",
+                      op.name, fmt::join(tensors.weight.dims, ", "), tensors.bias.numel(), shape.out,
+                      shape.in, shape.has_bias ? shape.out : 0));
     }
     OpWeightsRecord record{op.name, quantize_per_channel(tensors.weight, tensors.bias, op.weight_bits), {}};
     for (const ir::Tile& tile : op.tiles) {

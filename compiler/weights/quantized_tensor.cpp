@@ -37,8 +37,8 @@ float quantization_step(float scale, int bits) { return bits == 1 ? 2 * scale : 
 
 QuantizedTensor quantize_per_channel(const FloatTensor& weight, const FloatTensor& bias, int bits) {
   if (bits < kMinBits || bits > kMaxBits) {
-    throw InputError(fmt::format("{}-bit weights cannot be written to a weights file, expected {} to {} bits", bits,
-                                 kMinBits, kMaxBits));
+    throw InputError(fmt::format("{}-bit weights cannot be written to a weights file, expected {} to {} bits",
+                                 bits, kMinBits, kMaxBits));
   }
   QuantizedTensor q;
   q.out = weight.dims.empty() ? 0 : weight.dims.front();
@@ -49,7 +49,8 @@ QuantizedTensor quantize_per_channel(const FloatTensor& weight, const FloatTenso
     const float* row = weight.values.data() + o * q.in;
     const float scale = symmetric_scale(row, q.in, bits);
     q.scales.push_back(scale);
-    for (int64_t i = 0; i < q.in; ++i) q.codes[static_cast<std::size_t>(o * q.in + i)] = code_of(row[i], scale, bits);
+    for (int64_t i = 0; i < q.in; ++i)
+      q.codes[static_cast<std::size_t>(o * q.in + i)] = code_of(row[i], scale, bits);
   }
   q.has_bias = bias.numel() > 0;
   if (q.has_bias) {

@@ -13,9 +13,11 @@ void compare_op(const OpWeightsRecord& record, const ir::Op& op, std::vector<std
   const QuantizedTensor& t = record.tensor;
   const StoredShape shape = stored_shape(op);
   if (t.out != shape.out || t.in != shape.in || t.has_bias != shape.has_bias || t.bits != op.weight_bits) {
-    problems.push_back(fmt::format("op %{} {}: weights [{}, {}]{} at {} bits, the program's op needs [{}, {}]{} at {} "
-                                   "bits", op.id, op.name, t.out, t.in, t.has_bias ? " with bias" : "", t.bits,
-                                   shape.out, shape.in, shape.has_bias ? " with bias" : "", op.weight_bits));
+    problems.push_back(
+        fmt::format("op %{} {}: weights [{}, {}]{} at {} bits, the program's op needs [{}, {}]{} at {} "
+                    "bits",
+                    op.id, op.name, t.out, t.in, t.has_bias ? " with bias" : "", t.bits, shape.out, shape.in,
+                    shape.has_bias ? " with bias" : "", op.weight_bits));
     return;
   }
   if (record.tiles.size() != op.tiles.size()) {
@@ -26,10 +28,13 @@ void compare_op(const OpWeightsRecord& record, const ir::Op& op, std::vector<std
   for (std::size_t i = 0; i < op.tiles.size(); ++i) {
     const WeightTile& w = record.tiles[i];
     const ir::Tile& tile = op.tiles[i];
-    if (w.out_begin != tile.out_begin || w.out_end != tile.out_end || static_cast<int64_t>(w.bytes) != tile.weight_bytes) {
-      problems.push_back(fmt::format("op %{} {} tile {}: channels {}..{} in {} bytes, the program's tile has {}..{} "
-                                     "in weight_bytes {}", op.id, op.name, i, w.out_begin, w.out_end, w.bytes,
-                                     tile.out_begin, tile.out_end, tile.weight_bytes));
+    if (w.out_begin != tile.out_begin || w.out_end != tile.out_end ||
+        static_cast<int64_t>(w.bytes) != tile.weight_bytes) {
+      problems.push_back(
+          fmt::format("op %{} {} tile {}: channels {}..{} in {} bytes, the program's tile has {}..{} "
+                      "in weight_bytes {}",
+                      op.id, op.name, i, w.out_begin, w.out_end, w.bytes, tile.out_begin, tile.out_end,
+                      tile.weight_bytes));
     }
   }
 }
@@ -42,7 +47,8 @@ std::vector<std::string> verify_weights(const WeightsFile& file, const ir::Progr
   for (const ir::Op& op : program.ops) {
     if (!stores_weights(op)) continue;
     if (next == file.ops.size() || file.ops[next].name != op.name) {
-      problems.push_back(fmt::format("op %{} {} holds weights, the weights file has {} in its place", op.id, op.name,
+      problems.push_back(fmt::format("op %{} {} holds weights, the weights file has {} in its place", op.id,
+                                     op.name,
                                      next == file.ops.size() ? "nothing" : "'" + file.ops[next].name + "'"));
       return problems;  // the two lists are out of step: later comparisons would only repeat this one
     }

@@ -1,7 +1,6 @@
 #include "compiler/weights/weights_file.hpp"
 
 #include <boost/crc.hpp>
-
 #include <filesystem>
 
 namespace neurokv::weights {

@@ -1,7 +1,8 @@
 #pragma once
-// A compiled program's weights file (.nkw, docs/ir.md "Weights file"): per op with weights, its tensor quantised
-// to the program's weight width, cut into the op's tiles as partition placed them, so a loader can stream one
-// tile's bytes to its NP. This is the file's content in memory; weights_writer / weights_reader convert it.
+// A compiled program's weights file (.nkw, docs/ir.md "Weights file"): per op with weights, its tensor
+// quantised to the program's weight width, cut into the op's tiles as partition placed them, so a loader can
+// stream one tile's bytes to its NP. This is the file's content in memory; weights_writer / weights_reader
+// convert it.
 #include <cstdint>
 #include <string>
 #include <vector>

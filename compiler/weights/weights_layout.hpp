@@ -1,8 +1,9 @@
 #pragma once
 // How an Event IR op's weights are laid out in the weights file: every tensor is stored [out][in] over the
-// op's output channels, the axis partition splits into tiles. Linear: its weight [out][in] (a tied LM head: the
-// token table [vocab][d_model], which it holds for the embedding). Untied embedding tables: [d_model][rows], the
-// table transposed. LayerNorm: the gain as [d][1] and its bias. The writer and the check share this.
+// op's output channels, the axis partition splits into tiles. Linear: its weight [out][in] (a tied LM head:
+// the token table [vocab][d_model], which it holds for the embedding). Untied embedding tables:
+// [d_model][rows], the table transposed. LayerNorm: the gain as [d][1] and its bias. The writer and the check
+// share this.
 #include <cstdint>
 
 #include "compiler/ir/program.hpp"

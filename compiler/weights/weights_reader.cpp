@@ -34,17 +34,21 @@ class Reader {
     return at;
   }
   template <typename Unsigned>
-  Unsigned number(const char* what) { return get_le<Unsigned>(take(sizeof(Unsigned), what)); }
+  Unsigned number(const char* what) {
+    return get_le<Unsigned>(take(sizeof(Unsigned), what));
+  }
   float scale(const char* what) {
     const uint64_t at = offset_;
     const float value = get_le_float(take(4, what));
-    if (!std::isfinite(value) || value < 0) fail(at, fmt::format("{} {}, expected a finite scale >= 0", what, value));
+    if (!std::isfinite(value) || value < 0)
+      fail(at, fmt::format("{} {}, expected a finite scale >= 0", what, value));
     return value;
   }
   uint32_t bounded(const char* what, uint32_t low, uint32_t high) {
     const uint64_t at = offset_;
     const uint32_t value = number<uint32_t>(what);
-    if (value < low || value > high) fail(at, fmt::format("{} {}, expected {} to {}", what, value, low, high));
+    if (value < low || value > high)
+      fail(at, fmt::format("{} {}, expected {} to {}", what, value, low, high));
     return value;
   }
 
@@ -55,12 +59,14 @@ class Reader {
 };
 
 void read_header(Reader& r) {
-  if (std::string(r.take(sizeof kMagic, "the magic number"), sizeof kMagic) != std::string(kMagic, sizeof kMagic)) {
+  if (std::string(r.take(sizeof kMagic, "the magic number"), sizeof kMagic) !=
+      std::string(kMagic, sizeof kMagic)) {
     r.fail(0, "not a neurokv weights file, expected the .nkw magic number");
   }
   const uint64_t at = r.offset();
   const uint32_t version = r.number<uint32_t>("the version");
-  if (version != kFormatVersion) r.fail(at, fmt::format("version {} is not supported, expected {}", version, kFormatVersion));
+  if (version != kFormatVersion)
+    r.fail(at, fmt::format("version {} is not supported, expected {}", version, kFormatVersion));
 }
 
 QuantizedTensor read_tensor_header(Reader& r) {
@@ -69,7 +75,8 @@ QuantizedTensor read_tensor_header(Reader& r) {
   t.in = r.bounded("in", 1, kMaxDimension);
   const uint64_t at = r.offset();
   t.bits = r.number<uint8_t>("bits");
-  if (t.bits < kMinBits || t.bits > kMaxBits) r.fail(at, fmt::format("bits {}, expected {} to {}", t.bits, kMinBits, kMaxBits));
+  if (t.bits < kMinBits || t.bits > kMaxBits)
+    r.fail(at, fmt::format("bits {}, expected {} to {}", t.bits, kMinBits, kMaxBits));
   const uint8_t bias = r.number<uint8_t>("the bias flag");
   if (bias > 1) r.fail(at + 1, fmt::format("bias flag {}, expected 0 or 1", bias));
   t.has_bias = bias == 1;
@@ -90,9 +97,10 @@ std::vector<WeightTile> read_tiles(Reader& r, int64_t out) {
     tile.out_end = r.number<uint32_t>("a tile's end channel");
     const int64_t begin = tiles.empty() ? 0 : tiles.back().out_end;
     const int64_t end = i + 1 == count ? out : tile.out_end;
-    if (tile.out_begin != begin || tile.out_end <= tile.out_begin || tile.out_end != end || tile.out_end > out) {
-      r.fail(at, fmt::format("tile {} holds channels {}..{}, expected the tiles to partition 0..{} in order", i,
-                             tile.out_begin, tile.out_end, out));
+    if (tile.out_begin != begin || tile.out_end <= tile.out_begin || tile.out_end != end ||
+        tile.out_end > out) {
+      r.fail(at, fmt::format("tile {} holds channels {}..{}, expected the tiles to partition 0..{} in order",
+                             i, tile.out_begin, tile.out_end, out));
     }
     tile.offset = r.number<uint64_t>("a tile's offset");
     tile.bytes = r.number<uint64_t>("a tile's size");
@@ -121,20 +129,26 @@ void check_tile_layout(const Reader& r, const std::string& bytes, const WeightsF
       const WeightTile& tile = op.tiles[i];
       const std::string where = fmt::format("op '{}' tile {}", op.name, i);
       const uint64_t expected = tile_bytes(op.tensor, tile.out_begin, tile.out_end);
-      if (tile.offset != next) r.fail(tile.offset, fmt::format("{} starts here, expected offset {}", where, next));
-      if (tile.bytes != expected) r.fail(tile.offset, fmt::format("{} has {} bytes, expected {}", where, tile.bytes, expected));
+      if (tile.offset != next)
+        r.fail(tile.offset, fmt::format("{} starts here, expected offset {}", where, next));
+      if (tile.bytes != expected)
+        r.fail(tile.offset, fmt::format("{} has {} bytes, expected {}", where, tile.bytes, expected));
       if (bytes.size() - tile.offset < tile.bytes) {
-        r.fail(bytes.size(), fmt::format("the file ends inside {}, expected {} bytes from offset {} (truncated?)",
-                                         where, tile.bytes, tile.offset));
+        r.fail(bytes.size(),
+               fmt::format("the file ends inside {}, expected {} bytes from offset {} (truncated?)", where,
+                           tile.bytes, tile.offset));
       }
       const uint32_t crc = tile_checksum(bytes.data() + tile.offset, tile.bytes);
       if (crc != tile.crc32) {
-        r.fail(tile.offset, fmt::format("{}: checksum {:08x}, expected {:08x} (corrupted)", where, crc, tile.crc32));
+        r.fail(tile.offset,
+               fmt::format("{}: checksum {:08x}, expected {:08x} (corrupted)", where, crc, tile.crc32));
       }
       next += tile.bytes;
     }
   }
-  if (next != bytes.size()) r.fail(next, fmt::format("{} bytes follow the last tile, expected the end of the file", bytes.size() - next));
+  if (next != bytes.size())
+    r.fail(next,
+           fmt::format("{} bytes follow the last tile, expected the end of the file", bytes.size() - next));
 }
 
 void unpack_tiles(const Reader& r, const std::string& bytes, OpWeightsRecord& op) {
@@ -148,8 +162,8 @@ void unpack_tiles(const Reader& r, const std::string& bytes, OpWeightsRecord& op
       const uint64_t bit = unpacker.position();
       const int q = unpacker.next();
       if (q < lowest) {
-        r.fail(tile.offset + bit / 8, fmt::format("op '{}': code {} outside the symmetric range {}..{}", op.name, q,
-                                                  lowest, -lowest));
+        r.fail(tile.offset + bit / 8, fmt::format("op '{}': code {} outside the symmetric range {}..{}",
+                                                  op.name, q, lowest, -lowest));
       }
       return static_cast<int8_t>(q);
     };
@@ -174,7 +188,8 @@ WeightsFile decode_weights_file(const std::string& bytes, const std::string& fil
 }
 
 WeightsFile load_weights_file(const std::string& path) {
-  return decode_weights_file(read_whole_file(path, "a readable .nkw weights file", kMaxWeightsFileBytes), path);
+  return decode_weights_file(read_whole_file(path, "a readable .nkw weights file", kMaxWeightsFileBytes),
+                             path);
 }
 
 }  // namespace neurokv::weights

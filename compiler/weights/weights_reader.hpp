@@ -7,7 +7,8 @@
 
 namespace neurokv::weights {
 
-// Throws InputError "file: offset N: what is wrong, expected what" for a truncated, corrupted or foreign file.
+// Throws InputError "file: offset N: what is wrong, expected what" for a truncated, corrupted or foreign
+// file.
 WeightsFile decode_weights_file(const std::string& bytes, const std::string& file);
 WeightsFile load_weights_file(const std::string& path);
 

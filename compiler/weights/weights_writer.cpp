@@ -52,7 +52,8 @@ std::string directory(const WeightsFile& file, const std::vector<std::string>& d
 std::string encode_weights_file(const WeightsFile& file) {
   std::vector<std::string> data;
   for (const OpWeightsRecord& op : file.ops) {
-    for (const WeightTile& tile : op.tiles) data.push_back(pack_tile(op.tensor, tile.out_begin, tile.out_end));
+    for (const WeightTile& tile : op.tiles)
+      data.push_back(pack_tile(op.tensor, tile.out_begin, tile.out_end));
   }
   // The directory's size does not depend on the offsets in it: measure it, then write it for real.
   const uint64_t data_start = directory(file, data, 0).size();

@@ -24,12 +24,14 @@ Chip::Chip(sc_core::sc_module_name name, SimContext& ctx)
   const ir::Program& program = ctx.program;
   if (program.chip.mesh_cols != hw.mesh_cols || program.chip.mesh_rows != hw.mesh_rows ||
       program.chip.nps_per_node != hw.nps_per_node) {
-    throw InputError(fmt::format("the program was compiled for a {}x{} mesh of {}-NP nodes, the chip {} is {}x{} of {}",
-                                 program.chip.mesh_cols, program.chip.mesh_rows, program.chip.nps_per_node, hw.name,
-                                 hw.mesh_cols, hw.mesh_rows, hw.nps_per_node));
+    throw InputError(
+        fmt::format("the program was compiled for a {}x{} mesh of {}-NP nodes, the chip {} is {}x{} of {}",
+                    program.chip.mesh_cols, program.chip.mesh_rows, program.chip.nps_per_node, hw.name,
+                    hw.mesh_cols, hw.mesh_rows, hw.nps_per_node));
   }
   for (const ir::Op& op : program.ops) {
-    for (const ir::Tile& tile : op.tiles) np_index(tile.np);  // a tile off the chip is an input error, found here
+    for (const ir::Tile& tile : op.tiles)
+      np_index(tile.np);  // a tile off the chip is an input error, found here
   }
   plans_.reserve(program.routes.size());
   routes_from_.resize(program.ops.size());
@@ -39,13 +41,15 @@ Chip::Chip(sc_core::sc_module_name name, SimContext& ctx)
     const ir::Route& route = program.routes[i];
     plans_.push_back(plan_route(program, route));
     plans_.back().repeated_delivery = repeated[i];
-    routes_from_.at(static_cast<size_t>(route.src_op)).at(static_cast<size_t>(route.src_tile)).push_back(&plans_.back());
+    routes_from_.at(static_cast<size_t>(route.src_op))
+        .at(static_cast<size_t>(route.src_tile))
+        .push_back(&plans_.back());
   }
   for (int y = 0; y < hw.mesh_rows; ++y) {
     for (int x = 0; x < hw.mesh_cols; ++x) {
       const int node = y * hw.mesh_cols + x;
-      nodes_.push_back(std::make_unique<Node>(fmt::format("node_{}_{}", x, y).c_str(), ctx, dma_, routes_from_, x, y,
-                                              node * hw.nps_per_node));
+      nodes_.push_back(std::make_unique<Node>(fmt::format("node_{}_{}", x, y).c_str(), ctx, dma_,
+                                              routes_from_, x, y, node * hw.nps_per_node));
       mesh_.push_back(&nodes_.back()->router());
     }
   }
@@ -53,8 +57,8 @@ Chip::Chip(sc_core::sc_module_name name, SimContext& ctx)
   if (ctx.trace) {
     for (int i = 0; i < hw.nps_total(); ++i) {
       const int node = i / hw.nps_per_node;
-      ctx.trace->name_track(i, fmt::format("np ({},{},{})", node % hw.mesh_cols, node / hw.mesh_cols,
-                                           i % hw.nps_per_node));
+      ctx.trace->name_track(
+          i, fmt::format("np ({},{},{})", node % hw.mesh_cols, node / hw.mesh_cols, i % hw.nps_per_node));
     }
     for (int node = 0; node < hw.nodes(); ++node) {
       ctx.trace->name_track(Router::kTraceTrackBase + node,

@@ -1,10 +1,9 @@
 #pragma once
-// The chip: a mesh of nodes from the hwconfig, the Dma and the external Dram, and the program's routes laid onto
-// the mesh. It also attaches the VCD trace of queue depths, link and DMA activity when asked.
-#include <systemc>
-
+// The chip: a mesh of nodes from the hwconfig, the Dma and the external Dram, and the program's routes laid
+// onto the mesh. It also attaches the VCD trace of queue depths, link and DMA activity when asked.
 #include <memory>
 #include <string>
+#include <systemc>
 #include <vector>
 
 #include "simulator/cycle/dma.hpp"

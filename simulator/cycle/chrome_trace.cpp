@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 #include <nlohmann/json.hpp>
 
 #include "compiler/whole_file.hpp"
@@ -29,13 +28,15 @@ void ChromeTrace::write(const std::string& path) const {
     out += fmt::format(R"({{"ph":"M","pid":0,"tid":{},"name":"thread_name","args":{{"name":{}}}}})", track,
                        nlohmann::json(name).dump());
     sep();
-    out += fmt::format(R"({{"ph":"M","pid":0,"tid":{},"name":"thread_sort_index","args":{{"sort_index":{}}}}})",
-                       track, track);
+    out +=
+        fmt::format(R"({{"ph":"M","pid":0,"tid":{},"name":"thread_sort_index","args":{{"sort_index":{}}}}})",
+                    track, track);
   }
   for (const Span& s : spans_) {
     sep();
-    out += fmt::format(R"({{"ph":"X","pid":0,"tid":{},"name":{},"ts":{:.6f},"dur":{:.6f},"args":{{"cycles":{}}}}})",
-                       s.track, nlohmann::json(*s.name).dump(), s.start * us_per_cycle, s.dur * us_per_cycle, s.dur);
+    out += fmt::format(
+        R"({{"ph":"X","pid":0,"tid":{},"name":{},"ts":{:.6f},"dur":{:.6f},"args":{{"cycles":{}}}}})", s.track,
+        nlohmann::json(*s.name).dump(), s.start * us_per_cycle, s.dur * us_per_cycle, s.dur);
   }
   out += "\n]}\n";
   write_file_atomically(path, out);

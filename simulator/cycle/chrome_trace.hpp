@@ -1,6 +1,7 @@
 #pragma once
-// Spans for a Chrome trace (JSON "traceEvents", opens in Perfetto or chrome://tracing): one track per NP, router
-// and DMA, plus a track of layers per phase. Recorded in memory during the run, written once at the end.
+// Spans for a Chrome trace (JSON "traceEvents", opens in Perfetto or chrome://tracing): one track per NP,
+// router and DMA, plus a track of layers per phase. Recorded in memory during the run, written once at the
+// end.
 #include <cstdint>
 #include <string>
 #include <vector>

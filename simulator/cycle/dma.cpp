@@ -26,7 +26,8 @@ void Dma::serve() {
     DmaRequest* request = nullptr;
     requests_.read(request);
     // Issue when the channel frees, so the FIFO holds what is really waiting.
-    if (dram_.channel_free() > sc_core::sc_time_stamp()) sc_core::wait(dram_.channel_free() - sc_core::sc_time_stamp());
+    if (dram_.channel_free() > sc_core::sc_time_stamp())
+      sc_core::wait(dram_.channel_free() - sc_core::sc_time_stamp());
     --queue_depth_;
     const Dram::Transfer transfer = dram_.transfer(request->bytes, request->layer);
     request->issued = true;

@@ -1,10 +1,9 @@
 #pragma once
-// The DMA engine between the NPs and the external DRAM: streamed weights into an NP's weight SRAM, KV-cache rows
-// read into and appended from NP input SRAM. Requests queue in one FIFO; the engine issues each to the Dram when
-// the channel frees, so concurrent requests from many NPs contend for DRAM bandwidth.
-#include <systemc>
-
+// The DMA engine between the NPs and the external DRAM: streamed weights into an NP's weight SRAM, KV-cache
+// rows read into and appended from NP input SRAM. Requests queue in one FIFO; the engine issues each to the
+// Dram when the channel frees, so concurrent requests from many NPs contend for DRAM bandwidth.
 #include <string>
+#include <systemc>
 
 #include "simulator/cycle/dram.hpp"
 #include "simulator/cycle/sim_context.hpp"

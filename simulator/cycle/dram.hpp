@@ -1,7 +1,8 @@
 #pragma once
 // External DRAM: one channel of `bandwidth_bytes_per_s`, moving whole bursts of `burst_bytes`, with a fixed
 // access latency. Transfers occupy the channel back to back (FIFO, in the order the Dma issues them), and the
-// latency is pipelined: it delays each transfer's completion, not the channel. A passive target: the Dma calls it.
+// latency is pipelined: it delays each transfer's completion, not the channel. A passive target: the Dma
+// calls it.
 #include <systemc>
 
 #include "simulator/cycle/sim_context.hpp"

@@ -3,16 +3,16 @@
 // the realised number of non-zero input activations once per op and per phase:
 //   events ~ Binomial(offered, input_density), offered = activations at the op's first tile's input,
 // from a std::mt19937_64 seeded with splitmix64(seed, phase index, op id), so a draw does not depend on the
-// order ops run in and the same seed gives the same events. One draw per op, not per tile, and every tile of the
-// op gets the op's realised density. For a Linear op that is exact: its input vector is multicast whole to all
-// its tiles, which see the same events. Head-split ops (attn_score, softmax, attn_value) and element-wise ops
-// (LayerNorm, GELU, Add) give each tile its own slice of the input, whose draws would be independent. Of those,
-// only attn_score (query density) and attn_value (probability density) have densities strictly between 0 and 1
-// by default; for them the shared draw keeps each tile's expected events right but moves all heads together, so
-// the busiest head is on average a little lighter than the heaviest of independent draws, and the phase varies
-// more between seeds. `offered` is the first tile's: with uneven tiles the realised fraction is applied to
-// each. The realised density events / offered replaces the op's input_density, and the shared cost equations
-// (work.hpp) price the rest.
+// order ops run in and the same seed gives the same events. One draw per op, not per tile, and every tile of
+// the op gets the op's realised density. For a Linear op that is exact: its input vector is multicast whole
+// to all its tiles, which see the same events. Head-split ops (attn_score, softmax, attn_value) and
+// element-wise ops (LayerNorm, GELU, Add) give each tile its own slice of the input, whose draws would be
+// independent. Of those, only attn_score (query density) and attn_value (probability density) have densities
+// strictly between 0 and 1 by default; for them the shared draw keeps each tile's expected events right but
+// moves all heads together, so the busiest head is on average a little lighter than the heaviest of
+// independent draws, and the phase varies more between seeds. `offered` is the first tile's: with uneven
+// tiles the realised fraction is applied to each. The realised density events / offered replaces the op's
+// input_density, and the shared cost equations (work.hpp) price the rest.
 #include <cstdint>
 
 #include "compiler/hw_config.hpp"

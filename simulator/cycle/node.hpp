@@ -1,8 +1,7 @@
 #pragma once
 // A mesh node: its NPs and the Router joining them to the mesh.
-#include <systemc>
-
 #include <memory>
+#include <systemc>
 #include <vector>
 
 #include "simulator/cycle/np.hpp"

@@ -9,7 +9,12 @@ namespace neurokv::cycle {
 
 Np::Np(sc_core::sc_module_name name, SimContext& ctx, Dma& dma, Router& router, const RoutesFrom& routes_from,
        const ir::NpCoord& coord, int index)
-    : sc_module(name), ctx_(ctx), dma_(dma), router_(router), routes_from_(routes_from), coord_(coord),
+    : sc_module(name),
+      ctx_(ctx),
+      dma_(dma),
+      router_(router),
+      routes_from_(routes_from),
+      coord_(coord),
       index_(index) {
   SC_THREAD(run);
 }
@@ -96,9 +101,11 @@ void Np::run_tile(size_t i) {
   }
   work.counts.dram_bytes = 0;  // the Dram counts what it moves, in whole bursts
   ctx_.ledger.layer(op.layer) += work.counts;
-  for (const RoutePlan* plan : routes_from_.at(static_cast<size_t>(op.id)).at(static_cast<size_t>(tile.index))) {
+  for (const RoutePlan* plan :
+       routes_from_.at(static_cast<size_t>(op.id)).at(static_cast<size_t>(tile.index))) {
     const ir::Route& route = *plan->route;
-    const double bytes = route_bytes(ctx_.program, route, ctx_.hw, ctx_.phase, tokens, plan->repeated_delivery);
+    const double bytes =
+        route_bytes(ctx_.program, route, ctx_.hw, ctx_.phase, tokens, plan->repeated_delivery);
     ctx_.ledger.layer(op.layer).sram_write_bytes += route_sram_write_bytes(ctx_.program, route, bytes);
     router_.send(*plan, bytes, route_events(ctx_.program, route, ctx_.phase, tokens));
   }

@@ -1,18 +1,18 @@
 #pragma once
 // A neural processor: an input event queue (in its input SRAM), MAC lanes, a weight SRAM and a softmax unit.
 // One SC_THREAD runs the tiles the Sequencer hands it for a wave, one after another in program order:
-//   wait for the tile's DRAM input (streamed weights, KV rows) → compute for TileWork::compute_cycles (work.hpp:
-//   proportional to the non-zero input events only) → post KV rows out through the Dma → hand the output routes
-//   to the node's Router (the NP does not wait for them to arrive).
-// DRAM reads are double-buffered: while a tile computes, the Dma already fetches the next tile's input, so only
-// the first read of a wave exposes the DRAM latency. Posted writes must land before the NP ends its wave.
-// It counts what each tile did into the ledger and records the high-water mark of its input event queue in
-// decode phases (the static SRAM allocation, the same at both fidelities, is program_facts' peak_np_sram_bytes).
-#include <systemc>
-
+//   wait for the tile's DRAM input (streamed weights, KV rows) → compute for TileWork::compute_cycles
+//   (work.hpp: proportional to the non-zero input events only) → post KV rows out through the Dma → hand the
+//   output routes to the node's Router (the NP does not wait for them to arrive).
+// DRAM reads are double-buffered: while a tile computes, the Dma already fetches the next tile's input, so
+// only the first read of a wave exposes the DRAM latency. Posted writes must land before the NP ends its
+// wave. It counts what each tile did into the ledger and records the high-water mark of its input event queue
+// in decode phases (the static SRAM allocation, the same at both fidelities, is program_facts'
+// peak_np_sram_bytes).
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <systemc>
 #include <vector>
 
 #include "compiler/ir/program.hpp"
@@ -41,8 +41,8 @@ class Np : public sc_core::sc_module {
   void receive(int op, int tile, double events);
 
   double wave_compute_cycles() const { return wave_compute_; }
-  // The most bytes of input events queued at once during a decode phase (the prefill queues the whole prompt's
-  // events with no back-pressure, which the model leaves out).
+  // The most bytes of input events queued at once during a decode phase (the prefill queues the whole
+  // prompt's events with no back-pressure, which the model leaves out).
   int64_t peak_queue_bytes() const { return peak_queue_bytes_; }
   const double& queue_events() const { return queue_events_; }  // for the VCD
   const bool& busy() const { return busy_; }                    // for the VCD

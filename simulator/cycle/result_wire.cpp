@@ -23,7 +23,8 @@ class Writer {
     for (const auto& [name, field] : EnergyBreakdown::fields()) put(e.*field);
   }
   void put(const PhaseReport& p) {
-    for (double v : {p.macs, p.synaptic_ops, p.events, p.sram_bytes, p.dram_bytes, p.noc_hop_bytes, p.cycles}) put(v);
+    for (double v : {p.macs, p.synaptic_ops, p.events, p.sram_bytes, p.dram_bytes, p.noc_hop_bytes, p.cycles})
+      put(v);
     put(p.bound);
     put(p.latency_s);
     put(p.tokens_per_s);
@@ -67,7 +68,8 @@ class Reader {
     for (const auto& [name, field] : EnergyBreakdown::fields()) get(e.*field);
   }
   void get(PhaseReport& p) {
-    for (double* v : {&p.macs, &p.synaptic_ops, &p.events, &p.sram_bytes, &p.dram_bytes, &p.noc_hop_bytes, &p.cycles}) {
+    for (double* v :
+         {&p.macs, &p.synaptic_ops, &p.events, &p.sram_bytes, &p.dram_bytes, &p.noc_hop_bytes, &p.cycles}) {
       get(*v);
     }
     get(p.bound);

@@ -1,6 +1,6 @@
 #pragma once
-// SimulationResult to bytes and back, for the pipe from the simulation's child process (simulate.cpp). Doubles
-// travel as their bit patterns, so the parent sees exactly what the child computed.
+// SimulationResult to bytes and back, for the pipe from the simulation's child process (simulate.cpp).
+// Doubles travel as their bit patterns, so the parent sees exactly what the child computed.
 #include <string>
 
 #include "simulator/cycle/simulate.hpp"

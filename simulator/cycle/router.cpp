@@ -50,7 +50,8 @@ RoutePlan plan_route(const ir::Program& program, const ir::Route& route) {
   return plan;
 }
 
-Router::Router(sc_core::sc_module_name name, SimContext& ctx, int node) : sc_module(name), ctx_(ctx), node_(node) {
+Router::Router(sc_core::sc_module_name name, SimContext& ctx, int node)
+    : sc_module(name), ctx_(ctx), node_(node) {
   SC_THREAD(eject);
 }
 
@@ -68,7 +69,8 @@ void Router::send(const RoutePlan& plan, double bytes, double events) {
   for (size_t h = 0; h < plan.hops.size(); ++h) {
     const RoutePlan::Hop& hop_plan = plan.hops[h];
     Router& owner = *(*mesh_)[static_cast<size_t>(hop_plan.node)];
-    const sc_core::sc_time head_in = hop_plan.parent < 0 ? now : head_out[static_cast<size_t>(hop_plan.parent)];
+    const sc_core::sc_time head_in =
+        hop_plan.parent < 0 ? now : head_out[static_cast<size_t>(hop_plan.parent)];
     sc_core::sc_time& link_free = owner.link_free_[static_cast<size_t>(hop_plan.dir)];
     const sc_core::sc_time start = std::max(head_in, link_free);
     link_free = start + serialise;

@@ -5,11 +5,10 @@
 // ceil(bytes / link_bytes_per_cycle) cycles starting when its head arrives and the link is free (first come,
 // first served; virtual cut-through with unbounded buffers), and its head takes hop_latency_cycles per link.
 // A destination receives the train when its tail arrives.
-#include <systemc>
-
 #include <array>
 #include <cstdint>
 #include <queue>
+#include <systemc>
 #include <vector>
 
 #include "compiler/ir/program.hpp"
@@ -33,7 +32,7 @@ struct RoutePlan {
     int tile;      // destination tile of route.dst_op
   };
   const ir::Route* route = nullptr;
-  bool repeated_delivery = false;     // repeated_kv_deliveries (work.hpp): the route carries nothing
+  bool repeated_delivery = false;  // repeated_kv_deliveries (work.hpp): the route carries nothing
   int src_node = 0;
   int layer = -1;
   const std::string* name = nullptr;  // the source op, for the trace

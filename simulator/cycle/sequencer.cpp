@@ -18,8 +18,15 @@ std::map<int, std::vector<const ir::Step*>> group_waves(const std::vector<ir::St
 
 Sequencer::Sequencer(sc_core::sc_module_name name, SimContext& ctx, Chip& chip, const ir::Program& planned,
                      ir::Program& realised, const SimOptions& options)
-    : sc_module(name), ctx_(ctx), chip_(chip), planned_(planned), realised_(realised), options_(options),
-      nps_(chip.nps()), prefill_waves_(group_waves(planned.prefill)), decode_waves_(group_waves(planned.decode)) {
+    : sc_module(name),
+      ctx_(ctx),
+      chip_(chip),
+      planned_(planned),
+      realised_(realised),
+      options_(options),
+      nps_(chip.nps()),
+      prefill_waves_(group_waves(planned.prefill)),
+      decode_waves_(group_waves(planned.decode)) {
   if (ctx.trace) {
     ctx.trace->name_track(kPhaseTrack, "phases");
     ctx.trace->name_track(kLayerTrack, "layers");
@@ -49,7 +56,8 @@ void Sequencer::run() {
     decode_sum += totals;
   }
   decode_sum.scale(1.0 / static_cast<double>(options_.tokens));
-  result_.decode = decode_sum.report(Phase::decode(options_.prompt + options_.tokens), ctx_.hw, &result_.decode_layers);
+  result_.decode =
+      decode_sum.report(Phase::decode(options_.prompt + options_.tokens), ctx_.hw, &result_.decode_layers);
   for (Np* np : nps_) {
     result_.peak_np_queue_bytes.push_back(np->peak_queue_bytes());
     result_.peak_queue_bytes = std::max(result_.peak_queue_bytes, np->peak_queue_bytes());
@@ -60,9 +68,11 @@ void Sequencer::run() {
 }
 
 PhaseTotals Sequencer::run_phase(const Phase& phase, const Waves& waves, int phase_index) {
-  const std::vector<ir::Step>& steps = phase.kind == Phase::Kind::Prefill ? planned_.prefill : planned_.decode;
+  const std::vector<ir::Step>& steps =
+      phase.kind == Phase::Kind::Prefill ? planned_.prefill : planned_.decode;
   ctx_.phase = phase;
-  for (const ir::Step& step : steps) ctx_.op_tokens.at(static_cast<size_t>(step.op)) = step_tokens(step, phase);
+  for (const ir::Step& step : steps)
+    ctx_.op_tokens.at(static_cast<size_t>(step.op)) = step_tokens(step, phase);
   draw_densities(planned_, realised_, ctx_.hw, phase, ctx_.op_tokens, options_.seed, phase_index);
   for (ActionCounts& counts : ctx_.ledger.layer_counts) counts = ActionCounts{};
 
@@ -72,8 +82,9 @@ PhaseTotals Sequencer::run_phase(const Phase& phase, const Waves& waves, int pha
   totals.layer_counts = ctx_.ledger.layer_counts;
   flush_layer_span();
   if (ctx_.trace) {
-    const std::string name = phase.kind == Phase::Kind::Prefill ? "prefill"
-                                                                : "decode (context " + std::to_string(phase.context) + ")";
+    const std::string name = phase.kind == Phase::Kind::Prefill
+                                 ? "prefill"
+                                 : "decode (context " + std::to_string(phase.context) + ")";
     ctx_.trace->span(kPhaseTrack, label(name), start, ctx_.now() - start);
   }
   return totals;
@@ -84,7 +95,8 @@ void Sequencer::run_wave(const std::vector<const ir::Step*>& steps, PhaseTotals&
   std::vector<std::vector<TileJob>> jobs(nps_.size());
   for (const ir::Step* step : steps) {
     const ir::Op& op = realised_.ops.at(static_cast<size_t>(step->op));
-    for (const ir::Tile& tile : op.tiles) jobs[static_cast<size_t>(chip_.np_index(tile.np))].push_back({&op, &tile});
+    for (const ir::Tile& tile : op.tiles)
+      jobs[static_cast<size_t>(chip_.np_index(tile.np))].push_back({&op, &tile});
   }
   const double start = ctx_.now();
   const double dram_busy = chip_.dram().busy_cycles();
@@ -113,7 +125,8 @@ void Sequencer::run_wave(const std::vector<const ir::Step*>& steps, PhaseTotals&
 
 void Sequencer::trace_layer(int layer, double start, double cycles) {
   // Consecutive waves of one layer make one span.
-  if (layer_span_.cycles > 0 && layer_span_.layer == layer && layer_span_.start + layer_span_.cycles == start) {
+  if (layer_span_.cycles > 0 && layer_span_.layer == layer &&
+      layer_span_.start + layer_span_.cycles == start) {
     layer_span_.cycles += cycles;
     return;
   }

@@ -1,19 +1,18 @@
 #pragma once
-// The Sequencer: loads the program's schedules and runs them on the Chip, wave by wave (a wave starts when every
-// tile of the previous wave has finished and every packet train it sent has arrived): the prefill of the prompt,
-// then one decode step per generated token, the context growing by one each token (each step's KvAppend adds the
-// token's row to the cache). It records the cycles of each wave against the layer of its first op and what bound
-// it, and turns the ledger into PhaseReports.
-#include <systemc>
-
+// The Sequencer: loads the program's schedules and runs them on the Chip, wave by wave (a wave starts when
+// every tile of the previous wave has finished and every packet train it sent has arrived): the prefill of
+// the prompt, then one decode step per generated token, the context growing by one each token (each step's
+// KvAppend adds the token's row to the cache). It records the cycles of each wave against the layer of its
+// first op and what bound it, and turns the ledger into PhaseReports.
 #include <deque>
 #include <map>
 #include <string>
+#include <systemc>
 #include <vector>
 
 #include "simulator/cycle/chip.hpp"
-#include "simulator/phase_totals.hpp"
 #include "simulator/cycle/simulate.hpp"
+#include "simulator/phase_totals.hpp"
 
 namespace neurokv::cycle {
 

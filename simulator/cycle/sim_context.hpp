@@ -1,9 +1,8 @@
 #pragma once
 // State every block of one simulation shares: the program being run, the chip, the phase in progress, the
 // clock, the counting ledger, the wave barrier and the optional trace. One per simulation (one per process).
-#include <systemc>
-
 #include <cstdint>
+#include <systemc>
 #include <vector>
 
 #include "compiler/hw_config.hpp"
@@ -20,13 +19,13 @@ struct Ledger {
   std::vector<ActionCounts> layer_counts;
   double events_sent = 0;      // by the sending router: route events × destination tiles
   double events_received = 0;  // by the NPs: events a tile took from its input queue when it started
-  double longest_route = 0;  // cycles, current wave: first byte sent to last byte delivered
+  double longest_route = 0;    // cycles, current wave: first byte sent to last byte delivered
 
   ActionCounts& layer(int layer) { return layer_counts.at(static_cast<size_t>(layer + 1)); }
 };
 
-// Work outstanding in the current wave (NPs still running, packet trains still in flight); the Sequencer starts
-// the next wave when it drains.
+// Work outstanding in the current wave (NPs still running, packet trains still in flight); the Sequencer
+// starts the next wave when it drains.
 class Barrier {
  public:
   void add(int n = 1) { pending_ += n; }

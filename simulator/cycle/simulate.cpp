@@ -18,14 +18,15 @@
 #include "simulator/cycle/result_wire.hpp"
 #include "simulator/cycle/sequencer.hpp"
 
-// libsystemc's main() calls sc_main, so the symbol must exist; neurokv never uses that main: simulations start
-// the kernel directly, in a child process (simulate() below).
+// libsystemc's main() calls sc_main, so the symbol must exist; neurokv never uses that main: simulations
+// start the kernel directly, in a child process (simulate() below).
 extern "C" int sc_main(int, char*[]) { return 1; }
 
 namespace neurokv {
 namespace {
 
-// The child's message: one status byte, the payload's length, the payload (an encoded result or an error text).
+// The child's message: one status byte, the payload's length, the payload (an encoded result or an error
+// text).
 enum class Status : uint8_t { Ok = 0, InputError = 1, RunError = 2 };
 
 void write_all(int fd, const void* data, size_t size) {
@@ -52,11 +53,13 @@ bool read_all(int fd, void* data, size_t size) {
 }
 
 void check(const ir::Program& program, const HwConfig& hw, const SimOptions& options) {
-  if (options.prompt < 0) throw InputError(fmt::format("the prompt must be 0 or more tokens, not {}", options.prompt));
+  if (options.prompt < 0)
+    throw InputError(fmt::format("the prompt must be 0 or more tokens, not {}", options.prompt));
   if (options.tokens < 1) throw InputError(fmt::format("decode at least 1 token, not {}", options.tokens));
   if (options.prompt + options.tokens > program.context) {
-    throw InputError(fmt::format("prompt {} + {} decode tokens exceed the {} tokens the program's KV cache was planned for",
-                                 options.prompt, options.tokens, program.context));
+    throw InputError(fmt::format(
+        "prompt {} + {} decode tokens exceed the {} tokens the program's KV cache was planned for",
+        options.prompt, options.tokens, program.context));
   }
   if (options.prompt > 0 && program.prefill.empty()) throw InputError("the program has no prefill schedule");
   if (program.decode.empty()) throw InputError("the program has no decode schedule");
@@ -122,9 +125,9 @@ SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const 
   int fds[2];
   pid_t pid = 0;
   {
-    // A child forked by another thread between this pipe() and the close of its write end below would keep that
-    // write end open, and this call's read would see no EOF until that child exits. One fork at a time: every
-    // pipe is either not yet created or already half-closed in the parent when any other call forks.
+    // A child forked by another thread between this pipe() and the close of its write end below would keep
+    // that write end open, and this call's read would see no EOF until that child exits. One fork at a time:
+    // every pipe is either not yet created or already half-closed in the parent when any other call forks.
     static std::mutex fork_mutex;
     const std::lock_guard<std::mutex> lock(fork_mutex);
     if (::pipe(fds) != 0) throw RunError(fmt::format("cannot create a pipe: {}", std::strerror(errno)));

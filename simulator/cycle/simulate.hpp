@@ -1,11 +1,13 @@
 #pragma once
-// The cycle-level simulator's entry point: runs a compiled program on the SystemC chip model (docs/simulator.md):
-// the prefill of a P-token prompt, then T decode tokens, the context growing by one per token.
+// The cycle-level simulator's entry point: runs a compiled program on the SystemC chip model
+// (docs/simulator.md): the prefill of a P-token prompt, then T decode tokens, the context growing by one per
+// token.
 //
-// SystemC 2.3 has one kernel per process that cannot restart after it has run. simulate() therefore runs every
-// simulation in a forked child process that elaborates the chip, runs it and sends the result back over a pipe;
-// the calling process never starts the kernel, so simulate() may be called any number of times, and from several
-// threads at once (each call forks its own child). Deterministic: the same inputs give the same result bytes.
+// SystemC 2.3 has one kernel per process that cannot restart after it has run. simulate() therefore runs
+// every simulation in a forked child process that elaborates the chip, runs it and sends the result back over
+// a pipe; the calling process never starts the kernel, so simulate() may be called any number of times, and
+// from several threads at once (each call forks its own child). Deterministic: the same inputs give the same
+// result bytes.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,10 +37,10 @@ struct SimulationResult {
   // program_facts' memory.peak_np_sram_bytes.
   std::vector<int64_t> peak_np_queue_bytes;
   int64_t peak_queue_bytes = 0;
-  double events_sent = 0;                  // events put on the NoC, counted once per destination tile
-  double events_received = 0;              // events tiles consumed from their NPs' input queues; equals
-                                           // events_sent when every delivery reaches a tile that runs after it
-  double cycles = 0;                       // simulated: prefill + every decode token
+  double events_sent = 0;      // events put on the NoC, counted once per destination tile
+  double events_received = 0;  // events tiles consumed from their NPs' input queues; equals
+                               // events_sent when every delivery reaches a tile that runs after it
+  double cycles = 0;           // simulated: prefill + every decode token
 };
 
 // Throws InputError for options or a program that do not fit the chip, RunError if the simulation fails.

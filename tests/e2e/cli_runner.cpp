@@ -54,8 +54,8 @@ CliResult run_cli(const std::string& args) { return run_shell(std::string(NEUROK
 CliResult run_cli_bounded(const std::string& args, const std::string& cwd, int seconds, int megabytes) {
   std::string limits = "--core=0";
   if (!kAddressSanitizer) limits += " --as=" + std::to_string(int64_t{megabytes} << 20);
-  return run_shell("cd '" + cwd + "' && timeout -s KILL " + std::to_string(seconds) + " prlimit " + limits + " -- " +
-                   NEUROKV_BINARY + " " + args);
+  return run_shell("cd '" + cwd + "' && timeout -s KILL " + std::to_string(seconds) + " prlimit " + limits +
+                   " -- " + NEUROKV_BINARY + " " + args);
 }
 
 }  // namespace neurokv::test

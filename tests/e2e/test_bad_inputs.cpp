@@ -1,8 +1,7 @@
 // Runs every case of tests/bad_inputs/manifest.txt through the built CLI, bounded in time and memory, and
-// requires what docs/reliability.md promises for bad input: exit code 2, no signal, nothing on stdout, and one
-// line on stderr that names the place (the manifest's expected text holds file:line:col or the flag).
+// requires what docs/reliability.md promises for bad input: exit code 2, no signal, nothing on stdout, and
+// one line on stderr that names the place (the manifest's expected text holds file:line:col or the flag).
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <string>
 #include <vector>

@@ -1,9 +1,8 @@
 // `neurokv compile` and `neurokv ir`, through the built command line.
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "tests/e2e/cli_runner.hpp"
@@ -82,15 +81,16 @@ TEST_CASE("simulate runs a compiled program on the cycle model and writes its tr
   const std::string trace = temp_path("sim-trace.json");
   const std::string vcd = temp_path("sim.vcd");
   REQUIRE(run_cli("compile --model edge-tiny --variant Q-K=V --context 256 -o " + program).exit_code == 0);
-  const auto r = run_cli("simulate " + program + " --prompt 32 --tokens 2 --trace " + trace + " --vcd " + vcd +
-                         " --json -");
+  const auto r = run_cli("simulate " + program + " --prompt 32 --tokens 2 --trace " + trace + " --vcd " +
+                         vcd + " --json -");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto report = nlohmann::json::parse(r.out);
   CHECK(report["fidelity"] == "cycle");
   CHECK(report["variants"][0]["variant"] == "Q-K=V");
   CHECK(report["variants"][0]["decode"]["cycles"].get<double>() > 0);
-  CHECK(report["variants"][0]["prefill"]["cycles"].get<double>() > report["variants"][0]["decode"]["cycles"].get<double>());
+  CHECK(report["variants"][0]["prefill"]["cycles"].get<double>() >
+        report["variants"][0]["decode"]["cycles"].get<double>());
   CHECK(nlohmann::json::parse(read_file(trace))["traceEvents"].size() > 10);
   CHECK(read_file(vcd).find("$enddefinitions") != std::string::npos);
 

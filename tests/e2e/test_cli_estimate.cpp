@@ -1,8 +1,7 @@
 // The foundation issue's promises, through the built command line.
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "tests/e2e/cli_runner.hpp"
 
@@ -26,7 +25,8 @@ json estimate_json(const std::string& args) {
 
 }  // namespace
 
-TEST_CASE("paper-300m parameter counts equal the paper's, and the other variants follow the same accounting") {
+TEST_CASE(
+    "paper-300m parameter counts equal the paper's, and the other variants follow the same accounting") {
   const auto v = by_variant(estimate_json("--model paper-300m --variant all"));
   REQUIRE(v.size() == 8);
   CHECK(v.at("QKV")["params"] == 305534976);
@@ -74,8 +74,10 @@ TEST_CASE("energy parts sum to the total, and Q-K=V never costs more than QKV at
       for (const auto& [part, joules] : d["energy_breakdown_j"].items()) sum += joules.get<double>();
       CHECK(sum == Approx(d["energy_j"].get<double>()).epsilon(1e-12));
     }
-    CHECK(v.at("Q-K=V")["decode"]["energy_j"].get<double>() <= v.at("QKV")["decode"]["energy_j"].get<double>());
-    CHECK(v.at("Q-K=V")["decode"]["dram_bytes"].get<double>() < v.at("QKV")["decode"]["dram_bytes"].get<double>());
+    CHECK(v.at("Q-K=V")["decode"]["energy_j"].get<double>() <=
+          v.at("QKV")["decode"]["energy_j"].get<double>());
+    CHECK(v.at("Q-K=V")["decode"]["dram_bytes"].get<double>() <
+          v.at("QKV")["decode"]["dram_bytes"].get<double>());
     CHECK(v.at("Q-K=V")["decode"]["cycles"].get<double>() <= v.at("QKV")["decode"]["cycles"].get<double>());
   }
 }
@@ -119,7 +121,8 @@ TEST_CASE("bad flags and bad files exit 2 naming the flag or the file and line")
       {"estimate --model " NEUROKV_SOURCE_DIR "/README.md", "README.md:"},
       {"estimate --bogus", "--bogus"},
       // A prefill longer than the KV cache the program was planned for.
-      {"estimate --model edge-tiny --context 16 --prompt 100000", "--prompt 100000 + --tokens 1 exceeds --context 16"},
+      {"estimate --model edge-tiny --context 16 --prompt 100000",
+       "--prompt 100000 + --tokens 1 exceeds --context 16"},
       {"run --fidelity analytic --model edge-tiny --context 16 --prompt 16", "exceeds --context 16"},
       {"run --model edge-tiny --context 16 --tokens 17", "--tokens 17 exceeds --context 16"},
   };

@@ -1,7 +1,6 @@
-// The same inputs give the same bytes, run after run (docs/reliability.md). Sweeps across -j are held equal in
-// tests/unit/test_sweep*.cpp.
+// The same inputs give the same bytes, run after run (docs/reliability.md). Sweeps across -j are held equal
+// in tests/unit/test_sweep*.cpp.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "tests/e2e/cli_runner.hpp"

@@ -1,5 +1,5 @@
-// libFuzzer target: the ONNX frontend (protobuf parse, block matching, variant detection, weights) must accept
-// or throw InputError, never crash or hang.
+// libFuzzer target: the ONNX frontend (protobuf parse, block matching, variant detection, weights) must
+// accept or throw InputError, never crash or hang.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -9,7 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   try {
-    neurokv::import_onnx_model(std::string(reinterpret_cast<const char*>(data), size), "/nonexistent/fuzz.onnx");
+    neurokv::import_onnx_model(std::string(reinterpret_cast<const char*>(data), size),
+                               "/nonexistent/fuzz.onnx");
   } catch (const neurokv::InputError&) {
   }
   return 0;

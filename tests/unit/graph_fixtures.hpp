@@ -1,5 +1,6 @@
 #pragma once
-// A one-layer model small enough to read its whole graph text in a test, and a line matcher for golden checks.
+// A one-layer model small enough to read its whole graph text in a test, and a line matcher for golden
+// checks.
 #include <sstream>
 #include <string>
 

@@ -11,16 +11,16 @@ namespace neurokv::test {
 inline HwConfig akida2() { return load_hw("akida2-like", std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs"); }
 
 struct TinyOptions {
-  double density = 1.0;        // input density of every Linear op
-  bool streamed = false;       // the second Linear's weights stream from DRAM
-  bool kv_in_dram = false;     // add a KvRead of a DRAM K buffer feeding the second Linear
-  bool shared_link = false;    // the first Linear's tiles on one node, their routes sharing one link
+  double density = 1.0;      // input density of every Linear op
+  bool streamed = false;     // the second Linear's weights stream from DRAM
+  bool kv_in_dram = false;   // add a KvRead of a DRAM K buffer feeding the second Linear
+  bool shared_link = false;  // the first Linear's tiles on one node, their routes sharing one link
   int64_t context = 64;
 };
 
 // op 0 "l0.q_proj": 512 → 64 in 4 tiles of 16 channels on the four neighbours of node (1,1) (shared_link: on
-// NPs (0,1,0..3)); every tile multicasts to both tiles of op 1 "l0.o_proj": 64 → 64 on NPs (1,1,0) and (1,1,1),
-// one hop away, each over its own link (shared_link: all over the link (0,1) → (1,1)).
+// NPs (0,1,0..3)); every tile multicasts to both tiles of op 1 "l0.o_proj": 64 → 64 on NPs (1,1,0) and
+// (1,1,1), one hop away, each over its own link (shared_link: all over the link (0,1) → (1,1)).
 inline ir::Program tiny_program(const TinyOptions& o = {}) {
   ir::Program p;
   p.model = {"tiny", 1, 64, 1, 64, 256, 256, 256};

@@ -78,12 +78,12 @@ TEST_CASE("a Linear tile does events × fan-out MACs and reads that many weights
   const HwConfig hw = test_chip();
   const ir::Program p = two_op_program(ir::Storage::Sram);
   const TileWork w = tile_work(p, p.ops[0], p.ops[0].tiles[0], hw, Phase::decode(16), 1);
-  CHECK(w.input_events == 32);                          // 64 inputs × density 0.5
-  CHECK(w.counts.macs_by_bits.at(8) == 32 * 16);        // events × 16 output channels
+  CHECK(w.input_events == 32);                    // 64 inputs × density 0.5
+  CHECK(w.counts.macs_by_bits.at(8) == 32 * 16);  // events × 16 output channels
   CHECK(w.counts.dense_macs == 64 * 16);
-  CHECK(w.compute_cycles == 32);                        // 32 events × ceil(16 / 16 lanes)
-  CHECK(w.counts.sram_read_bytes == 32 * 16 + 32);      // weights + events read back from the input buffer
-  CHECK(w.counts.sram_write_bytes == 32);               // events written into the input buffer
+  CHECK(w.compute_cycles == 32);                    // 32 events × ceil(16 / 16 lanes)
+  CHECK(w.counts.sram_read_bytes == 32 * 16 + 32);  // weights + events read back from the input buffer
+  CHECK(w.counts.sram_write_bytes == 32);           // events written into the input buffer
   CHECK(w.dram_read_bytes == 0);
 
   const TileWork streamed =
@@ -108,13 +108,14 @@ TEST_CASE("routes carry the consumer's events and cost depth × hop latency plus
 TEST_CASE("the analytic decode step sums waves of compute + route, and DRAM when it dominates") {
   const HwConfig hw = test_chip();
   std::vector<LayerCost> layers;
-  const PhaseReport on_chip = estimate_phase(two_op_program(ir::Storage::Sram), hw, Phase::decode(16), &layers);
+  const PhaseReport on_chip =
+      estimate_phase(two_op_program(ir::Storage::Sram), hw, Phase::decode(16), &layers);
   // wave 0: both Linear tiles run 32 cycles on their own NPs; the longest route is 2×2 + 8 = 12 cycles.
   // wave 1: the Add does 32 elements on 16 lanes = 2 cycles, no routes.
   CHECK(on_chip.cycles == 32 + 12 + 2);
   CHECK(on_chip.bound == "compute");
-  CHECK(on_chip.events == 32 + 32 + 64);                  // two Linear tiles, and the Add's two 32-wide operands
-  CHECK(on_chip.noc_hop_bytes == 64 * 2);                 // only the second route crosses links
+  CHECK(on_chip.events == 32 + 32 + 64);   // two Linear tiles, and the Add's two 32-wide operands
+  CHECK(on_chip.noc_hop_bytes == 64 * 2);  // only the second route crosses links
   CHECK(on_chip.latency_s == Approx(46e-9));
   CHECK(on_chip.activation_sparsity == Approx(1.0 - 128.0 / 192.0));
   const EnergyBreakdown& e = on_chip.energy;
@@ -131,7 +132,8 @@ TEST_CASE("the analytic decode step sums waves of compute + route, and DRAM when
   CHECK(layer_cycles == on_chip.cycles);
 
   // Streamed weights: 2 × 1040 bytes at 10 bytes per cycle + 100 cycles latency = 308 > 44 cycles of compute.
-  const PhaseReport streamed = estimate_phase(two_op_program(ir::Storage::Dram), hw, Phase::decode(16), nullptr);
+  const PhaseReport streamed =
+      estimate_phase(two_op_program(ir::Storage::Dram), hw, Phase::decode(16), nullptr);
   CHECK(streamed.cycles == 308 + 2);
   CHECK(streamed.bound == "dram");
   CHECK(streamed.dram_bytes == 2 * 1040);
@@ -140,7 +142,8 @@ TEST_CASE("the analytic decode step sums waves of compute + route, and DRAM when
 
 TEST_CASE("prefill runs each op over the prompt's tokens and streams weights once") {
   const HwConfig hw = test_chip();
-  const PhaseReport prefill = estimate_phase(two_op_program(ir::Storage::Dram), hw, Phase::prefill(10), nullptr);
+  const PhaseReport prefill =
+      estimate_phase(two_op_program(ir::Storage::Dram), hw, Phase::prefill(10), nullptr);
   CHECK(prefill.dram_bytes == 2 * 1040);
   CHECK(prefill.synaptic_ops == 10 * (2 * 32 * 16 + 32));
   CHECK(prefill.tokens_per_s == Approx(10 / prefill.latency_s));
@@ -193,13 +196,14 @@ TEST_CASE("on a compiled program, decode appends one row per buffer and reads ev
       for (const ir::Op& op : p.ops) {
         for (const ir::Tile& tile : op.tiles) {
           const TileWork w = tile_work(p, op, tile, hw, phase, phase.tokens);
-          const double moved = w.dram_read_bytes + w.dram_write_bytes + w.counts.sram_write_bytes +
-                               w.counts.sram_read_bytes;
+          const double moved =
+              w.dram_read_bytes + w.dram_write_bytes + w.counts.sram_write_bytes + w.counts.sram_read_bytes;
           if (op.kind == ir::OpKind::KvAppend) appended += moved;
           if (op.kind == ir::OpKind::KvRead) read += moved;
         }
       }
-      const double rows = phase.kind == Phase::Kind::Decode ? 1024 : 64;  // prefill streams the prompt's rows once
+      const double rows =
+          phase.kind == Phase::Kind::Decode ? 1024 : 64;  // prefill streams the prompt's rows once
       CHECK(appended == Approx(static_cast<double>(row_bytes) * phase.tokens));
       CHECK(read == Approx(static_cast<double>(row_bytes) * rows));  // fused K=V reads the keys once
     }

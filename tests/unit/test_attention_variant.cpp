@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "compiler/attention_variant.hpp"
-#include "compiler/layer_variants.hpp"
 #include "compiler/error.hpp"
+#include "compiler/layer_variants.hpp"
 
 using neurokv::AttentionVariant;
 using neurokv::InputError;
@@ -40,7 +40,8 @@ TEST_CASE("'all' is the paper's eight variants with the model's group count") {
   const auto all = AttentionVariant::parse_list("all", 16, 4);
   std::vector<std::string> names;
   for (const auto& v : all) names.push_back(v.name());
-  CHECK(names == std::vector<std::string>{"QKV", "Q-K=V", "Q=K-V", "Q=K=V", "GQA-4", "MQA", "Q-GQA-4", "Q-MQA"});
+  CHECK(names ==
+        std::vector<std::string>{"QKV", "Q-K=V", "Q=K-V", "Q=K=V", "GQA-4", "MQA", "Q-GQA-4", "Q-MQA"});
 }
 
 TEST_CASE("comma lists keep their order and refuse repeats and empty entries") {
@@ -54,7 +55,8 @@ TEST_CASE("comma lists keep their order and refuse repeats and empty entries") {
 
 TEST_CASE("bad variant names and group counts are refused with the valid names") {
   CHECK_THROWS_WITH(AttentionVariant::parse("Q+K", 16), Catch::Contains("expected one of: QKV, Q-K=V"));
-  CHECK_THROWS_WITH(AttentionVariant::parse("GQA-3", 16), Catch::Contains("does not divide the model's 16 heads"));
+  CHECK_THROWS_WITH(AttentionVariant::parse("GQA-3", 16),
+                    Catch::Contains("does not divide the model's 16 heads"));
   CHECK_THROWS_AS(AttentionVariant::parse("GQA-0", 16), InputError);
   CHECK_THROWS_AS(AttentionVariant::parse("GQA-32", 16), InputError);
   CHECK_THROWS_AS(AttentionVariant::parse("Q-GQA-x", 16), InputError);
@@ -72,9 +74,11 @@ TEST_CASE("per-layer variants: uniform lists are one variant and mixed ones are 
   CHECK(mixed.mixed());
   CHECK(mixed.name() == "QKV/Q-MQA");
   CHECK(mixed.kv_heads() == 0);
-  CHECK(LayerVariants({AttentionVariant::parse("QKV", 4), AttentionVariant::parse("Q-K=V", 4)}).kv_heads() == 4);
+  CHECK(LayerVariants({AttentionVariant::parse("QKV", 4), AttentionVariant::parse("Q-K=V", 4)}).kv_heads() ==
+        4);
   CHECK(LayerVariants::parse("QKV/Q-MQA", 4) == mixed);
   CHECK(LayerVariants(qkv).for_layers(3).size() == 3);
-  CHECK_THROWS_WITH(mixed.for_layers(3), Catch::Contains("name 2 layers, expected one per layer of a 3-layer model"));
+  CHECK_THROWS_WITH(mixed.for_layers(3),
+                    Catch::Contains("name 2 layers, expected one per layer of a 3-layer model"));
   CHECK_THROWS_AS(LayerVariants::parse("QKV/", 4), InputError);
 }

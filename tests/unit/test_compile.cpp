@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <map>
 
 #include "compiler/compile.hpp"
@@ -9,8 +8,8 @@
 #include "tests/unit/compile_fixtures.hpp"
 
 using neurokv::AttentionVariant;
-using neurokv::CompileOptions;
 using neurokv::compile;
+using neurokv::CompileOptions;
 using namespace neurokv::ir;
 
 namespace {
@@ -18,7 +17,8 @@ namespace {
 Program compile_program(const std::string& model_name, const std::string& variant_name,
                         const CompileOptions& options = {}, const std::string& chip_name = "akida2-like") {
   const auto model = neurokv::test::model(model_name);
-  return compile(model, AttentionVariant::parse(variant_name, model.heads), neurokv::test::chip(chip_name), options)
+  return compile(model, AttentionVariant::parse(variant_name, model.heads), neurokv::test::chip(chip_name),
+                 options)
       .program;
 }
 
@@ -28,8 +28,8 @@ int64_t kv_bytes_per_token(const Program& p) {
   return total;
 }
 
-// Every problem the verifier finds, one per line: capacities (resident and streamed weights, the KV share of input
-// SRAM), weight bytes, placement, routes and both schedules.
+// Every problem the verifier finds, one per line: capacities (resident and streamed weights, the KV share of
+// input SRAM), weight bytes, placement, routes and both schedules.
 std::string problems(const Program& p) {
   std::string text;
   for (const std::string& problem : verify_program(p)) text += problem + "\n";
@@ -68,7 +68,8 @@ TEST_CASE("a model without biases counts LayerNorm gains only and no Linear bias
   model.bias = false;
   const Program without = compile(model, qkv, hw, {}).program;
   const int64_t d = model.d_model, width = int64_t{model.heads} * model.head_dim;
-  // Per layer: q, k, v, o, mlp_up, mlp_down biases and ln1, ln2 biases; then ln_f's bias. The LM head has none.
+  // Per layer: q, k, v, o, mlp_up, mlp_down biases and ln1, ln2 biases; then ln_f's bias. The LM head has
+  // none.
   const int64_t biases = model.layers * (3 * width + d + model.mlp_hidden + d + 2 * d) + d;
   CHECK(parameter_count(with) - parameter_count(without) == biases);
   CHECK(problems(without).empty());  // LayerNorm tiles hold the gain only, and the verifier agrees
@@ -76,7 +77,8 @@ TEST_CASE("a model without biases counts LayerNorm gains only and no Linear bias
 
 TEST_CASE("eliminated projections are absent, not zeroed") {
   const Program qkv = compile_program("paper-300m", "QKV");
-  for (LinearRole role : {LinearRole::Q, LinearRole::K, LinearRole::V, LinearRole::O}) CHECK(count_linear(qkv, role) == 20);
+  for (LinearRole role : {LinearRole::Q, LinearRole::K, LinearRole::V, LinearRole::O})
+    CHECK(count_linear(qkv, role) == 20);
   const Program q_kv = compile_program("paper-300m", "Q-K=V");
   CHECK(count_linear(q_kv, LinearRole::V) == 0);
   CHECK(count_linear(q_kv, LinearRole::Q) == 20);
@@ -102,8 +104,8 @@ TEST_CASE("Q-K=V saves exactly the V projection's weight bytes") {
 TEST_CASE("KV bytes per token at 16-bit match the paper's") {
   CompileOptions options;
   options.kv_bits = 16;
-  const std::map<std::string, int64_t> expected = {{"QKV", 81920},  {"Q-K=V", 40960},   {"GQA-4", 20480},
-                                                   {"MQA", 5120},   {"Q-GQA-4", 10240}, {"Q-MQA", 2560}};
+  const std::map<std::string, int64_t> expected = {{"QKV", 81920}, {"Q-K=V", 40960},   {"GQA-4", 20480},
+                                                   {"MQA", 5120},  {"Q-GQA-4", 10240}, {"Q-MQA", 2560}};
   for (const auto& [variant, bytes] : expected) {
     INFO(variant);
     CHECK(kv_bytes_per_token(compile_program("paper-300m", variant, options)) == bytes);
@@ -147,8 +149,9 @@ TEST_CASE("a chip without DRAM and with tiny SRAM fails naming the op") {
   hw.dram.present = false;
   hw.np.weight_sram_bytes = 4096;
   const auto model = neurokv::test::model("edge-tiny");
-  CHECK_THROWS_WITH(compile(model, AttentionVariant::parse("QKV", model.heads), hw, {}),
-                    Catch::Contains("op ") && Catch::Contains("bytes of weight SRAM") && Catch::Contains("no DRAM"));
+  CHECK_THROWS_WITH(
+      compile(model, AttentionVariant::parse("QKV", model.heads), hw, {}),
+      Catch::Contains("op ") && Catch::Contains("bytes of weight SRAM") && Catch::Contains("no DRAM"));
   hw.np.weight_sram_bytes = 200;
   CHECK_THROWS_AS(compile(model, AttentionVariant::parse("QKV", model.heads), hw, {}), neurokv::MappingError);
   CHECK_THROWS_WITH(compile(model, AttentionVariant::parse("QKV", model.heads), hw, {}),
@@ -158,13 +161,15 @@ TEST_CASE("a chip without DRAM and with tiny SRAM fails naming the op") {
 TEST_CASE("a bit width the chip lacks is an input error naming the flag") {
   CompileOptions options;
   options.weight_bits = 3;
-  CHECK_THROWS_WITH(compile_program("edge-tiny", "QKV", options), Catch::Contains("--weight-bits 3") && Catch::Contains("4, 8"));
+  CHECK_THROWS_WITH(compile_program("edge-tiny", "QKV", options),
+                    Catch::Contains("--weight-bits 3") && Catch::Contains("4, 8"));
   options = {};
   options.act_bits = 16;
   CHECK_THROWS_AS(compile_program("edge-tiny", "QKV", options), neurokv::InputError);
   options = {};
   options.kv_bits = 2;
-  CHECK_THROWS_WITH(compile_program("edge-tiny", "QKV", options), Catch::Contains("--kv-bits 2") && Catch::Contains("4, 8, 16"));
+  CHECK_THROWS_WITH(compile_program("edge-tiny", "QKV", options),
+                    Catch::Contains("--kv-bits 2") && Catch::Contains("4, 8, 16"));
 }
 
 TEST_CASE("compiling twice gives the same program") {
@@ -193,7 +198,8 @@ TEST_CASE("the summary counts ops and reports the cache") {
   const auto model = neurokv::test::model("paper-300m");
   CompileOptions options;
   options.kv_bits = 16;
-  const auto result = compile(model, AttentionVariant::parse("Q-K=V", model.heads), neurokv::test::chip("akida2-like"), options);
+  const auto result = compile(model, AttentionVariant::parse("Q-K=V", model.heads),
+                              neurokv::test::chip("akida2-like"), options);
   const auto summary = neurokv::compile_summary(result);
   CHECK(summary["variant"] == "Q-K=V");
   CHECK(summary["op_counts"]["q_proj"] == 20);

@@ -1,8 +1,7 @@
 // The analytic and cycle fidelities price the same work the same way (simulator/work.hpp) and report the same
 // quantities: what differs between them is timing, contention and the event draws, nothing else.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <future>
 #include <map>
 #include <vector>
@@ -22,12 +21,14 @@ using namespace neurokv;
 
 namespace {
 
-ir::Program compiled(const std::string& model_name, const std::string& variant, int64_t context, bool fuse_kv = true) {
+ir::Program compiled(const std::string& model_name, const std::string& variant, int64_t context,
+                     bool fuse_kv = true) {
   const ModelSpec model = test::model(model_name);
   CompileOptions options;
   options.context = context;
   options.fuse_kv = fuse_kv;
-  return compile(model, AttentionVariant::parse(variant, model.heads), test::chip("akida2-like"), options).program;
+  return compile(model, AttentionVariant::parse(variant, model.heads), test::chip("akida2-like"), options)
+      .program;
 }
 
 EvaluateOptions at(Fidelity fidelity, int64_t prompt, int64_t tokens) {
@@ -231,7 +232,8 @@ TEST_CASE("the CSV report carries the prefill figures, empty without a prefill")
     const std::vector<std::string> values = report_csv_values(report, report.variants.front());
     REQUIRE(values.size() == columns.size());
     const auto& prefill = report.variants.front().prefill;
-    for (const char* name : {"prefill_cycles", "prefill_latency_s", "prefill_energy_j", "prefill_dram_bytes"}) {
+    for (const char* name :
+         {"prefill_cycles", "prefill_latency_s", "prefill_energy_j", "prefill_dram_bytes"}) {
       INFO(name);
       CHECK(values[column(name)].empty() == !prefill.has_value());
     }
@@ -239,11 +241,13 @@ TEST_CASE("the CSV report carries the prefill figures, empty without a prefill")
       CHECK(std::stod(values[column("prefill_cycles")]) == Approx(prefill->cycles));
       CHECK(std::stod(values[column("prefill_energy_j")]) == Approx(prefill->energy.total()));
     }
-    CHECK(std::stod(values[column("decode_energy_static_j")]) == Approx(report.variants.front().decode.energy.static_));
+    CHECK(std::stod(values[column("decode_energy_static_j")]) ==
+          Approx(report.variants.front().decode.energy.static_));
   }
 }
 
-TEST_CASE("ActionCounts and EnergyBreakdown list every field once, and adding, scaling and the wire use the list") {
+TEST_CASE(
+    "ActionCounts and EnergyBreakdown list every field once, and adding, scaling and the wire use the list") {
   // A field added to either struct without joining its list changes its size and fails here.
   STATIC_REQUIRE(sizeof(EnergyBreakdown) == EnergyBreakdown::fields().size() * sizeof(double));
   STATIC_REQUIRE(sizeof(ActionCounts) ==

@@ -54,7 +54,9 @@ TEST_CASE("the frontend scales with the model file") {
   CHECK(has_line(text, "lm_head = linear.lm_head(ln_f) in=1024 out=50304 tied_to=embed density=0.5"));
 }
 
-TEST_CASE("one naming helper: the frontend's layer ops are found by layer_op_name, and a miss is an internal error") {
+TEST_CASE(
+    "one naming helper: the frontend's layer ops are found by layer_op_name, and a miss is an internal "
+    "error") {
   using namespace neurokv::graph;
   const Graph g = build_graph(neurokv::test::model("edge-tiny"));
   CHECK(layer_op_name(3, "k_proj") == "l3.k_proj");

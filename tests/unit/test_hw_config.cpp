@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 
@@ -53,8 +52,11 @@ TEST_CASE("the shipped chips load with REFERENCE.md's figures") {
 TEST_CASE("the shipped energy coefficients are the arithmetic their assumed: text states") {
   // Horowitz ISSCC 2014 at 45 nm: 8-bit add 0.03 pJ, 8-bit multiply 0.2 pJ; x 0.62 to 28 nm, x 0.49 to 22 nm.
   const double add8 = 0.03, mul8 = 0.2;
-  const auto within = [](double value, double arithmetic) { return Approx(arithmetic).epsilon(0.02) == value; };
-  for (const auto& [name, node] : {std::pair<const char*, double>{"akd1000-like", 0.62}, {"akd1500-like", 0.49},
+  const auto within = [](double value, double arithmetic) {
+    return Approx(arithmetic).epsilon(0.02) == value;
+  };
+  for (const auto& [name, node] : {std::pair<const char*, double>{"akd1000-like", 0.62},
+                                   {"akd1500-like", 0.49},
                                    {"akida2-like", 0.49}}) {
     INFO(name);
     const auto e = load_hw(name, kHw).energy;
@@ -85,13 +87,16 @@ TEST_CASE("bad chip files are refused with the place and what was expected") {
                     Catch::Contains("c.yaml:12:16: 'node.nps.value' is 0, expected a number in [1, 64]"));
   CHECK_THROWS_WITH(parse_hw(replaced(good, "cols: {value: 8,", "cols: {value: -8,"), "c.yaml"),
                     Catch::Contains("c.yaml:9:17: 'mesh.cols.value' is -8"));
-  CHECK_THROWS_WITH(parse_hw(replaced(good, "clock_hz: {value: 1.0e9, source: \"AKD2500 (Akida 2) 1 GHz target clock\"}",
-                                      "clock_hz: 1.0e9"),
-                             "c.yaml"),
-                    Catch::Contains("'clock_hz' has no provenance"));
-  CHECK_THROWS_WITH(parse_hw(replaced(good, "latency_ns: {value: 100, assumed:", "latency_ns: {value: 100, source: x, assumed:"),
-                             "c.yaml"),
-                    Catch::Contains("needs exactly one of 'source' or 'assumed'"));
+  CHECK_THROWS_WITH(
+      parse_hw(replaced(good, "clock_hz: {value: 1.0e9, source: \"AKD2500 (Akida 2) 1 GHz target clock\"}",
+                        "clock_hz: 1.0e9"),
+               "c.yaml"),
+      Catch::Contains("'clock_hz' has no provenance"));
+  CHECK_THROWS_WITH(
+      parse_hw(
+          replaced(good, "latency_ns: {value: 100, assumed:", "latency_ns: {value: 100, source: x, assumed:"),
+          "c.yaml"),
+      Catch::Contains("needs exactly one of 'source' or 'assumed'"));
   CHECK_THROWS_WITH(parse_hw(replaced(good, "    8: {value: 0.113,", "    16: {value: 0.113,"), "c.yaml"),
                     Catch::Contains("no entry for 8-bit weights"));
   CHECK_THROWS_WITH(parse_hw(replaced(good, "mac_lanes:", "mac_lane:"), "c.yaml"),
@@ -108,7 +113,8 @@ TEST_CASE("an input SRAM too small for a KV byte is refused") {
   const auto value = at + std::string("input_sram_bytes: {value: ").size();
   std::string one = good;
   one.replace(value, good.find(',', value) - value, "1");
-  CHECK_THROWS_WITH(parse_hw(one, "c.yaml"), Catch::Contains("'np.input_sram_bytes.value' is 1, expected a number in [2,"));
+  CHECK_THROWS_WITH(parse_hw(one, "c.yaml"),
+                    Catch::Contains("'np.input_sram_bytes.value' is 1, expected a number in [2,"));
   std::string two = good;
   two.replace(value, good.find(',', value) - value, "2");
   CHECK(parse_hw(two, "c.yaml").np.input_sram_bytes == 2);

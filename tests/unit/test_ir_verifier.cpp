@@ -121,7 +121,8 @@ TEST_CASE("each verifier check catches its corruption") {
        },
        "buffer @0 l0.k is on NP (0,5,0), outside"},
       {"resident weights", [](ir::Program& p) { p.chip.weight_sram_bytes = 150; },
-       "NP (0,0,0) holds 164 bytes of resident weights (l0.q_proj, lm_head), it has 150 bytes of weight SRAM"},
+       "NP (0,0,0) holds 164 bytes of resident weights (l0.q_proj, lm_head), it has 150 bytes of weight "
+       "SRAM"},
       {"streamed pass", [](ir::Program& p) { p.ops[6].tiles[1].weight_bytes = 5000; },
        "op %6 l0.v_proj pass 2 loads 5000 bytes into NP (1,1,0) beside 0 resident bytes, the NP has 4096 "
        "bytes of weight SRAM"},
@@ -134,7 +135,8 @@ TEST_CASE("each verifier check catches its corruption") {
       {"resident pass", [](ir::Program& p) { p.ops[5].tiles[0].pass = 1; },
        "op %5 l0.k_proj tile 0 is resident but has pass 1, expected pass 0"},
       {"KV SRAM", [](ir::Program& p) { p.chip.input_sram_bytes = 16; },
-       "NP (0,1,0) holds 32 bytes of KV cache (l0.k), it reserves 8 of its 16 bytes of input SRAM for the KV cache"},
+       "NP (0,1,0) holds 32 bytes of KV cache (l0.k), it reserves 8 of its 16 bytes of input SRAM for the KV "
+       "cache"},
       {"KV SRAM beyond the KV share",  // fits the whole input SRAM, not the half plan_kv_cache reserves
        [](ir::Program& p) { p.chip.input_sram_bytes = 40; },
        "NP (0,1,0) holds 32 bytes of KV cache (l0.k), it reserves 20 of its 40 bytes"},
@@ -166,8 +168,13 @@ TEST_CASE("each verifier check catches its corruption") {
          p.ops[9].tiles[0].out_end = 3;
        },
        "op %9 l0.k_read has kv_heads 3 and head_dim 4, expected its buffer @0 l0.k's 2 and 4"},
-      {"kv_append row width", [](ir::Program& p) { p.ops[7].out_features = 6; p.ops[7].tiles[0].out_end = 6; },
-       "op %7 l0.k_append has out_features 6, expected one row of buffer @0 l0.k: kv_heads 2 x head_dim 4 = 8"},
+      {"kv_append row width",
+       [](ir::Program& p) {
+         p.ops[7].out_features = 6;
+         p.ops[7].tiles[0].out_end = 6;
+       },
+       "op %7 l0.k_append has out_features 6, expected one row of buffer @0 l0.k: kv_heads 2 x head_dim 4 = "
+       "8"},
       {"buffer bits", [](ir::Program& p) { p.precision.kv_bits = 16; },
        "buffer @0 l0.k stores 8-bit values, expected the program's kv_bits 16"},
       {"header kv_heads", [](ir::Program& p) { p.kv_heads = 1; },
@@ -179,7 +186,8 @@ TEST_CASE("each verifier check catches its corruption") {
        },
        "the program has kv_heads 2, expected 0: its buffers' kv_heads differ (1, 2)"},
       {"linear weight bytes", [](ir::Program& p) { p.ops[4].tiles[1].weight_bytes = 1; },
-       "op %4 l0.q_proj tile 1 has weight_bytes 1, expected 36 for 4 channels of 72 bits each at 8-bit weights"},
+       "op %4 l0.q_proj tile 1 has weight_bytes 1, expected 36 for 4 channels of 72 bits each at 8-bit "
+       "weights"},
       {"layernorm weight bytes", [](ir::Program& p) { p.ops[3].tiles[0].weight_bytes = 8; },
        "op %3 l0.ln1 tile 0 has weight_bytes 8, expected 16 for 8 channels of 16 bits each"},
       {"tied embedding holds no weights", [](ir::Program& p) { p.ops[0].tiles[0].weight_bytes = 128; },
@@ -299,10 +307,9 @@ TEST_CASE("verify_against refuses widths the chip does not list") {
 TEST_CASE("check_program throws an InputError listing the problems") {
   ir::Program program = sample_program();
   program.routes[0].hops = 5;
-  CHECK_THROWS_WITH(
-      ir::check_program(program, "bad.nkir"),
-      "bad.nkir: 1 problem: route 0 (%3.0 to %4) has 5 hops, expected 1 (the XY multicast tree "
-      "from NP (0,0,2))");
+  CHECK_THROWS_WITH(ir::check_program(program, "bad.nkir"),
+                    "bad.nkir: 1 problem: route 0 (%3.0 to %4) has 5 hops, expected 1 (the XY multicast tree "
+                    "from NP (0,0,2))");
 }
 
 TEST_CASE("neurokv ir verify and ir print on a good and a bad file") {
@@ -319,8 +326,7 @@ TEST_CASE("neurokv ir verify and ir print on a good and a bad file") {
 
   const CommandResult failed = run("ir verify " + bad);
   CHECK(failed.exit_code == 2);
-  CHECK(failed.output.find("neurokv: error: " + bad +
-                           ": 1 problem: route 0 (%3.0 to %4) has 5 hops") == 0);
+  CHECK(failed.output.find("neurokv: error: " + bad + ": 1 problem: route 0 (%3.0 to %4) has 5 hops") == 0);
 
   const CommandResult other_chip = run("ir verify " + good + " --hw akida2-like");
   CHECK(other_chip.exit_code == 2);

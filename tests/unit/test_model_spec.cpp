@@ -63,7 +63,8 @@ TEST_CASE("bad model files name the file, the line and what was expected") {
   CHECK_THROWS_WITH(parse_model(bad_heads, "m.yaml"), Catch::Contains("differs from d_model 128"));
   std::string bad_groups = kTiny;
   bad_groups.replace(bad_groups.find("kv_groups: 2"), 12, "kv_groups: 3");
-  CHECK_THROWS_WITH(parse_model(bad_groups, "m.yaml"), Catch::Contains("kv_groups 3 does not divide the 4 heads"));
+  CHECK_THROWS_WITH(parse_model(bad_groups, "m.yaml"),
+                    Catch::Contains("kv_groups 3 does not divide the 4 heads"));
   CHECK_THROWS_WITH(parse_model(kTiny + "activation_density: {mlp_hidden: 1.5}\n", "m.yaml"),
                     Catch::Contains("'activation_density.mlp_hidden' is 1.5, expected a number in [0, 1]"));
   CHECK_THROWS_AS(load_model("no-such-model", kModels), InputError);

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -55,7 +54,8 @@ TEST_CASE("every ONNX fixture imports with its variant, KV heads, shapes and PyT
   }
 }
 
-TEST_CASE("separate K and V initializers holding equal numbers are reported, per layer, and compiled as separate") {
+TEST_CASE(
+    "separate K and V initializers holding equal numbers are reported, per layer, and compiled as separate") {
   const ModelSource source = fixture("kv-equal");
   CHECK(source.detected_variant().name() == "QKV");
   int warnings = 0;
@@ -89,7 +89,8 @@ TEST_CASE("the estimate from an ONNX model equals the estimate from the equivale
   EvaluateOptions options;
   options.compile.context = 32;
   options.prompt = 8;
-  const nlohmann::json models = expected()["models"];  // a range-for would not keep expected()'s temporary alive
+  const nlohmann::json models =
+      expected()["models"];  // a range-for would not keep expected()'s temporary alive
   for (const auto& [name, want] : models.items()) {
     INFO(name);
     const ModelSource source = fixture(name);
@@ -101,7 +102,8 @@ TEST_CASE("the estimate from an ONNX model equals the estimate from the equivale
   }
 }
 
-TEST_CASE("a model whose layers differ in variant compiles layer by layer with V gone exactly in its K=V layer") {
+TEST_CASE(
+    "a model whose layers differ in variant compiles layer by layer with V gone exactly in its K=V layer") {
   const ModelSource source = fixture("mixed");  // layer 0 QKV, layer 1 Q-MQA
   const LayerVariants variants = source.detected_variant();
   CHECK(variants.mixed());
@@ -146,13 +148,17 @@ TEST_CASE("a model whose layers differ in variant compiles layer by layer with V
 TEST_CASE("compile takes an ONNX model's own variants (mixed ones included) when --variant is not given") {
   for (const char* name : {"mixed", "q-k=v"}) {
     INFO(name);
-    const test::CliResult r = test::run_cli(std::string("compile --context 32 -o - --model '") + kFixtures + name + ".onnx'");
+    const test::CliResult r =
+        test::run_cli(std::string("compile --context 32 -o - --model '") + kFixtures + name + ".onnx'");
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.out, Catch::Contains(name == std::string("mixed") ? "variant QKV/Q-MQA\n" : "variant Q-K=V kv_heads=4\n"));
+    CHECK_THAT(r.out, Catch::Contains(name == std::string("mixed") ? "variant QKV/Q-MQA\n"
+                                                                   : "variant Q-K=V kv_heads=4\n"));
   }
-  const test::CliResult refused = test::run_cli("compile --context 32 -v QKV --model '" + kFixtures + "mixed.onnx'");
+  const test::CliResult refused =
+      test::run_cli("compile --context 32 -v QKV --model '" + kFixtures + "mixed.onnx'");
   CHECK(refused.exit_code == 2);
-  CHECK_THAT(refused.err, Catch::Contains("the model is QKV/Q-MQA") && Catch::Contains("expected no --variant"));
+  CHECK_THAT(refused.err,
+             Catch::Contains("the model is QKV/Q-MQA") && Catch::Contains("expected no --variant"));
 }
 
 TEST_CASE("an imported model refuses another variant, naming both") {

@@ -24,8 +24,8 @@ namespace {
 
 Graph variant_graph(const std::string& variant, bool fuse_kv = true) {
   Notes notes;
-  return passes::apply_variant(graph::build_graph(test::one_layer()), AttentionVariant::parse(variant, 2), fuse_kv,
-                               notes);
+  return passes::apply_variant(graph::build_graph(test::one_layer()), AttentionVariant::parse(variant, 2),
+                               fuse_kv, notes);
 }
 
 // A chip whose NPs hold 8 KiB of weights: the one-layer model's MLP splits into a few tiles.
@@ -65,9 +65,11 @@ TEST_CASE("apply_variant: K=V removes the V projection and the values buffer, an
 
 TEST_CASE("apply_variant: unfused K=V reads the keys buffer twice") {
   const std::string text = graph_to_text(variant_graph("Q-K=V", /*fuse_kv=*/false));
-  CHECK(has_line_starting(text, "graph one variant=Q-K=V kv_heads=2 bits=w0/a0/kv0 context=0 fused_kv=false"));
-  CHECK(has_line_starting(text, "l0.k_read_for_value = kv_read(~l0.k_append) in=64 out=64 heads=2 kv_heads=2 "
-                                "head_dim=32 buffer=l0.k"));
+  CHECK(
+      has_line_starting(text, "graph one variant=Q-K=V kv_heads=2 bits=w0/a0/kv0 context=0 fused_kv=false"));
+  CHECK(has_line_starting(text,
+                          "l0.k_read_for_value = kv_read(~l0.k_append) in=64 out=64 heads=2 kv_heads=2 "
+                          "head_dim=32 buffer=l0.k"));
   CHECK(has_line_starting(text, "l0.attn_value = attn_value(l0.softmax, l0.k_read_for_value)"));
 }
 
@@ -88,8 +90,10 @@ TEST_CASE("apply_variant: MQA narrows K, V and the cache to one head") {
   CHECK(has_line(text, "l0.q_proj = linear.q(l0.ln1) in=64 out=64 bias density=0.5"));
   CHECK(has_line(text, "l0.k_proj = linear.k(l0.ln1) in=64 out=32 bias density=0.5"));
   CHECK(has_line(text, "l0.v_proj = linear.v(l0.ln1) in=64 out=32 bias density=0.5"));
-  CHECK(has_line(text, "l0.k_read = kv_read(~l0.k_append) in=32 out=32 heads=2 kv_heads=1 head_dim=32 buffer=l0.k"));
-  CHECK(has_line_starting(text, "l0.attn_score = attn_score(l0.q_proj, l0.k_read) in=64 out=64 heads=2 kv_heads=1"));
+  CHECK(has_line(
+      text, "l0.k_read = kv_read(~l0.k_append) in=32 out=32 heads=2 kv_heads=1 head_dim=32 buffer=l0.k"));
+  CHECK(has_line_starting(
+      text, "l0.attn_score = attn_score(l0.q_proj, l0.k_read) in=64 out=64 heads=2 kv_heads=1"));
   CHECK(has_line_starting(text, "buffer l0.v values kv_heads=1 "));
 }
 
@@ -100,8 +104,9 @@ TEST_CASE("quantize: stamps widths, defaults to the widest, rejects what the chi
   CHECK(has_line_starting(text, "graph one variant=QKV kv_heads=2 bits=w4/a8/kv16 "));
   CHECK(has_line(text, "l0.q_proj = linear.q(l0.ln1) in=64 out=64 bias density=0.5 w4 a8"));
   CHECK(has_line(text, "l0.gelu = gelu(l0.mlp_up) in=256 out=256 a8"));
-  CHECK(has_line_starting(text, "l0.k_read = kv_read(~l0.k_append) in=64 out=64 heads=2 kv_heads=2 head_dim=32 "
-                                "buffer=l0.k a16"));
+  CHECK(has_line_starting(text,
+                          "l0.k_read = kv_read(~l0.k_append) in=64 out=64 heads=2 kv_heads=2 head_dim=32 "
+                          "buffer=l0.k a16"));
   CHECK(has_line_starting(text, "buffer l0.k keys kv_heads=2 head_dim=32 bits=16 "));
   CHECK_THROWS_WITH(passes::quantize(variant_graph("QKV"), hw, {0, 2, 0}, notes),
                     "--act-bits 2: chip akida2-like supports 4, 8 bits");
@@ -111,16 +116,20 @@ TEST_CASE("quantize: stamps widths, defaults to the widest, rejects what the chi
 TEST_CASE("quantize: a defaulted KV width is the chip's narrowest at least as wide as the activations") {
   HwConfig hw = test::chip("akd1500-like");  // activations 1, 2, 4; KV 4, 8, 16
   Notes notes;
-  CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 2, 0}, notes)[boost::graph_bundle].precision.kv_bits == 4);
-  CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 4, 0}, notes)[boost::graph_bundle].precision.kv_bits == 4);
-  CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 2, 8}, notes)[boost::graph_bundle].precision.kv_bits == 8);
+  CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 2, 0}, notes)[boost::graph_bundle].precision.kv_bits ==
+        4);
+  CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 4, 0}, notes)[boost::graph_bundle].precision.kv_bits ==
+        4);
+  CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 2, 8}, notes)[boost::graph_bundle].precision.kv_bits ==
+        8);
   CHECK_THROWS_WITH(passes::quantize(variant_graph("QKV"), hw, {0, 2, 2}, notes),
                     "--kv-bits 2: chip akd1500-like supports 4, 8, 16 bits");
   hw.np.activation_bits = {8};
   hw.np.kv_bits = {4};
-  CHECK_THROWS_WITH(passes::quantize(variant_graph("QKV"), hw, {0, 0, 0}, notes),
-                    "--kv-bits not given: the KV cache defaults to the narrowest width of at least the 8 activation "
-                    "bits, chip akd1500-like supports 4 bits; give --kv-bits");
+  CHECK_THROWS_WITH(
+      passes::quantize(variant_graph("QKV"), hw, {0, 0, 0}, notes),
+      "--kv-bits not given: the KV cache defaults to the narrowest width of at least the 8 activation "
+      "bits, chip akd1500-like supports 4 bits; give --kv-bits");
 }
 
 TEST_CASE("plan_kv_cache: sizes buffers, keeps them in input SRAM while they fit, else DRAM or an error") {
@@ -130,19 +139,22 @@ TEST_CASE("plan_kv_cache: sizes buffers, keeps them in input SRAM while they fit
   Notes notes;
   const Graph quantized = passes::quantize(variant_graph("QKV"), hw, {}, notes);
   const Graph long_context = passes::plan_kv_cache(quantized, hw, 4096, notes);
-  CHECK(notes.back() == "context 4096 exceeds one's 64 learned positions; the KV cache is planned for 4096 tokens");
+  CHECK(notes.back() ==
+        "context 4096 exceeds one's 64 learned positions; the KV cache is planned for 4096 tokens");
   CHECK(has_line(graph_to_text(long_context),
                  "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=4096 sram"));
   CHECK_THROWS_WITH(passes::plan_kv_cache(quantized, hw, 0, notes), "--context 0: expected at least 1 token");
   hw.np.input_sram_bytes = 64;  // 32 B per NP for the KV cache: 256 NPs hold 8 KiB
   hw.mesh_cols = hw.mesh_rows = 1;
   const std::string spilled = graph_to_text(passes::plan_kv_cache(quantized, hw, 64, notes));
-  CHECK(has_line(spilled, "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=64 dram"));
+  CHECK(has_line(spilled,
+                 "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=64 dram"));
   hw.dram.present = false;
   CHECK_THROWS_AS(passes::plan_kv_cache(quantized, hw, 64, notes), MappingError);
-  CHECK_THROWS_WITH(passes::plan_kv_cache(quantized, hw, 64, notes),
-                    Catch::StartsWith("KV buffer l0.k needs 4096 bytes (64 tokens x 64 B) of NP input SRAM, the chip "
-                                      "has 128 bytes left"));
+  CHECK_THROWS_WITH(
+      passes::plan_kv_cache(quantized, hw, 64, notes),
+      Catch::StartsWith("KV buffer l0.k needs 4096 bytes (64 tokens x 64 B) of NP input SRAM, the chip "
+                        "has 128 bytes left"));
   hw.np.input_sram_bytes = 1;  // a KV budget of 0 bytes: an error, not a division by zero
   CHECK_THROWS_AS(passes::plan_kv_cache(quantized, hw, 64, notes), MappingError);
   CHECK_THROWS_WITH(passes::plan_kv_cache(quantized, hw, 64, notes),
@@ -154,14 +166,18 @@ TEST_CASE("partition: tiles under the weight-SRAM limit, all resident when they 
   Notes notes;
   const std::string text = graph_to_text(passes::partition(planned("QKV", hw), hw, notes));
   // 65 B per MLP-up channel (64 weights + bias): 126 channels per 8 KiB tile, 256 channels in 3 even tiles.
-  CHECK(has_line(text, "l0.mlp_up = linear.mlp_up(l0.ln2) in=64 out=256 bias density=0.5 w8 a8 weights=sram tiles=3"));
+  CHECK(has_line(
+      text, "l0.mlp_up = linear.mlp_up(l0.ln2) in=64 out=256 bias density=0.5 w8 a8 weights=sram tiles=3"));
   CHECK(has_line(text, "  tile 0 out=[0,86) bytes=5590 pass=0 np=(0,0,0)"));
   CHECK(has_line(text, "  tile 2 out=[171,256) bytes=5525 pass=0 np=(0,0,0)"));
   // The tied embedding is one weightless tile; its table is the LM head's 128 channels.
   CHECK(has_line(text, "embed = embed() in=128 out=64 w8 a8 weights=sram tiles=1"));
-  CHECK(has_line(text, "lm_head = linear.lm_head(ln_f) in=64 out=128 tied_to=embed density=0.5 w8 a8 weights=sram tiles=1"));
-  CHECK(has_line_starting(text, "l0.attn_score = attn_score(l0.q_proj, l0.k_read) in=64 out=64 heads=2 kv_heads=2 "
-                                "head_dim=32 density=0.5 a8 weights=sram tiles=2"));
+  CHECK(has_line(
+      text,
+      "lm_head = linear.lm_head(ln_f) in=64 out=128 tied_to=embed density=0.5 w8 a8 weights=sram tiles=1"));
+  CHECK(has_line_starting(text,
+                          "l0.attn_score = attn_score(l0.q_proj, l0.k_read) in=64 out=64 heads=2 kv_heads=2 "
+                          "head_dim=32 density=0.5 a8 weights=sram tiles=2"));
 }
 
 TEST_CASE("partition: streams what does not fit through the pool, pass by pass") {
@@ -171,7 +187,9 @@ TEST_CASE("partition: streams what does not fit through the pool, pass by pass")
   const Graph g = passes::partition(planned("QKV", hw), hw, notes);
   CHECK(g[boost::graph_bundle].stream_pool_nps == 1);
   const std::string text = graph_to_text(g);
-  CHECK(has_line(text, "l0.mlp_down = linear.mlp_down(l0.gelu) in=256 out=64 bias density=0.3 w8 a8 weights=dram tiles=3"));
+  CHECK(has_line(
+      text,
+      "l0.mlp_down = linear.mlp_down(l0.gelu) in=256 out=64 bias density=0.3 w8 a8 weights=dram tiles=3"));
   CHECK(notes.back().rfind("weights do not fit on chip:", 0) == 0);
   hw.dram.present = false;
   CHECK_THROWS_WITH(passes::partition(planned("QKV", hw), hw, notes),
@@ -180,7 +198,8 @@ TEST_CASE("partition: streams what does not fit through the pool, pass by pass")
 
 TEST_CASE("place: tiles on the mesh, weightless tiles beside their producer, KV buffers in input SRAM") {
   const std::string text = graph_to_text(placed("QKV", small_sram_chip()));
-  CHECK(has_line_starting(text, "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=64 sram nps=("));
+  CHECK(has_line_starting(
+      text, "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=64 sram nps=("));
   // The resident tiles fill NPs in snake order from the DMA point, next-fit in model order.
   CHECK(has_line(text, "  tile 0 out=[0,64) bytes=4096 pass=0 np=(0,0,0)"));
   CHECK(has_line(text, "  tile 0 out=[0,64) bytes=4160 pass=0 np=(0,0,1)"));

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,8 +11,8 @@
 
 using neurokv::Phase;
 using neurokv::SimOptions;
-using neurokv::SimulationResult;
 using neurokv::simulate;
+using neurokv::SimulationResult;
 using neurokv::test::akida2;
 using neurokv::test::tiny_program;
 using neurokv::test::TinyOptions;

@@ -1,10 +1,9 @@
-// The sweep engine with a deterministic fake evaluator: point order, parallel determinism, sharding and merge,
-// the journal, Pareto, and the spec's errors.
-#include <catch2/catch.hpp>
-
+// The sweep engine with a deterministic fake evaluator: point order, parallel determinism, sharding and
+// merge, the journal, Pareto, and the spec's errors.
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -12,13 +11,13 @@
 
 #include "compiler/error.hpp"
 #include "compiler/hw_override.hpp"
-#include "sweep/compile_cache.hpp"
 #include "compiler/whole_file.hpp"
-#include "tests/unit/sweep_fixture.hpp"
+#include "sweep/compile_cache.hpp"
 #include "sweep/journal.hpp"
 #include "sweep/pareto.hpp"
 #include "sweep/plots.hpp"
 #include "sweep/runner.hpp"
+#include "tests/unit/sweep_fixture.hpp"
 
 using namespace neurokv;
 using namespace neurokv::sweep;
@@ -29,8 +28,9 @@ const std::string kModels = std::string(NEUROKV_SOURCE_DIR) + "/models";
 const std::string kHw = std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs";
 
 std::string temp_dir(const std::string& name) {
-  const std::string dir =
-      (std::filesystem::temp_directory_path() / ("neurokv-test-sweep-" + std::to_string(getpid()) + "-" + name)).string();
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("neurokv-test-sweep-" + std::to_string(getpid()) + "-" + name))
+                              .string();
   std::filesystem::remove_all(dir);
   return dir;
 }
@@ -58,7 +58,8 @@ RunOutcome run(const SweepPlan& plan, const std::string& dir, int jobs, const st
   RunOptions options;
   options.jobs = jobs;
   options.shard = Shard::parse(shard);
-  return run_sweep(plan, dir, [&plan](const SweepPoint& p) { return fake_report(plan, p); }, options);
+  return run_sweep(
+      plan, dir, [&plan](const SweepPoint& p) { return fake_report(plan, p); }, options);
 }
 
 SweepPlan plan_of(const std::string& spec_text) {
@@ -142,7 +143,8 @@ TEST_CASE("resume skips journaled points, drops a torn last line, and ends with 
   std::filesystem::create_directories(dir);
   {
     Journal journal = Journal::create(dir + "/journal.csv", plan.hash(), plan.version());
-    for (int64_t i = 0; i < 50; ++i) journal.append(make_row(plan.point(i), fake_report(plan, plan.point(i))));
+    for (int64_t i = 0; i < 50; ++i)
+      journal.append(make_row(plan.point(i), fake_report(plan, plan.point(i))));
   }
   {
     std::ofstream torn(dir + "/journal.csv", std::ios::app);
@@ -152,8 +154,8 @@ TEST_CASE("resume skips journaled points, drops a torn last line, and ends with 
   options.resume = true;
   int64_t evaluated = 0;
   options.on_progress = [&](const Progress& p) { evaluated = p.done - p.resumed; };
-  const RunOutcome outcome =
-      run_sweep(plan, dir, [&plan](const SweepPoint& p) { return fake_report(plan, p); }, options);
+  const RunOutcome outcome = run_sweep(
+      plan, dir, [&plan](const SweepPoint& p) { return fake_report(plan, p); }, options);
   CHECK(outcome.complete);
   CHECK(evaluated == 166);
   CHECK(read_whole_file(dir + "/results.csv") == read_whole_file(whole + "/results.csv"));
@@ -164,7 +166,8 @@ TEST_CASE("resume skips journaled points, drops a torn last line, and ends with 
   std::string other = kSweepSpec;
   other.replace(other.find("all"), 3, "QKV");
   options.on_progress = nullptr;
-  CHECK_THROWS_WITH(run_sweep(plan_of(other), dir, [](const SweepPoint&) { return Report{}; }, options),
+  CHECK_THROWS_WITH(run_sweep(
+                        plan_of(other), dir, [](const SweepPoint&) { return Report{}; }, options),
                     Catch::Contains("belongs to another spec"));
   std::filesystem::remove_all(whole);
   std::filesystem::remove_all(dir);
@@ -172,8 +175,8 @@ TEST_CASE("resume skips journaled points, drops a torn last line, and ends with 
 
 namespace {
 
-// A disk that fills up once: the append of point 0 lands half its line and reports a short write; every other write
-// succeeds (space freed meanwhile). Point 1 is in flight when that happens and finishes after it.
+// A disk that fills up once: the append of point 0 lands half its line and reports a short write; every other
+// write succeeds (space freed meanwhile). Point 1 is in flight when that happens and finishes after it.
 std::atomic<bool> point0_torn{false}, point1_started{false};
 ssize_t tear_point0(int fd, const void* data, std::size_t size) {
   const std::string text(static_cast<const char*>(data), size);
@@ -187,12 +190,14 @@ ssize_t tear_point0(int fd, const void* data, std::size_t size) {
 
 void wait_for(const std::atomic<bool>& flag) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!flag && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (!flag && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 }  // namespace
 
-TEST_CASE("after a failed append no in-flight row is journaled, so the torn line stays last and --resume works") {
+TEST_CASE(
+    "after a failed append no in-flight row is journaled, so the torn line stays last and --resume works") {
   const SweepPlan plan = plan_of(kSweepSpec);
   const std::string whole = temp_dir("torn-whole"), dir = temp_dir("torn");
   run(plan, whole, 1);
@@ -214,8 +219,8 @@ TEST_CASE("after a failed append no in-flight row is journaled, so the torn line
 
   options = RunOptions{};
   options.resume = true;
-  const RunOutcome outcome =
-      run_sweep(plan, dir, [&plan](const SweepPoint& p) { return fake_report(plan, p); }, options);
+  const RunOutcome outcome = run_sweep(
+      plan, dir, [&plan](const SweepPoint& p) { return fake_report(plan, p); }, options);
   CHECK(outcome.complete);
   CHECK(read_whole_file(dir + "/results.csv") == read_whole_file(whole + "/results.csv"));
   std::filesystem::remove_all(whole);
@@ -235,19 +240,25 @@ TEST_CASE("a journal or shard from another neurokv version is refused by --resum
   RunOptions options;
   options.stop = &stop;
   options.on_progress = [&](const Progress& p) { stop = p.done >= 10; };
-  CHECK_FALSE(run_sweep(old_plan, a, [&](const SweepPoint& p) { return fake_report(old_plan, p); }, options).complete);
+  CHECK_FALSE(run_sweep(
+                  old_plan, a, [&](const SweepPoint& p) { return fake_report(old_plan, p); }, options)
+                  .complete);
   options = RunOptions{};
   options.resume = true;
-  CHECK_THROWS_WITH(run_sweep(plan, a, [&](const SweepPoint& p) { return fake_report(plan, p); }, options),
-                    Catch::Contains("journal was written by neurokv 0.0.9+cost1, this is neurokv " + neurokv_version()));
+  CHECK_THROWS_WITH(
+      run_sweep(
+          plan, a, [&](const SweepPoint& p) { return fake_report(plan, p); }, options),
+      Catch::Contains("journal was written by neurokv 0.0.9+cost1, this is neurokv " + neurokv_version()));
 
   // Shards run by two builds.
   std::filesystem::remove_all(a);
   options = RunOptions{};
   options.shard = Shard::parse("1/2");
-  run_sweep(old_plan, a, [&](const SweepPoint& p) { return fake_report(old_plan, p); }, options);
+  run_sweep(
+      old_plan, a, [&](const SweepPoint& p) { return fake_report(old_plan, p); }, options);
   options.shard = Shard::parse("2/2");
-  run_sweep(plan, b, [&](const SweepPoint& p) { return fake_report(plan, p); }, options);
+  run_sweep(
+      plan, b, [&](const SweepPoint& p) { return fake_report(plan, p); }, options);
   CHECK_THROWS_WITH(merge_results({read_results(a), read_results(b)}),
                     Catch::Contains("shard 2/2 was run by neurokv " + neurokv_version() +
                                     ", another by neurokv 0.0.9+cost1"));
@@ -283,31 +294,35 @@ TEST_CASE("an evaluator's error stops the sweep and reaches the caller") {
   const std::string dir = temp_dir("fail");
   RunOptions options;
   options.jobs = 2;
-  CHECK_THROWS_WITH(run_sweep(plan, dir,
-                              [&plan](const SweepPoint& p) {
-                                if (p.index == 7) throw RunError("the simulation process died of signal 9");
-                                return fake_report(plan, p);
-                              },
-                              options),
+  CHECK_THROWS_WITH(run_sweep(
+                        plan, dir,
+                        [&plan](const SweepPoint& p) {
+                          if (p.index == 7) throw RunError("the simulation process died of signal 9");
+                          return fake_report(plan, p);
+                        },
+                        options),
                     Catch::Contains("died of signal 9"));
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a point whose model does not fit its chip is an infeasible row, off the Pareto front and the plots") {
-  // akida2-like without its DRAM: edge-tiny (4.3 MB of weights) fits 8 x 8 nodes (13 MB of weight SRAM), not 2 x 2.
+TEST_CASE(
+    "a point whose model does not fit its chip is an infeasible row, off the Pareto front and the plots") {
+  // akida2-like without its DRAM: edge-tiny (4.3 MB of weights) fits 8 x 8 nodes (13 MB of weight SRAM), not
+  // 2 x 2.
   const std::string dir = temp_dir("infeasible");
   std::filesystem::create_directories(dir);
   std::string chip = read_whole_file(kHw + "/akida2-like.yaml");
   const std::size_t dram = chip.find("\ndram:\n");
   chip.erase(dram + 1, chip.find("\nenergy:\n") - dram);
   std::ofstream(dir + "/no-dram.yaml") << chip;
-  const SweepPlan plan = plan_of("model: edge-tiny\nhw: " + dir + "/no-dram.yaml\nvariants: [QKV, MQA]\n"
+  const SweepPlan plan = plan_of("model: edge-tiny\nhw: " + dir +
+                                 "/no-dram.yaml\nvariants: [QKV, MQA]\n"
                                  "contexts: [64]\ngrid:\n  mesh.cols+mesh.rows: [2, 8]\n");
   CompileCache cache(plan);
   RunOptions options;
   options.jobs = 2;
-  const RunOutcome outcome =
-      run_sweep(plan, dir + "/out", [&cache](const SweepPoint& p) { return cache.evaluate(p); }, options);
+  const RunOutcome outcome = run_sweep(
+      plan, dir + "/out", [&cache](const SweepPoint& p) { return cache.evaluate(p); }, options);
   REQUIRE(outcome.complete);
   const SweepResults results = read_results(dir + "/out");
   REQUIRE(results.rows.size() == 4);
@@ -336,19 +351,23 @@ TEST_CASE("a point whose model does not fit its chip is an infeasible row, off t
 
   // Plots draw the feasible rows only: the reference chip is the first feasible one.
   write_plots(dir + "/plots", results);
-  CHECK_THAT(read_whole_file(dir + "/plots/energy_vs_context.gp"), Catch::Contains("mesh.cols+mesh.rows = 8"));
+  CHECK_THAT(read_whole_file(dir + "/plots/energy_vs_context.gp"),
+             Catch::Contains("mesh.cols+mesh.rows = 8"));
   std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("grid keys and values are checked against the chip file before any point runs") {
-  CHECK_THROWS_WITH(plan_of("model: paper-300m\nhw: akida2-like\ncontexts: [256]\ngrid:\n  np.mac_lane: [4]\n"),
-                    Catch::Contains("spec.yaml:5:16: unknown grid key 'np.mac_lane'") &&
-                        Catch::Contains("np.mac_lanes") && Catch::Contains("dram.bandwidth_bytes_per_s"));
-  CHECK_THROWS_WITH(plan_of("model: paper-300m\nhw: akida2-like\ncontexts: [256]\ngrid:\n  np.mac_lanes: [4, 0]\n"),
-                    Catch::Contains("spec.yaml:5:17: grid values np.mac_lanes = 0 do not make a valid chip") &&
-                        Catch::Contains("akida2-like.yaml:"));
-  CHECK_THROWS_WITH(plan_of("model: paper-300m\nhw: akida2-like\ncontexts: [256]\ngrid:\n  np.weight_bits: [4]\n"),
-                    Catch::Contains("unknown grid key 'np.weight_bits'"));
+  CHECK_THROWS_WITH(
+      plan_of("model: paper-300m\nhw: akida2-like\ncontexts: [256]\ngrid:\n  np.mac_lane: [4]\n"),
+      Catch::Contains("spec.yaml:5:16: unknown grid key 'np.mac_lane'") && Catch::Contains("np.mac_lanes") &&
+          Catch::Contains("dram.bandwidth_bytes_per_s"));
+  CHECK_THROWS_WITH(
+      plan_of("model: paper-300m\nhw: akida2-like\ncontexts: [256]\ngrid:\n  np.mac_lanes: [4, 0]\n"),
+      Catch::Contains("spec.yaml:5:17: grid values np.mac_lanes = 0 do not make a valid chip") &&
+          Catch::Contains("akida2-like.yaml:"));
+  CHECK_THROWS_WITH(
+      plan_of("model: paper-300m\nhw: akida2-like\ncontexts: [256]\ngrid:\n  np.weight_bits: [4]\n"),
+      Catch::Contains("unknown grid key 'np.weight_bits'"));
   // Precisions the chip lacks are refused at the spec's line too, not by the compiler at the first point.
   CHECK_THROWS_WITH(plan_of("model: paper-300m\nhw: akida2-like\ncontexts: [256]\nkv_bits: 2\n"),
                     Catch::StartsWith("spec.yaml:4:10: kv_bits 2: chip akida2-like supports 4, 8, 16 bits"));
@@ -357,26 +376,32 @@ TEST_CASE("grid keys and values are checked against the chip file before any poi
 TEST_CASE("bad spec files name the file, line and column") {
   CHECK_THROWS_WITH(parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256, x]\n", "s.yaml"),
                     Catch::StartsWith("s.yaml:3:") && Catch::Contains("expected an integer"));
-  CHECK_THROWS_WITH(parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256]\nfidelty: cycle\n", "s.yaml"),
-                    Catch::StartsWith("s.yaml:4:1: unknown key 'fidelty'"));
-  CHECK_THROWS_WITH(parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256]\nfidelity: exact\n", "s.yaml"),
-                    Catch::StartsWith("s.yaml:4:") && Catch::Contains("expected analytic or cycle"));
   CHECK_THROWS_WITH(
-      parse_spec("model: a\nhw: b\ncontexts: [1]\ngrid:\n  clock_hz: {from: 0, to: 1e9, steps: 3, scale: log}\n",
-                 "s.yaml"),
+      parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256]\nfidelty: cycle\n", "s.yaml"),
+      Catch::StartsWith("s.yaml:4:1: unknown key 'fidelty'"));
+  CHECK_THROWS_WITH(
+      parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256]\nfidelity: exact\n", "s.yaml"),
+      Catch::StartsWith("s.yaml:4:") && Catch::Contains("expected analytic or cycle"));
+  CHECK_THROWS_WITH(
+      parse_spec(
+          "model: a\nhw: b\ncontexts: [1]\ngrid:\n  clock_hz: {from: 0, to: 1e9, steps: 3, scale: log}\n",
+          "s.yaml"),
       Catch::StartsWith("s.yaml:5:") && Catch::Contains("log range"));
-  CHECK_THROWS_WITH(parse_spec("model: a\nhw: b\ncontexts: [1]\ngrid:\n  mesh.cols: [4]\n  mesh.cols+mesh.rows: [4]\n",
-                               "s.yaml"),
-                    Catch::Contains("swept twice"));
+  CHECK_THROWS_WITH(
+      parse_spec("model: a\nhw: b\ncontexts: [1]\ngrid:\n  mesh.cols: [4]\n  mesh.cols+mesh.rows: [4]\n",
+                 "s.yaml"),
+      Catch::Contains("swept twice"));
 }
 
-TEST_CASE("a spec whose prompt + tokens exceeds a context is refused at that context, before any point runs") {
+TEST_CASE(
+    "a spec whose prompt + tokens exceeds a context is refused at that context, before any point runs") {
   const std::string base = "model: edge-tiny\nhw: akida2-like\nfidelity: cycle\ncontexts: [64, 16, 128]\n";
   CHECK_THROWS_WITH(parse_spec(base + "prompt: 32\ntokens: 4\n", "s.yaml"),
                     Catch::StartsWith("s.yaml:4:16: context 16 is shorter than prompt 32 + tokens 4"));
   CHECK_THROWS_WITH(parse_spec(base + "tokens: 20\n", "s.yaml"),
                     Catch::StartsWith("s.yaml:4:16: context 16 is shorter than tokens 20"));
-  // Without a prompt each point prefills context - tokens (cycle) or nothing (analytic, as `neurokv estimate`).
+  // Without a prompt each point prefills context - tokens (cycle) or nothing (analytic, as `neurokv
+  // estimate`).
   const SweepSpec cycle = parse_spec(base + "tokens: 4\n", "s.yaml");
   CHECK(prompt_at(cycle, 16) == 12);
   CHECK(prompt_at(cycle, 128) == 124);
@@ -410,8 +435,9 @@ TEST_CASE("an override replaces the value in place, so lines and comments stay")
 TEST_CASE("an override of the same key twice is refused, not spliced twice") {
   const std::string text = read_whole_file(kHw + "/akida2-like.yaml");
   CHECK_THROWS_AS(override_hw_yaml(text, "chip.yaml", {{"mesh.cols", 12}, {"mesh.cols", 6}}), InputError);
-  CHECK_THROWS_WITH(override_hw_yaml(text, "chip.yaml", {{"mesh.cols", 12}, {"np.mac_lanes", 8}, {"mesh.cols", 12}}),
-                    "chip key 'mesh.cols' is set twice, expected each key of chip.yaml at most once");
+  CHECK_THROWS_WITH(
+      override_hw_yaml(text, "chip.yaml", {{"mesh.cols", 12}, {"np.mac_lanes", 8}, {"mesh.cols", 12}}),
+      "chip key 'mesh.cols' is set twice, expected each key of chip.yaml at most once");
 }
 
 TEST_CASE("Pareto: a point is kept unless another is no worse everywhere and better somewhere") {
@@ -437,8 +463,9 @@ grid:
   CompileCache cache(plan);
   for (int64_t i = 0; i < plan.size(); ++i) {
     const SweepPoint p = plan.point(i);
-    const Report fresh = evaluate(plan.model(p.model), {plan.variants(p.model)[static_cast<std::size_t>(p.variant)]},
-                                  *plan.hw_at(p), plan.options_at(p));
+    const Report fresh =
+        evaluate(plan.model(p.model), {plan.variants(p.model)[static_cast<std::size_t>(p.variant)]},
+                 *plan.hw_at(p), plan.options_at(p));
     INFO("point " << i);
     CHECK(make_row(p, cache.evaluate(p)).values == make_row(p, fresh).values);
   }

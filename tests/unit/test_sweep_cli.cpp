@@ -1,13 +1,12 @@
 // `neurokv sweep` end to end through the built binary: interrupted by SIGINT or SIGKILL then resumed, and the
 // exit code and message for bad input.
-#include <catch2/catch.hpp>
-
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -25,8 +24,9 @@ extern char** environ;
 namespace {
 
 struct Dirs {
-  std::string root = (std::filesystem::temp_directory_path() / ("neurokv-test-sweep-cli-" + std::to_string(getpid())))
-                         .string();
+  std::string root =
+      (std::filesystem::temp_directory_path() / ("neurokv-test-sweep-cli-" + std::to_string(getpid())))
+          .string();
   Dirs() {
     std::filesystem::remove_all(root);
     std::filesystem::create_directories(root);
@@ -44,8 +44,10 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& stderr_path
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);  // `run` prints its table
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY,
+                                   0);  // `run` prints its table
   pid_t pid = 0;
   REQUIRE(posix_spawn(&pid, NEUROKV_BINARY, &actions, nullptr, argv.data(), environ) == 0);
   posix_spawn_file_actions_destroy(&actions);
@@ -115,7 +117,8 @@ TEST_CASE("a sweep killed by SIGINT or SIGKILL resumes to the same 216 rows, non
     } else {
       CHECK(code == 128 + SIGKILL);
     }
-    CHECK(run({"sweep", spec, "--out", out, "--resume", "-j", "2", "--no-plots"}, d.root + "/resume.err") == 0);
+    CHECK(run({"sweep", spec, "--out", out, "--resume", "-j", "2", "--no-plots"}, d.root + "/resume.err") ==
+          0);
     const std::string resumed = neurokv::read_whole_file(out + "/results.csv");
     CHECK(points(resumed).size() == 216);
     CHECK(resumed == expected);
@@ -129,10 +132,11 @@ TEST_CASE("an unknown grid key exits 2 naming it, a bad spec exits 2 with file:l
   spec.replace(spec.find("np.mac_lanes"), 12, "np.mac_lane");
   CHECK(run({"sweep", d.write("unknown.yaml", spec), "--out", d.root + "/o1"}, err) == 2);
   CHECK_THAT(neurokv::read_whole_file(err),
-             Catch::Contains("unknown.yaml:7:16: unknown grid key 'np.mac_lane'") && Catch::Contains("np.mac_lanes"));
+             Catch::Contains("unknown.yaml:7:16: unknown grid key 'np.mac_lane'") &&
+                 Catch::Contains("np.mac_lanes"));
 
-  CHECK(run({"sweep", d.write("bad.yaml", "model: paper-300m\nhw: akida2-like\ncontexts: [256, -1]\n"), "--out",
-             d.root + "/o2"},
+  CHECK(run({"sweep", d.write("bad.yaml", "model: paper-300m\nhw: akida2-like\ncontexts: [256, -1]\n"),
+             "--out", d.root + "/o2"},
             err) == 2);
   CHECK_THAT(neurokv::read_whole_file(err), Catch::Contains("bad.yaml:3:"));
   CHECK(run({"sweep", d.write("syntax.yaml", "model: [paper-300m\n"), "--out", d.root + "/o3"}, err) == 2);
@@ -157,21 +161,25 @@ std::vector<std::string> data_lines(const std::string& path) {
 TEST_CASE("a cycle sweep decodes each point at its own context, as neurokv run does at that context") {
   const Dirs d;
   const std::string spec =
-      d.write("cycle.yaml", "model: edge-tiny\nhw: akida2-like\nvariants: [QKV]\ncontexts: [16, 64]\nfidelity: cycle\n");
-  REQUIRE(run({"sweep", spec, "--out", d.root + "/cycle", "-j", "2", "--no-plots"}, d.root + "/cycle.err") == 0);
+      d.write("cycle.yaml",
+              "model: edge-tiny\nhw: akida2-like\nvariants: [QKV]\ncontexts: [16, 64]\nfidelity: cycle\n");
+  REQUIRE(run({"sweep", spec, "--out", d.root + "/cycle", "-j", "2", "--no-plots"}, d.root + "/cycle.err") ==
+          0);
   const std::vector<std::string> rows = data_lines(d.root + "/cycle/results.csv");
   REQUIRE(rows.size() == 2);
   std::vector<std::string> runs;
   for (const std::string context : {"16", "64"}) {
     const std::string csv = d.root + "/run-" + context + ".csv";
-    REQUIRE(run({"run", "-m", "edge-tiny", "-v", "QKV", "--context", context, "--csv", csv}, d.root + "/run.err") == 0);
+    REQUIRE(run({"run", "-m", "edge-tiny", "-v", "QKV", "--context", context, "--csv", csv},
+                d.root + "/run.err") == 0);
     REQUIRE(data_lines(csv).size() == 1);
     runs.push_back(data_lines(csv).front());
   }
   CHECK(runs[0] != runs[1]);  // the decode at 64 costs more cycles than at 16
   for (std::size_t i = 0; i < rows.size(); ++i) {
     INFO("sweep row " << rows[i] << "\nrun row   " << runs[i]);
-    // The sweep's row is "point," then the report's columns, as `run --csv` writes them, then its own columns.
+    // The sweep's row is "point," then the report's columns, as `run --csv` writes them, then its own
+    // columns.
     const std::string report = rows[i].substr(rows[i].find(',') + 1);
     CHECK(report.compare(0, runs[i].size() + 1, runs[i] + ",") == 0);
   }
@@ -179,7 +187,8 @@ TEST_CASE("a cycle sweep decodes each point at its own context, as neurokv run d
 
 TEST_CASE("a sweep with points that do not fit their chip finishes and counts them") {
   const Dirs d;
-  std::string chip = neurokv::read_whole_file(std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs/akida2-like.yaml");
+  std::string chip =
+      neurokv::read_whole_file(std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs/akida2-like.yaml");
   const std::size_t dram = chip.find("\ndram:\n");
   chip.erase(dram + 1, chip.find("\nenergy:\n") - dram);  // no DRAM: edge-tiny fits 8 x 8 nodes, not 2 x 2
   const std::string hw = d.write("no-dram.yaml", chip);
@@ -187,7 +196,8 @@ TEST_CASE("a sweep with points that do not fit their chip finishes and counts th
                                                    "\nvariants: [QKV, MQA]\ncontexts: [64]\ngrid:\n"
                                                    "  mesh.cols+mesh.rows: [2, 8]\n");
   CHECK(run({"sweep", spec, "--out", d.root + "/fit", "-j", "2", "--no-plots"}, d.root + "/fit.err") == 0);
-  CHECK_THAT(neurokv::read_whole_file(d.root + "/fit.err"),
-             Catch::Contains("4 points in") && Catch::Contains("(2 infeasible: the model does not fit the chip"));
+  CHECK_THAT(
+      neurokv::read_whole_file(d.root + "/fit.err"),
+      Catch::Contains("4 points in") && Catch::Contains("(2 infeasible: the model does not fit the chip"));
   CHECK(data_lines(d.root + "/fit/results.csv").size() == 4);
 }

@@ -1,6 +1,6 @@
-// Variant effects show up in the simulated decode for their real reasons: what a variant removes is what it saves.
+// Variant effects show up in the simulated decode for their real reasons: what a variant removes is what it
+// saves.
 #include <catch2/catch.hpp>
-
 #include <map>
 
 #include "compiler/compile.hpp"
@@ -36,7 +36,8 @@ double value_path_dram_bytes(const ir::Program& p) {
     const bool v_proj = op.kind == ir::OpKind::Linear && op.role == ir::LinearRole::V;
     const bool v_buffer = op.buffer >= 0 && p.buffers.at(op.buffer).role == ir::BufferRole::Values;
     if (!v_proj && !v_buffer) continue;
-    for (const ir::Tile& tile : op.tiles) bytes += tile_work(p, op, tile, hw, Phase::decode(1024), 1).counts.dram_bytes;
+    for (const ir::Tile& tile : op.tiles)
+      bytes += tile_work(p, op, tile, hw, Phase::decode(1024), 1).counts.dram_bytes;
   }
   return bytes;
 }
@@ -57,7 +58,8 @@ TEST_CASE("Q-K=V decode saves at least the V projection's weights and the value 
   CHECK(value_path_dram_bytes(qkeqv.program) == 0);  // no V projection, no value buffer: nothing to spend on
   CHECK(ir::count_linear(qkeqv.program, ir::LinearRole::V) == 0);
   CHECK(kv_bytes_per_token(qkeqv.program) * 2 == kv_bytes_per_token(qkv.program));
-  // Removing V also frees weight SRAM, so the saving is at least the V path's own bytes (bursts round a little).
+  // Removing V also frees weight SRAM, so the saving is at least the V path's own bytes (bursts round a
+  // little).
   CHECK(qkv.decode.dram_bytes - qkeqv.decode.dram_bytes >= 0.99 * v_bytes);
   CHECK(qkeqv.decode.energy.dram < qkv.decode.energy.dram);
   CHECK(qkeqv.decode.energy.total() < qkv.decode.energy.total());

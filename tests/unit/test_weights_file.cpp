@@ -1,7 +1,7 @@
 // The weights file (.nkw): quantisation, bit packing, round trip, sizes against the program, bad files.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -87,7 +87,8 @@ TEST_CASE("per-channel symmetric quantisation is within half a step of the float
     for (int64_t o = 0; o < q.out; ++o) {
       const float half_step = quantization_step(q.scales[static_cast<std::size_t>(o)], bits) / 2;
       for (int64_t i = 0; i < q.in; ++i) {
-        CHECK(std::fabs(q.weight(o, i) - weight.values[static_cast<std::size_t>(o * q.in + i)]) <= half_step * 1.0001f);
+        CHECK(std::fabs(q.weight(o, i) - weight.values[static_cast<std::size_t>(o * q.in + i)]) <=
+              half_step * 1.0001f);
       }
       CHECK(std::fabs(q.bias(o) - bias.values[static_cast<std::size_t>(o)]) <=
             quantization_step(q.bias_scale, bits) / 2 * 1.0001f);
@@ -96,9 +97,11 @@ TEST_CASE("per-channel symmetric quantisation is within half a step of the float
   CHECK_THROWS_WITH(quantize_per_channel(weight, {}, 16), Catch::Contains("expected 1 to 8 bits"));
 }
 
-TEST_CASE("a compiled ONNX model's weights round-trip through the file tile by tile in the program's byte counts") {
-  for (const auto& [name, chip, bits] : {std::tuple{"mixed", "akida2-like", 8}, std::tuple{"q-k=v", "akida2-like", 4},
-                                         std::tuple{"mqa", "akd1000-like", 2}, std::tuple{"qkv", "akd1000-like", 1}}) {
+TEST_CASE(
+    "a compiled ONNX model's weights round-trip through the file tile by tile in the program's byte counts") {
+  for (const auto& [name, chip, bits] :
+       {std::tuple{"mixed", "akida2-like", 8}, std::tuple{"q-k=v", "akida2-like", 4},
+        std::tuple{"mqa", "akd1000-like", 2}, std::tuple{"qkv", "akd1000-like", 1}}) {
     INFO(name << " " << bits << " bits");
     const Compiled c = compile_fixture(name, chip, bits);
     const WeightsFile written = quantize_program_weights(c.program, *c.source.weights);
@@ -129,7 +132,8 @@ TEST_CASE("the file's dequantised projections are within half a step of the ONNX
   int checked = 0;
   for (const OpWeightsRecord& op : file.ops) {
     const auto original = c.source.weights->find(op.name);
-    if (original == c.source.weights->end() || original->second.weight.dims.size() != 2 || op.name == "pos_embed") {
+    if (original == c.source.weights->end() || original->second.weight.dims.size() != 2 ||
+        op.name == "pos_embed") {
       continue;  // embeddings are stored transposed; the LM head is the tied table
     }
     ++checked;
@@ -171,7 +175,8 @@ TEST_CASE("a weights file that is not the program's is reported op by op") {
   const WeightsFile file = quantize_program_weights(qkv.program, *qkv.source.weights);
   const std::vector<std::string> problems = verify_weights(file, mqa.program);
   REQUIRE_FALSE(problems.empty());
-  CHECK_THAT(problems.front(), Catch::Contains("l0.k_proj") && Catch::Contains("[64, 64] with bias at 8 bits") &&
+  CHECK_THAT(problems.front(), Catch::Contains("l0.k_proj") &&
+                                   Catch::Contains("[64, 64] with bias at 8 bits") &&
                                    Catch::Contains("needs [16, 64]"));
 }
 
@@ -179,7 +184,8 @@ TEST_CASE("compile writes the weights file beside an ONNX model's program and ir
   const std::string dir = "/tmp/neurokv-weights-test";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  test::CliResult r = test::run_cli("compile --context 32 -o " + dir + "/m.nkir --model '" + kFixtures + "mixed.onnx'");
+  test::CliResult r =
+      test::run_cli("compile --context 32 -o " + dir + "/m.nkir --model '" + kFixtures + "mixed.onnx'");
   REQUIRE(r.exit_code == 0);
   CHECK(std::filesystem::exists(dir + "/m.nkw"));
   r = test::run_cli("ir verify " + dir + "/m.nkir");
