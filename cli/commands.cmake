@@ -8,10 +8,12 @@ target_sources(neurokv PRIVATE
   commands/simulate_command.cpp
   commands/sweep_command.cpp
   diagnostics.cpp
+  flag_suggestion.cpp
   gnuplot.cpp
   message.cpp
   output.cpp
   paths.cpp
+  program_chip.cpp
   progress.cpp
   study_options.cpp
 )

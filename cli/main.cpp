@@ -8,6 +8,7 @@
 #include <exception>
 
 #include "cli/commands/commands.hpp"
+#include "cli/flag_suggestion.hpp"
 #include "cli/message.hpp"
 #include "compiler/error.hpp"
 
@@ -30,10 +31,12 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // CLI11's message names the flag; one line, like every other error (app.exit would add a second).
-    fmt::print(stderr, "neurokv: error: {} (see --help)\n", neurokv::cli::printable_line(e.what()));
+    fmt::print(stderr, "neurokv: error: {}{} (see --help)\n", neurokv::cli::printable_line(e.what()),
+               neurokv::cli::printable_line(neurokv::cli::flag_suggestion(app)));
     return 2;
   } catch (const neurokv::InputError& e) {
-    fmt::print(stderr, "neurokv: error: {}\n", neurokv::cli::printable_line(e.what()));
+    // A file with several problems reports each on its own line.
+    neurokv::cli::print_lines(stderr, "neurokv: error: ", e.what());
     return 2;
   } catch (const std::exception& e) {
     fmt::print(stderr, "neurokv: run failed: {}\n", neurokv::cli::printable_line(e.what()));

@@ -39,4 +39,14 @@ std::string printable_line(const std::string& message) {
   return out;
 }
 
+void print_lines(std::FILE* stream, const std::string& prefix, const std::string& message) {
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t end = message.find('\n', begin);
+    fmt::print(stream, "{}{}\n", prefix, printable_line(message.substr(begin, end - begin)));
+    if (end == std::string::npos) return;
+    begin = end + 1;
+  }
+}
+
 }  // namespace neurokv::cli

@@ -6,6 +6,7 @@
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
 #include "compiler/error.hpp"
+#include "compiler/extrapolation.hpp"
 #include "compiler/ir/program.hpp"
 #include "simulator/report_render.hpp"
 
@@ -42,13 +43,76 @@ void add_report_options(CLI::App& command, StudyOptions& o) {
   command.add_option("--csv", o.csv_path, "write the CSV report to FILE ('-' = stdout)");
 }
 
+namespace {
+
+// The names of a --variant list as the user typed them, trimmed.
+std::vector<std::string> typed_names(const std::string& list) {
+  std::vector<std::string> names;
+  std::size_t begin = 0;
+  for (std::size_t comma = list.find(','); begin <= list.size(); comma = list.find(',', begin)) {
+    std::string name = list.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
+    names.push_back(name);
+    if (comma == std::string::npos) break;
+    begin = comma + 1;
+  }
+  return names;
+}
+
+// What the user should know about how --variant was read: a name in another case, "all" without a group
+// count, "all" on an imported model.
+std::vector<Diagnostic> variant_notes(const StudyOptions& o, const Study& s) {
+  std::vector<Diagnostic> notes;
+  const auto note = [&](std::string text) { notes.push_back({Diagnostic::Severity::Note, std::move(text)}); };
+  const bool all = typed_names(o.variants).size() == 1 && AttentionVariant::is_all(o.variants);
+  if (s.model.imported()) {
+    if (all) {
+      note(
+          fmt::format("--variant all on an ONNX model is the variant its layers were built with ({}): the "
+                      "weights of the other variants' projections do not exist",
+                      s.variants.front().name()));
+    }
+    return notes;
+  }
+  const std::string& names = o.variants.empty() ? o.default_variants : o.variants;
+  if (AttentionVariant::is_all(names) && s.model.spec.kv_groups == 0) {
+    note(
+        fmt::format("{} has no kv_groups, so 'all' is the six variants without a group count; name GQA-<g> "
+                    "or Q-GQA-<g> to add those",
+                    s.model.spec.name));
+  }
+  if (all || o.variants.empty()) return notes;
+  const std::vector<std::string> typed = typed_names(o.variants);
+  for (std::size_t i = 0; i < typed.size() && i < s.variants.size(); ++i) {
+    if (typed[i] != s.variants[i].name())
+      note(fmt::format("--variant '{}' read as {}", typed[i], s.variants[i].name()));
+  }
+  return notes;
+}
+
+// --no-fuse-kv changes only the K=V variants: with none of them asked for it would be ignored.
+void check_no_fuse_kv(const Study& s) {
+  for (const LayerVariants& variants : s.variants) {
+    for (const AttentionVariant& v : variants.for_layers(s.model.spec.layers)) {
+      if (v.values_are_keys()) return;
+    }
+  }
+  throw InputError(
+      "--no-fuse-kv: none of the variants asked for reads its values from the keys (Q-K=V, Q=K=V, Q-GQA-g, "
+      "Q-MQA), so it would change nothing; expected one of those or no --no-fuse-kv");
+}
+
+}  // namespace
+
 Study load_study(const StudyOptions& o) {
-  Study s{load_model_source(o.model, data_dir("models")), load_hw(o.hw, data_dir("hwconfigs")), {}, {}};
+  check_report_outputs(o);
+  Study s{load_model_source(o.model, data_dir("models")), load_hw(o.hw, data_dir("hwconfigs")), {}, {}, {}};
   print_diagnostics(s.model.diagnostics);
   try {
     // An imported model is compiled as the variants its layers were built with; "all" means those.
     const std::string& names = o.variants.empty() ? o.default_variants : o.variants;
-    if (s.model.imported() && (o.variants.empty() || names == "all")) {
+    if (s.model.imported() && (o.variants.empty() || AttentionVariant::is_all(names))) {
       s.variants = {s.model.detected_variant()};
     } else {
       for (const AttentionVariant& v :
@@ -60,12 +124,26 @@ Study load_study(const StudyOptions& o) {
   } catch (const InputError& e) {
     throw InputError(fmt::format("--variant: {}", e.what()));
   }
+  s.notes = variant_notes(o, s);
+  if (o.no_fuse_kv) check_no_fuse_kv(s);
+  const std::string warning = extrapolation_warning(s.model.spec.name, s.model.spec.max_positions, o.context);
+  if (!warning.empty()) {
+    s.notes.push_back({Diagnostic::Severity::Warning,
+                       fmt::format("--context: {} (pass --context {} or less to stay within them)", warning,
+                                   s.model.spec.max_positions)});
+  }
   s.compile.context = o.context;
   s.compile.weight_bits = o.weight_bits;
   s.compile.act_bits = o.act_bits;
   s.compile.kv_bits = o.kv_bits;
   s.compile.fuse_kv = !o.no_fuse_kv;
   return s;
+}
+
+void check_report_outputs(const StudyOptions& o) {
+  if (o.json_path == "-" && o.csv_path == "-") {
+    throw InputError("--csv -: --json already writes to stdout, expected a file name for one of them");
+  }
 }
 
 void emit_report(const Report& report, const StudyOptions& o) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/diagnostic.hpp"
 #include "compiler/hw_config.hpp"
 #include "compiler/layer_variants.hpp"
 #include "compiler/model_source.hpp"
@@ -36,8 +37,14 @@ struct Study {
   HwConfig hw;
   std::vector<LayerVariants> variants;  // each compiled on its own; an imported model: its own, maybe mixed
   CompileOptions compile;
+  // How the flags were read (a variant's spelling, "all"), and a context past the learned positions. Printed
+  // on stderr once the command has succeeded, so an error is never preceded by them.
+  std::vector<Diagnostic> notes;
 };
 Study load_study(const StudyOptions& options);
+
+// Refuses --json - with --csv -: two reports on one stdout cannot be told apart.
+void check_report_outputs(const StudyOptions& options);
 
 // Prints the report as a table on stdout unless JSON goes there, and writes --json / --csv.
 void emit_report(const Report& report, const StudyOptions& options);

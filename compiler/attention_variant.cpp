@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "compiler/error.hpp"
+#include "compiler/nearest_name.hpp"
 
 namespace neurokv {
 namespace {
@@ -35,10 +36,23 @@ int parse_groups(const std::string& variant, const std::string& digits, int head
   return groups;
 }
 
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// The names a typo is compared with; a group count the user typed is kept ("GQA4" -> "GQA-4").
+std::vector<std::string> name_candidates(const std::string& text) {
+  const std::size_t digits = text.find_first_of("0123456789");
+  const std::string g = digits == std::string::npos ? "<g>" : text.substr(digits);
+  return {"QKV", "Q-K=V", "Q=K-V", "Q=K=V", "GQA-" + g, "MQA", "Q-GQA-" + g, "Q-MQA", "all"};
+}
+
 }  // namespace
 
 AttentionVariant AttentionVariant::parse(const std::string& raw, int heads) {
-  const std::string text = trim(raw);
+  // Names are read without case: "qkv" is QKV, "gqa-4" is GQA-4 (reports print the paper's spelling).
+  const std::string text = upper(trim(raw));
   if (text == "QKV") return {Kind::QKV, heads, heads};
   if (text == "Q-K=V") return {Kind::Q_KeqV, heads, heads};
   if (text == "Q=K-V") return {Kind::QeqK_V, heads, heads};
@@ -47,19 +61,22 @@ AttentionVariant AttentionVariant::parse(const std::string& raw, int heads) {
   if (text == "Q-MQA") return {Kind::Q_MQA, heads, 1};
   if (text.rfind("Q-GQA-", 0) == 0) return {Kind::Q_GQA, heads, parse_groups(text, text.substr(6), heads)};
   if (text.rfind("GQA-", 0) == 0) return {Kind::GQA, heads, parse_groups(text, text.substr(4), heads)};
-  throw InputError(fmt::format("unknown attention variant '{}', expected one of: {}", text, kValidNames));
+  throw InputError(fmt::format("unknown attention variant '{}'{}, expected one of: {}", trim(raw),
+                               did_you_mean(trim(raw), name_candidates(trim(raw))), kValidNames));
 }
 
 std::vector<AttentionVariant> AttentionVariant::parse_list(const std::string& text, int heads,
                                                            int default_groups) {
-  if (trim(text) == "all") {
+  if (is_all(text)) {
+    // Without a group count (a model YAML with no kv_groups) "all" is the six variants that need none.
     const std::string g = std::to_string(default_groups);
-    std::vector<AttentionVariant> all;
-    const std::vector<std::string> names = {"QKV",      "Q-K=V", "Q=K-V",      "Q=K=V",
-                                            "GQA-" + g, "MQA",   "Q-GQA-" + g, "Q-MQA"};
-    for (const std::string& name : names) {
-      all.push_back(parse(name, heads));
+    std::vector<std::string> names = {"QKV", "Q-K=V", "Q=K-V", "Q=K=V", "MQA", "Q-MQA"};
+    if (default_groups > 0) {
+      names.insert(names.begin() + 4, "GQA-" + g);
+      names.insert(names.begin() + 6, "Q-GQA-" + g);
     }
+    std::vector<AttentionVariant> all;
+    for (const std::string& name : names) all.push_back(parse(name, heads));
     return all;
   }
   std::vector<AttentionVariant> out;
@@ -85,6 +102,8 @@ std::vector<AttentionVariant> AttentionVariant::parse_list(const std::string& te
   }
   return out;
 }
+
+bool AttentionVariant::is_all(const std::string& text) { return upper(trim(text)) == "ALL"; }
 
 bool AttentionVariant::values_are_keys() const {
   return kind_ == Kind::Q_KeqV || kind_ == Kind::QeqKeqV || kind_ == Kind::Q_GQA || kind_ == Kind::Q_MQA;

@@ -13,8 +13,12 @@ class AttentionVariant {
   // Parses one name ("QKV", "Q-K=V", "GQA-4", ...) for a model with `heads` query heads.
   // Throws InputError naming the text and the valid names, or a group count that does not divide `heads`.
   static AttentionVariant parse(const std::string& text, int heads);
-  // Parses "all" (the paper's eight, with g = default_groups) or a comma-separated list.
+  // Parses "all" (the paper's eight, with g = default_groups; the six without a g when default_groups is 0)
+  // or a comma-separated list. Names are read without case.
   static std::vector<AttentionVariant> parse_list(const std::string& text, int heads, int default_groups);
+
+  // Whether `text` is "all" (in any case, spaces around it ignored).
+  static bool is_all(const std::string& text);
 
   Kind kind() const { return kind_; }
   std::string name() const;

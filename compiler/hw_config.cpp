@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/crc.hpp>
 
 #include "compiler/config_path.hpp"
 #include "compiler/error.hpp"
 #include "compiler/ir/program.hpp"
+#include "compiler/whole_file.hpp"
 #include "compiler/yaml_fields.hpp"
 
 namespace neurokv {
@@ -139,12 +141,22 @@ HwConfig hw_from_yaml(const YamlMap& map, const std::string& file) {
 }  // namespace
 
 HwConfig parse_hw(const std::string& yaml_text, const std::string& file) {
-  return hw_from_yaml(YamlMap::load_string(yaml_text, file), file);
+  HwConfig hw = hw_from_yaml(YamlMap::load_string(yaml_text, file), file);
+  hw.content_hash = chip_file_hash(yaml_text);
+  return hw;
 }
 
 HwConfig load_hw(const std::string& name_or_path, const std::string& hwconfigs_dir) {
   const std::string path = resolve_config(name_or_path, hwconfigs_dir, "chip");
-  return hw_from_yaml(YamlMap::load_file(path), path);
+  HwConfig hw = parse_hw(read_whole_file(path, "a readable YAML file"), path);
+  if (path == name_or_path) hw.source = path;  // a shipped chip is found again by its name
+  return hw;
+}
+
+std::string chip_file_hash(const std::string& yaml_text) {
+  boost::crc_optimal<64, 0x42F0E1EBA9EA3693, ~uint64_t{0}, ~uint64_t{0}, true, true> crc;  // CRC-64/XZ
+  crc.process_bytes(yaml_text.data(), yaml_text.size());
+  return fmt::format("{:016x}", crc.checksum());
 }
 
 }  // namespace neurokv

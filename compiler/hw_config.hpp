@@ -45,6 +45,8 @@ struct EnergyTable {
 struct HwConfig {
   std::string name;
   std::string file;
+  std::string content_hash;  // chip_file_hash of the YAML text it was read from
+  std::string source;        // the path it was loaded from as given; "" when named from hwconfigs/
   double clock_hz = 0;
   int mesh_cols = 0;
   int mesh_rows = 0;
@@ -67,5 +69,8 @@ struct HwConfig {
 // Loads and validates a chip YAML; `name_or_path` is a path or a name from the hwconfigs/ directory.
 HwConfig load_hw(const std::string& name_or_path, const std::string& hwconfigs_dir);
 HwConfig parse_hw(const std::string& yaml_text, const std::string& file);
+// A chip file's content hash, as a compiled program records it: CRC-64/XZ of its bytes, 16 hex digits. It
+// tells a changed file from the one compiled for; it is no cryptographic fingerprint.
+std::string chip_file_hash(const std::string& yaml_text);
 
 }  // namespace neurokv

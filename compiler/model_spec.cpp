@@ -4,6 +4,7 @@
 
 #include "compiler/config_path.hpp"
 #include "compiler/error.hpp"
+#include "compiler/problem_list.hpp"
 #include "compiler/yaml_fields.hpp"
 
 namespace neurokv {
@@ -29,45 +30,56 @@ ActivationDensity read_density(const YamlMap& map) {
   return d;
 }
 
+// Every problem of the file is reported in one run: each field is read on its own, and a check that needs
+// other fields runs only when they were read.
 ModelSpec model_from_yaml(const YamlMap& map, const std::string& file) {
   ModelSpec m;
   m.file = file;
-  m.name = map.text("name");
-  map.text_or("description", "");
-  map.text_or("source", "");
-  m.layers = static_cast<int>(map.integer("layers", 1, kMaxLayers));
-  m.d_model = static_cast<int>(map.integer("d_model", 1, kMaxWidth));
-  m.heads = static_cast<int>(map.integer("heads", 1, 4096));
-  m.head_dim = static_cast<int>(map.integer("head_dim", 1, kMaxWidth));
-  m.mlp_hidden = static_cast<int>(map.integer("mlp_hidden", 1, kMaxWidth));
-  m.vocab = static_cast<int>(map.integer("vocab", 1, kMaxVocab));
-  m.max_positions = static_cast<int>(map.integer("max_positions", 1, kMaxPositions));
-  m.kv_groups = static_cast<int>(map.integer("kv_groups", 1, 4096));
-  m.bias = map.boolean_or("bias", true);
-  m.tied_lm_head = map.boolean_or("tied_lm_head", true);
-  const std::string norm = map.text_or("norm", "layernorm");
-  const std::string activation = map.text_or("activation", "gelu");
-  m.density = read_density(map.child_or_empty("activation_density"));
-  map.reject_unknown_keys();
+  ProblemList problems;
+  const auto read_int = [&](int& field, const char* key, int64_t max) {
+    problems.check([&] { field = static_cast<int>(map.integer(key, 1, max)); });
+  };
+  problems.check([&] { m.name = map.text("name"); });
+  problems.check([&] { map.text_or("description", ""); });
+  problems.check([&] { map.text_or("source", ""); });
+  read_int(m.layers, "layers", kMaxLayers);
+  read_int(m.d_model, "d_model", kMaxWidth);
+  read_int(m.heads, "heads", 4096);
+  read_int(m.head_dim, "head_dim", kMaxWidth);
+  read_int(m.mlp_hidden, "mlp_hidden", kMaxWidth);
+  read_int(m.vocab, "vocab", kMaxVocab);
+  read_int(m.max_positions, "max_positions", kMaxPositions);
+  // Optional: only `--variant all` needs it (GQA-g and Q-GQA-g with the paper's g).
+  problems.check([&] { m.kv_groups = static_cast<int>(map.integer_or("kv_groups", 0, 1, 4096)); });
+  problems.check([&] { m.bias = map.boolean_or("bias", true); });
+  problems.check([&] { m.tied_lm_head = map.boolean_or("tied_lm_head", true); });
+  problems.check([&] {
+    const std::string norm = map.text_or("norm", "layernorm");
+    if (norm != "layernorm") {
+      throw InputError(
+          fmt::format("{}: norm '{}' is not supported, expected 'layernorm'", map.location("norm"), norm));
+    }
+  });
+  problems.check([&] {
+    const std::string activation = map.text_or("activation", "gelu");
+    if (activation != "gelu") {
+      throw InputError(fmt::format("{}: activation '{}' is not supported, expected 'gelu'",
+                                   map.location("activation"), activation));
+    }
+  });
+  problems.check([&] { m.density = read_density(map.child_or_empty("activation_density")); });
+  problems.check([&] { map.reject_unknown_keys(); });
 
-  if (norm != "layernorm") {
-    throw InputError(
-        fmt::format("{}: norm '{}' is not supported, expected 'layernorm'", map.location("norm"), norm));
-  }
-  if (activation != "gelu") {
-    throw InputError(fmt::format("{}: activation '{}' is not supported, expected 'gelu'",
-                                 map.location("activation"), activation));
-  }
-  if (static_cast<int64_t>(m.heads) * m.head_dim != m.d_model) {
-    throw InputError(
+  if (m.heads > 0 && m.head_dim > 0 && m.d_model > 0 && int64_t{m.heads} * m.head_dim != m.d_model) {
+    problems.add(
         fmt::format("{}: heads × head_dim = {} × {} = {} differs from d_model {}, expected them equal",
-                    map.location("head_dim"), m.heads, m.head_dim, static_cast<int64_t>(m.heads) * m.head_dim,
-                    m.d_model));
+                    map.location("head_dim"), m.heads, m.head_dim, int64_t{m.heads} * m.head_dim, m.d_model));
   }
-  if (m.heads % m.kv_groups != 0) {
-    throw InputError(fmt::format("{}: kv_groups {} does not divide the {} heads, expected a divisor of {}",
-                                 map.location("kv_groups"), m.kv_groups, m.heads, m.heads));
+  if (m.heads > 0 && m.kv_groups > 0 && m.heads % m.kv_groups != 0) {
+    problems.add(fmt::format("{}: kv_groups {} does not divide the {} heads, expected a divisor of {}",
+                             map.location("kv_groups"), m.kv_groups, m.heads, m.heads));
   }
+  problems.throw_if_any();
   return m;
 }
 

@@ -28,7 +28,7 @@ struct ModelSpec {
   int mlp_hidden = 0;
   int vocab = 0;
   int max_positions = 0;
-  int kv_groups = 0;  // the KV-head count the paper uses for GQA-g and Q-GQA-g with this model
+  int kv_groups = 0;  // the KV-head count the paper uses for GQA-g and Q-GQA-g with this model; 0: none given
   bool bias = true;
   bool tied_lm_head = true;
   ActivationDensity density;

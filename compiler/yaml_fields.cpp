@@ -69,7 +69,10 @@ YamlMap YamlMap::load_file(const std::string& path) {
 YamlMap::YamlMap(YAML::Node node, std::string file, std::string path)
     : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {}
 
-bool YamlMap::has(const std::string& key) const { return node_.IsMap() && node_[key].IsDefined(); }
+bool YamlMap::has(const std::string& key) const {
+  seen_.insert(key);  // a key the loader asks about is one it accepts, so the unknown-key list names it
+  return node_.IsMap() && node_[key].IsDefined();
+}
 
 std::string YamlMap::location() const { return mark_text(file_, node_.Mark()); }
 

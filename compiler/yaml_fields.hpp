@@ -26,8 +26,8 @@ class YamlMap {
 
   YamlMap(YAML::Node node, std::string file, std::string path);
 
-  bool has(const std::string& key) const;
-  std::string location() const;  // "file:line:col" of this mapping
+  bool has(const std::string& key) const;  // also marks `key` as accepted (reject_unknown_keys lists it)
+  std::string location() const;            // "file:line:col" of this mapping
   std::string location(const std::string& key) const;
   std::string dotted(const std::string& key) const;  // "np.mac_lanes" for key "mac_lanes" in mapping "np"
 

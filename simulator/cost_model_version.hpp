@@ -5,6 +5,7 @@
 // a sweep is never resumed or merged across builds that cost points differently (docs/sweeps.md).
 namespace neurokv {
 
-constexpr int kCostModelVersion = 1;
+// 2: report rows carry `extrapolated`, whole-number counts and per-layer KV heads (issue 17).
+constexpr int kCostModelVersion = 2;
 
 }  // namespace neurokv

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <utility>
+
+#include "compiler/extrapolation.hpp"
+#include "compiler/layer_variants.hpp"
 
 namespace neurokv {
 namespace {
@@ -27,21 +31,42 @@ json memory_json(const MemoryReport& m) {
       {"nps_total", m.nps_total}};
 }
 
-json variant_json(const VariantReport& v) {
+// A count (MACs, events, bytes, cycles) as a whole number: a per-token average or an analytic expectation is
+// rounded to the nearest integer, so 166472703.99999937 reads 166472704.
+int64_t whole(double count) { return std::llround(count); }
+
+// The KV heads of each layer, from the variant's name (a mixed model's names each layer's variant).
+std::vector<int> kv_heads_per_layer(const Report& r, const VariantReport& v) {
+  if (r.model.heads == 0 || r.model.layers == 0) return {};
+  std::vector<int> heads;
+  for (const AttentionVariant& layer :
+       LayerVariants::parse(v.variant, r.model.heads).for_layers(r.model.layers))
+    heads.push_back(layer.kv_heads());
+  return heads;
+}
+
+// "4" for a uniform model, each layer's count joined by '/' for a mixed one ("16/1", as its variant name).
+std::string kv_heads_text(const Report& r, const VariantReport& v) {
+  if (v.kv_heads != 0) return fmt::format("{}", v.kv_heads);
+  return fmt::format("{}", fmt::join(kv_heads_per_layer(r, v), "/"));
+}
+
+json variant_json(const Report& r, const VariantReport& v) {
   json out = {{"variant", v.variant},
               {"kv_heads", v.kv_heads},
+              {"kv_heads_per_layer", kv_heads_per_layer(r, v)},
               {"params", v.params},
               {"weight_bytes", v.weight_bytes},
               {"kv_cache_bytes_per_token", v.kv_cache_bytes_per_token},
               {"kv_cache_bytes", v.kv_cache_bytes},
               {"kv_cache_reduction", v.kv_cache_reduction},
-              {"macs_forward_full", v.macs_forward_full},
+              {"macs_forward_full", whole(v.macs_forward_full)},
               {"decode", phase_json(v.decode)},
               {"memory", memory_json(v.memory)}};
   json layers = json::array();
   for (const LayerCost& layer : v.decode_layers) {
     layers.push_back({{"layer", layer.layer},
-                      {"cycles", layer.cycles},
+                      {"cycles", whole(layer.cycles)},
                       {"energy_j", layer.energy.total()},
                       {"energy_breakdown_j", energy_json(layer.energy)}});
   }
@@ -50,7 +75,8 @@ json variant_json(const VariantReport& v) {
   return out;
 }
 
-// Human units for the table: 305.5 M, 80.0 KiB.
+// Human units for the table, picked per value so a small figure never reads as zero: 305.5 M, 80.0 KiB,
+// 3.21 nJ.
 std::string count(double value) {
   if (value >= 1e9) return fmt::format("{:.2f} G", value / 1e9);
   if (value >= 1e6) return fmt::format("{:.1f} M", value / 1e6);
@@ -65,31 +91,38 @@ std::string bytes(double value) {
   return fmt::format("{:.0f} B", value);
 }
 
-std::string seconds(double value) {
-  if (value >= 1) return fmt::format("{:.2f} s", value);
-  if (value >= 1e-3) return fmt::format("{:.2f} ms", value * 1e3);
-  return fmt::format("{:.1f} µs", value * 1e6);
+// Three significant digits in the largest SI unit (down to pico) that keeps the value at least 1.
+std::string si(double value, const char* unit) {
+  if (value == 0) return fmt::format("0 {}", unit);
+  static constexpr std::pair<double, const char*> kPrefixes[] = {
+      {1, ""}, {1e-3, "m"}, {1e-6, "µ"}, {1e-9, "n"}, {1e-12, "p"}};
+  for (const auto& [scale, prefix] : kPrefixes) {
+    if (std::fabs(value) >= scale || scale == 1e-12) {
+      const double scaled = value / scale;
+      const int decimals = std::fabs(scaled) >= 100 ? 0 : std::fabs(scaled) >= 10 ? 1 : 2;
+      return fmt::format("{:.{}f} {}{}", scaled, decimals, prefix, unit);
+    }
+  }
+  return "";
 }
 
-std::string joules(double value) {
-  if (value >= 1) return fmt::format("{:.2f} J", value);
-  if (value >= 1e-3) return fmt::format("{:.2f} mJ", value * 1e3);
-  return fmt::format("{:.1f} µJ", value * 1e6);
-}
+std::string seconds(double value) { return si(value, "s"); }
+
+std::string joules(double value) { return si(value, "J"); }
 
 std::string percent(double fraction) { return fmt::format("{:.1f}%", fraction * 100); }
 
 }  // namespace
 
 json phase_json(const PhaseReport& p) {
-  return {{"macs", p.macs},
-          {"synaptic_ops", p.synaptic_ops},
-          {"events", p.events},
+  return {{"macs", whole(p.macs)},
+          {"synaptic_ops", whole(p.synaptic_ops)},
+          {"events", whole(p.events)},
           {"activation_sparsity", p.activation_sparsity},
-          {"sram_bytes", p.sram_bytes},
-          {"dram_bytes", p.dram_bytes},
-          {"noc_hop_bytes", p.noc_hop_bytes},
-          {"cycles", p.cycles},
+          {"sram_bytes", whole(p.sram_bytes)},
+          {"dram_bytes", whole(p.dram_bytes)},
+          {"noc_hop_bytes", whole(p.noc_hop_bytes)},
+          {"cycles", whole(p.cycles)},
           {"bound", p.bound},
           {"latency_s", p.latency_s},
           {"tokens_per_s", p.tokens_per_s},
@@ -99,7 +132,7 @@ json phase_json(const PhaseReport& p) {
 
 json report_json(const Report& r) {
   json variants = json::array();
-  for (const VariantReport& v : r.variants) variants.push_back(variant_json(v));
+  for (const VariantReport& v : r.variants) variants.push_back(variant_json(r, v));
   return {{"schema", "neurokv.report/1"},
           {"fidelity", r.fidelity},
           {"model",
@@ -109,9 +142,11 @@ json report_json(const Report& r) {
             {"heads", r.model.heads},
             {"head_dim", r.model.head_dim},
             {"mlp_hidden", r.model.mlp_hidden},
-            {"vocab", r.model.vocab}}},
+            {"vocab", r.model.vocab},
+            {"max_positions", r.model.max_positions}}},
           {"hw", {{"name", r.hw_name}, {"clock_hz", r.clock_hz}}},
           {"context", r.context},
+          {"extrapolated", extrapolated(r.model.max_positions, r.context)},
           {"prompt", r.prompt},
           {"precision", {{"weight_bits", r.weight_bits}, {"act_bits", r.act_bits}, {"kv_bits", r.kv_bits}}},
           {"variants", variants}};
@@ -122,6 +157,7 @@ std::vector<std::string> report_csv_columns() {
                                       "hw",
                                       "fidelity",
                                       "context",
+                                      "extrapolated",
                                       "variant",
                                       "kv_heads",
                                       "params",
@@ -154,25 +190,27 @@ std::vector<std::string> report_csv_columns() {
 std::vector<std::string> report_csv_values(const Report& r, const VariantReport& v) {
   const PhaseReport& d = v.decode;
   const auto num = [](double x) { return fmt::format("{}", x); };
+  const auto integer = [](double x) { return fmt::format("{}", whole(x)); };
   std::vector<std::string> values = {r.model.name,
                                      r.hw_name,
                                      r.fidelity,
                                      num(r.context),
+                                     extrapolated(r.model.max_positions, r.context) ? "1" : "0",
                                      v.variant,
-                                     num(v.kv_heads),
+                                     kv_heads_text(r, v),
                                      num(v.params),
                                      num(v.weight_bytes),
                                      num(v.kv_cache_bytes_per_token),
                                      num(v.kv_cache_bytes),
                                      num(v.kv_cache_reduction),
-                                     num(v.macs_forward_full),
-                                     num(d.macs),
-                                     num(d.synaptic_ops),
-                                     num(d.events),
-                                     num(d.sram_bytes),
-                                     num(d.dram_bytes),
-                                     num(d.noc_hop_bytes),
-                                     num(d.cycles),
+                                     integer(v.macs_forward_full),
+                                     integer(d.macs),
+                                     integer(d.synaptic_ops),
+                                     integer(d.events),
+                                     integer(d.sram_bytes),
+                                     integer(d.dram_bytes),
+                                     integer(d.noc_hop_bytes),
+                                     integer(d.cycles),
                                      d.bound,
                                      num(d.latency_s),
                                      num(d.tokens_per_s),
@@ -184,17 +222,34 @@ std::vector<std::string> report_csv_values(const Report& r, const VariantReport&
   }
   // Empty when no prefill was run (--prompt 0).
   const std::optional<PhaseReport>& p = v.prefill;
-  for (std::string value : {p ? num(p->cycles) : "", p ? num(p->latency_s) : "",
-                            p ? num(p->energy.total()) : "", p ? num(p->dram_bytes) : ""}) {
+  for (std::string value : {p ? integer(p->cycles) : "", p ? num(p->latency_s) : "",
+                            p ? num(p->energy.total()) : "", p ? integer(p->dram_bytes) : ""}) {
     values.push_back(std::move(value));
   }
   return values;
 }
 
+namespace {
+
+// RFC 4180: a field holding a comma, a quote or a line break is quoted, its quotes doubled.
+std::string csv_field(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char c : value) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string csv_line(const std::vector<std::string>& fields) {
+  std::string line;
+  for (const std::string& field : fields) line += (line.empty() ? "" : ",") + csv_field(field);
+  return line + "\n";
+}
+
+}  // namespace
+
 std::string report_csv(const Report& r) {
-  std::string out = fmt::format("{}\n", fmt::join(report_csv_columns(), ","));
-  for (const VariantReport& v : r.variants)
-    out += fmt::format("{}\n", fmt::join(report_csv_values(r, v), ","));
+  std::string out = csv_line(report_csv_columns());
+  for (const VariantReport& v : r.variants) out += csv_line(report_csv_values(r, v));
   return out;
 }
 
@@ -203,6 +258,11 @@ std::string report_table(const Report& r) {
       "neurokv · {} on {} · context {} · {} fidelity · weights {}-bit, activations {}-bit, KV cache "
       "{}-bit\n\n",
       r.model.name, r.hw_name, r.context, r.fidelity, r.weight_bits, r.act_bits, r.kv_bits);
+  if (extrapolated(r.model.max_positions, r.context)) {
+    out = out.substr(0, out.size() - 1) +
+          fmt::format("extrapolated: context {} is past the model's {} learned positions\n\n", r.context,
+                      r.model.max_positions);
+  }
   out += fmt::format("{:<9} {:>3} {:>9} {:>10} {:>10} {:>10} {:>6} | {:>10} {:>9} {:>10} {:>11} {:>8}\n",
                      "variant", "kvh", "params", "weights", "KV/token", "KV@ctx", "KV cut", "decode",
                      "tokens/s", "energy/tok", "DRAM/tok", "bound");
@@ -210,7 +270,7 @@ std::string report_table(const Report& r) {
     const PhaseReport& d = v.decode;
     out += fmt::format(
         "{:<9} {:>3} {:>9} {:>10} {:>10} {:>10} {:>6} | {:>10} {:>9.1f} {:>10} {:>11} {:>8}\n", v.variant,
-        v.kv_heads, count(static_cast<double>(v.params)), bytes(static_cast<double>(v.weight_bytes)),
+        kv_heads_text(r, v), count(static_cast<double>(v.params)), bytes(static_cast<double>(v.weight_bytes)),
         bytes(static_cast<double>(v.kv_cache_bytes_per_token)), bytes(static_cast<double>(v.kv_cache_bytes)),
         percent(v.kv_cache_reduction), seconds(d.latency_s), d.tokens_per_s, joules(d.energy.total()),
         bytes(d.dram_bytes), d.bound);

@@ -40,6 +40,7 @@ SweepRow infeasible_row(const SweepPlan& plan, const SweepPoint& point, const st
   const EvaluateOptions options = plan.options_at(point);
   Report report;
   report.model.name = plan.model(point.model).name;
+  report.model.max_positions = plan.model(point.model).max_positions;
   report.hw_name = plan.hw_at(point)->name;
   report.fidelity = to_string(options.fidelity);
   report.context = point.context;
@@ -49,8 +50,8 @@ SweepRow infeasible_row(const SweepPlan& plan, const SweepPoint& point, const st
   v.kv_heads = variant.kv_heads();
   // The point's identity stays; every figure is blank, not a zero a plot or a spreadsheet would take for a
   // cost.
-  static const std::set<std::string> identity{"model",  "hw",      "fidelity", "context",
-                                              "prompt", "variant", "kv_heads"};
+  static const std::set<std::string> identity{"model",        "hw",     "fidelity", "context",
+                                              "extrapolated", "prompt", "variant",  "kv_heads"};
   const std::vector<std::string> columns = report_csv_columns();
   std::vector<std::string> values = report_csv_values(report, v);
   for (std::size_t c = 0; c < columns.size(); ++c) {

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "cli/diagnostics.hpp"
 #include "cli/output.hpp"
 #include "cli/study_options.hpp"
 #include "compiler/compile_summary.hpp"
@@ -23,6 +24,10 @@ struct CompileCommandOptions {
 };
 
 void run_compile(const CompileCommandOptions& options) {
+  if (options.output_path == "-" && options.summary_path == "-") {
+    throw InputError(
+        "--json -: -o already writes the program to stdout, expected a file name for one of them");
+  }
   const Study study = load_study(options.study);
   if (study.variants.size() != 1) {
     throw InputError(fmt::format("--variant: compile takes one variant, got {} ('{}')", study.variants.size(),
@@ -53,6 +58,15 @@ void run_compile(const CompileCommandOptions& options) {
     for (const std::string& note : result.notes) fmt::print("note: {}\n", note);
     if (writes_weights)
       fmt::print("note: weights written to {}\n", weights::weights_path_for(options.output_path));
+  }
+  print_diagnostics(study.notes);
+  // Say what was not written, so a run that only checks a model is not taken for one that saved it.
+  if (options.output_path.empty()) {
+    fmt::print(stderr, "note: no program written (no -o); pass -o FILE.nkir to write it\n");
+  } else if (study.model.weights && options.output_path == "-") {
+    fmt::print(stderr,
+               "note: the weights were not written (the program went to stdout); pass -o FILE.nkir "
+               "to write FILE.nkw beside it\n");
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "cli/diagnostics.hpp"
 #include "cli/study_options.hpp"
 
 namespace neurokv::cli {
@@ -23,6 +24,7 @@ void add_estimate_command(CLI::App& app) {
     evaluate_options.compile = study.compile;
     evaluate_options.prompt = *prompt;
     emit_report(evaluate(study.model, study.variants, study.hw, evaluate_options), *options);
+    print_diagnostics(study.notes);
   });
 }
 

@@ -6,7 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "cli/paths.hpp"
+#include "cli/diagnostics.hpp"
+#include "cli/program_chip.hpp"
 #include "compiler/hw_config.hpp"
 #include "compiler/ir/parser.hpp"
 #include "compiler/ir/printer.hpp"
@@ -24,10 +25,17 @@ struct IrOptions {
 
 void verify(const IrOptions& options) {
   const ir::Program program = ir::load_program(options.file);
-  if (options.hw.empty()) {
-    ir::check_program(program, options.file);
+  if (!options.hw.empty()) {
+    chip_for_program(program, options.file, options.hw);
+  } else if (const std::optional<HwConfig> hw = recorded_chip(program)) {
+    check_against_chip(program, options.file, *hw);
   } else {
-    ir::check_program(program, options.file, load_hw(options.hw, data_dir("hwconfigs")));
+    // Still worth checking on its own; the chip checks need --hw.
+    ir::check_program(program, options.file);
+    print_diagnostics({{Diagnostic::Severity::Note,
+                        fmt::format("{}: its chip {} was not found, so it was checked without one; pass --hw "
+                                    "to check it against a chip",
+                                    options.file, program.chip.name)}});
   }
   std::size_t tiles = 0;
   for (const ir::Op& op : program.ops) tiles += op.tiles.size();
@@ -55,7 +63,8 @@ void add_ir_command(CLI::App& app) {
                          "the weights file beside it (FILE.nkw) when there is one");
   verify_command->add_option("FILE", options->file, "the .nkir file")->required();
   verify_command->add_option("--hw", options->hw,
-                             "also check it was compiled for this chip (a name or a path)");
+                             "check it against this chip (a name or a path; default: the chip the "
+                             "program was compiled for, when it is found)");
   verify_command->callback([options] { verify(*options); });
 
   CLI::App* print_command = ir->add_subcommand("print", "Parse a program and print it in canonical form");

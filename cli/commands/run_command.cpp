@@ -1,15 +1,20 @@
 #include "cli/commands/run_command.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <memory>
 
+#include "cli/diagnostics.hpp"
 #include "cli/study_options.hpp"
+#include "compiler/error.hpp"
 
 namespace neurokv::cli {
 namespace {
 
 struct RunOptions {
   StudyOptions study;
+  bool seed_given = false;
   std::string fidelity = "cycle";
   int64_t prompt = -1;  // -1: context − tokens, so the last decode token sees the full context
   int64_t tokens = 1;
@@ -25,7 +30,22 @@ std::string per_variant(const std::string& path, const std::string& variant, boo
   return (p.parent_path() / (p.stem().string() + "." + variant + p.extension().string())).string();
 }
 
+// The analytic fidelity simulates no events: a trace, a VCD or a seed would be ignored, so they are refused.
+void check_fidelity_flags(const RunOptions& options) {
+  if (options.fidelity != "analytic") return;
+  const auto refuse = [](const char* flag, const char* what) {
+    throw InputError(
+        fmt::format("{}: --fidelity analytic {}, so {} would be ignored; expected --fidelity cycle "
+                    "or no {}",
+                    flag, what, flag, flag));
+  };
+  if (!options.trace_path.empty()) refuse("--trace", "simulates no events to trace");
+  if (!options.vcd_path.empty()) refuse("--vcd", "simulates no signals to dump");
+  if (options.seed_given) refuse("--seed", "draws no activations");
+}
+
 void run(const RunOptions& options) {
+  check_fidelity_flags(options);
   const Study study = load_study(options.study);
   EvaluateOptions evaluate_options;
   evaluate_options.compile = study.compile;
@@ -47,6 +67,7 @@ void run(const RunOptions& options) {
       report.variants.push_back(one.variants.front());
   }
   emit_report(report, options.study);
+  print_diagnostics(study.notes);
 }
 
 }  // namespace
@@ -67,13 +88,17 @@ std::function<void()> add_run_command(CLI::App& app) {
   command->add_option("--tokens,-t", options->tokens, "decode tokens, each attending to one more position")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
-  command->add_option("--seed", options->seed, "seed of the activation draws (cycle fidelity)")
-      ->capture_default_str();
+  CLI::Option* seed =
+      command->add_option("--seed", options->seed, "seed of the activation draws (cycle fidelity)")
+          ->capture_default_str();
   command->add_option("--trace", options->trace_path,
                       "Chrome trace JSON (Perfetto) of the cycle simulation; one file per variant");
   command->add_option("--vcd", options->vcd_path,
                       "VCD (GTKWave) of the cycle simulation; one file per variant");
-  command->callback([options] { run(*options); });
+  command->callback([options, seed] {
+    options->seed_given = seed->count() > 0;
+    run(*options);
+  });
   return [] { run(RunOptions{}); };
 }
 

@@ -2,10 +2,11 @@
 
 #include <memory>
 
-#include "cli/paths.hpp"
+#include "cli/diagnostics.hpp"
+#include "cli/program_chip.hpp"
 #include "cli/study_options.hpp"
+#include "compiler/extrapolation.hpp"
 #include "compiler/ir/parser.hpp"
-#include "compiler/ir/verifier.hpp"
 #include "simulator/evaluate.hpp"
 
 namespace neurokv::cli {
@@ -13,18 +14,21 @@ namespace {
 
 struct SimulateOptions {
   std::string program_path;
-  std::string hw = "akida2-like";
+  std::string hw;  // empty: the chip the program records
   EvaluateOptions run;
   StudyOptions outputs;  // --json / --csv
 };
 
 void run_simulate(const SimulateOptions& options) {
+  check_report_outputs(options.outputs);
   const ir::Program program = ir::load_program(options.program_path);
-  const HwConfig hw = load_hw(options.hw, data_dir("hwconfigs"));
-  ir::check_program(program, options.program_path, hw);
+  const HwConfig hw = chip_for_program(program, options.program_path, options.hw);
   Report report = report_for(program, hw, options.run);
   report.variants.push_back(evaluate_program(program, hw, options.run));
   emit_report(report, options.outputs);
+  const std::string warning =
+      extrapolation_warning(program.model.name, program.model.max_positions, program.context);
+  if (!warning.empty()) print_diagnostics({{Diagnostic::Severity::Warning, warning}});
 }
 
 }  // namespace
@@ -37,8 +41,9 @@ void add_simulate_command(CLI::App& app) {
       "simulate",
       "run a compiled program (.nkir) on the SystemC chip model: prefill, then decode token by token");
   command->add_option("PROGRAM", options->program_path, "the .nkir program (neurokv compile -o)")->required();
-  command->add_option("--hw", options->hw, "the chip it was compiled for: a name or a path")
-      ->capture_default_str();
+  command->add_option(
+      "--hw", options->hw,
+      "the chip to run on: a name or a path (default: the chip the program was compiled for)");
   command->add_option("--prompt,-p", options->run.prompt, "prompt tokens to prefill")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 24));

@@ -48,6 +48,21 @@ std::string infeasible_note(const sweep::SweepResults& results) {
                 : fmt::format(" ({} infeasible: the model does not fit the chip, see the error column)", n);
 }
 
+// A warning when some points' contexts exceed their models' learned positions (the `extrapolated` column).
+void warn_extrapolated(const sweep::SweepResults& results) {
+  const auto at = std::find(results.columns.begin(), results.columns.end(), "extrapolated");
+  if (at == results.columns.end()) return;
+  const auto column = static_cast<std::size_t>(at - results.columns.begin()) - 1;
+  const auto n = std::count_if(results.rows.begin(), results.rows.end(),
+                               [&](const sweep::SweepRow& row) { return row.values[column] == "1"; });
+  if (n > 0) {
+    fmt::print(stderr,
+               "warning: {} points have a context past their model's learned positions (extrapolated = 1 in "
+               "the results)\n",
+               n);
+  }
+}
+
 void draw(const std::string& dir, const sweep::SweepResults& results) {
   const bool any = std::any_of(results.rows.begin(), results.rows.end(), [&](const sweep::SweepRow& row) {
     return sweep::feasible(results.columns, row);
@@ -92,6 +107,7 @@ void run(const SweepFlags& flags) {
   const sweep::SweepResults results = sweep::read_results(flags.out);
   fmt::print(stderr, "neurokv: {} points in {}/results.csv and results.json{}\n", outcome.progress.total,
              flags.out, infeasible_note(results));
+  warn_extrapolated(results);
   if (options.shard.whole() && !flags.no_plots) draw(flags.out, results);
 }
 
@@ -129,7 +145,18 @@ void add_sweep_command(CLI::App& app) {
   merge_cmd->add_option("dirs", flags->merge_dirs, "the shards' output directories")->required();
   merge_cmd->add_option("--out", flags->merge_out, "output directory for the merged results")->required();
   merge_cmd->add_flag("--no-plots", flags->no_plots, "write results only");
-  merge_cmd->callback([flags] { merge(*flags); });
+  merge_cmd->callback([flags, sweep] {
+    // The run's own flags mean nothing to a merge; say so rather than ignore them.
+    for (const char* flag : {"spec", "--out", "--jobs", "--resume", "--shard", "--no-plots"}) {
+      if (sweep->get_option(flag)->count() > 0) {
+        throw InputError(
+            fmt::format("{}: belongs to a sweep run, not to 'sweep merge'; expected it after "
+                        "'merge' (--out, --no-plots) or not at all",
+                        flag));
+      }
+    }
+    merge(*flags);
+  });
 
   sweep->callback([flags, sweep, merge_cmd] {
     if (merge_cmd->parsed()) return;

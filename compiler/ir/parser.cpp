@@ -112,9 +112,9 @@ class Parser {
     cursor.done();
     const int column = cursor.column();
     const int64_t version = read_integer(cursor, "the version", 0, std::numeric_limits<int64_t>::max(), '\0');
-    if (version != kFormatVersion) {
-      cursor.fail_at(column, fmt::format("{} {} is not supported, expected version {}", kFormatName, version,
-                                         kFormatVersion));
+    if (version < kOldestReadVersion || version > kFormatVersion) {
+      cursor.fail_at(column, fmt::format("{} {} is not supported, expected version {} to {}", kFormatName,
+                                         version, kOldestReadVersion, kFormatVersion));
     }
     expect_line_end(cursor, "the version");
   }

@@ -24,7 +24,10 @@
 namespace neurokv::ir {
 
 constexpr const char* kFormatName = "neurokv-ir";
-constexpr int kFormatVersion = 2;  // 2: `bias` on layernorm ops (version 1 always meant gain and bias)
+// 2: `bias` on layernorm ops (version 1 always meant gain and bias). 3: the chip line records where the chip
+// came from (`hash`, `source`); version 2 files are still read, without that record.
+constexpr int kFormatVersion = 3;
+constexpr int kOldestReadVersion = 2;
 
 // The longest context a program may be planned for (2^24 tokens). `--context`, a sweep's `contexts` and the
 // text form's `context` and `capacity_tokens` share this bound, so whatever the compiler writes parses back.
@@ -143,6 +146,9 @@ struct ChipInfo {
   int mesh_cols = 0, mesh_rows = 0, nps_per_node = 0;
   int64_t weight_sram_bytes = 0, input_sram_bytes = 0;
   bool has_dram = false;
+  // Version 3: the chip file the program was compiled for, so `simulate` and `ir verify` find it again.
+  std::string hash;    // content hash of that file (hw_config.hpp: chip_file_hash); "" when not known
+  std::string source;  // its path as given to `compile --hw`; "" for a shipped chip (named) or when not known
 };
 
 struct Precision {

@@ -43,7 +43,9 @@ const LineFields<ChipInfo>& chip_line() {
           .optional("nps_per_node", &ChipInfo::nps_per_node, Integer<int>{0, kMaxCoordinate})
           .optional("weight_sram_bytes", &ChipInfo::weight_sram_bytes, kByteCount)
           .optional("input_sram_bytes", &ChipInfo::input_sram_bytes, kByteCount)
-          .optional("has_dram", &ChipInfo::has_dram, Flag{});
+          .optional("has_dram", &ChipInfo::has_dram, Flag{})
+          .optional("hash", &ChipInfo::hash, Text{})
+          .optional("source", &ChipInfo::source, Text{});
   return fields;
 }
 

@@ -528,13 +528,13 @@ std::vector<std::string> verify_against(const Program& program, const HwConfig& 
 }
 
 std::string describe_problems(const std::string& name, const std::vector<std::string>& problems) {
-  // One line, like every error the CLI prints: problems are separated by "; ".
+  // One problem per line, each naming the file; the first line also counts them.
   std::string text =
       fmt::format("{}: {} problem{}: ", name, problems.size(), problems.size() == 1 ? "" : "s");
   for (std::size_t i = 0; i < problems.size() && i < kListedProblems; ++i)
-    text += (i ? "; " : "") + problems[i];
+    text += (i ? fmt::format("\n{}: ", name) : "") + problems[i];
   if (problems.size() > kListedProblems)
-    text += fmt::format("; and {} more", problems.size() - kListedProblems);
+    text += fmt::format("\n{}: and {} more", name, problems.size() - kListedProblems);
   return text;
 }
 

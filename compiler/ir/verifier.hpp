@@ -22,7 +22,8 @@ std::vector<std::string> verify_program(const Program& program);
 // each op's weight_bits) that `hw` does not list.
 std::vector<std::string> verify_against(const Program& program, const HwConfig& hw);
 
-// "name: N problems" and the first of them, one per line: the message of check_program and the other checks.
+// "name: N problems: first", then the next ones (up to 10 in all), one per line, each starting "name: ": the
+// message of check_program and the other checks.
 std::string describe_problems(const std::string& name, const std::vector<std::string>& problems);
 
 // Throw InputError "name: N problems: ..." listing them, for callers that want a sound program or an error.

@@ -31,7 +31,9 @@ ir::Program lower(const Graph& graph, const HwConfig& hw) {
                   hw.nps_per_node,
                   hw.np.weight_sram_bytes,
                   hw.np.input_sram_bytes,
-                  hw.dram.present};
+                  hw.dram.present,
+                  hw.content_hash,
+                  hw.source};
   program.precision = info.precision;
   program.context = info.context;
   program.fused_kv = info.fused_kv;

@@ -59,9 +59,9 @@ bool same_program(const ir::Program& a, const ir::Program& b) {
                   ma.max_positions) == std::tie(mb.name, mb.layers, mb.d_model, mb.heads, mb.head_dim,
                                                 mb.mlp_hidden, mb.vocab, mb.max_positions) &&
          std::tie(ca.name, ca.mesh_cols, ca.mesh_rows, ca.nps_per_node, ca.weight_sram_bytes,
-                  ca.input_sram_bytes, ca.has_dram) == std::tie(cb.name, cb.mesh_cols, cb.mesh_rows,
-                                                                cb.nps_per_node, cb.weight_sram_bytes,
-                                                                cb.input_sram_bytes, cb.has_dram) &&
+                  ca.input_sram_bytes, ca.has_dram, ca.hash, ca.source) ==
+             std::tie(cb.name, cb.mesh_cols, cb.mesh_rows, cb.nps_per_node, cb.weight_sram_bytes,
+                      cb.input_sram_bytes, cb.has_dram, cb.hash, cb.source) &&
          std::tie(a.precision.weight_bits, a.precision.act_bits, a.precision.kv_bits) ==
              std::tie(b.precision.weight_bits, b.precision.act_bits, b.precision.kv_bits) &&
          std::tie(a.variant, a.kv_heads, a.context, a.fused_kv) ==

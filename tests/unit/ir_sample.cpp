@@ -20,7 +20,7 @@ class Builder {
     p_.model = {"tiny", 1, 8, 2, 4, 16, 16, 8};
     p_.variant = "Q-K=V";
     p_.kv_heads = 2;
-    p_.chip = {"test-chip", 2, 2, 4, 4096, 4096, true};
+    p_.chip = {"test-chip", 2, 2, 4, 4096, 4096, true, "", ""};
     p_.precision = {8, 8, 8};
     p_.context = 8;
     p_.fused_kv = false;

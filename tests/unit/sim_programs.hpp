@@ -26,7 +26,7 @@ inline ir::Program tiny_program(const TinyOptions& o = {}) {
   p.model = {"tiny", 1, 64, 1, 64, 256, 256, 256};
   p.variant = "QKV";
   p.kv_heads = 1;
-  p.chip = {"akida2-like", 8, 8, 4, 51200, 65536, true};
+  p.chip = {"akida2-like", 8, 8, 4, 51200, 65536, true, "", ""};
   p.precision = {8, 8, 8};
   p.context = o.context;
 

@@ -40,7 +40,7 @@ ir::Program two_op_program(ir::Storage weights) {
   ir::Program p;
   p.model = {"t", 1, 32, 1, 32, 64, 10, 16};
   p.variant = "QKV";
-  p.chip = {"test", 2, 2, 4, 51200, 65536, true};
+  p.chip = {"test", 2, 2, 4, 51200, 65536, true, "", ""};
   p.precision = {8, 8, 8};
   p.context = 16;
   ir::Op linear;
@@ -178,7 +178,7 @@ TEST_CASE("the JSON report keeps the schema's names and its energy parts sum to 
   CHECK(v["macs_forward_full"] == 64.0 * 32 * 16);
   const std::string csv = report_csv(report);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 2);
-  CHECK(csv.rfind("model,hw,fidelity,context,variant,", 0) == 0);
+  CHECK(csv.rfind("model,hw,fidelity,context,extrapolated,variant,", 0) == 0);
 }
 
 TEST_CASE("on a compiled program, decode appends one row per buffer and reads every cached row") {

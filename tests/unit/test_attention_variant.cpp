@@ -82,3 +82,23 @@ TEST_CASE("per-layer variants: uniform lists are one variant and mixed ones are 
                     Catch::Contains("name 2 layers, expected one per layer of a 3-layer model"));
   CHECK_THROWS_AS(LayerVariants::parse("QKV/", 4), InputError);
 }
+
+TEST_CASE("variant names are read without case, and a typo names the nearest variant") {
+  CHECK(AttentionVariant::parse("qkv", 16).name() == "QKV");
+  CHECK(AttentionVariant::parse("q-gqa-4", 16).name() == "Q-GQA-4");
+  CHECK(AttentionVariant::parse_list("All", 16, 4).size() == 8);
+  CHECK_THROWS_WITH(
+      AttentionVariant::parse("QVK", 16),
+      Catch::StartsWith("unknown attention variant 'QVK' (did you mean 'QKV'?), expected one of:"));
+  CHECK_THROWS_WITH(AttentionVariant::parse("GQA4", 16), Catch::Contains("(did you mean 'GQA-4'?)"));
+  CHECK_THROWS_WITH(
+      AttentionVariant::parse("banana", 16),
+      "unknown attention variant 'banana', expected one of: QKV, Q-K=V, Q=K-V, Q=K=V, GQA-<g>, MQA, "
+      "Q-GQA-<g>, Q-MQA, or all");
+}
+
+TEST_CASE("'all' without a group count is the six variants that need none") {
+  std::vector<std::string> names;
+  for (const AttentionVariant& v : AttentionVariant::parse_list("all", 16, 0)) names.push_back(v.name());
+  CHECK(names == std::vector<std::string>{"QKV", "Q-K=V", "Q=K-V", "Q=K=V", "MQA", "Q-MQA"});
+}

@@ -27,10 +27,11 @@ void check_round_trip(const ir::Program& program) {
 }
 
 const std::string kSmall =
-    "neurokv-ir 2\n"
+    "neurokv-ir 3\n"
     "model tiny layers=1 d_model=4\n"
     "variant Q-K=V kv_heads=2\n"
-    "chip c mesh_cols=1 mesh_rows=1 nps_per_node=1 weight_sram_bytes=64 has_dram=yes\n"
+    "chip c mesh_cols=1 mesh_rows=1 nps_per_node=1 weight_sram_bytes=64 has_dram=yes hash=00ff00ff00ff00ff "
+    "source=\"my chips/c.yaml\"\n"
     "precision weight_bits=8 act_bits=8 kv_bits=4\n"
     "context 8\n"
     "fused_kv yes\n"
@@ -89,6 +90,9 @@ TEST_CASE("names that need quotes and awkward doubles round-trip") {
 TEST_CASE("the printer writes the documented canonical form") {
   // kSmall is in canonical form: parsing and printing it gives it back byte for byte.
   CHECK(ir::print_program(ir::parse_program(kSmall, "small.nkir")) == kSmall);
+  const ir::Program small = ir::parse_program(kSmall, "small.nkir");
+  CHECK(small.chip.hash == "00ff00ff00ff00ff");
+  CHECK(small.chip.source == "my chips/c.yaml");
 }
 
 TEST_CASE("the example in docs/ir.md is canonical") {
@@ -114,17 +118,30 @@ TEST_CASE("the parser ignores comments, blank lines, indentation and key order")
   CHECK(ir::print_program(ir::parse_program(text, "f.nkir")) == kSmall);
 }
 
+TEST_CASE("a version-2 file (no chip record) is still read, and printed as version 3") {
+  const std::string v3_without_record =
+      replaced(kSmall, " hash=00ff00ff00ff00ff source=\"my chips/c.yaml\"", "");
+  const ir::Program old =
+      ir::parse_program(replaced(v3_without_record, "neurokv-ir 3", "neurokv-ir 2"), "v2.nkir");
+  CHECK(old.chip.name == "c");
+  CHECK(old.chip.hash.empty());
+  CHECK(old.chip.source.empty());
+  CHECK(ir::print_program(old) == v3_without_record);
+}
+
 TEST_CASE("parse errors name the line, the column and what was expected") {
   struct Case {
     std::string text;
     std::string message;
   };
   const std::vector<Case> cases = {
-      {replaced(kSmall, "neurokv-ir 2", "neurokv-ir 1"),
-       "f.nkir:1:12: neurokv-ir 1 is not supported, expected version 2"},
-      {replaced(kSmall, "neurokv-ir 2", "neurokv 2"),
-       "f.nkir:1:1: the file starts with 'neurokv', expected 'neurokv-ir 2'"},
-      {"", "f.nkir:1:1: the file ends at once, expected 'neurokv-ir 2'"},
+      {replaced(kSmall, "neurokv-ir 3", "neurokv-ir 1"),
+       "f.nkir:1:12: neurokv-ir 1 is not supported, expected version 2 to 3"},
+      {replaced(kSmall, "neurokv-ir 3", "neurokv-ir 4"),
+       "f.nkir:1:12: neurokv-ir 4 is not supported, expected version 2 to 3"},
+      {replaced(kSmall, "neurokv-ir 3", "neurokv 3"),
+       "f.nkir:1:1: the file starts with 'neurokv', expected 'neurokv-ir 3'"},
+      {"", "f.nkir:1:1: the file ends at once, expected 'neurokv-ir 3'"},
       {std::string("\x7f"
                    "ELF\x02\x01\x01\0\0",
                    9),
@@ -187,7 +204,9 @@ TEST_CASE("parse errors name the line, the column and what was expected") {
       {replaced(kSmall, "route %0.0", "rout %0.0"),
        "f.nkir:13:1: unknown line 'rout', expected one of model,"},
       {kSmall + "op %2 late add\n", "f.nkir:21:1: text after 'end', expected nothing more"},
-      {replaced(kSmall, "chip c mesh_cols=1 mesh_rows=1 nps_per_node=1 weight_sram_bytes=64 has_dram=yes",
+      {replaced(kSmall,
+                "chip c mesh_cols=1 mesh_rows=1 nps_per_node=1 weight_sram_bytes=64 has_dram=yes "
+                "hash=00ff00ff00ff00ff source=\"my chips/c.yaml\"",
                 "chip"),
        "f.nkir:4:5: missing name, expected a name"},
   };

@@ -69,3 +69,19 @@ TEST_CASE("bad model files name the file, the line and what was expected") {
                     Catch::Contains("'activation_density.mlp_hidden' is 1.5, expected a number in [0, 1]"));
   CHECK_THROWS_AS(load_model("no-such-model", kModels), InputError);
 }
+
+TEST_CASE("a model file's problems are all reported one per line, and kv_groups is optional") {
+  CHECK_THROWS_WITH(
+      parse_model("name: t\nd_model: 64\nhead_dim: 16\nmlp_hidden: 64\nmax_positions: 8\n"
+                  "colour: red\n",
+                  "m.yaml"),
+      "m.yaml:1:1: missing key 'layers'\n"
+      "m.yaml:1:1: missing key 'heads'\n"
+      "m.yaml:1:1: missing key 'vocab'\n"
+      "m.yaml:6:1: unknown key 'colour', expected one of: activation, activation_density, bias, "
+      "d_model, description, head_dim, heads, kv_groups, layers, max_positions, mlp_hidden, name, "
+      "norm, source, tied_lm_head, vocab");
+  std::string no_groups = kTiny;
+  no_groups.erase(no_groups.find("kv_groups: 2\n"), 13);
+  CHECK(parse_model(no_groups, "m.yaml").kv_groups == 0);
+}

@@ -139,8 +139,8 @@ TEST_CASE("plan_kv_cache: sizes buffers, keeps them in input SRAM while they fit
   Notes notes;
   const Graph quantized = passes::quantize(variant_graph("QKV"), hw, {}, notes);
   const Graph long_context = passes::plan_kv_cache(quantized, hw, 4096, notes);
-  CHECK(notes.back() ==
-        "context 4096 exceeds one's 64 learned positions; the KV cache is planned for 4096 tokens");
+  // Planned as asked past the learned positions; the CLI warns (test_cli_first_hour), the pass is silent.
+  for (const std::string& note : notes) CHECK(note.find("learned positions") == std::string::npos);
   CHECK(has_line(graph_to_text(long_context),
                  "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=4096 sram"));
   CHECK_THROWS_WITH(passes::plan_kv_cache(quantized, hw, 0, notes), "--context 0: expected at least 1 token");
