@@ -2,6 +2,7 @@ target_sources(neurokv PRIVATE
   commands/commands.cpp
   commands/compile_command.cpp
   commands/estimate_command.cpp
+  commands/exec_command.cpp
   commands/ir_command.cpp
   commands/inspect_command.cpp
   commands/run_command.cpp

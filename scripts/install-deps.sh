@@ -4,7 +4,8 @@ set -euo pipefail
 packages=(
   build-essential cmake
   libsystemc-dev libyaml-cpp-dev libfmt-dev libboost-graph-dev catch2 libcli11-dev nlohmann-json3-dev
-  libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler gnuplot-nox
+  libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler gnuplot-nox libeigen3-dev
+  python3-torch python3-onnx python3-numpy  # tests/fixtures/make_onnx_fixtures.py (fixtures and their logits)
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer
 )
 missing=()
