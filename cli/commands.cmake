@@ -15,5 +15,6 @@ target_sources(neurokv PRIVATE
   paths.cpp
   progress.cpp
   study_options.cpp
+  token_input.cpp
 )
 target_include_directories(neurokv PRIVATE ${PROJECT_SOURCE_DIR})

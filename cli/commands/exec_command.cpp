@@ -9,6 +9,7 @@
 
 #include "cli/output.hpp"
 #include "cli/study_options.hpp"
+#include "cli/token_input.hpp"
 #include "compiler/error.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "compiler/whole_file.hpp"
@@ -27,24 +28,6 @@ struct ExecOptions {
   std::string numerics = "int";
   std::string calibration;
 };
-
-// A list '1,2,3', or a file holding one (`flag` names it in messages).
-std::vector<int> id_list(const std::string& value, const std::string& flag, std::string& where) {
-  if (std::filesystem::is_regular_file(value)) {
-    where = value;
-    return functional::parse_token_ids(read_whole_file(value, "a token id list"), value);
-  }
-  where = flag;
-  return functional::parse_token_ids(value, flag);
-}
-
-std::vector<int> input_ids(const ExecOptions& o, std::string& where) {
-  if (!o.text.empty()) {
-    where = o.text;
-    return functional::text_token_ids(o.text);
-  }
-  return id_list(o.ids, "--ids", where);
-}
 
 // --calibration: a text file (its bytes) for byte-level models, else an id list; default: the input itself.
 std::vector<int> calibration_ids(const ExecOptions& o, const ir::Program& program,
@@ -77,7 +60,7 @@ std::string token_label(int id, int vocab) {
 void run_exec(const ExecOptions& o) {
   // The input first: a malformed or empty one fails before the model is read.
   std::string where;
-  const std::vector<int> ids = input_ids(o, where);
+  const std::vector<int> ids = token_input(o.ids, o.text, where);
   functional::check_not_empty(ids, where);
   const Study study = load_study(o.study);
   if (!study.model.weights) {

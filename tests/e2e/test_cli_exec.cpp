@@ -80,3 +80,22 @@ TEST_CASE("exec refuses ids outside the vocabulary and more tokens than position
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("--ids: token 32 is past the limit: 33 tokens, expected at most 32"));
 }
+
+TEST_CASE("estimate --ids: measured densities replace the assumed ones and the note says so",
+          "[executor][cli]") {
+  const std::string base = "estimate -m '" + kFixtures + "q-k=v.onnx' --context 32 --json -";
+  const neurokv::test::CliResult assumed = neurokv::test::run_cli(base);
+  const neurokv::test::CliResult measured = neurokv::test::run_cli(base + " --ids 3,10,17,24,31,38,45,52");
+  REQUIRE(assumed.exit_code == 0);
+  REQUIRE(measured.exit_code == 0);
+  CHECK_THAT(measured.err,
+             Catch::Contains("note: events measured by integer execution of 8 tokens from --ids"));
+  CHECK(assumed.err.find("events measured") == std::string::npos);
+  const nlohmann::json a = nlohmann::json::parse(assumed.out).at("variants").at(0).at("decode");
+  const nlohmann::json m = nlohmann::json::parse(measured.out).at("variants").at(0).at("decode");
+  // The untrained fixture is ~99 % dense, far above the assumed 25–50 %: more events, more energy.
+  CHECK(m.at("events").get<double>() > 1.3 * a.at("events").get<double>());
+  // Event energy is events × one coefficient, measured or assumed.
+  CHECK(m.at("energy_breakdown_j").at("event").get<double>() / m.at("events").get<double>() ==
+        Approx(a.at("energy_breakdown_j").at("event").get<double>() / a.at("events").get<double>()));
+}
