@@ -54,6 +54,7 @@ class Run {
         cache_(program.buffers.size()) {
     result_.kv_rows_read.assign(program.buffers.size(), 0);
     result_.weight_rows_read.assign(program.ops.size(), 0);
+    result_.max_abs.assign(program.ops.size(), 0.0f);
   }
 
   Execution finish() { return std::move(result_); }
@@ -66,6 +67,8 @@ class Run {
       tile_events.assign(op.tiles.size(), 0);
       compute(op, id, position, tile_events);
       if (scales_ != nullptr) quantize_output(op);
+      float& top = result_.max_abs[static_cast<std::size_t>(op.id)];
+      for (float v : out_[static_cast<std::size_t>(op.id)]) top = std::max(top, std::abs(v));
       if (op.role == ir::LinearRole::LmHead) result_.logits.push_back(out_[static_cast<std::size_t>(op.id)]);
     }
     result_.events.push_back(std::move(events));
@@ -332,15 +335,7 @@ Executor::Executor(const ir::Program& program, std::vector<OpTensor> tensors, Nu
 }
 
 ActivationScales calibrate(const Executor& reference, const std::vector<int>& ids) {
-  const Execution run = reference.run(ids, true);
-  ActivationScales scales;
-  scales.max_abs.assign(reference.program().ops.size(), 0.0f);
-  for (const auto& outputs : run.outputs) {
-    for (std::size_t op = 0; op < outputs.size(); ++op) {
-      for (float v : outputs[op]) scales.max_abs[op] = std::max(scales.max_abs[op], std::abs(v));
-    }
-  }
-  return scales;
+  return {reference.run(ids).max_abs};
 }
 
 Execution Executor::run(const std::vector<int>& ids, bool keep_outputs) const {

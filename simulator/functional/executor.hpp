@@ -24,6 +24,7 @@ struct Execution {
   std::vector<TokenEvents> events;         // [position]
   std::vector<int64_t> kv_rows_read;       // per buffer: cached rows streamed out, summed over the run
   std::vector<int64_t> weight_rows_read;   // per op: input rows of its weights read (one per event per tile)
+  std::vector<float> max_abs;  // per op: the largest |output| over the run (what calibration keeps)
   // [position][op]: every op's output, when the run was asked to keep them (tests, debugging); KvRead ops
   // have none (their consumers read the buffer).
   std::vector<std::vector<std::vector<float>>> outputs;
