@@ -43,7 +43,7 @@ TEST_CASE("exec --numerics float: the last position's logits are PyTorch's withi
 }
 
 TEST_CASE(
-    "exec --numerics int: reports loss, perplexity against float and top-1 agreement; same bytes 3 times",
+    "exec --numerics int: reports loss, perplexity against float and top-1 agreement, the same bytes 3 times",
     "[executor][cli]") {
   const std::string args = "-m '" + kFixtures + "q-mqa.onnx' --ids 5,6,7,8,9,10,11,12";
   const neurokv::test::CliResult first = neurokv::test::run_cli("exec " + args + " --json -");

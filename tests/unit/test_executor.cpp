@@ -162,7 +162,7 @@ TEST_CASE("fp32 execution gives an event-driven chip nothing to skip: every Line
   }
 }
 
-TEST_CASE("a fused K=V program reads each cached row once per token; unfused twice", "[executor]") {
+TEST_CASE("a fused K=V program reads each cached row once per token, unfused twice", "[executor]") {
   const std::vector<int> ids = {9, 8, 7, 6, 5};
   const int64_t rows = 5 * 6 / 2;  // position p streams p + 1 rows
   const Loaded fused = load("q-k=v", true);
@@ -182,7 +182,7 @@ TEST_CASE("a fused K=V program reads each cached row once per token; unfused twi
   for (int64_t r : execute(qkv, ids).kv_rows_read) CHECK(r == rows);
 }
 
-TEST_CASE("Q-K=V never touches a V weight; its K weights are read for keys and values alike", "[executor]") {
+TEST_CASE("Q-K=V never touches a V weight, its K weights are read for keys and values alike", "[executor]") {
   const Loaded m = load("q-k=v");
   const Execution run = execute(m, {4, 40, 100});
   int64_t k_rows = 0;
@@ -227,7 +227,7 @@ TEST_CASE("bad token ids name the position and what was expected", "[executor]")
   CHECK_THROWS_WITH(parse_token_ids("99999999999", "x"), Catch::Contains("below 2^31"));
 }
 
-TEST_CASE("integer numerics stay close to float on every fixture; quantised activations make real zeros",
+TEST_CASE("integer numerics stay close to float on every fixture, quantised activations make real zeros",
           "[executor]") {
   // The fixtures are untrained (random weights), so their perplexities are huge and say nothing; the logits
   // and the most likely tokens are what integer numerics must keep.
