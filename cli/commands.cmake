@@ -2,6 +2,7 @@ target_sources(neurokv PRIVATE
   commands/commands.cpp
   commands/compile_command.cpp
   commands/estimate_command.cpp
+  commands/exec_command.cpp
   commands/ir_command.cpp
   commands/inspect_command.cpp
   commands/run_command.cpp
@@ -16,5 +17,6 @@ target_sources(neurokv PRIVATE
   program_chip.cpp
   progress.cpp
   study_options.cpp
+  token_input.cpp
 )
 target_include_directories(neurokv PRIVATE ${PROJECT_SOURCE_DIR})

@@ -5,9 +5,11 @@
 #include "cli/diagnostics.hpp"
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
+#include "cli/token_input.hpp"
 #include "compiler/error.hpp"
 #include "compiler/extrapolation.hpp"
 #include "compiler/ir/program.hpp"
+#include "simulator/functional/measured_events.hpp"
 #include "simulator/report_render.hpp"
 
 namespace neurokv::cli {
@@ -36,6 +38,48 @@ void add_study_options(CLI::App& command, StudyOptions& o) {
       ->check(CLI::Range(1, 32));
   command.add_flag("--no-fuse-kv", o.no_fuse_kv,
                    "K=V variants: read the cached K twice (for QKᵀ and for P·V) instead of once");
+}
+
+void add_event_options(CLI::App& command, StudyOptions& o) {
+  auto* ids =
+      command.add_option("--ids", o.ids, "measured events: token ids, a list '1,2,3' or a file holding one");
+  auto* text = command.add_option("--text", o.text,
+                                  "measured events: a text file, each byte a token (byte-level models)");
+  ids->excludes(text);
+  command
+      .add_option(
+          "--events", o.events,
+          "measured: densities from executing the model on --ids/--text (needs an ONNX model); assumed: "
+          "the model's assumed densities; auto: measured when both exist")
+      ->check(CLI::IsMember({"auto", "measured", "assumed"}))
+      ->capture_default_str();
+}
+
+void apply_measured_events(Study& s, const StudyOptions& o) {
+  const bool input = !o.ids.empty() || !o.text.empty();
+  if (o.events == "assumed") {
+    if (input)
+      throw InputError("--events assumed: --ids/--text would not be used, expected one or the other");
+    return;
+  }
+  if (!input) {
+    if (o.events == "measured") throw InputError("--events measured: expected --ids or --text to execute");
+    return;
+  }
+  std::string where;
+  const std::vector<int> ids = token_input(o.ids, o.text, where);
+  if (s.variants.size() != 1) {
+    throw InputError(fmt::format("--events measured: measures one variant, got {}", s.variants.size()));
+  }
+  const functional::MeasuredEvents measured =
+      functional::measure_events(s.model, s.variants.front(), s.hw, s.compile, ids, where);
+  s.model.spec.density = measured.density;
+  std::string sites;
+  for (const auto& [site, count] : measured.sites) sites += fmt::format(" {} {:.4f}", site, count.density());
+  print_diagnostics({{Diagnostic::Severity::Note,
+                      fmt::format("events measured by integer execution of {} tokens from {} (densities:{}); "
+                                  "residual adds, LayerNorm inputs and scores are dense",
+                                  measured.tokens, where, sites)}});
 }
 
 void add_report_options(CLI::App& command, StudyOptions& o) {

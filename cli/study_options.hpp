@@ -24,12 +24,18 @@ struct StudyOptions {
   bool no_fuse_kv = false;
   std::string json_path;
   std::string csv_path;
+  // Measured events (estimate, run): the input to execute and whether to use it.
+  std::string ids, text;
+  std::string events = "auto";  // auto: measured when the model has weights and an input is given
 };
 
 // Model, chip, variants, context and precision flags.
 void add_study_options(CLI::App& command, StudyOptions& options);
 // --json and --csv for a report.
 void add_report_options(CLI::App& command, StudyOptions& options);
+
+// --ids, --text and --events: measured events in place of the assumed densities.
+void add_event_options(CLI::App& command, StudyOptions& options);
 
 // What the flags name, loaded and validated.
 struct Study {
@@ -42,6 +48,10 @@ struct Study {
   std::vector<Diagnostic> notes;
 };
 Study load_study(const StudyOptions& options);
+// Measured events (docs/executor.md): executes the model on the input in integer numerics and puts the
+// densities it measured in place of the model's assumed ones, saying so on stderr. Does nothing for
+// `--events assumed` or, with `auto`, without an input.
+void apply_measured_events(Study& study, const StudyOptions& options);
 
 // Refuses --json - with --csv -: two reports on one stdout cannot be told apart.
 void check_report_outputs(const StudyOptions& options);

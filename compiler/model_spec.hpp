@@ -18,6 +18,9 @@ struct ActivationDensity {
   double query = 0.5;        // query elements feeding QKᵀ
 };
 
+// GELU as x·Φ(x) (erf) or its tanh approximation (GPT-2's); executing a model needs to know which.
+enum class GeluForm { Erf, Tanh };
+
 struct ModelSpec {
   std::string name;
   std::string file;  // where it was loaded from, for messages
@@ -32,6 +35,10 @@ struct ModelSpec {
   bool bias = true;
   bool tied_lm_head = true;
   ActivationDensity density;
+  // Numerics the program does not carry, for executing the model (simulator/functional/): an imported model's
+  // own; PyTorch's defaults for a YAML model.
+  GeluForm gelu = GeluForm::Erf;
+  double layernorm_epsilon = 1e-5;
 };
 
 // Loads and validates a model YAML; `name_or_path` is a path or a name from the models/ directory.

@@ -8,12 +8,12 @@ seconds="${1:-60}"
 root="$PWD"
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEUROKV_FUZZ=ON \
   -DNEUROKV_BENCH=OFF >/dev/null
-targets=(fuzz_model fuzz_hw fuzz_ir fuzz_sweep_spec fuzz_onnx fuzz_weights)
+targets=(fuzz_model fuzz_hw fuzz_ir fuzz_sweep_spec fuzz_onnx fuzz_weights fuzz_executor)
 cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]}"
 
 # Seeds: what each parser reads in real use, plus the corpus of inputs it must refuse.
 seeds="build-fuzz/seeds"
-mkdir -p "$seeds"/{model,hw,ir,sweep_spec,onnx,weights}
+mkdir -p "$seeds"/{model,hw,ir,sweep_spec,onnx,weights,executor}
 cp models/*.yaml tests/bad_inputs/model/*.yaml "$seeds/model/" 2>/dev/null || true
 cp hwconfigs/*.yaml tests/bad_inputs/hw/*.yaml "$seeds/hw/" 2>/dev/null || true
 cp docs/examples/*.yaml tests/bad_inputs/sweep/*.yaml "$seeds/sweep_spec/" 2>/dev/null || true
@@ -21,6 +21,7 @@ cp tests/bad_inputs/ir/*.nkir "$seeds/ir/" 2>/dev/null || true
 [ -x build/neurokv ] && build/neurokv compile -m edge-tiny -v MQA -n 64 -o "$seeds/ir/edge-tiny.nkir" >/dev/null
 cp tests/bad_inputs/ir/tiny.yaml "$seeds/model/"
 cp tests/fixtures/onnx/*.onnx "$seeds/onnx/"
+printf "3,10,17,24,31,38" >"$seeds/executor/ids"
 [ -x build/neurokv ] && build/neurokv compile -m tests/fixtures/onnx/q-k=v.onnx -o "$seeds/weights/q-k=v.nkir" >/dev/null &&
   rm "$seeds/weights/q-k=v.nkir"
 

@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake
   libsystemc-dev libyaml-cpp-dev libfmt-dev libboost-graph-dev catch2 libcli11-dev nlohmann-json3-dev
-  libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler gnuplot-nox
+  libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler gnuplot-nox libeigen3-dev
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer
 )
 missing=()

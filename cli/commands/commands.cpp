@@ -2,6 +2,7 @@
 
 #include "cli/commands/compile_command.hpp"
 #include "cli/commands/estimate_command.hpp"
+#include "cli/commands/exec_command.hpp"
 #include "cli/commands/inspect_command.hpp"
 #include "cli/commands/ir_command.hpp"
 #include "cli/commands/run_command.hpp"
@@ -13,6 +14,7 @@ namespace neurokv::cli {
 Commands register_commands(CLI::App& app) {
   add_compile_command(app);
   add_estimate_command(app);
+  add_exec_command(app);
   add_ir_command(app);
   add_simulate_command(app);
   add_sweep_command(app);

@@ -16,10 +16,12 @@ void add_estimate_command(CLI::App& app) {
       "cycles, energy and memory traffic");
   add_study_options(*command, *options);
   add_report_options(*command, *options);
+  add_event_options(*command, *options);
   command->add_option("--prompt,-p", *prompt, "also estimate the prefill of a P-token prompt")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 24));
   command->callback([options, prompt] {
-    const Study study = load_study(*options);
+    Study study = load_study(*options);
+    apply_measured_events(study, *options);
     EvaluateOptions evaluate_options;
     evaluate_options.compile = study.compile;
     evaluate_options.prompt = *prompt;

@@ -46,7 +46,8 @@ void check_fidelity_flags(const RunOptions& options) {
 
 void run(const RunOptions& options) {
   check_fidelity_flags(options);
-  const Study study = load_study(options.study);
+  Study study = load_study(options.study);
+  apply_measured_events(study, options.study);
   EvaluateOptions evaluate_options;
   evaluate_options.compile = study.compile;
   evaluate_options.fidelity = options.fidelity == "analytic" ? Fidelity::Analytic : Fidelity::Cycle;
@@ -80,6 +81,7 @@ std::function<void()> add_run_command(CLI::App& app) {
       "and memory per token");
   add_study_options(*command, options->study);
   add_report_options(*command, options->study);
+  add_event_options(*command, options->study);
   command->add_option("--fidelity", options->fidelity, "cycle (SystemC simulation) or analytic (closed form)")
       ->capture_default_str()
       ->check(CLI::IsMember({"cycle", "analytic"}));

@@ -121,7 +121,7 @@ class Matcher {
     const std::string h = residual(x, output_of(layer.o), l, "attention");
     layer.ln2 = norm_at(h, fmt::format("layer {}'s second LayerNorm", l));
     layer.up = mlp_up(norm_output_, l);
-    layer.down = gelu_then_down(output_of(layer.up), l);
+    layer.down = gelu_then_down(output_of(layer.up), l, layer.gelu);
     model_.layers.push_back(std::move(layer));
     return residual(h, output_of(model_.layers.back().down), l, "MLP");
   }
@@ -323,8 +323,9 @@ class Matcher {
         fmt::format("{}: expected layer {}'s MLP up projection to read '{}'", g_.file(), l, normed));
   }
 
-  // Everything between the MLP's up and down projections must be one of the GELU forms.
-  Projection gelu_then_down(const std::string& up_out, int l) const {
+  // Everything between the MLP's up and down projections must be one of the GELU forms; `form` is set to the
+  // one found (tanh when a Tanh node or Gelu(approximate="tanh") is there).
+  Projection gelu_then_down(const std::string& up_out, int l, GeluForm& form) const {
     std::deque<std::string> frontier{up_out};
     std::set<const Node*> seen;
     bool saw_gelu = false;
@@ -345,6 +346,7 @@ class Matcher {
                           g_.where(*n), l));
         }
         saw_gelu |= n->op_type() == "Gelu" || n->op_type() == "Erf" || n->op_type() == "Tanh";
+        if (n->op_type() == "Tanh" || string_attribute(*n, "approximate") == "tanh") form = GeluForm::Tanh;
         frontier.push_back(n->output(0));
       }
     }
@@ -361,7 +363,8 @@ class Matcher {
     for (const Node* n : g_.consumers(x)) {
       if (n->op_type() == "LayerNormalization" && n->input_size() >= 3) {
         norm_output_ = n->output(0);
-        return Norm{n, *g_.constant(n->input(1)), *g_.constant(n->input(2))};
+        const std::optional<double> eps = float_attribute(*n, "epsilon");
+        return Norm{n, *g_.constant(n->input(1)), *g_.constant(n->input(2)), eps.value_or(1e-5)};
       }
       if (n->op_type() == "ReduceMean") {
         if (std::optional<Norm> norm = decomposed_norm(*n, x)) return *norm;
@@ -388,7 +391,33 @@ class Matcher {
     const std::string& bias = g_.is_constant(add->input(1)) ? add->input(1) : add->input(0);
     if (!g_.is_constant(gain) || !g_.is_constant(bias)) return std::nullopt;
     norm_output_ = add->output(0);
-    return Norm{&mean, *g_.constant(gain), *g_.constant(bias)};
+    return Norm{&mean, *g_.constant(gain), *g_.constant(bias), decomposed_epsilon(*div)};
+  }
+
+  // The ε of a decomposed LayerNorm: the constant added to the variance under the Sqrt that `div` divides by
+  // (PyTorch's default 1e-5 when that form is not found).
+  double decomposed_epsilon(const Node& div) const {
+    const Node* sqrt = g_.producer(div.input(1));
+    const Node* add = sqrt && sqrt->op_type() == "Sqrt" ? g_.producer(sqrt->input(0)) : nullptr;
+    if (add == nullptr || add->op_type() != "Add") return 1e-5;
+    for (const std::string& in : add->input()) {
+      if (const std::optional<double> eps = g_.scalar(in)) return *eps;
+    }
+    return 1e-5;
+  }
+
+  static std::string string_attribute(const Node& n, const std::string& name) {
+    for (const onnx::AttributeProto& a : n.attribute()) {
+      if (a.name() == name) return a.s();
+    }
+    return {};
+  }
+
+  static std::optional<double> float_attribute(const Node& n, const std::string& name) {
+    for (const onnx::AttributeProto& a : n.attribute()) {
+      if (a.name() == name) return a.f();
+    }
+    return std::nullopt;
   }
 
   // The LM head: a Linear on the final LayerNorm's output. Tied when it reads the token embedding itself, or

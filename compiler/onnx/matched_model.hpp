@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/model_spec.hpp"
 #include "compiler/onnx/onnx_graph.hpp"
 
 namespace neurokv::onnx_import {
@@ -21,6 +22,7 @@ struct Projection {
 struct Norm {
   const Node* node = nullptr;  // LayerNormalization, or the ReduceMean opening the decomposed form
   TensorValues gain, bias;
+  double epsilon = 1e-5;  // added to the variance
 };
 
 struct MatchedLayer {
@@ -29,6 +31,7 @@ struct MatchedLayer {
   const Node* scores = nullptr;  // the QKᵀ MatMul
   double scale = 0;              // the factor on the scores: 1/√head_dim
   Projection up, down;
+  GeluForm gelu = GeluForm::Erf;  // the MLP's activation
 };
 
 struct MatchedModel {

@@ -93,6 +93,8 @@ ImportedModel import_onnx_model(const std::string& bytes, const std::string& pat
   spec.kv_groups = attention.layers.front().kv_heads();
   spec.bias = matched.layers.front().k.bias.has_value();
   spec.tied_lm_head = matched.tied_lm_head;
+  spec.gelu = matched.layers.front().gelu;
+  spec.layernorm_epsilon = matched.layers.front().ln1.epsilon;
   check_uniform(matched, graph, spec.d_model);
 
   imported.weights = weights_by_op(matched, attention.layers);

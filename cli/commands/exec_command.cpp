@@ -1,0 +1,183 @@
+#include "cli/commands/exec_command.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "cli/output.hpp"
+#include "cli/study_options.hpp"
+#include "cli/token_input.hpp"
+#include "compiler/error.hpp"
+#include "compiler/weights/program_weights.hpp"
+#include "compiler/whole_file.hpp"
+#include "simulator/functional/executor.hpp"
+#include "simulator/functional/measured_density.hpp"
+#include "simulator/functional/quality.hpp"
+#include "simulator/functional/token_ids.hpp"
+
+namespace neurokv::cli {
+namespace {
+
+struct ExecOptions {
+  StudyOptions study;
+  std::string ids;
+  std::string text;
+  std::string numerics = "int";
+  std::string calibration;
+};
+
+// --calibration: a text file (its bytes) for byte-level models, else an id list; default: the input itself.
+std::vector<int> calibration_ids(const ExecOptions& o, const ir::Program& program,
+                                 const std::vector<int>& input, std::string& where) {
+  if (o.calibration.empty()) {
+    where = "the input itself";
+    return input;
+  }
+  std::vector<int> ids;
+  if (program.model.vocab == 256) {
+    where = o.calibration;
+    ids = functional::text_token_ids(o.calibration);
+  } else {
+    ids = id_list(o.calibration, "--calibration", where);
+  }
+  // A long calibration text is cut to the context: the scales are maxima, a few hundred tokens settle them.
+  const std::size_t limit =
+      static_cast<std::size_t>(std::min<int64_t>(program.context, program.model.max_positions));
+  if (ids.size() > limit) ids.resize(limit);
+  functional::check_token_ids(ids, program, where);
+  return ids;
+}
+
+std::string token_label(int id, int vocab) {
+  // Byte-level models: show the byte when it is printable ASCII.
+  if (vocab == 256 && id >= 0x20 && id < 0x7f) return fmt::format("{} '{}'", id, static_cast<char>(id));
+  return fmt::format("{}", id);
+}
+
+void run_exec(const ExecOptions& o) {
+  // The input first: a malformed or empty one fails before the model is read.
+  std::string where;
+  const std::vector<int> ids = token_input(o.ids, o.text, where);
+  functional::check_not_empty(ids, where);
+  const Study study = load_study(o.study);
+  if (!study.model.weights) {
+    throw InputError(fmt::format(
+        "--model {}: the model has no weights (a YAML model); exec needs an ONNX model", o.study.model));
+  }
+  if (study.variants.size() != 1) {
+    throw InputError(fmt::format("--variant: exec takes one variant, got {}", study.variants.size()));
+  }
+  const CompileResult compiled = compile(study.model, study.variants.front(), study.hw, study.compile);
+  const ir::Program& program = compiled.program;
+  functional::check_token_ids(ids, program, where);
+  const functional::NumericsFacts facts = functional::NumericsFacts::of(study.model.spec);
+  const functional::Executor reference(program, functional::float_op_tensors(program, *study.model.weights),
+                                       facts);
+  const functional::Execution float_run = reference.run(ids);
+  std::string calibrated_on;
+  std::optional<functional::Execution> int_run;
+  if (o.numerics == "int") {
+    const functional::ActivationScales scales =
+        functional::calibrate(reference, calibration_ids(o, program, ids, calibrated_on));
+    const weights::WeightsFile file = weights::quantize_program_weights(program, *study.model.weights);
+    const functional::Executor executor(program, functional::int_op_tensors(program, file), facts, scales);
+    int_run = executor.run(ids);
+  }
+  const functional::Execution& run = int_run ? *int_run : float_run;
+  const functional::Quality quality = functional::next_token_quality(run.logits, ids);
+  const functional::Quality float_quality = functional::next_token_quality(float_run.logits, ids);
+  const auto top = functional::top_tokens(run.logits.back(), 5);
+  const auto sites = functional::measured_sites(program, run);
+
+  nlohmann::json densities = nlohmann::json::object();
+  for (const auto& [site, count] : sites)
+    densities[site] = {{"density", count.density()}, {"events", count.events}, {"offered", count.offered}};
+  nlohmann::json next = nlohmann::json::array();
+  for (const auto& [id, p] : top) next.push_back({{"id", id}, {"probability", p}});
+  const nlohmann::json json = {
+      {"schema", "neurokv.exec/1"},
+      {"model", study.model.spec.name},
+      {"variant", program.variant},
+      {"numerics", o.numerics},
+      {"calibrated_on", int_run ? nlohmann::json(calibrated_on) : nlohmann::json()},
+      {"tokens", ids.size()},
+      {"targets", quality.targets},
+      {"loss", quality.loss ? nlohmann::json(*quality.loss) : nlohmann::json()},
+      {"perplexity", quality.perplexity ? nlohmann::json(*quality.perplexity) : nlohmann::json()},
+      {"float_loss", float_quality.loss ? nlohmann::json(*float_quality.loss) : nlohmann::json()},
+      {"perplexity_vs_float", quality.perplexity
+                                  ? nlohmann::json(*quality.perplexity / *float_quality.perplexity)
+                                  : nlohmann::json()},
+      // Every position's most likely next token, against float's (1 for float itself).
+      {"top1_agreement", functional::top1_agreement(run.logits, float_run.logits)},
+      {"top5", next},
+      {"densities", densities},
+      {"logits", run.logits.back()}};
+  const std::string& json_path = o.study.json_path;
+  if (!json_path.empty()) write_output(json_path, json.dump(2) + "\n");
+  if (json_path == "-") return;
+  fmt::print("{} {} on {}, {} numerics: {} tokens from {}\n", study.model.spec.name, program.variant,
+             study.hw.name, o.numerics, ids.size(), where);
+  if (int_run) {
+    fmt::print(
+        "int: weights {} bits, activations {} bits, KV rows {} bits; activation scales calibrated (max) on "
+        "{}\n",
+        program.precision.weight_bits, program.precision.act_bits, program.precision.kv_bits, calibrated_on);
+  }
+  if (quality.loss) {
+    fmt::print("loss {:.4f} nats/token, perplexity {:.4g} over {} targets\n", *quality.loss,
+               *quality.perplexity, quality.targets);
+    if (int_run) {
+      fmt::print(
+          "float: loss {:.4f}, perplexity {:.4g}; int/float perplexity {:.4f}; top-1 agreement {:.1f} %\n",
+          *float_quality.loss, *float_quality.perplexity, *quality.perplexity / *float_quality.perplexity,
+          100 * functional::top1_agreement(run.logits, float_run.logits));
+    }
+  } else {
+    fmt::print("loss: none (one token has no next token to predict)\n");
+  }
+  fmt::print("next token after position {}:\n", ids.size() - 1);
+  for (const auto& [id, p] : top)
+    fmt::print("  {:>10}  p = {:.4f}\n", token_label(id, program.model.vocab), p);
+  fmt::print("measured densities (non-zero inputs / inputs, all tiles and tokens):\n");
+  for (const auto& [site, count] : sites)
+    fmt::print("  {:<11} {:.4f}  ({} of {})\n", site, count.density(), count.events, count.offered);
+}
+
+}  // namespace
+
+void add_exec_command(CLI::App& app) {
+  auto options = std::make_shared<ExecOptions>();
+  options->study.default_variants = "QKV";
+  CLI::App* command = app.add_subcommand(
+      "exec",
+      "run the compiled model on token ids with its real weights: next tokens, loss, perplexity, "
+      "measured densities");
+  add_study_options(*command, options->study);
+  auto* ids = command->add_option("--ids", options->ids, "token ids: a list '1,2,3' or a file holding one");
+  auto* text =
+      command->add_option("--text", options->text, "a text file; each byte is a token (byte-level models)");
+  ids->excludes(text);
+  command
+      ->add_option("--numerics", options->numerics,
+                   "int: the program's widths (weights from the .nkw quantisation, calibrated activations); "
+                   "float: the fp32 reference")
+      ->check(CLI::IsMember({"int", "float"}))
+      ->capture_default_str();
+  command->add_option(
+      "--calibration", options->calibration,
+      "int: the input that calibrates activation scales (text for byte-level models, else ids; "
+      "default: the input itself)");
+  command->add_option("--json", options->study.json_path,
+                      "write logits (last position), loss, perplexity, top-5 and densities as JSON to FILE "
+                      "('-' = stdout)");
+  command->callback([options] {
+    if (options->ids.empty() && options->text.empty()) throw InputError("exec: expected --ids or --text");
+    run_exec(*options);
+  });
+}
+
+}  // namespace neurokv::cli

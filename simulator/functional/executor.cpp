@@ -1,0 +1,348 @@
+#include "simulator/functional/executor.hpp"
+
+#include <fmt/format.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+
+#include "compiler/error.hpp"
+#include "simulator/functional/float_kernels.hpp"
+#include "simulator/functional/token_ids.hpp"
+
+namespace neurokv::functional {
+namespace {
+
+using ir::OpKind;
+using Span = Eigen::Map<Eigen::VectorXf>;
+using ConstSpan = Eigen::Map<const Eigen::VectorXf>;
+
+int64_t nonzeros(const float* x, int64_t begin, int64_t end) {
+  int64_t n = 0;
+  for (int64_t i = begin; i < end; ++i) n += x[i] != 0.0f;
+  return n;
+}
+
+int max_code(int bits) { return (1 << (bits - 1)) - 1; }
+
+// Rounds every value to the nearest of the symmetric grid step × [−qmax, qmax]: what a `bits`-wide activation
+// with that step can hold. The values stay floats, but each is exactly code × step.
+void quantize(std::vector<float>& y, float max_abs, int bits) {
+  const int qmax = max_code(bits);
+  if (max_abs <= 0) {
+    std::fill(y.begin(), y.end(), 0.0f);
+    return;
+  }
+  const float step = max_abs / static_cast<float>(qmax);
+  for (float& v : y) {
+    const float code =
+        std::clamp(std::nearbyint(v / step), static_cast<float>(-qmax), static_cast<float>(qmax));
+    v = code * step;
+  }
+}
+
+// One run's state: the current token's op outputs, the KV buffers' rows, the counts.
+class Run {
+ public:
+  Run(const ir::Program& program, const std::vector<OpTensor>& tensors, const NumericsFacts& facts,
+      const ActivationScales* scales)
+      : p_(program),
+        tensors_(tensors),
+        facts_(facts),
+        scales_(scales),
+        out_(program.ops.size()),
+        cache_(program.buffers.size()) {
+    result_.kv_rows_read.assign(program.buffers.size(), 0);
+    result_.weight_rows_read.assign(program.ops.size(), 0);
+    result_.max_abs.assign(program.ops.size(), 0.0f);
+  }
+
+  Execution finish() { return std::move(result_); }
+
+  void token(int id, int position, bool keep_outputs) {
+    TokenEvents events;
+    events.tiles.resize(p_.ops.size());
+    for (const ir::Op& op : p_.ops) {
+      std::vector<int64_t>& tile_events = events.tiles[static_cast<std::size_t>(op.id)];
+      tile_events.assign(op.tiles.size(), 0);
+      compute(op, id, position, tile_events);
+      if (scales_ != nullptr) quantize_output(op);
+      float& top = result_.max_abs[static_cast<std::size_t>(op.id)];
+      for (float v : out_[static_cast<std::size_t>(op.id)]) top = std::max(top, std::abs(v));
+      if (op.role == ir::LinearRole::LmHead) result_.logits.push_back(out_[static_cast<std::size_t>(op.id)]);
+    }
+    result_.events.push_back(std::move(events));
+    if (keep_outputs) result_.outputs.push_back(out_);
+  }
+
+ private:
+  const std::vector<float>& input(const ir::Op& op, std::size_t slot) const {
+    return out_[static_cast<std::size_t>(op.inputs.at(slot))];
+  }
+  const ir::Op& input_op(const ir::Op& op, std::size_t slot) const {
+    return p_.ops[static_cast<std::size_t>(op.inputs.at(slot))];
+  }
+  // The rows a KvRead op streams: its buffer's, one per cached position.
+  const std::vector<float>& cached(const ir::Op& read) const {
+    return cache_[static_cast<std::size_t>(read.buffer)];
+  }
+
+  void compute(const ir::Op& op, int id, int position, std::vector<int64_t>& events) {
+    std::vector<float>& y = out_[static_cast<std::size_t>(op.id)];
+    const OpTensor& w = tensors_[static_cast<std::size_t>(op.id)];
+    switch (op.kind) {
+      case OpKind::Embed:
+      case OpKind::PosEmbed: {
+        const float* row = w.row(op.kind == OpKind::Embed ? id : position);
+        y.assign(row, row + op.out_features);
+        for (int64_t& e : events) e = 1;  // one token: each tile reads its slice of one table row
+        return;
+      }
+      case OpKind::Add: {
+        const std::vector<float>& a = input(op, 0);
+        const std::vector<float>& b = input(op, 1);
+        y.resize(a.size());
+        for_tiles(
+            op, events, [&](int64_t i) { y[i] = a[i] + b[i]; },
+            [&](int64_t lo, int64_t hi) { return nonzeros(a.data(), lo, hi) + nonzeros(b.data(), lo, hi); });
+        return;
+      }
+      case OpKind::Gelu: {
+        const std::vector<float>& x = input(op, 0);
+        y.resize(x.size());
+        for_tiles(
+            op, events, [&](int64_t i) { y[i] = gelu(x[i], facts_.gelu); },
+            [&](int64_t lo, int64_t hi) { return nonzeros(x.data(), lo, hi); });
+        return;
+      }
+      case OpKind::LayerNorm: {
+        // Each tile receives the whole input (its statistics need it) and writes its channels.
+        const std::vector<float>& x = input(op, 0);
+        y = layer_norm(x, w.by_input, w.bias, facts_.layernorm_epsilon);
+        const int64_t nz = nonzeros(x.data(), 0, static_cast<int64_t>(x.size()));
+        for (int64_t& e : events) e = nz;
+        return;
+      }
+      case OpKind::Linear:
+        if (scales_ != nullptr) {
+          int_linear(op, w, y, events);
+        } else {
+          linear(op, w, input(op, 0), y, events);
+        }
+        return;
+      case OpKind::KvAppend: {
+        std::vector<float> row = input(op, 0);
+        if (scales_ != nullptr) {
+          quantize(row, scales_->max_abs[static_cast<std::size_t>(op.id)],
+                   p_.buffers.at(static_cast<std::size_t>(op.buffer)).bits);
+        }
+        std::vector<float>& rows = cache_[static_cast<std::size_t>(op.buffer)];
+        rows.insert(rows.end(), row.begin(), row.end());
+        events.at(0) = nonzeros(row.data(), 0, static_cast<int64_t>(row.size()));
+        y = row;
+        return;
+      }
+      case OpKind::KvRead: {
+        const ir::Buffer& buffer = p_.buffers.at(static_cast<std::size_t>(op.buffer));
+        const int64_t row = int64_t{buffer.kv_heads} * buffer.head_dim;
+        const int64_t rows = static_cast<int64_t>(cached(op).size()) / row;
+        if (rows != position + 1) {
+          throw RunError(
+              fmt::format("op {}: {} cached rows at position {}, expected {} (the program reads a "
+                          "buffer before appending to it)",
+                          op.name, rows, position, position + 1));
+        }
+        result_.kv_rows_read[static_cast<std::size_t>(op.buffer)] += rows;
+        return;  // consumers read the buffer's rows directly: the stream this op multicasts
+      }
+      case OpKind::AttnScore:
+        scores(op, position + 1, y, events);
+        return;
+      case OpKind::Softmax: {
+        y = input(op, 0);
+        const int n = position + 1;
+        for (const ir::Tile& t : op.tiles) {
+          for (int64_t h = t.out_begin; h < t.out_end; ++h) softmax(y.data() + h * n, n);
+          events[static_cast<std::size_t>(t.index)] =
+              nonzeros(input(op, 0).data(), t.out_begin * n, t.out_end * n);
+        }
+        return;
+      }
+      case OpKind::AttnValue:
+        values(op, position + 1, y, events);
+        return;
+    }
+  }
+
+  // Integer numerics: what leaves an op is an activation of the program's width. Softmax probabilities are
+  // unsigned in [0, 1]: step 1 / (2^bits − 1). The LM head's logits and the scores (kept at the accumulator's
+  // width for the softmax) stay as they are; a KV row was quantised to the cache's width when appended.
+  void quantize_output(const ir::Op& op) {
+    std::vector<float>& y = out_[static_cast<std::size_t>(op.id)];
+    const int bits = p_.precision.act_bits;
+    switch (op.kind) {
+      case OpKind::Softmax: {
+        const float levels = static_cast<float>((1 << bits) - 1);
+        for (float& v : y) v = std::nearbyint(v * levels) / levels;
+        return;
+      }
+      case OpKind::AttnScore:
+      case OpKind::KvRead:
+      case OpKind::KvAppend:
+        return;
+      default:
+        if (op.role == ir::LinearRole::LmHead) return;
+        quantize(y, scales_->max_abs[static_cast<std::size_t>(op.id)], bits);
+    }
+  }
+
+  // Element-wise ops: each tile computes its channels and receives that slice of its inputs.
+  template <typename Element, typename Count>
+  static void for_tiles(const ir::Op& op, std::vector<int64_t>& events, Element element, Count count) {
+    for (const ir::Tile& t : op.tiles) {
+      for (int64_t i = t.out_begin; i < t.out_end; ++i) element(i);
+      events[static_cast<std::size_t>(t.index)] = count(t.out_begin, t.out_end);
+    }
+  }
+
+  // Event-driven: every non-zero input j adds x_j × W[j][tile's channels] to the tile's accumulators.
+  void linear(const ir::Op& op, const OpTensor& w, const std::vector<float>& x, std::vector<float>& y,
+              std::vector<int64_t>& events) {
+    std::vector<int64_t> active;
+    for (int64_t j = 0; j < static_cast<int64_t>(x.size()); ++j) {
+      if (x[static_cast<std::size_t>(j)] != 0.0f) active.push_back(j);
+    }
+    y.assign(static_cast<std::size_t>(op.out_features), 0.0f);
+    for (const ir::Tile& t : op.tiles) {
+      const int64_t width = t.out_end - t.out_begin;
+      Span acc(y.data() + t.out_begin, width);
+      for (int64_t j : active)
+        acc += x[static_cast<std::size_t>(j)] * ConstSpan(w.row(j) + t.out_begin, width);
+      if (!w.bias.empty()) acc += ConstSpan(w.bias.data() + t.out_begin, width);
+      events[static_cast<std::size_t>(t.index)] = static_cast<int64_t>(active.size());
+      result_.weight_rows_read[static_cast<std::size_t>(op.id)] += static_cast<int64_t>(active.size());
+    }
+  }
+
+  // Integer numerics: the input is codes × the producer's step; every non-zero code j adds code_j × the int8
+  // weight codes of row j to the tile's int32 accumulators, which are then scaled by step × the channel's
+  // scale (and the bias added) on the way to the next quantisation.
+  void int_linear(const ir::Op& op, const OpTensor& w, std::vector<float>& y, std::vector<int64_t>& events) {
+    const std::vector<float>& x = input(op, 0);
+    const float max_in = scales_->max_abs[static_cast<std::size_t>(op.inputs.at(0))];
+    const float step = max_in / static_cast<float>(max_code(p_.precision.act_bits));
+    std::vector<std::pair<int64_t, int32_t>> active;
+    for (int64_t j = 0; j < static_cast<int64_t>(x.size()); ++j) {
+      if (x[static_cast<std::size_t>(j)] != 0.0f)
+        active.emplace_back(j, static_cast<int32_t>(std::nearbyint(x[static_cast<std::size_t>(j)] / step)));
+    }
+    y.assign(static_cast<std::size_t>(op.out_features), 0.0f);
+    std::vector<int32_t> sums;
+    for (const ir::Tile& t : op.tiles) {
+      const int64_t width = t.out_end - t.out_begin;
+      sums.assign(static_cast<std::size_t>(width), 0);
+      Eigen::Map<Eigen::VectorXi> acc(sums.data(), width);
+      for (const auto& [j, code] : active)
+        acc += code *
+               Eigen::Map<const Eigen::Matrix<int8_t, Eigen::Dynamic, 1>>(w.code_row(j) + t.out_begin, width)
+                   .cast<int>();
+      for (int64_t o = 0; o < width; ++o) {
+        const std::size_t c = static_cast<std::size_t>(t.out_begin + o);
+        y[c] = static_cast<float>(acc[o]) * step * w.scales[c] + (w.bias.empty() ? 0.0f : w.bias[c]);
+      }
+      events[static_cast<std::size_t>(t.index)] = static_cast<int64_t>(active.size());
+      result_.weight_rows_read[static_cast<std::size_t>(op.id)] += static_cast<int64_t>(active.size());
+    }
+  }
+
+  // QKᵀ / √head_dim for the tile's query heads against every cached key row of the head's KV group.
+  void scores(const ir::Op& op, int n, std::vector<float>& y, std::vector<int64_t>& events) {
+    const std::vector<float>& q = input(op, 0);
+    const std::vector<float>& keys = cached(input_op(op, 1));
+    const int64_t d = op.head_dim, row = int64_t{op.kv_heads} * d, group = op.heads / op.kv_heads;
+    const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(d)));
+    y.assign(static_cast<std::size_t>(op.heads) * static_cast<std::size_t>(n), 0.0f);
+    for (const ir::Tile& t : op.tiles) {
+      for (int64_t h = t.out_begin; h < t.out_end; ++h) {
+        const ConstSpan qh(q.data() + h * d, d);
+        for (int64_t m = 0; m < n; ++m)
+          y[static_cast<std::size_t>(h * n + m)] =
+              qh.dot(ConstSpan(keys.data() + m * row + (h / group) * d, d)) * scale;
+      }
+      events[static_cast<std::size_t>(t.index)] = nonzeros(q.data(), t.out_begin * d, t.out_end * d);
+    }
+  }
+
+  // P·V: each non-zero probability adds p × the cached value row of the head's KV group.
+  void values(const ir::Op& op, int n, std::vector<float>& y, std::vector<int64_t>& events) {
+    const std::vector<float>& probs = input(op, 0);
+    const std::vector<float>& vals = cached(input_op(op, 1));
+    const int64_t d = op.head_dim, row = int64_t{op.kv_heads} * d, group = op.heads / op.kv_heads;
+    y.assign(static_cast<std::size_t>(op.out_features), 0.0f);
+    for (const ir::Tile& t : op.tiles) {
+      for (int64_t h = t.out_begin; h < t.out_end; ++h) {
+        Span acc(y.data() + h * d, d);
+        for (int64_t m = 0; m < n; ++m) {
+          const float pm = probs[static_cast<std::size_t>(h * n + m)];
+          if (pm != 0.0f) acc += pm * ConstSpan(vals.data() + m * row + (h / group) * d, d);
+        }
+      }
+      events[static_cast<std::size_t>(t.index)] = nonzeros(probs.data(), t.out_begin * n, t.out_end * n);
+    }
+  }
+
+  const ir::Program& p_;
+  const std::vector<OpTensor>& tensors_;
+  const NumericsFacts& facts_;
+  const ActivationScales* scales_;         // integer numerics; nullptr: float
+  std::vector<std::vector<float>> out_;    // [op]: the current token's output
+  std::vector<std::vector<float>> cache_;  // [buffer]: rows of kv_heads × head_dim, one per position
+  Execution result_;
+};
+
+}  // namespace
+
+const char* to_string(Numerics numerics) { return numerics == Numerics::Int ? "int" : "float"; }
+
+Executor::Executor(const ir::Program& program, std::vector<OpTensor> tensors, NumericsFacts facts)
+    : program_(program), tensors_(std::move(tensors)), facts_(facts) {
+  if (tensors_.size() != program_.ops.size()) {
+    throw RunError(
+        fmt::format("executor: {} weight tensors for {} ops", tensors_.size(), program_.ops.size()));
+  }
+}
+
+Executor::Executor(const ir::Program& program, std::vector<OpTensor> tensors, NumericsFacts facts,
+                   ActivationScales scales)
+    : Executor(program, std::move(tensors), facts) {
+  numerics_ = Numerics::Int;
+  scales_ = std::move(scales);
+  if (scales_.max_abs.size() != program_.ops.size()) {
+    throw RunError(fmt::format("executor: {} activation scales for {} ops", scales_.max_abs.size(),
+                               program_.ops.size()));
+  }
+  const int bits = program_.precision.act_bits;
+  if (bits < 2 || bits > 16 || program_.precision.kv_bits < 2 || program_.precision.kv_bits > 16) {
+    throw InputError(
+        fmt::format("integer numerics run activations and KV rows of 2 to 16 bits, the program has "
+                    "{} and {}",
+                    bits, program_.precision.kv_bits));
+  }
+  for (const ir::Op& op : program_.ops) {
+    if (op.kind == OpKind::Linear && tensors_[static_cast<std::size_t>(op.id)].codes.empty())
+      throw RunError(fmt::format("op {}: integer numerics need the weights file's codes", op.name));
+  }
+}
+
+ActivationScales calibrate(const Executor& reference, const std::vector<int>& ids) {
+  return {reference.run(ids).max_abs};
+}
+
+Execution Executor::run(const std::vector<int>& ids, bool keep_outputs) const {
+  check_token_ids(ids, program_, "token ids");
+  Run run(program_, tensors_, facts_, numerics_ == Numerics::Int ? &scales_ : nullptr);
+  for (std::size_t p = 0; p < ids.size(); ++p) run.token(ids[p], static_cast<int>(p), keep_outputs);
+  return run.finish();
+}
+
+}  // namespace neurokv::functional

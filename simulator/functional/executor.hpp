@@ -1,0 +1,76 @@
+#pragma once
+// Runs a compiled program on token ids, the way the chip does: token after token, op after op in schedule
+// order, each op tile by tile on the part of the output its tile owns, every Linear event-driven (only the
+// non-zero inputs are multiplied: each one fans out to the tile's output channels). Keys and values are
+// appended to, and read back from, the program's KV buffers, so a fused K=V program reads each cached row
+// once for both attention products. While it runs it counts, for every tile, the events it received: the
+// non-zero inputs (docs/executor.md says what an input is for each kind of op).
+#include <cstdint>
+#include <vector>
+
+#include "compiler/ir/program.hpp"
+#include "compiler/model_spec.hpp"
+#include "simulator/functional/op_tensors.hpp"
+
+namespace neurokv::functional {
+
+// What one token made every tile receive: events[op][tile], the non-zero inputs.
+struct TokenEvents {
+  std::vector<std::vector<int64_t>> tiles;
+};
+
+struct Execution {
+  std::vector<std::vector<float>> logits;  // [position][vocab]: the LM head at every position
+  std::vector<TokenEvents> events;         // [position]
+  std::vector<int64_t> kv_rows_read;       // per buffer: cached rows streamed out, summed over the run
+  std::vector<int64_t> weight_rows_read;   // per op: input rows of its weights read (one per event per tile)
+  std::vector<float> max_abs;  // per op: the largest |output| over the run (what calibration keeps)
+  // [position][op]: every op's output, when the run was asked to keep them (tests, debugging); KvRead ops
+  // have none (their consumers read the buffer).
+  std::vector<std::vector<std::vector<float>>> outputs;
+};
+
+// The numerics facts the program does not carry (an imported model's own, ModelSpec).
+struct NumericsFacts {
+  GeluForm gelu = GeluForm::Erf;
+  double layernorm_epsilon = 1e-5;
+
+  static NumericsFacts of(const ModelSpec& model) { return {model.gelu, model.layernorm_epsilon}; }
+};
+
+// fp32 reference, or the program's integer widths (docs/executor.md "Integer numerics").
+enum class Numerics { Float, Int };
+const char* to_string(Numerics numerics);
+
+// Per op, the largest |output| seen while calibrating (0 for ops whose output is not an activation): with the
+// activation width it sets the op's output step, max / (2^(bits−1) − 1).
+struct ActivationScales {
+  std::vector<float> max_abs;  // [op]
+};
+
+class Executor {
+ public:
+  // Float numerics. `tensors`: one per program op (float_op_tensors).
+  Executor(const ir::Program& program, std::vector<OpTensor> tensors, NumericsFacts facts);
+  // Integer numerics: `tensors` from the weights file (int_op_tensors), `scales` from calibrate().
+  Executor(const ir::Program& program, std::vector<OpTensor> tensors, NumericsFacts facts,
+           ActivationScales scales);
+
+  // Runs `ids` (checked: check_token_ids) as one sequence from position 0 in fp32.
+  Execution run(const std::vector<int>& ids, bool keep_outputs = false) const;
+
+  const ir::Program& program() const { return program_; }
+  Numerics numerics() const { return numerics_; }
+
+ private:
+  const ir::Program& program_;
+  std::vector<OpTensor> tensors_;
+  NumericsFacts facts_;
+  Numerics numerics_ = Numerics::Float;
+  ActivationScales scales_;
+};
+
+// Runs `reference` (float numerics) on `ids` and keeps each op's largest |output|: max calibration.
+ActivationScales calibrate(const Executor& reference, const std::vector<int>& ids);
+
+}  // namespace neurokv::functional

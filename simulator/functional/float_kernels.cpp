@@ -1,0 +1,43 @@
+#include "simulator/functional/float_kernels.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace neurokv::functional {
+
+std::vector<float> layer_norm(const std::vector<float>& x, const std::vector<float>& gain,
+                              const std::vector<float>& bias, double epsilon) {
+  // Statistics in double: the result is the float the exact statistics give, which PyTorch's fp32 kernels
+  // (pairwise / Welford sums) approach more closely than a naive fp32 sum.
+  double mean = 0;
+  for (float v : x) mean += v;
+  mean /= static_cast<double>(x.size());
+  double var = 0;
+  for (float v : x) var += (v - mean) * (v - mean);
+  var /= static_cast<double>(x.size());
+  const double inv = 1.0 / std::sqrt(var + epsilon);
+  std::vector<float> y(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    y[i] = static_cast<float>((x[i] - mean) * inv * gain[i] + (bias.empty() ? 0.0 : bias[i]));
+  }
+  return y;
+}
+
+float gelu(float x, GeluForm form) {
+  const double v = x;
+  if (form == GeluForm::Tanh) {
+    const double inner = std::sqrt(2.0 / M_PI) * (v + 0.044715 * v * v * v);
+    return static_cast<float>(0.5 * v * (1.0 + std::tanh(inner)));
+  }
+  return static_cast<float>(0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0))));
+}
+
+void softmax(float* scores, int count) {
+  const float top = *std::max_element(scores, scores + count);
+  double sum = 0;
+  for (int i = 0; i < count; ++i) sum += std::exp(static_cast<double>(scores[i]) - top);
+  for (int i = 0; i < count; ++i)
+    scores[i] = static_cast<float>(std::exp(static_cast<double>(scores[i]) - top) / sum);
+}
+
+}  // namespace neurokv::functional

@@ -1,0 +1,24 @@
+#pragma once
+// Measured events for the estimators: executes a model with real weights in integer numerics on an input and
+// returns the density measured at every site, to replace the assumed densities (docs/executor.md).
+#include <vector>
+
+#include "compiler/compile.hpp"
+#include "compiler/model_source.hpp"
+#include "simulator/functional/measured_density.hpp"
+
+namespace neurokv::functional {
+
+struct MeasuredEvents {
+  std::map<std::string, SiteCount> sites;
+  ActivationDensity density;  // the model's assumed densities with every measured site replaced
+  int tokens = 0;
+};
+
+// Compiles `variant` of `model` (which must have weights) for `hw`, calibrates activation scales on `ids`
+// and executes them in integer numerics. Throws InputError for a model without weights or bad ids.
+MeasuredEvents measure_events(const ModelSource& model, const LayerVariants& variant, const HwConfig& hw,
+                              const CompileOptions& options, const std::vector<int>& ids,
+                              const std::string& where);
+
+}  // namespace neurokv::functional

@@ -1,0 +1,20 @@
+#pragma once
+// Token ids for the executor: read from a list ("1,2,3") or a text file (byte-level models: each byte is a
+// token), and checked against the program (vocabulary, context). Throws InputError naming the position.
+#include <string>
+#include <vector>
+
+#include "compiler/ir/program.hpp"
+
+namespace neurokv::functional {
+
+// "1,2,3" (spaces and newlines allowed around the commas); `where` names the source in messages.
+std::vector<int> parse_token_ids(const std::string& text, const std::string& where);
+// Every byte of the file is one token id (0..255).
+std::vector<int> text_token_ids(const std::string& path);
+// At least one token.
+void check_not_empty(const std::vector<int>& ids, const std::string& where);
+// Non-empty, every id in [0, vocab), at most min(context, max_positions) tokens.
+void check_token_ids(const std::vector<int>& ids, const ir::Program& program, const std::string& where);
+
+}  // namespace neurokv::functional

@@ -1,0 +1,101 @@
+// `neurokv exec` end to end: its JSON against PyTorch's logits, int against float, determinism.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/cli_runner.hpp"
+
+namespace {
+
+const std::string kFixtures = std::string(NEUROKV_SOURCE_DIR) + "/tests/fixtures/onnx/";
+
+nlohmann::json exec_json(const std::string& args) {
+  const neurokv::test::CliResult r = neurokv::test::run_cli("exec " + args + " --json -");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(r.out);
+}
+
+}  // namespace
+
+TEST_CASE("exec --numerics float: the last position's logits are PyTorch's within 1e-4", "[executor][cli]") {
+  std::ifstream in(kFixtures + "gqa-2.logits.json");
+  const nlohmann::json ref = nlohmann::json::parse(in);
+  std::string ids;
+  for (int id : ref.at("ids")) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+  const nlohmann::json j = exec_json("-m '" + kFixtures + "gqa-2.onnx' --numerics float --ids " + ids);
+  const std::vector<float> expected = ref.at("logits").back().get<std::vector<float>>();
+  const std::vector<float> logits = j.at("logits").get<std::vector<float>>();
+  REQUIRE(logits.size() == 128);
+  double worst = 0, scale = 0;
+  for (std::size_t v = 0; v < logits.size(); ++v) {
+    worst = std::max(worst, std::abs(double{logits[v]} - expected[v]));
+    scale = std::max(scale, std::abs(double{expected[v]}));
+  }
+  CHECK(worst / scale <= 1e-4);
+  CHECK(j.at("numerics") == "float");
+  CHECK(j.at("targets") == 11);
+  CHECK(j.at("top1_agreement") == 1.0);
+  CHECK(j.at("perplexity").get<double>() == Approx(std::exp(j.at("loss").get<double>())));
+  CHECK(j.at("densities").at("attn_in").at("offered") ==
+        2 * 3 * 12 * 64);  // layers × Q,K,V × tokens × d_model
+}
+
+TEST_CASE(
+    "exec --numerics int: reports loss, perplexity against float and top-1 agreement, the same bytes 3 times",
+    "[executor][cli]") {
+  const std::string args = "-m '" + kFixtures + "q-mqa.onnx' --ids 5,6,7,8,9,10,11,12";
+  const neurokv::test::CliResult first = neurokv::test::run_cli("exec " + args + " --json -");
+  REQUIRE(first.exit_code == 0);
+  for (int i = 0; i < 2; ++i) CHECK(neurokv::test::run_cli("exec " + args + " --json -").out == first.out);
+  const nlohmann::json j = nlohmann::json::parse(first.out);
+  CHECK(j.at("numerics") == "int");
+  CHECK(j.at("calibrated_on") == "the input itself");
+  CHECK(j.at("top1_agreement").get<double>() >= 0.95);
+  CHECK(j.at("perplexity_vs_float").get<double>() ==
+        Approx(std::exp(j.at("loss").get<double>() - j.at("float_loss").get<double>())));
+  CHECK(j.at("top5").size() == 5);
+  CHECK(j.at("densities").at("mlp_hidden").at("density").get<double>() < 1.0);
+}
+
+TEST_CASE("exec with one token has no loss to report", "[executor][cli]") {
+  const nlohmann::json j = exec_json("-m '" + kFixtures + "qkv.onnx' --ids 7");
+  CHECK(j.at("loss").is_null());
+  CHECK(j.at("perplexity").is_null());
+  CHECK(j.at("targets") == 0);
+}
+
+TEST_CASE("exec refuses ids outside the vocabulary and more tokens than positions, naming the position",
+          "[executor][cli]") {
+  // Not in the bad-input corpus: the fixtures' import note ("read as tied") precedes the error on stderr.
+  const std::string model = "exec -m '" + kFixtures + "qkv.onnx' ";
+  neurokv::test::CliResult r = neurokv::test::run_cli(model + "--ids 1,2,128");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::Contains("--ids: token 2: id 128 is outside the vocabulary, expected 0 to 127"));
+  std::string ids = "0";
+  for (int i = 1; i < 33; ++i) ids += ",1";
+  r = neurokv::test::run_cli(model + "--ids " + ids);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--ids: token 32 is past the limit: 33 tokens, expected at most 32"));
+}
+
+TEST_CASE("estimate --ids: measured densities replace the assumed ones and the note says so",
+          "[executor][cli]") {
+  const std::string base = "estimate -m '" + kFixtures + "q-k=v.onnx' --context 32 --json -";
+  const neurokv::test::CliResult assumed = neurokv::test::run_cli(base);
+  const neurokv::test::CliResult measured = neurokv::test::run_cli(base + " --ids 3,10,17,24,31,38,45,52");
+  REQUIRE(assumed.exit_code == 0);
+  REQUIRE(measured.exit_code == 0);
+  CHECK_THAT(measured.err,
+             Catch::Contains("note: events measured by integer execution of 8 tokens from --ids"));
+  CHECK(assumed.err.find("events measured") == std::string::npos);
+  const nlohmann::json a = nlohmann::json::parse(assumed.out).at("variants").at(0).at("decode");
+  const nlohmann::json m = nlohmann::json::parse(measured.out).at("variants").at(0).at("decode");
+  // The untrained fixture is ~99 % dense, far above the assumed 25–50 %: more events, more energy.
+  CHECK(m.at("events").get<double>() > 1.3 * a.at("events").get<double>());
+  // Event energy is events × one coefficient, measured or assumed.
+  CHECK(m.at("energy_breakdown_j").at("event").get<double>() / m.at("events").get<double>() ==
+        Approx(a.at("energy_breakdown_j").at("event").get<double>() / a.at("events").get<double>()));
+}
