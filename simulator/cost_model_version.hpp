@@ -5,6 +5,6 @@
 // a sweep is never resumed or merged across builds that cost points differently (docs/sweeps.md).
 namespace neurokv {
 
-constexpr int kCostModelVersion = 1;
+constexpr int kCostModelVersion = 2;
 
 }  // namespace neurokv
