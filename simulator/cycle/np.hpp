@@ -7,8 +7,8 @@
 // DRAM reads are double-buffered: while a tile computes, the Dma already fetches the next tile's input, so
 // only the first read of a wave exposes the DRAM latency. Posted writes must land before the NP ends its
 // wave. It counts what each tile did into the ledger and records the high-water mark of its input event queue
-// in decode phases (the static SRAM allocation, the same at both fidelities, is program_facts'
-// peak_np_sram_bytes).
+// in the decode tokens and, apart, in the prefill (the static SRAM allocation, the same at both fidelities,
+// is program_facts' peak_np_sram_bytes).
 #include <cstdint>
 #include <deque>
 #include <map>

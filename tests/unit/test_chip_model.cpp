@@ -81,7 +81,7 @@ TEST_CASE("a KV head whose reader's KV share is full goes to the nearest NP with
 }
 
 TEST_CASE(
-    "static energy per token rises with the NPs a program powers; gating off restores the chip figure") {
+    "static energy per token rises with the NPs a program powers, and gating off restores the chip figure") {
   HwConfig hw = test::chip("akida2-like");
   const ir::Program program = compiled("edge-tiny", "QKV", hw, 512).program;
   const VariantReport gated = estimate(program, hw, EstimateOptions{});
