@@ -195,6 +195,7 @@ void emit_report(const Report& report, const StudyOptions& o) {
   if (!o.json_path.empty()) write_output(o.json_path, report_json(report).dump(2) + "\n");
   if (!o.csv_path.empty()) write_output(o.csv_path, report_csv(report));
   if (o.json_path != "-" && o.csv_path != "-") fmt::print("{}", report_table(report));
+  for (const VariantReport& variant : report.variants) print_diagnostics(variant.diagnostics);
 }
 
 }  // namespace neurokv::cli

@@ -83,6 +83,9 @@ DramSpec read_dram(const YamlMap& map, SourcedReader& read) {
   dram.bandwidth_bytes_per_s = read.number(map, "bandwidth_bytes_per_s", 1, 1e15);
   dram.latency_ns = read.number(map, "latency_ns", 0, 1e9);
   dram.burst_bytes = read.integer(map, "burst_bytes", 1, 1 << 30);
+  dram.background_w = read.number(map, "background_w", 0, 1e3);
+  dram.refresh_w = read.number(map, "refresh_w", 0, 1e3);
+  dram.self_refresh_w = read.number(map, "self_refresh_w", 0, 1e3);
   map.reject_unknown_keys();
   return dram;
 }
@@ -107,7 +110,11 @@ EnergyTable read_energy(const YamlMap& map, const NpSpec& np, SourcedReader& rea
   e.dram_pj_per_byte = read.number(map, "dram_pj_per_byte", 0, 1e9);
   e.event_pj = read.number(map, "event_pj", 0, 1e6);
   e.softmax_pj_per_element = read.number(map, "softmax_pj_per_element", 0, 1e6);
-  e.static_w = read.number(map, "static_w", 0, 1e6);
+  e.np_static_w = read.number(map, "np_static_w", 0, 1e3);
+  e.router_static_w = read.number(map, "router_static_w", 0, 1e3);
+  e.uncore_static_w = read.number(map, "uncore_static_w", 0, 1e6);
+  // 0 or 1, a number so that sweeps can set it like any other key.
+  e.gate_idle_nps = read.integer(map, "gate_idle_nps", 0, 1) == 1;
   map.reject_unknown_keys();
   return e;
 }

@@ -29,6 +29,9 @@ struct DramSpec {
   double bandwidth_bytes_per_s = 0;
   double latency_ns = 0;
   int64_t burst_bytes = 0;
+  double background_w = 0;    // active standby of the devices while a program streams from them
+  double refresh_w = 0;       // auto-refresh, averaged over the refresh interval
+  double self_refresh_w = 0;  // while a program never touches DRAM, it keeps its contents in self-refresh
 };
 
 struct EnergyTable {
@@ -39,7 +42,13 @@ struct EnergyTable {
   double dram_pj_per_byte = 0;
   double event_pj = 0;
   double softmax_pj_per_element = 0;
-  double static_w = 0;
+  // Static (leakage and clock) power of what is powered: each NP, each node's router, the uncore (clocking,
+  // DMA, chip I/O). With `gate_idle_nps`, NPs that hold no tile and no KV rows are power-gated, and so are
+  // routers no powered NP or route needs.
+  double np_static_w = 0;
+  double router_static_w = 0;
+  double uncore_static_w = 0;
+  bool gate_idle_nps = true;
 };
 
 struct HwConfig {

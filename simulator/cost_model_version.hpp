@@ -6,6 +6,7 @@
 namespace neurokv {
 
 // 2: report rows carry `extrapolated`, whole-number counts and per-layer KV heads (issue 17).
-constexpr int kCostModelVersion = 2;
+// 3: KV beside its readers, contention in the estimate, static power per powered block, sourced DRAM (issue 12).
+constexpr int kCostModelVersion = 3;
 
 }  // namespace neurokv

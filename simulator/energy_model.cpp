@@ -24,7 +24,8 @@ EnergyBreakdown EnergyModel::price(const ActionCounts& counts, double seconds) c
   e.dram = counts.dram_bytes * table_.dram_pj_per_byte * kPico;
   e.event = counts.events * table_.event_pj * kPico;
   e.softmax = counts.softmax_elements * table_.softmax_pj_per_element * kPico;
-  e.static_ = table_.static_w * seconds;
+  e.static_ = power_.chip_w() * seconds;
+  e.dram_static = power_.dram_w * seconds;
   return e;
 }
 

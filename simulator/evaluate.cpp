@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "compiler/error.hpp"
 #include "simulator/analytic_estimator.hpp"
 #include "simulator/cycle/simulate.hpp"
+#include "simulator/prefill_queue.hpp"
 #include "simulator/program_facts.hpp"
 
 namespace neurokv {
@@ -25,22 +28,79 @@ void check_fits(const ir::Program& program, const EvaluateOptions& options) {
   }
 }
 
+// The estimate prices link sharing and the DRAM channel's serial service as bounds per wave; where they move
+// a phase by more than kContentionWarning over the uncontended closed form, the cycle fidelity can differ
+// from it too, so the user is told.
+constexpr double kContentionWarning = 0.10;
+
+void warn_contention(VariantReport& report, const PhaseReport& phase, const char* name) {
+  if (phase.uncontended_cycles <= 0 || phase.cycles <= phase.uncontended_cycles * (1 + kContentionWarning))
+    return;
+  report.diagnostics.push_back(
+      {Diagnostic::Severity::Warning,
+       fmt::format("{} {}: shared links and the serial DRAM channel add {:.0f}% to the uncontended estimate "
+                   "({:.0f} vs {:.0f} cycles, bound {}); the analytic figure bounds the contention, the "
+                   "cycle fidelity (run --fidelity cycle) simulates it",
+                   report.variant, name, 100 * (phase.cycles / phase.uncontended_cycles - 1), phase.cycles,
+                   phase.uncontended_cycles, phase.bound)});
+}
+
+// Neither fidelity applies back-pressure to the prefill: where an NP's queued events (cycle: measured;
+// analytic: prefill_queue.hpp's bound) exceed the input SRAM its KV rows leave, the prefill figures assume
+// buffers the chip does not have.
+void warn_prefill_queue(VariantReport& report, const ir::Program& program, const HwConfig& hw,
+                        const std::vector<int64_t>& queued, const char* what) {
+  const std::vector<int64_t> free = event_buffer_bytes(program, hw);
+  size_t worst = 0;
+  int over = 0;
+  for (size_t i = 0; i < queued.size() && i < free.size(); ++i) {
+    if (queued[i] <= free[i]) continue;
+    ++over;
+    if (queued[i] - free[i] > queued[worst] - free[worst]) worst = i;
+  }
+  if (over == 0) return;
+  const int per_node = program.chip.nps_per_node;
+  const int node = static_cast<int>(worst) / per_node;
+  report.diagnostics.push_back(
+      {Diagnostic::Severity::Warning,
+       fmt::format(
+           "{} prefill: {} NPs would hold more queued input events than their input SRAM leaves for "
+           "them ({}: NP ({},{},{}) {} bytes, {} free); no back-pressure is modelled, so the prefill's "
+           "latency and energy are lower bounds",
+           report.variant, over, what, node % program.chip.mesh_cols, node / program.chip.mesh_cols,
+           static_cast<int>(worst) % per_node, queued[worst], free[worst])});
+}
+
 }  // namespace
 
 VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
                                const EvaluateOptions& options) {
   check_fits(program, options);
-  if (options.fidelity == Fidelity::Analytic)
-    return estimate(program, hw, EstimateOptions{options.prompt, options.tokens});
+  if (options.fidelity == Fidelity::Analytic) {
+    VariantReport report = estimate(program, hw, EstimateOptions{options.prompt, options.tokens});
+    warn_contention(report, report.decode, "decode");
+    if (report.prefill) {
+      warn_contention(report, *report.prefill, "prefill");
+      const std::vector<int64_t> bound = event_queue_bound(program, hw, Phase::prefill(options.prompt));
+      report.memory.peak_prefill_event_queue_bytes = *std::max_element(bound.begin(), bound.end());
+      warn_prefill_queue(report, program, hw, bound, "bound");
+    }
+    return report;
+  }
   const SimulationResult sim = simulate(
       program, hw,
       SimOptions{options.prompt, options.tokens, options.seed, options.trace_path, options.vcd_path});
   VariantReport report = program_facts(program);
+  report.power = static_power(program, hw);
   report.decode = sim.decode;
   report.decode_layers = sim.decode_layers;
   report.prefill = sim.prefill;
   report.memory.peak_event_queue_bytes =
       sim.peak_queue_bytes;  // peak_np_sram_bytes: program_facts, as analytic
+  if (sim.prefill) {
+    report.memory.peak_prefill_event_queue_bytes = sim.peak_prefill_queue_bytes;
+    warn_prefill_queue(report, program, hw, sim.peak_np_prefill_queue_bytes, "measured");
+  }
   return report;
 }
 

@@ -10,6 +10,7 @@ PhaseTotals& PhaseTotals::operator+=(const PhaseTotals& o) {
     layer_cycles[i] += o.layer_cycles.at(i);
   }
   for (const auto& [bound, cycles] : o.cycles_by_bound) cycles_by_bound[bound] += cycles;
+  uncontended_cycles += o.uncontended_cycles;
   return *this;
 }
 
@@ -19,6 +20,7 @@ void PhaseTotals::scale(double f) {
     layer_cycles[i] *= f;
   }
   for (auto& [bound, cycles] : cycles_by_bound) cycles *= f;
+  uncontended_cycles *= f;
 }
 
 double PhaseTotals::cycles() const {
@@ -27,9 +29,9 @@ double PhaseTotals::cycles() const {
   return total;
 }
 
-PhaseReport PhaseTotals::report(const Phase& phase, const HwConfig& hw,
+PhaseReport PhaseTotals::report(const Phase& phase, const HwConfig& hw, const StaticPower& power,
                                 std::vector<LayerCost>* layers) const {
-  const EnergyModel energy(hw.energy);
+  const EnergyModel energy(hw.energy, power);
   PhaseReport report;
   ActionCounts total;
   for (size_t slot = 0; slot < layer_counts.size(); ++slot) {
@@ -45,6 +47,7 @@ PhaseReport PhaseTotals::report(const Phase& phase, const HwConfig& hw,
   report.dram_bytes = total.dram_bytes;
   report.noc_hop_bytes = total.noc_hop_bytes;
   report.cycles = cycles();
+  report.uncontended_cycles = uncontended_cycles;
   report.bound = "compute";
   double bound_max = 0;
   for (const auto& [bound, bound_cycles] : cycles_by_bound) {

@@ -8,6 +8,7 @@
 #include "compiler/hw_config.hpp"
 #include "simulator/action_counts.hpp"
 #include "simulator/report.hpp"
+#include "simulator/static_power.hpp"
 #include "simulator/work.hpp"
 
 namespace neurokv {
@@ -16,6 +17,7 @@ struct PhaseTotals {
   std::vector<ActionCounts> layer_counts;  // slot 0: ops outside the blocks; slot l + 1: layer l
   std::vector<double> layer_cycles;
   std::map<std::string, double> cycles_by_bound;  // "compute", "dram", "noc"
+  double uncontended_cycles = 0;                  // analytic: the waves with no resource shared
 
   explicit PhaseTotals(int layers)
       : layer_counts(static_cast<size_t>(layers + 1)), layer_cycles(layer_counts.size()) {}
@@ -24,7 +26,8 @@ struct PhaseTotals {
   void scale(double f);
   double cycles() const;
   // Energy is priced per layer (dynamic counts + static power over the layer's cycles) and summed.
-  PhaseReport report(const Phase& phase, const HwConfig& hw, std::vector<LayerCost>* layers) const;
+  PhaseReport report(const Phase& phase, const HwConfig& hw, const StaticPower& power,
+                     std::vector<LayerCost>* layers) const;
 };
 
 }  // namespace neurokv

@@ -5,9 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "compiler/diagnostic.hpp"
 #include "compiler/ir/program.hpp"
 #include "simulator/action_counts.hpp"
 #include "simulator/energy_model.hpp"
+#include "simulator/static_power.hpp"
 
 namespace neurokv {
 
@@ -20,6 +22,9 @@ struct PhaseReport {
   double dram_bytes = 0;
   double noc_hop_bytes = 0;
   double cycles = 0;
+  // Analytic only: the same waves with no resource shared (no two routes on a link, DRAM streaming under
+  // compute); `cycles` adds link sharing and the DRAM channel's serial service. 0 at the cycle fidelity.
+  double uncontended_cycles = 0;
   std::string bound;  // "compute", "dram" or "noc": what the cycles were mostly waiting for
   double latency_s = 0;
   double tokens_per_s = 0;
@@ -44,6 +49,10 @@ struct MemoryReport {
   // Cycle fidelity only: the most input-event bytes queued at once in one NP's input SRAM during the decode
   // tokens (the simulator's queues are unbounded; compare with the input SRAM left beside the KV share).
   std::optional<int64_t> peak_event_queue_bytes;
+  // With a prefill: the most input-event bytes one NP holds at once during it. Cycle fidelity: measured;
+  // analytic: the static bound of prefill_queue.hpp. Above an NP's free input SRAM, a warning says the
+  // prefill figures assume unbounded input buffers.
+  std::optional<int64_t> peak_prefill_event_queue_bytes;
   int nps_used = 0;
   int nps_total = 0;
 };
@@ -61,6 +70,8 @@ struct VariantReport {
   std::optional<PhaseReport> prefill;
   std::vector<LayerCost> decode_layers;
   MemoryReport memory;
+  StaticPower power;                    // what the program keeps powered, and its static watts
+  std::vector<Diagnostic> diagnostics;  // what the user should know about these figures (cli prints them)
 };
 
 struct Report {

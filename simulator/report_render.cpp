@@ -27,6 +27,8 @@ json memory_json(const MemoryReport& m) {
       {"kv_cache_bytes", m.kv_cache_bytes},
       {"peak_np_sram_bytes", m.peak_np_sram_bytes},
       {"peak_event_queue_bytes", m.peak_event_queue_bytes ? json(*m.peak_event_queue_bytes) : json(nullptr)},
+      {"peak_prefill_event_queue_bytes",
+       m.peak_prefill_event_queue_bytes ? json(*m.peak_prefill_event_queue_bytes) : json(nullptr)},
       {"nps_used", m.nps_used},
       {"nps_total", m.nps_total}};
 }
@@ -62,7 +64,14 @@ json variant_json(const Report& r, const VariantReport& v) {
               {"kv_cache_reduction", v.kv_cache_reduction},
               {"macs_forward_full", whole(v.macs_forward_full)},
               {"decode", phase_json(v.decode)},
-              {"memory", memory_json(v.memory)}};
+              {"memory", memory_json(v.memory)},
+              {"static_power",
+               {{"powered_nps", v.power.powered_nps},
+                {"powered_routers", v.power.powered_routers},
+                {"np_w", v.power.np_w},
+                {"router_w", v.power.router_w},
+                {"uncore_w", v.power.uncore_w},
+                {"dram_w", v.power.dram_w}}}};
   json layers = json::array();
   for (const LayerCost& layer : v.decode_layers) {
     layers.push_back({{"layer", layer.layer},
@@ -115,19 +124,23 @@ std::string percent(double fraction) { return fmt::format("{:.1f}%", fraction * 
 }  // namespace
 
 json phase_json(const PhaseReport& p) {
-  return {{"macs", whole(p.macs)},
-          {"synaptic_ops", whole(p.synaptic_ops)},
-          {"events", whole(p.events)},
-          {"activation_sparsity", p.activation_sparsity},
-          {"sram_bytes", whole(p.sram_bytes)},
-          {"dram_bytes", whole(p.dram_bytes)},
-          {"noc_hop_bytes", whole(p.noc_hop_bytes)},
-          {"cycles", whole(p.cycles)},
-          {"bound", p.bound},
-          {"latency_s", p.latency_s},
-          {"tokens_per_s", p.tokens_per_s},
-          {"energy_j", p.energy.total()},
-          {"energy_breakdown_j", energy_json(p.energy)}};
+  return {
+      {"macs", whole(p.macs)},
+      {"synaptic_ops", whole(p.synaptic_ops)},
+      {"events", whole(p.events)},
+      {"activation_sparsity", p.activation_sparsity},
+      {"sram_bytes", whole(p.sram_bytes)},
+      {"dram_bytes", whole(p.dram_bytes)},
+      {"noc_hop_bytes", whole(p.noc_hop_bytes)},
+      {"cycles", whole(p.cycles)},
+      {"uncontended_cycles", p.uncontended_cycles > 0 ? json(whole(p.uncontended_cycles)) : json(nullptr)},
+      {"bound", p.bound},
+      {"latency_s", p.latency_s},
+      {"tokens_per_s", p.tokens_per_s},
+      {"energy_j", p.energy.total()},
+      {"energy_dynamic_j", p.energy.dynamic()},
+      {"energy_static_j", p.energy.static_total()},
+      {"energy_breakdown_j", energy_json(p.energy)}};
 }
 
 json report_json(const Report& r) {
@@ -176,12 +189,14 @@ std::vector<std::string> report_csv_columns() {
                                       "decode_bound",
                                       "decode_latency_s",
                                       "decode_tokens_per_s",
-                                      "decode_energy_j"};
+                                      "decode_energy_j",
+                                      "decode_dynamic_energy_j",
+                                      "decode_static_energy_j"};
   for (const auto& [name, field] : EnergyBreakdown::fields())
     columns.push_back(fmt::format("decode_energy_{}_j", name));
-  for (const char* name :
-       {"weights_on_chip_bytes", "weights_in_dram_bytes", "kv_location", "peak_np_sram_bytes", "nps_used",
-        "prefill_cycles", "prefill_latency_s", "prefill_energy_j", "prefill_dram_bytes"}) {
+  for (const char* name : {"weights_on_chip_bytes", "weights_in_dram_bytes", "kv_location",
+                           "peak_np_sram_bytes", "nps_used", "powered_nps", "powered_routers",
+                           "prefill_cycles", "prefill_latency_s", "prefill_energy_j", "prefill_dram_bytes"}) {
     columns.emplace_back(name);
   }
   return columns;
@@ -214,10 +229,13 @@ std::vector<std::string> report_csv_values(const Report& r, const VariantReport&
                                      d.bound,
                                      num(d.latency_s),
                                      num(d.tokens_per_s),
-                                     num(d.energy.total())};
+                                     num(d.energy.total()),
+                                     num(d.energy.dynamic()),
+                                     num(d.energy.static_total())};
   for (const auto& [name, field] : EnergyBreakdown::fields()) values.push_back(num(d.energy.*field));
   for (std::string value : {num(v.memory.weights_on_chip_bytes), num(v.memory.weights_in_dram_bytes),
-                            v.memory.kv_location, num(v.memory.peak_np_sram_bytes), num(v.memory.nps_used)}) {
+                            v.memory.kv_location, num(v.memory.peak_np_sram_bytes), num(v.memory.nps_used),
+                            num(v.power.powered_nps), num(v.power.powered_routers)}) {
     values.push_back(std::move(value));
   }
   // Empty when no prefill was run (--prompt 0).
@@ -263,27 +281,30 @@ std::string report_table(const Report& r) {
           fmt::format("extrapolated: context {} is past the model's {} learned positions\n\n", r.context,
                       r.model.max_positions);
   }
-  out += fmt::format("{:<9} {:>3} {:>9} {:>10} {:>10} {:>10} {:>6} | {:>10} {:>9} {:>10} {:>11} {:>8}\n",
-                     "variant", "kvh", "params", "weights", "KV/token", "KV@ctx", "KV cut", "decode",
-                     "tokens/s", "energy/tok", "DRAM/tok", "bound");
+  out += fmt::format(
+      "{:<9} {:>3} {:>9} {:>10} {:>10} {:>10} {:>6} | {:>10} {:>9} {:>10} {:>10} {:>10} {:>11} {:>8}\n",
+      "variant", "kvh", "params", "weights", "KV/token", "KV@ctx", "KV cut", "decode", "tokens/s",
+      "energy/tok", "dynamic", "static", "DRAM/tok", "bound");
   for (const VariantReport& v : r.variants) {
     const PhaseReport& d = v.decode;
     out += fmt::format(
-        "{:<9} {:>3} {:>9} {:>10} {:>10} {:>10} {:>6} | {:>10} {:>9.1f} {:>10} {:>11} {:>8}\n", v.variant,
-        kv_heads_text(r, v), count(static_cast<double>(v.params)), bytes(static_cast<double>(v.weight_bytes)),
-        bytes(static_cast<double>(v.kv_cache_bytes_per_token)), bytes(static_cast<double>(v.kv_cache_bytes)),
-        percent(v.kv_cache_reduction), seconds(d.latency_s), d.tokens_per_s, joules(d.energy.total()),
+        "{:<9} {:>3} {:>9} {:>10} {:>10} {:>10} {:>6} | {:>10} {:>9.1f} {:>10} {:>10} {:>10} {:>11} {:>8}\n",
+        v.variant, kv_heads_text(r, v), count(static_cast<double>(v.params)),
+        bytes(static_cast<double>(v.weight_bytes)), bytes(static_cast<double>(v.kv_cache_bytes_per_token)),
+        bytes(static_cast<double>(v.kv_cache_bytes)), percent(v.kv_cache_reduction), seconds(d.latency_s),
+        d.tokens_per_s, joules(d.energy.total()), joules(d.energy.dynamic()), joules(d.energy.static_total()),
         bytes(d.dram_bytes), d.bound);
   }
   out += fmt::format(
-      "\nDecode energy per token by action\n{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {:>9} {:>9}\n",
-      "variant", "mac", "sram", "noc", "dram", "event", "softmax", "static", "synops", "sparsity");
+      "\nDecode energy per token by action\n{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {:>9} "
+      "{:>9}\n",
+      "variant", "mac", "sram", "noc", "dram", "event", "softmax", "static", "DRAM bg", "synops", "sparsity");
   for (const VariantReport& v : r.variants) {
     const EnergyBreakdown& e = v.decode.energy;
-    out += fmt::format("{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {:>9} {:>9}\n", v.variant,
+    out += fmt::format("{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {:>9} {:>9}\n", v.variant,
                        joules(e.mac), joules(e.sram), joules(e.noc), joules(e.dram), joules(e.event),
-                       joules(e.softmax), joules(e.static_), count(v.decode.synaptic_ops),
-                       percent(v.decode.activation_sparsity));
+                       joules(e.softmax), joules(e.static_), joules(e.dram_static),
+                       count(v.decode.synaptic_ops), percent(v.decode.activation_sparsity));
   }
   bool any_prefill = false;
   for (const VariantReport& v : r.variants) any_prefill = any_prefill || v.prefill.has_value();

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <boost/graph/topological_sort.hpp>
+#include <cstdlib>
+#include <map>
 
+#include "compiler/error.hpp"
 #include "compiler/passes/np_packing.hpp"
 #include "compiler/passes/plan_kv_cache.hpp"
 
@@ -25,25 +28,41 @@ namespace {
 
 using graph::Vertex;
 
+int hops_between(const ir::NpCoord& a, const ir::NpCoord& b) {
+  return std::abs(a.x - b.x) + std::abs(a.y - b.y);
+}
+
 class Placer {
  public:
-  Placer(Graph& graph, const HwConfig& hw)
+  Placer(Graph& graph, const HwConfig& hw, Notes& notes)
       : graph_(graph),
         hw_(hw),
+        notes_(notes),
         order_(snake_order(hw)),
         pool_(graph[boost::graph_bundle].stream_pool_nps),
         resident_(hw.nps_total() - pool_, hw.np.weight_sram_bytes),
-        holds_kv_(order_.size(), false) {}
+        kv_slots_(order_.size(), -1) {}
 
   void run() {
     // Weight tiles first, in model order: the packing partition chose.
     for (Vertex v : boost::make_iterator_range(boost::vertices(graph_))) place_weights(graph_[v]);
-    // Weightless tiles in topological order, so each op's producer already has its place.
+    // Weightless tiles in topological order, so each op's producer already has its place. KV buffer ops
+    // wait until the attention tiles that read the buffer have theirs.
     std::vector<Vertex> topo;
     boost::topological_sort(graph_, std::back_inserter(topo));
+    std::vector<Vertex> buffer_ops;
     for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
-      if (graph_[*it].tiles[0].weight_bytes == 0) place_weightless(*it);
+      if (graph_[*it].tiles[0].weight_bytes != 0) continue;
+      if (graph_[*it].buffer >= 0) {
+        buffer_ops.push_back(*it);
+      } else {
+        place_at(graph_[*it], position_after_producer(*it));
+      }
     }
+    for (Vertex v : buffer_ops) {
+      if (graph_[v].kind == ir::OpKind::KvRead) place_buffer(v);
+    }
+    for (Vertex v : buffer_ops) place_buffer_op(v);
     // The tied token embedding reads its row where the LM head holds the table.
     if (const auto head = graph::tied_lm_head(graph_)) {
       graph_[static_cast<Vertex>(graph_[*head].tied_to)].tiles[0].np = graph_[*head].tiles[0].np;
@@ -65,18 +84,8 @@ class Placer {
       op.tiles[i].np = order_[static_cast<std::size_t>(pool_ + bins[i])];
   }
 
-  void place_weightless(Vertex v) {
-    ir::Op& op = graph_[v];
-    if (op.buffer >= 0) {
-      ir::Buffer& buffer = graph_[boost::graph_bundle].buffers[static_cast<std::size_t>(op.buffer)];
-      if (buffer.location == ir::Storage::Sram) {
-        if (buffer.nps.empty()) claim_kv_nps(buffer, position_after_producer(v));
-        for (ir::Tile& tile : op.tiles)
-          tile.np = buffer.nps[static_cast<std::size_t>(tile.index) % buffer.nps.size()];
-        return;
-      }
-    }
-    const std::size_t start = position_after_producer(v);
+  // Tile i goes i NPs further along the snake from `start`.
+  void place_at(ir::Op& op, std::size_t start) {
     for (ir::Tile& tile : op.tiles)
       tile.np = order_[(start + static_cast<std::size_t>(tile.index)) % order_.size()];
   }
@@ -85,8 +94,7 @@ class Placer {
   std::size_t position_after_producer(Vertex v) const {
     const std::vector<graph::Edge> inputs = graph::inputs_by_slot(graph_, v);
     if (inputs.empty()) return 0;
-    const ir::NpCoord& np = graph_[boost::source(inputs.front(), graph_)].tiles[0].np;
-    return snake_position(np);
+    return snake_position(graph_[boost::source(inputs.front(), graph_)].tiles[0].np);
   }
 
   std::size_t snake_position(const ir::NpCoord& np) const {
@@ -94,30 +102,92 @@ class Placer {
     return static_cast<std::size_t>((np.y * hw_.mesh_cols + along_row) * hw_.nps_per_node + np.np);
   }
 
-  // plan_kv_cache left enough NPs for every SRAM buffer, one buffer per NP.
-  void claim_kv_nps(ir::Buffer& buffer, std::size_t start) {
-    const int64_t needed = kv_nps_needed(buffer, hw_);
-    for (std::size_t step = 0; step < order_.size() && static_cast<int64_t>(buffer.nps.size()) < needed;
-         ++step) {
-      const std::size_t position = (start + step) % order_.size();
-      if (holds_kv_[position]) continue;
-      holds_kv_[position] = true;
-      buffer.nps.push_back(order_[position]);
+  // The NP of each KV head's first reader: the attention tile of the head group's first query head (a KvRead
+  // feeds AttnScore, or AttnValue alone in the unfused K=V form; a head's score and value tiles share an NP).
+  std::vector<ir::NpCoord> reader_nps(Vertex kv_read) const {
+    const ir::Op& read = graph_[kv_read];
+    const ir::Op* reader = nullptr;
+    for (const graph::Edge& e : boost::make_iterator_range(boost::out_edges(kv_read, graph_))) {
+      const ir::Op& dst = graph_[boost::target(e, graph_)];
+      if (dst.kind == ir::OpKind::AttnScore || (!reader && dst.kind == ir::OpKind::AttnValue)) reader = &dst;
     }
+    if (!reader) throw RunError(fmt::format("kv_read {} feeds no attention op", read.name));
+    const int group = reader->heads / read.kv_heads;
+    std::vector<ir::NpCoord> nps;
+    for (int h = 0; h < read.kv_heads; ++h)
+      nps.push_back(reader->tiles.at(static_cast<std::size_t>(h * group)).np);
+    return nps;
+  }
+
+  // A buffer's rows, head by head: on its first reader's NP when that NP has room in its KV share, else on
+  // the nearest NP that has (fewest hops, then nearest along the snake). DRAM buffers hold no NP.
+  void place_buffer(Vertex kv_read) {
+    ir::Buffer& buffer =
+        graph_[boost::graph_bundle].buffers.at(static_cast<std::size_t>(graph_[kv_read].buffer));
+    readers_[graph_[kv_read].buffer] = reader_nps(kv_read);
+    if (buffer.location != ir::Storage::Sram || !buffer.nps.empty()) return;
+    const int64_t per_np = kv_heads_per_np(buffer, hw_);
+    int moved = 0, max_hops = 0;
+    for (const ir::NpCoord& reader : readers_[graph_[kv_read].buffer]) {
+      std::size_t best = order_.size();
+      int best_hops = 0;
+      std::size_t best_walk = 0;
+      const std::size_t at = snake_position(reader);
+      for (std::size_t i = 0; i < order_.size(); ++i) {
+        if (kv_slots_[i] == 0) continue;
+        const int hops = hops_between(order_[i], reader);
+        const std::size_t walk = i > at ? i - at : at - i;
+        if (best == order_.size() || hops < best_hops || (hops == best_hops && walk < best_walk)) {
+          best = i;
+          best_hops = hops;
+          best_walk = walk;
+        }
+      }
+      // plan_kv_cache counted the chip's head slots, so one is always left.
+      if (best == order_.size())
+        throw RunError(fmt::format("KV buffer {}: no NP has room left", buffer.name));
+      if (kv_slots_[best] < 0) kv_slots_[best] = per_np;
+      --kv_slots_[best];
+      buffer.nps.push_back(order_[best]);
+      if (!(order_[best] == reader)) ++moved;
+      max_hops = std::max(max_hops, best_hops);
+    }
+    if (moved > 0) {
+      notes_.push_back(fmt::format(
+          "KV buffer {}: {} of {} heads' rows sit on the nearest NP with room, not their reader's (its KV "
+          "share is full); {} hop{} to their attention tiles at most",
+          buffer.name, moved, buffer.nps.size(), max_hops, max_hops == 1 ? "" : "s"));
+    }
+  }
+
+  // KvRead tile h sits with KV head h's rows (an SRAM buffer) or on its first reader's NP (a DRAM buffer,
+  // whose rows the DMA brings); KvAppend writes the rows where they live, or next to its producer for DRAM.
+  void place_buffer_op(Vertex v) {
+    ir::Op& op = graph_[v];
+    const ir::Buffer& buffer = graph_[boost::graph_bundle].buffers.at(static_cast<std::size_t>(op.buffer));
+    const std::vector<ir::NpCoord>& homes =
+        buffer.location == ir::Storage::Sram ? buffer.nps : readers_.at(op.buffer);
+    if (op.kind == ir::OpKind::KvAppend && buffer.location == ir::Storage::Dram) {
+      place_at(op, position_after_producer(v));
+      return;
+    }
+    for (ir::Tile& tile : op.tiles) tile.np = homes[static_cast<std::size_t>(tile.index) % homes.size()];
   }
 
   Graph& graph_;
   const HwConfig& hw_;
+  Notes& notes_;
   std::vector<ir::NpCoord> order_;
   int pool_;
   NextFitPacker resident_;
-  std::vector<bool> holds_kv_;
+  std::vector<int64_t> kv_slots_;                    // KV heads each NP may still take (-1: untouched)
+  std::map<int, std::vector<ir::NpCoord>> readers_;  // by buffer: each KV head's first reader NP
 };
 
 }  // namespace
 
 Graph place(Graph graph, const HwConfig& hw, Notes& notes) {
-  Placer(graph, hw).run();
+  Placer(graph, hw, notes).run();
   const int pool = graph[boost::graph_bundle].stream_pool_nps;
   if (pool > 0) {
     notes.push_back(

@@ -5,8 +5,10 @@
 // node (0,0), where the snake starts: the streaming pool takes the first NPs of the snake, resident weight
 // tiles the following ones in model order (the packing `partition` chose), so consecutive ops sit on
 // neighbouring nodes. Weightless tiles go next to the NP of the op feeding them (tile i, i NPs further along
-// the snake); an SRAM KV buffer takes the free NPs from its K projection onwards, and its KvAppend / KvRead
-// tiles sit on them.
+// the snake). A KV head's cached rows live beside their readers: on the NP of the head group's first
+// attention tile, or the nearest NP with room in its KV share when that one is full (a compile note says so,
+// with the hops); KvRead tile h sits with head h's rows (for a DRAM buffer, on the reader's NP) and KvAppend
+// with them.
 #include <vector>
 
 #include "compiler/hw_config.hpp"

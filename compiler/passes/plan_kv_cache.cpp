@@ -8,8 +8,12 @@ namespace neurokv::passes {
 
 int64_t kv_budget_per_np(const HwConfig& hw) { return ir::kv_budget_per_np(hw.np.input_sram_bytes); }
 
-int64_t kv_nps_needed(const ir::Buffer& buffer, const HwConfig& hw) {
+int64_t kv_head_bytes(const ir::Buffer& buffer) {
   const int64_t bytes = buffer.bytes_per_token * buffer.capacity_tokens;
+  return (bytes + buffer.kv_heads - 1) / buffer.kv_heads;
+}
+
+int64_t kv_heads_per_np(const ir::Buffer& buffer, const HwConfig& hw) {
   const int64_t budget = kv_budget_per_np(hw);
   if (budget < 1) {
     throw MappingError(
@@ -17,7 +21,7 @@ int64_t kv_nps_needed(const ir::Buffer& buffer, const HwConfig& hw) {
                     "KV cache, expected at least 1",
                     buffer.name, hw.name, budget, hw.np.input_sram_bytes));
   }
-  return (bytes + budget - 1) / budget;
+  return budget / kv_head_bytes(buffer);
 }
 
 Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Notes& notes) {
@@ -26,30 +30,39 @@ Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Notes& not
   // Planned as asked: the paper sizes caches beyond the learned positions too (its 32K-token figure); the
   // CLI warns about such a context (compiler/extrapolation.hpp), a sweep marks the row.
   info.context = context;
-  int64_t nps_left = hw.nps_total();
-  int in_dram = 0;
+  // Every head of a program has the same size (head_dim, KV width, context), so the chip holds a fixed number
+  // of head slots: `place` fills them, nearest the readers first, and never runs out.
+  int64_t slots_left = -1;
+  int in_dram = 0, too_large = 0;
   for (ir::Buffer& buffer : info.buffers) {
     buffer.bytes_per_token = (int64_t{buffer.kv_heads} * buffer.head_dim * buffer.bits + 7) / 8;
     buffer.capacity_tokens = context;
-    const int64_t needed = kv_nps_needed(buffer, hw);
-    if (needed <= nps_left) {
+    const int64_t per_np = kv_heads_per_np(buffer, hw);
+    if (slots_left < 0) slots_left = per_np * hw.nps_total();
+    if (per_np > 0 && buffer.kv_heads <= slots_left) {
       buffer.location = ir::Storage::Sram;
-      nps_left -= needed;
+      slots_left -= buffer.kv_heads;
       continue;
     }
     if (!hw.dram.present) {
       throw MappingError(fmt::format(
-          "KV buffer {} needs {} bytes ({} tokens x {} B) of NP input SRAM, the chip has {} bytes left "
-          "({} NPs x {} B reserved for the KV cache) and no DRAM",
+          "KV buffer {} needs {} bytes ({} tokens x {} B) of NP input SRAM, {} per KV head on the NP "
+          "beside its readers; the chip has room for {} more heads ({} B reserved for the KV cache per NP) "
+          "and no DRAM",
           buffer.name, buffer.bytes_per_token * context, context, buffer.bytes_per_token,
-          nps_left * kv_budget_per_np(hw), nps_left, kv_budget_per_np(hw)));
+          kv_head_bytes(buffer), per_np > 0 ? slots_left : 0, kv_budget_per_np(hw)));
     }
     buffer.location = ir::Storage::Dram;
     ++in_dram;
+    if (per_np == 0) ++too_large;
   }
   if (in_dram > 0) {
-    notes.push_back(fmt::format("KV cache: {} of {} buffers in DRAM at context {}", in_dram,
-                                info.buffers.size(), context));
+    notes.push_back(fmt::format("KV cache: {} of {} buffers in DRAM at context {}{}", in_dram,
+                                info.buffers.size(), context,
+                                too_large > 0 ? fmt::format(" ({} because one KV head's {} rows exceed an "
+                                                            "NP's {} B KV share)",
+                                                            too_large, context, kv_budget_per_np(hw))
+                                              : ""));
   }
   return graph;
 }

@@ -1,7 +1,10 @@
 #pragma once
 // Decides where each layer's KV buffers live and how large they are. A buffer holds `context` rows of
-// kv_heads × head_dim values at the KV width. Buffers take NP input SRAM, in layer order, while they fit in
-// the share of input SRAM the KV cache may use (the rest stays for incoming events); the others go to DRAM.
+// kv_heads × head_dim values at the KV width. A KV head's rows live whole on one NP, beside the attention
+// tiles that read them (`place` picks the NP), in the share of input SRAM the KV cache may use (the rest
+// stays for incoming events). Buffers take NP input SRAM, in layer order, while the chip has room for every
+// one of their heads; the others go to DRAM, as does every buffer whose one head needs more than an NP's
+// share.
 #include <cstdint>
 
 #include "compiler/hw_config.hpp"
@@ -11,13 +14,15 @@ namespace neurokv::passes {
 
 // The chip's per-NP KV budget: ir::kKvShareOfInputSram of its input SRAM.
 int64_t kv_budget_per_np(const HwConfig& hw);
-// NPs an SRAM-resident buffer is split over: its bytes divided by the per-NP budget, rounded up. Throws
+// Bytes one KV head of the buffer holds at its capacity (the buffer's bytes over its heads, rounded up).
+int64_t kv_head_bytes(const ir::Buffer& buffer);
+// How many KV heads of this size one NP's budget holds (0 when one head is larger than the budget). Throws
 // MappingError when the budget is under one byte (the chip loader refuses such chips).
-int64_t kv_nps_needed(const ir::Buffer& buffer, const HwConfig& hw);
+int64_t kv_heads_per_np(const ir::Buffer& buffer, const HwConfig& hw);
 
 // A `context` beyond the model's learned positions is planned as asked, with a note. Throws InputError for a
-// context below 1, MappingError naming the buffer, its bytes and the bytes left when SRAM is full and the
-// chip has no DRAM.
+// context below 1, MappingError naming the buffer, its bytes and the room left when a buffer fits no NP input
+// SRAM and the chip has no DRAM.
 Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Notes& notes);
 
 }  // namespace neurokv::passes

@@ -29,10 +29,9 @@ void Np::run_wave(std::vector<TileJob> jobs) {
 void Np::receive(int op, int tile, double events) {
   queued_[{op, tile}] += events;
   queue_events_ += events;
-  if (ctx_.phase.kind == Phase::Kind::Decode) {
-    const auto queue_bytes = static_cast<int64_t>(std::ceil(queue_events_ * ctx_.hw.noc.event_bytes));
-    peak_queue_bytes_ = std::max(peak_queue_bytes_, queue_bytes);
-  }
+  const auto queue_bytes = static_cast<int64_t>(std::ceil(queue_events_ * ctx_.hw.noc.event_bytes));
+  int64_t& peak = ctx_.phase.kind == Phase::Kind::Decode ? peak_queue_bytes_ : peak_prefill_queue_bytes_;
+  peak = std::max(peak, queue_bytes);
 }
 
 void Np::run() {

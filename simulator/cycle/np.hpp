@@ -7,8 +7,8 @@
 // DRAM reads are double-buffered: while a tile computes, the Dma already fetches the next tile's input, so
 // only the first read of a wave exposes the DRAM latency. Posted writes must land before the NP ends its
 // wave. It counts what each tile did into the ledger and records the high-water mark of its input event queue
-// in decode phases (the static SRAM allocation, the same at both fidelities, is program_facts'
-// peak_np_sram_bytes).
+// in the decode tokens and, apart, in the prefill (the static SRAM allocation, the same at both fidelities,
+// is program_facts' peak_np_sram_bytes).
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -41,9 +41,10 @@ class Np : public sc_core::sc_module {
   void receive(int op, int tile, double events);
 
   double wave_compute_cycles() const { return wave_compute_; }
-  // The most bytes of input events queued at once during a decode phase (the prefill queues the whole
-  // prompt's events with no back-pressure, which the model leaves out).
+  // The most bytes of input events queued at once during the decode tokens.
   int64_t peak_queue_bytes() const { return peak_queue_bytes_; }
+  // The same during the prefill (no back-pressure: prefill_queue.hpp says what it would need).
+  int64_t peak_prefill_queue_bytes() const { return peak_prefill_queue_bytes_; }
   const double& queue_events() const { return queue_events_; }  // for the VCD
   const bool& busy() const { return busy_; }                    // for the VCD
 
@@ -71,6 +72,7 @@ class Np : public sc_core::sc_module {
   std::map<std::pair<int, int>, double> queued_;  // input events waiting, by consuming (op, tile)
   double queue_events_ = 0;
   int64_t peak_queue_bytes_ = 0;
+  int64_t peak_prefill_queue_bytes_ = 0;
 };
 
 }  // namespace neurokv::cycle

@@ -112,6 +112,8 @@ std::string encode(const SimulationResult& r) {
   w.put(r.decode_layers);
   w.put(r.peak_np_queue_bytes);
   w.put(r.peak_queue_bytes);
+  w.put(r.peak_np_prefill_queue_bytes);
+  w.put(r.peak_prefill_queue_bytes);
   w.put(r.events_sent);
   w.put(r.events_received);
   w.put(r.cycles);
@@ -129,6 +131,8 @@ SimulationResult decode(const std::string& bytes) {
   r.get(result.decode_layers);
   r.get(result.peak_np_queue_bytes);
   r.get(result.peak_queue_bytes);
+  r.get(result.peak_np_prefill_queue_bytes);
+  r.get(result.peak_prefill_queue_bytes);
   r.get(result.events_sent);
   r.get(result.events_received);
   r.get(result.cycles);

@@ -26,7 +26,8 @@ Sequencer::Sequencer(sc_core::sc_module_name name, SimContext& ctx, Chip& chip, 
       options_(options),
       nps_(chip.nps()),
       prefill_waves_(group_waves(planned.prefill)),
-      decode_waves_(group_waves(planned.decode)) {
+      decode_waves_(group_waves(planned.decode)),
+      power_(static_power(planned, ctx.hw)) {
   if (ctx.trace) {
     ctx.trace->name_track(kPhaseTrack, "phases");
     ctx.trace->name_track(kLayerTrack, "layers");
@@ -44,23 +45,26 @@ void Sequencer::run() {
   if (options_.prompt > 0) {
     const Phase phase = Phase::prefill(options_.prompt);
     const PhaseTotals totals = run_phase(phase, prefill_waves_, 0);
-    result_.prefill = totals.report(phase, ctx_.hw, nullptr);
+    result_.prefill = totals.report(phase, ctx_.hw, power_, nullptr);
     result_.cycles += totals.cycles();
   }
   PhaseTotals decode_sum(layers);
   for (int64_t t = 1; t <= options_.tokens; ++t) {
     const Phase phase = Phase::decode(options_.prompt + t);
     const PhaseTotals totals = run_phase(phase, decode_waves_, static_cast<int>(t));
-    result_.decode_tokens.push_back(totals.report(phase, ctx_.hw, nullptr));
+    result_.decode_tokens.push_back(totals.report(phase, ctx_.hw, power_, nullptr));
     result_.cycles += totals.cycles();
     decode_sum += totals;
   }
   decode_sum.scale(1.0 / static_cast<double>(options_.tokens));
-  result_.decode =
-      decode_sum.report(Phase::decode(options_.prompt + options_.tokens), ctx_.hw, &result_.decode_layers);
+  result_.decode = decode_sum.report(Phase::decode(options_.prompt + options_.tokens), ctx_.hw, power_,
+                                     &result_.decode_layers);
   for (Np* np : nps_) {
     result_.peak_np_queue_bytes.push_back(np->peak_queue_bytes());
     result_.peak_queue_bytes = std::max(result_.peak_queue_bytes, np->peak_queue_bytes());
+    result_.peak_np_prefill_queue_bytes.push_back(np->peak_prefill_queue_bytes());
+    result_.peak_prefill_queue_bytes =
+        std::max(result_.peak_prefill_queue_bytes, np->peak_prefill_queue_bytes());
   }
   result_.events_sent = ctx_.ledger.events_sent;
   result_.events_received = ctx_.ledger.events_received;

@@ -45,6 +45,7 @@ class Sequencer : public sc_core::sc_module {
   SimOptions options_;
   std::vector<Np*> nps_;
   Waves prefill_waves_, decode_waves_;
+  StaticPower power_;
   std::deque<std::string> labels_;  // trace span names that are not op names
   struct {
     int layer = -1;

@@ -37,6 +37,8 @@ struct SimulationResult {
   // program_facts' memory.peak_np_sram_bytes.
   std::vector<int64_t> peak_np_queue_bytes;
   int64_t peak_queue_bytes = 0;
+  std::vector<int64_t> peak_np_prefill_queue_bytes;  // the same during the prefill's chunks
+  int64_t peak_prefill_queue_bytes = 0;
   double events_sent = 0;      // events put on the NoC, counted once per destination tile
   double events_received = 0;  // events tiles consumed from their NPs' input queues; equals
                                // events_sent when every delivery reaches a tile that runs after it

@@ -113,12 +113,16 @@ TEST_CASE("KV bytes per token at 16-bit match the paper's") {
 }
 
 TEST_CASE("edge-tiny stays on chip, paper-1.2b streams") {
-  const Program tiny = compile_program("edge-tiny", "QKV");
+  CompileOptions own_positions;
+  own_positions.context = 512;  // edge-tiny's learned positions: a KV head (32 KiB) fills one NP's KV share
+  const Program tiny = compile_program("edge-tiny", "QKV", own_positions);
   for (const Op& op : tiny.ops) {
     CHECK(op.weights == Storage::Sram);
     for (const Tile& t : op.tiles) CHECK(t.pass == 0);
   }
   for (const Buffer& b : tiny.buffers) CHECK(b.location == Storage::Sram);
+  // At the default 2048 positions a head needs 128 KiB, more than an NP holds beside its readers: DRAM.
+  for (const Buffer& b : compile_program("edge-tiny", "QKV").buffers) CHECK(b.location == Storage::Dram);
   const Program big = compile_program("paper-1.2b", "QKV");
   int streamed = 0;
   for (const Op& op : big.ops) streamed += op.weights == Storage::Dram;
@@ -149,12 +153,15 @@ TEST_CASE("a chip without DRAM and with tiny SRAM fails naming the op") {
   hw.dram.present = false;
   hw.np.weight_sram_bytes = 4096;
   const auto model = neurokv::test::model("edge-tiny");
+  CompileOptions options;
+  options.context = 512;  // the KV cache fits the NPs' input SRAM; the weights are what does not
   CHECK_THROWS_WITH(
-      compile(model, AttentionVariant::parse("QKV", model.heads), hw, {}),
+      compile(model, AttentionVariant::parse("QKV", model.heads), hw, options),
       Catch::Contains("op ") && Catch::Contains("bytes of weight SRAM") && Catch::Contains("no DRAM"));
   hw.np.weight_sram_bytes = 200;
-  CHECK_THROWS_AS(compile(model, AttentionVariant::parse("QKV", model.heads), hw, {}), neurokv::MappingError);
-  CHECK_THROWS_WITH(compile(model, AttentionVariant::parse("QKV", model.heads), hw, {}),
+  CHECK_THROWS_AS(compile(model, AttentionVariant::parse("QKV", model.heads), hw, options),
+                  neurokv::MappingError);
+  CHECK_THROWS_WITH(compile(model, AttentionVariant::parse("QKV", model.heads), hw, options),
                     Catch::Contains("op pos_embed needs 512 bytes of weight SRAM for one output channel"));
 }
 

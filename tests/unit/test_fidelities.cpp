@@ -15,9 +15,11 @@
 #include "simulator/report_render.hpp"
 #include "simulator/work.hpp"
 #include "tests/unit/compile_fixtures.hpp"
+#include "tests/unit/evaluate_fixtures.hpp"
 #include "tests/unit/sim_programs.hpp"
 
 using namespace neurokv;
+using neurokv::test::at;
 
 namespace {
 
@@ -29,14 +31,6 @@ ir::Program compiled(const std::string& model_name, const std::string& variant, 
   options.fuse_kv = fuse_kv;
   return compile(model, AttentionVariant::parse(variant, model.heads), test::chip("akida2-like"), options)
       .program;
-}
-
-EvaluateOptions at(Fidelity fidelity, int64_t prompt, int64_t tokens) {
-  EvaluateOptions options;
-  options.fidelity = fidelity;
-  options.prompt = prompt;
-  options.tokens = tokens;
-  return options;
 }
 
 bool kv_row_route(const ir::Program& p, const ir::Route& route, ir::OpKind to) {
@@ -62,8 +56,10 @@ TEST_CASE("both fidelities report the static SRAM allocation as peak_np_sram_byt
 
 TEST_CASE("fused K=V sends each K row over the NoC once, at both fidelities") {
   const HwConfig hw = test::chip("akida2-like");
-  const ir::Program fused = compiled("edge-tiny", "Q-K=V", 512);
-  const ir::Program unfused = compiled("edge-tiny", "Q-K=V", 512, false);
+  // Q-MQA: the one KV head's rows sit beside the first query head's tiles; the other heads' tiles reach
+  // into the next node, so the rows cross links (with one KV head per query head they would not move at all).
+  const ir::Program fused = compiled("edge-tiny", "Q-MQA", 512);
+  const ir::Program unfused = compiled("edge-tiny", "Q-MQA", 512, false);
   REQUIRE(fused.fused_kv);
   REQUIRE_FALSE(unfused.fused_kv);
   const Phase phase = Phase::decode(512);
@@ -265,10 +261,12 @@ TEST_CASE(
   EnergyBreakdown e;
   v = 1;
   for (const auto& [name, field] : EnergyBreakdown::fields()) e.*field = v++;
-  CHECK(e.total() == 28);
+  CHECK(e.total() == 36);  // 1 + ... + 8: six dynamic lines, static, dram_static
+  CHECK(e.static_total() == 7 + 8);
+  CHECK(e.dynamic() == 21);
   EnergyBreakdown twice = e;
   twice += e;
-  CHECK(twice.total() == 56);
+  CHECK(twice.total() == 72);
   SimulationResult r;
   r.decode.energy = e;
   const SimulationResult back = cycle::decode(cycle::encode(r));

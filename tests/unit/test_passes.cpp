@@ -141,8 +141,15 @@ TEST_CASE("plan_kv_cache: sizes buffers, keeps them in input SRAM while they fit
   const Graph long_context = passes::plan_kv_cache(quantized, hw, 4096, notes);
   // Planned as asked past the learned positions; the CLI warns (test_cli_first_hour), the pass is silent.
   for (const std::string& note : notes) CHECK(note.find("learned positions") == std::string::npos);
+  // One KV head holds 4096 × 32 B = 128 KiB, more than an NP's 32 KiB KV share: DRAM, and a note says why.
+  REQUIRE(!notes.empty());
+  CHECK(notes.back() ==
+        "KV cache: 2 of 2 buffers in DRAM at context 4096 (2 because one KV head's 4096 rows exceed an NP's "
+        "32768 B KV share)");
   CHECK(has_line(graph_to_text(long_context),
-                 "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=4096 sram"));
+                 "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=4096 dram"));
+  CHECK(has_line(graph_to_text(passes::plan_kv_cache(quantized, hw, 1024, notes)),
+                 "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=1024 sram"));
   CHECK_THROWS_WITH(passes::plan_kv_cache(quantized, hw, 0, notes), "--context 0: expected at least 1 token");
   hw.np.input_sram_bytes = 64;  // 32 B per NP for the KV cache: 256 NPs hold 8 KiB
   hw.mesh_cols = hw.mesh_rows = 1;
@@ -153,8 +160,9 @@ TEST_CASE("plan_kv_cache: sizes buffers, keeps them in input SRAM while they fit
   CHECK_THROWS_AS(passes::plan_kv_cache(quantized, hw, 64, notes), MappingError);
   CHECK_THROWS_WITH(
       passes::plan_kv_cache(quantized, hw, 64, notes),
-      Catch::StartsWith("KV buffer l0.k needs 4096 bytes (64 tokens x 64 B) of NP input SRAM, the chip "
-                        "has 128 bytes left"));
+      "KV buffer l0.k needs 4096 bytes (64 tokens x 64 B) of NP input SRAM, 2048 per KV head on the NP "
+      "beside its readers; the chip has room for 0 more heads (32 B reserved for the KV cache per NP) and no "
+      "DRAM");
   hw.np.input_sram_bytes = 1;  // a KV budget of 0 bytes: an error, not a division by zero
   CHECK_THROWS_AS(passes::plan_kv_cache(quantized, hw, 64, notes), MappingError);
   CHECK_THROWS_WITH(passes::plan_kv_cache(quantized, hw, 64, notes),

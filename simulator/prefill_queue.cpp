@@ -1,0 +1,104 @@
+#include "simulator/prefill_queue.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace neurokv {
+namespace {
+
+int np_index(const ir::Program& program, const ir::NpCoord& np) {
+  return (np.y * program.chip.mesh_cols + np.x) * program.chip.nps_per_node + np.np;
+}
+
+int nps_total(const ir::Program& program) {
+  return program.chip.mesh_cols * program.chip.mesh_rows * program.chip.nps_per_node;
+}
+
+// One consuming tile's queue: its events and the waves they arrive from (first producer) and leave in.
+struct Queue {
+  double events = 0;
+  int first_arrival = std::numeric_limits<int>::max();
+  int consumed = 0;
+};
+
+}  // namespace
+
+std::vector<int64_t> event_buffer_bytes(const ir::Program& program, const HwConfig& hw) {
+  std::vector<int64_t> free(static_cast<size_t>(nps_total(program)), hw.np.input_sram_bytes);
+  for (const ir::Buffer& buffer : program.buffers) {
+    if (buffer.location != ir::Storage::Sram || buffer.nps.empty()) continue;
+    const auto n = static_cast<int64_t>(buffer.nps.size());
+    const int64_t share = (buffer.bytes_per_token * buffer.capacity_tokens + n - 1) / n;
+    for (const ir::NpCoord& np : buffer.nps) free.at(static_cast<size_t>(np_index(program, np))) -= share;
+  }
+  return free;
+}
+
+namespace {
+
+// Every activation an event: the realised events of any draw are at most these.
+ir::Program dense_program(const ir::Program& program) {
+  ir::Program dense = program;
+  for (ir::Op& op : dense.ops) op.input_density = 1;
+  return dense;
+}
+
+std::vector<int64_t> dense_queue_bound(const ir::Program& dense, const HwConfig& hw, const Phase& phase) {
+  const ir::Program& program = dense;
+  const std::vector<ir::Step>& steps = phase.kind == Phase::Kind::Decode ? program.decode : program.prefill;
+  std::vector<int> wave_of(program.ops.size(), 0);
+  std::vector<int64_t> tokens_of(program.ops.size(), 0);
+  int waves = 0;
+  for (const ir::Step& step : steps) {
+    wave_of.at(step.op) = step.wave;
+    tokens_of.at(step.op) = step_tokens(step, phase);
+    waves = std::max(waves, step.wave + 1);
+  }
+  std::map<std::pair<int, int>, Queue> queues;  // by (consuming op, tile)
+  for (const ir::Route& route : dense.routes) {
+    const int64_t tokens = tokens_of.at(route.src_op);
+    if (tokens == 0 || tokens_of.at(route.dst_op) == 0) continue;
+    const double events = route_events(dense, route, phase, tokens);
+    if (events <= 0) continue;
+    for (int tile : route.dst_tiles) {
+      Queue& q = queues[{route.dst_op, tile}];
+      q.events += events;
+      q.first_arrival = std::min(q.first_arrival, wave_of.at(route.src_op));
+      q.consumed = wave_of.at(route.dst_op);
+    }
+  }
+  // Per NP and wave: events held after the wave (arrived, not yet consumed) and events arriving in it.
+  const size_t nps = static_cast<size_t>(nps_total(program));
+  std::vector<std::vector<double>> held(nps), arriving(nps);
+  for (const auto& [key, q] : queues) {
+    const size_t np =
+        static_cast<size_t>(np_index(program, program.ops.at(key.first).tiles.at(key.second).np));
+    if (held[np].empty()) {
+      held[np].assign(static_cast<size_t>(waves) + 1, 0.0);
+      arriving[np].assign(static_cast<size_t>(waves) + 1, 0.0);
+    }
+    for (int w = q.first_arrival; w < q.consumed; ++w) held[np][static_cast<size_t>(w)] += q.events;
+    arriving[np][static_cast<size_t>(q.first_arrival)] += q.events;
+  }
+  std::vector<int64_t> bound(nps, 0);
+  for (size_t np = 0; np < nps; ++np) {
+    if (held[np].empty()) continue;
+    double peak = arriving[np][0];
+    for (int w = 0; w < waves; ++w)
+      peak = std::max(peak, held[np][static_cast<size_t>(w)] + arriving[np][static_cast<size_t>(w) + 1]);
+    bound[np] = static_cast<int64_t>(std::ceil(peak * hw.noc.event_bytes));
+  }
+  return bound;
+}
+
+}  // namespace
+
+std::vector<int64_t> event_queue_bound(const ir::Program& program, const HwConfig& hw, const Phase& phase) {
+  return dense_queue_bound(dense_program(program), hw, phase);
+}
+
+}  // namespace neurokv

@@ -1,0 +1,25 @@
+#pragma once
+// How many input-event bytes each NP may have to hold at once in a phase, against the input SRAM it has for
+// them. Neither fidelity applies back-pressure: a prefill delivers a whole prompt's events before their
+// consumers run, so where this bound exceeds an NP's free input SRAM the prefill's latency and energy are
+// lower bounds, and evaluate() warns (docs/simulator.md, "The prefill's event queues").
+//
+// The bound is static and conservative: every activation counted as an event (density 1, which no draw can
+// exceed), and an NP holding, at once, the events of every tile whose first producer has run and which has
+// not started yet, plus what arrives during the next wave.
+#include <cstdint>
+#include <vector>
+
+#include "compiler/hw_config.hpp"
+#include "compiler/ir/program.hpp"
+#include "simulator/work.hpp"
+
+namespace neurokv {
+
+// The bound above for each NP, by NP index (y × cols + x) × nps_per_node + np.
+std::vector<int64_t> event_queue_bound(const ir::Program& program, const HwConfig& hw, const Phase& phase);
+
+// Input SRAM each NP leaves for events: its input SRAM minus the KV rows it holds, by NP index.
+std::vector<int64_t> event_buffer_bytes(const ir::Program& program, const HwConfig& hw);
+
+}  // namespace neurokv

@@ -1,0 +1,21 @@
+#pragma once
+// Static power of what a program keeps powered: each NP that holds a tile or KV rows, each router a powered
+// NP or a route needs, the uncore, and the external DRAM's background and refresh while the program streams
+// from it (self-refresh when it never does). With the chip's `gate_idle_nps` off, every NP and router is
+// powered.
+#include "compiler/hw_config.hpp"
+#include "compiler/ir/program.hpp"
+
+namespace neurokv {
+
+struct StaticPower {
+  int powered_nps = 0;
+  int powered_routers = 0;
+  double np_w = 0, router_w = 0, uncore_w = 0;  // totals over the powered blocks, watts
+  double dram_w = 0;                            // background + refresh, or self-refresh
+  double chip_w() const { return np_w + router_w + uncore_w; }
+};
+
+StaticPower static_power(const ir::Program& program, const HwConfig& hw);
+
+}  // namespace neurokv
