@@ -9,7 +9,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/message.hpp"
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 
 int main(int argc, char** argv) {
   // SystemC prints a banner when its kernel starts; keep stdout clean for `--json -`.

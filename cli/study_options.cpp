@@ -5,8 +5,8 @@
 #include "cli/diagnostics.hpp"
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
-#include "compiler/error.hpp"
 #include "compiler/ir/program.hpp"
+#include "compiler/support/error.hpp"
 #include "simulator/report_render.hpp"
 
 namespace neurokv::cli {

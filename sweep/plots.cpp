@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <functional>
 
-#include "compiler/error.hpp"
-#include "compiler/whole_file.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/support/whole_file.hpp"
 #include "sweep/pareto.hpp"
 
 namespace neurokv::sweep {

@@ -6,10 +6,10 @@
 
 #include "cli/output.hpp"
 #include "cli/study_options.hpp"
-#include "compiler/compile_summary.hpp"
-#include "compiler/error.hpp"
+#include "compiler/driver/compile_summary.hpp"
 #include "compiler/ir/printer.hpp"
 #include "compiler/ir/verifier.hpp"
+#include "compiler/support/error.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "compiler/weights/weights_writer.hpp"
 

@@ -6,7 +6,7 @@
 #include "cli/study_options.hpp"
 #include "compiler/ir/parser.hpp"
 #include "compiler/ir/verifier.hpp"
-#include "simulator/evaluate.hpp"
+#include "simulator/evaluate/evaluate.hpp"
 
 namespace neurokv::cli {
 namespace {

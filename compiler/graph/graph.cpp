@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::graph {
 

@@ -9,9 +9,9 @@
 #include <set>
 #include <tuple>
 
-#include "compiler/error.hpp"
+#include "compiler/config/layer_variants.hpp"
 #include "compiler/ir/mesh.hpp"
-#include "compiler/layer_variants.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::ir {
 namespace {

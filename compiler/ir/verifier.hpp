@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
 
 namespace neurokv::ir {

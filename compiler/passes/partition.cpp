@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "compiler/error.hpp"
 #include "compiler/passes/np_packing.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::passes {
 namespace {

@@ -4,12 +4,12 @@
 // the share of input SRAM the KV cache may use (the rest stays for incoming events); the others go to DRAM.
 #include <cstdint>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/passes/pass.hpp"
 
 namespace neurokv::passes {
 
-// The chip's per-NP KV budget: ir::kKvShareOfInputSram of its input SRAM.
+// The chip's per-NP KV budget: kKvShareOfInputSram of its input SRAM.
 int64_t kv_budget_per_np(const HwConfig& hw);
 // NPs an SRAM-resident buffer is split over: its bytes divided by the per-NP budget, rounded up. Throws
 // MappingError when the budget is under one byte (the chip loader refuses such chips).

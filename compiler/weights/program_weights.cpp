@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "compiler/weights/weights_layout.hpp"
 
 namespace neurokv::weights {

@@ -1,6 +1,6 @@
 #include "simulator/cycle/dma.hpp"
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "simulator/cycle/chrome_trace.hpp"
 
 namespace neurokv::cycle {

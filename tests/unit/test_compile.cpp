@@ -1,10 +1,10 @@
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "compiler/compile.hpp"
-#include "compiler/compile_summary.hpp"
-#include "compiler/error.hpp"
+#include "compiler/driver/compile.hpp"
+#include "compiler/driver/compile_summary.hpp"
 #include "compiler/ir/verifier.hpp"
+#include "compiler/support/error.hpp"
 #include "tests/unit/compile_fixtures.hpp"
 
 using neurokv::AttentionVariant;

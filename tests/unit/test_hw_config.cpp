@@ -2,8 +2,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "compiler/error.hpp"
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
+#include "compiler/support/error.hpp"
 
 using neurokv::load_hw;
 using neurokv::parse_hw;
