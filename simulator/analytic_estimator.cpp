@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <map>
 
+#include "compiler/ir/mesh.hpp"
 #include "simulator/phase_totals.hpp"
 #include "simulator/program_facts.hpp"
+#include "simulator/wave_bound.hpp"
 
 namespace neurokv {
 namespace {
@@ -14,14 +16,11 @@ struct WaveTime {
   double route = 0;    // the longest route
   double dram = 0;     // streaming the wave's DRAM bytes
   double cycles() const { return std::max(compute + route, dram); }
-  const char* bound() const {
-    if (dram > compute + route) return "dram";
-    return route > compute ? "noc" : "compute";
-  }
+  const char* bound() const { return wave_bound(compute, route, dram); }
 };
 
 int np_index(const ir::Program& program, const ir::NpCoord& np) {
-  return (np.y * program.chip.mesh_cols + np.x) * program.chip.nps_per_node + np.np;
+  return ir::np_index(np, program.chip.mesh_cols, program.chip.nps_per_node);
 }
 
 }  // namespace

@@ -215,15 +215,16 @@ std::string report_table(const Report& r) {
         percent(v.kv_cache_reduction), seconds(d.latency_s), d.tokens_per_s, joules(d.energy.total()),
         bytes(d.dram_bytes), d.bound);
   }
-  out += fmt::format(
-      "\nDecode energy per token by action\n{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {:>9} {:>9}\n",
-      "variant", "mac", "sram", "noc", "dram", "event", "softmax", "static", "synops", "sparsity");
+  // One column per energy line, in EnergyBreakdown::fields() order.
+  out += fmt::format("\nDecode energy per token by action\n{:<9}", "variant");
+  for (const auto& [name, field] : EnergyBreakdown::fields()) out += fmt::format(" {:>9}", name);
+  out += fmt::format("  {:>9} {:>9}\n", "synops", "sparsity");
   for (const VariantReport& v : r.variants) {
-    const EnergyBreakdown& e = v.decode.energy;
-    out += fmt::format("{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {:>9} {:>9}\n", v.variant,
-                       joules(e.mac), joules(e.sram), joules(e.noc), joules(e.dram), joules(e.event),
-                       joules(e.softmax), joules(e.static_), count(v.decode.synaptic_ops),
-                       percent(v.decode.activation_sparsity));
+    out += fmt::format("{:<9}", v.variant);
+    for (const auto& [name, field] : EnergyBreakdown::fields())
+      out += fmt::format(" {:>9}", joules(v.decode.energy.*field));
+    out +=
+        fmt::format("  {:>9} {:>9}\n", count(v.decode.synaptic_ops), percent(v.decode.activation_sparsity));
   }
   bool any_prefill = false;
   for (const VariantReport& v : r.variants) any_prefill = any_prefill || v.prefill.has_value();

@@ -8,6 +8,7 @@
 
 #include "compiler/support/error.hpp"
 #include "compiler/support/whole_file.hpp"
+#include "simulator/energy_model.hpp"
 #include "sweep/pareto.hpp"
 
 namespace neurokv::sweep {
@@ -192,7 +193,8 @@ std::vector<std::string> write_plots(const std::string& plots_dir, const SweepRe
 
   {  // Stacked energy by action, per variant, at the reference grid point and the longest context.
     const std::string name = "energy_breakdown";
-    const std::vector<std::string> parts{"mac", "sram", "noc", "dram", "event", "softmax", "static"};
+    std::vector<std::string> parts;  // the energy lines, in EnergyBreakdown::fields() order
+    for (const auto& [part, field] : EnergyBreakdown::fields()) parts.push_back(part);
     std::string data = "variant";
     for (const std::string& part : parts) data += " " + part;
     data += "\n";
