@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "compiler/compile.hpp"
+#include "compiler/driver/compile.hpp"
 #include "simulator/analytic_estimator.hpp"
 
 namespace {

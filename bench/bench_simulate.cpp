@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "compiler/attention_variant.hpp"
-#include "compiler/compile.hpp"
-#include "compiler/hw_config.hpp"
-#include "compiler/model_spec.hpp"
+#include "compiler/config/attention_variant.hpp"
+#include "compiler/config/hw_config.hpp"
+#include "compiler/config/model_spec.hpp"
+#include "compiler/driver/compile.hpp"
 #include "simulator/cycle/simulate.hpp"
 
 namespace {

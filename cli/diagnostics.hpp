@@ -2,7 +2,7 @@
 // Prints a frontend's diagnostics on stderr, each as "note: ..." or "warning: ...".
 #include <vector>
 
-#include "compiler/diagnostic.hpp"
+#include "compiler/support/diagnostic.hpp"
 
 namespace neurokv::cli {
 

@@ -1,6 +1,6 @@
 #include "cli/flag_suggestion.hpp"
 
-#include "compiler/nearest_name.hpp"
+#include "compiler/support/nearest_name.hpp"
 
 namespace neurokv::cli {
 namespace {

@@ -10,7 +10,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/flag_suggestion.hpp"
 #include "cli/message.hpp"
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 
 int main(int argc, char** argv) {
   // SystemC prints a banner when its kernel starts; keep stdout clean for `--json -`.
@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "neurokv: what each transformer attention variant costs on an event-driven, Akida-like chip.\n"
       "With no subcommand: compares all eight variants of paper-300m on the default chip."};
-  app.set_version_flag("--version", "neurokv 0.1.0");
+  app.set_version_flag("--version", "neurokv " NEUROKV_VERSION);
   neurokv::cli::Commands commands = neurokv::cli::register_commands(app);
   app.require_subcommand(0, 1);
 

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "compiler/whole_file.hpp"
+#include "compiler/support/whole_file.hpp"
 
 namespace neurokv::cli {
 

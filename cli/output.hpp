@@ -4,7 +4,7 @@
 namespace neurokv::cli {
 
 // Writes `text` to `path` ("-" is stdout); a file goes through write_file_atomically
-// (compiler/whole_file.hpp).
+// (compiler/support/whole_file.hpp).
 void write_output(const std::string& path, const std::string& text);
 
 }  // namespace neurokv::cli

@@ -6,9 +6,9 @@
 
 #include "cli/diagnostics.hpp"
 #include "cli/paths.hpp"
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "compiler/ir/verifier.hpp"
-#include "compiler/whole_file.hpp"
+#include "compiler/support/whole_file.hpp"
 
 namespace neurokv::cli {
 namespace {

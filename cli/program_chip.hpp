@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
 
 namespace neurokv::cli {

@@ -6,9 +6,9 @@
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
 #include "cli/token_input.hpp"
-#include "compiler/error.hpp"
-#include "compiler/extrapolation.hpp"
+#include "compiler/config/extrapolation.hpp"
 #include "compiler/ir/program.hpp"
+#include "compiler/support/error.hpp"
 #include "simulator/functional/measured_events.hpp"
 #include "simulator/report_render.hpp"
 

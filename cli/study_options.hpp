@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
-#include "compiler/diagnostic.hpp"
-#include "compiler/hw_config.hpp"
-#include "compiler/layer_variants.hpp"
-#include "compiler/model_source.hpp"
-#include "simulator/evaluate.hpp"
+#include "compiler/config/hw_config.hpp"
+#include "compiler/config/layer_variants.hpp"
+#include "compiler/driver/model_source.hpp"
+#include "compiler/support/diagnostic.hpp"
+#include "simulator/evaluate/evaluate.hpp"
 
 namespace neurokv::cli {
 

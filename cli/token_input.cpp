@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "compiler/whole_file.hpp"
+#include "compiler/support/whole_file.hpp"
 #include "simulator/functional/token_ids.hpp"
 
 namespace neurokv::cli {

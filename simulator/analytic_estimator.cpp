@@ -7,6 +7,7 @@
 #include "compiler/ir/mesh.hpp"
 #include "simulator/phase_totals.hpp"
 #include "simulator/program_facts.hpp"
+#include "simulator/wave_bound.hpp"
 
 namespace neurokv {
 namespace {
@@ -22,14 +23,11 @@ struct WaveTime {
   double cycles() const { return std::max(compute + noc(), dram_serial()); }
   // The closed form without sharing: no two routes on a link, DRAM streaming under compute.
   double uncontended() const { return std::max(compute + route, dram); }
-  const char* bound() const {
-    if (dram_serial() > compute + noc()) return "dram";
-    return noc() > compute ? "noc" : "compute";
-  }
+  const char* bound() const { return wave_bound(compute, noc(), dram_serial()); }
 };
 
 int np_index(const ir::Program& program, const ir::NpCoord& np) {
-  return (np.y * program.chip.mesh_cols + np.x) * program.chip.nps_per_node + np.np;
+  return ir::np_index(np, program.chip.mesh_cols, program.chip.nps_per_node);
 }
 
 // What a program's routes and steps are, once: estimate_totals runs per decode token.

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
 #include "simulator/report.hpp"
 #include "simulator/work.hpp"

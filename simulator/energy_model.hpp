@@ -4,7 +4,7 @@
 #include <array>
 #include <utility>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "simulator/action_counts.hpp"
 #include "simulator/static_power.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "simulator/action_counts.hpp"
 #include "simulator/report.hpp"
 #include "simulator/static_power.hpp"

@@ -7,11 +7,13 @@
 #include <limits>
 #include <map>
 
+#include "compiler/ir/mesh.hpp"
+
 namespace neurokv {
 namespace {
 
 int np_index(const ir::Program& program, const ir::NpCoord& np) {
-  return (np.y * program.chip.mesh_cols + np.x) * program.chip.nps_per_node + np.np;
+  return ir::np_index(np, program.chip.mesh_cols, program.chip.nps_per_node);
 }
 
 int nps_total(const ir::Program& program) {

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
 #include "simulator/work.hpp"
 

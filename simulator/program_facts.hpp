@@ -1,7 +1,7 @@
 #pragma once
 // What a compiled program is, independent of how it is run: parameters, weights, KV cache, the paper's
 // full-forward MAC count, and where memory goes. Both fidelities start their VariantReport from this.
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
 #include "simulator/report.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/diagnostic.hpp"
+#include "compiler/support/diagnostic.hpp"
 #include "compiler/ir/program.hpp"
 #include "simulator/action_counts.hpp"
 #include "simulator/energy_model.hpp"

@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <utility>
 
-#include "compiler/extrapolation.hpp"
-#include "compiler/layer_variants.hpp"
+#include "compiler/config/extrapolation.hpp"
+#include "compiler/config/layer_variants.hpp"
 
 namespace neurokv {
 namespace {
@@ -295,16 +297,17 @@ std::string report_table(const Report& r) {
         d.tokens_per_s, joules(d.energy.total()), joules(d.energy.dynamic()), joules(d.energy.static_total()),
         bytes(d.dram_bytes), d.bound);
   }
-  out += fmt::format(
-      "\nDecode energy per token by action\n{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {:>9} "
-      "{:>9}\n",
-      "variant", "mac", "sram", "noc", "dram", "event", "softmax", "static", "DRAM bg", "synops", "sparsity");
+  // One column per energy line, in EnergyBreakdown::fields() order, each at least as wide as its name.
+  const auto width = [](const char* name) { return std::max<std::size_t>(9, std::strlen(name)); };
+  out += fmt::format("\nDecode energy per token by action\n{:<9}", "variant");
+  for (const auto& [name, field] : EnergyBreakdown::fields()) out += fmt::format(" {:>{}}", name, width(name));
+  out += fmt::format("  {:>9} {:>9}\n", "synops", "sparsity");
   for (const VariantReport& v : r.variants) {
-    const EnergyBreakdown& e = v.decode.energy;
-    out += fmt::format("{:<9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {:>9} {:>9}\n", v.variant,
-                       joules(e.mac), joules(e.sram), joules(e.noc), joules(e.dram), joules(e.event),
-                       joules(e.softmax), joules(e.static_), joules(e.dram_static),
-                       count(v.decode.synaptic_ops), percent(v.decode.activation_sparsity));
+    out += fmt::format("{:<9}", v.variant);
+    for (const auto& [name, field] : EnergyBreakdown::fields())
+      out += fmt::format(" {:>{}}", joules(v.decode.energy.*field), width(name));
+    out +=
+        fmt::format("  {:>9} {:>9}\n", count(v.decode.synaptic_ops), percent(v.decode.activation_sparsity));
   }
   bool any_prefill = false;
   for (const VariantReport& v : r.variants) any_prefill = any_prefill || v.prefill.has_value();

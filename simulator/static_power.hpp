@@ -3,7 +3,7 @@
 // NP or a route needs, the uncore, and the external DRAM's background and refresh while the program streams
 // from it (self-refresh when it never does). With the chip's `gate_idle_nps` off, every NP and router is
 // powered.
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
 
 namespace neurokv {

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "compiler/ir/op_kind.hpp"
+
 namespace neurokv {
 namespace {
 
@@ -35,8 +37,9 @@ double width(const Tile& tile) { return static_cast<double>(tile.out_end - tile.
 
 // Share of a KV buffer's row a tile moves: KvRead tiles cover KV heads, KvAppend tiles cover channels.
 double kv_share(const Op& op, const ir::Buffer& buffer, const Tile& tile) {
-  const double row =
-      op.kind == OpKind::KvRead ? buffer.kv_heads : static_cast<double>(buffer.kv_heads) * buffer.head_dim;
+  const double row = ir::op_kind_traits(op.kind).tile_axis == ir::TileAxis::KvHeads
+                         ? buffer.kv_heads
+                         : static_cast<double>(buffer.kv_heads) * buffer.head_dim;
   return width(tile) / row;
 }
 
@@ -48,9 +51,17 @@ double output_elements(const Op& op, const Tile& tile, const Phase& phase, int64
       return width(tile) * attended_positions(phase, tokens);
     case OpKind::AttnValue:
       return width(tile) * op.head_dim * tokens;
-    default:
+    case OpKind::Embed:
+    case OpKind::PosEmbed:
+    case OpKind::LayerNorm:
+    case OpKind::Linear:
+    case OpKind::KvAppend:
+    case OpKind::KvRead:
+    case OpKind::Gelu:
+    case OpKind::Add:
       return width(tile) * tokens;
   }
+  return width(tile) * tokens;
 }
 
 // Events arrive in the input buffer and are read back once by the NP's event loop.

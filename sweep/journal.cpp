@@ -8,8 +8,8 @@
 #include <cstring>
 #include <set>
 
-#include "compiler/error.hpp"
-#include "compiler/whole_file.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/support/whole_file.hpp"
 
 namespace neurokv::sweep {
 namespace {

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "compiler/config_path.hpp"
-#include "compiler/error.hpp"
-#include "compiler/hw_override.hpp"
-#include "compiler/whole_file.hpp"
+#include "compiler/config/config_path.hpp"
+#include "compiler/config/hw_override.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/support/whole_file.hpp"
 #include "simulator/cost_model_version.hpp"
 
 namespace neurokv::sweep {

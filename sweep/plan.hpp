@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "compiler/attention_variant.hpp"
-#include "compiler/hw_config.hpp"
-#include "compiler/model_spec.hpp"
-#include "simulator/evaluate.hpp"
+#include "compiler/config/attention_variant.hpp"
+#include "compiler/config/hw_config.hpp"
+#include "compiler/config/model_spec.hpp"
+#include "simulator/evaluate/evaluate.hpp"
 #include "sweep/spec.hpp"
 
 namespace neurokv::sweep {

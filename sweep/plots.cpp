@@ -9,8 +9,9 @@
 #include <map>
 #include <tuple>
 
-#include "compiler/error.hpp"
-#include "compiler/whole_file.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/support/whole_file.hpp"
+#include "simulator/energy_model.hpp"
 #include "sweep/pareto.hpp"
 
 namespace neurokv::sweep {
@@ -478,7 +479,8 @@ class PlotWriter {
   // chip.
   void energy_breakdown() {
     const std::string name = "energy_breakdown";
-    const std::vector<std::string> parts{"mac", "sram", "noc", "dram", "event", "softmax", "static"};
+    std::vector<std::string> parts;  // the energy lines, in EnergyBreakdown::fields() order
+    for (const auto& [part, field] : EnergyBreakdown::fields()) parts.push_back(part);
     const Rows& r = sweep_.rows();
     const std::vector<const SweepRow*> rows = sweep_.at_longest_context();
     std::vector<Quantity> plotted;

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "compiler/error.hpp"
-#include "compiler/whole_file.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/support/whole_file.hpp"
 #include "sweep/pareto.hpp"
 
 namespace neurokv::sweep {

@@ -10,7 +10,7 @@
 #include <set>
 #include <thread>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "sweep/journal.hpp"
 #include "sweep/results.hpp"
 

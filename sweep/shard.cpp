@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::sweep {
 namespace {

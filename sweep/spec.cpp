@@ -5,10 +5,10 @@
 #include <cmath>
 #include <set>
 
-#include "compiler/error.hpp"
 #include "compiler/ir/program.hpp"
-#include "compiler/whole_file.hpp"
-#include "compiler/yaml_fields.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/support/whole_file.hpp"
+#include "compiler/support/yaml_fields.hpp"
 
 namespace neurokv::sweep {
 namespace {

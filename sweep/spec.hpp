@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "simulator/evaluate.hpp"
+#include "simulator/evaluate/evaluate.hpp"
 
 namespace neurokv::sweep {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "simulator/report_render.hpp"
 
 namespace neurokv::sweep {

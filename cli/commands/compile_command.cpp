@@ -1,16 +1,21 @@
 #include "cli/commands/compile_command.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <memory>
+#include <set>
 
 #include "cli/diagnostics.hpp"
 #include "cli/output.hpp"
 #include "cli/study_options.hpp"
-#include "compiler/compile_summary.hpp"
-#include "compiler/error.hpp"
+#include "compiler/driver/compile_summary.hpp"
+#include "compiler/driver/pass_text.hpp"
 #include "compiler/ir/printer.hpp"
 #include "compiler/ir/verifier.hpp"
+#include "compiler/support/error.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "compiler/weights/weights_writer.hpp"
 
@@ -21,7 +26,50 @@ struct CompileCommandOptions {
   StudyOptions study;
   std::string output_path;
   std::string summary_path;
+  std::vector<std::string> print_after;  // stage names or `all`
+  std::string print_after_dir;
 };
+
+// The stages --print-after names (a comma list of compile_pass_names(), or `all`); all of them when only
+// --print-after-dir is given.
+std::set<std::string> stages_to_print(const CompileCommandOptions& options) {
+  const std::vector<std::string>& names = compile_pass_names();
+  std::vector<std::string> asked = options.print_after;
+  if (asked.empty() && !options.print_after_dir.empty()) asked = {"all"};
+  std::set<std::string> stages;
+  for (const std::string& name : asked) {
+    if (name == "all") {
+      stages.insert(names.begin(), names.end());
+    } else if (std::find(names.begin(), names.end(), name) != names.end()) {
+      stages.insert(name);
+    } else {
+      throw InputError(fmt::format("--print-after: unknown pass '{}', expected one of {} or all", name,
+                                   fmt::join(names, ", ")));
+    }
+  }
+  return stages;
+}
+
+// Each text to stderr under a header line, or into DIR as NN-STAGE.txt (the Graph IR) and NN-lower.nkir (the
+// Event IR), NN being the stage's place in the pipeline.
+void print_pass_texts(const std::vector<PassText>& texts, const std::string& dir) {
+  const std::vector<std::string>& names = compile_pass_names();
+  std::error_code error;
+  if (!dir.empty() && !std::filesystem::create_directories(dir, error) && error) {
+    throw InputError(
+        fmt::format("--print-after-dir {}: cannot create the folder ({}), expected a writable path", dir,
+                    error.message()));
+  }
+  for (const PassText& text : texts) {
+    if (dir.empty()) {
+      fmt::print(stderr, "# neurokv: IR after {}\n{}", text.pass, text.text);
+      continue;
+    }
+    const auto place = std::find(names.begin(), names.end(), text.pass) - names.begin() + 1;
+    const char* extension = text.pass == "lower" ? "nkir" : "txt";
+    write_output(fmt::format("{}/{:02}-{}.{}", dir, place, text.pass, extension), text.text);
+  }
+}
 
 void run_compile(const CompileCommandOptions& options) {
   if (options.output_path == "-" && options.summary_path == "-") {
@@ -33,7 +81,10 @@ void run_compile(const CompileCommandOptions& options) {
     throw InputError(fmt::format("--variant: compile takes one variant, got {} ('{}')", study.variants.size(),
                                  options.study.variants));
   }
-  const CompileResult result = compile(study.model, study.variants.front(), study.hw, study.compile);
+  std::vector<PassText> texts;
+  const CompileResult result =
+      compile(study.model, study.variants.front(), study.hw, study.compile, stages_to_print(options), texts);
+  print_pass_texts(texts, options.print_after_dir);
   // A program the verifier rejects is a compiler bug, not bad input: fail the run rather than write it.
   const std::vector<std::string> problems = ir::verify_program(result.program);
   if (!problems.empty())
@@ -81,6 +132,15 @@ void add_compile_command(CLI::App& app) {
   command->add_option("-o,--output", options->output_path, "write the program to FILE ('-' = stdout)");
   command->add_option("--json", options->summary_path,
                       "write the compile summary (op counts, NPs, SRAM/DRAM, KV cache, pass times) to FILE");
+  command
+      ->add_option("--print-after", options->print_after,
+                   "print the IR after PASS (comma list, or 'all') to stderr; passes: " +
+                       fmt::format("{}", fmt::join(compile_pass_names(), ", ")))
+      ->delimiter(',');
+  command->add_option(
+      "--print-after-dir", options->print_after_dir,
+      "write the IR after each pass (or each --print-after pass) into DIR as NN-PASS.txt, and "
+      "NN-lower.nkir");
   command->callback([options] { run_compile(*options); });
 }
 

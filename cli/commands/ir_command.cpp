@@ -7,8 +7,9 @@
 #include <string>
 
 #include "cli/diagnostics.hpp"
+#include "cli/paths.hpp"
 #include "cli/program_chip.hpp"
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/ir/parser.hpp"
 #include "compiler/ir/printer.hpp"
 #include "compiler/ir/verifier.hpp"

@@ -7,7 +7,7 @@
 
 #include "cli/diagnostics.hpp"
 #include "cli/study_options.hpp"
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::cli {
 namespace {

@@ -5,9 +5,10 @@
 #include "cli/diagnostics.hpp"
 #include "cli/program_chip.hpp"
 #include "cli/study_options.hpp"
-#include "compiler/extrapolation.hpp"
+#include "compiler/config/extrapolation.hpp"
 #include "compiler/ir/parser.hpp"
-#include "simulator/evaluate.hpp"
+#include "compiler/ir/verifier.hpp"
+#include "simulator/evaluate/evaluate.hpp"
 
 namespace neurokv::cli {
 namespace {

@@ -12,7 +12,7 @@
 #include "cli/gnuplot.hpp"
 #include "cli/paths.hpp"
 #include "cli/progress.hpp"
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "sweep/compile_cache.hpp"
 #include "sweep/plots.hpp"
 #include "sweep/runner.hpp"

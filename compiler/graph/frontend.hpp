@@ -1,8 +1,8 @@
 #pragma once
 // The YAML frontend: a ModelSpec becomes the GPT-2 block structure in its QKV baseline form (pre-LayerNorm,
 // biases, GELU MLP, learned positions, LM head tied to the token embedding), with explicit KV-cache buffers.
+#include "compiler/config/model_spec.hpp"
 #include "compiler/graph/graph.hpp"
-#include "compiler/model_spec.hpp"
 
 namespace neurokv::graph {
 

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 
-#include "compiler/error.hpp"
+#include "compiler/ir/op_kind.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::graph {
 
@@ -58,13 +59,10 @@ std::optional<Vertex> tied_lm_head(const Graph& graph) {
 std::string layer_op_name(int layer, const std::string& role) { return fmt::format("l{}.{}", layer, role); }
 
 bool carries_kv(const ir::Op& op) {
-  return op.role == ir::LinearRole::K || op.role == ir::LinearRole::V || op.kind == ir::OpKind::KvAppend ||
-         op.kind == ir::OpKind::KvRead;
+  return op.role == ir::LinearRole::K || op.role == ir::LinearRole::V ||
+         ir::op_kind_traits(op.kind).uses_kv_buffer;
 }
 
-bool is_head_split(ir::OpKind kind) {
-  return kind == ir::OpKind::AttnScore || kind == ir::OpKind::Softmax || kind == ir::OpKind::AttnValue ||
-         kind == ir::OpKind::KvRead;
-}
+bool is_head_split(ir::OpKind kind) { return ir::op_kind_traits(kind).tile_axis != ir::TileAxis::Channels; }
 
 }  // namespace neurokv::graph

@@ -7,6 +7,12 @@
 
 namespace neurokv::ir {
 
+// An NP's index when the chip's NPs are numbered node by node in row-major order (a node's NPs consecutive):
+// the order of the analytic estimator's and the cycle model's per-NP arrays.
+inline int np_index(const NpCoord& np, int mesh_cols, int nps_per_node) {
+  return (np.y * mesh_cols + np.x) * nps_per_node + np.np;
+}
+
 // A directed link between neighbouring nodes (from (x0,y0) to (x1,y1)).
 struct MeshLink {
   int x0 = 0, y0 = 0, x1 = 0, y1 = 0;

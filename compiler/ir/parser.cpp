@@ -6,9 +6,9 @@
 #include <limits>
 #include <string_view>
 
-#include "compiler/error.hpp"
 #include "compiler/ir/text_schema.hpp"
-#include "compiler/whole_file.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/support/whole_file.hpp"
 
 namespace neurokv::ir {
 namespace {

@@ -2,35 +2,11 @@
 
 #include <limits>
 
+#include "compiler/ir/op_kind.hpp"
+
 namespace neurokv::ir {
 
-const char* to_string(OpKind kind) {
-  switch (kind) {
-    case OpKind::Embed:
-      return "embed";
-    case OpKind::PosEmbed:
-      return "pos_embed";
-    case OpKind::LayerNorm:
-      return "layernorm";
-    case OpKind::Linear:
-      return "linear";
-    case OpKind::KvAppend:
-      return "kv_append";
-    case OpKind::KvRead:
-      return "kv_read";
-    case OpKind::AttnScore:
-      return "attn_score";
-    case OpKind::Softmax:
-      return "softmax";
-    case OpKind::AttnValue:
-      return "attn_value";
-    case OpKind::Gelu:
-      return "gelu";
-    case OpKind::Add:
-      return "add";
-  }
-  return "?";
-}
+const char* to_string(OpKind kind) { return op_kind_traits(kind).name; }
 
 const char* to_string(LinearRole role) {
   switch (role) {
@@ -74,25 +50,22 @@ int64_t saturating_add(int64_t a, int64_t b) {
 
 }  // namespace
 
-bool has_weights(OpKind kind) {
-  return kind == OpKind::Linear || kind == OpKind::Embed || kind == OpKind::PosEmbed ||
-         kind == OpKind::LayerNorm;
-}
+bool has_weights(OpKind kind) { return op_kind_traits(kind).weights != WeightShape::None; }
 
 int64_t channel_weight_bits(const Op& op, bool tied_embed) {
-  switch (op.kind) {
-    case OpKind::Embed:
+  switch (op_kind_traits(op.kind).weights) {
+    case WeightShape::Table:
       if (tied_embed) return 0;
       [[fallthrough]];
-    case OpKind::Linear:
-    case OpKind::PosEmbed:
+    case WeightShape::Matrix:
       return saturating_add(saturating_multiply(op.in_features, op.weight_bits),
                             op.bias ? op.weight_bits : 0);
-    case OpKind::LayerNorm:
+    case WeightShape::Affine:
       return (op.bias ? 2 : 1) * int64_t{op.weight_bits};
-    default:
+    case WeightShape::None:
       return 0;
   }
+  return 0;
 }
 
 int64_t tile_weight_bytes(const Op& op, int64_t channels, bool tied_embed) {
@@ -103,18 +76,18 @@ int64_t tile_weight_bytes(const Op& op, int64_t channels, bool tied_embed) {
 namespace {
 
 int64_t op_parameters(const Op& op) {
-  switch (op.kind) {
-    case OpKind::Linear:
+  switch (op_kind_traits(op.kind).weights) {
+    case WeightShape::Matrix:
       if (op.tied_to >= 0) return 0;
       return op.in_features * op.out_features + (op.bias ? op.out_features : 0);
-    case OpKind::Embed:
-    case OpKind::PosEmbed:
+    case WeightShape::Table:
       return op.in_features * op.out_features;
-    case OpKind::LayerNorm:
+    case WeightShape::Affine:
       return (op.bias ? 2 : 1) * op.out_features;
-    default:
+    case WeightShape::None:
       return 0;
   }
+  return 0;
 }
 
 }  // namespace

@@ -33,15 +33,6 @@ constexpr int kOldestReadVersion = 2;
 // text form's `context` and `capacity_tokens` share this bound, so whatever the compiler writes parses back.
 constexpr int64_t kMaxContext = int64_t{1} << 24;
 
-// Half of each NP's input SRAM may hold KV rows (one of Akida 2's two input buffers); the other half keeps
-// buffering the events NPs consume. plan_kv_cache plans the cache within this share and the verifier checks
-// it.
-constexpr double kKvShareOfInputSram = 0.5;
-// The bytes of one NP's input SRAM the KV cache may use.
-inline int64_t kv_budget_per_np(int64_t input_sram_bytes) {
-  return static_cast<int64_t>(static_cast<double>(input_sram_bytes) * kKvShareOfInputSram);
-}
-
 // An NP's place on the chip: node column x, node row y, and the NP's index inside that node.
 struct NpCoord {
   int x = 0;

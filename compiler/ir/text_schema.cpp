@@ -1,5 +1,7 @@
 #include "compiler/ir/text_schema.hpp"
 
+#include "compiler/ir/op_kind.hpp"
+
 namespace neurokv::ir::text {
 namespace {
 
@@ -88,10 +90,7 @@ const LineFields<Op>& op_line() {
       LineFields<Op>()
           .positional("id", &Op::id, kOpId)
           .positional("name", &Op::name, Text{})
-          .positional("kind", &Op::kind,
-                      Choice<OpKind>{{OpKind::Embed, OpKind::PosEmbed, OpKind::LayerNorm, OpKind::Linear,
-                                      OpKind::KvAppend, OpKind::KvRead, OpKind::AttnScore, OpKind::Softmax,
-                                      OpKind::AttnValue, OpKind::Gelu, OpKind::Add}})
+          .positional("kind", &Op::kind, Choice<OpKind>{all_op_kinds()})
           .optional("layer", &Op::layer, Integer<int>{-1, kMaxInt})
           .optional(
               "role", &Op::role,

@@ -9,9 +9,10 @@
 #include <set>
 #include <tuple>
 
-#include "compiler/error.hpp"
+#include "compiler/config/layer_variants.hpp"
 #include "compiler/ir/mesh.hpp"
-#include "compiler/layer_variants.hpp"
+#include "compiler/ir/op_kind.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::ir {
 namespace {
@@ -145,14 +146,14 @@ class Verifier {
   }
 
   void check_buffer_reference(const Op& op) {
-    const bool uses_buffer = op.kind == OpKind::KvAppend || op.kind == OpKind::KvRead;
+    const bool uses_buffer = op_kind_traits(op.kind).uses_kv_buffer;
     const bool exists = op.buffer >= 0 && op.buffer < static_cast<int>(p_.buffers.size());
     if (uses_buffer && !exists) {
       problem("{} ({}) refers to buffer @{}, expected one of the {} buffers", op_text(op), to_string(op.kind),
               op.buffer, p_.buffers.size());
     } else if (!uses_buffer && op.buffer != -1) {
-      problem("{} ({}) refers to buffer @{}, expected none (only kv_append and kv_read use buffers)",
-              op_text(op), to_string(op.kind), op.buffer);
+      problem("{} ({}) refers to buffer @{}, expected none (only {} use buffers)", op_text(op),
+              to_string(op.kind), op.buffer, buffer_kinds());
     }
   }
 
@@ -192,18 +193,16 @@ class Verifier {
     }
   }
 
-  static const char* extent_unit(const Op& op) {
-    switch (op.kind) {
-      case OpKind::AttnScore:
-      case OpKind::Softmax:
-      case OpKind::AttnValue:
-        return "query heads";
-      case OpKind::KvRead:
-        return "key/value heads";
-      default:
-        return "output channels";
+  // "kv_append and kv_read": the kinds that use a KV buffer.
+  static std::string buffer_kinds() {
+    std::vector<std::string> names;
+    for (OpKind kind : all_op_kinds()) {
+      if (op_kind_traits(kind).uses_kv_buffer) names.push_back(to_string(kind));
     }
+    return fmt::format("{}", fmt::join(names, " and "));
   }
+
+  static const char* extent_unit(const Op& op) { return to_string(op_kind_traits(op.kind).tile_axis); }
 
   // The Embed ops an LM head's tied_to names: their table is the head's, so they hold no weights.
   std::set<int> tied_embeds() const {
@@ -302,8 +301,7 @@ class Verifier {
               p_.precision.kv_bits);
     }
     for (const Op& op : p_.ops) {
-      if (op.buffer != static_cast<int>(i) || (op.kind != OpKind::KvAppend && op.kind != OpKind::KvRead))
-        continue;
+      if (op.buffer != static_cast<int>(i) || !op_kind_traits(op.kind).uses_kv_buffer) continue;
       if (op.kv_heads != buffer.kv_heads || op.head_dim != buffer.head_dim) {
         problem("{} has kv_heads {} and head_dim {}, expected its {}'s {} and {}", op_text(op), op.kv_heads,
                 op.head_dim, label, buffer.kv_heads, buffer.head_dim);
@@ -482,19 +480,6 @@ void compare(std::vector<std::string>& problems, const char* field, const T& pro
 }
 
 }  // namespace
-
-int64_t tile_extent(const Op& op) {
-  switch (op.kind) {
-    case OpKind::AttnScore:
-    case OpKind::Softmax:
-    case OpKind::AttnValue:
-      return op.heads;
-    case OpKind::KvRead:
-      return op.kv_heads;
-    default:
-      return op.out_features;
-  }
-}
 
 std::vector<std::string> verify_program(const Program& program) { return Verifier(program).run(); }
 

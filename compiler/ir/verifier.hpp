@@ -6,15 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
 
 namespace neurokv::ir {
-
-// The range an op's tiles partition, without gap or overlap: query heads [0, heads) for AttnScore, Softmax
-// and AttnValue; key/value heads [0, kv_heads) for KvRead (each tile streams its heads' rows to the attention
-// tiles); output channels [0, out_features) for every other op, KvAppend included (it writes one whole row).
-int64_t tile_extent(const Op& op);
 
 // Every problem found, each naming the item and the numbers; empty for a sound program.
 std::vector<std::string> verify_program(const Program& program);

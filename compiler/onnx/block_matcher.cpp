@@ -5,7 +5,7 @@
 #include <deque>
 #include <set>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::onnx_import {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/model_spec.hpp"
+#include "compiler/config/model_spec.hpp"
 #include "compiler/onnx/onnx_graph.hpp"
 
 namespace neurokv::onnx_import {

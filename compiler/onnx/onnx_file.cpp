@@ -8,7 +8,7 @@
 #include <fstream>
 #include <map>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::onnx_import {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::onnx_import {
 

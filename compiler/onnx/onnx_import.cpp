@@ -4,11 +4,11 @@
 
 #include <filesystem>
 
-#include "compiler/error.hpp"
 #include "compiler/onnx/block_matcher.hpp"
 #include "compiler/onnx/onnx_file.hpp"
 #include "compiler/onnx/variant_detection.hpp"
-#include "compiler/whole_file.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/support/whole_file.hpp"
 
 namespace neurokv {
 namespace {

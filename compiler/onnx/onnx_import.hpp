@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "compiler/attention_variant.hpp"
-#include "compiler/diagnostic.hpp"
-#include "compiler/model_spec.hpp"
-#include "compiler/model_weights.hpp"
+#include "compiler/config/attention_variant.hpp"
+#include "compiler/config/model_spec.hpp"
+#include "compiler/config/model_weights.hpp"
+#include "compiler/support/diagnostic.hpp"
 
 namespace neurokv {
 

@@ -6,7 +6,7 @@
 #include <functional>
 #include <numeric>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::onnx_import {
 namespace {

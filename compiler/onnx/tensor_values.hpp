@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "compiler/model_weights.hpp"
+#include "compiler/config/model_weights.hpp"
 
 namespace neurokv::onnx_import {
 

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::onnx_import {
 namespace {

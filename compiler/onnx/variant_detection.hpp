@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/attention_variant.hpp"
+#include "compiler/config/attention_variant.hpp"
 #include "compiler/onnx/matched_model.hpp"
 
 namespace neurokv::onnx_import {

@@ -3,7 +3,7 @@
 // An eliminated projection is removed, not zeroed: K=V drops the V projection, its append and read ops and
 // the values buffer, and the value path reads the keys; Q=K drops the Q projection and scores the new key
 // against the cached keys; GQA/MQA narrow the K and V projections and the cache to g heads.
-#include "compiler/layer_variants.hpp"
+#include "compiler/config/layer_variants.hpp"
 #include "compiler/passes/pass.hpp"
 
 namespace neurokv::passes {

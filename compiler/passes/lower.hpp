@@ -1,7 +1,7 @@
 #pragma once
 // Lowers the scheduled Graph to the Event IR: ops get dense ids in decode-schedule order, and every op
 // reference (inputs, tied_to, routes, steps) is renumbered from vertex indices to those ids.
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/passes/pass.hpp"
 
 namespace neurokv::passes {

@@ -4,19 +4,15 @@
 
 #include <algorithm>
 
-#include "compiler/error.hpp"
+#include "compiler/ir/op_kind.hpp"
 #include "compiler/passes/np_packing.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::passes {
 namespace {
 
 using graph::Vertex;
 using ir::OpKind;
-
-// A tied Embed's table is the LM head's: it holds no weights of its own.
-bool split_by_channels(const ir::Op& op, bool tied) {
-  return op.kind == OpKind::Linear || op.kind == OpKind::PosEmbed || (op.kind == OpKind::Embed && !tied);
-}
 
 // Tiles the whole program may still take. Counted before any is allocated, so a valid but absurd model
 // (d_model 131072 x 1024 layers, 4096 heads) is refused in milliseconds instead of exhausting memory.
@@ -67,16 +63,15 @@ std::vector<ir::Tile> channel_tiles(const ir::Op& op, const HwConfig& hw, TileBu
   return tiles;
 }
 
-std::vector<ir::Tile> make_tiles(const ir::Op& op, bool tied, const HwConfig& hw, TileBudget& budget) {
-  if (split_by_channels(op, tied)) return channel_tiles(op, hw, budget);
-  switch (op.kind) {
-    case OpKind::AttnScore:
-    case OpKind::Softmax:
-    case OpKind::AttnValue:
+// `tied_table`: the op is the table the LM head is tied to; it holds no weights of its own.
+std::vector<ir::Tile> make_tiles(const ir::Op& op, bool tied_table, const HwConfig& hw, TileBudget& budget) {
+  if (ir::split_by_channels(op, tied_table)) return channel_tiles(op, hw, budget);
+  switch (ir::op_kind_traits(op.kind).tile_axis) {
+    case ir::TileAxis::QueryHeads:
       return even_tiles(op, op.heads, op.heads, budget);
-    case OpKind::KvRead:
+    case ir::TileAxis::KvHeads:
       return even_tiles(op, op.kv_heads, op.kv_heads, budget);
-    default:
+    case ir::TileAxis::Channels:
       break;
   }
   std::vector<ir::Tile> tiles = even_tiles(op, op.out_features, 1, budget);
@@ -155,7 +150,8 @@ Graph partition(Graph graph, const HwConfig& hw, Notes& notes) {
   const std::optional<Vertex> head = graph::tied_lm_head(graph);
   TileBudget budget;
   for (Vertex v : boost::make_iterator_range(boost::vertices(graph))) {
-    graph[v].tiles = make_tiles(graph[v], head.has_value(), hw, budget);
+    const bool tied_table = head && static_cast<Vertex>(graph[*head].tied_to) == v;
+    graph[v].tiles = make_tiles(graph[v], tied_table, hw, budget);
   }
   const std::vector<Vertex> ops = weighted_ops(graph);
   graph::ProgramInfo& info = graph[boost::graph_bundle];

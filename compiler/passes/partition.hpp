@@ -14,7 +14,7 @@
 // model order, each op stays resident whole on the other NPs if its tiles still fit (next-fit); the rest
 // stream. A streamed op's tiles go round the pool one tile per NP per pass; each streamed op starts a new
 // pass, so a pass loads one op's weights.
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/passes/pass.hpp"
 
 namespace neurokv::passes {

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <map>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "compiler/passes/np_packing.hpp"
 #include "compiler/passes/plan_kv_cache.hpp"
 

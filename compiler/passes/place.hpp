@@ -11,7 +11,7 @@
 // with them.
 #include <vector>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/passes/pass.hpp"
 
 namespace neurokv::passes {

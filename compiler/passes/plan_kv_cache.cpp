@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::passes {
 
-int64_t kv_budget_per_np(const HwConfig& hw) { return ir::kv_budget_per_np(hw.np.input_sram_bytes); }
+int64_t kv_budget_per_np(const HwConfig& hw) { return neurokv::kv_budget_per_np(hw.np.input_sram_bytes); }
 
 int64_t kv_head_bytes(const ir::Buffer& buffer) {
   const int64_t bytes = buffer.bytes_per_token * buffer.capacity_tokens;

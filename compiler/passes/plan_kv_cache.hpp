@@ -7,12 +7,12 @@
 // share.
 #include <cstdint>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/passes/pass.hpp"
 
 namespace neurokv::passes {
 
-// The chip's per-NP KV budget: ir::kKvShareOfInputSram of its input SRAM.
+// The chip's per-NP KV budget: kKvShareOfInputSram of its input SRAM.
 int64_t kv_budget_per_np(const HwConfig& hw);
 // Bytes one KV head of the buffer holds at its capacity (the buffer's bytes over its heads, rounded up).
 int64_t kv_head_bytes(const ir::Buffer& buffer);

@@ -5,7 +5,8 @@
 
 #include <algorithm>
 
-#include "compiler/error.hpp"
+#include "compiler/ir/op_kind.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::passes {
 namespace {
@@ -47,7 +48,7 @@ Graph quantize(Graph graph, const HwConfig& hw, const BitWidths& requested, Note
     ir::Op& op = graph[v];
     op.weight_bits = ir::has_weights(op.kind) ? precision.weight_bits : 0;
     // Cache rows travel at the cache's storage width.
-    const bool cache_rows = op.kind == ir::OpKind::KvAppend || op.kind == ir::OpKind::KvRead;
+    const bool cache_rows = ir::op_kind_traits(op.kind).uses_kv_buffer;
     op.act_bits = cache_rows ? precision.kv_bits : precision.act_bits;
   }
   for (graph::Edge e : boost::make_iterator_range(boost::edges(graph))) {

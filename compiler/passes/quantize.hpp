@@ -3,7 +3,7 @@
 // 0 means: the widest width the chip supports (weights, activations); for the KV cache, the narrowest width
 // the chip supports that is at least the activation width (the activation width itself when the chip lists
 // it).
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/passes/pass.hpp"
 
 namespace neurokv::passes {

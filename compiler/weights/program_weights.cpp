@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "compiler/error.hpp"
+#include "compiler/ir/op_kind.hpp"
+#include "compiler/support/error.hpp"
 #include "compiler/weights/weights_layout.hpp"
 
 namespace neurokv::weights {
@@ -32,22 +33,23 @@ FloatTensor transposed(const FloatTensor& t) {
 
 // The op's weight and bias in the stored orientation.
 OpWeights stored_tensors(const ir::Program& program, const ir::Op& op, const ModelWeights& model) {
-  switch (op.kind) {
-    case ir::OpKind::Linear:
+  switch (ir::op_kind_traits(op.kind).weights) {
+    case ir::WeightShape::Matrix:
       if (op.tied_to >= 0) {
         return {weights_of(model, program.ops.at(static_cast<std::size_t>(op.tied_to)).name, op.name).weight,
                 {}};
       }
       return weights_of(model, op.name, op.name);
-    case ir::OpKind::Embed:
-    case ir::OpKind::PosEmbed:
+    case ir::WeightShape::Table:
       return {transposed(weights_of(model, op.name, op.name).weight), {}};
-    default: {
+    case ir::WeightShape::Affine:
+    case ir::WeightShape::None: {  // stores_weights() is false for None: no tile holds weight bytes
       OpWeights norm = weights_of(model, op.name, op.name);
       norm.weight.dims = {norm.weight.numel(), 1};
       return norm;
     }
   }
+  return {};  // unreachable: every weight shape returns above
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 #pragma once
 // A model's real weights, quantised for one compiled program: per op that holds weight bytes, its tensor in
 // the stored layout (weights_layout.hpp) at the op's weight width, with the op's tiles.
+#include "compiler/config/model_weights.hpp"
 #include "compiler/ir/program.hpp"
-#include "compiler/model_weights.hpp"
 #include "compiler/weights/weights_file.hpp"
 
 namespace neurokv::weights {

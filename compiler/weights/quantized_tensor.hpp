@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "compiler/model_weights.hpp"
+#include "compiler/config/model_weights.hpp"
 
 namespace neurokv::weights {
 

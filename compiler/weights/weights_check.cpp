@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "compiler/error.hpp"
 #include "compiler/ir/verifier.hpp"
+#include "compiler/support/error.hpp"
 #include "compiler/weights/weights_layout.hpp"
 
 namespace neurokv::weights {

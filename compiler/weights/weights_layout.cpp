@@ -1,5 +1,7 @@
 #include "compiler/weights/weights_layout.hpp"
 
+#include "compiler/ir/op_kind.hpp"
+
 namespace neurokv::weights {
 
 bool stores_weights(const ir::Op& op) {
@@ -10,7 +12,7 @@ bool stores_weights(const ir::Op& op) {
 }
 
 StoredShape stored_shape(const ir::Op& op) {
-  if (op.kind == ir::OpKind::LayerNorm) return {op.out_features, 1, true};
+  if (ir::op_kind_traits(op.kind).weights == ir::WeightShape::Affine) return {op.out_features, 1, true};
   return {op.out_features, op.in_features, op.bias};
 }
 

@@ -4,10 +4,10 @@
 
 #include <cmath>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/support/whole_file.hpp"
 #include "compiler/weights/bit_packing.hpp"
 #include "compiler/weights/little_endian.hpp"
-#include "compiler/whole_file.hpp"
 
 namespace neurokv::weights {
 namespace {

@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "compiler/error.hpp"
+#include "compiler/ir/mesh.hpp"
+#include "compiler/support/error.hpp"
 #include "simulator/cycle/chrome_trace.hpp"
 
 namespace neurokv::cycle {
@@ -61,10 +62,10 @@ Chip::Chip(sc_core::sc_module_name name, SimContext& ctx)
           i, fmt::format("np ({},{},{})", node % hw.mesh_cols, node / hw.mesh_cols, i % hw.nps_per_node));
     }
     for (int node = 0; node < hw.nodes(); ++node) {
-      ctx.trace->name_track(Router::kTraceTrackBase + node,
+      ctx.trace->name_track(kFirstRouterTrack + node,
                             fmt::format("router ({},{})", node % hw.mesh_cols, node / hw.mesh_cols));
     }
-    ctx.trace->name_track(Dma::kTraceTrack, "dma");
+    ctx.trace->name_track(kDmaTrack, "dma");
   }
 }
 
@@ -73,7 +74,7 @@ int Chip::np_index(const ir::NpCoord& c) const {
       c.np >= ctx_.hw.nps_per_node) {
     throw InputError(fmt::format("NP ({},{},{}) is not on chip {}", c.x, c.y, c.np, ctx_.hw.name));
   }
-  return (c.y * ctx_.hw.mesh_cols + c.x) * ctx_.hw.nps_per_node + c.np;
+  return ir::np_index(c, ctx_.hw.mesh_cols, ctx_.hw.nps_per_node);
 }
 
 Np& Chip::np(const ir::NpCoord& c) {

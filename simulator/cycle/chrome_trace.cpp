@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "compiler/whole_file.hpp"
+#include "compiler/support/whole_file.hpp"
 
 namespace neurokv::cycle {
 

@@ -8,6 +8,14 @@
 
 namespace neurokv::cycle {
 
+// The trace's tracks, numbered once for every block that records spans: NP i (ir::np_index order) is track i,
+// node n's router kFirstRouterTrack + n, then the DMA, the layers and the phases. NP tracks stay below the
+// routers' for chips of up to 2^19 NPs, router tracks below the DMA's for up to 2^19 nodes.
+constexpr int kFirstRouterTrack = 1 << 19;
+constexpr int kDmaTrack = 1 << 20;
+constexpr int kLayerTrack = kDmaTrack + 1;
+constexpr int kPhaseTrack = kDmaTrack + 2;
+
 class ChromeTrace {
  public:
   explicit ChromeTrace(double clock_hz) : clock_hz_(clock_hz) {}

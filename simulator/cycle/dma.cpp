@@ -1,6 +1,6 @@
 #include "simulator/cycle/dma.hpp"
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "simulator/cycle/chrome_trace.hpp"
 
 namespace neurokv::cycle {
@@ -34,7 +34,7 @@ void Dma::serve() {
     request->done_at = transfer.done;
     request->issued_event.notify(sc_core::SC_ZERO_TIME);
     if (ctx_.trace) {
-      ctx_.trace->span(kTraceTrack, request->name, ctx_.to_cycles(transfer.start),
+      ctx_.trace->span(kDmaTrack, request->name, ctx_.to_cycles(transfer.start),
                        ctx_.to_cycles(transfer.done - transfer.start));
     }
   }

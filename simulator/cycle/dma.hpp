@@ -21,8 +21,6 @@ struct DmaRequest {
 
 class Dma : public sc_core::sc_module {
  public:
-  static constexpr int kTraceTrack = 1 << 20;
-
   Dma(sc_core::sc_module_name name, SimContext& ctx, Dram& dram, int max_requests);
 
   // Queues the request (the NP goes on: it prefetches its next tile's weights while computing).

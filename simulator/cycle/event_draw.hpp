@@ -15,7 +15,7 @@
 // input_density, and the shared cost equations (work.hpp) price the rest.
 #include <cstdint>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
 #include "simulator/work.hpp"
 

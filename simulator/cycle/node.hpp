@@ -17,7 +17,6 @@ class Node : public sc_core::sc_module {
 
   Router& router() { return router_; }
   Np& np(int i) { return *nps_.at(static_cast<size_t>(i)); }
-  int np_count() const { return static_cast<int>(nps_.size()); }
   std::vector<Np*> nps();
 
  private:

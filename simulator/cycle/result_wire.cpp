@@ -3,7 +3,7 @@
 #include <cstring>
 #include <type_traits>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::cycle {
 namespace {

@@ -77,7 +77,7 @@ void Router::send(const RoutePlan& plan, double bytes, double events) {
     owner.bytes_sent_ += bytes;
     head_out[h] = start + hop;
     if (ctx_.trace) {
-      ctx_.trace->span(kTraceTrackBase + hop_plan.node, plan.name, ctx_.to_cycles(start),
+      ctx_.trace->span(kFirstRouterTrack + hop_plan.node, plan.name, ctx_.to_cycles(start),
                        ctx_.to_cycles(serialise));
     }
   }

@@ -44,8 +44,6 @@ RoutePlan plan_route(const ir::Program& program, const ir::Route& route);
 
 class Router : public sc_core::sc_module {
  public:
-  static constexpr int kTraceTrackBase = 1 << 19;
-
   Router(sc_core::sc_module_name name, SimContext& ctx, int node);
   void connect(std::vector<Router*>* mesh, std::vector<Np*> nps);
 

@@ -4,6 +4,7 @@
 
 #include "simulator/cycle/chrome_trace.hpp"
 #include "simulator/cycle/event_draw.hpp"
+#include "simulator/wave_bound.hpp"
 
 namespace neurokv::cycle {
 namespace {
@@ -119,8 +120,7 @@ void Sequencer::run_wave(const std::vector<const ir::Step*>& steps, PhaseTotals&
   double dram = chip_.dram().busy_cycles() - dram_busy;
   if (dram > 0) dram += ctx_.hw.dram_latency_cycles();
   const double route = ctx_.ledger.longest_route;
-  // What the wave mostly waited for, by the same rule as the analytic estimator.
-  const char* bound = dram > compute + route ? "dram" : (route > compute ? "noc" : "compute");
+  const char* bound = wave_bound(compute, route, dram);
   totals.cycles_by_bound[bound] += cycles;
   const int layer = planned_.ops.at(static_cast<size_t>(steps.front()->op)).layer;
   totals.layer_cycles.at(static_cast<size_t>(layer + 1)) += cycles;

@@ -18,9 +18,6 @@ namespace neurokv::cycle {
 
 class Sequencer : public sc_core::sc_module {
  public:
-  static constexpr int kLayerTrack = (1 << 20) + 1;
-  static constexpr int kPhaseTrack = (1 << 20) + 2;
-
   Sequencer(sc_core::sc_module_name name, SimContext& ctx, Chip& chip, const ir::Program& planned,
             ir::Program& realised, const SimOptions& options);
 

@@ -5,7 +5,7 @@
 #include <systemc>
 #include <vector>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
 #include "simulator/action_counts.hpp"
 #include "simulator/work.hpp"

@@ -12,7 +12,7 @@
 #include <mutex>
 #include <systemc>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "simulator/cycle/chip.hpp"
 #include "simulator/cycle/chrome_trace.hpp"
 #include "simulator/cycle/result_wire.hpp"

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
 #include "simulator/report.hpp"
 

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "simulator/functional/float_kernels.hpp"
 #include "simulator/functional/token_ids.hpp"
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "compiler/ir/program.hpp"
-#include "compiler/model_spec.hpp"
+#include "compiler/config/model_spec.hpp"
 #include "simulator/functional/op_tensors.hpp"
 
 namespace neurokv::functional {

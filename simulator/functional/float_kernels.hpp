@@ -3,7 +3,7 @@
 // numerics the executor's float mode uses.
 #include <vector>
 
-#include "compiler/model_spec.hpp"
+#include "compiler/config/model_spec.hpp"
 
 namespace neurokv::functional {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "compiler/ir/program.hpp"
-#include "compiler/model_spec.hpp"
+#include "compiler/config/model_spec.hpp"
 #include "simulator/functional/executor.hpp"
 
 namespace neurokv::functional {

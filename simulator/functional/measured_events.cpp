@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "simulator/functional/executor.hpp"
 #include "simulator/functional/token_ids.hpp"

@@ -3,8 +3,8 @@
 // returns the density measured at every site, to replace the assumed densities (docs/executor.md).
 #include <vector>
 
-#include "compiler/compile.hpp"
-#include "compiler/model_source.hpp"
+#include "compiler/driver/compile.hpp"
+#include "compiler/driver/model_source.hpp"
 #include "simulator/functional/measured_density.hpp"
 
 namespace neurokv::functional {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "compiler/ir/program.hpp"
-#include "compiler/model_weights.hpp"
+#include "compiler/config/model_weights.hpp"
 #include "compiler/weights/weights_file.hpp"
 
 namespace neurokv::functional {

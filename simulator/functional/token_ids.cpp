@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "compiler/error.hpp"
-#include "compiler/whole_file.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/support/whole_file.hpp"
 
 namespace neurokv::functional {
 

@@ -25,8 +25,10 @@ constexpr bool kAddressSanitizer = false;
 constexpr bool kAddressSanitizer = false;
 #endif
 
-// Runs a shell command line, capturing stdout and (through a temporary file) stderr.
-CliResult run_shell(const std::string& command_line) {
+}  // namespace
+
+// Captures stdout, and stderr through a temporary file.
+CliResult run_command_line(const std::string& command_line) {
   char err_path[] = "/tmp/neurokv-cli-XXXXXX";
   const int fd = mkstemp(err_path);
   close(fd);
@@ -47,15 +49,15 @@ CliResult run_shell(const std::string& command_line) {
   return result;
 }
 
-}  // namespace
-
-CliResult run_cli(const std::string& args) { return run_shell(std::string(NEUROKV_BINARY) + " " + args); }
+CliResult run_cli(const std::string& args) {
+  return run_command_line(std::string(NEUROKV_BINARY) + " " + args);
+}
 
 CliResult run_cli_bounded(const std::string& args, const std::string& cwd, int seconds, int megabytes) {
   std::string limits = "--core=0";
   if (!kAddressSanitizer) limits += " --as=" + std::to_string(int64_t{megabytes} << 20);
-  return run_shell("cd '" + cwd + "' && timeout -s KILL " + std::to_string(seconds) + " prlimit " + limits +
-                   " -- " + NEUROKV_BINARY + " " + args);
+  return run_command_line("cd '" + cwd + "' && timeout -s KILL " + std::to_string(seconds) + " prlimit " +
+                          limits + " -- " + NEUROKV_BINARY + " " + args);
 }
 
 }  // namespace neurokv::test

@@ -10,6 +10,9 @@ struct CliResult {
   std::string err;
 };
 
+// Any shell command line (quote its arguments), e.g. `diff -u A B`.
+CliResult run_command_line(const std::string& command_line);
+
 // `args` is appended to the binary's path as given (quote it for the shell).
 CliResult run_cli(const std::string& args);
 

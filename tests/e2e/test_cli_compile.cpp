@@ -1,6 +1,7 @@
 // `neurokv compile` and `neurokv ir`, through the built command line.
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -100,4 +101,45 @@ TEST_CASE("simulate runs a compiled program on the cycle model and writes its tr
   const auto wrong_chip = run_cli("simulate " + program + " --hw akd1500-like");
   CHECK(wrong_chip.exit_code == 2);
   for (const auto& path : {program, trace, vcd}) std::remove(path.c_str());
+}
+
+TEST_CASE(
+    "compile --print-after shows the IR after the named passes on stderr, and refuses an unknown pass") {
+  const auto one = run_cli("compile --model edge-tiny --variant Q-K=V --print-after quantize,lower");
+  INFO(one.err);
+  REQUIRE(one.exit_code == 0);
+  // After quantize: bit widths set, the KV cache not yet planned (context 0 until plan_kv_cache).
+  const auto quantized = one.err.find(
+      "# neurokv: IR after quantize\ngraph edge-tiny variant=Q-K=V kv_heads=4 bits=w8/a8/kv8 context=0 "
+      "fused_kv=true\n");
+  const auto lowered = one.err.find("# neurokv: IR after lower\nneurokv-ir 2\n");
+  CHECK(quantized != std::string::npos);
+  CHECK(lowered != std::string::npos);
+  CHECK(quantized < lowered);
+  CHECK(one.err.find("IR after frontend") == std::string::npos);
+  CHECK(one.err.find("l0.q_proj = linear.q(l0.ln1) in=256 out=256 bias density=0.5 w8 a8\n") !=
+        std::string::npos);
+  // No V projection after apply_variant in Q-K=V.
+  CHECK(one.err.find("v_proj") == std::string::npos);
+
+  const auto unknown = run_cli("compile --model edge-tiny --print-after qantize");
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("--print-after: unknown pass 'qantize', expected one of frontend, apply_variant, "
+                         "quantize, plan_kv_cache, partition, place, route, schedule, lower or all") !=
+        std::string::npos);
+}
+
+TEST_CASE("compile --print-after-dir writes one numbered file per pass, the last being the program") {
+  const std::string dir = temp_path("passes");
+  const std::string program = temp_path("passes.nkir");
+  const auto r =
+      run_cli("compile --model edge-tiny --variant MQA -o " + program + " --print-after-dir " + dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_file(dir + "/09-lower.nkir") == read_file(program));
+  CHECK(read_file(dir + "/01-frontend.txt").rfind("graph edge-tiny variant=QKV ", 0) == 0);
+  CHECK(read_file(dir + "/02-apply_variant.txt").rfind("graph edge-tiny variant=MQA kv_heads=1 ", 0) == 0);
+  CHECK(read_file(dir + "/08-schedule.txt").find("\ndecode ") != std::string::npos);
+  std::remove(program.c_str());
+  std::filesystem::remove_all(dir);
 }

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "compiler/compile.hpp"
-#include "compiler/error.hpp"
-#include "compiler/model_source.hpp"
+#include "compiler/driver/compile.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/driver/model_source.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "simulator/functional/executor.hpp"
 #include "simulator/functional/token_ids.hpp"

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "compiler/error.hpp"
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
+#include "compiler/support/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   try {

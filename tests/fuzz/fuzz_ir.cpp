@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <string>
 
-#include "compiler/error.hpp"
 #include "compiler/ir/parser.hpp"
 #include "compiler/ir/verifier.hpp"
+#include "compiler/support/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   try {

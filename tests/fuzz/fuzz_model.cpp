@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "compiler/error.hpp"
-#include "compiler/model_spec.hpp"
+#include "compiler/config/model_spec.hpp"
+#include "compiler/support/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   try {

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "compiler/error.hpp"
 #include "compiler/onnx/onnx_import.hpp"
+#include "compiler/support/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   try {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "sweep/spec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "compiler/weights/weights_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {

@@ -2,8 +2,8 @@
 // Models and chips the compiler tests share, loaded from the repository's models/ and hwconfigs/.
 #include <string>
 
-#include "compiler/hw_config.hpp"
-#include "compiler/model_spec.hpp"
+#include "compiler/config/hw_config.hpp"
+#include "compiler/config/model_spec.hpp"
 
 namespace neurokv::test {
 

@@ -2,7 +2,7 @@
 // Evaluate options the simulator tests share.
 #include <cstdint>
 
-#include "simulator/evaluate.hpp"
+#include "simulator/evaluate/evaluate.hpp"
 
 namespace neurokv::test {
 

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include "compiler/model_spec.hpp"
+#include "compiler/config/model_spec.hpp"
 
 namespace neurokv::test {
 

@@ -3,7 +3,7 @@
 // akida2-like chip, optionally with a streamed (DRAM) op and a DRAM KV-cache read.
 #include <string>
 
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
 
 namespace neurokv::test {

@@ -1,8 +1,8 @@
 // The cost equations and the analytic estimator on a hand-built program whose figures are worked out here.
 #include <catch2/catch.hpp>
 
-#include "compiler/compile.hpp"
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
+#include "compiler/driver/compile.hpp"
 #include "simulator/analytic_estimator.hpp"
 #include "simulator/report_render.hpp"
 #include "simulator/work.hpp"

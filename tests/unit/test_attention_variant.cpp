@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "compiler/attention_variant.hpp"
-#include "compiler/error.hpp"
-#include "compiler/layer_variants.hpp"
+#include "compiler/config/attention_variant.hpp"
+#include "compiler/config/layer_variants.hpp"
+#include "compiler/support/error.hpp"
 
 using neurokv::AttentionVariant;
 using neurokv::InputError;

@@ -6,11 +6,11 @@
 #include <map>
 #include <set>
 
-#include "compiler/compile.hpp"
+#include "compiler/driver/compile.hpp"
 #include "compiler/ir/mesh.hpp"
 #include "simulator/analytic_estimator.hpp"
 #include "simulator/cycle/simulate.hpp"
-#include "simulator/evaluate.hpp"
+#include "simulator/evaluate/evaluate.hpp"
 #include "simulator/prefill_queue.hpp"
 #include "simulator/static_power.hpp"
 #include "tests/unit/compile_fixtures.hpp"

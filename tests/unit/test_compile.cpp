@@ -1,10 +1,12 @@
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "compiler/compile.hpp"
-#include "compiler/compile_summary.hpp"
-#include "compiler/error.hpp"
+#include "compiler/driver/compile.hpp"
+#include "compiler/driver/compile_summary.hpp"
+#include "compiler/driver/pass_text.hpp"
+#include "compiler/ir/printer.hpp"
 #include "compiler/ir/verifier.hpp"
+#include "compiler/support/error.hpp"
 #include "tests/unit/compile_fixtures.hpp"
 
 using neurokv::AttentionVariant;
@@ -219,4 +221,21 @@ TEST_CASE("the summary counts ops and reports the cache") {
   CHECK(summary["nps_total"] == 256);
   CHECK(summary["passes"].size() == 9);
   CHECK(summary["dram_weight_bytes"].get<int64_t>() > 0);
+}
+
+TEST_CASE("compile's stages are the names --print-after takes, and it keeps the texts asked for, in order") {
+  const auto model = neurokv::test::model("edge-tiny");
+  std::vector<neurokv::PassText> texts;
+  const auto result =
+      compile(model, AttentionVariant::parse("Q-MQA", model.heads), neurokv::test::chip("akida2-like"),
+              CompileOptions{}, {"lower", "apply_variant"}, texts);
+  std::vector<std::string> timed;
+  for (const auto& pass : result.passes) timed.push_back(pass.name);
+  CHECK(timed == neurokv::compile_pass_names());
+  REQUIRE(texts.size() == 2);
+  CHECK(texts[0].pass == "apply_variant");
+  CHECK(texts[0].text.find(" variant=Q-MQA kv_heads=1 ") != std::string::npos);
+  CHECK(texts[0].text.find("v_proj") == std::string::npos);  // Q-MQA has no V projection
+  CHECK(texts[1].pass == "lower");
+  CHECK(texts[1].text == print_program(result.program));
 }

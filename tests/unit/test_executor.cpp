@@ -7,9 +7,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "compiler/compile.hpp"
-#include "compiler/error.hpp"
-#include "compiler/model_source.hpp"
+#include "compiler/driver/compile.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/driver/model_source.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "simulator/functional/executor.hpp"
 #include "simulator/functional/measured_density.hpp"

@@ -6,12 +6,12 @@
 #include <map>
 #include <vector>
 
-#include "compiler/compile.hpp"
-#include "compiler/error.hpp"
+#include "compiler/driver/compile.hpp"
+#include "compiler/support/error.hpp"
 #include "simulator/analytic_estimator.hpp"
 #include "simulator/cycle/result_wire.hpp"
 #include "simulator/cycle/simulate.hpp"
-#include "simulator/evaluate.hpp"
+#include "simulator/evaluate/evaluate.hpp"
 #include "simulator/report_render.hpp"
 #include "simulator/work.hpp"
 #include "tests/unit/compile_fixtures.hpp"

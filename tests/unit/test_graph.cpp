@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "compiler/error.hpp"
 #include "compiler/graph/frontend.hpp"
 #include "compiler/graph/graph_text.hpp"
+#include "compiler/support/error.hpp"
 #include "tests/unit/compile_fixtures.hpp"
 #include "tests/unit/graph_fixtures.hpp"
 

@@ -2,8 +2,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "compiler/error.hpp"
-#include "compiler/hw_config.hpp"
+#include "compiler/config/hw_config.hpp"
+#include "compiler/support/error.hpp"
 
 using neurokv::load_hw;
 using neurokv::parse_hw;
@@ -25,7 +25,7 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 }
 }  // namespace
 
-TEST_CASE("the shipped chips load with REFERENCE.md's figures") {
+TEST_CASE("the shipped chips load with the figures of docs/sources.md") {
   const auto a2 = load_hw("akida2-like", kHw);
   CHECK(a2.clock_hz == 1e9);
   CHECK(a2.nps_total() == 256);

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "compiler/error.hpp"
 #include "compiler/ir/parser.hpp"
 #include "compiler/ir/printer.hpp"
 #include "compiler/ir/verifier.hpp"
+#include "compiler/support/error.hpp"
 #include "tests/unit/ir_equal.hpp"
 #include "tests/unit/ir_sample.hpp"
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "compiler/error.hpp"
 #include "compiler/ir/printer.hpp"
 #include "compiler/ir/verifier.hpp"
+#include "compiler/support/error.hpp"
 #include "tests/unit/ir_sample.hpp"
 
 namespace ir = neurokv::ir;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "compiler/error.hpp"
-#include "compiler/model_spec.hpp"
+#include "compiler/config/model_spec.hpp"
+#include "compiler/support/error.hpp"
 
 using neurokv::InputError;
 using neurokv::load_model;

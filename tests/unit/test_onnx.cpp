@@ -3,14 +3,14 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "compiler/compile.hpp"
-#include "compiler/error.hpp"
+#include "compiler/driver/compile.hpp"
+#include "compiler/driver/model_source.hpp"
 #include "compiler/ir/parser.hpp"
 #include "compiler/ir/printer.hpp"
 #include "compiler/ir/verifier.hpp"
-#include "compiler/model_source.hpp"
+#include "compiler/support/error.hpp"
 #include "simulator/cycle/simulate.hpp"
-#include "simulator/evaluate.hpp"
+#include "simulator/evaluate/evaluate.hpp"
 #include "simulator/program_facts.hpp"
 #include "simulator/report_render.hpp"
 #include "tests/e2e/cli_runner.hpp"

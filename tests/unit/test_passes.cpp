@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include "compiler/error.hpp"
 #include "compiler/graph/frontend.hpp"
 #include "compiler/graph/graph_text.hpp"
 #include "compiler/passes/apply_variant.hpp"
@@ -10,6 +9,7 @@
 #include "compiler/passes/quantize.hpp"
 #include "compiler/passes/route.hpp"
 #include "compiler/passes/schedule.hpp"
+#include "compiler/support/error.hpp"
 #include "tests/unit/compile_fixtures.hpp"
 #include "tests/unit/graph_fixtures.hpp"
 

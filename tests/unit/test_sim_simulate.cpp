@@ -3,7 +3,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "compiler/error.hpp"
+#include "compiler/support/error.hpp"
 #include "simulator/analytic_estimator.hpp"
 #include "simulator/cycle/result_wire.hpp"
 #include "simulator/cycle/simulate.hpp"

@@ -9,9 +9,9 @@
 #include <fstream>
 #include <thread>
 
-#include "compiler/error.hpp"
-#include "compiler/hw_override.hpp"
-#include "compiler/whole_file.hpp"
+#include "compiler/config/hw_override.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/support/whole_file.hpp"
 #include "sweep/compile_cache.hpp"
 #include "sweep/journal.hpp"
 #include "sweep/pareto.hpp"

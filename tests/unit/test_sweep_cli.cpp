@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "compiler/whole_file.hpp"
+#include "compiler/support/whole_file.hpp"
 #include "tests/unit/sweep_fixture.hpp"
 
 extern char** environ;

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "compiler/compile.hpp"
+#include "compiler/driver/compile.hpp"
 #include "simulator/cycle/simulate.hpp"
 #include "simulator/work.hpp"
 #include "tests/unit/compile_fixtures.hpp"

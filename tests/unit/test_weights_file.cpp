@@ -7,9 +7,9 @@
 #include <fstream>
 #include <random>
 
-#include "compiler/compile.hpp"
-#include "compiler/error.hpp"
-#include "compiler/model_source.hpp"
+#include "compiler/driver/compile.hpp"
+#include "compiler/driver/model_source.hpp"
+#include "compiler/support/error.hpp"
 #include "compiler/weights/bit_packing.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "compiler/weights/weights_check.hpp"

@@ -1,0 +1,168 @@
+#include "compiler/config/hw_config.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/crc.hpp>
+
+#include "compiler/config/config_path.hpp"
+#include "compiler/support/error.hpp"
+#include "compiler/support/whole_file.hpp"
+#include "compiler/support/yaml_fields.hpp"
+
+namespace neurokv {
+namespace {
+
+// Reads sourced numbers and lists, remembering each one's provenance under its dotted key.
+class SourcedReader {
+ public:
+  explicit SourcedReader(HwConfig& hw) : hw_(hw) {}
+
+  double number(const YamlMap& map, const std::string& key, double min, double max) {
+    const Sourced s = map.sourced(key, min, max);
+    hw_.provenance[map.dotted(key)] = s.provenance;
+    return s.value;
+  }
+
+  int64_t integer(const YamlMap& map, const std::string& key, int64_t min, int64_t max) {
+    const double value = number(map, key, static_cast<double>(min), static_cast<double>(max));
+    if (value != static_cast<double>(static_cast<int64_t>(value))) {
+      throw InputError(
+          fmt::format("{}: '{}' is {}, expected an integer", map.location(key), map.dotted(key), value));
+    }
+    return static_cast<int64_t>(value);
+  }
+
+  std::vector<int> bit_widths(const YamlMap& map, const std::string& key) {
+    std::string provenance;
+    std::vector<int64_t> raw = map.sourced_integer_list(key, 1, 32, provenance);
+    hw_.provenance[map.dotted(key)] = provenance;
+    std::vector<int> out(raw.begin(), raw.end());
+    std::sort(out.begin(), out.end());
+    if (std::adjacent_find(out.begin(), out.end()) != out.end()) {
+      throw InputError(fmt::format("{}: '{}' lists a bit width twice, expected distinct widths",
+                                   map.location(key), map.dotted(key)));
+    }
+    return out;
+  }
+
+ private:
+  HwConfig& hw_;
+};
+
+// The smallest input SRAM whose KV share (kKvShareOfInputSram) is at least one byte.
+constexpr int64_t kMinInputSramBytes = 2;
+static_assert(kMinInputSramBytes * kKvShareOfInputSram >= 1,
+              "the KV share of the smallest input SRAM is empty");
+
+NpSpec read_np(const YamlMap& map, SourcedReader& read) {
+  NpSpec np;
+  np.weight_sram_bytes = read.integer(map, "weight_sram_bytes", 1, int64_t{1} << 40);
+  np.input_sram_bytes = read.integer(map, "input_sram_bytes", kMinInputSramBytes, int64_t{1} << 40);
+  np.mac_lanes = static_cast<int>(read.integer(map, "mac_lanes", 1, 1 << 20));
+  np.weight_bits = read.bit_widths(map, "weight_bits");
+  np.activation_bits = read.bit_widths(map, "activation_bits");
+  np.kv_bits = read.bit_widths(map, "kv_bits");
+  map.reject_unknown_keys();
+  return np;
+}
+
+NocSpec read_noc(const YamlMap& map, SourcedReader& read) {
+  NocSpec noc;
+  noc.hop_latency_cycles = read.number(map, "hop_latency_cycles", 0, 1e6);
+  noc.link_bytes_per_cycle = read.number(map, "link_bytes_per_cycle", 1e-3, 1e9);
+  noc.event_bytes = read.number(map, "event_bytes", 1e-3, 1e3);
+  map.reject_unknown_keys();
+  return noc;
+}
+
+DramSpec read_dram(const YamlMap& map, SourcedReader& read) {
+  DramSpec dram;
+  dram.present = true;
+  dram.bandwidth_bytes_per_s = read.number(map, "bandwidth_bytes_per_s", 1, 1e15);
+  dram.latency_ns = read.number(map, "latency_ns", 0, 1e9);
+  dram.burst_bytes = read.integer(map, "burst_bytes", 1, 1 << 30);
+  dram.background_w = read.number(map, "background_w", 0, 1e3);
+  dram.refresh_w = read.number(map, "refresh_w", 0, 1e3);
+  dram.self_refresh_w = read.number(map, "self_refresh_w", 0, 1e3);
+  map.reject_unknown_keys();
+  return dram;
+}
+
+EnergyTable read_energy(const YamlMap& map, const NpSpec& np, SourcedReader& read) {
+  EnergyTable e;
+  const YamlMap mac = map.child("mac_pj");
+  for (int bits : np.weight_bits) {
+    const std::string key = std::to_string(bits);
+    if (!mac.has(key)) {
+      throw InputError(
+          fmt::format("{}: 'energy.mac_pj' has no entry for {}-bit weights, expected one for every "
+                      "width in np.weight_bits",
+                      mac.location(), bits));
+    }
+    e.mac_pj[bits] = read.number(mac, key, 0, 1e6);
+  }
+  mac.reject_unknown_keys();
+  e.sram_read_pj_per_byte = read.number(map, "sram_read_pj_per_byte", 0, 1e6);
+  e.sram_write_pj_per_byte = read.number(map, "sram_write_pj_per_byte", 0, 1e6);
+  e.noc_pj_per_hop_byte = read.number(map, "noc_pj_per_hop_byte", 0, 1e6);
+  e.dram_pj_per_byte = read.number(map, "dram_pj_per_byte", 0, 1e9);
+  e.event_pj = read.number(map, "event_pj", 0, 1e6);
+  e.softmax_pj_per_element = read.number(map, "softmax_pj_per_element", 0, 1e6);
+  e.np_static_w = read.number(map, "np_static_w", 0, 1e3);
+  e.router_static_w = read.number(map, "router_static_w", 0, 1e3);
+  e.uncore_static_w = read.number(map, "uncore_static_w", 0, 1e6);
+  // 0 or 1, a number so that sweeps can set it like any other key.
+  e.gate_idle_nps = read.integer(map, "gate_idle_nps", 0, 1) == 1;
+  map.reject_unknown_keys();
+  return e;
+}
+
+HwConfig hw_from_yaml(const YamlMap& map, const std::string& file) {
+  HwConfig hw;
+  hw.file = file;
+  SourcedReader read(hw);
+  hw.name = map.text("name");
+  map.text_or("description", "");
+  hw.clock_hz = read.number(map, "clock_hz", 1e3, 1e12);
+  const YamlMap mesh = map.child("mesh");
+  hw.mesh_cols = static_cast<int>(read.integer(mesh, "cols", 1, 1024));
+  hw.mesh_rows = static_cast<int>(read.integer(mesh, "rows", 1, 1024));
+  mesh.reject_unknown_keys();
+  const YamlMap node = map.child("node");
+  hw.nps_per_node = static_cast<int>(read.integer(node, "nps", 1, 64));
+  node.reject_unknown_keys();
+  hw.np = read_np(map.child("np"), read);
+  const YamlMap softmax = map.child("softmax");
+  hw.softmax_elements_per_cycle = read.number(softmax, "elements_per_cycle", 1e-3, 1e6);
+  softmax.reject_unknown_keys();
+  hw.noc = read_noc(map.child("noc"), read);
+  const YamlMap dram = map.child_or_empty("dram");  // a chip without external memory omits it
+  if (map.has("dram")) hw.dram = read_dram(dram, read);
+  hw.energy = read_energy(map.child("energy"), hw.np, read);
+  map.reject_unknown_keys();
+  return hw;
+}
+
+}  // namespace
+
+HwConfig parse_hw(const std::string& yaml_text, const std::string& file) {
+  HwConfig hw = hw_from_yaml(YamlMap::load_string(yaml_text, file), file);
+  hw.content_hash = chip_file_hash(yaml_text);
+  return hw;
+}
+
+HwConfig load_hw(const std::string& name_or_path, const std::string& hwconfigs_dir) {
+  const std::string path = resolve_config(name_or_path, hwconfigs_dir, "chip");
+  HwConfig hw = parse_hw(read_whole_file(path, "a readable YAML file"), path);
+  if (path == name_or_path) hw.source = path;  // a shipped chip is found again by its name
+  return hw;
+}
+
+std::string chip_file_hash(const std::string& yaml_text) {
+  boost::crc_optimal<64, 0x42F0E1EBA9EA3693, ~uint64_t{0}, ~uint64_t{0}, true, true> crc;  // CRC-64/XZ
+  crc.process_bytes(yaml_text.data(), yaml_text.size());
+  return fmt::format("{:016x}", crc.checksum());
+}
+
+}  // namespace neurokv

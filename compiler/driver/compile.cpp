@@ -1,0 +1,104 @@
+#include "compiler/driver/compile.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <type_traits>
+
+#include "compiler/driver/pass_text.hpp"
+#include "compiler/graph/frontend.hpp"
+#include "compiler/graph/graph_text.hpp"
+#include "compiler/ir/printer.hpp"
+#include "compiler/passes/apply_variant.hpp"
+#include "compiler/passes/lower.hpp"
+#include "compiler/passes/partition.hpp"
+#include "compiler/passes/place.hpp"
+#include "compiler/passes/plan_kv_cache.hpp"
+#include "compiler/passes/quantize.hpp"
+#include "compiler/passes/route.hpp"
+#include "compiler/passes/schedule.hpp"
+#include "compiler/support/error.hpp"
+
+namespace neurokv {
+namespace {
+
+// The IR texts asked for: `wanted` names the stages whose output is kept.
+struct TextSink {
+  const std::set<std::string>* wanted = nullptr;
+  std::vector<PassText>* texts = nullptr;
+
+  template <typename Render>
+  void keep(const char* pass, Render&& render) const {
+    if (wanted && wanted->count(pass)) texts->push_back({pass, render()});
+  }
+};
+
+// Runs one stage, records its wall time and keeps its output's text when asked.
+template <typename Stage>
+auto timed(CompileResult& result, const TextSink& sink, const char* name, Stage&& stage) {
+  const auto start = std::chrono::steady_clock::now();
+  auto out = stage();
+  const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
+  result.passes.push_back({name, elapsed.count()});
+  if constexpr (std::is_same_v<decltype(out), ir::Program>) {
+    sink.keep(name, [&] { return ir::print_program(out); });
+  } else {
+    sink.keep(name, [&] { return graph::graph_to_text(out); });
+  }
+  return out;
+}
+
+CompileResult run_passes(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
+                         const CompileOptions& options, const TextSink& sink) {
+  using namespace passes;
+  model.check_variant(variants);
+  CompileResult result;
+  Notes& notes = result.notes;
+  // An imported model's graph is built the same way: the QKV baseline of its shapes, then its own variant.
+  Graph g = timed(result, sink, "frontend", [&] { return graph::build_graph(model.spec); });
+  g = timed(result, sink, "apply_variant",
+            [&] { return apply_variant(std::move(g), variants, options.fuse_kv, notes); });
+  const BitWidths bits{options.weight_bits, options.act_bits, options.kv_bits};
+  g = timed(result, sink, "quantize", [&] { return quantize(std::move(g), hw, bits, notes); });
+  g = timed(result, sink, "plan_kv_cache",
+            [&] { return plan_kv_cache(std::move(g), hw, options.context, notes); });
+  g = timed(result, sink, "partition", [&] { return partition(std::move(g), hw, notes); });
+  g = timed(result, sink, "place", [&] { return place(std::move(g), hw, notes); });
+  g = timed(result, sink, "route", [&] { return route(std::move(g), notes); });
+  g = timed(result, sink, "schedule", [&] { return schedule(std::move(g), notes); });
+  result.program = timed(result, sink, "lower", [&] { return lower(g, hw); });
+  return result;
+}
+
+CompileResult compile_with(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
+                           const CompileOptions& options, const TextSink& sink) {
+  try {
+    return run_passes(model, variants, hw, options, sink);
+  } catch (const MappingError& e) {
+    // The passes name the op; the reader also needs the files it came from.
+    throw MappingError(
+        fmt::format("{}: does not fit chip {} ({}): {}", model.spec.file, hw.name, hw.file, e.what()));
+  }
+}
+
+}  // namespace
+
+CompileResult compile(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
+                      const CompileOptions& options) {
+  return compile_with(model, variants, hw, options, TextSink{});
+}
+
+CompileResult compile(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
+                      const CompileOptions& options, const std::set<std::string>& print_after,
+                      std::vector<PassText>& texts) {
+  return compile_with(model, variants, hw, options, TextSink{&print_after, &texts});
+}
+
+const std::vector<std::string>& compile_pass_names() {
+  static const std::vector<std::string> names{"frontend",      "apply_variant", "quantize",
+                                              "plan_kv_cache", "partition",     "place",
+                                              "route",         "schedule",      "lower"};
+  return names;
+}
+
+}  // namespace neurokv

@@ -1,0 +1,41 @@
+#pragma once
+// The compiler's entry point: a model and an attention variant, lowered for one chip into an Event IR
+// program.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/config/hw_config.hpp"
+#include "compiler/config/layer_variants.hpp"
+#include "compiler/driver/model_source.hpp"
+#include "compiler/ir/program.hpp"
+
+namespace neurokv {
+
+struct CompileOptions {
+  int64_t context = 2048;  // tokens the KV cache is planned for (prompt + generated)
+  int weight_bits = 0;     // 0: the widest width the chip supports
+  int act_bits = 0;        // 0: the widest width the chip supports
+  int kv_bits = 0;         // 0: the narrowest KV width the chip lists ≥ the activation width
+  bool fuse_kv = true;     // K=V variants: one KV read feeds both QKᵀ and P·V (online softmax)
+};
+
+struct PassTiming {
+  std::string name;
+  double ms = 0;
+};
+
+struct CompileResult {
+  ir::Program program;
+  std::vector<PassTiming> passes;
+  std::vector<std::string>
+      notes;  // decisions worth telling the user (e.g. "paper-1.2b: 20 ops streamed from DRAM")
+};
+
+// Runs the frontend and every pass. `variants`: one variant for every layer, or one per layer. Throws
+// InputError for options the chip cannot do or variants an imported model was not built with, MappingError
+// for a model that cannot be placed (naming the op, what it needs and what the chip has).
+CompileResult compile(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
+                      const CompileOptions& options);
+
+}  // namespace neurokv

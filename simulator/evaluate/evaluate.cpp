@@ -1,0 +1,140 @@
+#include "simulator/evaluate/evaluate.hpp"
+
+#include <fmt/format.h>
+
+#include "compiler/support/error.hpp"
+#include <algorithm>
+#include "simulator/analytic_estimator.hpp"
+#include "simulator/cycle/simulate.hpp"
+#include "simulator/prefill_queue.hpp"
+#include "simulator/program_facts.hpp"
+
+namespace neurokv {
+
+const char* to_string(Fidelity fidelity) { return fidelity == Fidelity::Analytic ? "analytic" : "cycle"; }
+
+namespace {
+
+// The KV cache is planned for program.context positions: the prompt and the decode tokens must fit in it, at
+// either fidelity.
+void check_fits(const ir::Program& program, const EvaluateOptions& options) {
+  if (options.tokens < 1) throw InputError(fmt::format("--tokens {} is less than 1", options.tokens));
+  if (options.prompt < 0 || options.prompt + options.tokens > program.context) {
+    throw InputError(
+        fmt::format("--prompt {} + --tokens {} exceeds --context {}, the positions the program's KV "
+                    "cache is planned for; expected 0 <= prompt and prompt + tokens <= context",
+                    options.prompt, options.tokens, program.context));
+  }
+}
+
+// The estimate prices link sharing and the DRAM channel's serial service as bounds per wave; where they move
+// a phase by more than kContentionWarning over the uncontended closed form, the cycle fidelity can differ
+// from it too, so the user is told.
+constexpr double kContentionWarning = 0.10;
+
+void warn_contention(VariantReport& report, const PhaseReport& phase, const char* name) {
+  if (phase.uncontended_cycles <= 0 || phase.cycles <= phase.uncontended_cycles * (1 + kContentionWarning))
+    return;
+  report.diagnostics.push_back(
+      {Diagnostic::Severity::Warning,
+       fmt::format("{} {}: shared links and the serial DRAM channel add {:.0f}% to the uncontended estimate "
+                   "({:.0f} vs {:.0f} cycles, bound {}); the analytic figure bounds the contention, the "
+                   "cycle fidelity (run --fidelity cycle) simulates it",
+                   report.variant, name, 100 * (phase.cycles / phase.uncontended_cycles - 1), phase.cycles,
+                   phase.uncontended_cycles, phase.bound)});
+}
+
+// Neither fidelity applies back-pressure to the prefill: where an NP's queued events (cycle: measured;
+// analytic: prefill_queue.hpp's bound) exceed the input SRAM its KV rows leave, the prefill figures assume
+// buffers the chip does not have.
+void warn_prefill_queue(VariantReport& report, const ir::Program& program, const HwConfig& hw,
+                        const std::vector<int64_t>& queued, const char* what) {
+  const std::vector<int64_t> free = event_buffer_bytes(program, hw);
+  size_t worst = 0;
+  int over = 0;
+  for (size_t i = 0; i < queued.size() && i < free.size(); ++i) {
+    if (queued[i] <= free[i]) continue;
+    ++over;
+    if (queued[i] - free[i] > queued[worst] - free[worst]) worst = i;
+  }
+  if (over == 0) return;
+  const int per_node = program.chip.nps_per_node;
+  const int node = static_cast<int>(worst) / per_node;
+  report.diagnostics.push_back(
+      {Diagnostic::Severity::Warning,
+       fmt::format(
+           "{} prefill: {} NPs would hold more queued input events than their input SRAM leaves for "
+           "them ({}: NP ({},{},{}) {} bytes, {} free); no back-pressure is modelled, so the prefill's "
+           "latency and energy are lower bounds",
+           report.variant, over, what, node % program.chip.mesh_cols, node / program.chip.mesh_cols,
+           static_cast<int>(worst) % per_node, queued[worst], free[worst])});
+}
+
+}  // namespace
+
+VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
+                               const EvaluateOptions& options) {
+  check_fits(program, options);
+  if (options.fidelity == Fidelity::Analytic) {
+    VariantReport report = estimate(program, hw, EstimateOptions{options.prompt, options.tokens});
+    warn_contention(report, report.decode, "decode");
+    if (report.prefill) {
+      warn_contention(report, *report.prefill, "prefill");
+      const std::vector<int64_t> bound = event_queue_bound(program, hw, Phase::prefill(options.prompt));
+      report.memory.peak_prefill_event_queue_bytes = *std::max_element(bound.begin(), bound.end());
+      warn_prefill_queue(report, program, hw, bound, "bound");
+    }
+    return report;
+  }
+  const SimulationResult sim = simulate(
+      program, hw,
+      SimOptions{options.prompt, options.tokens, options.seed, options.trace_path, options.vcd_path});
+  VariantReport report = program_facts(program);
+  report.power = static_power(program, hw);
+  report.decode = sim.decode;
+  report.decode_layers = sim.decode_layers;
+  report.prefill = sim.prefill;
+  report.memory.peak_event_queue_bytes =
+      sim.peak_queue_bytes;  // peak_np_sram_bytes: program_facts, as analytic
+  if (sim.prefill) {
+    report.memory.peak_prefill_event_queue_bytes = sim.peak_prefill_queue_bytes;
+    warn_prefill_queue(report, program, hw, sim.peak_np_prefill_queue_bytes, "measured");
+  }
+  return report;
+}
+
+Report report_for(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options) {
+  Report report;
+  report.model = program.model;
+  report.hw_name = hw.name;
+  report.clock_hz = hw.clock_hz;
+  report.context = program.context;
+  report.prompt = options.prompt;
+  report.fidelity = to_string(options.fidelity);
+  report.weight_bits = program.precision.weight_bits;
+  report.act_bits = program.precision.act_bits;
+  report.kv_bits = program.precision.kv_bits;
+  return report;
+}
+
+Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const HwConfig& hw,
+                         const EvaluateOptions& options) {
+  Report report;
+  for (const ir::Program* program : programs) {
+    if (report.variants.empty()) report = report_for(*program, hw, options);
+    report.variants.push_back(evaluate_program(*program, hw, options));
+  }
+  return report;
+}
+
+Report evaluate(const ModelSource& model, const std::vector<LayerVariants>& variants, const HwConfig& hw,
+                const EvaluateOptions& options) {
+  std::vector<CompileResult> compiled;
+  for (const LayerVariants& variant : variants)
+    compiled.push_back(compile(model, variant, hw, options.compile));
+  std::vector<const ir::Program*> programs;
+  for (const CompileResult& c : compiled) programs.push_back(&c.program);
+  return evaluate_compiled(programs, hw, options);
+}
+
+}  // namespace neurokv

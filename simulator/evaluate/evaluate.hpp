@@ -1,0 +1,49 @@
+#pragma once
+// Compile a model for a chip once per attention variant and cost each program at the chosen fidelity.
+// The one call the CLI's estimate/run and the sweeps share.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/config/hw_config.hpp"
+#include "compiler/config/layer_variants.hpp"
+#include "compiler/driver/compile.hpp"
+#include "compiler/driver/model_source.hpp"
+#include "simulator/report.hpp"
+
+namespace neurokv {
+
+enum class Fidelity { Analytic, Cycle };
+
+struct EvaluateOptions {
+  CompileOptions compile;  // compile.context: the final context, which the KV cache is planned for
+  Fidelity fidelity = Fidelity::Analytic;
+  int64_t prompt = 0;      // prefill length (0: no prefill)
+  int64_t tokens = 1;      // decode tokens, at contexts prompt + 1 ... prompt + tokens (analytic: 1 is
+                           // one step at the program's context; more are averaged like the cycle's)
+  uint64_t seed = 1;       // cycle fidelity: activation draws
+  std::string trace_path;  // cycle fidelity: Chrome trace JSON, when not empty
+  std::string vcd_path;    // cycle fidelity: VCD, when not empty
+};
+
+// Reports one program, already compiled. Analytic: one decode step at the program's context, or the mean of
+// the steps at contexts prompt + 1 ... prompt + tokens when tokens > 1 (and the prefill); cycle: the
+// simulated prefill and the mean of the simulated decode tokens. Throws InputError unless 0 <= prompt and
+// prompt + tokens <= the program's context.
+VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
+                               const EvaluateOptions& options);
+
+// A report's header (model, chip, context, precision, fidelity) for programs like this one, with no variants
+// yet.
+Report report_for(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
+
+// Reports programs already compiled (one per variant), as evaluate() does once it has compiled them.
+Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const HwConfig& hw,
+                         const EvaluateOptions& options);
+
+Report evaluate(const ModelSource& model, const std::vector<LayerVariants>& variants, const HwConfig& hw,
+                const EvaluateOptions& options);
+
+const char* to_string(Fidelity fidelity);
+
+}  // namespace neurokv
