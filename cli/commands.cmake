@@ -9,6 +9,7 @@ target_sources(neurokv PRIVATE
   commands/sweep_command.cpp
   diagnostics.cpp
   gnuplot.cpp
+  interrupt.cpp
   message.cpp
   output.cpp
   paths.cpp

@@ -121,7 +121,7 @@ SweepRow row_from_fields(const std::vector<std::string>& fields, std::size_t col
     }
   }
   if (!ok || used != fields.front().size() || row.point < 0) {
-    throw RunError(
+    throw InputError(
         fmt::format("{}: a damaged row ({} fields, point '{}'), expected {} fields starting with a point "
                     "index",
                     where, fields.size(), fields.front(), columns));
