@@ -139,6 +139,8 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
   if (failure) std::rethrow_exception(failure);
   if (progress.done < progress.total) return outcome;
 
+  progress.writing_results = true;
+  if (options.on_progress) options.on_progress(progress);
   outcome.infeasible = write_from_journal(plan, dir, journal_path, columns, shard, offsets);
   outcome.complete = true;
   return outcome;

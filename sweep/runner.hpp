@@ -23,6 +23,7 @@ struct Progress {
   int64_t total = 0;    // points in this shard
   int64_t resumed = 0;  // of `done`, read from the journal (not timed)
   double elapsed_s = 0;
+  bool writing_results = false;  // every point is done; the results are being written (a while, for millions)
 };
 
 struct RunOptions {

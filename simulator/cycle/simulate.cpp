@@ -112,6 +112,10 @@ KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOp
   // Dies with its parent, even one killed by SIGKILL, rather than simulate on for nobody.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(1);  // the parent died before prctl
+  // The parent's handlers would act on its state (its other children, its files): a signal just ends the
+  // child.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   Status status = Status::Ok;
   std::string payload, trace_json;
