@@ -21,6 +21,13 @@ std::string duration(double seconds) {
 ProgressPrinter::ProgressPrinter() : terminal_(isatty(STDERR_FILENO) != 0), last_() {}
 
 void ProgressPrinter::update(const sweep::Progress& p) {
+  if (p.writing_results) {
+    // Reading the rows back from the journal in point order takes a while for a million of them.
+    finish();
+    fmt::print(stderr, "sweep: all {} points done, writing the results in point order\n", p.total);
+    drawn_ = false;
+    return;
+  }
   const auto now = std::chrono::steady_clock::now();
   const auto interval = terminal_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
   if (p.done < p.total && drawn_ && now - last_ < interval) return;

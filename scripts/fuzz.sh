@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang in build-fuzz (NEUROKV_FUZZ=ON: ASan + UBSan + coverage) and runs each
-# for SECONDS (default 60), seeded with the shipped configs, compiled programs and the bad-input corpus.
+# for SECONDS (default 60), seeded with the committed corpus (tests/fuzz/corpus/TARGET: inputs earlier runs found
+# interesting), the shipped configs, compiled programs and the bad-input corpus.
 # A crash, leak, UB report, 10 s hang or 2 GB input stops the run; its input is left in build-fuzz/artifacts/.
+# With --update-corpus, the inputs of this run that add coverage (libFuzzer -merge=1, at most 4 KiB each) are
+# merged into tests/fuzz/corpus/TARGET, to be committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
+update_corpus=0
+[ "${2:-}" = "--update-corpus" ] && update_corpus=1
 root="$PWD"
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEUROKV_FUZZ=ON \
   -DNEUROKV_BENCH=OFF >/dev/null
@@ -31,16 +36,22 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 for target in "${targets[@]}"; do
   name="${target#fuzz_}"
   corpus="build-fuzz/corpus/$name"
-  mkdir -p "$corpus"
+  mkdir -p "$corpus" "tests/fuzz/corpus/$name"
   echo "== $target: ${seconds}s"
   # -timeout: an input slower than 10 s is a hang; -rss_limit_mb: one that needs 2 GB is a finding too.
   status=0
   "build-fuzz/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-    -artifact_prefix="$root/build-fuzz/artifacts/$name-" -print_final_stats=1 "$corpus" "$seeds/$name" \
+    -artifact_prefix="$root/build-fuzz/artifacts/$name-" -print_final_stats=1 \
+    "$corpus" "tests/fuzz/corpus/$name" "$seeds/$name" \
     >"build-fuzz/$name.log" 2>&1 || status=$?
   grep -E "^stat::(number_of_executed_units|peak_rss_mb)|ERROR|SUMMARY|artifact" "build-fuzz/$name.log" || true
   if [ "$status" -ne 0 ]; then
     tail -40 "build-fuzz/$name.log"
     exit "$status"
+  fi
+  if [ "$update_corpus" = 1 ]; then
+    "build-fuzz/tests/fuzz/$target" -merge=1 -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+      "tests/fuzz/corpus/$name" "$corpus" >"build-fuzz/$name.merge.log" 2>&1
+    echo "tests/fuzz/corpus/$name: $(ls "tests/fuzz/corpus/$name" | wc -l) inputs"
   fi
 done

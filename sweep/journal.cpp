@@ -6,7 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <set>
+#include <filesystem>
+#include <fstream>
 
 #include "compiler/support/error.hpp"
 #include "compiler/support/whole_file.hpp"
@@ -43,47 +44,71 @@ constexpr auto kSyncInterval = std::chrono::seconds(1);
 
 Journal Journal::create(const std::string& path, const std::string& spec_hash, const std::string& version,
                         WriteFn write) {
-  Journal journal(path, open_for_append(path, O_CREAT | O_EXCL), write);
+  Journal journal(path, open_for_append(path, O_CREAT | O_EXCL), 0, write);
   journal.write_all(header(spec_hash, version));
   journal.sync();
   return journal;
 }
 
 Journal Journal::resume(const std::string& path, const std::string& spec_hash, const std::string& version,
-                        std::size_t columns, std::vector<SweepRow>& done, WriteFn write) {
-  const std::string text = read_whole_file(path);
+                        std::size_t columns, const std::function<void(SweepRow&&, int64_t)>& on_row,
+                        int64_t& torn_line, WriteFn write) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(fmt::format("{}: is a directory, expected a sweep journal", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open the journal, expected one to --resume", path));
   const std::string expected = header(spec_hash, version);
-  if (text.compare(0, expected.size(), expected) != 0) {
-    const std::string theirs = version_in(text);
+  std::string line;
+  std::getline(in, line);
+  torn_line = 0;
+  int64_t end = 0;  // of the last whole line
+  if (in.eof() && expected.compare(0, line.size(), line) == 0) {
+    // Cut off while its header was written (a full disk): nothing to keep, start it again.
+    torn_line = line.empty() ? 0 : 1;
+  } else if (line + "\n" != expected) {
+    const std::string theirs = version_in(line);
     if (theirs != version) {
       throw InputError(
-          fmt::format("{}: the journal was written by neurokv {}, this is neurokv {} (version+cost "
+          fmt::format("{}:1: the journal was written by neurokv {}, this is neurokv {} (version+cost "
                       "model): its rows may be costed by other equations, expected the neurokv build it "
                       "was started with, or a new --out directory",
                       path, theirs.empty() ? "before 0.1.0+cost1" : theirs, version));
     }
     throw InputError(
-        fmt::format("{}: the journal belongs to another spec or chip file (its first line is not '{}'), "
-                    "expected the spec it was started with",
+        fmt::format("{}:1: the journal belongs to another spec or chip file (its first line is not '{}'), "
+                    "expected the spec it was started with, or a new --out directory",
                     path, expected.substr(0, expected.size() - 1)));
+  } else {
+    end = static_cast<int64_t>(expected.size());
+    for (int64_t number = 2; std::getline(in, line); ++number) {
+      if (in.eof()) {  // no newline: torn by a crash or a full disk mid-append
+        torn_line = number;
+        break;
+      }
+      on_row(row_from_fields(split_csv_line(line), columns, fmt::format("{}:{}", path, number)), end);
+      end += static_cast<int64_t>(line.size()) + 1;
+    }
   }
-  std::set<int64_t> seen;
-  std::size_t begin = expected.size();
-  int line = 2;
-  for (std::size_t end; (end = text.find('\n', begin)) != std::string::npos; begin = end + 1, ++line) {
-    SweepRow row = row_from_fields(split_csv_line(text.substr(begin, end - begin)), columns,
-                                   fmt::format("{}:{}", path, line));
-    if (seen.insert(row.point).second) done.push_back(std::move(row));
-  }
-  // `begin` now ends the last whole line: cut the torn rest, or the next append would glue onto it.
-  if (begin < text.size() && ::truncate(path.c_str(), static_cast<off_t>(begin)) != 0) {
+  // Cut the torn rest, or the next append would glue onto it.
+  if (torn_line != 0 && ::truncate(path.c_str(), static_cast<off_t>(end)) != 0) {
     throw RunError(fmt::format("{}: cannot drop the torn last line: {}", path, std::strerror(errno)));
   }
-  return Journal(path, open_for_append(path, 0), write);
+  Journal journal(path, open_for_append(path, 0), end, write);
+  if (end == 0) {
+    journal.write_all(expected);
+    journal.sync();
+  }
+  return journal;
 }
 
 Journal::Journal(Journal&& other) noexcept
-    : path_(std::move(other.path_)), fd_(other.fd_), write_(other.write_), last_sync_(other.last_sync_) {
+    : path_(std::move(other.path_)),
+      fd_(other.fd_),
+      write_(other.write_),
+      size_(other.size_),
+      last_sync_(other.last_sync_) {
   other.fd_ = -1;
 }
 
@@ -94,23 +119,59 @@ Journal::~Journal() {
 }
 
 void Journal::write_all(const std::string& text) {
-  // O_APPEND makes one write() of a line land whole at the end; a short write (disk full) is an error, not
-  // retried, so no line is ever split across writes.
-  const ssize_t n = write_ ? write_(fd_, text.data(), text.size()) : ::write(fd_, text.data(), text.size());
-  if (n != static_cast<ssize_t>(text.size())) {
-    throw RunError(fmt::format("{}: cannot append to the journal: {}", path_,
-                               n < 0 ? std::strerror(errno) : "short write (disk full?)"));
+  // O_APPEND puts each write() at the end, and the runner serialises appends, so a short write (a disk
+  // filling up) is continued by the next write(): the line stays whole, or the error that stopped it (ENOSPC,
+  // EFBIG) is reported and the torn line is the journal's last.
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = write_ ? write_(fd_, text.data() + done, text.size() - done)
+                             : ::write(fd_, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      size_ += static_cast<int64_t>(done);
+      throw RunError(fmt::format("{}: cannot append to the journal: {}", path_,
+                                 n < 0 ? std::strerror(errno) : "nothing written (disk full?)"));
+    }
+    done += static_cast<std::size_t>(n);
   }
+  size_ += static_cast<int64_t>(done);
 }
 
-void Journal::append(const SweepRow& row) {
+int64_t Journal::append(const SweepRow& row) {
+  const int64_t offset = size_;
   write_all(csv_line(row_fields(row)) + "\n");
   if (std::chrono::steady_clock::now() - last_sync_ >= kSyncInterval) sync();
+  return offset;
 }
 
 void Journal::sync() {
   ::fsync(fd_);
   last_sync_ = std::chrono::steady_clock::now();
+}
+
+JournalReader::JournalReader(const std::string& path, std::size_t columns)
+    : path_(path), columns_(columns), fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+  if (fd_ < 0) throw RunError(fmt::format("{}: cannot read the journal: {}", path, std::strerror(errno)));
+}
+
+JournalReader::~JournalReader() { ::close(fd_); }
+
+SweepRow JournalReader::row_at(int64_t offset) {
+  std::string line;
+  char chunk[4096];
+  for (int64_t at = offset;;) {
+    const ssize_t n = ::pread(fd_, chunk, sizeof chunk, static_cast<off_t>(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      throw RunError(fmt::format("{}: the row at byte {} is gone ({}), expected the journal this run wrote",
+                                 path_, offset, n < 0 ? std::strerror(errno) : "end of file"));
+    }
+    const char* newline = static_cast<const char*>(std::memchr(chunk, '\n', static_cast<std::size_t>(n)));
+    line.append(chunk, newline ? static_cast<std::size_t>(newline - chunk) : static_cast<std::size_t>(n));
+    if (newline) break;
+    at += n;
+  }
+  return row_from_fields(split_csv_line(line), columns_, fmt::format("{} at byte {}", path_, offset));
 }
 
 }  // namespace neurokv::sweep

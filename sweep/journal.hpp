@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,27 +24,48 @@ class Journal {
   // directory). The header line names the spec hash and the neurokv version (SweepPlan::version()).
   static Journal create(const std::string& path, const std::string& spec_hash, const std::string& version,
                         WriteFn write = nullptr);
-  // Reopens `path` for appending after reading its rows into `done`; drops a torn last line. InputError if it
-  // belongs to another spec or was written by another neurokv version.
+  // Reopens `path` for appending after handing each whole row, with its line's byte offset, to `on_row`
+  // (streamed: a journal may be larger than memory). A torn last line (no newline: a crash or a full disk
+  // mid-append) is cut off and its line number put in `torn_line` (0: none). InputError if the journal
+  // belongs to another spec or neurokv version, or if any other line is damaged, naming `path:line`.
   static Journal resume(const std::string& path, const std::string& spec_hash, const std::string& version,
-                        std::size_t columns, std::vector<SweepRow>& done, WriteFn write = nullptr);
+                        std::size_t columns, const std::function<void(SweepRow&&, int64_t)>& on_row,
+                        int64_t& torn_line, WriteFn write = nullptr);
 
   Journal(Journal&& other) noexcept;
   Journal& operator=(Journal&&) = delete;
   Journal(const Journal&) = delete;
   ~Journal();
 
-  void append(const SweepRow& row);  // not thread-safe: the runner serialises calls
-  void sync();                       // fsync: rows survive a power cut, not only a crash
+  int64_t append(
+      const SweepRow& row);  // the line's byte offset; not thread-safe: the runner serialises calls
+  void sync();               // fsync: rows survive a power cut, not only a crash
 
  private:
-  Journal(std::string path, int fd, WriteFn write) : path_(std::move(path)), fd_(fd), write_(write) {}
+  Journal(std::string path, int fd, int64_t size, WriteFn write)
+      : path_(std::move(path)), fd_(fd), write_(write), size_(size) {}
   void write_all(const std::string& text);
 
   std::string path_;
   int fd_ = -1;
   WriteFn write_ = nullptr;  // nullptr: ::write
+  int64_t size_ = 0;         // bytes written: the next line's offset
   std::chrono::steady_clock::time_point last_sync_ = std::chrono::steady_clock::now();
+};
+
+// Reads rows back from a journal by offset, to write the results in point order without holding them.
+class JournalReader {
+ public:
+  JournalReader(const std::string& path, std::size_t columns);
+  JournalReader(const JournalReader&) = delete;
+  JournalReader& operator=(const JournalReader&) = delete;
+  ~JournalReader();
+  SweepRow row_at(int64_t offset);
+
+ private:
+  std::string path_;
+  std::size_t columns_;
+  int fd_;
 };
 
 }  // namespace neurokv::sweep

@@ -1,18 +1,39 @@
 #include "sweep/pareto.hpp"
 
-#include <map>
-#include <utility>
+#include <algorithm>
+#include <numeric>
+
+#include "compiler/support/error.hpp"
 
 namespace neurokv::sweep {
 namespace {
 
-bool dominates(const std::vector<double>& a, const std::vector<double>& b) {
-  bool better = false;
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    if (a[k] > b[k]) return false;
-    better = better || a[k] < b[k];
+using Point3 = std::array<double, 3>;
+
+// Sorted lexicographically, every point's dominators come before it; a point is dominated exactly when an
+// earlier, different point is no worse in the last two objectives. A staircase (second objective up, third
+// strictly down) answers that in O(log n).
+std::vector<bool> front_of(const std::vector<Point3>& points) {
+  std::vector<std::size_t> order(points.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return points[a] < points[b]; });
+  std::map<double, double> stairs;
+  std::vector<bool> front(points.size(), false);
+  for (std::size_t run = 0; run < order.size();) {
+    const Point3& p = points[order[run]];
+    std::size_t end = run;  // identical points do not dominate each other
+    while (end < order.size() && points[order[end]] == p) ++end;
+    auto below = stairs.upper_bound(p[1]);
+    const bool dominated = below != stairs.begin() && std::prev(below)->second <= p[2];
+    for (std::size_t i = run; i < end; ++i) front[order[i]] = !dominated;
+    if (!dominated) {
+      auto at = stairs.insert_or_assign(p[1], p[2]).first;
+      for (auto next = std::next(at); next != stairs.end() && next->second >= p[2];)
+        next = stairs.erase(next);
+    }
+    run = end;
   }
-  return better;
+  return front;
 }
 
 }  // namespace
@@ -23,39 +44,57 @@ const std::vector<std::string>& pareto_objectives() {
 }
 
 std::vector<bool> pareto_front(const std::vector<std::vector<double>>& objectives) {
-  std::vector<bool> front(objectives.size(), true);
-  for (std::size_t i = 0; i < objectives.size(); ++i) {
-    for (std::size_t j = 0; j < objectives.size() && front[i]; ++j) {
-      if (j != i && dominates(objectives[j], objectives[i])) front[i] = false;
-    }
+  std::vector<Point3> points;
+  for (const std::vector<double>& o : objectives) {
+    if (o.size() > 3) throw RunError("pareto_front: more than 3 objectives");
+    Point3 p{0, 0, 0};
+    std::copy(o.begin(), o.end(), p.begin());
+    points.push_back(p);
   }
-  return front;
+  return front_of(points);
+}
+
+ParetoTable::ParetoTable(const std::vector<std::string>& columns)
+    : columns_(columns),
+      // Row values start after "point".
+      model_(column_index(columns, "model") - 1),
+      context_(column_index(columns, "context") - 1) {
+  for (std::size_t k = 0; k < objective_.size(); ++k)
+    objective_[k] = column_index(columns, pareto_objectives()[k]) - 1;
+}
+
+void ParetoTable::add(const SweepRow& row) {
+  Item item{-1, {0, 0, 0}};
+  // Infeasible rows have no figures and are on no front.
+  if (feasible(columns_, row)) {
+    const auto key = std::make_pair(row.values[model_], row.values[context_]);
+    item.group = groups_.emplace(key, static_cast<int>(groups_.size())).first->second;
+    for (std::size_t k = 0; k < objective_.size(); ++k)
+      item.objectives[k] = std::stod(row.values[objective_[k]]);
+  }
+  items_.push_back(item);
+}
+
+std::vector<bool> ParetoTable::front() const {
+  std::vector<bool> out(items_.size(), false);
+  for (int group = 0; group < static_cast<int>(groups_.size()); ++group) {
+    std::vector<std::size_t> members;
+    std::vector<Point3> points;
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      if (items_[i].group != group) continue;
+      members.push_back(i);
+      points.push_back(items_[i].objectives);
+    }
+    const std::vector<bool> front = front_of(points);
+    for (std::size_t n = 0; n < members.size(); ++n) out[members[n]] = front[n];
+  }
+  return out;
 }
 
 std::vector<bool> pareto_rows(const std::vector<std::string>& columns, const std::vector<SweepRow>& rows) {
-  // Row values start after "point".
-  const std::size_t model = column_index(columns, "model") - 1;
-  const std::size_t context = column_index(columns, "context") - 1;
-  std::vector<std::size_t> objective;
-  for (const std::string& name : pareto_objectives()) objective.push_back(column_index(columns, name) - 1);
-
-  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> groups;
-  // Infeasible rows have no figures and are on no front.
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (feasible(columns, rows[i])) groups[{rows[i].values[model], rows[i].values[context]}].push_back(i);
-  }
-  std::vector<bool> out(rows.size(), false);
-  for (const auto& group : groups) {
-    std::vector<std::vector<double>> values;
-    for (std::size_t i : group.second) {
-      std::vector<double> v;
-      for (std::size_t k : objective) v.push_back(std::stod(rows[i].values[k]));
-      values.push_back(v);
-    }
-    const std::vector<bool> front = pareto_front(values);
-    for (std::size_t n = 0; n < group.second.size(); ++n) out[group.second[n]] = front[n];
-  }
-  return out;
+  ParetoTable table(columns);
+  for (const SweepRow& row : rows) table.add(row);
+  return table.front();
 }
 
 }  // namespace neurokv::sweep

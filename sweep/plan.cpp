@@ -188,7 +188,15 @@ std::shared_ptr<const HwConfig> SweepPlan::hw_at(const SweepPoint& point) const 
                           : parse_overridden(hw_text_, hw_file_, overrides, spec_.file);
   for (const HwOverride& o : overrides) hw->provenance[o.key] = "assumed: set by a sweep grid";
   std::lock_guard<std::mutex> lock(hw_cache_->mutex);
-  return hw_cache_->by_grid_point.emplace(point.grid_point, std::move(hw)).first->second;
+  const auto [kept, added] = hw_cache_->by_grid_point.emplace(point.grid_point, std::move(hw));
+  if (added) {
+    hw_cache_->order.push_back(point.grid_point);
+    if (hw_cache_->order.size() > 256) {
+      hw_cache_->by_grid_point.erase(hw_cache_->order.front());
+      hw_cache_->order.pop_front();
+    }
+  }
+  return kept->second;
 }
 
 EvaluateOptions SweepPlan::options_at(const SweepPoint& point) const {

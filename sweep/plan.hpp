@@ -3,6 +3,7 @@
 // hash. Point index order: model, then grid point (first axis slowest), then context, then variant (fastest),
 // so neighbouring indices share a chip and a compile target.
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -52,8 +53,9 @@ class SweepPlan {
   }
   std::vector<std::string> grid_columns() const;
 
-  // The chip at one grid point, validated as the chip file is; parsed once per grid point, from any thread.
-  // Throws InputError naming the grid values.
+  // The chip at one grid point, validated as the chip file is; from any thread. The last 256 grid points'
+  // chips are kept (points are taken in index order, so a grid point's are near each other); a million-chip
+  // grid is not held. Throws InputError naming the grid values.
   std::shared_ptr<const HwConfig> hw_at(const SweepPoint& point) const;
   EvaluateOptions options_at(const SweepPoint& point) const;
 
@@ -76,6 +78,7 @@ class SweepPlan {
   struct HwCache {
     std::mutex mutex;
     std::map<int64_t, std::shared_ptr<const HwConfig>> by_grid_point;
+    std::deque<int64_t> order;  // oldest first
   };
   std::unique_ptr<HwCache> hw_cache_ = std::make_unique<HwCache>();
 };

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "compiler/support/error.hpp"
@@ -28,31 +29,59 @@ nlohmann::json typed(const std::string& field) {
 
 void write_results(const std::string& dir, const SweepResults& results) {
   const std::vector<bool> pareto = pareto_rows(results.columns, results.rows);
-  std::vector<std::string> columns = results.columns;
-  columns.push_back("pareto");
+  ResultsWriter writer(dir, results);
+  for (std::size_t i = 0; i < results.rows.size(); ++i) writer.add(results.rows[i], pareto[i]);
+  writer.commit();
+}
 
-  std::string csv = csv_line(columns) + "\n";
-  nlohmann::json rows = nlohmann::json::array();
-  for (std::size_t i = 0; i < results.rows.size(); ++i) {
-    std::vector<std::string> fields = row_fields(results.rows[i]);
-    fields.push_back(pareto[i] ? "1" : "0");
-    csv += csv_line(fields) + "\n";
-    nlohmann::json row = nlohmann::json::object();
-    for (std::size_t c = 0; c + 1 < columns.size(); ++c) row[columns[c]] = typed(fields[c]);
-    if (row.contains("feasible")) row["feasible"] = fields[column_index(columns, "feasible")] != "0";
-    row["pareto"] = static_cast<bool>(pareto[i]);
-    rows.push_back(row);
-  }
+ResultsWriter::ResultsWriter(const std::string& dir, const SweepResults& header)
+    : columns_(header.columns), csv_(dir + "/results.csv"), json_(dir + "/results.json") {
+  columns_.push_back("pareto");
+  const auto feasible = std::find(columns_.begin(), columns_.end(), "feasible");
+  feasible_column_ = static_cast<std::size_t>(feasible - columns_.begin());
+  csv_.append(csv_line(columns_) + "\n");
+
+  // nlohmann::json writes keys sorted, one-space indent: the rows go where the empty array's text is.
   nlohmann::json json = {{"schema", kSchema},
-                         {"spec", results.spec},
-                         {"spec_hash", results.spec_hash},
-                         {"points_total", results.points_total},
-                         {"columns", columns},
-                         {"rows", rows}};
-  if (!results.shard.empty()) json["shard"] = results.shard;
+                         {"spec", header.spec},
+                         {"spec_hash", header.spec_hash},
+                         {"points_total", header.points_total},
+                         {"columns", columns_},
+                         {"rows", nlohmann::json::array()}};
+  if (!header.shard.empty()) json["shard"] = header.shard;
+  const std::string text = json.dump(1) + "\n";
+  const std::string rows_key = "\n \"rows\": ";
+  const std::size_t at = text.find(rows_key) + rows_key.size();
+  json_.append(std::string_view(text).substr(0, at));
+  json_tail_ = text.substr(at + 2);  // after "[]"
+}
 
-  write_file_atomically(dir + "/results.csv", csv);
-  write_file_atomically(dir + "/results.json", json.dump(1) + "\n");
+void ResultsWriter::add(const SweepRow& row, bool pareto) {
+  std::vector<std::string> fields = row_fields(row);
+  fields.push_back(pareto ? "1" : "0");
+  csv_.append(csv_line(fields) + "\n");
+  nlohmann::json object = nlohmann::json::object();
+  for (std::size_t c = 0; c + 1 < columns_.size(); ++c) object[columns_[c]] = typed(fields[c]);
+  if (feasible_column_ < columns_.size()) object["feasible"] = fields[feasible_column_] != "0";
+  object["pareto"] = pareto;
+  // As dump(1) indents an object two levels down: every line but the first two more spaces.
+  std::string text = object.dump(1);
+  std::string indented = rows_++ == 0 ? "[\n  " : ",\n  ";
+  for (const char c : text) {
+    indented += c;
+    if (c == '\n') indented += "  ";
+  }
+  json_.append(indented);
+}
+
+void ResultsWriter::commit() {
+  json_.append(rows_ == 0 ? "[]" : "\n ]");
+  json_.append(json_tail_);
+  // Both whole on disk before either is renamed: a full disk leaves neither, not a CSV without its JSON.
+  csv_.sync();
+  json_.sync();
+  csv_.commit();
+  json_.commit();
 }
 
 SweepResults read_results(const std::string& dir) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/support/whole_file.hpp"
 #include "sweep/table.hpp"
 
 namespace neurokv::sweep {
@@ -20,6 +21,23 @@ struct SweepResults {
 };
 
 void write_results(const std::string& dir, const SweepResults& results);
+
+// The same files written a row at a time, for sweeps too large to hold: `header` is a SweepResults without
+// rows; rows come in point order with their Pareto flag. commit() moves both files into place; destroyed
+// before that, it leaves neither.
+class ResultsWriter {
+ public:
+  ResultsWriter(const std::string& dir, const SweepResults& header);
+  void add(const SweepRow& row, bool pareto);
+  void commit();
+
+ private:
+  std::vector<std::string> columns_;  // with `pareto`
+  std::size_t feasible_column_;       // columns_.size() if none
+  AtomicFile csv_, json_;
+  std::string json_tail_;  // what follows the rows
+  std::size_t rows_ = 0;
+};
 // Reads what write_results wrote; the `pareto` column is dropped (it is recomputed from the rows).
 SweepResults read_results(const std::string& dir);
 

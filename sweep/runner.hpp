@@ -23,6 +23,7 @@ struct Progress {
   int64_t total = 0;    // points in this shard
   int64_t resumed = 0;  // of `done`, read from the journal (not timed)
   double elapsed_s = 0;
+  bool writing_results = false;  // every point is done; the results are being written (a while, for millions)
 };
 
 struct RunOptions {
@@ -37,10 +38,14 @@ struct RunOptions {
 struct RunOutcome {
   bool complete = false;  // every point of the shard is done and the results are written
   Progress progress;
+  int64_t torn_line = 0;   // the journal line --resume cut off (a row torn by a crash or a full disk), or 0
+  int64_t infeasible = 0;    // rows whose model does not fit their chip, when complete
+  int64_t extrapolated = 0;  // rows whose context is past their model's learned positions, when complete
 };
 
-// The journal is DIR/journal.csv; results DIR/results.{csv,json}. The first error a worker throws stops the
-// run and is rethrown once the other workers have finished their points.
+// The journal is DIR/journal.csv; results DIR/results.{csv,json}, written from the journal in point order
+// (memory: a few dozen bytes a point, not the rows). The first error a worker throws stops the run and is
+// rethrown once the other workers have finished their points.
 RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointEvaluator& evaluate,
                      const RunOptions& options);
 

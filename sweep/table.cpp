@@ -75,9 +75,25 @@ SweepRow infeasible_row(const SweepPlan& plan, const SweepPoint& point, const st
   return row;
 }
 
+namespace {
+
+// A row's value in `column` (the first column, "point", is the row's index, not a value), or nullptr when the
+// columns have no such column.
+const std::string* value_of(const std::vector<std::string>& columns, const SweepRow& row, const char* column) {
+  const auto at = std::find(columns.begin(), columns.end(), column);
+  return at == columns.end() ? nullptr : &row.values[static_cast<std::size_t>(at - columns.begin()) - 1];
+}
+
+}  // namespace
+
 bool feasible(const std::vector<std::string>& columns, const SweepRow& row) {
-  const auto at = std::find(columns.begin(), columns.end(), "feasible");
-  return at == columns.end() || row.values[static_cast<std::size_t>(at - columns.begin()) - 1] != "0";
+  const std::string* value = value_of(columns, row, "feasible");
+  return value == nullptr || *value != "0";
+}
+
+bool extrapolated(const std::vector<std::string>& columns, const SweepRow& row) {
+  const std::string* value = value_of(columns, row, "extrapolated");
+  return value != nullptr && *value == "1";
 }
 
 std::string csv_line(const std::vector<std::string>& fields) {
@@ -122,7 +138,7 @@ SweepRow row_from_fields(const std::vector<std::string>& fields, std::size_t col
     }
   }
   if (!ok || used != fields.front().size() || row.point < 0) {
-    throw RunError(
+    throw InputError(
         fmt::format("{}: a damaged row ({} fields, point '{}'), expected {} fields starting with a point "
                     "index",
                     where, fields.size(), fields.front(), columns));

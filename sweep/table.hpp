@@ -28,6 +28,8 @@ SweepRow infeasible_row(const SweepPlan& plan, const SweepPoint& point, const st
 
 // Whether a row of these columns is feasible; rows of other columns (no "feasible" column) are.
 bool feasible(const std::vector<std::string>& columns, const SweepRow& row);
+// Whether a row's context is past its model's learned positions (its `extrapolated` column is 1).
+bool extrapolated(const std::vector<std::string>& columns, const SweepRow& row);
 
 // One CSV line without its newline. Fields are never quoted: a field holding ',', '"' or a line break is
 // refused with an InputError (names in model and chip files are the only free text).

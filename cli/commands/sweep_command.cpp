@@ -5,28 +5,21 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
-#include <filesystem>
 #include <memory>
 #include <thread>
 
 #include "cli/gnuplot.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/paths.hpp"
 #include "cli/progress.hpp"
 #include "compiler/support/error.hpp"
 #include "sweep/compile_cache.hpp"
+#include "sweep/output_lock.hpp"
 #include "sweep/plots.hpp"
 #include "sweep/runner.hpp"
 
 namespace neurokv::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-// First Ctrl-C (or Slurm's SIGTERM): stop taking points; a second one kills as usual.
-extern "C" void request_stop(int signal) {
-  g_stop.store(true);
-  std::signal(signal, SIG_DFL);
-}
 
 struct SweepFlags {
   std::string spec;
@@ -40,27 +33,33 @@ struct SweepFlags {
 };
 
 // " (3 infeasible: ...)" when some points' models do not fit their chips, else "".
-std::string infeasible_note(const sweep::SweepResults& results) {
-  const auto n = std::count_if(results.rows.begin(), results.rows.end(), [&](const sweep::SweepRow& row) {
-    return !sweep::feasible(results.columns, row);
-  });
+std::string infeasible_note(int64_t n) {
   return n == 0 ? ""
                 : fmt::format(" ({} infeasible: the model does not fit the chip, see the error column)", n);
 }
 
 // A warning when some points' contexts exceed their models' learned positions (the `extrapolated` column).
-void warn_extrapolated(const sweep::SweepResults& results) {
-  const auto at = std::find(results.columns.begin(), results.columns.end(), "extrapolated");
-  if (at == results.columns.end()) return;
-  const auto column = static_cast<std::size_t>(at - results.columns.begin()) - 1;
-  const auto n = std::count_if(results.rows.begin(), results.rows.end(),
-                               [&](const sweep::SweepRow& row) { return row.values[column] == "1"; });
+void warn_extrapolated(int64_t n) {
   if (n > 0) {
     fmt::print(stderr,
                "warning: {} points have a context past their model's learned positions (extrapolated = 1 in "
                "the results)\n",
                n);
   }
+}
+
+std::string infeasible_note(const sweep::SweepResults& results) {
+  return infeasible_note(
+      std::count_if(results.rows.begin(), results.rows.end(),
+                    [&](const sweep::SweepRow& row) { return !sweep::feasible(results.columns, row); }));
+}
+
+// Holds the --out directory's lock for the command, saying so when it took over a dead run's.
+std::unique_ptr<sweep::OutputLock> lock_output(const std::string& dir) {
+  std::string note;
+  auto lock = std::make_unique<sweep::OutputLock>(dir, note);
+  if (!note.empty()) fmt::print(stderr, "neurokv: note: {}\n", note);
+  return lock;
 }
 
 void draw(const std::string& dir, const sweep::SweepResults& results) {
@@ -85,38 +84,48 @@ void run(const SweepFlags& flags) {
   options.jobs = flags.jobs;
   options.shard = sweep::Shard::parse(flags.shard);
   options.resume = flags.resume;
-  options.stop = &g_stop;
+  std::atomic<bool> stop{false};
+  options.stop = &stop;
   ProgressPrinter printer;
   options.on_progress = [&printer](const sweep::Progress& p) { printer.update(p); };
+  const auto lock = lock_output(flags.out);
 
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
-  const sweep::RunOutcome outcome = sweep::run_sweep(
-      plan, flags.out, [&cache](const sweep::SweepPoint& point) { return cache.evaluate(point); }, options);
+  sweep::RunOutcome outcome;
+  int signal = 0;
+  {
+    const StopOnInterrupt stopping(stop);
+    outcome = sweep::run_sweep(
+        plan, flags.out, [&cache](const sweep::SweepPoint& point) { return cache.evaluate(point); }, options);
+    signal = stopping.signal();
+  }
   printer.finish();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  if (outcome.torn_line != 0) {
+    fmt::print(stderr,
+               "neurokv: note: {}/journal.csv:{}: dropped a torn last row (cut short by a crash or a full "
+               "disk); its point runs again\n",
+               flags.out, outcome.torn_line);
+  }
 
   const std::string shard = options.shard.whole() ? "" : " --shard " + options.shard.text();
   if (!outcome.complete) {
-    throw RunError(
-        fmt::format("interrupted after {} of {} points, all journaled in {}/journal.csv; finish with: "
-                    "neurokv sweep {} --out {}{} --resume",
-                    outcome.progress.done, outcome.progress.total, flags.out, flags.spec, flags.out, shard));
+    throw Interrupted(signal,
+                      fmt::format("interrupted by {} after {} of {} points, all journaled in {}/journal.csv; "
+                                  "finish with: neurokv sweep {} --out {}{} --resume",
+                                  signal == SIGINT ? "SIGINT" : "SIGTERM", outcome.progress.done,
+                                  outcome.progress.total, flags.out, flags.spec, flags.out, shard));
   }
-  const sweep::SweepResults results = sweep::read_results(flags.out);
   fmt::print(stderr, "neurokv: {} points in {}/results.csv and results.json{}\n", outcome.progress.total,
-             flags.out, infeasible_note(results));
-  warn_extrapolated(results);
-  if (options.shard.whole() && !flags.no_plots) draw(flags.out, results);
+             flags.out, infeasible_note(outcome.infeasible));
+  warn_extrapolated(outcome.extrapolated);
+  // Plots read the results back into memory (docs/sweeps.md); --no-plots keeps a huge sweep bounded.
+  if (options.shard.whole() && !flags.no_plots) draw(flags.out, sweep::read_results(flags.out));
 }
 
 void merge(const SweepFlags& flags) {
   std::vector<sweep::SweepResults> shards;
   for (const std::string& dir : flags.merge_dirs) shards.push_back(sweep::read_results(dir));
   const sweep::SweepResults merged = sweep::merge_results(shards);
-  std::error_code ec;
-  std::filesystem::create_directories(flags.merge_out, ec);
+  const auto lock = lock_output(flags.merge_out);
   sweep::write_results(flags.merge_out, merged);
   fmt::print(stderr, "neurokv: merged {} shards, {} points{}, into {}\n", shards.size(), merged.rows.size(),
              infeasible_note(merged), flags.merge_out);

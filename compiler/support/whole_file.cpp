@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string_view>
 
 #include "compiler/support/error.hpp"
 
@@ -21,16 +23,47 @@ std::string temporary_name(const std::string& path) {
   return fmt::format("{}.tmp.{}.{}", path, getpid(), counter++);
 }
 
-bool write_all(int fd, const std::string& text) {
+bool write_all(int fd, std::string_view text) {
   std::size_t done = 0;
   while (done < text.size()) {
     const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
+    if (n <= 0) {
+      if (n == 0) errno = ENOSPC;
+      return false;
+    }
     done += static_cast<std::size_t>(n);
   }
   return true;
 }
+
+// The temporary files being written, for a signal handler to remove: fixed slots of lock-free atomics, as a
+// handler may not allocate or lock.
+struct Slot {
+  std::atomic<int> state{0};  // 0 free, 1 being filled, 2 holds a path
+  char path[4096];
+};
+Slot g_unfinished[64];
+
+int register_unfinished(const std::string& path) {
+  if (path.size() >= sizeof(Slot::path)) return -1;
+  for (int i = 0; i < static_cast<int>(std::size(g_unfinished)); ++i) {
+    int free = 0;
+    if (g_unfinished[i].state.compare_exchange_strong(free, 1)) {
+      std::memcpy(g_unfinished[i].path, path.c_str(), path.size() + 1);
+      g_unfinished[i].state.store(2);
+      return i;
+    }
+  }
+  return -1;  // more than 64 at once: not removed on a signal, still never under the final name
+}
+
+void unregister_unfinished(int slot) {
+  if (slot >= 0) g_unfinished[slot].state.store(0);
+}
+
+// A full or failing disk is a failed run (exit 1); a path the user cannot write to is bad input (exit 2).
+bool disk_failure(int error) { return error == ENOSPC || error == EDQUOT || error == EFBIG || error == EIO; }
 
 }  // namespace
 
@@ -54,29 +87,82 @@ std::string read_whole_file(const std::string& path, const std::string& what, st
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {
+  AtomicFile file(path);
+  file.append(text);
+  file.commit();
+}
+
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), temp_(temporary_name(path_)) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw InputError(fmt::format("{}: is a directory, expected a file name to write", path));
+  if (std::filesystem::is_directory(path_, ec)) {
+    throw InputError(fmt::format("{}: is a directory, expected a file name to write", path_));
   }
-  const std::string temp = temporary_name(path);
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
+  slot_ = register_unfinished(temp_);
+  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    const int error = errno;
+    unregister_unfinished(slot_);
+    if (disk_failure(error))
+      throw RunError(fmt::format("{}: writing failed ({})", path_, std::strerror(error)));
     throw InputError(
-        fmt::format("{}: cannot write the file ({}), expected a writable path", path, std::strerror(errno)));
+        fmt::format("{}: cannot write the file ({}), expected a writable path", path_, std::strerror(error)));
   }
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  ::unlink(temp_.c_str());
+  unregister_unfinished(slot_);
+}
+
+void AtomicFile::append(std::string_view text) {
+  constexpr std::size_t kBuffer = std::size_t{1} << 20;
+  if (buffer_.size() + text.size() > kBuffer) flush();
+  if (text.size() >= kBuffer) {
+    if (!write_all(fd_, text))
+      throw RunError(fmt::format("{}: writing failed ({})", path_, std::strerror(errno)));
+    return;
+  }
+  buffer_.append(text);
+}
+
+void AtomicFile::flush() {
+  if (!write_all(fd_, buffer_))
+    throw RunError(fmt::format("{}: writing failed ({})", path_, std::strerror(errno)));
+  buffer_.clear();
+}
+
+void AtomicFile::sync() {
+  flush();
   // fsync before the rename: after a power cut the final name holds the old file or the whole new one.
-  const bool written = write_all(fd, text) && ::fsync(fd) == 0;
-  const int write_errno = errno;
-  ::close(fd);
-  if (!written) {
-    std::filesystem::remove(temp, ec);
-    throw RunError(fmt::format("{}: writing failed ({})", path, std::strerror(write_errno)));
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const int rename_errno = errno;
-    std::filesystem::remove(temp, ec);
+  if (::fsync(fd_) != 0) throw RunError(fmt::format("{}: writing failed ({})", path_, std::strerror(errno)));
+}
+
+void AtomicFile::commit() {
+  sync();
+  const int fd = fd_;
+  fd_ = -1;
+  const bool closed = ::close(fd) == 0;  // NFS reports a failed write at close
+  const int close_errno = errno;
+  if (!closed || std::rename(temp_.c_str(), path_.c_str()) != 0) {
+    const int error = closed ? errno : close_errno;
+    ::unlink(temp_.c_str());
+    unregister_unfinished(slot_);
     throw RunError(
-        fmt::format("{}: cannot move the finished file into place ({})", path, std::strerror(rename_errno)));
+        closed ? fmt::format("{}: cannot move the finished file into place ({})", path_, std::strerror(error))
+               : fmt::format("{}: writing failed ({})", path_, std::strerror(error)));
+  }
+  unregister_unfinished(slot_);
+}
+
+UnfinishedFile::UnfinishedFile(const std::string& path) : slot_(register_unfinished(path)) {}
+
+UnfinishedFile::~UnfinishedFile() { unregister_unfinished(slot_); }
+
+void remove_unfinished_files() noexcept {
+  for (Slot& slot : g_unfinished) {
+    if (slot.state.load() == 2) ::unlink(slot.path);
   }
 }
 

@@ -4,8 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "compiler/support/whole_file.hpp"
-
 namespace neurokv::cycle {
 
 void ChromeTrace::name_track(int track, const std::string& name) { tracks_.emplace_back(track, name); }
@@ -14,7 +12,7 @@ void ChromeTrace::span(int track, const std::string* name, double start, double 
   spans_.push_back({track, name, start, dur});
 }
 
-void ChromeTrace::write(const std::string& path) const {
+std::string ChromeTrace::json() const {
   // Timestamps are microseconds of chip time; cycles are kept in args for exact figures.
   const double us_per_cycle = 1e6 / clock_hz_;
   std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
@@ -39,7 +37,7 @@ void ChromeTrace::write(const std::string& path) const {
         nlohmann::json(*s.name).dump(), s.start * us_per_cycle, s.dur * us_per_cycle, s.dur);
   }
   out += "\n]}\n";
-  write_file_atomically(path, out);
+  return out;
 }
 
 }  // namespace neurokv::cycle

@@ -25,8 +25,8 @@ class ChromeTrace {
   // A span of `dur` cycles starting at cycle `start`. `name` must outlive the trace (op and layer names do).
   void span(int track, const std::string* name, double start, double dur);
 
-  // Writes the JSON to `path` through a temporary file and a rename; throws RunError on I/O failure.
-  void write(const std::string& path) const;
+  // The trace as JSON; the simulation's parent process writes it to the file (simulate.cpp).
+  std::string json() const;
 
  private:
   struct Span {

@@ -1,18 +1,24 @@
 #include "simulator/cycle/simulate.hpp"
 
 #include <fmt/format.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <systemc>
 
 #include "compiler/support/error.hpp"
+#include "compiler/support/whole_file.hpp"
 #include "simulator/cycle/chip.hpp"
 #include "simulator/cycle/chrome_trace.hpp"
 #include "simulator/cycle/result_wire.hpp"
@@ -28,6 +34,8 @@ namespace {
 // The child's message: one status byte, the payload's length, the payload (an encoded result or an error
 // text).
 enum class Status : uint8_t { Ok = 0, InputError = 1, RunError = 2 };
+
+std::atomic<unsigned> g_simulations{0};  // makes each call's temporary VCD name unique
 
 void write_all(int fd, const void* data, size_t size) {
   const char* p = static_cast<const char*>(data);
@@ -66,8 +74,16 @@ void check(const ir::Program& program, const HwConfig& hw, const SimOptions& opt
   if (hw.clock_hz <= 0) throw InputError(fmt::format("chip {}: the clock must be positive", hw.name));
 }
 
-// Elaborates the chip, runs the schedule and writes the traces. Runs in the child only.
-SimulationResult run_kernel(const ir::Program& program, const HwConfig& hw, const SimOptions& options) {
+// What the child sends back besides the result: the Chrome trace's JSON (the parent writes every output file,
+// so a signal that ends the parent can remove what is unfinished).
+struct KernelRun {
+  SimulationResult result;
+  std::string trace_json;
+};
+
+// Elaborates the chip and runs the schedule; the VCD goes to `vcd_base`.vcd. Runs in the child only.
+KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOptions& options,
+                     const std::string& vcd_base) {
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
   sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
@@ -81,29 +97,32 @@ SimulationResult run_kernel(const ir::Program& program, const HwConfig& hw, cons
   cycle::Chip chip("chip", ctx);
   cycle::Sequencer sequencer("sequencer", ctx, chip, program, realised, options);
   sc_core::sc_trace_file* vcd = nullptr;
-  const std::string vcd_temp = options.vcd_path + ".tmp";  // SystemC appends ".vcd"
   if (!options.vcd_path.empty()) {
-    vcd = sc_core::sc_create_vcd_trace_file(vcd_temp.c_str());
+    vcd = sc_core::sc_create_vcd_trace_file(vcd_base.c_str());  // SystemC appends ".vcd"
     vcd->set_time_unit(1, sc_core::SC_PS);
     chip.trace(vcd);
   }
   sc_core::sc_start();
-  if (vcd) {
-    sc_core::sc_close_vcd_trace_file(vcd);
-    if (std::rename((vcd_temp + ".vcd").c_str(), options.vcd_path.c_str()) != 0) {
-      throw RunError(fmt::format("{}: cannot write the VCD", options.vcd_path));
-    }
-  }
-  if (trace) trace->write(options.trace_path);
-  return sequencer.result();
+  if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
+  return {sequencer.result(), trace ? trace->json() : std::string()};
 }
 
-[[noreturn]] void child(int fd, const ir::Program& program, const HwConfig& hw, const SimOptions& options) {
+[[noreturn]] void child(int fd, const ir::Program& program, const HwConfig& hw, const SimOptions& options,
+                        const std::string& vcd_base, pid_t parent) {
+  // Dies with its parent, even one killed by SIGKILL, rather than simulate on for nobody.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(1);  // the parent died before prctl
+  // The parent's handlers would act on its state (its other children, its files): a signal just ends the
+  // child.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   Status status = Status::Ok;
-  std::string payload;
+  std::string payload, trace_json;
   try {
-    payload = cycle::encode(run_kernel(program, hw, options));
+    KernelRun run = run_kernel(program, hw, options, vcd_base);
+    payload = cycle::encode(run.result);
+    trace_json = std::move(run.trace_json);
   } catch (const InputError& e) {
     status = Status::InputError;
     payload = e.what();
@@ -115,13 +134,54 @@ SimulationResult run_kernel(const ir::Program& program, const HwConfig& hw, cons
   write_all(fd, &status, sizeof status);
   write_all(fd, &size, sizeof size);
   write_all(fd, payload.data(), payload.size());
+  const uint64_t trace_size = trace_json.size();
+  write_all(fd, &trace_size, sizeof trace_size);
+  write_all(fd, trace_json.data(), trace_json.size());
   ::_exit(0);  // skip the parent's atexit handlers and static destructors
+}
+
+// The children running now, for kill_simulations(): lock-free slots a signal handler may read.
+std::atomic<pid_t> g_children[256];
+
+struct ChildSlot {
+  explicit ChildSlot(pid_t pid) {
+    for (std::atomic<pid_t>& c : g_children) {
+      pid_t none = 0;
+      if (c.compare_exchange_strong(none, pid)) {
+        slot = &c;
+        return;
+      }
+    }
+  }
+  ~ChildSlot() {
+    if (slot) slot->store(0);
+  }
+  std::atomic<pid_t>* slot = nullptr;
+};
+
+bool read_frame(int fd, std::string& out) {
+  uint64_t size = 0;
+  if (!read_all(fd, &size, sizeof size)) return false;
+  out.resize(size);
+  return read_all(fd, out.data(), size);
 }
 
 }  // namespace
 
+void kill_simulations() noexcept {
+  for (std::atomic<pid_t>& c : g_children) {
+    const pid_t pid = c.exchange(0);
+    if (pid > 0 && ::kill(pid, SIGKILL) == 0) ::waitpid(pid, nullptr, 0);
+  }
+}
+
 SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const SimOptions& options) {
   check(program, hw, options);
+  // The VCD is streamed by SystemC to a temporary name, which a signal removes, and renamed here when whole.
+  const std::string vcd_base = fmt::format("{}.tmp.{}.{}", options.vcd_path, ::getpid(), ++g_simulations);
+  const std::string vcd_temp = vcd_base + ".vcd";
+  std::optional<UnfinishedFile> vcd_unfinished;
+  if (!options.vcd_path.empty()) vcd_unfinished.emplace(vcd_temp);
   int fds[2];
   pid_t pid = 0;
   {
@@ -131,6 +191,7 @@ SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const 
     static std::mutex fork_mutex;
     const std::lock_guard<std::mutex> lock(fork_mutex);
     if (::pipe(fds) != 0) throw RunError(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+    const pid_t parent = ::getpid();
     pid = ::fork();
     if (pid < 0) {
       ::close(fds[0]);
@@ -139,23 +200,22 @@ SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const 
     }
     if (pid == 0) {
       ::close(fds[0]);
-      child(fds[1], program, hw, options);
+      child(fds[1], program, hw, options, vcd_base, parent);
     }
     ::close(fds[1]);
   }
+  const ChildSlot registered(pid);
   // Read the framed message before reaping, so a large result cannot block the child on a full pipe.
   Status status{};
-  uint64_t size = 0;
-  std::string payload;
-  bool complete = read_all(fds[0], &status, sizeof status) && read_all(fds[0], &size, sizeof size);
-  if (complete) {
-    payload.resize(size);
-    complete = read_all(fds[0], payload.data(), size);
-  }
+  std::string payload, trace_json;
+  const bool complete = read_all(fds[0], &status, sizeof status) && read_frame(fds[0], payload) &&
+                        read_frame(fds[0], trace_json);
   ::close(fds[0]);
   int wstatus = 0;
   while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
   }
+  std::error_code ec;
+  if (!complete || status != Status::Ok) std::filesystem::remove(vcd_temp, ec);
   if (!complete) {
     if (WIFSIGNALED(wstatus)) {
       throw RunError(fmt::format("the simulation process died of signal {} ({})", WTERMSIG(wstatus),
@@ -165,6 +225,12 @@ SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const 
   }
   if (status == Status::InputError) throw InputError(payload);
   if (status == Status::RunError) throw RunError(payload);
+  if (!options.vcd_path.empty() && std::rename(vcd_temp.c_str(), options.vcd_path.c_str()) != 0) {
+    const int error = errno;
+    std::filesystem::remove(vcd_temp, ec);
+    throw RunError(fmt::format("{}: cannot write the VCD ({})", options.vcd_path, std::strerror(error)));
+  }
+  if (!options.trace_path.empty()) write_file_atomically(options.trace_path, trace_json);
   return cycle::decode(payload);
 }
 

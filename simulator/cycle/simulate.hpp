@@ -48,4 +48,8 @@ struct SimulationResult {
 // Throws InputError for options or a program that do not fit the chip, RunError if the simulation fails.
 SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const SimOptions& options);
 
+// Kills (SIGKILL) and reaps every simulation child running now. Async-signal-safe, for a SIGINT/SIGTERM
+// handler; the simulate() calls waiting on those children then fail with a RunError.
+void kill_simulations() noexcept;
+
 }  // namespace neurokv

@@ -5,8 +5,10 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <thread>
 
 #include "compiler/config/hw_override.hpp"
@@ -175,14 +177,22 @@ TEST_CASE("resume skips journaled points, drops a torn last line, and ends with 
 
 namespace {
 
-// A disk that fills up once: the append of point 0 lands half its line and reports a short write; every other
-// write succeeds (space freed meanwhile). Point 1 is in flight when that happens and finishes after it.
+// A disk that fills up once: the append of point 0 lands half its line (a short write) and the write of the
+// rest fails with ENOSPC; every other write succeeds (space freed meanwhile). Point 1 is in flight when that
+// happens and finishes after it.
 std::atomic<bool> point0_torn{false}, point1_started{false};
 ssize_t tear_point0(int fd, const void* data, std::size_t size) {
+  static bool refuse_next = false;
+  if (refuse_next) {
+    refuse_next = false;
+    errno = ENOSPC;
+    return -1;
+  }
   const std::string text(static_cast<const char*>(data), size);
   if (text.rfind("0,", 0) == 0 && !point0_torn) {
     const ssize_t n = ::write(fd, data, size / 2);
     point0_torn = true;
+    refuse_next = true;
     return n;
   }
   return ::write(fd, data, size);
@@ -212,7 +222,8 @@ TEST_CASE(
     }
     return fake_report(plan, p);
   };
-  CHECK_THROWS_WITH(run_sweep(plan, dir, evaluate, options), Catch::Contains("short write"));
+  CHECK_THROWS_WITH(run_sweep(plan, dir, evaluate, options),
+                    Catch::Contains("cannot append to the journal: No space left on device"));
   REQUIRE(point0_torn);
   const std::string journal = read_whole_file(dir + "/journal.csv");
   CHECK(journal.back() != '\n');  // the torn line is the last one: point 1's row was not appended after it
@@ -469,4 +480,60 @@ grid:
     INFO("point " << i);
     CHECK(make_row(p, cache.evaluate(p)).values == make_row(p, fresh).values);
   }
+}
+
+TEST_CASE("the Pareto front in O(n log n) equals the pairwise definition, ties and duplicates included") {
+  std::mt19937 random(19);
+  for (const int dims : {2, 3}) {
+    for (const int n : {1, 7, 200}) {
+      std::vector<std::vector<double>> points(static_cast<std::size_t>(n));
+      // Few distinct values, so ties and duplicates are common.
+      for (auto& p : points)
+        for (int k = 0; k < dims; ++k) p.push_back(static_cast<double>(random() % 6));
+      std::vector<bool> expected(points.size(), true);
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        for (std::size_t j = 0; j < points.size(); ++j) {
+          bool no_worse = true, better = false;
+          for (int k = 0; k < dims; ++k) {
+            no_worse = no_worse && points[j][k] <= points[i][k];
+            better = better || points[j][k] < points[i][k];
+          }
+          if (no_worse && better) expected[i] = false;
+        }
+      }
+      INFO(dims << " objectives, " << n << " points");
+      CHECK(pareto_front(points) == expected);
+    }
+  }
+}
+
+TEST_CASE("results streamed a row at a time are the bytes of the whole JSON document, as before") {
+  const SweepPlan plan = plan_of(kSweepSpec);
+  const std::string dir = temp_dir("stream-format");
+  run(plan, dir, 2);
+  const SweepResults results = read_results(dir);
+  // The format results.json has had since neurokv.sweep/1: one nlohmann::json document, dump(1).
+  const std::vector<bool> pareto = pareto_rows(results.columns, results.rows);
+  std::vector<std::string> columns = results.columns;
+  columns.push_back("pareto");
+  nlohmann::json rows = nlohmann::json::array();
+  for (std::size_t i = 0; i < results.rows.size(); ++i) {
+    std::vector<std::string> fields = row_fields(results.rows[i]);
+    nlohmann::json row = nlohmann::json::object();
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      char* end = nullptr;
+      const double value = std::strtod(fields[c].c_str(), &end);
+      row[columns[c]] = !fields[c].empty() && *end == '\0' && std::isfinite(value)
+                            ? nlohmann::json(value)
+                            : nlohmann::json(fields[c]);
+    }
+    row["feasible"] = fields[column_index(columns, "feasible")] != "0";
+    row["pareto"] = static_cast<bool>(pareto[i]);
+    rows.push_back(row);
+  }
+  const nlohmann::json whole = {
+      {"schema", "neurokv.sweep/1"},          {"spec", results.spec}, {"spec_hash", results.spec_hash},
+      {"points_total", results.points_total}, {"columns", columns},   {"rows", rows}};
+  CHECK(read_whole_file(dir + "/results.json") == whole.dump(1) + "\n");
+  std::filesystem::remove_all(dir);
 }

@@ -1,0 +1,22 @@
+#pragma once
+// One run per output directory: an advisory lock (flock) on DIR/.neurokv.lock, held while a sweep or a merge
+// writes there. The file names the holder (PID, start time, host) for the message a second run gets; the
+// kernel drops the lock when its holder exits, however it exits.
+#include <string>
+
+namespace neurokv::sweep {
+
+class OutputLock {
+ public:
+  // Takes the lock. InputError naming the holder's PID and start time if another process holds it. A lock
+  // file left by a process that is gone is taken over; `note` then says whose it was ("" otherwise).
+  OutputLock(const std::string& dir, std::string& note);
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+  ~OutputLock();  // empties the file (a clean finish leaves no holder named) and releases the lock
+
+ private:
+  int fd_;
+};
+
+}  // namespace neurokv::sweep
