@@ -1,5 +1,7 @@
 #include "tests/e2e/cli_runner.hpp"
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,6 +10,8 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+
+extern char** environ;
 
 namespace neurokv::test {
 
@@ -58,6 +62,27 @@ CliResult run_cli_bounded(const std::string& args, const std::string& cwd, int s
   if (!kAddressSanitizer) limits += " --as=" + std::to_string(int64_t{megabytes} << 20);
   return run_command_line("cd '" + cwd + "' && timeout -s KILL " + std::to_string(seconds) + " prlimit " +
                           limits + " -- " + NEUROKV_BINARY + " " + args);
+}
+
+pid_t start_cli(const std::vector<std::string>& args, const std::string& stderr_path) {
+  std::vector<char*> argv{const_cast<char*>(NEUROKV_BINARY)};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int failed = posix_spawn(&pid, NEUROKV_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return failed ? -1 : pid;
+}
+
+int wait_cli(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace neurokv::test

@@ -1,19 +1,19 @@
-#include <sys/wait.h>
-
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
 #include <functional>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "compiler/ir/printer.hpp"
 #include "compiler/ir/verifier.hpp"
 #include "compiler/support/error.hpp"
+#include "tests/e2e/cli_runner.hpp"
 #include "tests/unit/ir_sample.hpp"
 
 namespace ir = neurokv::ir;
+using neurokv::test::CliResult;
+using neurokv::test::run_cli;
 using neurokv::test::sample_program;
 
 namespace {
@@ -44,23 +44,6 @@ struct Corruption {
   std::function<void(ir::Program&)> corrupt;
   std::string expected;  // a problem must contain this
 };
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-CommandResult run(const std::string& arguments) {
-  CommandResult result;
-  const std::string command = std::string(NEUROKV_BINARY) + " " + arguments + " 2>&1";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  REQUIRE(pipe);
-  char chunk[4096];
-  while (std::size_t n = std::fread(chunk, 1, sizeof chunk, pipe.get())) result.output.append(chunk, n);
-  const int status = pclose(pipe.release());
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 }  // namespace
 
@@ -320,28 +303,29 @@ TEST_CASE("neurokv ir verify and ir print on a good and a bad file") {
   program.routes[0].hops = 5;
   std::ofstream(bad) << ir::print_program(program);
 
-  const CommandResult ok = run("ir verify " + good);
+  const CliResult ok = run_cli("ir verify " + good);
   CHECK(ok.exit_code == 0);
-  CHECK(ok.output.find(good + ": ok (23 ops, 26 tiles, 4 routes)\n") != std::string::npos);
+  CHECK(ok.out == good + ": ok (23 ops, 26 tiles, 4 routes)\n");
   // Its chip (test-chip) is no shipped chip: checked on its own, and a note says so.
-  CHECK(
-      ok.output.find("note: " + good + ": its chip test-chip was not found, so it was checked without one") !=
-      std::string::npos);
-
-  const CommandResult failed = run("ir verify " + bad);
-  CHECK(failed.exit_code == 2);
-  CHECK(failed.output.find("neurokv: error: " + bad + ": 1 problem: route 0 (%3.0 to %4) has 5 hops") == 0);
-
-  const CommandResult other_chip = run("ir verify " + good + " --hw akida2-like");
-  CHECK(other_chip.exit_code == 2);
-  CHECK(other_chip.output.find("the program's chip has name test-chip, chip akida2-like has akida2-like") !=
+  CHECK(ok.err.find("note: " + good + ": its chip test-chip was not found, so it was checked without one") !=
         std::string::npos);
 
-  const CommandResult printed = run("ir print " + good);
-  CHECK(printed.exit_code == 0);
-  CHECK(printed.output == text);
+  const CliResult failed = run_cli("ir verify " + bad);
+  CHECK(failed.exit_code == 2);
+  CHECK(failed.out + failed.err == failed.err);  // the error alone, on stderr
+  CHECK(failed.err.find("neurokv: error: " + bad + ": 1 problem: route 0 (%3.0 to %4) has 5 hops") == 0);
 
-  const CommandResult missing = run("ir verify no-such-file.nkir");
+  const CliResult other_chip = run_cli("ir verify " + good + " --hw akida2-like");
+  CHECK(other_chip.exit_code == 2);
+  CHECK(other_chip.err.find("the program's chip has name test-chip, chip akida2-like has akida2-like") !=
+        std::string::npos);
+
+  const CliResult printed = run_cli("ir print " + good);
+  CHECK(printed.exit_code == 0);
+  CHECK(printed.out == text);
+  CHECK(printed.err.empty());
+
+  const CliResult missing = run_cli("ir verify no-such-file.nkir");
   CHECK(missing.exit_code == 2);
   std::remove(good.c_str());
   std::remove(bad.c_str());

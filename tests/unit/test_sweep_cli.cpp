@@ -1,9 +1,6 @@
 // `neurokv sweep` end to end through the built binary: interrupted by SIGINT or SIGKILL then resumed, and the
 // exit code and message for bad input.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -17,9 +14,8 @@
 #include <vector>
 
 #include "compiler/support/whole_file.hpp"
+#include "tests/e2e/cli_runner.hpp"
 #include "tests/unit/sweep_fixture.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -38,27 +34,14 @@ struct Dirs {
   }
 };
 
+// The binary, started through the tests' one runner (tests/e2e/cli_runner).
 pid_t spawn(const std::vector<std::string>& args, const std::string& stderr_path) {
-  std::vector<char*> argv{const_cast<char*>(NEUROKV_BINARY)};
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY,
-                                   0);  // `run` prints its table
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, NEUROKV_BINARY, &actions, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t pid = neurokv::test::start_cli(args, stderr_path);
+  REQUIRE(pid > 0);
   return pid;
 }
 
-int exit_code(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+int exit_code(pid_t pid) { return neurokv::test::wait_cli(pid); }
 
 int run(const std::vector<std::string>& args, const std::string& stderr_path) {
   return exit_code(spawn(args, stderr_path));

@@ -1,5 +1,5 @@
-// The sweep engine with a deterministic fake evaluator: point order, parallel determinism, sharding and
-// merge, the journal, Pareto, and the spec's errors.
+// The sweep runner, its journal and resume, shards and merging, stop requests and failures, infeasible
+// points.
 #include <unistd.h>
 
 #include <atomic>
@@ -8,7 +8,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <thread>
 
 #include "compiler/config/hw_override.hpp"
@@ -20,62 +19,11 @@
 #include "sweep/plots.hpp"
 #include "sweep/runner.hpp"
 #include "tests/unit/sweep_fixture.hpp"
+#include "tests/unit/sweep_helpers.hpp"
 
 using namespace neurokv;
 using namespace neurokv::sweep;
-
-namespace {
-
-const std::string kModels = std::string(NEUROKV_SOURCE_DIR) + "/models";
-const std::string kHw = std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs";
-
-std::string temp_dir(const std::string& name) {
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           ("neurokv-test-sweep-" + std::to_string(getpid()) + "-" + name))
-                              .string();
-  std::filesystem::remove_all(dir);
-  return dir;
-}
-
-// A report whose figures are simple functions of the point, so rows differ and Pareto has work to do.
-Report fake_report(const SweepPlan& plan, const SweepPoint& p) {
-  Report r;
-  r.model.name = plan.model(p.model).name;
-  r.hw_name = "fake";
-  r.fidelity = "analytic";
-  r.context = p.context;
-  VariantReport v;
-  v.variant = plan.variants(p.model)[static_cast<std::size_t>(p.variant)].name();
-  v.kv_heads = plan.variants(p.model)[static_cast<std::size_t>(p.variant)].kv_heads();
-  v.kv_cache_bytes = p.context * v.kv_heads * 1024;
-  v.decode.latency_s = 1e-3 * 25.6e9 / p.grid_values[0] + 1e-5 * (p.variant % 3);
-  v.decode.energy.dram = 1e-3 * p.grid_values[1] / 8 + 1e-6 * p.variant;
-  v.decode.bound = "dram";
-  v.memory.kv_location = "dram";
-  r.variants.push_back(v);
-  return r;
-}
-
-RunOutcome run(const SweepPlan& plan, const std::string& dir, int jobs, const std::string& shard = "1/1") {
-  RunOptions options;
-  options.jobs = jobs;
-  options.shard = Shard::parse(shard);
-  return run_sweep(
-      plan, dir, [&plan](const SweepPoint& p) { return fake_report(plan, p); }, options);
-}
-
-SweepPlan plan_of(const std::string& spec_text) {
-  return SweepPlan::load(parse_spec(spec_text, "spec.yaml"), kModels, kHw);
-}
-
-int rows_in(const std::string& csv_path) {
-  std::ifstream in(csv_path);
-  int lines = 0;
-  for (std::string line; std::getline(in, line);) ++lines;
-  return lines - 1;
-}
-
-}  // namespace
+using namespace neurokv::test;
 
 TEST_CASE("a 3 x 3 grid x 8 variants x 3 contexts is 216 rows, the same bytes with 1 and 2 workers") {
   const SweepPlan plan = plan_of(kSweepSpec);
@@ -365,146 +313,6 @@ TEST_CASE(
   CHECK_THAT(read_whole_file(dir + "/plots/energy_vs_context.gp"),
              Catch::Contains("mesh.cols+mesh.rows at 8 only"));
   std::filesystem::remove_all(dir);
-}
-
-TEST_CASE("grid keys and values are checked against the chip file before any point runs") {
-  CHECK_THROWS_WITH(
-      plan_of("model: paper-300m\nhw: akida2-like\ncontexts: [256]\ngrid:\n  np.mac_lane: [4]\n"),
-      Catch::Contains("spec.yaml:5:16: unknown grid key 'np.mac_lane'") && Catch::Contains("np.mac_lanes") &&
-          Catch::Contains("dram.bandwidth_bytes_per_s"));
-  CHECK_THROWS_WITH(
-      plan_of("model: paper-300m\nhw: akida2-like\ncontexts: [256]\ngrid:\n  np.mac_lanes: [4, 0]\n"),
-      Catch::Contains("spec.yaml:5:17: grid values np.mac_lanes = 0 do not make a valid chip") &&
-          Catch::Contains("akida2-like.yaml:"));
-  CHECK_THROWS_WITH(
-      plan_of("model: paper-300m\nhw: akida2-like\ncontexts: [256]\ngrid:\n  np.weight_bits: [4]\n"),
-      Catch::Contains("unknown grid key 'np.weight_bits'"));
-  // Precisions the chip lacks are refused at the spec's line too, not by the compiler at the first point.
-  CHECK_THROWS_WITH(plan_of("model: paper-300m\nhw: akida2-like\ncontexts: [256]\nkv_bits: 2\n"),
-                    Catch::StartsWith("spec.yaml:4:10: kv_bits 2: chip akida2-like supports 4, 8, 16 bits"));
-}
-
-TEST_CASE("bad spec files name the file, line and column") {
-  CHECK_THROWS_WITH(parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256, x]\n", "s.yaml"),
-                    Catch::StartsWith("s.yaml:3:") && Catch::Contains("expected an integer"));
-  CHECK_THROWS_WITH(
-      parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256]\nfidelty: cycle\n", "s.yaml"),
-      Catch::StartsWith("s.yaml:4:1: unknown key 'fidelty'"));
-  CHECK_THROWS_WITH(
-      parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256]\nfidelity: exact\n", "s.yaml"),
-      Catch::StartsWith("s.yaml:4:") && Catch::Contains("expected analytic or cycle"));
-  CHECK_THROWS_WITH(
-      parse_spec(
-          "model: a\nhw: b\ncontexts: [1]\ngrid:\n  clock_hz: {from: 0, to: 1e9, steps: 3, scale: log}\n",
-          "s.yaml"),
-      Catch::StartsWith("s.yaml:5:") && Catch::Contains("log range"));
-  CHECK_THROWS_WITH(
-      parse_spec("model: a\nhw: b\ncontexts: [1]\ngrid:\n  mesh.cols: [4]\n  mesh.cols+mesh.rows: [4]\n",
-                 "s.yaml"),
-      Catch::Contains("swept twice"));
-}
-
-TEST_CASE(
-    "a spec whose prompt + tokens exceeds a context is refused at that context, before any point runs") {
-  const std::string base = "model: edge-tiny\nhw: akida2-like\nfidelity: cycle\ncontexts: [64, 16, 128]\n";
-  CHECK_THROWS_WITH(parse_spec(base + "prompt: 32\ntokens: 4\n", "s.yaml"),
-                    Catch::StartsWith("s.yaml:4:16: context 16 is shorter than prompt 32 + tokens 4"));
-  CHECK_THROWS_WITH(parse_spec(base + "tokens: 20\n", "s.yaml"),
-                    Catch::StartsWith("s.yaml:4:16: context 16 is shorter than tokens 20"));
-  // Without a prompt each point prefills context - tokens (cycle) or nothing (analytic, as `neurokv
-  // estimate`).
-  const SweepSpec cycle = parse_spec(base + "tokens: 4\n", "s.yaml");
-  CHECK(prompt_at(cycle, 16) == 12);
-  CHECK(prompt_at(cycle, 128) == 124);
-  CHECK(prompt_at(parse_spec(base + "prompt: 8\n", "s.yaml"), 128) == 8);
-  CHECK(prompt_at(parse_spec("model: a\nhw: b\ncontexts: [16]\n", "s.yaml"), 16) == 0);
-  const SweepPlan plan = plan_of(base + "variants: [QKV]\n");
-  CHECK(plan.options_at(plan.point(1)).prompt == 15);
-  CHECK(plan.options_at(plan.point(1)).compile.context == 16);
-}
-
-TEST_CASE("ranges are inclusive, log or linear, rounded to 6 significant digits") {
-  const SweepSpec spec = parse_spec(
-      "model: a\nhw: b\ncontexts: [1]\ngrid:\n  x: {from: 1e9, to: 8e9, steps: 4, scale: log}\n"
-      "  y: {from: 0, to: 1, steps: 3}\n",
-      "s.yaml");
-  CHECK(spec.grid[0].values == std::vector<double>{1e9, 2e9, 4e9, 8e9});
-  CHECK(spec.grid[1].values == std::vector<double>{0, 0.5, 1});
-}
-
-TEST_CASE("an override replaces the value in place, so lines and comments stay") {
-  const std::string text = read_whole_file(kHw + "/akida2-like.yaml");
-  const std::string out = override_hw_yaml(text, "chip.yaml", {{"energy.mac_pj.8", 0.2}, {"mesh.cols", 12}});
-  const HwConfig hw = parse_hw(out, "chip.yaml");
-  CHECK(hw.energy.mac_pj.at(8) == 0.2);
-  CHECK(hw.mesh_cols == 12);
-  CHECK(std::count(out.begin(), out.end(), '\n') == std::count(text.begin(), text.end(), '\n'));
-  CHECK_THROWS_WITH(override_hw_yaml(text, "chip.yaml", {{"mesh.colz", 1}}),
-                    Catch::Contains("unknown chip key 'mesh.colz'") && Catch::Contains("mesh.cols"));
-}
-
-TEST_CASE("an override of the same key twice is refused, not spliced twice") {
-  const std::string text = read_whole_file(kHw + "/akida2-like.yaml");
-  CHECK_THROWS_AS(override_hw_yaml(text, "chip.yaml", {{"mesh.cols", 12}, {"mesh.cols", 6}}), InputError);
-  CHECK_THROWS_WITH(
-      override_hw_yaml(text, "chip.yaml", {{"mesh.cols", 12}, {"np.mac_lanes", 8}, {"mesh.cols", 12}}),
-      "chip key 'mesh.cols' is set twice, expected each key of chip.yaml at most once");
-}
-
-TEST_CASE("Pareto: a point is kept unless another is no worse everywhere and better somewhere") {
-  CHECK(pareto_front({{1, 3}, {2, 2}, {3, 1}, {3, 3}, {2, 2}}) ==
-        std::vector<bool>{true, true, true, false, true});
-}
-
-TEST_CASE("points that differ only in cost-only keys share a compile and report as a fresh compile does") {
-  const SweepPlan plan = plan_of(R"(model: edge-tiny
-hw: akida2-like
-variants: [QKV, MQA]
-contexts: [64]
-grid:
-  energy.dram_pj_per_byte: [100, 200]
-  dram.bandwidth_bytes_per_s+clock_hz: [5e8, 2e9]
-  np.mac_lanes: [8, 32]
-  noc.link_bytes_per_cycle+noc.hop_latency_cycles+noc.event_bytes: [2, 8]
-  softmax.elements_per_cycle: [1, 8]
-  mesh.cols: [4, 8]
-)");
-  CHECK_FALSE(cost_only_key("mesh.cols"));
-  CHECK(cost_only_key("energy.mac_pj.8"));
-  CompileCache cache(plan);
-  for (int64_t i = 0; i < plan.size(); ++i) {
-    const SweepPoint p = plan.point(i);
-    const Report fresh =
-        evaluate(plan.model(p.model), {plan.variants(p.model)[static_cast<std::size_t>(p.variant)]},
-                 *plan.hw_at(p), plan.options_at(p));
-    INFO("point " << i);
-    CHECK(make_row(p, cache.evaluate(p)).values == make_row(p, fresh).values);
-  }
-}
-
-TEST_CASE("the Pareto front in O(n log n) equals the pairwise definition, ties and duplicates included") {
-  std::mt19937 random(19);
-  for (const int dims : {2, 3}) {
-    for (const int n : {1, 7, 200}) {
-      std::vector<std::vector<double>> points(static_cast<std::size_t>(n));
-      // Few distinct values, so ties and duplicates are common.
-      for (auto& p : points)
-        for (int k = 0; k < dims; ++k) p.push_back(static_cast<double>(random() % 6));
-      std::vector<bool> expected(points.size(), true);
-      for (std::size_t i = 0; i < points.size(); ++i) {
-        for (std::size_t j = 0; j < points.size(); ++j) {
-          bool no_worse = true, better = false;
-          for (int k = 0; k < dims; ++k) {
-            no_worse = no_worse && points[j][k] <= points[i][k];
-            better = better || points[j][k] < points[i][k];
-          }
-          if (no_worse && better) expected[i] = false;
-        }
-      }
-      INFO(dims << " objectives, " << n << " points");
-      CHECK(pareto_front(points) == expected);
-    }
-  }
 }
 
 TEST_CASE("results streamed a row at a time are the bytes of the whole JSON document, as before") {
