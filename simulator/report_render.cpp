@@ -300,7 +300,8 @@ std::string report_table(const Report& r) {
   // One column per energy line, in EnergyBreakdown::fields() order, each at least as wide as its name.
   const auto width = [](const char* name) { return std::max<std::size_t>(9, std::strlen(name)); };
   out += fmt::format("\nDecode energy per token by action\n{:<9}", "variant");
-  for (const auto& [name, field] : EnergyBreakdown::fields()) out += fmt::format(" {:>{}}", name, width(name));
+  for (const auto& [name, field] : EnergyBreakdown::fields())
+    out += fmt::format(" {:>{}}", name, width(name));
   out += fmt::format("  {:>9} {:>9}\n", "synops", "sparsity");
   for (const VariantReport& v : r.variants) {
     out += fmt::format("{:<9}", v.variant);

@@ -26,9 +26,9 @@ struct WrittenCounts {
   int64_t extrapolated = 0;
 };
 
-WrittenCounts write_from_journal(const SweepPlan& plan, const std::string& dir, const std::string& journal_path,
-                           const std::vector<std::string>& columns, const Shard& shard,
-                           const std::vector<int64_t>& offsets) {
+WrittenCounts write_from_journal(const SweepPlan& plan, const std::string& dir,
+                                 const std::string& journal_path, const std::vector<std::string>& columns,
+                                 const Shard& shard, const std::vector<int64_t>& offsets) {
   JournalReader journal(journal_path, columns.size());
   ParetoTable pareto(columns);
   WrittenCounts counts;

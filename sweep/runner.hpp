@@ -38,7 +38,7 @@ struct RunOptions {
 struct RunOutcome {
   bool complete = false;  // every point of the shard is done and the results are written
   Progress progress;
-  int64_t torn_line = 0;   // the journal line --resume cut off (a row torn by a crash or a full disk), or 0
+  int64_t torn_line = 0;     // the journal line --resume cut off (a row torn by a crash or a full disk), or 0
   int64_t infeasible = 0;    // rows whose model does not fit their chip, when complete
   int64_t extrapolated = 0;  // rows whose context is past their model's learned positions, when complete
 };

@@ -79,7 +79,8 @@ namespace {
 
 // A row's value in `column` (the first column, "point", is the row's index, not a value), or nullptr when the
 // columns have no such column.
-const std::string* value_of(const std::vector<std::string>& columns, const SweepRow& row, const char* column) {
+const std::string* value_of(const std::vector<std::string>& columns, const SweepRow& row,
+                            const char* column) {
   const auto at = std::find(columns.begin(), columns.end(), column);
   return at == columns.end() ? nullptr : &row.values[static_cast<std::size_t>(at - columns.begin()) - 1];
 }

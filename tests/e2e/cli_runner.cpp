@@ -64,8 +64,8 @@ CliResult run_cli_bounded(const std::string& args, const std::string& cwd, int s
                           limits + " -- " + NEUROKV_BINARY + " " + args);
 }
 
-pid_t start_cli(const std::vector<std::string>& args, const std::string& stderr_path) {
-  std::vector<char*> argv{const_cast<char*>(NEUROKV_BINARY)};
+pid_t start_command(const std::vector<std::string>& args, const std::string& stderr_path) {
+  std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
@@ -74,9 +74,15 @@ pid_t start_cli(const std::vector<std::string>& args, const std::string& stderr_
                                    0644);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
-  const int failed = posix_spawn(&pid, NEUROKV_BINARY, &actions, nullptr, argv.data(), environ);
+  const int failed = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   return failed ? -1 : pid;
+}
+
+pid_t start_cli(const std::vector<std::string>& args, const std::string& stderr_path) {
+  std::vector<std::string> command{NEUROKV_BINARY};
+  command.insert(command.end(), args.begin(), args.end());
+  return start_command(command, stderr_path);
 }
 
 int wait_cli(pid_t pid) {

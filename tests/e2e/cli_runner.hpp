@@ -23,8 +23,10 @@ CliResult run_cli(const std::string& args);
 // under AddressSanitizer, whose shadow memory reserves terabytes) and no core file.
 CliResult run_cli_bounded(const std::string& args, const std::string& cwd, int seconds, int megabytes);
 
-// Starts the built binary with `args` (no shell) and returns at once: stdout goes to /dev/null, stderr to
+// Starts `args` (no shell; args[0] is found on PATH) and returns at once: stdout goes to /dev/null, stderr to
 // `stderr_path`. For a test that signals the run while it works; -1 if it could not start.
+pid_t start_command(const std::vector<std::string>& args, const std::string& stderr_path);
+// The same for the built binary with `args`.
 pid_t start_cli(const std::vector<std::string>& args, const std::string& stderr_path);
 // Waits for a started run: its exit code, or 128 + the signal that ended it.
 int wait_cli(pid_t pid);

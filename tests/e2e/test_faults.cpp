@@ -4,7 +4,6 @@
 // run's.
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,9 +16,8 @@
 #include <vector>
 
 #include "compiler/support/whole_file.hpp"
+#include "tests/e2e/cli_runner.hpp"
 #include "tests/unit/sweep_fixture.hpp"
-
-extern char** environ;
 
 namespace fs = std::filesystem;
 using neurokv::read_whole_file;
@@ -40,25 +38,11 @@ struct Dirs {
   }
 };
 
-// Starts `argv` (argv[0] a path) with stdout to /dev/null and stderr to `err`.
+// Starts `args` (args[0] a program) with stdout to /dev/null and stderr to `err`.
 pid_t spawn(const std::vector<std::string>& args, const std::string& err) {
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  REQUIRE(posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t pid = neurokv::test::start_command(args, err);
+  REQUIRE(pid > 0);
   return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 std::vector<std::string> cli(std::vector<std::string> args) {
@@ -73,7 +57,9 @@ std::vector<std::string> limited(std::size_t bytes, const std::vector<std::strin
   return all;
 }
 
-int run(const std::vector<std::string>& args, const std::string& err) { return wait_exit(spawn(args, err)); }
+int run(const std::vector<std::string>& args, const std::string& err) {
+  return neurokv::test::wait_cli(spawn(args, err));
+}
 
 std::size_t lines(const std::string& path) {
   std::ifstream in(path);
@@ -224,7 +210,7 @@ TEST_CASE(
     wait_for_rows(out + "/journal.csv", 5);
     const auto sent = std::chrono::steady_clock::now();
     kill(pid, signal);
-    const int code = wait_exit(pid);
+    const int code = neurokv::test::wait_cli(pid);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
     if (code == 0) {
       WARN("the sweep finished before the signal arrived");
@@ -276,7 +262,7 @@ TEST_CASE("SIGTERM or SIGINT during run or simulate kills the simulation child a
       std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the child is simulating, VCD open
       const auto sent = std::chrono::steady_clock::now();
       kill(pid, signal);
-      CHECK(wait_exit(pid) == 128 + signal);
+      CHECK(neurokv::test::wait_cli(pid) == 128 + signal);
       CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count() < 1.0);
       CHECK_THAT(read_whole_file(err),
                  Catch::Contains(signal == SIGTERM ? "interrupted by SIGTERM" : "interrupted by SIGINT"));
@@ -301,7 +287,7 @@ TEST_CASE("a second run into the same --out exits 2 naming the first, a dead run
                  Catch::Contains(" UTC on "));
   CHECK(run(cli({"sweep", "merge", ref.d.root + "/whole", "--out", out}), err) == 2);
   kill(first, SIGKILL);  // leaves its PID in the lock file
-  CHECK(wait_exit(first) == 128 + SIGKILL);
+  CHECK(neurokv::test::wait_cli(first) == 128 + SIGKILL);
   CHECK_THAT(ref.resume_to_same(out), Catch::Contains("took over the lock of PID " + std::to_string(first)) &&
                                           Catch::Contains("which no longer holds it"));
 }
