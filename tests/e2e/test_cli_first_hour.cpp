@@ -81,7 +81,9 @@ TEST_CASE("1. a context past the model's learned positions is warned about on st
   // run (its default context 2048 on a 512-position model), compile, and the CSV column.
   const auto run = run_cli("run --model edge-tiny --variant QKV --fidelity analytic");
   REQUIRE(run.exit_code == 0);
-  CHECK(run.err.find("warning: --context: context 2048 exceeds edge-tiny's 512 learned positions") == 0);
+  // (after the prefill's queue warning, which this default prompt also earns)
+  CHECK(run.err.find("warning: --context: context 2048 exceeds edge-tiny's 512 learned positions") !=
+        std::string::npos);
   CHECK(run.out.find("extrapolated: context 2048 is past the model's 512 learned positions") !=
         std::string::npos);
   const auto csv = run_cli("estimate --model edge-tiny --variant QKV --csv -");
@@ -244,7 +246,9 @@ TEST_CASE("5. variant names are read without case with a note, and --model typos
   const json report = json::parse(r.out);
   CHECK(report["variants"][0]["variant"] == "QKV");
   CHECK(report["variants"][1]["variant"] == "GQA-2");
-  CHECK(r.err == "note: --variant 'qkv' read as QKV\nnote: --variant 'gqa-2' read as GQA-2\n");
+  // (after the estimate's contention warning for GQA-2, if any)
+  CHECK(r.err.find("note: --variant 'qkv' read as QKV\nnote: --variant 'gqa-2' read as GQA-2\n") !=
+        std::string::npos);
 
   const auto suffix = run_cli("estimate --model nosuch.yaml");
   CHECK(suffix.exit_code == 2);
@@ -314,8 +318,9 @@ TEST_CASE("7. a model file without kv_groups compiles the variants that need non
   const auto all = run_cli("estimate --model " + dir + "/m.yaml --context 256 --json -");
   REQUIRE(all.exit_code == 0);
   CHECK(json::parse(all.out)["variants"].size() == 6);
-  CHECK(all.err.find(
-            "note: edge-tiny has no kv_groups, so 'all' is the six variants without a group count") == 0);
+  CHECK(
+      all.err.find("note: edge-tiny has no kv_groups, so 'all' is the six variants without a group count") !=
+      std::string::npos);
   const auto gqa = run_cli("estimate --model " + dir + "/m.yaml --context 256 --variant GQA-2 --json -");
   CHECK(gqa.exit_code == 0);
 }
