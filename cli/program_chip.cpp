@@ -6,8 +6,8 @@
 
 #include "cli/diagnostics.hpp"
 #include "cli/paths.hpp"
-#include "compiler/support/error.hpp"
 #include "compiler/ir/verifier.hpp"
+#include "compiler/support/error.hpp"
 #include "compiler/support/whole_file.hpp"
 
 namespace neurokv::cli {

@@ -6,7 +6,8 @@
 namespace neurokv {
 
 // 2: report rows carry `extrapolated`, whole-number counts and per-layer KV heads (issue 17).
-// 3: KV beside its readers, contention in the estimate, static power per powered block, sourced DRAM (issue 12).
+// 3: KV beside its readers, contention in the estimate, static power per powered block, sourced DRAM (issue
+// 12).
 constexpr int kCostModelVersion = 3;
 
 }  // namespace neurokv

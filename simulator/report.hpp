@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/support/diagnostic.hpp"
 #include "compiler/ir/program.hpp"
+#include "compiler/support/diagnostic.hpp"
 #include "simulator/action_counts.hpp"
 #include "simulator/energy_model.hpp"
 #include "simulator/static_power.hpp"

@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <map>
 
-#include "compiler/support/error.hpp"
 #include "compiler/passes/np_packing.hpp"
 #include "compiler/passes/plan_kv_cache.hpp"
+#include "compiler/support/error.hpp"
 
 namespace neurokv::passes {
 

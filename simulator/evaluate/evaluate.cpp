@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "compiler/support/error.hpp"
 #include <algorithm>
+
+#include "compiler/support/error.hpp"
 #include "simulator/analytic_estimator.hpp"
 #include "simulator/cycle/simulate.hpp"
 #include "simulator/prefill_queue.hpp"

@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "compiler/ir/program.hpp"
 #include "compiler/config/model_spec.hpp"
+#include "compiler/ir/program.hpp"
 #include "simulator/functional/op_tensors.hpp"
 
 namespace neurokv::functional {

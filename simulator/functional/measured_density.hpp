@@ -6,8 +6,8 @@
 #include <map>
 #include <string>
 
-#include "compiler/ir/program.hpp"
 #include "compiler/config/model_spec.hpp"
+#include "compiler/ir/program.hpp"
 #include "simulator/functional/executor.hpp"
 
 namespace neurokv::functional {

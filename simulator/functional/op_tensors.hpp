@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "compiler/ir/program.hpp"
 #include "compiler/config/model_weights.hpp"
+#include "compiler/ir/program.hpp"
 #include "compiler/weights/weights_file.hpp"
 
 namespace neurokv::functional {

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "compiler/driver/compile.hpp"
-#include "compiler/support/error.hpp"
 #include "compiler/driver/model_source.hpp"
+#include "compiler/support/error.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "simulator/functional/executor.hpp"
 #include "simulator/functional/token_ids.hpp"

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/driver/compile.hpp"
-#include "compiler/support/error.hpp"
 #include "compiler/driver/model_source.hpp"
+#include "compiler/support/error.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "simulator/functional/executor.hpp"
 #include "simulator/functional/measured_density.hpp"
