@@ -1,10 +1,9 @@
 #include "compiler/onnx/tensor_values.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cstring>
-#include <functional>
-#include <numeric>
 
 #include "compiler/support/error.hpp"
 
@@ -53,7 +52,19 @@ TensorValues tensor_values(const onnx::TensorProto& tensor, const std::string& w
                       "(export the model in float32)",
                       where, tensor.name(), tensor.data_type()));
   }
-  const int64_t expected = std::accumulate(t.dims.begin(), t.dims.end(), int64_t{1}, std::multiplies<>());
+  int64_t expected = 1;
+  for (std::size_t i = 0; i < t.dims.size(); ++i) {
+    if (t.dims[i] < 0) {
+      throw InputError(fmt::format("{}: tensor '{}' has dim {} = {}, expected a size >= 0", where,
+                                   tensor.name(), i, t.dims[i]));
+    }
+    if (__builtin_mul_overflow(expected, t.dims[i], &expected)) {
+      throw InputError(
+          fmt::format("{}: tensor '{}' has dims [{}], more values than 64 bits can count, expected "
+                      "dims for the {} values it holds",
+                      where, tensor.name(), fmt::join(t.dims, ", "), t.numel()));
+    }
+  }
   if (t.numel() != expected) {
     throw InputError(fmt::format("{}: tensor '{}' holds {} values, expected {} for its dims", where,
                                  tensor.name(), t.numel(), expected));
