@@ -52,6 +52,29 @@ echo
 echo "| chip | model | variant | context | analytic cycles | cycle cycles | Δ cycles | analytic energy | cycle energy | Δ energy |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for hw in akida2-like akd1500-like akd1000-like; do
-  row "$hw" edge-tiny all 512 "$hw"
-  row "$hw" paper-300m all 2048 "$hw"
+  for case in "edge-tiny 512" "paper-300m 2048"; do
+    set -- $case
+    row "$hw" "$1" all "$2" "$hw"
+    cp "$tmp/a.json" "$tmp/ties-$hw-$1-a.json"
+    cp "$tmp/c.json" "$tmp/ties-$hw-$1-c.json"
+  done
 done
+
+# The energy ranking's near ties: pairs of variants the estimate puts within 1 % of each other (the tolerance
+# of tests/unit/test_chip_model.cpp), with the cycle fidelity's gap for the same pair.
+echo
+echo "| chip | model | lower (analytic) | higher (analytic) | analytic gap | cycle gap | same order |"
+echo "|---|---|---|---|---|---|---|"
+python3 - "$tmp" <<'PY'
+import glob, json, os, sys
+for a_path in sorted(glob.glob(os.path.join(sys.argv[1], "ties-*-a.json"))):
+    name = os.path.basename(a_path)[len("ties-"):-len("-a.json")]
+    hw, model = (name[:name.index("-like") + 5], name[name.index("-like") + 6:])
+    a = {v["variant"]: v["decode"]["energy_j"] for v in json.load(open(a_path))["variants"]}
+    c = {v["variant"]: v["decode"]["energy_j"] for v in json.load(open(a_path[:-6] + "c.json"))["variants"]}
+    for x in a:
+        for y in a:
+            if a[x] < a[y] <= a[x] / (1 - 0.01):
+                print(f"| {hw} | {model} | {x} | {y} | {(a[y] / a[x] - 1) * 100:+.2f}% | {(c[y] / c[x] - 1) * 100:+.2f}% "
+                      f"| {'yes' if c[x] < c[y] else 'no'} |")
+PY

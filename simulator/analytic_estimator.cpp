@@ -6,6 +6,7 @@
 
 #include "compiler/ir/mesh.hpp"
 #include "simulator/phase_totals.hpp"
+#include "simulator/prefill_queue.hpp"
 #include "simulator/program_facts.hpp"
 #include "simulator/wave_bound.hpp"
 
@@ -71,8 +72,13 @@ PhaseTotals estimate_totals(const ir::Program& program, const ProgramPlan& plan,
                             const Phase& phase) {
   const std::vector<ir::Step>& steps = phase.kind == Phase::Kind::Decode ? program.decode : program.prefill;
   std::map<int, std::vector<const ir::Step*>> waves;
-  for (const ir::Step& step : steps) waves[step.wave].push_back(&step);
+  std::vector<int64_t> op_tokens(program.ops.size(), 0);
+  for (const ir::Step& step : steps) {
+    waves[step.wave].push_back(&step);
+    op_tokens.at(step.op) = step_tokens(step, phase);
+  }
 
+  const SpillBytes spill = spill_bytes(program, hw, phase);
   PhaseTotals totals(program.model.layers);
   std::vector<double> np_busy(program.chip.mesh_cols * program.chip.mesh_rows * program.chip.nps_per_node,
                               0.0);
@@ -91,7 +97,8 @@ PhaseTotals estimate_totals(const ir::Program& program, const ProgramPlan& plan,
       const int64_t tokens = step_tokens(*step, phase);
       ActionCounts& counts = totals.layer_counts.at(op.layer + 1);
       for (const ir::Tile& tile : op.tiles) {
-        const TileWork work = tile_work(program, op, tile, hw, phase, tokens);
+        TileWork work = tile_work(program, op, tile, hw, phase, tokens);
+        add_spill(work, spill, op, tile);
         counts += work.counts;
         dram_bytes += burst_bytes(work.dram_read_bytes, hw) + burst_bytes(work.dram_write_bytes, hw);
         const int index = np_index(program, tile.np);
@@ -106,7 +113,8 @@ PhaseTotals estimate_totals(const ir::Program& program, const ProgramPlan& plan,
       }
       for (size_t index : plan.routes_from[step->op]) {
         const ir::Route& route = program.routes[index];
-        const double bytes = route_bytes(program, route, hw, phase, tokens, plan.repeated[index]);
+        const double bytes = route_bytes(program, route, hw, phase, std::min(tokens, op_tokens[route.dst_op]),
+                                         plan.repeated[index]);
         counts.noc_hop_bytes += bytes * route.hops;
         counts.sram_write_bytes += route_sram_write_bytes(program, route, bytes);
         time.route = std::max(time.route, route_cycles(bytes, route_depth(program, route), hw));
@@ -156,8 +164,8 @@ VariantReport estimate(const ir::Program& program, const HwConfig& hw, const Est
                         .report(Phase::decode(program.context), hw, report.power, &report.decode_layers);
   }
   if (options.prompt > 0) {
-    report.prefill = estimate_totals(program, plan, hw, Phase::prefill(options.prompt))
-                         .report(Phase::prefill(options.prompt), hw, report.power, nullptr);
+    const Phase prefill = prefill_phase(program, hw, options.prompt);
+    report.prefill = estimate_totals(program, plan, hw, prefill).report(prefill, hw, report.power, nullptr);
   }
   return report;
 }

@@ -48,6 +48,7 @@ PhaseReport PhaseTotals::report(const Phase& phase, const HwConfig& hw, const St
   report.noc_hop_bytes = total.noc_hop_bytes;
   report.cycles = cycles();
   report.uncontended_cycles = uncontended_cycles;
+  report.chunk_tokens = phase.kind == Phase::Kind::Prefill ? phase.chunk : 0;
   report.bound = "compute";
   double bound_max = 0;
   for (const auto& [bound, bound_cycles] : cycles_by_bound) {

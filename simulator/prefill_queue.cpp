@@ -62,8 +62,8 @@ std::vector<int64_t> dense_queue_bound(const ir::Program& dense, const HwConfig&
   }
   std::map<std::pair<int, int>, Queue> queues;  // by (consuming op, tile)
   for (const ir::Route& route : dense.routes) {
-    const int64_t tokens = tokens_of.at(route.src_op);
-    if (tokens == 0 || tokens_of.at(route.dst_op) == 0) continue;
+    const int64_t tokens = std::min(tokens_of.at(route.src_op), tokens_of.at(route.dst_op));
+    if (tokens == 0) continue;
     const double events = route_events(dense, route, phase, tokens);
     if (events <= 0) continue;
     for (int tile : route.dst_tiles) {
@@ -101,6 +101,36 @@ std::vector<int64_t> dense_queue_bound(const ir::Program& dense, const HwConfig&
 
 std::vector<int64_t> event_queue_bound(const ir::Program& program, const HwConfig& hw, const Phase& phase) {
   return dense_queue_bound(dense_program(program), hw, phase);
+}
+
+PrefillChunking plan_prefill_chunks(const ir::Program& program, const HwConfig& hw, int64_t prompt) {
+  const ir::Program dense = dense_program(program);
+  const std::vector<int64_t> free = event_buffer_bytes(program, hw);
+  // The worst NP's overflow at chunk size c (<= 0: every NP fits). The bound grows with c, so the largest
+  // fitting c is found by bisection.
+  const auto overflow = [&](int64_t c, PrefillChunking* worst) {
+    const std::vector<int64_t> bound = dense_queue_bound(dense, hw, Phase::last_chunk(prompt, c));
+    int64_t most = std::numeric_limits<int64_t>::min();
+    for (size_t np = 0; np < bound.size(); ++np) {
+      if (bound[np] - free[np] <= most) continue;
+      most = bound[np] - free[np];
+      if (worst) *worst = {c, most <= 0, static_cast<int>(np), bound[np], free[np]};
+    }
+    return most;
+  };
+  PrefillChunking plan{std::max<int64_t>(prompt, 1), true, 0, 0, 0};
+  if (prompt <= 0 || overflow(prompt, nullptr) <= 0) return plan;
+  if (overflow(1, &plan) > 0) return plan;
+  int64_t lo = 1, hi = prompt;  // lo fits, hi does not
+  while (hi - lo > 1) {
+    const int64_t mid = lo + (hi - lo) / 2;
+    (overflow(mid, nullptr) <= 0 ? lo : hi) = mid;
+  }
+  return {lo, true, 0, 0, 0};
+}
+
+Phase prefill_phase(const ir::Program& program, const HwConfig& hw, int64_t prompt) {
+  return Phase::prefill(prompt, plan_prefill_chunks(program, hw, prompt).chunk);
 }
 
 }  // namespace neurokv

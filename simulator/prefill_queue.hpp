@@ -16,6 +16,22 @@
 
 namespace neurokv {
 
+// The prefill's chunk size (docs/simulator.md, "A prefill that fits"): the most tokens C for which the bound
+// of the prompt's last chunk of C tokens (Phase::last_chunk) fits every NP's free input SRAM. When not even
+// one token fits, chunk is 1 and `fits` is false; `np`, `queued` and `free` then name the NP that overflows
+// most (by NP index).
+struct PrefillChunking {
+  int64_t chunk = 0;
+  bool fits = true;
+  int np = 0;
+  int64_t queued = 0;
+  int64_t free = 0;
+};
+PrefillChunking plan_prefill_chunks(const ir::Program& program, const HwConfig& hw, int64_t prompt);
+
+// The prefill of a `prompt`-token prompt in the chunks plan_prefill_chunks chooses: what both fidelities run.
+Phase prefill_phase(const ir::Program& program, const HwConfig& hw, int64_t prompt);
+
 // The bound above for each NP, by NP index (y × cols + x) × nps_per_node + np.
 std::vector<int64_t> event_queue_bound(const ir::Program& program, const HwConfig& hw, const Phase& phase);
 

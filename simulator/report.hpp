@@ -26,6 +26,9 @@ struct PhaseReport {
   // compute); `cycles` adds link sharing and the DRAM channel's serial service. 0 at the cycle fidelity.
   double uncontended_cycles = 0;
   std::string bound;  // "compute", "dram" or "noc": what the cycles were mostly waiting for
+  // Prefill: tokens per chunk (the prompt when it fits whole; below it, activations spill to DRAM between
+  // ops: docs/simulator.md, "A prefill that fits"). 0 for decode.
+  int64_t chunk_tokens = 0;
   double latency_s = 0;
   double tokens_per_s = 0;
   EnergyBreakdown energy;

@@ -137,6 +137,7 @@ json phase_json(const PhaseReport& p) {
       {"cycles", whole(p.cycles)},
       {"uncontended_cycles", p.uncontended_cycles > 0 ? json(whole(p.uncontended_cycles)) : json(nullptr)},
       {"bound", p.bound},
+      {"chunk_tokens", p.chunk_tokens > 0 ? json(p.chunk_tokens) : json(nullptr)},
       {"latency_s", p.latency_s},
       {"tokens_per_s", p.tokens_per_s},
       {"energy_j", p.energy.total()},
@@ -196,9 +197,10 @@ std::vector<std::string> report_csv_columns() {
                                       "decode_static_energy_j"};
   for (const auto& [name, field] : EnergyBreakdown::fields())
     columns.push_back(fmt::format("decode_energy_{}_j", name));
-  for (const char* name : {"weights_on_chip_bytes", "weights_in_dram_bytes", "kv_location",
-                           "peak_np_sram_bytes", "nps_used", "powered_nps", "powered_routers",
-                           "prefill_cycles", "prefill_latency_s", "prefill_energy_j", "prefill_dram_bytes"}) {
+  for (const char* name :
+       {"weights_on_chip_bytes", "weights_in_dram_bytes", "kv_location", "peak_np_sram_bytes", "nps_used",
+        "powered_nps", "powered_routers", "prefill_cycles", "prefill_latency_s", "prefill_energy_j",
+        "prefill_dram_bytes", "prefill_chunk_tokens"}) {
     columns.emplace_back(name);
   }
   return columns;
@@ -242,8 +244,9 @@ std::vector<std::string> report_csv_values(const Report& r, const VariantReport&
   }
   // Empty when no prefill was run (--prompt 0).
   const std::optional<PhaseReport>& p = v.prefill;
-  for (std::string value : {p ? integer(p->cycles) : "", p ? num(p->latency_s) : "",
-                            p ? num(p->energy.total()) : "", p ? integer(p->dram_bytes) : ""}) {
+  for (std::string value :
+       {p ? integer(p->cycles) : "", p ? num(p->latency_s) : "", p ? num(p->energy.total()) : "",
+        p ? integer(p->dram_bytes) : "", p ? integer(static_cast<double>(p->chunk_tokens)) : ""}) {
     values.push_back(std::move(value));
   }
   return values;
@@ -313,12 +316,13 @@ std::string report_table(const Report& r) {
   bool any_prefill = false;
   for (const VariantReport& v : r.variants) any_prefill = any_prefill || v.prefill.has_value();
   if (any_prefill) {
-    out += fmt::format("\nPrefill of {} tokens\n{:<9} {:>10} {:>10} {:>11} {:>8}\n", r.prompt, "variant",
-                       "latency", "energy", "DRAM", "bound");
+    out += fmt::format("\nPrefill of {} tokens\n{:<9} {:>10} {:>10} {:>11} {:>8} {:>7}\n", r.prompt,
+                       "variant", "latency", "energy", "DRAM", "bound", "chunk");
     for (const VariantReport& v : r.variants) {
       if (!v.prefill) continue;
-      out += fmt::format("{:<9} {:>10} {:>10} {:>11} {:>8}\n", v.variant, seconds(v.prefill->latency_s),
-                         joules(v.prefill->energy.total()), bytes(v.prefill->dram_bytes), v.prefill->bound);
+      out += fmt::format("{:<9} {:>10} {:>10} {:>11} {:>8} {:>7}\n", v.variant, seconds(v.prefill->latency_s),
+                         joules(v.prefill->energy.total()), bytes(v.prefill->dram_bytes), v.prefill->bound,
+                         v.prefill->chunk_tokens);
     }
   }
   return out;

@@ -15,18 +15,23 @@ using ir::OpKind;
 using ir::Tile;
 
 // Sum over the phase's tokens of the positions each attends to: n per decode token; 1 + 2 + ... + P for a
-// causal prefill.
+// causal prefill (past + 1 + ... + past + P for one chunk after `past` positions; chunking the whole prompt
+// changes nothing).
 double attended_positions(const Phase& phase, int64_t tokens) {
   if (phase.kind == Phase::Kind::Decode) return static_cast<double>(phase.context) * tokens;
   const double p = static_cast<double>(tokens);
-  return p * (p + 1) / 2;
+  return p * static_cast<double>(phase.past) + p * (p + 1) / 2;
 }
 
-// KV rows a KvRead moves: every cached row per decode token; in prefill one streaming pass over the prompt's
-// rows (the prompt's queries stay resident in the attention tiles' input SRAM).
+// KV rows a KvRead moves: every cached row per decode token; in prefill one streaming pass over the rows
+// each chunk attends to (the chunk's queries stay in the attention tiles' input SRAM): past + P for one
+// chunk, and over a prompt of m full chunks of C (and a last partial one) C + 2C + ... + mC (+ P).
 double kv_rows(const Phase& phase, int64_t tokens) {
-  return phase.kind == Phase::Kind::Decode ? static_cast<double>(phase.context) * tokens
-                                           : static_cast<double>(tokens);
+  if (phase.kind == Phase::Kind::Decode) return static_cast<double>(phase.context) * tokens;
+  if (!phase.spills()) return static_cast<double>(phase.past + tokens);
+  const double c = static_cast<double>(phase.chunk);
+  const double full = static_cast<double>(tokens / phase.chunk);
+  return c * full * (full + 1) / 2 + (tokens % phase.chunk > 0 ? static_cast<double>(tokens) : 0.0);
 }
 
 // An NP handles one event at a time: the event's fan-out runs over the MAC lanes in ceil(fan-out / lanes)
@@ -227,6 +232,36 @@ double route_bytes(const ir::Program& program, const ir::Route& route, const HwC
 double route_sram_write_bytes(const ir::Program& program, const ir::Route& route, double bytes) {
   if (program.ops.at(route.src_op).kind != OpKind::KvRead) return 0;
   return bytes * static_cast<double>(route.dst_tiles.size());
+}
+
+SpillBytes spill_bytes(const ir::Program& program, const HwConfig& hw, const Phase& phase) {
+  SpillBytes spill;
+  if (!phase.spills()) return spill;
+  for (const Op& op : program.ops) {
+    spill.read.emplace_back(op.tiles.size(), 0.0);
+    spill.write.emplace_back(op.tiles.size(), 0.0);
+  }
+  std::vector<int64_t> tokens(program.ops.size(), 0);
+  for (const ir::Step& step : program.prefill) tokens.at(step.op) = step_tokens(step, phase);
+  for (const ir::Route& route : program.routes) {
+    const int64_t carried = std::min(tokens.at(route.src_op), tokens.at(route.dst_op));
+    if (program.ops.at(route.src_op).kind == OpKind::KvRead || carried <= phase.chunk ||
+        route.dst_tiles.empty())
+      continue;
+    const double bytes = route_bytes(program, route, hw, phase, carried, false);
+    spill.write.at(route.src_op).at(route.src_tile) += bytes;
+    spill.read.at(route.dst_op).at(route.dst_tiles.front()) += bytes;
+  }
+  return spill;
+}
+
+void add_spill(TileWork& work, const SpillBytes& spill, const Op& op, const Tile& tile) {
+  if (spill.read.empty()) return;
+  const double read = spill.read.at(op.id).at(tile.index);
+  const double write = spill.write.at(op.id).at(tile.index);
+  work.dram_read_bytes += read;
+  work.dram_write_bytes += write;
+  work.counts.dram_bytes += read + write;
 }
 
 int route_depth(const ir::Program& program, const ir::Route& route) {

@@ -12,13 +12,26 @@
 namespace neurokv {
 
 // What is being run: one decode step at context n, or the prefill of a P-token prompt.
+//
+// A prefill runs every op over the prompt `chunk` tokens at a time (docs/simulator.md, "A prefill that
+// fits"): with chunk < tokens each op's output goes to DRAM and its consumers read it back a chunk at a
+// time (spill_bytes), and the attention of each chunk reads the cached rows of every earlier position
+// again. `past` > 0 describes one chunk alone: its `tokens` queries attend to `past` earlier positions too.
 struct Phase {
   enum class Kind { Decode, Prefill };
   Kind kind = Kind::Decode;
   int64_t tokens = 1;   // tokens processed: 1 for decode, P for prefill
   int64_t context = 0;  // decode: cached positions attended to, the new one included; prefill: P
-  static Phase decode(int64_t context) { return {Kind::Decode, 1, context}; }
-  static Phase prefill(int64_t prompt) { return {Kind::Prefill, prompt, prompt}; }
+  int64_t chunk = 1;    // prefill: tokens per chunk (tokens: one chunk, nothing spilled)
+  int64_t past = 0;     // prefill: positions before the first token (one chunk of a longer prompt)
+  static Phase decode(int64_t context) { return {Kind::Decode, 1, context, 1, 0}; }
+  static Phase prefill(int64_t prompt) { return {Kind::Prefill, prompt, prompt, prompt, 0}; }
+  static Phase prefill(int64_t prompt, int64_t chunk) { return {Kind::Prefill, prompt, prompt, chunk, 0}; }
+  // The prompt's last full chunk alone: the most any chunk of the prompt queues (prefill_queue.hpp).
+  static Phase last_chunk(int64_t prompt, int64_t chunk) {
+    return {Kind::Prefill, chunk, prompt, chunk, prompt - chunk};
+  }
+  bool spills() const { return kind == Kind::Prefill && chunk < tokens; }
 };
 
 // One tile's work in a phase.
@@ -36,7 +49,8 @@ int64_t step_tokens(const ir::Step& step, const Phase& phase);
 TileWork tile_work(const ir::Program& program, const ir::Op& op, const ir::Tile& tile, const HwConfig& hw,
                    const Phase& phase, int64_t tokens);
 
-// Events a route carries in the phase (0 for a KV-row route, which carries data, not events).
+// Events a route carries in the phase (0 for a KV-row route, which carries data, not events). `tokens`: the
+// fewer of its source's and its consumer's step_tokens (the prefill's LM head takes the last token only).
 double route_events(const ir::Program& program, const ir::Route& route, const Phase& phase, int64_t tokens);
 
 // By route index: KV-row routes whose every destination NP already receives the same rows from the same
@@ -56,6 +70,17 @@ double route_sram_write_bytes(const ir::Program& program, const ir::Route& route
 
 // Links on the longest source-to-destination path of a route's XY tree (its latency in hops).
 int route_depth(const ir::Program& program, const ir::Route& route);
+
+// Activations a chunked prefill spills to DRAM, by op and tile: each event route whose source runs over more
+// than one chunk is written to DRAM by its source tile (`write`) and read back once by the DMA, which
+// multicasts it to the route's destinations; the read is the first destination tile's (`read`). Empty
+// unless phase.spills().
+struct SpillBytes {
+  std::vector<std::vector<double>> read, write;  // [op][tile]
+};
+SpillBytes spill_bytes(const ir::Program& program, const HwConfig& hw, const Phase& phase);
+// Adds a tile's spilled bytes to its DRAM traffic.
+void add_spill(TileWork& work, const SpillBytes& spill, const ir::Op& op, const ir::Tile& tile);
 
 // Cycles from a route's first byte leaving to its last byte arriving, when no other traffic shares its links.
 double route_cycles(double bytes, int depth, const HwConfig& hw);

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/graph/topological_sort.hpp>
 #include <cstdlib>
 #include <map>
+#include <tuple>
 
 #include "compiler/passes/np_packing.hpp"
 #include "compiler/passes/plan_kv_cache.hpp"
@@ -32,6 +34,29 @@ int hops_between(const ir::NpCoord& a, const ir::NpCoord& b) {
   return std::abs(a.x - b.x) + std::abs(a.y - b.y);
 }
 
+// Activations one token brings a tile as input events (all its operands, every element an event): what
+// the tile queues per prompt token in a prefill.
+int64_t input_per_token(const ir::Op& op, const ir::Tile& tile) {
+  const int64_t width = tile.out_end - tile.out_begin;
+  switch (op.kind) {
+    case ir::OpKind::Linear:
+      return op.in_features;
+    case ir::OpKind::Add:
+      return 2 * width;
+    case ir::OpKind::AttnScore:
+    case ir::OpKind::AttnValue:
+      return width * op.head_dim;
+    default:
+      return width;
+  }
+}
+
+// A whole-width element-wise op: one weightless tile that takes a full activation vector per token.
+bool spreads(const ir::Op& op) {
+  return op.tiles.size() == 1 &&
+         (op.kind == ir::OpKind::Add || op.kind == ir::OpKind::Gelu || op.kind == ir::OpKind::KvAppend);
+}
+
 class Placer {
  public:
   Placer(Graph& graph, const HwConfig& hw, Notes& notes)
@@ -41,11 +66,13 @@ class Placer {
         order_(snake_order(hw)),
         pool_(graph[boost::graph_bundle].stream_pool_nps),
         resident_(hw.nps_total() - pool_, hw.np.weight_sram_bytes),
-        kv_slots_(order_.size(), -1) {}
+        kv_slots_(order_.size(), -1),
+        load_(order_.size(), 0) {}
 
   void run() {
     // Weight tiles first, in model order: the packing partition chose.
     for (Vertex v : boost::make_iterator_range(boost::vertices(graph_))) place_weights(graph_[v]);
+    weight_load_ = *std::max_element(load_.begin(), load_.end());
     // Weightless tiles in topological order, so each op's producer already has its place. KV buffer ops
     // wait until the attention tiles that read the buffer have theirs.
     std::vector<Vertex> topo;
@@ -55,6 +82,8 @@ class Placer {
       if (graph_[*it].tiles[0].weight_bytes != 0) continue;
       if (graph_[*it].buffer >= 0) {
         buffer_ops.push_back(*it);
+      } else if (spreads(graph_[*it])) {
+        place_least_loaded(graph_[*it], position_after_producer(*it));
       } else {
         place_at(graph_[*it], position_after_producer(*it));
       }
@@ -73,7 +102,13 @@ class Placer {
   void place_weights(ir::Op& op) {
     if (op.tiles[0].weight_bytes == 0) return;
     if (op.weights == ir::Storage::Dram) {
-      for (ir::Tile& tile : op.tiles) tile.np = order_[static_cast<std::size_t>(tile.index % pool_)];
+      // Each op's passes start one pool NP further than the previous op's, so the pool's first NP does not
+      // take the first tile of every streamed op (single-tile ops such as LayerNorms spread over the pool).
+      const int start = (op.tiles[0].pass - 1) % pool_;
+      for (ir::Tile& tile : op.tiles) {
+        tile.np = order_[static_cast<std::size_t>((start + tile.index) % pool_)];
+        add_load(op, tile);
+      }
       return;
     }
     std::vector<int64_t> bytes;
@@ -82,12 +117,46 @@ class Placer {
     const std::vector<int> bins = resident_.pack(bytes).value();
     for (std::size_t i = 0; i < bins.size(); ++i)
       op.tiles[i].np = order_[static_cast<std::size_t>(pool_ + bins[i])];
+    for (const ir::Tile& tile : op.tiles) add_load(op, tile);
+  }
+
+  void add_load(const ir::Op& op, const ir::Tile& tile) {
+    load_[snake_position(tile.np)] += input_per_token(op, tile);
   }
 
   // Tile i goes i NPs further along the snake from `start`.
   void place_at(ir::Op& op, std::size_t start) {
-    for (ir::Tile& tile : op.tiles)
+    for (ir::Tile& tile : op.tiles) {
       tile.np = order_[(start + static_cast<std::size_t>(tile.index)) % order_.size()];
+      add_load(op, tile);
+    }
+  }
+
+  // A whole-width element-wise tile goes to the NP nearest its producer (fewest hops, then along the snake)
+  // outside the streaming pool whose input per token stays within the most any NP takes from its weight
+  // tiles alone, or to the least
+  // loaded NP if none can: the chain of residual adds beside one another would make one NP queue every
+  // block's residual stream, and an empty NP would be powered for one tile (docs/passes.md).
+  void place_least_loaded(ir::Op& op, std::size_t producer) {
+    const int64_t input = input_per_token(op, op.tiles[0]);
+    const auto distance = [&](std::size_t j) {
+      return std::make_pair(hops_between(order_[j], order_[producer]),
+                            j > producer ? j - producer : producer - j);
+    };
+    std::size_t best = order_.size();
+    for (std::size_t i = 0; i < order_.size(); ++i) {
+      // The pool's NPs already take a whole input vector for every streamed op they hold a tile of.
+      if (static_cast<int>(i) < pool_ || load_[i] + input > weight_load_) continue;
+      if (best == order_.size() || distance(i) < distance(best)) best = i;
+    }
+    if (best == order_.size()) {
+      best = producer;
+      for (std::size_t i = 0; i < order_.size(); ++i) {
+        if (std::make_pair(load_[i], distance(i)) < std::make_pair(load_[best], distance(best))) best = i;
+      }
+    }
+    op.tiles[0].np = order_[best];
+    add_load(op, op.tiles[0]);
   }
 
   // The snake position of the op feeding this one (its first operand's first tile); the DMA point for none.
@@ -168,10 +237,17 @@ class Placer {
     const std::vector<ir::NpCoord>& homes =
         buffer.location == ir::Storage::Sram ? buffer.nps : readers_.at(op.buffer);
     if (op.kind == ir::OpKind::KvAppend && buffer.location == ir::Storage::Dram) {
-      place_at(op, position_after_producer(v));
+      if (spreads(op)) {
+        place_least_loaded(op, position_after_producer(v));
+      } else {
+        place_at(op, position_after_producer(v));
+      }
       return;
     }
-    for (ir::Tile& tile : op.tiles) tile.np = homes[static_cast<std::size_t>(tile.index) % homes.size()];
+    for (ir::Tile& tile : op.tiles) {
+      tile.np = homes[static_cast<std::size_t>(tile.index) % homes.size()];
+      add_load(op, tile);
+    }
   }
 
   Graph& graph_;
@@ -181,6 +257,8 @@ class Placer {
   int pool_;
   NextFitPacker resident_;
   std::vector<int64_t> kv_slots_;                    // KV heads each NP may still take (-1: untouched)
+  std::vector<int64_t> load_;                        // by snake position: input per token of its tiles
+  int64_t weight_load_ = 0;                          // the most any NP takes from its weight tiles
   std::map<int, std::vector<ir::NpCoord>> readers_;  // by buffer: each KV head's first reader NP
 };
 

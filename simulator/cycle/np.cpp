@@ -26,9 +26,11 @@ void Np::run_wave(std::vector<TileJob> jobs) {
   start_.notify(sc_core::SC_ZERO_TIME);
 }
 
-void Np::receive(int op, int tile, double events) {
-  queued_[{op, tile}] += events;
-  queue_events_ += events;
+void Np::receive(int op, int tile, double events, double held) {
+  Queued& queued = queued_[{op, tile}];
+  queued.events += events;
+  queued.held += held;
+  queue_events_ += held;
   const auto queue_bytes = static_cast<int64_t>(std::ceil(queue_events_ * ctx_.hw.noc.event_bytes));
   int64_t& peak = ctx_.phase.kind == Phase::Kind::Decode ? peak_queue_bytes_ : peak_prefill_queue_bytes_;
   peak = std::max(peak, queue_bytes);
@@ -41,6 +43,7 @@ void Np::run() {
     for (const TileJob& job : jobs_) {
       works_.push_back(tile_work(ctx_.program, *job.op, *job.tile, ctx_.hw, ctx_.phase,
                                  ctx_.op_tokens[static_cast<size_t>(job.op->id)]));
+      add_spill(works_.back(), ctx_.spill, *job.op, *job.tile);
     }
     requests_.clear();
     reads_.assign(jobs_.size(), nullptr);
@@ -68,18 +71,27 @@ void Np::issue_read_from(size_t first) {
   }
 }
 
+// A chunked prefill streams a route's events through DRAM a chunk at a time (work.hpp, spill_bytes): its
+// destination holds one chunk's events at once, at most the prompt's last full chunk's.
+double Np::held_events(const ir::Route& route, int64_t tokens, double events) const {
+  if (!ctx_.phase.spills() || tokens <= ctx_.phase.chunk) return events;
+  return route_events(ctx_.program, route, Phase::last_chunk(ctx_.phase.tokens, ctx_.phase.chunk),
+                      ctx_.phase.chunk);
+}
+
 void Np::run_tile(size_t i) {
   const ir::Op& op = *jobs_[i].op;
   const ir::Tile& tile = *jobs_[i].tile;
   TileWork& work = works_[i];
-  const int64_t tokens = ctx_.op_tokens[static_cast<size_t>(op.id)];
+  const int64_t src_tokens = ctx_.op_tokens[static_cast<size_t>(op.id)];
   const double start = ctx_.now();
 
   // The tile consumes the events queued for it.
   const auto queued = queued_.find({op.id, tile.index});
   if (queued != queued_.end()) {
-    queue_events_ -= queued->second;
-    ctx_.ledger.events_received += queued->second;  // counted where consumed, apart from the router's books
+    queue_events_ -= queued->second.held;
+    ctx_.ledger.events_received +=
+        queued->second.events;  // counted where consumed, apart from the router's books
     queued_.erase(queued);
   }
   if (reads_[i]) Dma::wait_done(*reads_[i]);
@@ -103,10 +115,12 @@ void Np::run_tile(size_t i) {
   for (const RoutePlan* plan :
        routes_from_.at(static_cast<size_t>(op.id)).at(static_cast<size_t>(tile.index))) {
     const ir::Route& route = *plan->route;
+    const int64_t tokens = std::min(src_tokens, ctx_.op_tokens[static_cast<size_t>(route.dst_op)]);
     const double bytes =
         route_bytes(ctx_.program, route, ctx_.hw, ctx_.phase, tokens, plan->repeated_delivery);
     ctx_.ledger.layer(op.layer).sram_write_bytes += route_sram_write_bytes(ctx_.program, route, bytes);
-    router_.send(*plan, bytes, route_events(ctx_.program, route, ctx_.phase, tokens));
+    const double events = route_events(ctx_.program, route, ctx_.phase, tokens);
+    router_.send(*plan, bytes, events, held_events(route, tokens, events));
   }
   if (ctx_.trace) ctx_.trace->span(index_, &op.name, start, ctx_.now() - start);
 }

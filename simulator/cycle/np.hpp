@@ -37,8 +37,9 @@ class Np : public sc_core::sc_module {
 
   // Starts running `jobs` now; the NP finishes its barrier share when the last tile has sent its routes.
   void run_wave(std::vector<TileJob> jobs);
-  // A packet train for tile `tile` of op `op` has arrived in this NP's input queue.
-  void receive(int op, int tile, double events);
+  // A packet train for tile `tile` of op `op` has arrived in this NP's input queue; `held` of its `events`
+  // occupy the queue at once (Router::send).
+  void receive(int op, int tile, double events, double held);
 
   double wave_compute_cycles() const { return wave_compute_; }
   // The most bytes of input events queued at once during the decode tokens.
@@ -53,6 +54,7 @@ class Np : public sc_core::sc_module {
   void run();
   void run_tile(size_t i);
   void issue_read_from(size_t first);
+  double held_events(const ir::Route& route, int64_t tokens, double events) const;
 
   SimContext& ctx_;
   Dma& dma_;
@@ -69,8 +71,12 @@ class Np : public sc_core::sc_module {
   double wave_compute_ = 0;
   bool busy_ = false;
 
-  std::map<std::pair<int, int>, double> queued_;  // input events waiting, by consuming (op, tile)
-  double queue_events_ = 0;
+  struct Queued {
+    double events = 0;  // delivered, counted when the tile takes them
+    double held = 0;    // occupying the input SRAM meanwhile
+  };
+  std::map<std::pair<int, int>, Queued> queued_;  // input events waiting, by consuming (op, tile)
+  double queue_events_ = 0;                       // held events, all tiles
   int64_t peak_queue_bytes_ = 0;
   int64_t peak_prefill_queue_bytes_ = 0;
 };

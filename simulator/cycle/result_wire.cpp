@@ -26,6 +26,7 @@ class Writer {
     for (double v : {p.macs, p.synaptic_ops, p.events, p.sram_bytes, p.dram_bytes, p.noc_hop_bytes, p.cycles})
       put(v);
     put(p.bound);
+    put(p.chunk_tokens);
     put(p.latency_s);
     put(p.tokens_per_s);
     put(p.energy);
@@ -73,6 +74,7 @@ class Reader {
       get(*v);
     }
     get(p.bound);
+    get(p.chunk_tokens);
     get(p.latency_s);
     get(p.tokens_per_s);
     get(p.energy);

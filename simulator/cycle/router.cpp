@@ -60,7 +60,7 @@ void Router::connect(std::vector<Router*>* mesh, std::vector<Np*> nps) {
   nps_ = std::move(nps);
 }
 
-void Router::send(const RoutePlan& plan, double bytes, double events) {
+void Router::send(const RoutePlan& plan, double bytes, double events, double held) {
   if (bytes <= 0) return;  // nothing crosses the mesh: every input was zero
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   const sc_core::sc_time serialise = ctx_.cycles(route_cycles(bytes, 0, ctx_.hw));
@@ -92,7 +92,7 @@ void Router::send(const RoutePlan& plan, double bytes, double events) {
     const sc_core::sc_time at = (last_hop < 0 ? now : head_out[static_cast<size_t>(last_hop)]) + serialise;
     last = std::max(last, at);
     ctx_.barrier.add();
-    (*mesh_)[static_cast<size_t>(plan.drops[begin].node)]->eject_at({at, 0, &plan, begin, end, events});
+    (*mesh_)[static_cast<size_t>(plan.drops[begin].node)]->eject_at({at, 0, &plan, begin, end, events, held});
     begin = end;
   }
   ctx_.ledger.longest_route = std::max(ctx_.ledger.longest_route, ctx_.to_cycles(last - now));
@@ -114,7 +114,7 @@ void Router::eject() {
       const ir::Route& route = *d.plan->route;
       for (size_t i = d.begin; i < d.end; ++i) {
         const RoutePlan::Drop& drop = d.plan->drops[i];
-        nps_.at(static_cast<size_t>(drop.np))->receive(route.dst_op, drop.tile, d.events);
+        nps_.at(static_cast<size_t>(drop.np))->receive(route.dst_op, drop.tile, d.events, d.held);
       }
       ctx_.barrier.finish();
     }

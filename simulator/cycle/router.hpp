@@ -48,8 +48,9 @@ class Router : public sc_core::sc_module {
   void connect(std::vector<Router*>* mesh, std::vector<Np*> nps);
 
   // Called on the source node's router when a tile finishes: reserves the train's links and schedules its
-  // deliveries. Returns at once (the NP does not wait for its output to arrive).
-  void send(const RoutePlan& plan, double bytes, double events);
+  // deliveries. Returns at once (the NP does not wait for its output to arrive). `held`: the events a
+  // destination holds at once (fewer than `events` when a chunked prefill streams them through DRAM).
+  void send(const RoutePlan& plan, double bytes, double events, double held);
 
   const double& bytes_sent() const { return bytes_sent_; }  // over this router's links, for the VCD
 
@@ -60,7 +61,7 @@ class Router : public sc_core::sc_module {
     uint64_t seq;  // ties broken by arrival order, for determinism
     const RoutePlan* plan;
     size_t begin, end;  // drops delivered here
-    double events;
+    double events, held;
     bool operator>(const Delivery& o) const { return at != o.at ? at > o.at : seq > o.seq; }
   };
   void eject_at(const Delivery& delivery);

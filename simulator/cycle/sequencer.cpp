@@ -4,6 +4,7 @@
 
 #include "simulator/cycle/chrome_trace.hpp"
 #include "simulator/cycle/event_draw.hpp"
+#include "simulator/prefill_queue.hpp"
 #include "simulator/wave_bound.hpp"
 
 namespace neurokv::cycle {
@@ -44,7 +45,7 @@ const std::string* Sequencer::label(std::string text) {
 void Sequencer::run() {
   const int layers = planned_.model.layers;
   if (options_.prompt > 0) {
-    const Phase phase = Phase::prefill(options_.prompt);
+    const Phase phase = prefill_phase(planned_, ctx_.hw, options_.prompt);
     const PhaseTotals totals = run_phase(phase, prefill_waves_, 0);
     result_.prefill = totals.report(phase, ctx_.hw, power_, nullptr);
     result_.cycles += totals.cycles();
@@ -79,6 +80,7 @@ PhaseTotals Sequencer::run_phase(const Phase& phase, const Waves& waves, int pha
   for (const ir::Step& step : steps)
     ctx_.op_tokens.at(static_cast<size_t>(step.op)) = step_tokens(step, phase);
   draw_densities(planned_, realised_, ctx_.hw, phase, ctx_.op_tokens, options_.seed, phase_index);
+  ctx_.spill = spill_bytes(realised_, ctx_.hw, phase);
   for (ActionCounts& counts : ctx_.ledger.layer_counts) counts = ActionCounts{};
 
   const double start = ctx_.now();

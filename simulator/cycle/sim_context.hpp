@@ -44,6 +44,7 @@ struct SimContext {
   const ir::Program& program;  // with the phase's realised input densities (event_draw.hpp)
   const HwConfig& hw;
   Phase phase;
+  SpillBytes spill;                // a chunked prefill's activations through DRAM (work.hpp), per phase
   std::vector<int64_t> op_tokens;  // step_tokens of each op's step in the current phase
   Ledger ledger;
   Barrier barrier;

@@ -45,9 +45,9 @@ void warn_contention(VariantReport& report, const PhaseReport& phase, const char
                    phase.uncontended_cycles, phase.bound)});
 }
 
-// Neither fidelity applies back-pressure to the prefill: where an NP's queued events (cycle: measured;
-// analytic: prefill_queue.hpp's bound) exceed the input SRAM its KV rows leave, the prefill figures assume
-// buffers the chip does not have.
+// The prefill runs in chunks sized so that every NP's queued events fit (prefill_queue.hpp). Where an NP's
+// queue (cycle: measured; analytic: the bound) still exceeds the input SRAM its KV rows leave — not even a
+// one-token chunk fits — the prefill figures assume buffers the chip does not have.
 void warn_prefill_queue(VariantReport& report, const ir::Program& program, const HwConfig& hw,
                         const std::vector<int64_t>& queued, const char* what) {
   const std::vector<int64_t> free = event_buffer_bytes(program, hw);
@@ -65,10 +65,11 @@ void warn_prefill_queue(VariantReport& report, const ir::Program& program, const
       {Diagnostic::Severity::Warning,
        fmt::format(
            "{} prefill: {} NPs would hold more queued input events than their input SRAM leaves for "
-           "them ({}: NP ({},{},{}) {} bytes, {} free); no back-pressure is modelled, so the prefill's "
-           "latency and energy are lower bounds",
-           report.variant, over, what, node % program.chip.mesh_cols, node / program.chip.mesh_cols,
-           static_cast<int>(worst) % per_node, queued[worst], free[worst])});
+           "them even in chunks of {} token(s) ({}: NP ({},{},{}) {} bytes, {} free): one token's inputs "
+           "to the tiles placed on that NP do not fit, so the prefill's latency and energy are lower bounds",
+           report.variant, over, report.prefill ? report.prefill->chunk_tokens : 0, what,
+           node % program.chip.mesh_cols, node / program.chip.mesh_cols, static_cast<int>(worst) % per_node,
+           queued[worst], free[worst])});
 }
 
 }  // namespace
@@ -81,7 +82,8 @@ VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
     warn_contention(report, report.decode, "decode");
     if (report.prefill) {
       warn_contention(report, *report.prefill, "prefill");
-      const std::vector<int64_t> bound = event_queue_bound(program, hw, Phase::prefill(options.prompt));
+      const std::vector<int64_t> bound =
+          event_queue_bound(program, hw, Phase::last_chunk(options.prompt, report.prefill->chunk_tokens));
       report.memory.peak_prefill_event_queue_bytes = *std::max_element(bound.begin(), bound.end());
       warn_prefill_queue(report, program, hw, bound, "bound");
     }
