@@ -223,10 +223,10 @@ TEST_CASE("a prefill whose one token does not fit an NP's input buffer warns at 
 }
 
 // Both fidelities order every pair of variants by energy the same way, unless the estimate puts the pair
-// within kTie of each other: the fidelities' energies differ by -1 % to +3 % per variant (docs/validation.md),
-// so such a pair is a tie, not a ranking. docs/validation.md ("The energy ranking's near ties") lists every
-// such pair with both gaps; the ones that swap are on akd1000-like, whose static power makes energy follow
-// latency.
+// within kTie of each other: the fidelities' energies differ by -1 % to +3 % per variant
+// (docs/validation.md), so such a pair is a tie, not a ranking. docs/validation.md ("The energy ranking's
+// near ties") lists every such pair with both gaps; the ones that swap are on akd1000-like, whose static
+// power makes energy follow latency.
 constexpr double kTie = 0.01;
 
 TEST_CASE("transaction-level and analytic cycles agree within 10 % and rank the variants by energy alike") {
