@@ -1,8 +1,8 @@
 #pragma once
 // How many input-event bytes each NP may have to hold at once in a phase, against the input SRAM it has for
-// them. Neither fidelity applies back-pressure: a prefill delivers a whole prompt's events before their
-// consumers run, so where this bound exceeds an NP's free input SRAM the prefill's latency and energy are
-// lower bounds, and evaluate() warns (docs/simulator.md, "The prefill's event queues").
+// them. The prefill runs in the largest chunks of prompt tokens for which this bound fits every NP (its
+// activations spill to DRAM between ops); where not even one token fits, the prefill's latency and energy are
+// lower bounds and evaluate() warns (docs/simulator.md, "A prefill that fits").
 //
 // The bound is static and conservative: every activation counted as an event (density 1, which no draw can
 // exceed), and an NP holding, at once, the events of every tile whose first producer has run and which has

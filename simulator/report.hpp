@@ -53,8 +53,8 @@ struct MemoryReport {
   // tokens (the simulator's queues are unbounded; compare with the input SRAM left beside the KV share).
   std::optional<int64_t> peak_event_queue_bytes;
   // With a prefill: the most input-event bytes one NP holds at once during it. Cycle fidelity: measured;
-  // analytic: the static bound of prefill_queue.hpp. Above an NP's free input SRAM, a warning says the
-  // prefill figures assume unbounded input buffers.
+  // analytic: the static bound of prefill_queue.hpp at the prefill's chunk. Above an NP's free input SRAM
+  // (not even one token fits), a warning says the prefill figures assume larger input buffers.
   std::optional<int64_t> peak_prefill_event_queue_bytes;
   int nps_used = 0;
   int nps_total = 0;

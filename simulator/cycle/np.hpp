@@ -44,7 +44,7 @@ class Np : public sc_core::sc_module {
   double wave_compute_cycles() const { return wave_compute_; }
   // The most bytes of input events queued at once during the decode tokens.
   int64_t peak_queue_bytes() const { return peak_queue_bytes_; }
-  // The same during the prefill (no back-pressure: prefill_queue.hpp says what it would need).
+  // The same during the prefill (a chunked prefill's spilled routes hold one chunk: prefill_queue.hpp).
   int64_t peak_prefill_queue_bytes() const { return peak_prefill_queue_bytes_; }
   const double& queue_events() const { return queue_events_; }  // for the VCD
   const bool& busy() const { return busy_; }                    // for the VCD
