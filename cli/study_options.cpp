@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+#include <memory>
+
 #include "cli/diagnostics.hpp"
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
@@ -10,6 +13,7 @@
 #include "compiler/ir/program.hpp"
 #include "compiler/support/error.hpp"
 #include "simulator/functional/measured_events.hpp"
+#include "simulator/functional/synthetic_weights.hpp"
 #include "simulator/report_render.hpp"
 
 namespace neurokv::cli {
@@ -53,6 +57,34 @@ void add_event_options(CLI::App& command, StudyOptions& o) {
           "the model's assumed densities; auto: measured when both exist")
       ->check(CLI::IsMember({"auto", "measured", "assumed"}))
       ->capture_default_str();
+  add_synthetic_weights_option(command, o);
+}
+
+void add_synthetic_weights_option(CLI::App& command, StudyOptions& o) {
+  command
+      .add_option("--synthetic-weights", o.synthetic_seed,
+                  "a model without weights (YAML) executes with GPT-2-initialised weights drawn from SEED; "
+                  "every measured figure then says 'synthetic weights'")
+      ->check(CLI::Range(int64_t{0}, std::numeric_limits<int64_t>::max()));
+}
+
+void give_synthetic_weights(Study& s, const StudyOptions& o) {
+  if (o.synthetic_seed < 0) return;
+  if (s.model.weights) {
+    throw InputError(fmt::format(
+        "--synthetic-weights: model {} has weights of its own, expected a model YAML (shapes only)",
+        s.model.spec.name));
+  }
+  if (s.variants.size() != 1) {
+    throw InputError(
+        fmt::format("--synthetic-weights: draws the weights of one variant, got {}; expected one "
+                    "--variant",
+                    s.variants.size()));
+  }
+  const ir::Program program = compile(s.model, s.variants.front(), s.hw, s.compile).program;
+  s.model.weights = std::make_shared<const ModelWeights>(
+      functional::synthetic_weights(program, static_cast<uint64_t>(o.synthetic_seed)));
+  s.weights_origin = fmt::format("synthetic (GPT-2 initialisation, seed {})", o.synthetic_seed);
 }
 
 void apply_measured_events(Study& s, const StudyOptions& o) {
@@ -64,22 +96,40 @@ void apply_measured_events(Study& s, const StudyOptions& o) {
   }
   if (!input) {
     if (o.events == "measured") throw InputError("--events measured: expected --ids or --text to execute");
+    if (o.synthetic_seed >= 0)
+      throw InputError("--synthetic-weights: nothing is executed without an input, expected --ids or --text");
     return;
   }
-  std::string where;
-  const std::vector<int> ids = token_input(o.ids, o.text, where);
   if (s.variants.size() != 1) {
     throw InputError(fmt::format("--events measured: measures one variant, got {}", s.variants.size()));
   }
+  give_synthetic_weights(s, o);
+  std::string where;
+  const std::vector<int> ids = token_input(o.ids, o.text, where);
   const functional::MeasuredEvents measured =
       functional::measure_events(s.model, s.variants.front(), s.hw, s.compile, ids, where);
   s.model.spec.density = measured.density;
+  MeasuredExecution execution;
+  execution.input = where;
+  execution.weights = s.weights_origin;
+  execution.tokens = measured.tokens;
+  for (const auto& [site, count] : measured.sites) execution.densities.emplace_back(site, count.density());
+  execution.loss = measured.quality.quality.loss;
+  execution.perplexity = measured.quality.quality.perplexity;
+  execution.perplexity_vs_float = measured.quality.perplexity_vs_float;
+  execution.top1_agreement = measured.quality.top1_agreement;
+  execution.targets = measured.quality.quality.targets;
+  s.measured = execution;
   std::string sites;
   for (const auto& [site, count] : measured.sites) sites += fmt::format(" {} {:.4f}", site, count.density());
   print_diagnostics({{Diagnostic::Severity::Note,
                       fmt::format("events measured by integer execution of {} tokens from {} (densities:{}); "
                                   "residual adds, LayerNorm inputs and scores are dense",
                                   measured.tokens, where, sites)}});
+}
+
+void mark_events(Report& report, const Study& study) {
+  for (VariantReport& v : report.variants) v.measured = study.measured;
 }
 
 void add_report_options(CLI::App& command, StudyOptions& o) {
@@ -151,7 +201,13 @@ void check_no_fuse_kv(const Study& s) {
 
 Study load_study(const StudyOptions& o) {
   check_report_outputs(o);
-  Study s{load_model_source(o.model, data_dir("models")), load_hw(o.hw, data_dir("hwconfigs")), {}, {}, {}};
+  Study s{load_model_source(o.model, data_dir("models")),
+          load_hw(o.hw, data_dir("hwconfigs")),
+          {},
+          {},
+          {},
+          {},
+          "the model's"};
   print_diagnostics(s.model.diagnostics);
   try {
     // An imported model is compiled as the variants its layers were built with; "all" means those.

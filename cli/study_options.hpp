@@ -1,6 +1,7 @@
 #pragma once
 // The flags estimate, run and compile share: which model, which chip, which variants, which precision.
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct StudyOptions {
   // Measured events (estimate, run): the input to execute and whether to use it.
   std::string ids, text;
   std::string events = "auto";  // auto: measured when the model has weights and an input is given
+  int64_t synthetic_seed = -1;  // --synthetic-weights SEED; -1: not given
 };
 
 // Model, chip, variants, context and precision flags.
@@ -34,8 +36,10 @@ void add_study_options(CLI::App& command, StudyOptions& options);
 // --json and --csv for a report.
 void add_report_options(CLI::App& command, StudyOptions& options);
 
-// --ids, --text and --events: measured events in place of the assumed densities.
+// --ids, --text, --events and --synthetic-weights: measured events in place of the assumed densities.
 void add_event_options(CLI::App& command, StudyOptions& options);
+// --synthetic-weights SEED: weights for a model that has none (exec and the event options).
+void add_synthetic_weights_option(CLI::App& command, StudyOptions& options);
 
 // What the flags name, loaded and validated.
 struct Study {
@@ -46,12 +50,21 @@ struct Study {
   // How the flags were read (a variant's spelling, "all"), and a context past the learned positions. Printed
   // on stderr once the command has succeeded, so an error is never preceded by them.
   std::vector<Diagnostic> notes;
+  // Set by apply_measured_events: the execution whose densities replaced the assumed ones.
+  std::optional<MeasuredExecution> measured;
+  std::string weights_origin;  // "the model's" or "synthetic (GPT-2 initialisation, seed N)"
 };
 Study load_study(const StudyOptions& options);
 // Measured events (docs/executor.md): executes the model on the input in integer numerics and puts the
 // densities it measured in place of the model's assumed ones, saying so on stderr. Does nothing for
 // `--events assumed` or, with `auto`, without an input.
 void apply_measured_events(Study& study, const StudyOptions& options);
+// --synthetic-weights: gives a model without weights GPT-2-initialised ones for its one variant
+// (simulator/functional/synthetic_weights.hpp). Throws InputError for a model with weights of its own or
+// several variants.
+void give_synthetic_weights(Study& study, const StudyOptions& options);
+// Marks every variant of `report` with how its events were counted: the study's measured execution, if any.
+void mark_events(Report& report, const Study& study);
 
 // Refuses --json - with --csv -: two reports on one stdout cannot be told apart.
 void check_report_outputs(const StudyOptions& options);

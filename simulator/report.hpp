@@ -60,6 +60,21 @@ struct MemoryReport {
   int nps_total = 0;
 };
 
+// How a variant's events were counted when not from the model's assumed densities (docs/energy-model.md):
+// measured by executing the program in integer numerics on an input (docs/executor.md), with the quality of
+// that execution beside its cost.
+struct MeasuredExecution {
+  std::string input;  // what was executed: "--ids" or the --text file
+  int tokens = 0;
+  std::string weights;  // whose: "the model's" or "synthetic (GPT-2 initialisation, seed N)"
+  std::vector<std::pair<std::string, double>> densities;  // per measured site; the other inputs are dense
+  std::optional<double> loss;                             // the int execution's next-token loss, nats
+  std::optional<double> perplexity;
+  std::optional<double> perplexity_vs_float;  // int / float on the same input
+  double top1_agreement = 0;                  // positions whose most likely next token is float's
+  int targets = 0;
+};
+
 struct VariantReport {
   std::string variant;
   int kv_heads = 0;
@@ -75,6 +90,7 @@ struct VariantReport {
   MemoryReport memory;
   StaticPower power;                    // what the program keeps powered, and its static watts
   std::vector<Diagnostic> diagnostics;  // what the user should know about these figures (cli prints them)
+  std::optional<MeasuredExecution> measured;  // none: events from the model's assumed densities
 };
 
 struct Report {

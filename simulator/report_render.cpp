@@ -55,6 +55,23 @@ std::string kv_heads_text(const Report& r, const VariantReport& v) {
   return fmt::format("{}", fmt::join(kv_heads_per_layer(r, v), "/"));
 }
 
+json optional_number(const std::optional<double>& x) { return x ? json(*x) : json(nullptr); }
+
+json execution_json(const MeasuredExecution& m) {
+  json densities = json::object();
+  for (const auto& [site, density] : m.densities) densities[site] = density;
+  return {{"input", m.input},
+          {"tokens", m.tokens},
+          {"weights", m.weights},
+          {"numerics", "int"},
+          {"densities", densities},
+          {"targets", m.targets},
+          {"loss", optional_number(m.loss)},
+          {"perplexity", optional_number(m.perplexity)},
+          {"perplexity_vs_float", optional_number(m.perplexity_vs_float)},
+          {"top1_agreement", m.top1_agreement}};
+}
+
 json variant_json(const Report& r, const VariantReport& v) {
   json out = {{"variant", v.variant},
               {"kv_heads", v.kv_heads},
@@ -83,6 +100,8 @@ json variant_json(const Report& r, const VariantReport& v) {
   }
   out["decode"]["layers"] = layers;
   if (v.prefill) out["prefill"] = phase_json(*v.prefill);
+  out["events"] = v.measured ? "measured" : "assumed";
+  out["execution"] = v.measured ? execution_json(*v.measured) : json(nullptr);
   return out;
 }
 
@@ -122,6 +141,39 @@ std::string seconds(double value) { return si(value, "s"); }
 std::string joules(double value) { return si(value, "J"); }
 
 std::string percent(double fraction) { return fmt::format("{:.1f}%", fraction * 100); }
+
+std::string optional_text(const std::optional<double>& x, const char* format) {
+  return x ? fmt::format(fmt::runtime(format), *x) : "-";
+}
+
+// Which events were measured and which assumed, and what the measuring execution scored on its input.
+std::string events_section(const Report& r) {
+  const auto measured = std::find_if(r.variants.begin(), r.variants.end(),
+                                     [](const VariantReport& v) { return v.measured.has_value(); });
+  if (measured == r.variants.end()) {
+    return "\nEvents: assumed densities per site (docs/energy-model.md); --ids or --text on a model with "
+           "weights "
+           "measures them\n";
+  }
+  std::string out = fmt::format(
+      "\nEvents measured by integer execution of {} tokens from {} with {} weights (the other inputs are "
+      "dense)\n{:<9} {:>8} {:>10} {:>8} {:>6}  {}\n",
+      measured->measured->tokens, measured->measured->input, measured->measured->weights, "variant", "loss",
+      "perplexity", "vs float", "top-1", "measured densities");
+  for (const VariantReport& v : r.variants) {
+    if (!v.measured) {
+      out += fmt::format("{:<9} assumed densities\n", v.variant);
+      continue;
+    }
+    const MeasuredExecution& m = *v.measured;
+    std::string densities;
+    for (const auto& [site, density] : m.densities) densities += fmt::format(" {} {:.3f}", site, density);
+    out += fmt::format("{:<9} {:>8} {:>10} {:>8} {:>6} {}\n", v.variant, optional_text(m.loss, "{:.4f}"),
+                       optional_text(m.perplexity, "{:.4g}"), optional_text(m.perplexity_vs_float, "{:.4f}"),
+                       percent(m.top1_agreement), densities);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -200,7 +252,8 @@ std::vector<std::string> report_csv_columns() {
   for (const char* name :
        {"weights_on_chip_bytes", "weights_in_dram_bytes", "kv_location", "peak_np_sram_bytes", "nps_used",
         "powered_nps", "powered_routers", "prefill_cycles", "prefill_latency_s", "prefill_energy_j",
-        "prefill_dram_bytes", "prefill_chunk_tokens"}) {
+        "prefill_dram_bytes", "prefill_chunk_tokens", "events", "loss", "perplexity", "perplexity_vs_float",
+        "top1_agreement"}) {
     columns.emplace_back(name);
   }
   return columns;
@@ -247,6 +300,14 @@ std::vector<std::string> report_csv_values(const Report& r, const VariantReport&
   for (std::string value :
        {p ? integer(p->cycles) : "", p ? num(p->latency_s) : "", p ? num(p->energy.total()) : "",
         p ? integer(p->dram_bytes) : "", p ? integer(static_cast<double>(p->chunk_tokens)) : ""}) {
+    values.push_back(std::move(value));
+  }
+  // Empty quality when the events were assumed (nothing was executed) or the input had no targets.
+  const std::optional<MeasuredExecution>& m = v.measured;
+  const auto optional = [&](const std::optional<double>& x) { return x ? num(*x) : std::string(); };
+  for (std::string value :
+       {std::string(m ? "measured" : "assumed"), m ? optional(m->loss) : "", m ? optional(m->perplexity) : "",
+        m ? optional(m->perplexity_vs_float) : "", m ? num(m->top1_agreement) : ""}) {
     values.push_back(std::move(value));
   }
   return values;
@@ -313,6 +374,7 @@ std::string report_table(const Report& r) {
     out +=
         fmt::format("  {:>9} {:>9}\n", count(v.decode.synaptic_ops), percent(v.decode.activation_sparsity));
   }
+  out += events_section(r);
   bool any_prefill = false;
   for (const VariantReport& v : r.variants) any_prefill = any_prefill || v.prefill.has_value();
   if (any_prefill) {

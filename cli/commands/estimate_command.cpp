@@ -25,7 +25,9 @@ void add_estimate_command(CLI::App& app) {
     EvaluateOptions evaluate_options;
     evaluate_options.compile = study.compile;
     evaluate_options.prompt = *prompt;
-    emit_report(evaluate(study.model, study.variants, study.hw, evaluate_options), *options);
+    Report report = evaluate(study.model, study.variants, study.hw, evaluate_options);
+    mark_events(report, study);
+    emit_report(report, *options);
     print_diagnostics(study.notes);
   });
 }

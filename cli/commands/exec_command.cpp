@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -27,11 +28,15 @@ struct ExecOptions {
   std::string text;
   std::string numerics = "int";
   std::string calibration;
+  bool windows = false;  // --windows: a long input runs as consecutive windows of the context
 };
 
 // --calibration: a text file (its bytes) for byte-level models, else an id list; default: the input itself.
-std::vector<int> calibration_ids(const ExecOptions& o, const ir::Program& program,
-                                 const std::vector<int>& input, std::string& where) {
+// The calibration input, in sequences the program can run: a long text is cut into windows of the context,
+// and the scales are the maxima over all of them.
+std::vector<std::vector<int>> calibration_sequences(const ExecOptions& o, const ir::Program& program,
+                                                    const std::vector<std::vector<int>>& input,
+                                                    std::string& where) {
   if (o.calibration.empty()) {
     where = "the input itself";
     return input;
@@ -43,12 +48,9 @@ std::vector<int> calibration_ids(const ExecOptions& o, const ir::Program& progra
   } else {
     ids = id_list(o.calibration, "--calibration", where);
   }
-  // A long calibration text is cut to the context: the scales are maxima, a few hundred tokens settle them.
-  const std::size_t limit =
-      static_cast<std::size_t>(std::min<int64_t>(program.context, program.model.max_positions));
-  if (ids.size() > limit) ids.resize(limit);
-  functional::check_token_ids(ids, program, where);
-  return ids;
+  functional::check_not_empty(ids, where);
+  functional::check_vocabulary(ids, program, where);
+  return functional::windows(ids, functional::sequence_limit(program));
 }
 
 std::string token_label(int id, int vocab) {
@@ -62,35 +64,48 @@ void run_exec(const ExecOptions& o) {
   std::string where;
   const std::vector<int> ids = token_input(o.ids, o.text, where);
   functional::check_not_empty(ids, where);
-  const Study study = load_study(o.study);
-  if (!study.model.weights) {
-    throw InputError(fmt::format(
-        "--model {}: the model has no weights (a YAML model); exec needs an ONNX model", o.study.model));
-  }
+  Study study = load_study(o.study);
   if (study.variants.size() != 1) {
     throw InputError(fmt::format("--variant: exec takes one variant, got {}", study.variants.size()));
   }
+  give_synthetic_weights(study, o.study);
+  if (!study.model.weights) {
+    throw InputError(
+        fmt::format("--model {}: the model has no weights (a YAML model); exec needs an ONNX model or "
+                    "--synthetic-weights SEED",
+                    o.study.model));
+  }
   const CompileResult compiled = compile(study.model, study.variants.front(), study.hw, study.compile);
   const ir::Program& program = compiled.program;
-  functional::check_token_ids(ids, program, where);
+  const std::vector<std::vector<int>> sequences =
+      o.windows ? functional::windows(ids, functional::sequence_limit(program))
+                : std::vector<std::vector<int>>{ids};
+  for (const std::vector<int>& sequence : sequences) functional::check_token_ids(sequence, program, where);
   const functional::NumericsFacts facts = functional::NumericsFacts::of(study.model.spec);
   const functional::Executor reference(program, functional::float_op_tensors(program, *study.model.weights),
                                        facts);
-  const functional::Execution float_run = reference.run(ids);
   std::string calibrated_on;
-  std::optional<functional::Execution> int_run;
+  std::optional<functional::Executor> int_executor;
   if (o.numerics == "int") {
     const functional::ActivationScales scales =
-        functional::calibrate(reference, calibration_ids(o, program, ids, calibrated_on));
+        functional::calibrate(reference, calibration_sequences(o, program, sequences, calibrated_on));
     const weights::WeightsFile file = weights::quantize_program_weights(program, *study.model.weights);
-    const functional::Executor executor(program, functional::int_op_tensors(program, file), facts, scales);
-    int_run = executor.run(ids);
+    int_executor.emplace(program, functional::int_op_tensors(program, file), facts, scales);
   }
-  const functional::Execution& run = int_run ? *int_run : float_run;
-  const functional::Quality quality = functional::next_token_quality(run.logits, ids);
-  const functional::Quality float_quality = functional::next_token_quality(float_run.logits, ids);
-  const auto top = functional::top_tokens(run.logits.back(), 5);
-  const auto sites = functional::measured_sites(program, run);
+  const functional::Executor& executor = int_executor ? *int_executor : reference;
+  std::vector<functional::Logits> logits, float_logits;
+  std::map<std::string, functional::SiteCount> sites;
+  for (const std::vector<int>& sequence : sequences) {
+    functional::Execution run = executor.run(sequence);
+    functional::add_sites(sites, functional::measured_sites(program, run));
+    float_logits.push_back(int_executor ? reference.run(sequence).logits : run.logits);
+    logits.push_back(std::move(run.logits));
+  }
+  const functional::QualityVsFloat compared = functional::quality_vs_float(logits, float_logits, sequences);
+  const functional::Quality& quality = compared.quality;
+  const functional::Quality& float_quality = compared.float_quality;
+  const std::vector<float>& last = logits.back().back();
+  const auto top = functional::top_tokens(last, 5);
 
   nlohmann::json densities = nlohmann::json::object();
   for (const auto& [site, count] : sites)
@@ -102,26 +117,30 @@ void run_exec(const ExecOptions& o) {
       {"model", study.model.spec.name},
       {"variant", program.variant},
       {"numerics", o.numerics},
-      {"calibrated_on", int_run ? nlohmann::json(calibrated_on) : nlohmann::json()},
+      {"weights", study.weights_origin},
+      {"calibrated_on", int_executor ? nlohmann::json(calibrated_on) : nlohmann::json()},
       {"tokens", ids.size()},
+      {"windows", sequences.size()},
       {"targets", quality.targets},
       {"loss", quality.loss ? nlohmann::json(*quality.loss) : nlohmann::json()},
       {"perplexity", quality.perplexity ? nlohmann::json(*quality.perplexity) : nlohmann::json()},
       {"float_loss", float_quality.loss ? nlohmann::json(*float_quality.loss) : nlohmann::json()},
-      {"perplexity_vs_float", quality.perplexity
-                                  ? nlohmann::json(*quality.perplexity / *float_quality.perplexity)
-                                  : nlohmann::json()},
+      {"perplexity_vs_float",
+       compared.perplexity_vs_float ? nlohmann::json(*compared.perplexity_vs_float) : nlohmann::json()},
       // Every position's most likely next token, against float's (1 for float itself).
-      {"top1_agreement", functional::top1_agreement(run.logits, float_run.logits)},
+      {"top1_agreement", compared.top1_agreement},
       {"top5", next},
       {"densities", densities},
-      {"logits", run.logits.back()}};
+      {"logits", last}};
   const std::string& json_path = o.study.json_path;
   if (!json_path.empty()) write_output(json_path, json.dump(2) + "\n");
   if (json_path == "-") return;
-  fmt::print("{} {} on {}, {} numerics: {} tokens from {}\n", study.model.spec.name, program.variant,
-             study.hw.name, o.numerics, ids.size(), where);
-  if (int_run) {
+  fmt::print("{} {} on {}, {} numerics, {} weights: {} tokens from {}{}\n", study.model.spec.name,
+             program.variant, study.hw.name, o.numerics, study.weights_origin, ids.size(), where,
+             o.windows
+                 ? fmt::format(" in {} windows of at most {}", sequences.size(), sequences.front().size())
+                 : "");
+  if (int_executor) {
     fmt::print(
         "int: weights {} bits, activations {} bits, KV rows {} bits; activation scales calibrated (max) on "
         "{}\n",
@@ -130,16 +149,17 @@ void run_exec(const ExecOptions& o) {
   if (quality.loss) {
     fmt::print("loss {:.4f} nats/token, perplexity {:.4g} over {} targets\n", *quality.loss,
                *quality.perplexity, quality.targets);
-    if (int_run) {
+    if (int_executor) {
       fmt::print(
           "float: loss {:.4f}, perplexity {:.4g}; int/float perplexity {:.4f}; top-1 agreement {:.1f} %\n",
-          *float_quality.loss, *float_quality.perplexity, *quality.perplexity / *float_quality.perplexity,
-          100 * functional::top1_agreement(run.logits, float_run.logits));
+          *float_quality.loss, *float_quality.perplexity, *compared.perplexity_vs_float,
+          100 * compared.top1_agreement);
     }
   } else {
     fmt::print("loss: none (one token has no next token to predict)\n");
   }
-  fmt::print("next token after position {}:\n", ids.size() - 1);
+  fmt::print("next token after position {}{}:\n", sequences.back().size() - 1,
+             o.windows ? " of the last window" : "");
   for (const auto& [id, p] : top)
     fmt::print("  {:>10}  p = {:.4f}\n", token_label(id, program.model.vocab), p);
   fmt::print("measured densities (non-zero inputs / inputs, all tiles and tokens):\n");
@@ -157,6 +177,7 @@ void add_exec_command(CLI::App& app) {
       "run the compiled model on token ids with its real weights: next tokens, loss, perplexity, "
       "measured densities");
   add_study_options(*command, options->study);
+  add_synthetic_weights_option(*command, options->study);
   auto* ids = command->add_option("--ids", options->ids, "token ids: a list '1,2,3' or a file holding one");
   auto* text =
       command->add_option("--text", options->text, "a text file; each byte is a token (byte-level models)");
@@ -171,6 +192,9 @@ void add_exec_command(CLI::App& app) {
       "--calibration", options->calibration,
       "int: the input that calibrates activation scales (text for byte-level models, else ids; "
       "default: the input itself)");
+  command->add_flag("--windows", options->windows,
+                    "an input longer than the context runs as consecutive windows of the context, each from "
+                    "position 0; loss, perplexity and densities cover them all");
   command->add_option("--json", options->study.json_path,
                       "write logits (last position), loss, perplexity, top-5 and densities as JSON to FILE "
                       "('-' = stdout)");

@@ -67,6 +67,7 @@ void run(const RunOptions& options) {
     else
       report.variants.push_back(one.variants.front());
   }
+  mark_events(report, study);
   emit_report(report, options.study);
   print_diagnostics(study.notes);
 }

@@ -8,6 +8,7 @@
 
 #include "compiler/support/error.hpp"
 #include "simulator/functional/float_kernels.hpp"
+#include "simulator/functional/int_kernels.hpp"
 #include "simulator/functional/token_ids.hpp"
 
 namespace neurokv::functional {
@@ -41,6 +42,18 @@ void quantize(std::vector<float>& y, float max_abs, int bits) {
   }
 }
 
+// The step of a `bits`-wide symmetric activation whose largest |value| is max_abs (0: every code is 0).
+float step_of(float max_abs, int bits) { return max_abs / static_cast<float>(max_code(bits)); }
+
+// The codes of quantised values (each exactly code × step).
+std::vector<int32_t> codes_of(const float* values, int64_t count, float step) {
+  std::vector<int32_t> codes(static_cast<std::size_t>(count), 0);
+  if (step <= 0) return codes;
+  for (int64_t i = 0; i < count; ++i)
+    codes[static_cast<std::size_t>(i)] = static_cast<int32_t>(std::nearbyint(values[i] / step));
+  return codes;
+}
+
 // One run's state: the current token's op outputs, the KV buffers' rows, the counts.
 class Run {
  public:
@@ -51,7 +64,9 @@ class Run {
         facts_(facts),
         scales_(scales),
         out_(program.ops.size()),
-        cache_(program.buffers.size()) {
+        cache_(program.buffers.size()),
+        cache_codes_(program.buffers.size()),
+        cache_step_(program.buffers.size(), 0.0f) {
     result_.kv_rows_read.assign(program.buffers.size(), 0);
     result_.weight_rows_read.assign(program.ops.size(), 0);
     result_.max_abs.assign(program.ops.size(), 0.0f);
@@ -110,6 +125,17 @@ class Run {
       case OpKind::Gelu: {
         const std::vector<float>& x = input(op, 0);
         y.resize(x.size());
+        if (scales_ != nullptr) {  // a table indexed by the input code
+          const int bits = p_.precision.act_bits;
+          const float step = input_step(op, 0);
+          const std::vector<float> table = gelu_table(step, bits, facts_.gelu);
+          const std::vector<int32_t> codes = codes_of(x.data(), static_cast<int64_t>(x.size()), step);
+          const int qmax = max_code(bits);
+          for_tiles(
+              op, events, [&](int64_t i) { y[i] = table[static_cast<std::size_t>(codes[i] + qmax)]; },
+              [&](int64_t lo, int64_t hi) { return nonzeros(x.data(), lo, hi); });
+          return;
+        }
         for_tiles(
             op, events, [&](int64_t i) { y[i] = gelu(x[i], facts_.gelu); },
             [&](int64_t lo, int64_t hi) { return nonzeros(x.data(), lo, hi); });
@@ -118,7 +144,13 @@ class Run {
       case OpKind::LayerNorm: {
         // Each tile receives the whole input (its statistics need it) and writes its channels.
         const std::vector<float>& x = input(op, 0);
-        y = layer_norm(x, w.by_input, w.bias, facts_.layernorm_epsilon);
+        if (scales_ != nullptr) {
+          const float step = input_step(op, 0);
+          y = int_layer_norm(codes_of(x.data(), static_cast<int64_t>(x.size()), step), step, w.by_input,
+                             w.bias, facts_.layernorm_epsilon);
+        } else {
+          y = layer_norm(x, w.by_input, w.bias, facts_.layernorm_epsilon);
+        }
         const int64_t nz = nonzeros(x.data(), 0, static_cast<int64_t>(x.size()));
         for (int64_t& e : events) e = nz;
         return;
@@ -132,11 +164,17 @@ class Run {
         return;
       case OpKind::KvAppend: {
         std::vector<float> row = input(op, 0);
+        const auto buffer = static_cast<std::size_t>(op.buffer);
         if (scales_ != nullptr) {
-          quantize(row, scales_->max_abs[static_cast<std::size_t>(op.id)],
-                   p_.buffers.at(static_cast<std::size_t>(op.buffer)).bits);
+          const float max_abs = scales_->max_abs[static_cast<std::size_t>(op.id)];
+          const int bits = p_.buffers.at(buffer).bits;
+          quantize(row, max_abs, bits);
+          cache_step_[buffer] = step_of(max_abs, bits);
+          const std::vector<int32_t> codes =
+              codes_of(row.data(), static_cast<int64_t>(row.size()), cache_step_[buffer]);
+          cache_codes_[buffer].insert(cache_codes_[buffer].end(), codes.begin(), codes.end());
         }
-        std::vector<float>& rows = cache_[static_cast<std::size_t>(op.buffer)];
+        std::vector<float>& rows = cache_[buffer];
         rows.insert(rows.end(), row.begin(), row.end());
         events.at(0) = nonzeros(row.data(), 0, static_cast<int64_t>(row.size()));
         y = row;
@@ -162,7 +200,13 @@ class Run {
         y = input(op, 0);
         const int n = position + 1;
         for (const ir::Tile& t : op.tiles) {
-          for (int64_t h = t.out_begin; h < t.out_end; ++h) softmax(y.data() + h * n, n);
+          for (int64_t h = t.out_begin; h < t.out_end; ++h) {
+            if (scales_ != nullptr) {
+              shiftmax(input(op, 0).data() + h * n, n, p_.precision.act_bits, y.data() + h * n);
+            } else {
+              softmax(y.data() + h * n, n);
+            }
+          }
           events[static_cast<std::size_t>(t.index)] =
               nonzeros(input(op, 0).data(), t.out_begin * n, t.out_end * n);
         }
@@ -175,25 +219,33 @@ class Run {
   }
 
   // Integer numerics: what leaves an op is an activation of the program's width. Softmax probabilities are
-  // unsigned in [0, 1]: step 1 / (2^bits − 1). The LM head's logits and the scores (kept at the accumulator's
-  // width for the softmax) stay as they are; a KV row was quantised to the cache's width when appended.
+  // unsigned in [0, 1]: step 1 / (2^bits − 1). The LM head's logits and the scores stay as they are; a KV row
+  // was quantised to the cache's width when appended.
   void quantize_output(const ir::Op& op) {
-    std::vector<float>& y = out_[static_cast<std::size_t>(op.id)];
-    const int bits = p_.precision.act_bits;
     switch (op.kind) {
-      case OpKind::Softmax: {
-        const float levels = static_cast<float>((1 << bits) - 1);
-        for (float& v : y) v = std::nearbyint(v * levels) / levels;
-        return;
-      }
-      case OpKind::AttnScore:
+      case OpKind::Softmax:    // shiftmax writes unsigned codes of act_bits already
+      case OpKind::AttnScore:  // kept at the accumulator's width for the softmax
       case OpKind::KvRead:
-      case OpKind::KvAppend:
+      case OpKind::KvAppend:  // quantised to the buffer's width as it was appended
         return;
-      default:
-        if (op.role == ir::LinearRole::LmHead) return;
-        quantize(y, scales_->max_abs[static_cast<std::size_t>(op.id)], bits);
+      case OpKind::Linear:
+        if (op.role == ir::LinearRole::LmHead) return;  // the logits
+        break;
+      case OpKind::Embed:
+      case OpKind::PosEmbed:
+      case OpKind::Add:
+      case OpKind::Gelu:
+      case OpKind::LayerNorm:
+      case OpKind::AttnValue:
+        break;
     }
+    quantize(out_[static_cast<std::size_t>(op.id)], scales_->max_abs[static_cast<std::size_t>(op.id)],
+             p_.precision.act_bits);
+  }
+
+  // The step of input `slot`: its producer's output grid.
+  float input_step(const ir::Op& op, std::size_t slot) const {
+    return step_of(scales_->max_abs[static_cast<std::size_t>(op.inputs.at(slot))], p_.precision.act_bits);
   }
 
   // Element-wise ops: each tile computes its channels and receives that slice of its inputs.
@@ -255,40 +307,80 @@ class Run {
     }
   }
 
-  // QKᵀ / √head_dim for the tile's query heads against every cached key row of the head's KV group.
+  // QKᵀ / √head_dim for the tile's query heads against every cached key row of the head's KV group. Integer
+  // numerics: query codes · key codes in a 64-bit accumulator, × both steps and 1/√head_dim.
   void scores(const ir::Op& op, int n, std::vector<float>& y, std::vector<int64_t>& events) {
     const std::vector<float>& q = input(op, 0);
-    const std::vector<float>& keys = cached(input_op(op, 1));
+    const ir::Op& read = input_op(op, 1);
     const int64_t d = op.head_dim, row = int64_t{op.kv_heads} * d, group = op.heads / op.kv_heads;
     const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(d)));
     y.assign(static_cast<std::size_t>(op.heads) * static_cast<std::size_t>(n), 0.0f);
     for (const ir::Tile& t : op.tiles) {
       for (int64_t h = t.out_begin; h < t.out_end; ++h) {
-        const ConstSpan qh(q.data() + h * d, d);
-        for (int64_t m = 0; m < n; ++m)
+        for (int64_t m = 0; m < n; ++m) {
+          const int64_t key = m * row + (h / group) * d;
           y[static_cast<std::size_t>(h * n + m)] =
-              qh.dot(ConstSpan(keys.data() + m * row + (h / group) * d, d)) * scale;
+              scales_ != nullptr
+                  ? int_dot(q, input_step(op, 0), read, h * d, key, d) * scale
+                  : ConstSpan(q.data() + h * d, d).dot(ConstSpan(cached(read).data() + key, d)) * scale;
+        }
       }
       events[static_cast<std::size_t>(t.index)] = nonzeros(q.data(), t.out_begin * d, t.out_end * d);
     }
   }
 
-  // P·V: each non-zero probability adds p × the cached value row of the head's KV group.
+  // Σ codes(x)[x_begin + i] × the buffer's codes[row_begin + i] over `count`, × both steps.
+  float int_dot(const std::vector<float>& x, float step, const ir::Op& read, int64_t x_begin,
+                int64_t row_begin, int64_t count) const {
+    const auto buffer = static_cast<std::size_t>(read.buffer);
+    if (step <= 0) return 0.0f;
+    int64_t sum = 0;
+    for (int64_t i = 0; i < count; ++i) {
+      sum += static_cast<int64_t>(std::nearbyint(x[static_cast<std::size_t>(x_begin + i)] / step)) *
+             cache_codes_[buffer][static_cast<std::size_t>(row_begin + i)];
+    }
+    return static_cast<float>(static_cast<double>(sum) * step * cache_step_[buffer]);
+  }
+
+  // P·V: each non-zero probability adds p × the cached value row of the head's KV group. Integer numerics:
+  // probability codes × value codes in 64-bit accumulators, × both steps.
   void values(const ir::Op& op, int n, std::vector<float>& y, std::vector<int64_t>& events) {
     const std::vector<float>& probs = input(op, 0);
-    const std::vector<float>& vals = cached(input_op(op, 1));
+    const ir::Op& read = input_op(op, 1);
     const int64_t d = op.head_dim, row = int64_t{op.kv_heads} * d, group = op.heads / op.kv_heads;
     y.assign(static_cast<std::size_t>(op.out_features), 0.0f);
     for (const ir::Tile& t : op.tiles) {
       for (int64_t h = t.out_begin; h < t.out_end; ++h) {
+        if (scales_ != nullptr) {
+          int_values(probs, read, h, n, row, group, d, y);
+          continue;
+        }
         Span acc(y.data() + h * d, d);
         for (int64_t m = 0; m < n; ++m) {
           const float pm = probs[static_cast<std::size_t>(h * n + m)];
-          if (pm != 0.0f) acc += pm * ConstSpan(vals.data() + m * row + (h / group) * d, d);
+          if (pm != 0.0f) acc += pm * ConstSpan(cached(read).data() + m * row + (h / group) * d, d);
         }
       }
       events[static_cast<std::size_t>(t.index)] = nonzeros(probs.data(), t.out_begin * n, t.out_end * n);
     }
+  }
+
+  void int_values(const std::vector<float>& probs, const ir::Op& read, int64_t h, int64_t n, int64_t row,
+                  int64_t group, int64_t d, std::vector<float>& y) const {
+    const auto buffer = static_cast<std::size_t>(read.buffer);
+    const int64_t levels = (int64_t{1} << p_.precision.act_bits) - 1;
+    std::vector<int64_t> acc(static_cast<std::size_t>(d), 0);
+    for (int64_t m = 0; m < n; ++m) {
+      const auto code =
+          static_cast<int64_t>(std::nearbyint(probs[static_cast<std::size_t>(h * n + m)] * levels));
+      if (code == 0) continue;
+      const int32_t* value = cache_codes_[buffer].data() + m * row + (h / group) * d;
+      for (int64_t i = 0; i < d; ++i) acc[static_cast<std::size_t>(i)] += code * value[i];
+    }
+    const double step = static_cast<double>(cache_step_[buffer]) / static_cast<double>(levels);
+    for (int64_t i = 0; i < d; ++i)
+      y[static_cast<std::size_t>(h * d + i)] =
+          static_cast<float>(static_cast<double>(acc[static_cast<std::size_t>(i)]) * step);
   }
 
   const ir::Program& p_;
@@ -297,6 +389,9 @@ class Run {
   const ActivationScales* scales_;         // integer numerics; nullptr: float
   std::vector<std::vector<float>> out_;    // [op]: the current token's output
   std::vector<std::vector<float>> cache_;  // [buffer]: rows of kv_heads × head_dim, one per position
+  std::vector<std::vector<int32_t>>
+      cache_codes_;                // integer numerics: the same rows as codes of the buffer's width
+  std::vector<float> cache_step_;  // [buffer]: those codes' step
   Execution result_;
 };
 
@@ -334,8 +429,18 @@ Executor::Executor(const ir::Program& program, std::vector<OpTensor> tensors, Nu
   }
 }
 
+ActivationScales calibrate(const Executor& reference, const std::vector<std::vector<int>>& sequences) {
+  ActivationScales scales{std::vector<float>(reference.program().ops.size(), 0.0f)};
+  for (const std::vector<int>& ids : sequences) {
+    const std::vector<float> max_abs = reference.run(ids).max_abs;
+    for (std::size_t op = 0; op < max_abs.size(); ++op)
+      scales.max_abs[op] = std::max(scales.max_abs[op], max_abs[op]);
+  }
+  return scales;
+}
+
 ActivationScales calibrate(const Executor& reference, const std::vector<int>& ids) {
-  return {reference.run(ids).max_abs};
+  return calibrate(reference, std::vector<std::vector<int>>{ids});
 }
 
 Execution Executor::run(const std::vector<int>& ids, bool keep_outputs) const {

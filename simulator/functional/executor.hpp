@@ -70,7 +70,9 @@ class Executor {
   ActivationScales scales_;
 };
 
-// Runs `reference` (float numerics) on `ids` and keeps each op's largest |output|: max calibration.
+// Runs `reference` (float numerics) on every sequence and keeps each op's largest |output| over all of them:
+// max calibration.
+ActivationScales calibrate(const Executor& reference, const std::vector<std::vector<int>>& sequences);
 ActivationScales calibrate(const Executor& reference, const std::vector<int>& ids);
 
 }  // namespace neurokv::functional

@@ -74,4 +74,11 @@ ActivationDensity measured_density(const std::map<std::string, SiteCount>& sites
   return d;
 }
 
+void add_sites(std::map<std::string, SiteCount>& total, const std::map<std::string, SiteCount>& run) {
+  for (const auto& [site, count] : run) {
+    total[site].events += count.events;
+    total[site].offered += count.offered;
+  }
+}
+
 }  // namespace neurokv::functional

@@ -23,6 +23,8 @@ struct SiteCount {
 // Keyed by the ActivationDensity field names: attn_in, attn_out, mlp_in, mlp_hidden, lm_head_in, attn_probs,
 // query.
 std::map<std::string, SiteCount> measured_sites(const ir::Program& program, const Execution& run);
+// The counts of several runs (windows of one input) summed per site.
+void add_sites(std::map<std::string, SiteCount>& total, const std::map<std::string, SiteCount>& run);
 
 // `assumed` with every site the run measured replaced by its measured density.
 ActivationDensity measured_density(const std::map<std::string, SiteCount>& sites, ActivationDensity assumed);

@@ -23,9 +23,12 @@ MeasuredEvents measure_events(const ModelSource& model, const LayerVariants& var
   const NumericsFacts facts = NumericsFacts::of(model.spec);
   const Executor reference(program, float_op_tensors(program, *model.weights), facts);
   const weights::WeightsFile file = weights::quantize_program_weights(program, *model.weights);
-  const Executor executor(program, int_op_tensors(program, file), facts, calibrate(reference, ids));
+  const Execution float_run = reference.run(ids);
+  const Executor executor(program, int_op_tensors(program, file), facts, ActivationScales{float_run.max_abs});
+  const Execution int_run = executor.run(ids);
   MeasuredEvents measured;
-  measured.sites = measured_sites(program, executor.run(ids));
+  measured.sites = measured_sites(program, int_run);
+  measured.quality = quality_vs_float(int_run.logits, float_run.logits, ids);
   measured.density = measured_density(measured.sites, model.spec.density);
   measured.tokens = static_cast<int>(ids.size());
   return measured;

@@ -19,20 +19,37 @@ int argmax(const std::vector<float>& x) {
   return static_cast<int>(std::max_element(x.begin(), x.end()) - x.begin());
 }
 
-}  // namespace
+std::size_t same_top1(const Logits& a, const Logits& b) {
+  std::size_t same = 0;
+  for (std::size_t p = 0; p < std::min(a.size(), b.size()); ++p) same += argmax(a[p]) == argmax(b[p]);
+  return same;
+}
 
-Quality next_token_quality(const std::vector<std::vector<float>>& logits, const std::vector<int>& ids) {
-  Quality q;
-  double total = 0;
+// Σ −ln p(next id) over the sequence's targets, added to `total`.
+void add_losses(const Logits& logits, const std::vector<int>& ids, double& total, int& targets) {
   for (std::size_t p = 0; p + 1 < ids.size() && p < logits.size(); ++p) {
     total += log_sum_exp(logits[p]) - logits[p][static_cast<std::size_t>(ids[p + 1])];
-    ++q.targets;
+    ++targets;
   }
-  if (q.targets > 0) {
-    q.loss = total / q.targets;
+}
+
+Quality mean_quality(double total, int targets) {
+  Quality q;
+  q.targets = targets;
+  if (targets > 0) {
+    q.loss = total / targets;
     q.perplexity = std::exp(*q.loss);
   }
   return q;
+}
+
+}  // namespace
+
+Quality next_token_quality(const Logits& logits, const std::vector<int>& ids) {
+  double total = 0;
+  int targets = 0;
+  add_losses(logits, ids, total, targets);
+  return mean_quality(total, targets);
 }
 
 std::vector<std::pair<int, double>> top_tokens(const std::vector<float>& logits, int k) {
@@ -52,12 +69,35 @@ std::vector<std::pair<int, double>> top_tokens(const std::vector<float>& logits,
   return top;
 }
 
-double top1_agreement(const std::vector<std::vector<float>>& a, const std::vector<std::vector<float>>& b) {
+double top1_agreement(const Logits& a, const Logits& b) {
   const std::size_t n = std::min(a.size(), b.size());
-  if (n == 0) return 0;
-  std::size_t same = 0;
-  for (std::size_t p = 0; p < n; ++p) same += argmax(a[p]) == argmax(b[p]);
-  return static_cast<double>(same) / static_cast<double>(n);
+  return n == 0 ? 0 : static_cast<double>(same_top1(a, b)) / static_cast<double>(n);
+}
+
+QualityVsFloat quality_vs_float(const Logits& int_logits, const Logits& float_logits,
+                                const std::vector<int>& ids) {
+  return quality_vs_float(std::vector<Logits>{int_logits}, std::vector<Logits>{float_logits}, {ids});
+}
+
+QualityVsFloat quality_vs_float(const std::vector<Logits>& int_logits,
+                                const std::vector<Logits>& float_logits,
+                                const std::vector<std::vector<int>>& ids) {
+  double int_total = 0, float_total = 0;
+  int int_targets = 0, float_targets = 0;
+  std::size_t same = 0, positions = 0;
+  for (std::size_t w = 0; w < ids.size(); ++w) {
+    add_losses(int_logits[w], ids[w], int_total, int_targets);
+    add_losses(float_logits[w], ids[w], float_total, float_targets);
+    same += same_top1(int_logits[w], float_logits[w]);
+    positions += std::min(int_logits[w].size(), float_logits[w].size());
+  }
+  QualityVsFloat q;
+  q.quality = mean_quality(int_total, int_targets);
+  q.float_quality = mean_quality(float_total, float_targets);
+  if (q.quality.perplexity && q.float_quality.perplexity)
+    q.perplexity_vs_float = *q.quality.perplexity / *q.float_quality.perplexity;
+  q.top1_agreement = positions == 0 ? 0 : static_cast<double>(same) / static_cast<double>(positions);
+  return q;
 }
 
 }  // namespace neurokv::functional

@@ -60,19 +60,37 @@ void check_not_empty(const std::vector<int>& ids, const std::string& where) {
 
 void check_token_ids(const std::vector<int>& ids, const ir::Program& program, const std::string& where) {
   check_not_empty(ids, where);
-  const int64_t limit = std::min<int64_t>(program.context, program.model.max_positions);
+  const int64_t limit = sequence_limit(program);
   if (static_cast<int64_t>(ids.size()) > limit) {
     throw InputError(
         fmt::format("{}: token {} is past the limit: {} tokens, expected at most {} (the "
                     "program's context {} and the model's {} positions)",
                     where, limit, ids.size(), limit, program.context, program.model.max_positions));
   }
+  check_vocabulary(ids, program, where);
+}
+
+void check_vocabulary(const std::vector<int>& ids, const ir::Program& program, const std::string& where) {
   for (std::size_t p = 0; p < ids.size(); ++p) {
     if (ids[p] < 0 || ids[p] >= program.model.vocab) {
       throw InputError(fmt::format("{}: token {}: id {} is outside the vocabulary, expected 0 to {}", where,
                                    p, ids[p], program.model.vocab - 1));
     }
   }
+}
+
+int64_t sequence_limit(const ir::Program& program) {
+  return std::min<int64_t>(program.context, program.model.max_positions);
+}
+
+std::vector<std::vector<int>> windows(const std::vector<int>& ids, int64_t length) {
+  std::vector<std::vector<int>> out;
+  for (std::size_t begin = 0; begin < ids.size(); begin += static_cast<std::size_t>(length)) {
+    const std::size_t end = std::min(ids.size(), begin + static_cast<std::size_t>(length));
+    out.emplace_back(ids.begin() + static_cast<std::ptrdiff_t>(begin),
+                     ids.begin() + static_cast<std::ptrdiff_t>(end));
+  }
+  return out;
 }
 
 }  // namespace neurokv::functional

@@ -101,3 +101,84 @@ TEST_CASE("estimate --ids: measured densities replace the assumed ones and the n
         Approx(a.at("energy_breakdown_j").at("event").get<double>() / a.at("events").get<double>())
             .epsilon(5e-4));
 }
+
+TEST_CASE("the report says which events were measured: events, execution and quality in JSON, CSV and table",
+          "[executor][cli]") {
+  const std::string base = "estimate -m '" + kFixtures + "q-k=v.onnx' --context 32";
+  const std::string ids = " --ids 3,10,17,24,31,38,45,52";
+  const nlohmann::json assumed =
+      nlohmann::json::parse(neurokv::test::run_cli(base + " --json -").out).at("variants").at(0);
+  CHECK(assumed.at("events") == "assumed");
+  CHECK(assumed.at("execution").is_null());
+  const nlohmann::json measured =
+      nlohmann::json::parse(neurokv::test::run_cli(base + ids + " --json -").out).at("variants").at(0);
+  CHECK(measured.at("events") == "measured");
+  const nlohmann::json& e = measured.at("execution");
+  CHECK(e.at("tokens") == 8);
+  CHECK(e.at("targets") == 7);
+  CHECK(e.at("weights") == "the model's");
+  CHECK(e.at("perplexity").get<double>() == Approx(std::exp(e.at("loss").get<double>())));
+  CHECK(e.at("top1_agreement").get<double>() == 1.0);  // as `neurokv exec` measures on this input
+  CHECK(e.at("densities").at("attn_probs").get<double>() == 1.0);
+  // The same figures as exec's, which runs the same program on the same ids.
+  const nlohmann::json ex = exec_json("-m '" + kFixtures + "q-k=v.onnx' --context 32" + ids);
+  CHECK(e.at("loss").get<double>() == ex.at("loss").get<double>());
+  CHECK(e.at("perplexity_vs_float").get<double>() == ex.at("perplexity_vs_float").get<double>());
+
+  const neurokv::test::CliResult csv = neurokv::test::run_cli(base + ids + " --csv -");
+  REQUIRE(csv.exit_code == 0);
+  CHECK_THAT(csv.out, Catch::Contains(",events,loss,perplexity,perplexity_vs_float,top1_agreement\n"));
+  CHECK_THAT(csv.out, Catch::Contains(",measured,"));
+  CHECK_THAT(neurokv::test::run_cli(base + " --csv -").out, Catch::EndsWith(",assumed,,,,\n"));
+
+  const neurokv::test::CliResult table = neurokv::test::run_cli(base + ids);
+  CHECK_THAT(table.out,
+             Catch::Contains("Events measured by integer execution of 8 tokens from --ids with the "
+                             "model's weights"));
+  CHECK_THAT(neurokv::test::run_cli(base).out, Catch::Contains("Events: assumed densities per site"));
+}
+
+TEST_CASE("exec --windows runs a long input as windows of the context and scores them all",
+          "[executor][cli]") {
+  std::string ids;
+  for (int i = 0; i < 70; ++i) ids += (ids.empty() ? "" : ",") + std::to_string((7 * i + 3) % 128);
+  const std::string model = "-m '" + kFixtures + "qkv.onnx' --context 32 --ids " + ids;
+  const neurokv::test::CliResult refused = neurokv::test::run_cli("exec " + model);
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Catch::Contains("token 32 is past the limit"));
+  const nlohmann::json j = exec_json(model + " --windows");
+  CHECK(j.at("tokens") == 70);
+  CHECK(j.at("windows") == 3);            // 32 + 32 + 6
+  CHECK(j.at("targets") == 31 + 31 + 5);  // each window predicts within itself
+  // Every window's queries are offered to attn_in: layers × Q,K,V × tokens × d_model.
+  CHECK(j.at("densities").at("attn_in").at("offered") == 2 * 3 * 70 * 64);
+}
+
+TEST_CASE("--synthetic-weights executes a model YAML and every measured figure says so", "[executor][cli]") {
+  const std::string study = "-m edge-tiny --variant Q-K=V --context 64 --ids 1,2,3,4,5,6,7,8";
+  const nlohmann::json first = exec_json(study + " --synthetic-weights 7");
+  const nlohmann::json again = exec_json(study + " --synthetic-weights 7");
+  const nlohmann::json other = exec_json(study + " --synthetic-weights 8");
+  CHECK(first.at("weights") == "synthetic (GPT-2 initialisation, seed 7)");
+  CHECK(first.at("logits") == again.at("logits"));
+  CHECK(first.at("logits") != other.at("logits"));
+
+  const neurokv::test::CliResult estimate =
+      neurokv::test::run_cli("estimate " + study + " --synthetic-weights 7 --json -");
+  REQUIRE(estimate.exit_code == 0);
+  const nlohmann::json e = nlohmann::json::parse(estimate.out).at("variants").at(0).at("execution");
+  CHECK(e.at("weights") == "synthetic (GPT-2 initialisation, seed 7)");
+  CHECK(e.at("loss").get<double>() == first.at("loss").get<double>());
+
+  const neurokv::test::CliResult no_weights = neurokv::test::run_cli("exec " + study);
+  CHECK(no_weights.exit_code == 2);
+  CHECK_THAT(no_weights.err, Catch::Contains("--synthetic-weights SEED"));
+  const neurokv::test::CliResult has_weights =
+      neurokv::test::run_cli("exec -m '" + kFixtures + "qkv.onnx' --ids 1,2 --synthetic-weights 1");
+  CHECK(has_weights.exit_code == 2);
+  CHECK_THAT(has_weights.err, Catch::Contains("--synthetic-weights: model"));
+  const neurokv::test::CliResult no_input =
+      neurokv::test::run_cli("estimate -m edge-tiny --variant Q-K=V --synthetic-weights 1");
+  CHECK(no_input.exit_code == 2);
+  CHECK_THAT(no_input.err, Catch::Contains("nothing is executed without an input"));
+}
