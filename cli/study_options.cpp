@@ -76,10 +76,10 @@ void apply_measured_events(Study& s, const StudyOptions& o) {
   s.model.spec.density = measured.density;
   std::string sites;
   for (const auto& [site, count] : measured.sites) sites += fmt::format(" {} {:.4f}", site, count.density());
-  print_diagnostics({{Diagnostic::Severity::Note,
-                      fmt::format("events measured by integer execution of {} tokens from {} (densities:{}); "
-                                  "residual adds, LayerNorm inputs and scores are dense",
-                                  measured.tokens, where, sites)}});
+  print_diagnostic(Diagnostic::note(
+      fmt::format("events measured by integer execution of {} tokens from {} (densities:{}); "
+                  "residual adds, LayerNorm inputs and scores are dense",
+                  measured.tokens, where, sites)));
 }
 
 void add_report_options(CLI::App& command, StudyOptions& o) {
@@ -106,9 +106,9 @@ std::vector<std::string> typed_names(const std::string& list) {
 
 // What the user should know about how --variant was read: a name in another case, "all" without a group
 // count, "all" on an imported model.
-std::vector<Diagnostic> variant_notes(const StudyOptions& o, const Study& s) {
-  std::vector<Diagnostic> notes;
-  const auto note = [&](std::string text) { notes.push_back({Diagnostic::Severity::Note, std::move(text)}); };
+Diagnostics variant_notes(const StudyOptions& o, const Study& s) {
+  Diagnostics notes;
+  const auto note = [&](std::string text) { notes.push_back(Diagnostic::note(std::move(text))); };
   const bool all = typed_names(o.variants).size() == 1 && AttentionVariant::is_all(o.variants);
   if (s.model.imported()) {
     if (all) {
@@ -172,9 +172,9 @@ Study load_study(const StudyOptions& o) {
   if (o.no_fuse_kv) check_no_fuse_kv(s);
   const std::string warning = extrapolation_warning(s.model.spec.name, s.model.spec.max_positions, o.context);
   if (!warning.empty()) {
-    s.notes.push_back({Diagnostic::Severity::Warning,
-                       fmt::format("--context: {} (pass --context {} or less to stay within them)", warning,
-                                   s.model.spec.max_positions)});
+    s.notes.push_back(
+        Diagnostic::warning(fmt::format("--context: {} (pass --context {} or less to stay within them)",
+                                        warning, s.model.spec.max_positions)));
   }
   s.compile.context = o.context;
   s.compile.weight_bits = o.weight_bits;

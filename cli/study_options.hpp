@@ -45,7 +45,7 @@ struct Study {
   CompileOptions compile;
   // How the flags were read (a variant's spelling, "all"), and a context past the learned positions. Printed
   // on stderr once the command has succeeded, so an error is never preceded by them.
-  std::vector<Diagnostic> notes;
+  Diagnostics notes;
 };
 Study load_study(const StudyOptions& options);
 // Measured events (docs/executor.md): executes the model on the input in integer numerics and puts the
