@@ -190,9 +190,16 @@ class Run {
       case OpKind::KvRead:
       case OpKind::KvAppend:
         return;
-      default:
+      case OpKind::Embed:
+      case OpKind::PosEmbed:
+      case OpKind::LayerNorm:
+      case OpKind::Linear:
+      case OpKind::AttnValue:
+      case OpKind::Gelu:
+      case OpKind::Add:
         if (op.role == ir::LinearRole::LmHead) return;
         quantize(y, scales_->max_abs[static_cast<std::size_t>(op.id)], bits);
+        return;
     }
   }
 
