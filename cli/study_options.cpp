@@ -20,9 +20,8 @@ void add_study_options(CLI::App& command, StudyOptions& o) {
   command.add_option("--hw", o.hw, "chip YAML: a path or a name in hwconfigs/")->capture_default_str();
   command.add_option(
       "--variant,-v", o.variants,
-      fmt::format("QKV, Q-K=V, Q=K-V, Q=K=V, GQA-<g>, MQA, Q-GQA-<g>, Q-MQA, a comma list, or all "
-                  "(default: {}; ONNX: the variants its layers were built with)",
-                  o.default_variants));
+      fmt::format("{}, a comma list, or all (default: {}; ONNX: the variants its layers were built with)",
+                  AttentionVariant::names(), o.default_variants));
   command.add_option("--context,-n", o.context, "context length N (cached tokens)")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, ir::kMaxContext));
