@@ -1,11 +1,11 @@
 #pragma once
-// Prints a frontend's diagnostics on stderr, each as "note: ..." or "warning: ...".
-#include <vector>
-
+// The one place the tool's notes and warnings reach the user: on stderr, one line each,
+// "neurokv: note: ..." or "neurokv: warning: ..." (errors are cli/main.cpp's "neurokv: error: ...").
 #include "compiler/support/diagnostic.hpp"
 
 namespace neurokv::cli {
 
-void print_diagnostics(const std::vector<Diagnostic>& diagnostics);
+void print_diagnostics(const Diagnostics& diagnostics);
+void print_diagnostic(const Diagnostic& diagnostic);
 
 }  // namespace neurokv::cli

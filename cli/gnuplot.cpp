@@ -6,6 +6,8 @@
 
 #include <cstdio>
 
+#include "cli/diagnostics.hpp"
+
 namespace neurokv::cli {
 
 bool run_gnuplot(const std::string& dir, const std::vector<std::string>& scripts) {
@@ -18,8 +20,9 @@ bool run_gnuplot(const std::string& dir, const std::vector<std::string>& scripts
     int status = 0;
     if (child < 0 || waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       const bool missing = child > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127;
-      fmt::print(stderr, "neurokv: warning: {} ({}/{}); the data and scripts are in {}\n",
-                 missing ? "gnuplot is not installed, no plots drawn" : "gnuplot failed", dir, script, dir);
+      print_diagnostic(Diagnostic::warning(fmt::format(
+          "{} ({}/{}); the data and scripts are in {}",
+          missing ? "gnuplot is not installed, no plots drawn" : "gnuplot failed", dir, script, dir)));
       return false;
     }
   }

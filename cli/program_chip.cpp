@@ -25,7 +25,7 @@ std::string compiled_for(const ir::ChipInfo& chip) {
                              : fmt::format("chip {} (from {})", chip.name, chip.source);
 }
 
-void warn(const std::string& text) { print_diagnostics({{Diagnostic::Severity::Warning, text}}); }
+void warn(const std::string& text) { print_diagnostic(Diagnostic::warning(text)); }
 
 }  // namespace
 

@@ -24,9 +24,8 @@ void add_study_options(CLI::App& command, StudyOptions& o) {
   command.add_option("--hw", o.hw, "chip YAML: a path or a name in hwconfigs/")->capture_default_str();
   command.add_option(
       "--variant,-v", o.variants,
-      fmt::format("QKV, Q-K=V, Q=K-V, Q=K=V, GQA-<g>, MQA, Q-GQA-<g>, Q-MQA, a comma list, or all "
-                  "(default: {}; ONNX: the variants its layers were built with)",
-                  o.default_variants));
+      fmt::format("{}, a comma list, or all (default: {}; ONNX: the variants its layers were built with)",
+                  AttentionVariant::names(), o.default_variants));
   command.add_option("--context,-n", o.context, "context length N (cached tokens)")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, ir::kMaxContext));
@@ -122,10 +121,10 @@ void apply_measured_events(Study& s, const StudyOptions& o) {
   s.measured = execution;
   std::string sites;
   for (const auto& [site, count] : measured.sites) sites += fmt::format(" {} {:.4f}", site, count.density());
-  print_diagnostics({{Diagnostic::Severity::Note,
-                      fmt::format("events measured by integer execution of {} tokens from {} (densities:{}); "
-                                  "residual adds, LayerNorm inputs and scores are dense",
-                                  measured.tokens, where, sites)}});
+  print_diagnostic(Diagnostic::note(
+      fmt::format("events measured by integer execution of {} tokens from {} (densities:{}); "
+                  "residual adds, LayerNorm inputs and scores are dense",
+                  measured.tokens, where, sites)));
 }
 
 void mark_events(Report& report, const Study& study) {
@@ -156,9 +155,9 @@ std::vector<std::string> typed_names(const std::string& list) {
 
 // What the user should know about how --variant was read: a name in another case, "all" without a group
 // count, "all" on an imported model.
-std::vector<Diagnostic> variant_notes(const StudyOptions& o, const Study& s) {
-  std::vector<Diagnostic> notes;
-  const auto note = [&](std::string text) { notes.push_back({Diagnostic::Severity::Note, std::move(text)}); };
+Diagnostics variant_notes(const StudyOptions& o, const Study& s) {
+  Diagnostics notes;
+  const auto note = [&](std::string text) { notes.push_back(Diagnostic::note(std::move(text))); };
   const bool all = typed_names(o.variants).size() == 1 && AttentionVariant::is_all(o.variants);
   if (s.model.imported()) {
     if (all) {
@@ -228,9 +227,9 @@ Study load_study(const StudyOptions& o) {
   if (o.no_fuse_kv) check_no_fuse_kv(s);
   const std::string warning = extrapolation_warning(s.model.spec.name, s.model.spec.max_positions, o.context);
   if (!warning.empty()) {
-    s.notes.push_back({Diagnostic::Severity::Warning,
-                       fmt::format("--context: {} (pass --context {} or less to stay within them)", warning,
-                                   s.model.spec.max_positions)});
+    s.notes.push_back(
+        Diagnostic::warning(fmt::format("--context: {} (pass --context {} or less to stay within them)",
+                                        warning, s.model.spec.max_positions)));
   }
   s.compile.context = o.context;
   s.compile.weight_bits = o.weight_bits;

@@ -49,7 +49,7 @@ struct Study {
   CompileOptions compile;
   // How the flags were read (a variant's spelling, "all"), and a context past the learned positions. Printed
   // on stderr once the command has succeeded, so an error is never preceded by them.
-  std::vector<Diagnostic> notes;
+  Diagnostics notes;
   // Set by apply_measured_events: the execution whose densities replaced the assumed ones.
   std::optional<MeasuredExecution> measured;
   std::string weights_origin;  // "the model's" or "synthetic (GPT-2 initialisation, seed N)"

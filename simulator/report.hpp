@@ -88,8 +88,8 @@ struct VariantReport {
   std::optional<PhaseReport> prefill;
   std::vector<LayerCost> decode_layers;
   MemoryReport memory;
-  StaticPower power;                    // what the program keeps powered, and its static watts
-  std::vector<Diagnostic> diagnostics;  // what the user should know about these figures (cli prints them)
+  StaticPower power;        // what the program keeps powered, and its static watts
+  Diagnostics diagnostics;  // what the user should know about these figures (cli prints them)
   std::optional<MeasuredExecution> measured;  // none: events from the model's assumed densities
 };
 

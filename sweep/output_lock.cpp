@@ -49,8 +49,7 @@ std::string read_fd(int fd) {
 
 }  // namespace
 
-OutputLock::OutputLock(const std::string& dir, std::string& note) {
-  note.clear();
+OutputLock::OutputLock(const std::string& dir, Diagnostics& diagnostics) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw InputError(fmt::format("{}: cannot create the output directory: {}", dir, ec.message()));
@@ -74,7 +73,8 @@ OutputLock::OutputLock(const std::string& dir, std::string& note) {
   }
   const std::string stale = describe(read_fd(fd_));
   if (!stale.empty()) {
-    note = fmt::format("{}: took over the lock of {}, which no longer holds it", path, stale);
+    diagnostics.push_back(
+        Diagnostic::note(fmt::format("{}: took over the lock of {}, which no longer holds it", path, stale)));
   }
   const std::string text = holder_text();
   if (::ftruncate(fd_, 0) != 0 ||

@@ -64,6 +64,7 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
   std::vector<int64_t> offsets(static_cast<std::size_t>(slots), kPending);
   RunOutcome outcome;
   Progress& progress = outcome.progress;
+  int64_t torn_line = 0;
   progress.total = slots;
 
   const auto record = [&](const SweepRow& row, int64_t offset) {
@@ -81,10 +82,15 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
   Journal journal = options.resume
                         ? Journal::resume(
                               journal_path, plan.hash(), plan.version(), columns.size(),
-                              [&](SweepRow&& row, int64_t offset) { record(row, offset); }, outcome.torn_line,
+                              [&](SweepRow&& row, int64_t offset) { record(row, offset); }, torn_line,
                               options.journal_write)
                         : Journal::create(journal_path, plan.hash(), plan.version(), options.journal_write);
   progress.resumed = progress.done;
+  if (torn_line != 0) {
+    outcome.diagnostics.push_back(Diagnostic::note(fmt::format(
+        "{}:{}: dropped a torn last row (cut short by a crash or a full disk); its point runs again",
+        journal_path, torn_line)));
+  }
 
   const auto start = std::chrono::steady_clock::now();
   std::mutex mutex;  // guards journal, offsets, progress, failure and journal_failed
@@ -149,7 +155,12 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
   if (options.on_progress) options.on_progress(progress);
   const WrittenCounts counts = write_from_journal(plan, dir, journal_path, columns, shard, offsets);
   outcome.infeasible = counts.infeasible;
-  outcome.extrapolated = counts.extrapolated;
+  if (counts.extrapolated > 0) {
+    outcome.diagnostics.push_back(Diagnostic::warning(
+        fmt::format("{} points have a context past their model's learned positions (extrapolated = 1 in the "
+                    "results)",
+                    counts.extrapolated)));
+  }
   outcome.complete = true;
   return outcome;
 }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "compiler/support/diagnostic.hpp"
 #include "simulator/report.hpp"
 #include "sweep/journal.hpp"
 #include "sweep/plan.hpp"
@@ -38,9 +39,10 @@ struct RunOptions {
 struct RunOutcome {
   bool complete = false;  // every point of the shard is done and the results are written
   Progress progress;
-  int64_t torn_line = 0;     // the journal line --resume cut off (a row torn by a crash or a full disk), or 0
-  int64_t infeasible = 0;    // rows whose model does not fit their chip, when complete
-  int64_t extrapolated = 0;  // rows whose context is past their model's learned positions, when complete
+  int64_t infeasible = 0;  // rows whose model does not fit their chip, when complete
+  // A note for a journal row --resume cut off (torn by a crash or a full disk); when complete, a warning for
+  // rows whose context is past their model's learned positions.
+  Diagnostics diagnostics;
 };
 
 // The journal is DIR/journal.csv; results DIR/results.{csv,json}, written from the journal in point order

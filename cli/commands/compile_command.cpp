@@ -106,19 +106,20 @@ void run_compile(const CompileCommandOptions& options) {
                summary["nps_used"].get<int>(), summary["nps_total"].get<int>(),
                summary["weight_bytes"].get<int64_t>(), summary["dram_weight_bytes"].get<int64_t>(),
                summary["kv_cache"]["location"].get<std::string>());
-    for (const std::string& note : result.notes) fmt::print("note: {}\n", note);
-    if (writes_weights)
-      fmt::print("note: weights written to {}\n", weights::weights_path_for(options.output_path));
   }
-  print_diagnostics(study.notes);
+  Diagnostics notes = study.notes;
+  notes.insert(notes.end(), result.diagnostics.begin(), result.diagnostics.end());
+  if (writes_weights)
+    notes.push_back(Diagnostic::note("weights written to " + weights::weights_path_for(options.output_path)));
   // Say what was not written, so a run that only checks a model is not taken for one that saved it.
   if (options.output_path.empty()) {
-    fmt::print(stderr, "note: no program written (no -o); pass -o FILE.nkir to write it\n");
+    notes.push_back(Diagnostic::note("no program written (no -o); pass -o FILE.nkir to write it"));
   } else if (study.model.weights && options.output_path == "-") {
-    fmt::print(stderr,
-               "note: the weights were not written (the program went to stdout); pass -o FILE.nkir "
-               "to write FILE.nkw beside it\n");
+    notes.push_back(Diagnostic::note(
+        "the weights were not written (the program went to stdout); pass -o FILE.nkir to write FILE.nkw "
+        "beside it"));
   }
+  print_diagnostics(notes);
 }
 
 }  // namespace

@@ -33,10 +33,10 @@ void verify(const IrOptions& options) {
   } else {
     // Still worth checking on its own; the chip checks need --hw.
     ir::check_program(program, options.file);
-    print_diagnostics({{Diagnostic::Severity::Note,
-                        fmt::format("{}: its chip {} was not found, so it was checked without one; pass --hw "
-                                    "to check it against a chip",
-                                    options.file, program.chip.name)}});
+    print_diagnostic(Diagnostic::note(
+        fmt::format("{}: its chip {} was not found, so it was checked without one; pass --hw "
+                    "to check it against a chip",
+                    options.file, program.chip.name)));
   }
   std::size_t tiles = 0;
   for (const ir::Op& op : program.ops) tiles += op.tiles.size();

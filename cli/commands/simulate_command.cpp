@@ -29,7 +29,7 @@ void run_simulate(const SimulateOptions& options) {
   emit_report(report, options.outputs);
   const std::string warning =
       extrapolation_warning(program.model.name, program.model.max_positions, program.context);
-  if (!warning.empty()) print_diagnostics({{Diagnostic::Severity::Warning, warning}});
+  if (!warning.empty()) print_diagnostic(Diagnostic::warning(warning));
 }
 
 }  // namespace

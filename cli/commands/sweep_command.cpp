@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "cli/diagnostics.hpp"
 #include "cli/gnuplot.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/paths.hpp"
@@ -38,16 +39,6 @@ std::string infeasible_note(int64_t n) {
                 : fmt::format(" ({} infeasible: the model does not fit the chip, see the error column)", n);
 }
 
-// A warning when some points' contexts exceed their models' learned positions (the `extrapolated` column).
-void warn_extrapolated(int64_t n) {
-  if (n > 0) {
-    fmt::print(stderr,
-               "warning: {} points have a context past their model's learned positions (extrapolated = 1 in "
-               "the results)\n",
-               n);
-  }
-}
-
 std::string infeasible_note(const sweep::SweepResults& results) {
   return infeasible_note(
       std::count_if(results.rows.begin(), results.rows.end(),
@@ -56,9 +47,9 @@ std::string infeasible_note(const sweep::SweepResults& results) {
 
 // Holds the --out directory's lock for the command, saying so when it took over a dead run's.
 std::unique_ptr<sweep::OutputLock> lock_output(const std::string& dir) {
-  std::string note;
-  auto lock = std::make_unique<sweep::OutputLock>(dir, note);
-  if (!note.empty()) fmt::print(stderr, "neurokv: note: {}\n", note);
+  Diagnostics notes;
+  auto lock = std::make_unique<sweep::OutputLock>(dir, notes);
+  print_diagnostics(notes);
   return lock;
 }
 
@@ -99,12 +90,7 @@ void run(const SweepFlags& flags) {
     signal = stopping.signal();
   }
   printer.finish();
-  if (outcome.torn_line != 0) {
-    fmt::print(stderr,
-               "neurokv: note: {}/journal.csv:{}: dropped a torn last row (cut short by a crash or a full "
-               "disk); its point runs again\n",
-               flags.out, outcome.torn_line);
-  }
+  print_diagnostics(outcome.diagnostics);
 
   const std::string shard = options.shard.whole() ? "" : " --shard " + options.shard.text();
   if (!outcome.complete) {
@@ -116,7 +102,6 @@ void run(const SweepFlags& flags) {
   }
   fmt::print(stderr, "neurokv: {} points in {}/results.csv and results.json{}\n", outcome.progress.total,
              flags.out, infeasible_note(outcome.infeasible));
-  warn_extrapolated(outcome.extrapolated);
   // Plots read the results back into memory (docs/sweeps.md); --no-plots keeps a huge sweep bounded.
   if (options.shard.whole() && !flags.no_plots) draw(flags.out, sweep::read_results(flags.out));
 }

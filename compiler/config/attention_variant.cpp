@@ -10,7 +10,7 @@
 namespace neurokv {
 namespace {
 
-constexpr const char* kValidNames = "QKV, Q-K=V, Q=K-V, Q=K=V, GQA-<g>, MQA, Q-GQA-<g>, Q-MQA, or all";
+constexpr const char* kNames = "QKV, Q-K=V, Q=K-V, Q=K=V, GQA-<g>, MQA, Q-GQA-<g>, Q-MQA";
 
 std::string trim(const std::string& text) {
   std::size_t begin = 0, end = text.size();
@@ -61,8 +61,8 @@ AttentionVariant AttentionVariant::parse(const std::string& raw, int heads) {
   if (text == "Q-MQA") return {Kind::Q_MQA, heads, 1};
   if (text.rfind("Q-GQA-", 0) == 0) return {Kind::Q_GQA, heads, parse_groups(text, text.substr(6), heads)};
   if (text.rfind("GQA-", 0) == 0) return {Kind::GQA, heads, parse_groups(text, text.substr(4), heads)};
-  throw InputError(fmt::format("unknown attention variant '{}'{}, expected one of: {}", trim(raw),
-                               did_you_mean(trim(raw), name_candidates(trim(raw))), kValidNames));
+  throw InputError(fmt::format("unknown attention variant '{}'{}, expected one of: {}, or all", trim(raw),
+                               did_you_mean(trim(raw), name_candidates(trim(raw))), kNames));
 }
 
 std::vector<AttentionVariant> AttentionVariant::parse_list(const std::string& text, int heads,
@@ -86,8 +86,9 @@ std::vector<AttentionVariant> AttentionVariant::parse_list(const std::string& te
     const std::string item =
         text.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
     if (trim(item).empty()) {
-      throw InputError(fmt::format(
-          "variant list '{}' has an empty entry, expected names separated by commas: {}", text, kValidNames));
+      throw InputError(
+          fmt::format("variant list '{}' has an empty entry, expected names separated by commas: {}, or all",
+                      text, kNames));
     }
     AttentionVariant variant = parse(item, heads);
     for (const auto& existing : out) {
@@ -104,6 +105,8 @@ std::vector<AttentionVariant> AttentionVariant::parse_list(const std::string& te
 }
 
 bool AttentionVariant::is_all(const std::string& text) { return upper(trim(text)) == "ALL"; }
+
+const char* AttentionVariant::names() { return kNames; }
 
 bool AttentionVariant::values_are_keys() const {
   return kind_ == Kind::Q_KeqV || kind_ == Kind::QeqKeqV || kind_ == Kind::Q_GQA || kind_ == Kind::Q_MQA;

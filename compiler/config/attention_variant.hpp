@@ -19,6 +19,8 @@ class AttentionVariant {
 
   // Whether `text` is "all" (in any case, spaces around it ignored).
   static bool is_all(const std::string& text);
+  // The names parse() reads, for messages and help: "QKV, Q-K=V, ..., Q-MQA" (a g written as <g>).
+  static const char* names();
 
   Kind kind() const { return kind_; }
   std::string name() const;

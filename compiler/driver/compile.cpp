@@ -53,7 +53,7 @@ CompileResult run_passes(const ModelSource& model, const LayerVariants& variants
   using namespace passes;
   model.check_variant(variants);
   CompileResult result;
-  Notes& notes = result.notes;
+  Diagnostics& notes = result.diagnostics;
   // An imported model's graph is built the same way: the QKV baseline of its shapes, then its own variant.
   Graph g = timed(result, sink, "frontend", [&] { return graph::build_graph(model.spec); });
   g = timed(result, sink, "apply_variant",

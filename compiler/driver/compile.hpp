@@ -9,6 +9,7 @@
 #include "compiler/config/layer_variants.hpp"
 #include "compiler/driver/model_source.hpp"
 #include "compiler/ir/program.hpp"
+#include "compiler/support/diagnostic.hpp"
 
 namespace neurokv {
 
@@ -28,8 +29,8 @@ struct PassTiming {
 struct CompileResult {
   ir::Program program;
   std::vector<PassTiming> passes;
-  std::vector<std::string>
-      notes;  // decisions worth telling the user (e.g. "paper-1.2b: 20 ops streamed from DRAM")
+  Diagnostics
+      diagnostics;  // the passes' notes: decisions worth telling the user (e.g. weights streamed from DRAM)
 };
 
 // Runs the frontend and every pass. `variants`: one variant for every layer, or one per layer. Throws

@@ -18,7 +18,7 @@ struct ModelSource {
   ModelSpec spec;
   std::vector<AttentionVariant> layer_variants;  // imported: one per layer; empty: every variant applies
   std::shared_ptr<const ModelWeights> weights;   // imported: the real weights; null: shapes only
-  std::vector<Diagnostic> diagnostics;           // imported: notes and warnings for the user
+  Diagnostics diagnostics;                       // imported: notes and warnings for the user
 
   ModelSource(ModelSpec model) : spec(std::move(model)) {}  // NOLINT: a YAML model is a source as it is
 

@@ -13,6 +13,12 @@ inline int np_index(const NpCoord& np, int mesh_cols, int nps_per_node) {
   return (np.y * mesh_cols + np.x) * nps_per_node + np.np;
 }
 
+// The NP at `index` in that order: np_index's inverse.
+inline NpCoord np_coord(int index, int mesh_cols, int nps_per_node) {
+  const int node = index / nps_per_node;
+  return {node % mesh_cols, node / mesh_cols, index % nps_per_node};
+}
+
 // A directed link between neighbouring nodes (from (x0,y0) to (x1,y1)).
 struct MeshLink {
   int x0 = 0, y0 = 0, x1 = 0, y1 = 0;

@@ -1,15 +1,36 @@
 #pragma once
-// What each kind of op is: one row per kind in op_kind.cpp. Every place that decides per kind (how an op is
-// tiled over NPs, what its tiles cover, what its weights are, whether it touches a KV buffer) reads this
-// table instead of listing kinds, and switches over kinds or over these traits have no `default:`, so
-// -Werror=switch names the case a new kind or trait value forgot. A new kind: its enum value (program.hpp),
-// its row and its place in kAllOpKinds (op_kind.cpp), its cost (simulator/work.cpp) and its lowering
-// (compiler/graph/ frontend.cpp) — docs/contributing.md.
-#include <vector>
-
-#include "compiler/ir/program.hpp"
+// What each kind of op is: its enum value and its row of traits, both here. Every place that decides per kind
+// (how an op is tiled over NPs, what its tiles cover, what its weights are, whether it touches a KV buffer)
+// reads this table instead of listing kinds, and switches over kinds or over these traits have no `default:`,
+// so -Werror=switch names the case a new kind or trait value forgot. A new kind: its enum value, its row in
+// op_kind_traits() and its place in kOpKinds (this file), its cost (simulator/work.cpp) and its lowering
+// (compiler/graph/frontend.cpp) — docs/contributing.md.
+#include <array>
+#include <cstddef>
+#include <cstdint>
 
 namespace neurokv::ir {
+
+struct Op;
+
+enum class OpKind {
+  Embed,
+  PosEmbed,
+  LayerNorm,
+  Linear,
+  KvAppend,
+  KvRead,
+  AttnScore,
+  Softmax,
+  AttnValue,
+  Gelu,
+  Add
+};
+
+// Every kind, in enum order: what the text form's parser accepts.
+constexpr std::array<OpKind, 11> kOpKinds{
+    OpKind::Embed,     OpKind::PosEmbed, OpKind::LayerNorm, OpKind::Linear, OpKind::KvAppend, OpKind::KvRead,
+    OpKind::AttnScore, OpKind::Softmax,  OpKind::AttnValue, OpKind::Gelu,   OpKind::Add};
 
 // What a tile's [out_begin, out_end) counts.
 enum class TileAxis {
@@ -33,10 +54,51 @@ struct OpKindTraits {
   bool uses_kv_buffer;  // it appends to or reads a KV-cache buffer (Op::buffer)
 };
 
-const OpKindTraits& op_kind_traits(OpKind kind);
+// The table: one row per kind.
+constexpr OpKindTraits op_kind_traits(OpKind kind) {
+  using A = TileAxis;
+  using W = WeightShape;
+  switch (kind) {
+    case OpKind::Embed:
+      return {"embed", A::Channels, W::Table, false};
+    case OpKind::PosEmbed:
+      return {"pos_embed", A::Channels, W::Table, false};
+    case OpKind::LayerNorm:
+      return {"layernorm", A::Channels, W::Affine, false};
+    case OpKind::Linear:
+      return {"linear", A::Channels, W::Matrix, false};
+    case OpKind::KvAppend:  // its tiles write whole rows: channels of the row's full width
+      return {"kv_append", A::Channels, W::None, true};
+    case OpKind::KvRead:
+      return {"kv_read", A::KvHeads, W::None, true};
+    case OpKind::AttnScore:
+      return {"attn_score", A::QueryHeads, W::None, false};
+    case OpKind::Softmax:
+      return {"softmax", A::QueryHeads, W::None, false};
+    case OpKind::AttnValue:
+      return {"attn_value", A::QueryHeads, W::None, false};
+    case OpKind::Gelu:
+      return {"gelu", A::Channels, W::None, false};
+    case OpKind::Add:
+      return {"add", A::Channels, W::None, false};
+  }
+  return {"?", A::Channels, W::None, false};  // not a kind
+}
 
-// Every kind, in enum order: what the text form's parser accepts.
-const std::vector<OpKind>& all_op_kinds();
+// kOpKinds lists every kind with a row, in enum order, and no more.
+constexpr bool op_kinds_listed() {
+  for (std::size_t i = 0; i < kOpKinds.size(); ++i) {
+    if (kOpKinds[i] != static_cast<OpKind>(i) || op_kind_traits(kOpKinds[i]).name[0] == '?') return false;
+  }
+  return op_kind_traits(static_cast<OpKind>(kOpKinds.size())).name[0] == '?';
+}
+static_assert(op_kinds_listed(), "kOpKinds must list every OpKind, in enum order");
+
+// The kind's name in the text forms and reports.
+inline const char* to_string(OpKind kind) { return op_kind_traits(kind).name; }
+
+// Ops whose kind carries parameters: Linear, Embed, PosEmbed, LayerNorm (gain and bias).
+constexpr bool has_weights(OpKind kind) { return op_kind_traits(kind).weights != WeightShape::None; }
 
 // "output channels", "query heads", "key/value heads": the unit of a tile's range, for messages.
 const char* to_string(TileAxis axis);

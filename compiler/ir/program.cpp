@@ -6,8 +6,6 @@
 
 namespace neurokv::ir {
 
-const char* to_string(OpKind kind) { return op_kind_traits(kind).name; }
-
 const char* to_string(LinearRole role) {
   switch (role) {
     case LinearRole::None:
@@ -49,8 +47,6 @@ int64_t saturating_add(int64_t a, int64_t b) {
 }
 
 }  // namespace
-
-bool has_weights(OpKind kind) { return op_kind_traits(kind).weights != WeightShape::None; }
 
 int64_t channel_weight_bits(const Op& op, bool tied_embed) {
   switch (op_kind_traits(op.kind).weights) {

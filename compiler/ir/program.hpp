@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "compiler/ir/op_kind.hpp"
+
 namespace neurokv::ir {
 
 constexpr const char* kFormatName = "neurokv-ir";
@@ -42,19 +44,6 @@ struct NpCoord {
   bool operator<(const NpCoord& o) const { return x != o.x ? x < o.x : (y != o.y ? y < o.y : np < o.np); }
 };
 
-enum class OpKind {
-  Embed,
-  PosEmbed,
-  LayerNorm,
-  Linear,
-  KvAppend,
-  KvRead,
-  AttnScore,
-  Softmax,
-  AttnValue,
-  Gelu,
-  Add
-};
 enum class LinearRole { None, Q, K, V, O, MlpUp, MlpDown, LmHead };
 enum class Storage { Sram, Dram };
 enum class BufferRole { Keys, Values };
@@ -161,14 +150,11 @@ struct Program {
   std::vector<Step> decode;
 };
 
-// Names used by the text form and reports.
-const char* to_string(OpKind kind);
+// Names used by the text form and reports (an OpKind's: op_kind.hpp).
 const char* to_string(LinearRole role);
 const char* to_string(Storage storage);
 const char* to_string(BufferRole role);
 
-// Ops whose kind carries parameters: Linear, Embed, PosEmbed, LayerNorm (gain and bias).
-bool has_weights(OpKind kind);
 // Weight bits one output channel of `op` holds: in_features × weight_bits + bias bits for Linear, PosEmbed
 // and an untied Embed (a table is a Linear from a one-hot row); weight_bits for a LayerNorm's gain, twice
 // that with its bias; 0 for a tied Embed (its table is the LM head's) and weightless ops. Saturates instead

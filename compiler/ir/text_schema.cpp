@@ -90,7 +90,7 @@ const LineFields<Op>& op_line() {
       LineFields<Op>()
           .positional("id", &Op::id, kOpId)
           .positional("name", &Op::name, Text{})
-          .positional("kind", &Op::kind, Choice<OpKind>{all_op_kinds()})
+          .positional("kind", &Op::kind, Choice<OpKind>{{kOpKinds.begin(), kOpKinds.end()}})
           .optional("layer", &Op::layer, Integer<int>{-1, kMaxInt})
           .optional(
               "role", &Op::role,

@@ -196,7 +196,7 @@ class Verifier {
   // "kv_append and kv_read": the kinds that use a KV buffer.
   static std::string buffer_kinds() {
     std::vector<std::string> names;
-    for (OpKind kind : all_op_kinds()) {
+    for (OpKind kind : kOpKinds) {
       if (op_kind_traits(kind).uses_kv_buffer) names.push_back(to_string(kind));
     }
     return fmt::format("{}", fmt::join(names, " and "));

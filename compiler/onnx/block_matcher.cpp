@@ -430,10 +430,10 @@ class Matcher {
       model_.tied_lm_head = head.weight_name == token_name_;
       if (!model_.tied_lm_head && !head.bias && head.weight.values == model_.token_embedding.values) {
         model_.tied_lm_head = true;
-        model_.notes.push_back(
+        model_.diagnostics.push_back(Diagnostic::note(
             fmt::format("{}: LM head weight '{}' equals the transposed token embedding: read as "
                         "tied (the exporter folded the transpose)",
-                        g_.where(*n), head.weight_name));
+                        g_.where(*n), head.weight_name)));
       }
       return;
     }

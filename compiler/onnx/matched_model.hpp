@@ -8,6 +8,7 @@
 
 #include "compiler/config/model_spec.hpp"
 #include "compiler/onnx/onnx_graph.hpp"
+#include "compiler/support/diagnostic.hpp"
 
 namespace neurokv::onnx_import {
 
@@ -40,7 +41,7 @@ struct MatchedModel {
   Norm ln_f;
   Projection lm_head;
   bool tied_lm_head = false;
-  std::vector<std::string> notes;  // how ambiguous forms were read (e.g. a folded tied head)
+  Diagnostics diagnostics;  // notes: how ambiguous forms were read (e.g. a folded tied head)
 };
 
 }  // namespace neurokv::onnx_import

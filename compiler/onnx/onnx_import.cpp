@@ -99,12 +99,10 @@ ImportedModel import_onnx_model(const std::string& bytes, const std::string& pat
 
   imported.weights = weights_by_op(matched, attention.layers);
   imported.layer_variants = std::move(attention.layers);
-  for (std::string& warning : attention.warnings) {
-    imported.diagnostics.push_back({Diagnostic::Severity::Warning, std::move(warning)});
-  }
+  imported.diagnostics = std::move(attention.diagnostics);
   // How a normal export was read (e.g. PyTorch's folded tied head): worth knowing, nothing to fix.
-  for (std::string& note : matched.notes)
-    imported.diagnostics.push_back({Diagnostic::Severity::Note, std::move(note)});
+  imported.diagnostics.insert(imported.diagnostics.end(), matched.diagnostics.begin(),
+                              matched.diagnostics.end());
   return imported;
 }
 

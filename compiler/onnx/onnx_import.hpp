@@ -16,7 +16,7 @@ struct ImportedModel {
   ModelSpec spec;                                // shapes from the graph; kv_groups = the detected KV heads
   std::vector<AttentionVariant> layer_variants;  // one per layer
   ModelWeights weights;                          // only the projections the model has
-  std::vector<Diagnostic> diagnostics;           // notes and warnings for the user ("file: node ...: ...")
+  Diagnostics diagnostics;                       // notes and warnings for the user ("file: node ...: ...")
 };
 
 // Throws InputError ("file: node 'name' (OpType): what is wrong, what was expected") for a file that is not

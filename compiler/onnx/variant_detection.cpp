@@ -43,13 +43,13 @@ std::string variant_name(bool q_is_k, bool v_is_k, int heads, int kv_heads) {
 }
 
 void warn_if_equal(const Projection& a, const Projection& b, const char* names, int l, const OnnxGraph& graph,
-                   std::vector<std::string>& warnings) {
+                   Diagnostics& diagnostics) {
   if (tied(a, b) || !same_numbers(a, b)) return;
-  warnings.push_back(
+  diagnostics.push_back(Diagnostic::warning(
       fmt::format("{}: layer {}: the {} projections are separate initializers ('{}', '{}') holding "
                   "the same numbers; compiled as separate projections (for a tied variant the "
                   "model must reuse the tensor, e.g. v = k)",
-                  graph.where(*b.matmul), l, names, a.weight_name, b.weight_name));
+                  graph.where(*b.matmul), l, names, a.weight_name, b.weight_name)));
 }
 
 }  // namespace
@@ -82,8 +82,8 @@ DetectedAttention detect_variants(const MatchedModel& model, const OnnxGraph& gr
     }
     const std::string name = variant_name(q_is_k, v_is_k, d.heads, static_cast<int>(kv_heads));
     d.layers.push_back(AttentionVariant::parse(name, d.heads));
-    warn_if_equal(layer.k, layer.v, "K and V", l, graph, d.warnings);
-    warn_if_equal(layer.k, layer.q, "Q and K", l, graph, d.warnings);
+    warn_if_equal(layer.k, layer.v, "K and V", l, graph, d.diagnostics);
+    warn_if_equal(layer.k, layer.q, "Q and K", l, graph, d.diagnostics);
   }
   return d;
 }

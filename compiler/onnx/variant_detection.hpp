@@ -6,6 +6,7 @@
 
 #include "compiler/config/attention_variant.hpp"
 #include "compiler/onnx/matched_model.hpp"
+#include "compiler/support/diagnostic.hpp"
 
 namespace neurokv::onnx_import {
 
@@ -13,7 +14,7 @@ struct DetectedAttention {
   int heads = 0;
   int head_dim = 0;
   std::vector<AttentionVariant> layers;  // one per layer
-  std::vector<std::string> warnings;     // e.g. separate K and V weights that hold the same numbers
+  Diagnostics diagnostics;               // warnings, e.g. separate K and V weights that hold the same numbers
 };
 
 // Throws InputError naming the node for a score scale that is not 1/√head_dim of a whole head_dim, or head

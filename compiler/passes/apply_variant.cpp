@@ -72,7 +72,7 @@ void drop_values_buffers(Graph& graph, const std::vector<AttentionVariant>& laye
 
 }  // namespace
 
-Graph apply_variant(Graph graph, const LayerVariants& variants, bool fuse_kv, Notes& notes) {
+Graph apply_variant(Graph graph, const LayerVariants& variants, bool fuse_kv, Diagnostics& diagnostics) {
   graph::ProgramInfo& info = graph[boost::graph_bundle];
   const std::vector<AttentionVariant> layers = variants.for_layers(info.model.layers);
   const bool any_kv_tied = std::any_of(layers.begin(), layers.end(),
@@ -90,7 +90,8 @@ Graph apply_variant(Graph graph, const LayerVariants& variants, bool fuse_kv, No
   for (ir::Buffer& buffer : info.buffers)
     buffer.kv_heads = layers.at(static_cast<std::size_t>(buffer.layer)).kv_heads();
   if (any_kv_tied && !fuse_kv) {
-    notes.push_back(fmt::format("{}: unfused K=V, QKᵀ and P·V each read the keys buffer", variants.name()));
+    diagnostics.push_back(Diagnostic::note(
+        fmt::format("{}: unfused K=V, QKᵀ and P·V each read the keys buffer", variants.name())));
   }
   return graph;
 }

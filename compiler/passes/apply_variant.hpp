@@ -11,6 +11,6 @@ namespace neurokv::passes {
 // `fuse_kv`: for K=V variants, one KvRead feeds both QKᵀ and P·V; otherwise each reads the keys buffer
 // itself. The program's `variant` is `variants.name()` and its `kv_heads` `variants.kv_heads()` (0 when
 // layers differ). Throws InputError when a per-layer list does not have one variant per layer of the model.
-Graph apply_variant(Graph graph, const LayerVariants& variants, bool fuse_kv, Notes& notes);
+Graph apply_variant(Graph graph, const LayerVariants& variants, bool fuse_kv, Diagnostics& diagnostics);
 
 }  // namespace neurokv::passes

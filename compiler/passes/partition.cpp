@@ -146,7 +146,7 @@ int number_passes(Graph& graph, const std::vector<Vertex>& ops, int pool) {
 
 }  // namespace
 
-Graph partition(Graph graph, const HwConfig& hw, Notes& notes) {
+Graph partition(Graph graph, const HwConfig& hw, Diagnostics& diagnostics) {
   const std::optional<Vertex> head = graph::tied_lm_head(graph);
   TileBudget budget;
   for (Vertex v : boost::make_iterator_range(boost::vertices(graph))) {
@@ -165,10 +165,10 @@ Graph partition(Graph graph, const HwConfig& hw, Notes& notes) {
     const int passes = number_passes(graph, ops, pool);
     const auto streamed = std::count_if(ops.begin(), ops.end(),
                                         [&](Vertex v) { return graph[v].weights == ir::Storage::Dram; });
-    notes.push_back(
+    diagnostics.push_back(Diagnostic::note(
         fmt::format("weights do not fit on chip: {} of {} weighted ops streamed from DRAM in {} passes "
                     "through a pool of {} NPs",
-                    streamed, ops.size(), passes, pool));
+                    streamed, ops.size(), passes, pool)));
   }
   // The tied token embedding reads its row from the LM head's table, wherever that lives.
   if (head) graph[static_cast<Vertex>(graph[*head].tied_to)].weights = graph[*head].weights;

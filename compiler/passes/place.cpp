@@ -59,10 +59,10 @@ bool spreads(const ir::Op& op) {
 
 class Placer {
  public:
-  Placer(Graph& graph, const HwConfig& hw, Notes& notes)
+  Placer(Graph& graph, const HwConfig& hw, Diagnostics& diagnostics)
       : graph_(graph),
         hw_(hw),
-        notes_(notes),
+        diagnostics_(diagnostics),
         order_(snake_order(hw)),
         pool_(graph[boost::graph_bundle].stream_pool_nps),
         resident_(hw.nps_total() - pool_, hw.np.weight_sram_bytes),
@@ -222,10 +222,10 @@ class Placer {
       max_hops = std::max(max_hops, best_hops);
     }
     if (moved > 0) {
-      notes_.push_back(fmt::format(
+      diagnostics_.push_back(Diagnostic::note(fmt::format(
           "KV buffer {}: {} of {} heads' rows sit on the nearest NP with room, not their reader's (its KV "
           "share is full); {} hop{} to their attention tiles at most",
-          buffer.name, moved, buffer.nps.size(), max_hops, max_hops == 1 ? "" : "s"));
+          buffer.name, moved, buffer.nps.size(), max_hops, max_hops == 1 ? "" : "s")));
     }
   }
 
@@ -252,7 +252,7 @@ class Placer {
 
   Graph& graph_;
   const HwConfig& hw_;
-  Notes& notes_;
+  Diagnostics& diagnostics_;
   std::vector<ir::NpCoord> order_;
   int pool_;
   NextFitPacker resident_;
@@ -264,13 +264,13 @@ class Placer {
 
 }  // namespace
 
-Graph place(Graph graph, const HwConfig& hw, Notes& notes) {
-  Placer(graph, hw, notes).run();
+Graph place(Graph graph, const HwConfig& hw, Diagnostics& diagnostics) {
+  Placer(graph, hw, diagnostics).run();
   const int pool = graph[boost::graph_bundle].stream_pool_nps;
   if (pool > 0) {
-    notes.push_back(
+    diagnostics.push_back(Diagnostic::note(
         fmt::format("streamed weights enter at node ({},{}) and load into NPs {}..{} of the snake order",
-                    kDmaPoint.x, kDmaPoint.y, 0, pool - 1));
+                    kDmaPoint.x, kDmaPoint.y, 0, pool - 1)));
   }
   return graph;
 }

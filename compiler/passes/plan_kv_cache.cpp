@@ -24,7 +24,7 @@ int64_t kv_heads_per_np(const ir::Buffer& buffer, const HwConfig& hw) {
   return budget / kv_head_bytes(buffer);
 }
 
-Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Notes& notes) {
+Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Diagnostics& diagnostics) {
   graph::ProgramInfo& info = graph[boost::graph_bundle];
   if (context < 1) throw InputError(fmt::format("--context {}: expected at least 1 token", context));
   // Planned as asked: the paper sizes caches beyond the learned positions too (its 32K-token figure); the
@@ -57,12 +57,12 @@ Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Notes& not
     if (per_np == 0) ++too_large;
   }
   if (in_dram > 0) {
-    notes.push_back(fmt::format("KV cache: {} of {} buffers in DRAM at context {}{}", in_dram,
-                                info.buffers.size(), context,
-                                too_large > 0 ? fmt::format(" ({} because one KV head's {} rows exceed an "
-                                                            "NP's {} B KV share)",
-                                                            too_large, context, kv_budget_per_np(hw))
-                                              : ""));
+    diagnostics.push_back(Diagnostic::note(fmt::format(
+        "KV cache: {} of {} buffers in DRAM at context {}{}", in_dram, info.buffers.size(), context,
+        too_large > 0 ? fmt::format(" ({} because one KV head's {} rows exceed an "
+                                    "NP's {} B KV share)",
+                                    too_large, context, kv_budget_per_np(hw))
+                      : "")));
   }
   return graph;
 }

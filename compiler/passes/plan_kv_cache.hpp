@@ -23,6 +23,6 @@ int64_t kv_heads_per_np(const ir::Buffer& buffer, const HwConfig& hw);
 // A `context` beyond the model's learned positions is planned as asked, with a note. Throws InputError for a
 // context below 1, MappingError naming the buffer, its bytes and the room left when a buffer fits no NP input
 // SRAM and the chip has no DRAM.
-Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Notes& notes);
+Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Diagnostics& diagnostics);
 
 }  // namespace neurokv::passes

@@ -61,14 +61,15 @@ void route_tensor(Graph& graph, Edge e, std::vector<ir::Route>& routes) {
 
 }  // namespace
 
-Graph route(Graph graph, Notes& notes) {
+Graph route(Graph graph, Diagnostics& diagnostics) {
   std::vector<ir::Route> routes;
   for (Edge e : boost::make_iterator_range(boost::edges(graph))) {
     if (!graph[e].via_buffer) route_tensor(graph, e, routes);
   }
   int64_t hops = 0;
   for (const ir::Route& r : routes) hops += r.hops;
-  notes.push_back(fmt::format("{} event routes, {} links in all", routes.size(), hops));
+  diagnostics.push_back(
+      Diagnostic::note(fmt::format("{} event routes, {} links in all", routes.size(), hops)));
   graph[boost::graph_bundle].routes = std::move(routes);
   return graph;
 }

@@ -6,7 +6,7 @@
 
 namespace neurokv::passes {
 
-Graph schedule(Graph graph, Notes& /*notes*/) {
+Graph schedule(Graph graph, Diagnostics& /*diagnostics*/) {
   using graph::Vertex;
   std::vector<Vertex> reverse_topo;
   boost::topological_sort(graph, std::back_inserter(reverse_topo));

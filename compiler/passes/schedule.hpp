@@ -8,6 +8,6 @@
 
 namespace neurokv::passes {
 
-Graph schedule(Graph graph, Notes& notes);
+Graph schedule(Graph graph, Diagnostics& diagnostics);
 
 }  // namespace neurokv::passes

@@ -48,18 +48,17 @@ Chip::Chip(sc_core::sc_module_name name, SimContext& ctx)
   }
   for (int y = 0; y < hw.mesh_rows; ++y) {
     for (int x = 0; x < hw.mesh_cols; ++x) {
-      const int node = y * hw.mesh_cols + x;
+      const int first_np = ir::np_index({x, y, 0}, hw.mesh_cols, hw.nps_per_node);
       nodes_.push_back(std::make_unique<Node>(fmt::format("node_{}_{}", x, y).c_str(), ctx, dma_,
-                                              routes_from_, x, y, node * hw.nps_per_node));
+                                              routes_from_, x, y, first_np));
       mesh_.push_back(&nodes_.back()->router());
     }
   }
   for (auto& node : nodes_) node->router().connect(&mesh_, node->nps());
   if (ctx.trace) {
     for (int i = 0; i < hw.nps_total(); ++i) {
-      const int node = i / hw.nps_per_node;
-      ctx.trace->name_track(
-          i, fmt::format("np ({},{},{})", node % hw.mesh_cols, node / hw.mesh_cols, i % hw.nps_per_node));
+      const ir::NpCoord np = ir::np_coord(i, hw.mesh_cols, hw.nps_per_node);
+      ctx.trace->name_track(i, fmt::format("np ({},{},{})", np.x, np.y, np.np));
     }
     for (int node = 0; node < hw.nodes(); ++node) {
       ctx.trace->name_track(kFirstRouterTrack + node,

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "compiler/ir/mesh.hpp"
 #include "compiler/support/error.hpp"
 #include "simulator/analytic_estimator.hpp"
 #include "simulator/cycle/simulate.hpp"
@@ -36,13 +37,12 @@ constexpr double kContentionWarning = 0.10;
 void warn_contention(VariantReport& report, const PhaseReport& phase, const char* name) {
   if (phase.uncontended_cycles <= 0 || phase.cycles <= phase.uncontended_cycles * (1 + kContentionWarning))
     return;
-  report.diagnostics.push_back(
-      {Diagnostic::Severity::Warning,
-       fmt::format("{} {}: shared links and the serial DRAM channel add {:.0f}% to the uncontended estimate "
-                   "({:.0f} vs {:.0f} cycles, bound {}); the analytic figure bounds the contention, the "
-                   "cycle fidelity (run --fidelity cycle) simulates it",
-                   report.variant, name, 100 * (phase.cycles / phase.uncontended_cycles - 1), phase.cycles,
-                   phase.uncontended_cycles, phase.bound)});
+  report.diagnostics.push_back(Diagnostic::warning(
+      fmt::format("{} {}: shared links and the serial DRAM channel add {:.0f}% to the uncontended estimate "
+                  "({:.0f} vs {:.0f} cycles, bound {}); the analytic figure bounds the contention, the "
+                  "cycle fidelity (run --fidelity cycle) simulates it",
+                  report.variant, name, 100 * (phase.cycles / phase.uncontended_cycles - 1), phase.cycles,
+                  phase.uncontended_cycles, phase.bound)));
 }
 
 // The prefill runs in chunks sized so that every NP's queued events fit (prefill_queue.hpp). Where an NP's
@@ -59,17 +59,14 @@ void warn_prefill_queue(VariantReport& report, const ir::Program& program, const
     if (queued[i] - free[i] > queued[worst] - free[worst]) worst = i;
   }
   if (over == 0) return;
-  const int per_node = program.chip.nps_per_node;
-  const int node = static_cast<int>(worst) / per_node;
-  report.diagnostics.push_back(
-      {Diagnostic::Severity::Warning,
-       fmt::format(
-           "{} prefill: {} NPs would hold more queued input events than their input SRAM leaves for "
-           "them even in chunks of {} token(s) ({}: NP ({},{},{}) {} bytes, {} free): one token's inputs "
-           "to the tiles placed on that NP do not fit, so the prefill's latency and energy are lower bounds",
-           report.variant, over, report.prefill ? report.prefill->chunk_tokens : 0, what,
-           node % program.chip.mesh_cols, node / program.chip.mesh_cols, static_cast<int>(worst) % per_node,
-           queued[worst], free[worst])});
+  const ir::NpCoord np =
+      ir::np_coord(static_cast<int>(worst), program.chip.mesh_cols, program.chip.nps_per_node);
+  report.diagnostics.push_back(Diagnostic::warning(fmt::format(
+      "{} prefill: {} NPs would hold more queued input events than their input SRAM leaves for "
+      "them even in chunks of {} token(s) ({}: NP ({},{},{}) {} bytes, {} free): one token's inputs "
+      "to the tiles placed on that NP do not fit, so the prefill's latency and energy are lower bounds",
+      report.variant, over, report.prefill ? report.prefill->chunk_tokens : 0, what, np.x, np.y, np.np,
+      queued[worst], free[worst])));
 }
 
 }  // namespace

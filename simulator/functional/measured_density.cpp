@@ -28,9 +28,17 @@ const char* site_of(const ir::Op& op) {
       return "query";
     case ir::OpKind::AttnValue:
       return "attn_probs";
-    default:
+    case ir::OpKind::Embed:
+    case ir::OpKind::PosEmbed:
+    case ir::OpKind::LayerNorm:
+    case ir::OpKind::KvAppend:
+    case ir::OpKind::KvRead:
+    case ir::OpKind::Softmax:
+    case ir::OpKind::Gelu:
+    case ir::OpKind::Add:
       return nullptr;
   }
+  return nullptr;
 }
 
 // Inputs one tile of `op` is offered at context n: the whole input of a Linear; its heads' query elements or

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "compiler/ir/op_kind.hpp"
 #include "compiler/support/error.hpp"
 
 namespace neurokv::functional {
@@ -50,16 +51,15 @@ std::vector<float> input_major(const FloatTensor& w) {
 OpTensor tensor_of(const ir::Program& program, const ir::Op& op, const ModelWeights& weights) {
   OpTensor t;
   t.out = op.out_features;
-  switch (op.kind) {
-    case ir::OpKind::Embed:
-    case ir::OpKind::PosEmbed: {
+  switch (ir::op_kind_traits(op.kind).weights) {
+    case ir::WeightShape::Table: {
       const FloatTensor& table = weights_named(weights, op.name, op).weight;
       check_dims(op, table, {op.in_features, op.out_features});
       t.in = op.in_features;
       t.by_input = table.values;
       return t;
     }
-    case ir::OpKind::LayerNorm: {
+    case ir::WeightShape::Affine: {
       const OpWeights& norm = weights_named(weights, op.name, op);
       check_dims(op, norm.weight, {op.out_features});
       check_bias(op, norm.bias);
@@ -68,7 +68,7 @@ OpTensor tensor_of(const ir::Program& program, const ir::Op& op, const ModelWeig
       t.bias = norm.bias.values;
       return t;
     }
-    case ir::OpKind::Linear: {
+    case ir::WeightShape::Matrix: {
       const bool tied = op.tied_to >= 0;
       const std::string& name = tied ? program.ops.at(static_cast<std::size_t>(op.tied_to)).name : op.name;
       const OpWeights& linear = weights_named(weights, name, op);
@@ -79,9 +79,10 @@ OpTensor tensor_of(const ir::Program& program, const ir::Op& op, const ModelWeig
       if (!tied) t.bias = linear.bias.values;
       return t;
     }
-    default:
+    case ir::WeightShape::None:  // no tensor
       return {};
   }
+  return {};
 }
 
 const weights::QuantizedTensor& record_of(const weights::WeightsFile& file, const std::string& name,
@@ -96,9 +97,8 @@ const weights::QuantizedTensor& record_of(const weights::WeightsFile& file, cons
 OpTensor int_tensor_of(const ir::Program& program, const ir::Op& op, const weights::WeightsFile& file) {
   OpTensor t;
   t.out = op.out_features;
-  switch (op.kind) {
-    case ir::OpKind::Embed:
-    case ir::OpKind::PosEmbed: {
+  switch (ir::op_kind_traits(op.kind).weights) {
+    case ir::WeightShape::Table: {
       t.in = op.in_features;
       t.by_input.resize(static_cast<std::size_t>(t.in * t.out));
       const auto tied = std::find_if(program.ops.begin(), program.ops.end(),
@@ -118,7 +118,7 @@ OpTensor int_tensor_of(const ir::Program& program, const ir::Op& op, const weigh
       }
       return t;
     }
-    case ir::OpKind::LayerNorm: {
+    case ir::WeightShape::Affine: {
       const weights::QuantizedTensor& q = record_of(file, op.name, op);  // the gain as [d][1]
       t.in = 1;
       for (int64_t c = 0; c < t.out; ++c) {
@@ -127,7 +127,7 @@ OpTensor int_tensor_of(const ir::Program& program, const ir::Op& op, const weigh
       }
       return t;
     }
-    case ir::OpKind::Linear: {
+    case ir::WeightShape::Matrix: {
       const weights::QuantizedTensor& q = record_of(file, op.name, op);
       t.in = op.in_features;
       t.codes.resize(q.codes.size());
@@ -141,9 +141,10 @@ OpTensor int_tensor_of(const ir::Program& program, const ir::Op& op, const weigh
       }
       return t;
     }
-    default:
+    case ir::WeightShape::None:  // no tensor
       return {};
   }
+  return {};
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ TEST_CASE("estimate --ids: measured densities replace the assumed ones and the n
   REQUIRE(assumed.exit_code == 0);
   REQUIRE(measured.exit_code == 0);
   CHECK_THAT(measured.err,
-             Catch::Contains("note: events measured by integer execution of 8 tokens from --ids"));
+             Catch::Contains("neurokv: note: events measured by integer execution of 8 tokens from --ids"));
   CHECK(assumed.err.find("events measured") == std::string::npos);
   const nlohmann::json a = nlohmann::json::parse(assumed.out).at("variants").at(0).at("decode");
   const nlohmann::json m = nlohmann::json::parse(measured.out).at("variants").at(0).at("decode");

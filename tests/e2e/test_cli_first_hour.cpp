@@ -1,5 +1,6 @@
 // Issue 17, "the first hour of a new user": each friction a new user hit, through the built command line.
 // (The refusals are in the bad-input corpus, tests/bad_inputs/manifest.txt.)
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -69,10 +70,10 @@ TEST_CASE("1. a context past the model's learned positions is warned about on st
   const json report = json::parse(r.out);  // nothing but the JSON on stdout
   CHECK(report["extrapolated"] == true);
   CHECK(report["model"]["max_positions"] == 2048);
-  CHECK(
-      r.err ==
-      "warning: --context: context 4096 exceeds paper-300m's 2048 learned positions: the costs are those of "
-      "the model extrapolated to 4096 tokens (pass --context 2048 or less to stay within them)\n");
+  CHECK(r.err ==
+        "neurokv: warning: --context: context 4096 exceeds paper-300m's 2048 learned positions: the costs "
+        "are those of "
+        "the model extrapolated to 4096 tokens (pass --context 2048 or less to stay within them)\n");
 
   const auto within = run_cli("estimate --model paper-300m --variant QKV --context 2048 --json -");
   CHECK(within.err.empty());
@@ -82,7 +83,7 @@ TEST_CASE("1. a context past the model's learned positions is warned about on st
   const auto run = run_cli("run --model edge-tiny --variant QKV --fidelity analytic");
   REQUIRE(run.exit_code == 0);
   // (after the prefill's queue warning, which this default prompt also earns)
-  CHECK(run.err.find("warning: --context: context 2048 exceeds edge-tiny's 512 learned positions") !=
+  CHECK(run.err.find("neurokv: warning: --context: context 2048 exceeds edge-tiny's 512 learned positions") !=
         std::string::npos);
   CHECK(run.out.find("extrapolated: context 2048 is past the model's 512 learned positions") !=
         std::string::npos);
@@ -95,7 +96,8 @@ TEST_CASE("1. a context past the model's learned positions is warned about on st
   REQUIRE(at != columns.end());
   CHECK(csv_fields(row)[static_cast<std::size_t>(at - columns.begin())] == "1");
   const auto compile = run_cli("compile --model edge-tiny --variant QKV --context 1024");
-  CHECK(compile.err.find("warning: --context: context 1024 exceeds edge-tiny's 512") != std::string::npos);
+  CHECK(compile.err.find("neurokv: warning: --context: context 1024 exceeds edge-tiny's 512") !=
+        std::string::npos);
 
   // simulate: the program carries its context.
   const std::string dir = scratch("extrapolation");
@@ -105,7 +107,7 @@ TEST_CASE("1. a context past the model's learned positions is warned about on st
       run_cli("simulate " + dir + "/p.nkir --prompt 4 --tokens 1 --json " + dir + "/r.json");
   INFO(simulate.err);
   CHECK(simulate.exit_code == 0);
-  CHECK(simulate.err.find("warning: context 600 exceeds edge-tiny's 512 learned positions") !=
+  CHECK(simulate.err.find("neurokv: warning: context 600 exceeds edge-tiny's 512 learned positions") !=
         std::string::npos);
 }
 
@@ -116,7 +118,7 @@ TEST_CASE("1. a sweep marks the points past the learned positions and warns once
   const auto r = run_cli("sweep " + dir + "/spec.yaml --out " + dir + "/out --no-plots -j1");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.err.find("warning: 1 points have a context past their model's learned positions") !=
+  CHECK(r.err.find("neurokv: warning: 1 points have a context past their model's learned positions") !=
         std::string::npos);
   const std::string csv = read_text(dir + "/out/results.csv");
   std::istringstream lines(csv);
@@ -216,7 +218,8 @@ TEST_CASE("3. simulate and ir verify use the chip the program records, and a mis
   std::ofstream(chip, std::ios::app) << "# edited\n";
   const auto edited = run_cli("simulate " + program + " --prompt 4 --json " + dir + "/r.json");
   CHECK(edited.exit_code == 0);
-  CHECK(edited.err.find("warning: " + chip + " has changed since the program was compiled for it") == 0);
+  CHECK(edited.err.find("neurokv: warning: " + chip + " has changed since the program was compiled for it") ==
+        0);
 
   // The file gone and no shipped chip of that name: ask for --hw.
   fs::remove(chip);
@@ -247,8 +250,8 @@ TEST_CASE("5. variant names are read without case with a note, and --model typos
   CHECK(report["variants"][0]["variant"] == "QKV");
   CHECK(report["variants"][1]["variant"] == "GQA-2");
   // (after the estimate's contention warning for GQA-2, if any)
-  CHECK(r.err.find("note: --variant 'qkv' read as QKV\nnote: --variant 'gqa-2' read as GQA-2\n") !=
-        std::string::npos);
+  CHECK(r.err.find("neurokv: note: --variant 'qkv' read as QKV\nneurokv: note: --variant 'gqa-2' read as "
+                   "GQA-2\n") != std::string::npos);
 
   const auto suffix = run_cli("estimate --model nosuch.yaml");
   CHECK(suffix.exit_code == 2);
@@ -319,7 +322,8 @@ TEST_CASE("7. a model file without kv_groups compiles the variants that need non
   REQUIRE(all.exit_code == 0);
   CHECK(json::parse(all.out)["variants"].size() == 6);
   CHECK(
-      all.err.find("note: edge-tiny has no kv_groups, so 'all' is the six variants without a group count") !=
+      all.err.find(
+          "neurokv: note: edge-tiny has no kv_groups, so 'all' is the six variants without a group count") !=
       std::string::npos);
   const auto gqa = run_cli("estimate --model " + dir + "/m.yaml --context 256 --variant GQA-2 --json -");
   CHECK(gqa.exit_code == 0);
@@ -329,14 +333,24 @@ TEST_CASE(
     "8. compile says what it did not write, --variant all on ONNX says what it means, NEUROKV_HOME works") {
   const auto compile = run_cli("compile --model edge-tiny --variant MQA --context 256");
   REQUIRE(compile.exit_code == 0);
+  // stdout is the one-line summary; the passes' notes and what was not written are notes on stderr.
   CHECK(compile.out.rfind("edge-tiny MQA on akida2-like: ", 0) == 0);
-  CHECK(compile.err == "note: no program written (no -o); pass -o FILE.nkir to write it\n");
+  CHECK(std::count(compile.out.begin(), compile.out.end(), '\n') == 1);
+  CHECK(compile.err.rfind("neurokv: note: precision: 8-bit weights, 8-bit activations, 8-bit KV cache\n",
+                          0) == 0);
+  const std::string not_written =
+      "neurokv: note: no program written (no -o); pass -o FILE.nkir to write it\n";
+  REQUIRE(compile.err.size() > not_written.size());
+  CHECK(compile.err.substr(compile.err.size() - not_written.size()) == not_written);
+  std::istringstream lines(compile.err);
+  for (std::string line; std::getline(lines, line);) CHECK(line.rfind("neurokv: note: ", 0) == 0);
 
   const auto onnx =
       run_cli("estimate --model " + kSource + "/tests/fixtures/onnx/mqa.onnx --variant all --context 16");
   REQUIRE(onnx.exit_code == 0);
   CHECK(
-      onnx.err.find("note: --variant all on an ONNX model is the variant its layers were built with (MQA)") !=
+      onnx.err.find(
+          "neurokv: note: --variant all on an ONNX model is the variant its layers were built with (MQA)") !=
       std::string::npos);
 
   // NEUROKV_HOME holds models/ and hwconfigs/.

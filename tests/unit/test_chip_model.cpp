@@ -66,16 +66,18 @@ TEST_CASE("a KV head whose reader's KV share is full goes to the nearest NP with
   // takes the reader's NP, the other the nearest one with room.
   const CompileResult result = compiled("edge-tiny", "QKV", hw, 512);
   bool noted = false;
-  for (const std::string& note : result.notes) {
+  for (const Diagnostic& note : result.diagnostics) {
     // The V rows take the readers' NPs (the four NPs of one node); the K rows the next node's, one hop away.
-    noted =
-        noted || (note.rfind("KV buffer l0.k: 4 of 4 heads' rows sit on the nearest NP with room", 0) == 0 &&
-                  note.find("1 hop to") != std::string::npos);
+    noted = noted || (note.severity == Diagnostic::Severity::Note &&
+                      note.message.rfind("KV buffer l0.k: 4 of 4 heads' rows sit on the nearest NP with room",
+                                         0) == 0 &&
+                      note.message.find("1 hop to") != std::string::npos);
   }
   CHECK(noted);
   // At context 256 a head is 16 KiB: K and V of a head share their reader's NP, no note.
   const CompileResult small = compiled("edge-tiny", "QKV", hw, 256);
-  for (const std::string& note : small.notes) CHECK(note.find("nearest NP with room") == std::string::npos);
+  for (const Diagnostic& note : small.diagnostics)
+    CHECK(note.message.find("nearest NP with room") == std::string::npos);
   const ir::Program& p = small.program;
   CHECK(p.buffers[0].nps == p.buffers[1].nps);  // l0.k and l0.v on the same NPs
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/ir/mesh.hpp"
 #include "compiler/ir/printer.hpp"
 #include "compiler/ir/verifier.hpp"
 #include "compiler/support/error.hpp"
@@ -307,7 +308,8 @@ TEST_CASE("neurokv ir verify and ir print on a good and a bad file") {
   CHECK(ok.exit_code == 0);
   CHECK(ok.out == good + ": ok (23 ops, 26 tiles, 4 routes)\n");
   // Its chip (test-chip) is no shipped chip: checked on its own, and a note says so.
-  CHECK(ok.err.find("note: " + good + ": its chip test-chip was not found, so it was checked without one") !=
+  CHECK(ok.err.find("neurokv: note: " + good +
+                    ": its chip test-chip was not found, so it was checked without one") !=
         std::string::npos);
 
   const CliResult failed = run_cli("ir verify " + bad);
@@ -329,4 +331,11 @@ TEST_CASE("neurokv ir verify and ir print on a good and a bad file") {
   CHECK(missing.exit_code == 2);
   std::remove(good.c_str());
   std::remove(bad.c_str());
+}
+
+TEST_CASE("np_coord inverts np_index: NPs numbered node by node in row-major order") {
+  // A 3 × 2 mesh of 4 NPs a node: NP 2 of node (1,1) is node 4's third NP, index 4 × 4 + 2.
+  CHECK(ir::np_index({1, 1, 2}, 3, 4) == 18);
+  CHECK(ir::np_coord(18, 3, 4) == ir::NpCoord{1, 1, 2});
+  for (int i = 0; i < 3 * 2 * 4; ++i) CHECK(ir::np_index(ir::np_coord(i, 3, 4), 3, 4) == i);
 }

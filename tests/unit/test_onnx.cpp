@@ -191,11 +191,12 @@ TEST_CASE("bad ONNX files exit 2 through the CLI with a message naming the file 
 TEST_CASE("PyTorch's folded tied LM head is a note and equal K and V weights a warning") {
   const test::CliResult normal = test::run_cli("inspect '" + kFixtures + "qkv.onnx'");
   REQUIRE(normal.exit_code == 0);
-  CHECK_THAT(normal.err, Catch::StartsWith("note: ") && Catch::Contains("read as tied"));
+  CHECK_THAT(normal.err, Catch::StartsWith("neurokv: note: ") && Catch::Contains("read as tied"));
   CHECK_THAT(normal.err, !Catch::Contains("warning:"));
   const test::CliResult equal = test::run_cli("inspect '" + kFixtures + "kv-equal.onnx' --json -");
   REQUIRE(equal.exit_code == 0);
-  CHECK_THAT(equal.err, Catch::Contains("warning: ") && Catch::Contains("K and V projections are separate"));
+  CHECK_THAT(equal.err,
+             Catch::Contains("neurokv: warning: ") && Catch::Contains("K and V projections are separate"));
   const nlohmann::json j = nlohmann::json::parse(equal.out);
   CHECK(j["schema"] == "neurokv.inspect/2");
   CHECK(j["diagnostics"][0]["severity"] == "warning");

@@ -16,14 +16,13 @@
 using namespace neurokv;
 using graph::graph_to_text;
 using passes::Graph;
-using passes::Notes;
 using test::has_line;
 using test::has_line_starting;
 
 namespace {
 
 Graph variant_graph(const std::string& variant, bool fuse_kv = true) {
-  Notes notes;
+  Diagnostics notes;
   return passes::apply_variant(graph::build_graph(test::one_layer()), AttentionVariant::parse(variant, 2),
                                fuse_kv, notes);
 }
@@ -36,13 +35,13 @@ HwConfig small_sram_chip() {
 }
 
 Graph planned(const std::string& variant, const HwConfig& hw) {
-  Notes notes;
+  Diagnostics notes;
   Graph g = passes::quantize(variant_graph(variant), hw, {}, notes);
   return passes::plan_kv_cache(std::move(g), hw, 64, notes);
 }
 
 Graph placed(const std::string& variant, const HwConfig& hw) {
-  Notes notes;
+  Diagnostics notes;
   return passes::place(passes::partition(planned(variant, hw), hw, notes), hw, notes);
 }
 
@@ -99,7 +98,7 @@ TEST_CASE("apply_variant: MQA narrows K, V and the cache to one head") {
 
 TEST_CASE("quantize: stamps widths, defaults to the widest, rejects what the chip lacks") {
   const HwConfig hw = test::chip("akida2-like");
-  Notes notes;
+  Diagnostics notes;
   const std::string text = graph_to_text(passes::quantize(variant_graph("QKV"), hw, {4, 0, 16}, notes));
   CHECK(has_line_starting(text, "graph one variant=QKV kv_heads=2 bits=w4/a8/kv16 "));
   CHECK(has_line(text, "l0.q_proj = linear.q(l0.ln1) in=64 out=64 bias density=0.5 w4 a8"));
@@ -115,7 +114,7 @@ TEST_CASE("quantize: stamps widths, defaults to the widest, rejects what the chi
 
 TEST_CASE("quantize: a defaulted KV width is the chip's narrowest at least as wide as the activations") {
   HwConfig hw = test::chip("akd1500-like");  // activations 1, 2, 4; KV 4, 8, 16
-  Notes notes;
+  Diagnostics notes;
   CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 2, 0}, notes)[boost::graph_bundle].precision.kv_bits ==
         4);
   CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 4, 0}, notes)[boost::graph_bundle].precision.kv_bits ==
@@ -136,16 +135,17 @@ TEST_CASE("plan_kv_cache: sizes buffers, keeps them in input SRAM while they fit
   HwConfig hw = test::chip("akida2-like");
   const std::string text = graph_to_text(planned("Q-MQA", hw));
   CHECK(has_line(text, "buffer l0.k keys kv_heads=1 head_dim=32 bits=8 bytes_per_token=32 capacity=64 sram"));
-  Notes notes;
+  Diagnostics notes;
   const Graph quantized = passes::quantize(variant_graph("QKV"), hw, {}, notes);
   const Graph long_context = passes::plan_kv_cache(quantized, hw, 4096, notes);
   // Planned as asked past the learned positions; the CLI warns (test_cli_first_hour), the pass is silent.
-  for (const std::string& note : notes) CHECK(note.find("learned positions") == std::string::npos);
+  for (const Diagnostic& note : notes) CHECK(note.message.find("learned positions") == std::string::npos);
   // One KV head holds 4096 × 32 B = 128 KiB, more than an NP's 32 KiB KV share: DRAM, and a note says why.
   REQUIRE(!notes.empty());
-  CHECK(notes.back() ==
-        "KV cache: 2 of 2 buffers in DRAM at context 4096 (2 because one KV head's 4096 rows exceed an NP's "
-        "32768 B KV share)");
+  CHECK(
+      notes.back() ==
+      Diagnostic::note("KV cache: 2 of 2 buffers in DRAM at context 4096 (2 because one KV head's 4096 rows "
+                       "exceed an NP's 32768 B KV share)"));
   CHECK(has_line(graph_to_text(long_context),
                  "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=4096 dram"));
   CHECK(has_line(graph_to_text(passes::plan_kv_cache(quantized, hw, 1024, notes)),
@@ -171,7 +171,7 @@ TEST_CASE("plan_kv_cache: sizes buffers, keeps them in input SRAM while they fit
 
 TEST_CASE("partition: tiles under the weight-SRAM limit, all resident when they fit") {
   const HwConfig hw = small_sram_chip();
-  Notes notes;
+  Diagnostics notes;
   const std::string text = graph_to_text(passes::partition(planned("QKV", hw), hw, notes));
   // 65 B per MLP-up channel (64 weights + bias): 126 channels per 8 KiB tile, 256 channels in 3 even tiles.
   CHECK(has_line(
@@ -191,14 +191,15 @@ TEST_CASE("partition: tiles under the weight-SRAM limit, all resident when they 
 TEST_CASE("partition: streams what does not fit through the pool, pass by pass") {
   HwConfig hw = small_sram_chip();
   hw.mesh_cols = hw.mesh_rows = 1;  // 4 NPs x 8 KiB: the 64 KiB of weights cannot stay
-  Notes notes;
+  Diagnostics notes;
   const Graph g = passes::partition(planned("QKV", hw), hw, notes);
   CHECK(g[boost::graph_bundle].stream_pool_nps == 1);
   const std::string text = graph_to_text(g);
   CHECK(has_line(
       text,
       "l0.mlp_down = linear.mlp_down(l0.gelu) in=256 out=64 bias density=0.3 w8 a8 weights=dram tiles=3"));
-  CHECK(notes.back().rfind("weights do not fit on chip:", 0) == 0);
+  CHECK(notes.back().severity == Diagnostic::Severity::Note);
+  CHECK(notes.back().message.rfind("weights do not fit on chip:", 0) == 0);
   hw.dram.present = false;
   CHECK_THROWS_WITH(passes::partition(planned("QKV", hw), hw, notes),
                     Catch::Contains("bytes of weight SRAM") && Catch::Contains("and no DRAM to stream from"));
@@ -216,7 +217,7 @@ TEST_CASE("place: tiles on the mesh, weightless tiles beside their producer, KV 
 
 TEST_CASE("route and schedule: head-split multicast, KvRead after KvAppend, LM head last token only") {
   const HwConfig hw = small_sram_chip();
-  Notes notes;
+  Diagnostics notes;
   const Graph g = passes::schedule(passes::route(placed("MQA", hw), notes), notes);
   const std::string text = graph_to_text(g);
   // One KV head feeds both query heads; each query head's scores go to its own softmax tile.
