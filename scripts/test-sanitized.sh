@@ -8,4 +8,6 @@ cmake --build build-asan -j"$(nproc)"
 # No detect_stack_use_after_return: SystemC's threads switch stacks (QuickThreads), which that mode cannot follow.
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+# The [slow] cases (label `slow`: a sweep run several times over, a trained model scored on 16 KiB of text) run in
+# scripts/test.sh; under the sanitizers they would take as long as the rest together (docs/contributing.md).
+ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -LE slow

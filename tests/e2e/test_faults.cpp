@@ -111,7 +111,8 @@ struct Reference {
 
 TEST_CASE(
     "a sweep past its file-size limit exits 1 naming the file, keeps its journal, and resumes to the "
-    "same results") {
+    "same results",
+    "[slow]") {
   const Reference ref;
   const std::string err = ref.d.root + "/err";
 
@@ -179,7 +180,7 @@ TEST_CASE("every writer reports a full disk as exit 1 naming its file and leaves
   CHECK_THAT(read_whole_file(err), Catch::Contains("stdout: writing failed (No space left on device)"));
 }
 
-TEST_CASE("a sweep on a full tmpfs exits 1, and resumes to the same results once there is space") {
+TEST_CASE("a sweep on a full tmpfs exits 1, and resumes to the same results once there is space", "[slow]") {
   const Reference ref;
   const std::string mnt = ref.d.root + "/mnt";
   fs::create_directories(mnt);
@@ -200,7 +201,8 @@ TEST_CASE("a sweep on a full tmpfs exits 1, and resumes to the same results once
 
 TEST_CASE(
     "SIGTERM and SIGINT stop a sweep within a second, exit 143 and 130, and it resumes to the same "
-    "results") {
+    "results",
+    "[slow]") {
   const Reference ref;
   for (const int signal : {SIGTERM, SIGINT}) {
     INFO("signal " << signal);
@@ -273,7 +275,8 @@ TEST_CASE("SIGTERM or SIGINT during run or simulate kills the simulation child a
   }
 }
 
-TEST_CASE("a second run into the same --out exits 2 naming the first, a dead run's lock is taken over") {
+TEST_CASE("a second run into the same --out exits 2 naming the first, a dead run's lock is taken over",
+          "[slow]") {
   const Reference ref;
   const std::string out = ref.d.root + "/shared";
   const pid_t first =
