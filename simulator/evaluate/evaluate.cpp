@@ -46,11 +46,11 @@ void warn_contention(VariantReport& report, const PhaseReport& phase, const char
 }
 
 // Neither fidelity applies back-pressure to the prefill: where an NP's queued events (cycle: measured;
-// analytic: prefill_queue.hpp's bound) exceed the input SRAM its KV rows leave, the prefill figures assume
-// buffers the chip does not have.
-void warn_prefill_queue(VariantReport& report, const ir::Program& program, const HwConfig& hw,
-                        const std::vector<int64_t>& queued, const char* what) {
-  const std::vector<int64_t> free = event_buffer_bytes(program, hw);
+// analytic: prefill_queue.hpp's bound) exceed the input SRAM its KV rows leave (`free`), the prefill figures
+// assume buffers the chip does not have.
+void warn_prefill_queue(VariantReport& report, int mesh_cols, int per_node,
+                        const std::vector<int64_t>& queued, const std::vector<int64_t>& free,
+                        const char* what) {
   size_t worst = 0;
   int over = 0;
   for (size_t i = 0; i < queued.size() && i < free.size(); ++i) {
@@ -59,7 +59,6 @@ void warn_prefill_queue(VariantReport& report, const ir::Program& program, const
     if (queued[i] - free[i] > queued[worst] - free[worst]) worst = i;
   }
   if (over == 0) return;
-  const int per_node = program.chip.nps_per_node;
   const int node = static_cast<int>(worst) / per_node;
   report.diagnostics.push_back(
       {Diagnostic::Severity::Warning,
@@ -67,26 +66,42 @@ void warn_prefill_queue(VariantReport& report, const ir::Program& program, const
            "{} prefill: {} NPs would hold more queued input events than their input SRAM leaves for "
            "them ({}: NP ({},{},{}) {} bytes, {} free); no back-pressure is modelled, so the prefill's "
            "latency and energy are lower bounds",
-           report.variant, over, what, node % program.chip.mesh_cols, node / program.chip.mesh_cols,
-           static_cast<int>(worst) % per_node, queued[worst], free[worst])});
+           report.variant, over, what, node % mesh_cols, node / mesh_cols, static_cast<int>(worst) % per_node,
+           queued[worst], free[worst])});
 }
 
 }  // namespace
 
+AnalyticCounts count_analytic(const ir::Program& program, const HwConfig& hw,
+                              const EvaluateOptions& options) {
+  check_fits(program, options);
+  AnalyticCounts counts;
+  counts.estimate = count_program(program, hw, EstimateOptions{options.prompt, options.tokens});
+  if (counts.estimate.prefill) {
+    counts.prefill_queue_bound = event_queue_bound(program, hw, Phase::prefill(options.prompt));
+    counts.event_buffer = event_buffer_bytes(program, hw);
+  }
+  counts.mesh_cols = program.chip.mesh_cols;
+  counts.nps_per_node = program.chip.nps_per_node;
+  return counts;
+}
+
+VariantReport cost_analytic(const AnalyticCounts& counts, const HwConfig& hw) {
+  VariantReport report = cost(counts.estimate, hw);
+  warn_contention(report, report.decode, "decode");
+  if (report.prefill) {
+    warn_contention(report, *report.prefill, "prefill");
+    const std::vector<int64_t>& bound = counts.prefill_queue_bound;
+    report.memory.peak_prefill_event_queue_bytes = *std::max_element(bound.begin(), bound.end());
+    warn_prefill_queue(report, counts.mesh_cols, counts.nps_per_node, bound, counts.event_buffer, "bound");
+  }
+  return report;
+}
+
 VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
                                const EvaluateOptions& options) {
+  if (options.fidelity == Fidelity::Analytic) return cost_analytic(count_analytic(program, hw, options), hw);
   check_fits(program, options);
-  if (options.fidelity == Fidelity::Analytic) {
-    VariantReport report = estimate(program, hw, EstimateOptions{options.prompt, options.tokens});
-    warn_contention(report, report.decode, "decode");
-    if (report.prefill) {
-      warn_contention(report, *report.prefill, "prefill");
-      const std::vector<int64_t> bound = event_queue_bound(program, hw, Phase::prefill(options.prompt));
-      report.memory.peak_prefill_event_queue_bytes = *std::max_element(bound.begin(), bound.end());
-      warn_prefill_queue(report, program, hw, bound, "bound");
-    }
-    return report;
-  }
   const SimulationResult sim = simulate(
       program, hw,
       SimOptions{options.prompt, options.tokens, options.seed, options.trace_path, options.vcd_path});
@@ -99,7 +114,8 @@ VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
       sim.peak_queue_bytes;  // peak_np_sram_bytes: program_facts, as analytic
   if (sim.prefill) {
     report.memory.peak_prefill_event_queue_bytes = sim.peak_prefill_queue_bytes;
-    warn_prefill_queue(report, program, hw, sim.peak_np_prefill_queue_bytes, "measured");
+    warn_prefill_queue(report, program.chip.mesh_cols, program.chip.nps_per_node,
+                       sim.peak_np_prefill_queue_bytes, event_buffer_bytes(program, hw), "measured");
   }
   return report;
 }
