@@ -15,6 +15,17 @@ bool cost_only_key(const std::string& key) {
   return pricing_key(key) || std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
+namespace {
+
+std::size_t grid_point_size(const SweepPlan& plan) {
+  return plan.variants(0).size() * plan.spec().contexts.size();
+}
+
+}  // namespace
+
+CompileCache::CompileCache(const SweepPlan& plan)
+    : plan_(plan), programs_(grid_point_size(plan)), counts_(grid_point_size(plan)) {}
+
 std::string CompileCache::key(const SweepPoint& point, bool (*shared)(const std::string&)) const {
   std::string key = fmt::format("{}|{}|{}", point.model, point.variant, point.context);
   const auto& axes = plan_.spec().grid;
@@ -41,10 +52,11 @@ std::shared_ptr<const CompileCache::Counted> CompileCache::counted(const SweepPo
                                                                    const HwConfig& hw) {
   const std::string counts_key = key(point, pricing_key);
   if (auto hit = counts_.find(counts_key)) return hit;
-  auto program = compiled(point, hw);
-  AnalyticCounts counts = count_analytic(program->program, hw, plan_.options_at(point));
-  return counts_.insert(counts_key,
-                        std::make_shared<const Counted>(Counted{std::move(program), std::move(counts)}));
+  const std::shared_ptr<const CompileResult> program = compiled(point, hw);
+  const EvaluateOptions options = plan_.options_at(point);
+  return counts_.insert(
+      counts_key, std::make_shared<const Counted>(Counted{report_for(program->program, hw, options),
+                                                          count_analytic(program->program, hw, options)}));
 }
 
 Report CompileCache::evaluate(const SweepPoint& point) {
@@ -55,7 +67,8 @@ Report CompileCache::evaluate(const SweepPoint& point) {
     return evaluate_compiled({&result->program}, *hw, options);
   }
   const std::shared_ptr<const Counted> entry = counted(point, *hw);
-  Report report = report_for(entry->compiled->program, *hw, options);
+  Report report = entry->header;
+  set_report_chip(report, *hw);
   report.variants.push_back(cost_analytic(entry->counts, *hw));
   return report;
 }

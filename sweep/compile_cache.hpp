@@ -20,16 +20,19 @@ bool cost_only_key(const std::string& key);
 
 class CompileCache {
  public:
-  explicit CompileCache(const SweepPlan& plan, std::size_t capacity = 256)
-      : plan_(plan), programs_(capacity), counts_(capacity) {}
+  // Keeps the programs and counts of one grid point (variants × contexts of a model, which index order runs
+  // through before the next grid point) and no more: a structural sweep holds a grid point's programs, not
+  // the last 256 (docs/performance.md, "Sweep memory").
+  explicit CompileCache(const SweepPlan& plan);
 
   // The point's report, as evaluate() would give it, bit for bit. Safe to call from several threads.
   Report evaluate(const SweepPoint& point);
 
  private:
-  // A program and its analytic counts at one chip's counting keys.
+  // A program's analytic counts at one chip's counting keys, and its report header (not the program: the
+  // counts outlive it in the cache).
   struct Counted {
-    std::shared_ptr<const CompileResult> compiled;
+    Report header;
     AnalyticCounts counts;
   };
   std::shared_ptr<const CompileResult> compiled(const SweepPoint& point, const HwConfig& hw);

@@ -123,8 +123,7 @@ VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
 Report report_for(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options) {
   Report report;
   report.model = program.model;
-  report.hw_name = hw.name;
-  report.clock_hz = hw.clock_hz;
+  set_report_chip(report, hw);
   report.context = program.context;
   report.prompt = options.prompt;
   report.fidelity = to_string(options.fidelity);
@@ -132,6 +131,11 @@ Report report_for(const ir::Program& program, const HwConfig& hw, const Evaluate
   report.act_bits = program.precision.act_bits;
   report.kv_bits = program.precision.kv_bits;
   return report;
+}
+
+void set_report_chip(Report& report, const HwConfig& hw) {
+  report.hw_name = hw.name;
+  report.clock_hz = hw.clock_hz;
 }
 
 Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const HwConfig& hw,

@@ -51,6 +51,8 @@ VariantReport cost_analytic(const AnalyticCounts& counts, const HwConfig& hw);
 // A report's header (model, chip, context, precision, fidelity) for programs like this one, with no variants
 // yet.
 Report report_for(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
+// The header fields report_for takes from the chip (its name and clock), set to `hw`'s.
+void set_report_chip(Report& report, const HwConfig& hw);
 
 // Reports programs already compiled (one per variant), as evaluate() does once it has compiled them.
 Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const HwConfig& hw,
