@@ -5,21 +5,18 @@
 //        DRAM bytes of the wave / DRAM bytes per cycle + DRAM latency ),
 // i.e. DRAM streaming overlaps compute perfectly and no two routes contend for a link. The cycle simulator
 // models what this leaves out (docs/simulator.md); where nothing contends the two agree.
-#include <cstdint>
+//
+// It runs in two halves (program_counts.hpp): counting walks the tiles once; costing prices the counted
+// waves and layers at a chip. estimate() does both at one chip; a sweep counts once and costs many chips.
 #include <vector>
 
 #include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
+#include "simulator/program_counts.hpp"
 #include "simulator/report.hpp"
 #include "simulator/work.hpp"
 
 namespace neurokv {
-
-struct EstimateOptions {
-  int64_t prompt = 0;  // prefill length; 0 skips the prefill estimate
-  int64_t tokens =
-      1;  // > 1: the decode figures are the mean token over contexts prompt + 1 ... prompt + tokens
-};
 
 // One phase of the program; `layers`, when given, receives the cost split by decoder layer.
 PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase,
@@ -29,5 +26,9 @@ PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const
 // contexts prompt + 1 ... prompt + tokens (what the cycle simulator reports); and the prefill when
 // options.prompt > 0.
 VariantReport estimate(const ir::Program& program, const HwConfig& hw, const EstimateOptions& options);
+
+// estimate() from counts: `hw` must differ from the chip the counts were taken at in pricing keys alone
+// (pricing_key()); the result is then bit-identical to estimate() at `hw`.
+VariantReport cost(const ProgramCounts& counts, const HwConfig& hw);
 
 }  // namespace neurokv

@@ -16,6 +16,19 @@ struct StaticPower {
   double chip_w() const { return np_w + router_w + uncore_w; }
 };
 
+// The blocks a program needs powered when idle ones are gated, counted once per program: no chip key but
+// the mesh shape (which the program already has) changes them.
+struct PoweredBlocks {
+  int nps = 0;
+  int routers = 0;
+  bool dram = false;  // the program streams weights or KV rows from DRAM
+};
+
+PoweredBlocks powered_blocks(const ir::Program& program);
+
+// The blocks' static watts at this chip's coefficients (and its `gate_idle_nps`).
+StaticPower static_power(const PoweredBlocks& blocks, const HwConfig& hw);
+
 StaticPower static_power(const ir::Program& program, const HwConfig& hw);
 
 }  // namespace neurokv

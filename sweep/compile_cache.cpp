@@ -4,53 +4,73 @@
 
 #include <algorithm>
 
+#include "simulator/program_counts.hpp"
+
 namespace neurokv::sweep {
 
 bool cost_only_key(const std::string& key) {
-  static const std::vector<std::string> keys{"clock_hz",
-                                             "dram.bandwidth_bytes_per_s",
-                                             "dram.latency_ns",
-                                             "dram.burst_bytes",
-                                             "np.mac_lanes",
-                                             "noc.hop_latency_cycles",
-                                             "noc.link_bytes_per_cycle",
-                                             "noc.event_bytes",
-                                             "softmax.elements_per_cycle"};
-  return key.rfind("energy.", 0) == 0 || std::find(keys.begin(), keys.end(), key) != keys.end();
+  static const std::vector<std::string> keys{"dram.burst_bytes",       "np.mac_lanes",
+                                             "noc.hop_latency_cycles", "noc.link_bytes_per_cycle",
+                                             "noc.event_bytes",        "softmax.elements_per_cycle"};
+  return pricing_key(key) || std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
-std::shared_ptr<const CompileResult> CompileCache::compiled(const SweepPoint& point, const HwConfig& hw) {
+namespace {
+
+std::size_t grid_point_size(const SweepPlan& plan) {
+  return plan.variants(0).size() * plan.spec().contexts.size();
+}
+
+}  // namespace
+
+CompileCache::CompileCache(const SweepPlan& plan)
+    : plan_(plan), programs_(grid_point_size(plan)), counts_(grid_point_size(plan)) {}
+
+std::string CompileCache::key(const SweepPoint& point, bool (*shared)(const std::string&)) const {
   std::string key = fmt::format("{}|{}|{}", point.model, point.variant, point.context);
   const auto& axes = plan_.spec().grid;
   for (std::size_t a = 0; a < axes.size(); ++a) {
-    if (!std::all_of(axes[a].keys.begin(), axes[a].keys.end(), cost_only_key)) {
+    if (!std::all_of(axes[a].keys.begin(), axes[a].keys.end(), shared)) {
       key += fmt::format("|{}", point.grid_values[a]);
     }
   }
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const auto hit = programs_.find(key);
-    if (hit != programs_.end()) return hit->second;
-  }
+  return key;
+}
+
+std::shared_ptr<const CompileResult> CompileCache::compiled(const SweepPoint& point, const HwConfig& hw) {
+  const std::string program_key = key(point, cost_only_key);
+  if (auto hit = programs_.find(program_key)) return hit;
   const EvaluateOptions options = plan_.options_at(point);
-  auto result = std::make_shared<const CompileResult>(
-      compile(plan_.model(point.model), plan_.variants(point.model)[static_cast<std::size_t>(point.variant)],
-              hw, options.compile));
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (programs_.emplace(key, result).second) {
-    order_.push_back(key);
-    if (order_.size() > capacity_) {
-      programs_.erase(order_.front());
-      order_.pop_front();
-    }
-  }
-  return result;
+  return programs_.insert(
+      program_key,
+      std::make_shared<const CompileResult>(compile(
+          plan_.model(point.model), plan_.variants(point.model)[static_cast<std::size_t>(point.variant)], hw,
+          options.compile)));
+}
+
+std::shared_ptr<const CompileCache::Counted> CompileCache::counted(const SweepPoint& point,
+                                                                   const HwConfig& hw) {
+  const std::string counts_key = key(point, pricing_key);
+  if (auto hit = counts_.find(counts_key)) return hit;
+  const std::shared_ptr<const CompileResult> program = compiled(point, hw);
+  const EvaluateOptions options = plan_.options_at(point);
+  return counts_.insert(
+      counts_key, std::make_shared<const Counted>(Counted{report_for(program->program, hw, options),
+                                                          count_analytic(program->program, hw, options)}));
 }
 
 Report CompileCache::evaluate(const SweepPoint& point) {
   const std::shared_ptr<const HwConfig> hw = plan_.hw_at(point);
-  const std::shared_ptr<const CompileResult> result = compiled(point, *hw);
-  return evaluate_compiled({&result->program}, *hw, plan_.options_at(point));
+  const EvaluateOptions options = plan_.options_at(point);
+  if (options.fidelity != Fidelity::Analytic) {
+    const std::shared_ptr<const CompileResult> result = compiled(point, *hw);
+    return evaluate_compiled({&result->program}, *hw, options);
+  }
+  const std::shared_ptr<const Counted> entry = counted(point, *hw);
+  Report report = entry->header;
+  set_report_chip(report, *hw);
+  report.variants.push_back(cost_analytic(entry->counts, *hw));
+  return report;
 }
 
 }  // namespace neurokv::sweep

@@ -102,6 +102,7 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
     }
   }
   nlohmann::json grid = nlohmann::json::array();
+  bool settable = true;
   for (const GridAxis& axis : spec.grid) {
     for (const std::string& key : axis.keys) {
       if (std::find(valid.begin(), valid.end(), key) == valid.end()) {
@@ -114,8 +115,15 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
       parse_overridden(plan.hw_text_, plan.hw_file_, overrides_for(axis, value), axis.location);
     }
     plan.grid_points_ *= static_cast<int64_t>(axis.values.size());
+    for (const std::string& key : axis.keys) {
+      HwConfig probe = base;
+      settable = settable && set_hw_value(probe, key, axis.values.front());
+    }
     grid.push_back({{"name", axis.name}, {"values", axis.values}});
   }
+
+  plan.base_hw_ = std::make_shared<const HwConfig>(base);
+  plan.grid_settable_ = settable;
 
   nlohmann::json variants = nlohmann::json::array();
   for (const AttentionVariant& v : plan.variants_.front()) variants.push_back(v.name());
@@ -173,30 +181,25 @@ std::vector<std::string> SweepPlan::grid_columns() const {
 }
 
 std::shared_ptr<const HwConfig> SweepPlan::hw_at(const SweepPoint& point) const {
-  {
-    std::lock_guard<std::mutex> lock(hw_cache_->mutex);
-    const auto cached = hw_cache_->by_grid_point.find(point.grid_point);
-    if (cached != hw_cache_->by_grid_point.end()) return cached->second;
-  }
-  // Parsed outside the lock; two threads may both parse one grid point, and the first one kept wins.
+  if (auto cached = hw_cache_->find(point.grid_point)) return cached;
+  // Parsed outside the cache's lock; two threads may both parse one grid point, and the first one kept wins.
   auto hw = std::make_shared<HwConfig>();
   std::vector<HwOverride> overrides;
   for (std::size_t a = 0; a < spec_.grid.size(); ++a) {
     for (const HwOverride& o : overrides_for(spec_.grid[a], point.grid_values[a])) overrides.push_back(o);
   }
-  *hw = overrides.empty() ? parse_hw(hw_text_, hw_file_)
-                          : parse_overridden(hw_text_, hw_file_, overrides, spec_.file);
-  for (const HwOverride& o : overrides) hw->provenance[o.key] = "assumed: set by a sweep grid";
-  std::lock_guard<std::mutex> lock(hw_cache_->mutex);
-  const auto [kept, added] = hw_cache_->by_grid_point.emplace(point.grid_point, std::move(hw));
-  if (added) {
-    hw_cache_->order.push_back(point.grid_point);
-    if (hw_cache_->order.size() > 256) {
-      hw_cache_->by_grid_point.erase(hw_cache_->order.front());
-      hw_cache_->order.pop_front();
-    }
+  if (grid_settable_) {
+    // Each value passed parse_hw alone when the plan was loaded, and the keys' ranges do not depend on each
+    // other, so the chip is the parsed file with the values set. It has no file of its own to hash.
+    *hw = *base_hw_;
+    for (const HwOverride& o : overrides) set_hw_value(*hw, o.key, o.value);
+    if (!overrides.empty()) hw->content_hash.clear();
+  } else {
+    *hw = overrides.empty() ? parse_hw(hw_text_, hw_file_)
+                            : parse_overridden(hw_text_, hw_file_, overrides, spec_.file);
   }
-  return kept->second;
+  for (const HwOverride& o : overrides) hw->provenance[o.key] = "assumed: set by a sweep grid";
+  return hw_cache_->insert(point.grid_point, std::move(hw));
 }
 
 EvaluateOptions SweepPlan::options_at(const SweepPoint& point) const {

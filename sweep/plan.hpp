@@ -3,10 +3,7 @@
 // hash. Point index order: model, then grid point (first axis slowest), then context, then variant (fastest),
 // so neighbouring indices share a chip and a compile target.
 #include <cstdint>
-#include <deque>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -15,6 +12,7 @@
 #include "compiler/config/hw_config.hpp"
 #include "compiler/config/model_spec.hpp"
 #include "simulator/evaluate/evaluate.hpp"
+#include "sweep/lru_cache.hpp"
 #include "sweep/spec.hpp"
 
 namespace neurokv::sweep {
@@ -71,16 +69,15 @@ class SweepPlan {
   std::vector<ModelSpec> models_;
   std::vector<std::vector<AttentionVariant>> variants_;
   std::string hw_text_, hw_file_;
+  // The chip file parsed, and whether every grid key is one set_hw_value() sets on it (no YAML per grid
+  // point).
+  std::shared_ptr<const HwConfig> base_hw_;
+  bool grid_settable_ = false;
   int64_t grid_points_ = 1;
   nlohmann::json canonical_;
   std::string hash_;
   std::string version_;
-  struct HwCache {
-    std::mutex mutex;
-    std::map<int64_t, std::shared_ptr<const HwConfig>> by_grid_point;
-    std::deque<int64_t> order;  // oldest first
-  };
-  std::unique_ptr<HwCache> hw_cache_ = std::make_unique<HwCache>();
+  std::unique_ptr<LruCache<int64_t, HwConfig>> hw_cache_ = std::make_unique<LruCache<int64_t, HwConfig>>(256);
 };
 
 }  // namespace neurokv::sweep

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <map>
 
 #include "compiler/support/error.hpp"
 #include "compiler/support/whole_file.hpp"
@@ -14,14 +17,15 @@ namespace {
 
 constexpr const char* kSchema = "neurokv.sweep/1";
 
-// A field as JSON: a number when it reads whole as a finite number, else the text.
+// A field as JSON: a number when it reads whole as a finite number (as std::stod reads it: out of range is
+// text), else the text. strtod, not stod: most fields of a row are not numbers, and an exception per field
+// would be most of the time a sweep's results take to write.
 nlohmann::json typed(const std::string& field) {
-  std::size_t used = 0;
-  try {
-    const double value = std::stod(field, &used);
-    if (used == field.size() && std::isfinite(value)) return value;
-  } catch (const std::exception&) {
-  }
+  const char* begin = field.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const double value = std::strtod(begin, &end);
+  if (end != begin && errno != ERANGE && end == begin + field.size() && std::isfinite(value)) return value;
   return field;
 }
 
@@ -39,6 +43,16 @@ ResultsWriter::ResultsWriter(const std::string& dir, const SweepResults& header)
   columns_.push_back("pareto");
   const auto feasible = std::find(columns_.begin(), columns_.end(), "feasible");
   feasible_column_ = static_cast<std::size_t>(feasible - columns_.begin());
+  std::map<std::string, std::size_t> sorted;
+  for (std::size_t c = 0; c < columns_.size(); ++c) sorted[columns_[c]] = c;
+  if (feasible_column_ < columns_.size()) sorted["feasible"] = feasible_column_;
+  sorted["pareto"] = columns_.size() - 1;
+  for (const auto& [name, column] : sorted)
+    json_keys_.push_back({"\n   " + nlohmann::json(name).dump() + ": ", column});
+  // nlohmann's own serializer (detail, but the one dump() uses) writes each value: numbers and escapes
+  // exactly as before, when each row was a json object.
+  serializer_ = std::make_unique<nlohmann::detail::serializer<nlohmann::json>>(
+      nlohmann::detail::output_adapter<char, std::string>(row_json_), ' ');
   csv_.append(csv_line(columns_) + "\n");
 
   // nlohmann::json writes keys sorted, one-space indent: the rows go where the empty array's text is.
@@ -60,18 +74,26 @@ void ResultsWriter::add(const SweepRow& row, bool pareto) {
   std::vector<std::string> fields = row_fields(row);
   fields.push_back(pareto ? "1" : "0");
   csv_.append(csv_line(fields) + "\n");
-  nlohmann::json object = nlohmann::json::object();
-  for (std::size_t c = 0; c + 1 < columns_.size(); ++c) object[columns_[c]] = typed(fields[c]);
-  if (feasible_column_ < columns_.size()) object["feasible"] = fields[feasible_column_] != "0";
-  object["pareto"] = pareto;
-  // As dump(1) indents an object two levels down: every line but the first two more spaces.
-  std::string text = object.dump(1);
-  std::string indented = rows_++ == 0 ? "[\n  " : ",\n  ";
-  for (const char c : text) {
-    indented += c;
-    if (c == '\n') indented += "  ";
+  // As dump(1) indents an object two levels down.
+  row_json_ = rows_++ == 0 ? "[\n  {" : ",\n  {";
+  for (std::size_t k = 0; k < json_keys_.size(); ++k) {
+    if (k > 0) row_json_ += ',';
+    row_json_ += json_keys_[k].text;
+    append_json_value(json_keys_[k].column, fields, pareto);
   }
-  json_.append(indented);
+  row_json_ += "\n  }";
+  json_.append(row_json_);
+}
+
+void ResultsWriter::append_json_value(std::size_t column, const std::vector<std::string>& fields,
+                                      bool pareto) {
+  if (column + 1 == columns_.size()) {
+    row_json_ += pareto ? "true" : "false";
+  } else if (column == feasible_column_) {
+    row_json_ += fields[column] != "0" ? "true" : "false";
+  } else {
+    serializer_->dump(typed(fields[column]), false, false, 0);
+  }
 }
 
 void ResultsWriter::commit() {

@@ -2,6 +2,7 @@
 // A sweep's results as files: results.csv (one row per point, a `pareto` column last) and results.json (the
 // same rows with the resolved spec and its hash), sorted by point index, written whole or not at all.
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -32,8 +33,19 @@ class ResultsWriter {
   void commit();
 
  private:
+  // A row's JSON object written as nlohmann::json's dump(1) writes it, without building one: its keys sorted,
+  // each with the column it takes its value from (the last of a name given twice, as object[] keeps).
+  struct JsonKey {
+    std::string text;  // the line's start: indent and the quoted key
+    std::size_t column;
+  };
+  void append_json_value(std::size_t column, const std::vector<std::string>& fields, bool pareto);
+
   std::vector<std::string> columns_;  // with `pareto`
   std::size_t feasible_column_;       // columns_.size() if none
+  std::vector<JsonKey> json_keys_;
+  std::string row_json_;                                                      // one row's JSON text, reused
+  std::unique_ptr<nlohmann::detail::serializer<nlohmann::json>> serializer_;  // writes values into row_json_
   AtomicFile csv_, json_;
   std::string json_tail_;  // what follows the rows
   std::size_t rows_ = 0;

@@ -4,6 +4,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <map>
 #include <set>
 
 #include "compiler/config/hw_config.hpp"
@@ -76,6 +78,57 @@ std::string override_hw_yaml(const std::string& yaml_text, const std::string& fi
   std::string out = yaml_text;
   for (const Splice& s : splices) out.replace(s.pos, s.length, s.text);
   return out;
+}
+
+bool set_hw_value(HwConfig& hw, const std::string& key, double value) {
+  const std::string mac = "energy.mac_pj.";
+  if (key.rfind(mac, 0) == 0) {
+    const auto entry = hw.energy.mac_pj.find(std::atoi(key.c_str() + mac.size()));
+    if (entry == hw.energy.mac_pj.end() || key != mac + std::to_string(entry->first)) return false;
+    entry->second = value;
+    return true;
+  }
+  static const std::map<std::string, double HwConfig::*> top{
+      {"clock_hz", &HwConfig::clock_hz},
+      {"softmax.elements_per_cycle", &HwConfig::softmax_elements_per_cycle}};
+  static const std::map<std::string, double DramSpec::*> dram{
+      {"dram.bandwidth_bytes_per_s", &DramSpec::bandwidth_bytes_per_s},
+      {"dram.latency_ns", &DramSpec::latency_ns},
+      {"dram.background_w", &DramSpec::background_w},
+      {"dram.refresh_w", &DramSpec::refresh_w},
+      {"dram.self_refresh_w", &DramSpec::self_refresh_w}};
+  static const std::map<std::string, double NocSpec::*> noc{
+      {"noc.hop_latency_cycles", &NocSpec::hop_latency_cycles},
+      {"noc.link_bytes_per_cycle", &NocSpec::link_bytes_per_cycle},
+      {"noc.event_bytes", &NocSpec::event_bytes}};
+  static const std::map<std::string, double EnergyTable::*> energy{
+      {"energy.sram_read_pj_per_byte", &EnergyTable::sram_read_pj_per_byte},
+      {"energy.sram_write_pj_per_byte", &EnergyTable::sram_write_pj_per_byte},
+      {"energy.noc_pj_per_hop_byte", &EnergyTable::noc_pj_per_hop_byte},
+      {"energy.dram_pj_per_byte", &EnergyTable::dram_pj_per_byte},
+      {"energy.event_pj", &EnergyTable::event_pj},
+      {"energy.softmax_pj_per_element", &EnergyTable::softmax_pj_per_element},
+      {"energy.np_static_w", &EnergyTable::np_static_w},
+      {"energy.router_static_w", &EnergyTable::router_static_w},
+      {"energy.uncore_static_w", &EnergyTable::uncore_static_w}};
+  if (const auto f = top.find(key); f != top.end()) {
+    hw.*(f->second) = value;
+  } else if (const auto d = dram.find(key); d != dram.end() && hw.dram.present) {
+    hw.dram.*(d->second) = value;
+  } else if (const auto n = noc.find(key); n != noc.end()) {
+    hw.noc.*(n->second) = value;
+  } else if (const auto e = energy.find(key); e != energy.end()) {
+    hw.energy.*(e->second) = value;
+  } else if (key == "energy.gate_idle_nps") {
+    hw.energy.gate_idle_nps = value == 1;
+  } else if (key == "np.mac_lanes") {
+    hw.np.mac_lanes = static_cast<int>(value);
+  } else if (key == "dram.burst_bytes" && hw.dram.present) {
+    hw.dram.burst_bytes = static_cast<int64_t>(value);
+  } else {
+    return false;
+  }
+  return true;
 }
 
 }  // namespace neurokv

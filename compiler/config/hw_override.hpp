@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "compiler/config/hw_config.hpp"
+
 namespace neurokv {
 
 struct HwOverride {
@@ -19,5 +21,12 @@ std::vector<std::string> numeric_hw_keys(const std::string& yaml_text, const std
 // and for a key given twice.
 std::string override_hw_yaml(const std::string& yaml_text, const std::string& file,
                              const std::vector<HwOverride>& overrides);
+
+// Sets a numeric key's field on a chip already parsed, as parsing the chip with the override would: for the
+// keys that price and time a program (energy, static power, clock, DRAM, NoC, MAC lanes, softmax rate), so a
+// sweep over them makes each grid point's chip without parsing YAML. The value must already have passed
+// parse_hw with this override alone (a range is checked by key, never across keys). False, with `hw`
+// unchanged, for any other key: parse an overridden YAML instead.
+bool set_hw_value(HwConfig& hw, const std::string& key, double value);
 
 }  // namespace neurokv

@@ -46,11 +46,11 @@ void warn_contention(VariantReport& report, const PhaseReport& phase, const char
 }
 
 // The prefill runs in chunks sized so that every NP's queued events fit (prefill_queue.hpp). Where an NP's
-// queue (cycle: measured; analytic: the bound) still exceeds the input SRAM its KV rows leave — not even a
-// one-token chunk fits — the prefill figures assume buffers the chip does not have.
-void warn_prefill_queue(VariantReport& report, const ir::Program& program, const HwConfig& hw,
-                        const std::vector<int64_t>& queued, const char* what) {
-  const std::vector<int64_t> free = event_buffer_bytes(program, hw);
+// queue (cycle: measured; analytic: the bound) still exceeds the input SRAM its KV rows leave (`free`) — not
+// even a one-token chunk fits — the prefill figures assume buffers the chip does not have.
+void warn_prefill_queue(VariantReport& report, int mesh_cols, int per_node,
+                        const std::vector<int64_t>& queued, const std::vector<int64_t>& free,
+                        const char* what) {
   size_t worst = 0;
   int over = 0;
   for (size_t i = 0; i < queued.size() && i < free.size(); ++i) {
@@ -59,8 +59,7 @@ void warn_prefill_queue(VariantReport& report, const ir::Program& program, const
     if (queued[i] - free[i] > queued[worst] - free[worst]) worst = i;
   }
   if (over == 0) return;
-  const ir::NpCoord np =
-      ir::np_coord(static_cast<int>(worst), program.chip.mesh_cols, program.chip.nps_per_node);
+  const ir::NpCoord np = ir::np_coord(static_cast<int>(worst), mesh_cols, per_node);
   report.diagnostics.push_back(Diagnostic::warning(fmt::format(
       "{} prefill: {} NPs would hold more queued input events than their input SRAM leaves for "
       "them even in chunks of {} token(s) ({}: NP ({},{},{}) {} bytes, {} free): one token's inputs "
@@ -71,21 +70,37 @@ void warn_prefill_queue(VariantReport& report, const ir::Program& program, const
 
 }  // namespace
 
+AnalyticCounts count_analytic(const ir::Program& program, const HwConfig& hw,
+                              const EvaluateOptions& options) {
+  check_fits(program, options);
+  AnalyticCounts counts;
+  counts.estimate = count_program(program, hw, EstimateOptions{options.prompt, options.tokens});
+  if (counts.estimate.prefill) {
+    counts.prefill_queue_bound = event_queue_bound(
+        program, hw, Phase::last_chunk(options.prompt, counts.estimate.prefill->phase.chunk));
+    counts.event_buffer = event_buffer_bytes(program, hw);
+  }
+  counts.mesh_cols = program.chip.mesh_cols;
+  counts.nps_per_node = program.chip.nps_per_node;
+  return counts;
+}
+
+VariantReport cost_analytic(const AnalyticCounts& counts, const HwConfig& hw) {
+  VariantReport report = cost(counts.estimate, hw);
+  warn_contention(report, report.decode, "decode");
+  if (report.prefill) {
+    warn_contention(report, *report.prefill, "prefill");
+    const std::vector<int64_t>& bound = counts.prefill_queue_bound;
+    report.memory.peak_prefill_event_queue_bytes = *std::max_element(bound.begin(), bound.end());
+    warn_prefill_queue(report, counts.mesh_cols, counts.nps_per_node, bound, counts.event_buffer, "bound");
+  }
+  return report;
+}
+
 VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
                                const EvaluateOptions& options) {
+  if (options.fidelity == Fidelity::Analytic) return cost_analytic(count_analytic(program, hw, options), hw);
   check_fits(program, options);
-  if (options.fidelity == Fidelity::Analytic) {
-    VariantReport report = estimate(program, hw, EstimateOptions{options.prompt, options.tokens});
-    warn_contention(report, report.decode, "decode");
-    if (report.prefill) {
-      warn_contention(report, *report.prefill, "prefill");
-      const std::vector<int64_t> bound =
-          event_queue_bound(program, hw, Phase::last_chunk(options.prompt, report.prefill->chunk_tokens));
-      report.memory.peak_prefill_event_queue_bytes = *std::max_element(bound.begin(), bound.end());
-      warn_prefill_queue(report, program, hw, bound, "bound");
-    }
-    return report;
-  }
   const SimulationResult sim = simulate(
       program, hw,
       SimOptions{options.prompt, options.tokens, options.seed, options.trace_path, options.vcd_path});
@@ -98,7 +113,8 @@ VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
       sim.peak_queue_bytes;  // peak_np_sram_bytes: program_facts, as analytic
   if (sim.prefill) {
     report.memory.peak_prefill_event_queue_bytes = sim.peak_prefill_queue_bytes;
-    warn_prefill_queue(report, program, hw, sim.peak_np_prefill_queue_bytes, "measured");
+    warn_prefill_queue(report, program.chip.mesh_cols, program.chip.nps_per_node,
+                       sim.peak_np_prefill_queue_bytes, event_buffer_bytes(program, hw), "measured");
   }
   return report;
 }
@@ -106,8 +122,7 @@ VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
 Report report_for(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options) {
   Report report;
   report.model = program.model;
-  report.hw_name = hw.name;
-  report.clock_hz = hw.clock_hz;
+  set_report_chip(report, hw);
   report.context = program.context;
   report.prompt = options.prompt;
   report.fidelity = to_string(options.fidelity);
@@ -115,6 +130,11 @@ Report report_for(const ir::Program& program, const HwConfig& hw, const Evaluate
   report.act_bits = program.precision.act_bits;
   report.kv_bits = program.precision.kv_bits;
   return report;
+}
+
+void set_report_chip(Report& report, const HwConfig& hw) {
+  report.hw_name = hw.name;
+  report.clock_hz = hw.clock_hz;
 }
 
 Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const HwConfig& hw,

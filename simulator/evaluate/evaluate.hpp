@@ -9,6 +9,7 @@
 #include "compiler/config/layer_variants.hpp"
 #include "compiler/driver/compile.hpp"
 #include "compiler/driver/model_source.hpp"
+#include "simulator/program_counts.hpp"
 #include "simulator/report.hpp"
 
 namespace neurokv {
@@ -33,9 +34,25 @@ struct EvaluateOptions {
 VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
                                const EvaluateOptions& options);
 
+// The analytic fidelity in its two halves (simulator/program_counts.hpp): a program counted once, then costed
+// at any chip that differs from the counted one in pricing keys alone; evaluate_program() at that chip gives
+// the same report, bit for bit.
+struct AnalyticCounts {
+  ProgramCounts estimate;
+  std::vector<int64_t> prefill_queue_bound;  // with a prefill: event_queue_bound(), by NP
+  std::vector<int64_t> event_buffer;         // with a prefill: event_buffer_bytes(), by NP
+  int mesh_cols = 0, nps_per_node = 0;       // to name an NP in a warning
+};
+
+// Throws InputError as evaluate_program() does.
+AnalyticCounts count_analytic(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
+VariantReport cost_analytic(const AnalyticCounts& counts, const HwConfig& hw);
+
 // A report's header (model, chip, context, precision, fidelity) for programs like this one, with no variants
 // yet.
 Report report_for(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
+// The header fields report_for takes from the chip (its name and clock), set to `hw`'s.
+void set_report_chip(Report& report, const HwConfig& hw);
 
 // Reports programs already compiled (one per variant), as evaluate() does once it has compiled them.
 Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const HwConfig& hw,

@@ -184,3 +184,37 @@ TEST_CASE("a sweep with points that do not fit their chip finishes and counts th
       Catch::Contains("4 points in") && Catch::Contains("(2 infeasible: the model does not fit the chip"));
   CHECK(data_lines(d.root + "/fit/results.csv").size() == 4);
 }
+
+TEST_CASE(
+    "a 100,000-point cost-only sweep gives the same rows at -j1 and -j2, and after SIGKILL and --resume",
+    "[slow]") {
+  const Dirs d;
+  const std::string spec = std::string(NEUROKV_SOURCE_DIR) + "/docs/examples/energy-100k-300m.yaml";
+  const auto results = [](const std::string& out) {
+    return neurokv::read_whole_file(out + "/results.csv") + neurokv::read_whole_file(out + "/results.json");
+  };
+  const std::string one = d.root + "/j1", two = d.root + "/j2", killed = d.root + "/killed";
+  REQUIRE(run({"sweep", spec, "--out", one, "-j", "1", "--no-plots"}, d.root + "/j1.err") == 0);
+  REQUIRE(run({"sweep", spec, "--out", two, "-j", "2", "--no-plots"}, d.root + "/j2.err") == 0);
+  const std::string expected = results(one);
+  CHECK(points(neurokv::read_whole_file(one + "/results.csv")).size() == 100000);
+  CHECK(results(two) == expected);
+
+  // Killed once about a fifth of the journal (≈ 500 bytes a row) is written.
+  const pid_t pid = spawn({"sweep", spec, "--out", killed, "-j", "2", "--no-plots"}, d.root + "/killed.err");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  const auto journal_bytes = [&] {
+    std::error_code ec;  // no journal yet: 0, not file_size's -1
+    const auto size = std::filesystem::file_size(killed + "/journal.csv", ec);
+    return ec ? 0 : size;
+  };
+  while (journal_bytes() < 10'000'000 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  kill(pid, SIGKILL);
+  const int code = exit_code(pid);
+  if (code == 0) WARN("the sweep finished before SIGKILL arrived; resume is checked on a finished journal");
+  CHECK(run({"sweep", spec, "--out", killed, "--resume", "-j", "2", "--no-plots"}, d.root + "/resume.err") ==
+        0);
+  CHECK(results(killed) == expected);
+}

@@ -23,13 +23,16 @@ using namespace neurokv;
 using namespace neurokv::sweep;
 using namespace neurokv::test;
 
-TEST_CASE("points that differ only in cost-only keys share a compile and report as a fresh compile does") {
+TEST_CASE(
+    "points that differ only in cost-only keys share a compile and its counts, and report as a fresh compile "
+    "does") {
   const SweepPlan plan = plan_of(R"(model: edge-tiny
 hw: akida2-like
 variants: [QKV, MQA]
 contexts: [64]
 grid:
   energy.dram_pj_per_byte: [100, 200]
+  dram.latency_ns+dram.background_w+energy.gate_idle_nps: [0, 1]
   dram.bandwidth_bytes_per_s+clock_hz: [5e8, 2e9]
   np.mac_lanes: [8, 32]
   noc.link_bytes_per_cycle+noc.hop_latency_cycles+noc.event_bytes: [2, 8]

@@ -9,8 +9,10 @@
 #include <thread>
 
 #include "compiler/config/hw_override.hpp"
+#include "compiler/driver/compile.hpp"
 #include "compiler/support/error.hpp"
 #include "compiler/support/whole_file.hpp"
+#include "simulator/report_render.hpp"
 #include "sweep/compile_cache.hpp"
 #include "sweep/journal.hpp"
 #include "sweep/pareto.hpp"
@@ -40,4 +42,40 @@ TEST_CASE("an override of the same key twice is refused, not spliced twice") {
   CHECK_THROWS_WITH(
       override_hw_yaml(text, "chip.yaml", {{"mesh.cols", 12}, {"np.mac_lanes", 8}, {"mesh.cols", 12}}),
       "chip key 'mesh.cols' is set twice, expected each key of chip.yaml at most once");
+}
+
+TEST_CASE(
+    "a value set on a parsed chip reports as the chip parsed with the override, for every key it sets") {
+  const ModelSpec model = load_model("edge-tiny", std::string(NEUROKV_SOURCE_DIR) + "/models");
+  for (const char* name : {"akida2-like", "akd1000-like", "akd1500-like"}) {
+    const std::string file = kHw + "/" + name + ".yaml";
+    const std::string text = read_whole_file(file);
+    const HwConfig base = parse_hw(text, file);
+    int set = 0;
+    for (const std::string& key : numeric_hw_keys(text, file)) {
+      HwConfig fast = base;
+      for (double value : {7.0, 0.0, 2e3, 3e9}) {
+        HwConfig parsed;
+        try {
+          parsed = parse_hw(override_hw_yaml(text, file, {{key, value}}), file);
+        } catch (const InputError&) {
+          continue;  // out of this key's range: try the next value
+        }
+        if (!set_hw_value(fast, key, value)) break;
+        INFO(name << ": " << key << " = " << value);
+        const CompileResult compiled =
+            compile(model, AttentionVariant::parse("MQA", model.heads), parsed, {});
+        const auto rendered = [&](const HwConfig& hw) {
+          return report_json(evaluate_compiled({&compiled.program}, hw, {})).dump();
+        };
+        CHECK(rendered(fast) == rendered(parsed));
+        ++set;
+        break;
+      }
+    }
+    CHECK(set >= 20);  // the energy, static power, clock, DRAM, NoC, MAC-lane and softmax keys
+    HwConfig unchanged = base;
+    CHECK_FALSE(set_hw_value(unchanged, "mesh.cols", 2));
+    CHECK(unchanged.mesh_cols == base.mesh_cols);
+  }
 }
