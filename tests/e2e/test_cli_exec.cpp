@@ -154,7 +154,8 @@ TEST_CASE("exec --windows runs a long input as windows of the context and scores
   CHECK(j.at("densities").at("attn_in").at("offered") == 2 * 3 * 70 * 64);
 }
 
-TEST_CASE("--synthetic-weights executes a model YAML and every measured figure says so", "[executor][cli]") {
+TEST_CASE("synthetic weights (--synthetic-weights) execute a model YAML and every measured figure says so",
+          "[executor][cli]") {
   const std::string study = "-m edge-tiny --variant Q-K=V --context 64 --ids 1,2,3,4,5,6,7,8";
   const nlohmann::json first = exec_json(study + " --synthetic-weights 7");
   const nlohmann::json again = exec_json(study + " --synthetic-weights 7");
