@@ -17,6 +17,7 @@
 
 #include "compiler/support/whole_file.hpp"
 #include "tests/e2e/cli_runner.hpp"
+#include "tests/e2e/scratch_dir.hpp"
 #include "tests/unit/sweep_fixture.hpp"
 
 namespace fs = std::filesystem;
@@ -24,18 +25,8 @@ using neurokv::read_whole_file;
 
 namespace {
 
-struct Dirs {
-  std::string root =
-      (fs::temp_directory_path() / ("neurokv-test-faults-" + std::to_string(getpid()))).string();
-  Dirs() {
-    fs::remove_all(root);
-    fs::create_directories(root);
-  }
-  ~Dirs() { fs::remove_all(root); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(root + "/" + name) << text;
-    return root + "/" + name;
-  }
+struct Dirs : neurokv::test::ScratchDir {
+  Dirs() : ScratchDir("test-faults") {}
 };
 
 // Starts `args` (args[0] a program) with stdout to /dev/null and stderr to `err`.

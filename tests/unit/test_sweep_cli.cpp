@@ -15,23 +15,13 @@
 
 #include "compiler/support/whole_file.hpp"
 #include "tests/e2e/cli_runner.hpp"
+#include "tests/e2e/scratch_dir.hpp"
 #include "tests/unit/sweep_fixture.hpp"
 
 namespace {
 
-struct Dirs {
-  std::string root =
-      (std::filesystem::temp_directory_path() / ("neurokv-test-sweep-cli-" + std::to_string(getpid())))
-          .string();
-  Dirs() {
-    std::filesystem::remove_all(root);
-    std::filesystem::create_directories(root);
-  }
-  ~Dirs() { std::filesystem::remove_all(root); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(root + "/" + name) << text;
-    return root + "/" + name;
-  }
+struct Dirs : neurokv::test::ScratchDir {
+  Dirs() : ScratchDir("test-sweep-cli") {}
 };
 
 // The binary, started through the tests' one runner (tests/e2e/cli_runner).
