@@ -314,6 +314,11 @@ class Run {
     const ir::Op& read = input_op(op, 1);
     const int64_t d = op.head_dim, row = int64_t{op.kv_heads} * d, group = op.heads / op.kv_heads;
     const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(d)));
+    // Integer numerics: the query's codes, once for every cached row they meet.
+    const float q_step = scales_ != nullptr ? input_step(op, 0) : 0.0f;
+    const std::vector<int32_t> q_codes = scales_ != nullptr
+                                             ? codes_of(q.data(), static_cast<int64_t>(q.size()), q_step)
+                                             : std::vector<int32_t>{};
     y.assign(static_cast<std::size_t>(op.heads) * static_cast<std::size_t>(n), 0.0f);
     for (const ir::Tile& t : op.tiles) {
       for (int64_t h = t.out_begin; h < t.out_end; ++h) {
@@ -321,7 +326,7 @@ class Run {
           const int64_t key = m * row + (h / group) * d;
           y[static_cast<std::size_t>(h * n + m)] =
               scales_ != nullptr
-                  ? int_dot(q, input_step(op, 0), read, h * d, key, d) * scale
+                  ? int_dot(q_codes.data() + h * d, q_step, read, key, d) * scale
                   : ConstSpan(q.data() + h * d, d).dot(ConstSpan(cached(read).data() + key, d)) * scale;
         }
       }
@@ -329,16 +334,13 @@ class Run {
     }
   }
 
-  // Σ codes(x)[x_begin + i] × the buffer's codes[row_begin + i] over `count`, × both steps.
-  float int_dot(const std::vector<float>& x, float step, const ir::Op& read, int64_t x_begin,
-                int64_t row_begin, int64_t count) const {
+  // Σ codes[i] × the buffer's codes[row_begin + i] over `count`, × both steps.
+  float int_dot(const int32_t* codes, float step, const ir::Op& read, int64_t row_begin,
+                int64_t count) const {
     const auto buffer = static_cast<std::size_t>(read.buffer);
-    if (step <= 0) return 0.0f;
     int64_t sum = 0;
-    for (int64_t i = 0; i < count; ++i) {
-      sum += static_cast<int64_t>(std::nearbyint(x[static_cast<std::size_t>(x_begin + i)] / step)) *
-             cache_codes_[buffer][static_cast<std::size_t>(row_begin + i)];
-    }
+    for (int64_t i = 0; i < count; ++i)
+      sum += int64_t{codes[i]} * cache_codes_[buffer][static_cast<std::size_t>(row_begin + i)];
     return static_cast<float>(static_cast<double>(sum) * step * cache_step_[buffer]);
   }
 
