@@ -31,16 +31,11 @@ struct ExecOptions {
   bool windows = false;  // --windows: a long input runs as consecutive windows of the context
 };
 
-// --calibration: a text file (its bytes) for byte-level models, else an id list; default: the input itself.
-// The calibration input, in sequences the program can run: a long text is cut into windows of the context,
-// and the scales are the maxima over all of them.
+// --calibration: a text file (its bytes) for byte-level models, else an id list (without it, the input itself
+// calibrates). The calibration input, in sequences the program can run: a long text is cut into windows of
+// the context, and the scales are the maxima over all of them.
 std::vector<std::vector<int>> calibration_sequences(const ExecOptions& o, const ir::Program& program,
-                                                    const std::vector<std::vector<int>>& input,
                                                     std::string& where) {
-  if (o.calibration.empty()) {
-    where = "the input itself";
-    return input;
-  }
   std::vector<int> ids;
   if (program.model.vocab == 256) {
     where = o.calibration;
@@ -84,22 +79,34 @@ void run_exec(const ExecOptions& o) {
   const functional::NumericsFacts facts = functional::NumericsFacts::of(study.model.spec);
   const functional::Executor reference(program, functional::float_op_tensors(program, *study.model.weights),
                                        facts);
+  // Float first, once per sequence: its logits, its densities when float is what was asked, and the scales
+  // that calibrate the integer run on the input itself.
+  std::vector<functional::Logits> logits, float_logits;
+  std::map<std::string, functional::SiteCount> sites;
+  functional::ActivationScales input_scales{std::vector<float>(program.ops.size(), 0.0f)};
+  for (const std::vector<int>& sequence : sequences) {
+    functional::Execution run = reference.run(sequence);
+    functional::widen(input_scales, run);
+    if (o.numerics == "float") functional::add_sites(sites, functional::measured_sites(program, run));
+    float_logits.push_back(std::move(run.logits));
+  }
   std::string calibrated_on;
   std::optional<functional::Executor> int_executor;
   if (o.numerics == "int") {
+    calibrated_on = "the input itself";
     const functional::ActivationScales scales =
-        functional::calibrate(reference, calibration_sequences(o, program, sequences, calibrated_on));
+        o.calibration.empty()
+            ? input_scales
+            : functional::calibrate(reference, calibration_sequences(o, program, calibrated_on));
     const weights::WeightsFile file = weights::quantize_program_weights(program, *study.model.weights);
     int_executor.emplace(program, functional::int_op_tensors(program, file), facts, scales);
-  }
-  const functional::Executor& executor = int_executor ? *int_executor : reference;
-  std::vector<functional::Logits> logits, float_logits;
-  std::map<std::string, functional::SiteCount> sites;
-  for (const std::vector<int>& sequence : sequences) {
-    functional::Execution run = executor.run(sequence);
-    functional::add_sites(sites, functional::measured_sites(program, run));
-    float_logits.push_back(int_executor ? reference.run(sequence).logits : run.logits);
-    logits.push_back(std::move(run.logits));
+    for (const std::vector<int>& sequence : sequences) {
+      functional::Execution run = int_executor->run(sequence);
+      functional::add_sites(sites, functional::measured_sites(program, run));
+      logits.push_back(std::move(run.logits));
+    }
+  } else {
+    logits = float_logits;
   }
   const functional::QualityVsFloat compared = functional::quality_vs_float(logits, float_logits, sequences);
   const functional::Quality& quality = compared.quality;

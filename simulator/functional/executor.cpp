@@ -433,12 +433,13 @@ Executor::Executor(const ir::Program& program, std::vector<OpTensor> tensors, Nu
 
 ActivationScales calibrate(const Executor& reference, const std::vector<std::vector<int>>& sequences) {
   ActivationScales scales{std::vector<float>(reference.program().ops.size(), 0.0f)};
-  for (const std::vector<int>& ids : sequences) {
-    const std::vector<float> max_abs = reference.run(ids).max_abs;
-    for (std::size_t op = 0; op < max_abs.size(); ++op)
-      scales.max_abs[op] = std::max(scales.max_abs[op], max_abs[op]);
-  }
+  for (const std::vector<int>& ids : sequences) widen(scales, reference.run(ids));
   return scales;
+}
+
+void widen(ActivationScales& scales, const Execution& run) {
+  for (std::size_t op = 0; op < run.max_abs.size(); ++op)
+    scales.max_abs[op] = std::max(scales.max_abs[op], run.max_abs[op]);
 }
 
 ActivationScales calibrate(const Executor& reference, const std::vector<int>& ids) {

@@ -70,6 +70,8 @@ class Executor {
   ActivationScales scales_;
 };
 
+// Widens `scales` to each op's largest |output| in `run`.
+void widen(ActivationScales& scales, const Execution& run);
 // Runs `reference` (float numerics) on every sequence and keeps each op's largest |output| over all of them:
 // max calibration.
 ActivationScales calibrate(const Executor& reference, const std::vector<std::vector<int>>& sequences);
