@@ -207,6 +207,12 @@ void add_exec_command(CLI::App& app) {
                       "('-' = stdout)");
   command->callback([options] {
     if (options->ids.empty() && options->text.empty()) throw InputError("exec: expected --ids or --text");
+    if (!options->calibration.empty() && options->numerics == "float") {
+      throw InputError(
+          "--calibration: --numerics float has no integer scales to calibrate, so it would be ignored; "
+          "expected "
+          "--numerics int or no --calibration");
+    }
     run_exec(*options);
   });
 }
