@@ -89,7 +89,7 @@ std::vector<Np*> Chip::nps() {
   return out;
 }
 
-void Chip::trace(sc_core::sc_trace_file* vcd) {
+void Chip::trace_signals(sc_core::sc_trace_file* vcd) {
   for (auto& node : nodes_) {
     for (Np* np : node->nps()) {
       sc_core::sc_trace(vcd, np->queue_events(), std::string(np->name()) + ".queue_events");

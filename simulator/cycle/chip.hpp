@@ -23,7 +23,7 @@ class Chip : public sc_core::sc_module {
   Dma& dma() { return dma_; }
 
   // Traces every NP's input queue and busy flag, every router's link bytes and the DMA queue into `vcd`.
-  void trace(sc_core::sc_trace_file* vcd);
+  void trace_signals(sc_core::sc_trace_file* vcd);
 
  private:
   SimContext& ctx_;

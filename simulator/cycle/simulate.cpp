@@ -100,7 +100,7 @@ KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOp
   if (!options.vcd_path.empty()) {
     vcd = sc_core::sc_create_vcd_trace_file(vcd_base.c_str());  // SystemC appends ".vcd"
     vcd->set_time_unit(1, sc_core::SC_PS);
-    chip.trace(vcd);
+    chip.trace_signals(vcd);
   }
   sc_core::sc_start();
   if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
