@@ -6,7 +6,7 @@ namespace neurokv::cycle {
 
 Node::Node(sc_core::sc_module_name name, SimContext& ctx, Dma& dma, const RoutesFrom& routes_from, int x,
            int y, int first_np)
-    : sc_module(name), router_("router", ctx, y * ctx.hw.mesh_cols + x) {
+    : sc_module(name), router_("router", ctx) {
   for (int i = 0; i < ctx.hw.nps_per_node; ++i) {
     nps_.push_back(std::make_unique<Np>(("np" + std::to_string(i)).c_str(), ctx, dma, router_, routes_from,
                                         ir::NpCoord{x, y, i}, first_np + i));

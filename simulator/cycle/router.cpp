@@ -50,8 +50,8 @@ RoutePlan plan_route(const ir::Program& program, const ir::Route& route) {
   return plan;
 }
 
-Router::Router(sc_core::sc_module_name name, SimContext& ctx, int node)
-    : sc_module(name), ctx_(ctx), node_(node) {
+Router::Router(sc_core::sc_module_name name, SimContext& ctx)
+    : sc_module(name), ctx_(ctx) {
   SC_THREAD(eject);
 }
 

@@ -44,7 +44,7 @@ RoutePlan plan_route(const ir::Program& program, const ir::Route& route);
 
 class Router : public sc_core::sc_module {
  public:
-  Router(sc_core::sc_module_name name, SimContext& ctx, int node);
+  Router(sc_core::sc_module_name name, SimContext& ctx);
   void connect(std::vector<Router*>* mesh, std::vector<Np*> nps);
 
   // Called on the source node's router when a tile finishes: reserves the train's links and schedules its
@@ -68,7 +68,6 @@ class Router : public sc_core::sc_module {
   void eject();
 
   SimContext& ctx_;
-  int node_;
   std::vector<Router*>* mesh_ = nullptr;
   std::vector<Np*> nps_;
   std::array<sc_core::sc_time, 4> link_free_{};
