@@ -37,10 +37,12 @@ class NeurokvWarning(UserWarning):
     """A figure or a model that may not be what was meant (the CLI's ``neurokv: warning: ...``)."""
 
 
-def _say(diagnostics) -> None:
+def _say(diagnostics, stacklevel: int = 3) -> None:
+    """Issues the C++ side's diagnostics; `stacklevel` points a warning at the user's call (3: from an API
+    function, 4: from a helper of one)."""
     for severity, message in diagnostics:
         if severity == "warning":
-            warnings.warn(message, NeurokvWarning, stacklevel=3)
+            warnings.warn(message, NeurokvWarning, stacklevel=stacklevel)
         else:
             _log.info("%s", message)
 
@@ -108,7 +110,7 @@ def _ids(ids) -> str:
 
 
 def _report(result) -> Report:
-    _say(result.diagnostics)
+    _say(result.diagnostics, stacklevel=4)
     return Report(json.loads(result.json))
 
 
@@ -154,9 +156,9 @@ class Program:
     ``neurokv compile --json``."""
 
     def __init__(self, compiled, where: str):
-        self._program = compiled.program if hasattr(compiled, "program") else compiled
-        self.summary = json.loads(compiled.summary) if hasattr(compiled, "summary") else None
-        self._where = where
+        self._program = compiled.program
+        self.summary = json.loads(compiled.summary)
+        self._where = where  # what messages about it name
 
     @property
     def variant(self) -> str:
@@ -256,7 +258,7 @@ def sweep(spec, out=None, *, jobs: Optional[int] = None, shard: str = "1/1",
 
 def _sweep_rows(spec: str, out: str, jobs: int, shard: str, resume: bool) -> list:
     complete, _, diagnostics = _neurokv.sweep(spec, out, jobs, shard, resume)
-    _say(diagnostics)
+    _say(diagnostics, stacklevel=4)
     if not complete:
         raise RunError(f"the sweep of {spec} did not finish; finish it with resume=True and out={out!r}")
     with open(os.path.join(out, "results.json"), encoding="utf-8") as results:

@@ -182,3 +182,14 @@ def test_compile_releases_the_gil():
 def test_data_root_is_the_source_tree_in_a_build():
     assert os.path.samefile(neurokv.data_root(), os.environ.get("NEUROKV_HOME") or os.path.join(
         os.path.dirname(__file__), "..", ".."))
+
+
+def test_warnings_and_notes_are_the_clis(cli, caplog):
+    # The CLI's `neurokv: warning: ...` lines are NeurokvWarnings, its notes records of the `neurokv` logger.
+    done = cli.run("estimate", "-m", "edge-tiny", "-v", "qkv,mqa", "-n", 1024)
+    said = [line.split(": ", 2) for line in done.stderr.splitlines() if line.startswith("neurokv: ")]
+    with caplog.at_level("INFO", logger="neurokv"), pytest.warns(neurokv.NeurokvWarning) as warned:
+        neurokv.estimate("edge-tiny", variant="qkv,mqa", context=1024)
+    assert sorted(str(w.message) for w in warned) == sorted(m for _, s, m in said if s == "warning")
+    assert [r.getMessage() for r in caplog.records] == [m for _, s, m in said if s == "note"]
+    assert any("learned positions" in str(w.message) for w in warned)
