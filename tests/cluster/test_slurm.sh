@@ -2,12 +2,28 @@
 # A sweep on a real Slurm (docs/sweeps.md, "On a cluster"): starts munge, slurmctld and slurmd on this machine
 # (localhost only, in a temporary folder, as root), submits what `neurokv sweep --emit-slurm DIR --shards 3`
 # wrote, waits for the array and its merge, and checks the merged results.csv and results.json equal the
-# unsharded run's byte for byte; then stops the daemons. Exit 77 (ctest: skipped) when Slurm cannot start
-# here, saying why. Usage: test_slurm.sh NEUROKV_BINARY
+# unsharded run's byte for byte; then stops the daemons. First, on any machine, the emitted scripts are checked
+# (shell syntax, the array, the shard each task runs, the merge's dependency). Exit 77 (ctest: skipped) when
+# Slurm cannot start here, saying why. Usage: test_slurm.sh NEUROKV_BINARY
 set -euo pipefail
 neurokv=$(realpath "$1")
 spec=$(dirname "$(realpath "$0")")/sweep_spec.yaml
 skip() { echo "SKIPPED: Slurm cannot run here: $*"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+
+scripts=$(mktemp -d /tmp/neurokv-slurm-scripts.XXXXXX)
+"$neurokv" sweep "$spec" --emit-slurm "$scripts" --shards 3 2>/dev/null
+for script in sweep.sbatch merge.sbatch submit.sh; do
+  [[ -x $scripts/$script ]] || fail "$script was not written executable"
+  bash -n "$scripts/$script" || fail "$script is not valid shell"
+done
+grep -qx '#SBATCH --array=1-3' "$scripts/sweep.sbatch" || fail "sweep.sbatch: no array of 3 tasks"
+grep -q -- '--shard "$k/3"' "$scripts/sweep.sbatch" || fail "sweep.sbatch: a task does not run shard K/3"
+grep -q -- "sweep merge '$scripts/shard-1' '$scripts/shard-2' '$scripts/shard-3' --out '$scripts/results'" \
+  "$scripts/merge.sbatch" || fail "merge.sbatch does not merge the 3 shards"
+grep -q -- '--dependency=afterok:$array' "$scripts/submit.sh" || fail "submit.sh: the merge does not wait"
+rm -rf "$scripts"
+
 [[ $(id -u) -eq 0 ]] || skip "the test starts slurmctld, slurmd and munged as root; uid is $(id -u)"
 for daemon in munged slurmctld slurmd sbatch squeue sinfo; do
   command -v "$daemon" >/dev/null || skip "$daemon is not installed (Debian: slurm-wlm munge)"
