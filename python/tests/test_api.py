@@ -193,3 +193,30 @@ def test_warnings_and_notes_are_the_clis(cli, caplog):
     assert sorted(str(w.message) for w in warned) == sorted(m for _, s, m in said if s == "warning")
     assert [r.getMessage() for r in caplog.records] == [m for _, s, m in said if s == "note"]
     assert any("learned positions" in str(w.message) for w in warned)
+
+
+def test_ctrl_c_stops_a_sweep_that_resumes(tmp_path):
+    # Ctrl-C (simulated on the main thread once the first point is journaled) during a sweep: KeyboardInterrupt
+    # soon after, the finished points journaled, no results; resume=True finishes it.
+    import _thread
+    import time
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("model: edge-tiny\nhw: akida2-like\nvariants: all\ncontexts: [64, 128, 256, 512]\n"
+                    "fidelity: cycle\nprompt: 16\ntokens: 2\n")
+    out = tmp_path / "out"
+    journal = out / "journal.csv"
+    interrupted = {}
+
+    def interrupt_after_the_first_point():
+        while not (journal.exists() and len(journal.read_text().splitlines()) > 1):
+            time.sleep(0.01)
+        interrupted["at"] = time.monotonic()
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt_after_the_first_point, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        neurokv.sweep(spec, out, jobs=1)
+    assert time.monotonic() - interrupted["at"] < 5  # the point in flight finishes, no new one starts
+    assert not (out / "results.json").exists()
+    rows = list(neurokv.sweep(spec, out, jobs=1, resume=True))
+    assert [r["point"] for r in rows] == list(range(32))
