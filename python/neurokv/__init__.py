@@ -50,11 +50,20 @@ def _say(diagnostics, stacklevel: int = 3) -> None:
 class Report(dict):
     """A report: the dict of the CLI's ``--json`` (schema ``neurokv.report/1``)."""
 
-    def to_pandas(self):
-        """One row per variant, the nested figures flattened to dotted columns (needs pandas)."""
+    def to_pandas(self, table: str = "variants"):
+        """The report as a pandas DataFrame (needs pandas). ``"variants"``: one row per variant, the nested
+        figures flattened to dotted columns (``decode.energy_j``); ``"layers"``: one row per variant and
+        decoder layer (layer -1: the ops outside the blocks, embeddings, final norm, LM head), from
+        ``decode.layers`` (cycles and energy of one decode step)."""
         import pandas
 
-        return pandas.json_normalize(self["variants"])
+        if table == "variants":
+            return pandas.json_normalize([{k: v for k, v in variant.items() if k != "decode"} |
+                                          {"decode": {k: v for k, v in variant["decode"].items() if k != "layers"}}
+                                          for variant in self["variants"]])
+        if table == "layers":
+            return pandas.json_normalize(self["variants"], record_path=["decode", "layers"], meta=["variant"])
+        raise InputError(f"table: '{table}', expected variants or layers")
 
 
 def data_root() -> str:

@@ -37,7 +37,7 @@ class Chip:
     nps_total: int
 
 class Report(dict):
-    def to_pandas(self) -> Any: ...
+    def to_pandas(self, table: str = ...) -> Any: ...
 
 class Program:
     summary: dict

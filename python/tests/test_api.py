@@ -94,8 +94,15 @@ def test_sweep_shards_merge_equal_the_whole(tmp_path):
 
 def test_report_to_pandas():
     pandas = pytest.importorskip("pandas")
-    frame = neurokv.estimate("edge-tiny", variant="QKV,MQA", context=128).to_pandas()
+    report = neurokv.estimate("edge-tiny", variant="QKV,MQA", context=128)
+    frame = report.to_pandas()
     assert isinstance(frame, pandas.DataFrame) and list(frame["variant"]) == ["QKV", "MQA"]
+    assert list(frame["decode.energy_j"]) == [v["decode"]["energy_j"] for v in report["variants"]]
+    layers = report.to_pandas("layers")
+    per_layer = [(v["variant"], layer["layer"], layer["energy_j"]) for v in report["variants"]
+                 for layer in v["decode"]["layers"]]
+    assert list(zip(layers["variant"], layers["layer"], layers["energy_j"])) == per_layer
+    assert len(per_layer) == 2 * (neurokv.load_model("edge-tiny").layers + 1)  # layer -1: embeddings, LM head
 
 
 @pytest.mark.parametrize("call, args", [
