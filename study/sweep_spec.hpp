@@ -17,8 +17,8 @@ struct SweepRun {
   sweep::RunOutcome outcome;
 };
 
-// Loads the spec at `spec_path`, then reads `shard` ("K/N") into the options (a bad spec is named before a bad
-// shard), locks `out` (a dead run's lock taken over: a note to `now`) and runs the sweep's points
+// Loads the spec at `spec_path`, then reads `shard` ("K/N") into the options (a bad spec is named before a
+// bad shard), locks `out` (a dead run's lock taken over: a note to `now`) and runs the sweep's points
 // (sweep/runner.hpp) through a compile cache.
 SweepRun run_sweep_spec(const std::string& spec_path, const std::string& shard, const std::string& out,
                         sweep::RunOptions options, const DiagnosticSink& now);
