@@ -8,6 +8,8 @@
 # The folder's headers are globbed (CONFIGURE_DEPENDS): a new header is picked up by the next build.
 function(neurokv_library name)
   add_library(${name} ${ARGN})
+  # Position-independent: the Python module (python/) links these static libraries into a shared object.
+  set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   file(RELATIVE_PATH folder ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR})
   set(include_root ${PROJECT_BINARY_DIR}/include/${name})
   file(GLOB headers CONFIGURE_DEPENDS RELATIVE ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/*.hpp)
@@ -16,5 +18,10 @@ function(neurokv_library name)
   foreach(header ${headers})
     file(CREATE_LINK ${CMAKE_CURRENT_SOURCE_DIR}/${header} ${include_root}/${folder}/${header} SYMBOLIC)
   endforeach()
-  target_include_directories(${name} PUBLIC ${include_root})
+  target_include_directories(${name} PUBLIC $<BUILD_INTERFACE:${include_root}>
+                                            $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/neurokv>)
+  # Installed (cmake/NeurokvInstall.cmake): the headers under include/neurokv/FOLDER, the library exported.
+  list(TRANSFORM headers PREPEND ${CMAKE_CURRENT_SOURCE_DIR}/)
+  install(FILES ${headers} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/neurokv/${folder} COMPONENT dev)
+  set_property(GLOBAL APPEND PROPERTY NEUROKV_LIBRARIES ${name})
 endfunction()

@@ -14,16 +14,16 @@
 #include "compiler/driver/compile_summary.hpp"
 #include "compiler/driver/pass_text.hpp"
 #include "compiler/ir/printer.hpp"
-#include "compiler/ir/verifier.hpp"
 #include "compiler/support/error.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "compiler/weights/weights_writer.hpp"
+#include "study/compile_variant.hpp"
 
 namespace neurokv::cli {
 namespace {
 
 struct CompileCommandOptions {
-  StudyOptions study;
+  study::StudyOptions options;
   std::string output_path;
   std::string summary_path;
   std::vector<std::string> print_after;  // stage names or `all`
@@ -76,25 +76,18 @@ void run_compile(const CompileCommandOptions& options) {
     throw InputError(
         "--json -: -o already writes the program to stdout, expected a file name for one of them");
   }
-  const Study study = load_study(options.study);
-  if (study.variants.size() != 1) {
-    throw InputError(fmt::format("--variant: compile takes one variant, got {} ('{}')", study.variants.size(),
-                                 options.study.variants));
-  }
+  const study::Study loaded = study::load_study(options.options, print_diagnostic);
   std::vector<PassText> texts;
   const CompileResult result =
-      compile(study.model, study.variants.front(), study.hw, study.compile, stages_to_print(options), texts);
+      study::compile_variant(loaded, options.options.variants, stages_to_print(options), texts);
   print_pass_texts(texts, options.print_after_dir);
-  // A program the verifier rejects is a compiler bug, not bad input: fail the run rather than write it.
-  const std::vector<std::string> problems = ir::verify_program(result.program);
-  if (!problems.empty())
-    throw RunError(fmt::format("the compiled program does not verify: {}", problems.front()));
   if (!options.output_path.empty()) write_output(options.output_path, ir::print_program(result.program));
   // Real weights (an imported model) go beside the program; stdout takes the program alone.
   const bool writes_weights =
-      study.model.weights && !options.output_path.empty() && options.output_path != "-";
+      loaded.model.weights && !options.output_path.empty() && options.output_path != "-";
   if (writes_weights) {
-    const weights::WeightsFile file = weights::quantize_program_weights(result.program, *study.model.weights);
+    const weights::WeightsFile file =
+        weights::quantize_program_weights(result.program, *loaded.model.weights);
     write_output(weights::weights_path_for(options.output_path), weights::encode_weights_file(file));
   }
   if (!options.summary_path.empty())
@@ -102,19 +95,19 @@ void run_compile(const CompileCommandOptions& options) {
   if (options.output_path != "-" && options.summary_path != "-") {
     const nlohmann::json summary = compile_summary(result);
     fmt::print("{} {} on {}: {} ops, {} of {} NPs, {} weight bytes ({} streamed from DRAM), KV cache in {}\n",
-               study.model.spec.name, result.program.variant, study.hw.name, result.program.ops.size(),
+               loaded.model.spec.name, result.program.variant, loaded.hw.name, result.program.ops.size(),
                summary["nps_used"].get<int>(), summary["nps_total"].get<int>(),
                summary["weight_bytes"].get<int64_t>(), summary["dram_weight_bytes"].get<int64_t>(),
                summary["kv_cache"]["location"].get<std::string>());
   }
-  Diagnostics notes = study.notes;
+  Diagnostics notes = loaded.notes;
   notes.insert(notes.end(), result.diagnostics.begin(), result.diagnostics.end());
   if (writes_weights)
     notes.push_back(Diagnostic::note("weights written to " + weights::weights_path_for(options.output_path)));
   // Say what was not written, so a run that only checks a model is not taken for one that saved it.
   if (options.output_path.empty()) {
     notes.push_back(Diagnostic::note("no program written (no -o); pass -o FILE.nkir to write it"));
-  } else if (study.model.weights && options.output_path == "-") {
+  } else if (loaded.model.weights && options.output_path == "-") {
     notes.push_back(Diagnostic::note(
         "the weights were not written (the program went to stdout); pass -o FILE.nkir to write FILE.nkw "
         "beside it"));
@@ -126,10 +119,10 @@ void run_compile(const CompileCommandOptions& options) {
 
 void add_compile_command(CLI::App& app) {
   auto options = std::make_shared<CompileCommandOptions>();
-  options->study.default_variants = "QKV";
+  options->options.default_variants = "QKV";
   CLI::App* command =
       app.add_subcommand("compile", "lower a model and one attention variant to an Event IR program (.nkir)");
-  add_study_options(*command, options->study);
+  add_study_options(*command, options->options);
   command->add_option("-o,--output", options->output_path, "write the program to FILE ('-' = stdout)");
   command->add_option("--json", options->summary_path,
                       "write the compile summary (op counts, NPs, SRAM/DRAM, KV cache, pass times) to FILE");

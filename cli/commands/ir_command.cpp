@@ -7,14 +7,13 @@
 #include <string>
 
 #include "cli/diagnostics.hpp"
-#include "cli/paths.hpp"
-#include "cli/program_chip.hpp"
 #include "compiler/config/hw_config.hpp"
 #include "compiler/ir/parser.hpp"
 #include "compiler/ir/printer.hpp"
 #include "compiler/ir/verifier.hpp"
 #include "compiler/weights/weights_check.hpp"
 #include "compiler/weights/weights_reader.hpp"
+#include "study/program_chip.hpp"
 
 namespace neurokv::cli {
 namespace {
@@ -27,9 +26,9 @@ struct IrOptions {
 void verify(const IrOptions& options) {
   const ir::Program program = ir::load_program(options.file);
   if (!options.hw.empty()) {
-    chip_for_program(program, options.file, options.hw);
-  } else if (const std::optional<HwConfig> hw = recorded_chip(program)) {
-    check_against_chip(program, options.file, *hw);
+    study::chip_for_program(program, options.file, options.hw, print_diagnostic);
+  } else if (const std::optional<HwConfig> hw = study::recorded_chip(program, print_diagnostic)) {
+    study::check_against_chip(program, options.file, *hw);
   } else {
     // Still worth checking on its own; the chip checks need --hw.
     ir::check_program(program, options.file);

@@ -3,12 +3,9 @@
 #include <memory>
 
 #include "cli/diagnostics.hpp"
-#include "cli/program_chip.hpp"
 #include "cli/study_options.hpp"
-#include "compiler/config/extrapolation.hpp"
 #include "compiler/ir/parser.hpp"
-#include "compiler/ir/verifier.hpp"
-#include "simulator/evaluate/evaluate.hpp"
+#include "study/simulate.hpp"
 
 namespace neurokv::cli {
 namespace {
@@ -17,19 +14,16 @@ struct SimulateOptions {
   std::string program_path;
   std::string hw;  // empty: the chip the program records
   EvaluateOptions run;
-  StudyOptions outputs;  // --json / --csv
+  ReportPaths outputs;  // --json / --csv
 };
 
 void run_simulate(const SimulateOptions& options) {
   check_report_outputs(options.outputs);
   const ir::Program program = ir::load_program(options.program_path);
-  const HwConfig hw = chip_for_program(program, options.program_path, options.hw);
-  Report report = report_for(program, hw, options.run);
-  report.variants.push_back(evaluate_program(program, hw, options.run));
-  emit_report(report, options.outputs);
-  const std::string warning =
-      extrapolation_warning(program.model.name, program.model.max_positions, program.context);
-  if (!warning.empty()) print_diagnostic(Diagnostic::warning(warning));
+  const study::Simulation simulation =
+      study::simulate(program, options.program_path, options.hw, options.run, print_diagnostic);
+  emit_report(simulation.report, options.outputs);
+  print_diagnostics(simulation.notes);
 }
 
 }  // namespace

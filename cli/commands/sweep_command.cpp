@@ -5,17 +5,18 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
 #include "cli/diagnostics.hpp"
 #include "cli/gnuplot.hpp"
 #include "cli/interrupt.hpp"
-#include "cli/paths.hpp"
 #include "cli/progress.hpp"
 #include "compiler/support/error.hpp"
-#include "sweep/compile_cache.hpp"
-#include "sweep/output_lock.hpp"
+#include "compiler/support/whole_file.hpp"
+#include "study/slurm_scripts.hpp"
+#include "study/sweep_spec.hpp"
 #include "sweep/plots.hpp"
 #include "sweep/runner.hpp"
 
@@ -31,6 +32,8 @@ struct SweepFlags {
   bool no_plots = false;
   std::vector<std::string> merge_dirs;
   std::string merge_out;
+  std::string emit_slurm;  // --emit-slurm DIR
+  int shards = 0;          // --shards N
 };
 
 // " (3 infeasible: ...)" when some points' models do not fit their chips, else "".
@@ -43,14 +46,6 @@ std::string infeasible_note(const sweep::SweepResults& results) {
   return infeasible_note(
       std::count_if(results.rows.begin(), results.rows.end(),
                     [&](const sweep::SweepRow& row) { return !sweep::feasible(results.columns, row); }));
-}
-
-// Holds the --out directory's lock for the command, saying so when it took over a dead run's.
-std::unique_ptr<sweep::OutputLock> lock_output(const std::string& dir) {
-  Diagnostics notes;
-  auto lock = std::make_unique<sweep::OutputLock>(dir, notes);
-  print_diagnostics(notes);
-  return lock;
 }
 
 void draw(const std::string& dir, const sweep::SweepResults& results) {
@@ -68,31 +63,27 @@ void draw(const std::string& dir, const sweep::SweepResults& results) {
 }
 
 void run(const SweepFlags& flags) {
-  const sweep::SweepPlan plan =
-      sweep::SweepPlan::load(sweep::load_spec(flags.spec), data_dir("models"), data_dir("hwconfigs"));
-  sweep::CompileCache cache(plan);
   sweep::RunOptions options;
   options.jobs = flags.jobs;
-  options.shard = sweep::Shard::parse(flags.shard);
   options.resume = flags.resume;
   std::atomic<bool> stop{false};
   options.stop = &stop;
   ProgressPrinter printer;
   options.on_progress = [&printer](const sweep::Progress& p) { printer.update(p); };
-  const auto lock = lock_output(flags.out);
 
-  sweep::RunOutcome outcome;
+  study::SweepRun run;
   int signal = 0;
   {
     const StopOnInterrupt stopping(stop);
-    outcome = sweep::run_sweep(
-        plan, flags.out, [&cache](const sweep::SweepPoint& point) { return cache.evaluate(point); }, options);
+    run = study::run_sweep_spec(flags.spec, flags.shard, flags.out, options, print_diagnostic);
     signal = stopping.signal();
   }
+  const sweep::RunOutcome& outcome = run.outcome;
   printer.finish();
   print_diagnostics(outcome.diagnostics);
 
-  const std::string shard = options.shard.whole() ? "" : " --shard " + options.shard.text();
+  const sweep::Shard parsed = sweep::Shard::parse(flags.shard);  // valid: the run has read it
+  const std::string shard = parsed.whole() ? "" : " --shard " + parsed.text();
   if (!outcome.complete) {
     throw Interrupted(signal,
                       fmt::format("interrupted by {} after {} of {} points, all journaled in {}/journal.csv; "
@@ -103,18 +94,42 @@ void run(const SweepFlags& flags) {
   fmt::print(stderr, "neurokv: {} points in {}/results.csv and results.json{}\n", outcome.progress.total,
              flags.out, infeasible_note(outcome.infeasible));
   // Plots read the results back into memory (docs/sweeps.md); --no-plots keeps a huge sweep bounded.
-  if (options.shard.whole() && !flags.no_plots) draw(flags.out, sweep::read_results(flags.out));
+  if (parsed.whole() && !flags.no_plots) draw(flags.out, sweep::read_results(flags.out));
 }
 
 void merge(const SweepFlags& flags) {
-  std::vector<sweep::SweepResults> shards;
-  for (const std::string& dir : flags.merge_dirs) shards.push_back(sweep::read_results(dir));
-  const sweep::SweepResults merged = sweep::merge_results(shards);
-  const auto lock = lock_output(flags.merge_out);
-  sweep::write_results(flags.merge_out, merged);
-  fmt::print(stderr, "neurokv: merged {} shards, {} points{}, into {}\n", shards.size(), merged.rows.size(),
-             infeasible_note(merged), flags.merge_out);
+  const study::SweepMerge merge =
+      study::merge_sweep_shards(flags.merge_dirs, flags.merge_out, print_diagnostic);
+  const sweep::SweepResults& merged = merge.results;
+  fmt::print(stderr, "neurokv: merged {} shards, {} points{}, into {}\n", flags.merge_dirs.size(),
+             merged.rows.size(), infeasible_note(merged), flags.merge_out);
   if (!flags.no_plots) draw(flags.merge_out, merged);
+}
+
+// --emit-slurm DIR --shards N: the sweep as Slurm jobs, not run here.
+void emit_slurm(const SweepFlags& flags, int cpus) {
+  std::error_code error;
+  const std::string binary = std::filesystem::canonical("/proc/self/exe", error).string();
+  const study::SlurmScripts scripts =
+      study::slurm_scripts({flags.spec, flags.emit_slurm, flags.shards, cpus, binary});
+  std::filesystem::create_directories(flags.emit_slurm, error);
+  if (error) {
+    throw InputError(fmt::format("--emit-slurm {}: cannot create the folder ({}), expected a writable path",
+                                 flags.emit_slurm, error.message()));
+  }
+  for (const auto& [name, text] :
+       {std::pair{"sweep.sbatch", &scripts.sweep}, std::pair{"merge.sbatch", &scripts.merge},
+        std::pair{"submit.sh", &scripts.submit}}) {
+    const std::string path = flags.emit_slurm + "/" + name;
+    write_file_atomically(path, *text);
+    std::filesystem::permissions(path,
+                                 std::filesystem::perms::owner_exec | std::filesystem::perms::group_exec,
+                                 std::filesystem::perm_options::add, error);
+  }
+  fmt::print(stderr,
+             "neurokv: {} shards as a Slurm array in {}/sweep.sbatch, their merge in merge.sbatch; submit "
+             "both with: sh {}/submit.sh (merged results in {}/results)\n",
+             flags.shards, flags.emit_slurm, flags.emit_slurm, flags.emit_slurm);
 }
 
 }  // namespace
@@ -131,6 +146,17 @@ void add_sweep_command(CLI::App& app) {
   sweep->add_flag("--resume", flags->resume, "finish an interrupted sweep from its journal in --out");
   sweep->add_option("--shard", flags->shard, "run shard K of N: the points whose index % N == K-1");
   sweep->add_flag("--no-plots", flags->no_plots, "write results only");
+  CLI::Option* emit = sweep->add_option(
+      "--emit-slurm", flags->emit_slurm,
+      "write DIR/sweep.sbatch (an array, one task per shard), DIR/merge.sbatch (after the array) and "
+      "DIR/submit.sh instead of running (docs/sweeps.md)");
+  CLI::Option* shards =
+      sweep->add_option("--shards", flags->shards, "with --emit-slurm: N shards, one per task")
+          ->check(CLI::Range(1, 1000000));
+  CLI::Option* jobs = sweep->get_option("--jobs");
+  emit->needs(shards);
+  shards->needs(emit);
+  for (const char* flag : {"--out", "--resume", "--shard"}) emit->excludes(flag);
   sweep->require_subcommand(0, 1);
 
   CLI::App* merge_cmd = sweep->add_subcommand("merge",
@@ -141,7 +167,8 @@ void add_sweep_command(CLI::App& app) {
   merge_cmd->add_flag("--no-plots", flags->no_plots, "write results only");
   merge_cmd->callback([flags, sweep] {
     // The run's own flags mean nothing to a merge; say so rather than ignore them.
-    for (const char* flag : {"spec", "--out", "--jobs", "--resume", "--shard", "--no-plots"}) {
+    for (const char* flag :
+         {"spec", "--out", "--jobs", "--resume", "--shard", "--no-plots", "--emit-slurm", "--shards"}) {
       if (sweep->get_option(flag)->count() > 0) {
         throw InputError(
             fmt::format("{}: belongs to a sweep run, not to 'sweep merge'; expected it after "
@@ -152,8 +179,13 @@ void add_sweep_command(CLI::App& app) {
     merge(*flags);
   });
 
-  sweep->callback([flags, sweep, merge_cmd] {
+  sweep->callback([flags, sweep, merge_cmd, jobs] {
     if (merge_cmd->parsed()) return;
+    if (!flags->emit_slurm.empty()) {
+      if (flags->spec.empty()) throw CLI::RequiredError("sweep --emit-slurm needs a SPEC");
+      emit_slurm(*flags, jobs->count() > 0 ? flags->jobs : 1);
+      return;
+    }
     if (flags->spec.empty() || flags->out.empty()) {
       throw CLI::RequiredError("sweep needs a SPEC and --out DIR (or the merge subcommand)");
     }

@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
-namespace neurokv::cli {
+namespace neurokv::study {
 
 // A list, or a file holding one; `where` is set to what messages name (`flag` or the file).
 std::vector<int> id_list(const std::string& value, const std::string& flag, std::string& where);
 // --text when given, else --ids.
 std::vector<int> token_input(const std::string& ids, const std::string& text, std::string& where);
 
-}  // namespace neurokv::cli
+}  // namespace neurokv::study

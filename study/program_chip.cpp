@@ -1,16 +1,15 @@
-#include "cli/program_chip.hpp"
+#include "study/program_chip.hpp"
 
 #include <fmt/format.h>
 
 #include <filesystem>
 
-#include "cli/diagnostics.hpp"
-#include "cli/paths.hpp"
 #include "compiler/ir/verifier.hpp"
 #include "compiler/support/error.hpp"
 #include "compiler/support/whole_file.hpp"
+#include "study/data_dir.hpp"
 
-namespace neurokv::cli {
+namespace neurokv::study {
 namespace {
 
 // What --hw names the recorded chip: its file when it is still there, else its name.
@@ -25,11 +24,9 @@ std::string compiled_for(const ir::ChipInfo& chip) {
                              : fmt::format("chip {} (from {})", chip.name, chip.source);
 }
 
-void warn(const std::string& text) { print_diagnostic(Diagnostic::warning(text)); }
-
 }  // namespace
 
-std::optional<HwConfig> recorded_chip(const ir::Program& program) {
+std::optional<HwConfig> recorded_chip(const ir::Program& program, const DiagnosticSink& now) {
   const ir::ChipInfo& chip = program.chip;
   std::error_code ec;
   std::optional<HwConfig> hw;
@@ -41,10 +38,10 @@ std::optional<HwConfig> recorded_chip(const ir::Program& program) {
     hw = load_hw(shipped, data_dir("hwconfigs"));
   }
   if (!chip.hash.empty() && hw->content_hash != chip.hash) {
-    warn(
+    now(Diagnostic::warning(
         fmt::format("{} has changed since the program was compiled for it (hash {}, now {}); the costs use "
                     "the file as it is now",
-                    hw->file, chip.hash, hw->content_hash));
+                    hw->file, chip.hash, hw->content_hash)));
   }
   return hw;
 }
@@ -64,13 +61,13 @@ void check_against_chip(const ir::Program& program, const std::string& program_p
 }
 
 HwConfig chip_for_program(const ir::Program& program, const std::string& program_path,
-                          const std::string& hw_flag) {
+                          const std::string& hw_flag, const DiagnosticSink& now) {
   if (!hw_flag.empty()) {
     const HwConfig hw = load_hw(hw_flag, data_dir("hwconfigs"));
     check_against_chip(program, program_path, hw);
     return hw;
   }
-  std::optional<HwConfig> hw = recorded_chip(program);
+  std::optional<HwConfig> hw = recorded_chip(program, now);
   if (!hw) {
     throw InputError(
         fmt::format("{}: compiled for {}, which is neither at that path nor a shipped chip, "
@@ -81,4 +78,4 @@ HwConfig chip_for_program(const ir::Program& program, const std::string& program
   return *hw;
 }
 
-}  // namespace neurokv::cli
+}  // namespace neurokv::study

@@ -1,11 +1,11 @@
-#include "cli/token_input.hpp"
+#include "study/token_input.hpp"
 
 #include <filesystem>
 
 #include "compiler/support/whole_file.hpp"
 #include "simulator/functional/token_ids.hpp"
 
-namespace neurokv::cli {
+namespace neurokv::study {
 
 std::vector<int> id_list(const std::string& value, const std::string& flag, std::string& where) {
   if (std::filesystem::is_regular_file(value)) {
@@ -24,4 +24,4 @@ std::vector<int> token_input(const std::string& ids, const std::string& text, st
   return id_list(ids, "--ids", where);
 }
 
-}  // namespace neurokv::cli
+}  // namespace neurokv::study

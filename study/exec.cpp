@@ -1,0 +1,140 @@
+#include "study/exec.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <optional>
+
+#include "compiler/support/error.hpp"
+#include "compiler/weights/program_weights.hpp"
+#include "simulator/functional/executor.hpp"
+#include "simulator/functional/measured_density.hpp"
+#include "simulator/functional/token_ids.hpp"
+#include "study/token_input.hpp"
+
+namespace neurokv::study {
+namespace {
+
+// --calibration: a text file (its bytes) for byte-level models, else an id list (without it, the input itself
+// calibrates). The calibration input, in sequences the program can run: a long text is cut into windows of
+// the context, and the scales are the maxima over all of them.
+std::vector<std::vector<int>> calibration_sequences(const ExecOptions& o, const ir::Program& program,
+                                                    std::string& where) {
+  std::vector<int> ids;
+  if (program.model.vocab == 256) {
+    where = o.calibration;
+    ids = functional::text_token_ids(o.calibration);
+  } else {
+    ids = id_list(o.calibration, "--calibration", where);
+  }
+  functional::check_not_empty(ids, where);
+  functional::check_vocabulary(ids, program, where);
+  return functional::windows(ids, functional::sequence_limit(program));
+}
+
+}  // namespace
+
+Execution execute(const ExecOptions& o, const DiagnosticSink& now) {
+  if (o.ids.empty() && o.text.empty()) throw InputError("exec: expected --ids or --text");
+  if (!o.calibration.empty() && o.numerics == "float") {
+    throw InputError(
+        "--calibration: --numerics float has no integer scales to calibrate, so it would be ignored; "
+        "expected --numerics int or no --calibration");
+  }
+  // The input first: a malformed or empty one fails before the model is read.
+  std::string where;
+  const std::vector<int> ids = token_input(o.ids, o.text, where);
+  functional::check_not_empty(ids, where);
+  Study study = load_study(o.study, now);
+  if (study.variants.size() != 1) {
+    throw InputError(fmt::format("--variant: exec takes one variant, got {}", study.variants.size()));
+  }
+  give_synthetic_weights(study, o.study);
+  if (!study.model.weights) {
+    throw InputError(
+        fmt::format("--model {}: the model has no weights (a YAML model); exec needs an ONNX model or "
+                    "--synthetic-weights SEED",
+                    o.study.model));
+  }
+  const CompileResult compiled = compile(study.model, study.variants.front(), study.hw, study.compile);
+  const ir::Program& program = compiled.program;
+  const std::vector<std::vector<int>> sequences =
+      o.windows ? functional::windows(ids, functional::sequence_limit(program))
+                : std::vector<std::vector<int>>{ids};
+  for (const std::vector<int>& sequence : sequences) functional::check_token_ids(sequence, program, where);
+  const functional::NumericsFacts facts = functional::NumericsFacts::of(study.model.spec);
+  const functional::Executor reference(program, functional::float_op_tensors(program, *study.model.weights),
+                                       facts);
+  // Float first, once per sequence: its logits, its densities when float is what was asked, and the scales
+  // that calibrate the integer run on the input itself.
+  std::vector<functional::Logits> logits, float_logits;
+  std::map<std::string, functional::SiteCount> sites;
+  functional::ActivationScales input_scales{std::vector<float>(program.ops.size(), 0.0f)};
+  for (const std::vector<int>& sequence : sequences) {
+    functional::Execution run = reference.run(sequence);
+    functional::widen(input_scales, run);
+    if (o.numerics == "float") functional::add_sites(sites, functional::measured_sites(program, run));
+    float_logits.push_back(std::move(run.logits));
+  }
+  std::string calibrated_on;
+  std::optional<functional::Executor> int_executor;
+  if (o.numerics == "int") {
+    calibrated_on = "the input itself";
+    const functional::ActivationScales scales =
+        o.calibration.empty()
+            ? input_scales
+            : functional::calibrate(reference, calibration_sequences(o, program, calibrated_on));
+    const weights::WeightsFile file = weights::quantize_program_weights(program, *study.model.weights);
+    int_executor.emplace(program, functional::int_op_tensors(program, file), facts, scales);
+    for (const std::vector<int>& sequence : sequences) {
+      functional::Execution run = int_executor->run(sequence);
+      functional::add_sites(sites, functional::measured_sites(program, run));
+      logits.push_back(std::move(run.logits));
+    }
+  } else {
+    logits = float_logits;
+  }
+  const functional::QualityVsFloat compared = functional::quality_vs_float(logits, float_logits, sequences);
+  const functional::Quality& quality = compared.quality;
+  const functional::Quality& float_quality = compared.float_quality;
+  const std::vector<float>& last = logits.back().back();
+  const auto top = functional::top_tokens(last, 5);
+
+  nlohmann::json densities = nlohmann::json::object();
+  for (const auto& [site, count] : sites)
+    densities[site] = {{"density", count.density()}, {"events", count.events}, {"offered", count.offered}};
+  nlohmann::json next = nlohmann::json::array();
+  for (const auto& [id, p] : top) next.push_back({{"id", id}, {"probability", p}});
+  Execution execution;
+  execution.report = {
+      {"schema", "neurokv.exec/1"},
+      {"model", study.model.spec.name},
+      {"variant", program.variant},
+      {"numerics", o.numerics},
+      {"weights", study.weights_origin},
+      {"calibrated_on", int_executor ? nlohmann::json(calibrated_on) : nlohmann::json()},
+      {"tokens", ids.size()},
+      {"windows", sequences.size()},
+      {"targets", quality.targets},
+      {"loss", quality.loss ? nlohmann::json(*quality.loss) : nlohmann::json()},
+      {"perplexity", quality.perplexity ? nlohmann::json(*quality.perplexity) : nlohmann::json()},
+      {"float_loss", float_quality.loss ? nlohmann::json(*float_quality.loss) : nlohmann::json()},
+      {"perplexity_vs_float",
+       compared.perplexity_vs_float ? nlohmann::json(*compared.perplexity_vs_float) : nlohmann::json()},
+      // Every position's most likely next token, against float's (1 for float itself).
+      {"top1_agreement", compared.top1_agreement},
+      {"top5", next},
+      {"densities", densities},
+      {"logits", last}};
+  execution.logits = std::move(logits);
+  execution.chip = study.hw.name;
+  execution.input = where;
+  execution.weight_bits = program.precision.weight_bits;
+  execution.act_bits = program.precision.act_bits;
+  execution.kv_bits = program.precision.kv_bits;
+  execution.vocab = program.model.vocab;
+  execution.float_perplexity = float_quality.perplexity.value_or(0);
+  return execution;
+}
+
+}  // namespace neurokv::study

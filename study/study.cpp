@@ -1,0 +1,247 @@
+#include "study/study.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <limits>
+#include <memory>
+
+#include "compiler/config/extrapolation.hpp"
+#include "compiler/ir/program.hpp"
+#include "compiler/support/error.hpp"
+#include "simulator/functional/measured_events.hpp"
+#include "simulator/functional/synthetic_weights.hpp"
+#include "study/data_dir.hpp"
+#include "study/token_input.hpp"
+
+namespace neurokv::study {
+
+void give_synthetic_weights(Study& s, const StudyOptions& o) {
+  if (o.synthetic_seed < 0) return;
+  if (s.model.weights) {
+    throw InputError(fmt::format(
+        "--synthetic-weights: model {} has weights of its own, expected a model YAML (shapes only)",
+        s.model.spec.name));
+  }
+  if (s.variants.size() != 1) {
+    throw InputError(
+        fmt::format("--synthetic-weights: draws the weights of one variant, got {}; expected one "
+                    "--variant",
+                    s.variants.size()));
+  }
+  const ir::Program program = compile(s.model, s.variants.front(), s.hw, s.compile).program;
+  s.model.weights = std::make_shared<const ModelWeights>(
+      functional::synthetic_weights(program, static_cast<uint64_t>(o.synthetic_seed)));
+  s.weights_origin = fmt::format("synthetic (GPT-2 initialisation, seed {})", o.synthetic_seed);
+}
+
+void apply_measured_events(Study& s, const StudyOptions& o, const DiagnosticSink& now) {
+  const bool input = !o.ids.empty() || !o.text.empty();
+  if (o.events == "assumed") {
+    if (input)
+      throw InputError("--events assumed: --ids/--text would not be used, expected one or the other");
+    return;
+  }
+  if (!input) {
+    if (o.events == "measured") throw InputError("--events measured: expected --ids or --text to execute");
+    if (o.synthetic_seed >= 0)
+      throw InputError("--synthetic-weights: nothing is executed without an input, expected --ids or --text");
+    return;
+  }
+  if (s.variants.size() != 1) {
+    throw InputError(fmt::format("--events measured: measures one variant, got {}", s.variants.size()));
+  }
+  give_synthetic_weights(s, o);
+  std::string where;
+  const std::vector<int> ids = token_input(o.ids, o.text, where);
+  const functional::MeasuredEvents measured =
+      functional::measure_events(s.model, s.variants.front(), s.hw, s.compile, ids, where);
+  s.model.spec.density = measured.density;
+  MeasuredExecution execution;
+  execution.input = where;
+  execution.weights = s.weights_origin;
+  execution.tokens = measured.tokens;
+  for (const auto& [site, count] : measured.sites) execution.densities.emplace_back(site, count.density());
+  execution.loss = measured.quality.quality.loss;
+  execution.perplexity = measured.quality.quality.perplexity;
+  execution.perplexity_vs_float = measured.quality.perplexity_vs_float;
+  execution.top1_agreement = measured.quality.top1_agreement;
+  execution.targets = measured.quality.quality.targets;
+  s.measured = execution;
+  std::string sites;
+  for (const auto& [site, count] : measured.sites) sites += fmt::format(" {} {:.4f}", site, count.density());
+  now(Diagnostic::note(
+      fmt::format("events measured by integer execution of {} tokens from {} (densities:{}); "
+                  "residual adds, LayerNorm inputs and scores are dense",
+                  measured.tokens, where, sites)));
+}
+
+namespace {
+
+// The names of a --variant list as the user typed them, trimmed.
+std::vector<std::string> typed_names(const std::string& list) {
+  std::vector<std::string> names;
+  std::size_t begin = 0;
+  for (std::size_t comma = list.find(','); begin <= list.size(); comma = list.find(',', begin)) {
+    std::string name = list.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
+    names.push_back(name);
+    if (comma == std::string::npos) break;
+    begin = comma + 1;
+  }
+  return names;
+}
+
+// What the user should know about how --variant was read: a name in another case, "all" without a group
+// count, "all" on an imported model.
+Diagnostics variant_notes(const StudyOptions& o, const Study& s) {
+  Diagnostics notes;
+  const auto note = [&](std::string text) { notes.push_back(Diagnostic::note(std::move(text))); };
+  const bool all = typed_names(o.variants).size() == 1 && AttentionVariant::is_all(o.variants);
+  if (s.model.imported()) {
+    if (all) {
+      note(
+          fmt::format("--variant all on an ONNX model is the variant its layers were built with ({}): the "
+                      "weights of the other variants' projections do not exist",
+                      s.variants.front().name()));
+    }
+    return notes;
+  }
+  const std::string& names = o.variants.empty() ? o.default_variants : o.variants;
+  if (AttentionVariant::is_all(names) && s.model.spec.kv_groups == 0) {
+    note(
+        fmt::format("{} has no kv_groups, so 'all' is the six variants without a group count; name GQA-<g> "
+                    "or Q-GQA-<g> to add those",
+                    s.model.spec.name));
+  }
+  if (all || o.variants.empty()) return notes;
+  const std::vector<std::string> typed = typed_names(o.variants);
+  for (std::size_t i = 0; i < typed.size() && i < s.variants.size(); ++i) {
+    if (typed[i] != s.variants[i].name())
+      note(fmt::format("--variant '{}' read as {}", typed[i], s.variants[i].name()));
+  }
+  return notes;
+}
+
+// --no-fuse-kv changes only the K=V variants: with none of them asked for it would be ignored.
+void check_no_fuse_kv(const Study& s) {
+  for (const LayerVariants& variants : s.variants) {
+    for (const AttentionVariant& v : variants.for_layers(s.model.spec.layers)) {
+      if (v.values_are_keys()) return;
+    }
+  }
+  throw InputError(
+      "--no-fuse-kv: none of the variants asked for reads its values from the keys (Q-K=V, Q=K=V, Q-GQA-g, "
+      "Q-MQA), so it would change nothing; expected one of those or no --no-fuse-kv");
+}
+
+}  // namespace
+
+Study load_study(const StudyOptions& o, const DiagnosticSink& now) {
+  ModelSource model = load_model_source(o.model, data_dir("models"));
+  HwConfig hw = load_hw(o.hw, data_dir("hwconfigs"));
+  for (const Diagnostic& d : model.diagnostics) now(d);
+  return make_study(std::move(model), std::move(hw), o);
+}
+
+Study make_study(ModelSource model, HwConfig hw, const StudyOptions& o) {
+  Study s{std::move(model), std::move(hw), {}, {}, {}, {}, "the model's"};
+  try {
+    // An imported model is compiled as the variants its layers were built with; "all" means those.
+    const std::string& names = o.variants.empty() ? o.default_variants : o.variants;
+    if (s.model.imported() && (o.variants.empty() || AttentionVariant::is_all(names))) {
+      s.variants = {s.model.detected_variant()};
+    } else {
+      for (const AttentionVariant& v :
+           AttentionVariant::parse_list(names, s.model.spec.heads, s.model.spec.kv_groups)) {
+        s.variants.emplace_back(v);
+      }
+    }
+    for (const LayerVariants& variant : s.variants) s.model.check_variant(variant);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("--variant: {}", e.what()));
+  }
+  s.notes = variant_notes(o, s);
+  if (o.no_fuse_kv) check_no_fuse_kv(s);
+  const std::string warning = extrapolation_warning(s.model.spec.name, s.model.spec.max_positions, o.context);
+  if (!warning.empty()) {
+    s.notes.push_back(
+        Diagnostic::warning(fmt::format("--context: {} (pass --context {} or less to stay within them)",
+                                        warning, s.model.spec.max_positions)));
+  }
+  s.compile.context = o.context;
+  s.compile.weight_bits = o.weight_bits;
+  s.compile.act_bits = o.act_bits;
+  s.compile.kv_bits = o.kv_bits;
+  s.compile.fuse_kv = !o.no_fuse_kv;
+  return s;
+}
+
+namespace {
+
+// Marks every variant of `report` with how its events were counted: the study's measured execution, if any.
+void mark_events(Report& report, const Study& study) {
+  for (VariantReport& v : report.variants) v.measured = study.measured;
+}
+
+// With several variants, each gets its own trace: "trace.json" becomes "trace.Q-K=V.json".
+std::string per_variant(const std::string& path, const std::string& variant, bool several) {
+  if (path.empty() || !several) return path;
+  const std::filesystem::path p(path);
+  return (p.parent_path() / (p.stem().string() + "." + variant + p.extension().string())).string();
+}
+
+// The analytic fidelity simulates no events: a trace, a VCD or a seed would be ignored, so they are refused.
+void check_fidelity_options(const RunOptions& options) {
+  if (options.fidelity != Fidelity::Analytic) return;
+  const auto refuse = [](const char* flag, const char* what) {
+    throw InputError(
+        fmt::format("{}: --fidelity analytic {}, so {} would be ignored; expected --fidelity cycle "
+                    "or no {}",
+                    flag, what, flag, flag));
+  };
+  if (!options.trace_path.empty()) refuse("--trace", "simulates no events to trace");
+  if (!options.vcd_path.empty()) refuse("--vcd", "simulates no signals to dump");
+  if (options.seed_given) refuse("--seed", "draws no activations");
+}
+
+}  // namespace
+
+Report estimate(Study& study, const StudyOptions& options, int64_t prompt, const DiagnosticSink& now) {
+  apply_measured_events(study, options, now);
+  EvaluateOptions evaluate_options;
+  evaluate_options.compile = study.compile;
+  evaluate_options.prompt = prompt;
+  Report report = evaluate(study.model, study.variants, study.hw, evaluate_options);
+  mark_events(report, study);
+  return report;
+}
+
+Report run(Study& study, const StudyOptions& options, const RunOptions& run, const DiagnosticSink& now) {
+  check_fidelity_options(run);
+  apply_measured_events(study, options, now);
+  EvaluateOptions evaluate_options;
+  evaluate_options.compile = study.compile;
+  evaluate_options.fidelity = run.fidelity;
+  evaluate_options.tokens = run.tokens;
+  evaluate_options.seed = run.seed;
+  const int64_t context = study.compile.context;
+  // evaluate() checks that prompt + tokens fit the context.
+  evaluate_options.prompt = run.prompt >= 0 ? run.prompt : context - run.tokens;
+  Report report;
+  for (const LayerVariants& variant : study.variants) {
+    const bool several = study.variants.size() > 1;
+    evaluate_options.trace_path = per_variant(run.trace_path, variant.name(), several);
+    evaluate_options.vcd_path = per_variant(run.vcd_path, variant.name(), several);
+    const Report one = evaluate(study.model, {variant}, study.hw, evaluate_options);
+    if (report.variants.empty())
+      report = one;
+    else
+      report.variants.push_back(one.variants.front());
+  }
+  mark_events(report, study);
+  return report;
+}
+
+}  // namespace neurokv::study

@@ -1,0 +1,84 @@
+#pragma once
+// A study: a model, a chip, the variants to compare and how precisely, loaded and validated from the options
+// the CLI's flags and the Python API's arguments both fill; and the reports made from it (estimate, run).
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/config/hw_config.hpp"
+#include "compiler/config/layer_variants.hpp"
+#include "compiler/driver/model_source.hpp"
+#include "compiler/support/diagnostic.hpp"
+#include "simulator/evaluate/evaluate.hpp"
+
+namespace neurokv::study {
+
+// Where a diagnostic that must reach the user at once goes (the CLI prints it; the Python API collects it).
+using DiagnosticSink = std::function<void(const Diagnostic&)>;
+
+// What is asked: the CLI's flags of the same names (docs/user-guide.md).
+struct StudyOptions {
+  std::string model = "paper-300m";      // --model: a path or a name in models/
+  std::string hw = "akida2-like";        // --hw: a path or a name in hwconfigs/
+  std::string variants;                  // --variant; empty when not given
+  std::string default_variants = "all";  // a YAML model's variants when --variant is not given
+  int64_t context = 2048;
+  int weight_bits = 0;
+  int act_bits = 0;
+  int kv_bits = 0;
+  bool no_fuse_kv = false;
+  // Measured events (estimate, run): the input to execute and whether to use it.
+  std::string ids, text;
+  std::string events = "auto";  // auto: measured when the model has weights and an input is given
+  int64_t synthetic_seed = -1;  // --synthetic-weights SEED; -1: not given
+};
+
+// What the options name, loaded and validated.
+struct Study {
+  ModelSource model;
+  HwConfig hw;
+  std::vector<LayerVariants> variants;  // each compiled on its own; an imported model: its own, maybe mixed
+  CompileOptions compile;
+  // How the options were read (a variant's spelling, "all"), and a context past the learned positions. Given
+  // to the user once the command has succeeded, so an error is never preceded by them.
+  Diagnostics notes;
+  // Set by apply_measured_events: the execution whose densities replaced the assumed ones.
+  std::optional<MeasuredExecution> measured;
+  std::string weights_origin;  // "the model's" or "synthetic (GPT-2 initialisation, seed N)"
+};
+
+// Loads the model and chip the options name (the model's own diagnostics go to `now`), then make_study.
+Study load_study(const StudyOptions& options, const DiagnosticSink& now);
+// A study of a model and chip already loaded.
+Study make_study(ModelSource model, HwConfig hw, const StudyOptions& options);
+
+// Measured events (docs/executor.md): executes the model on the input in integer numerics and puts the
+// densities it measured in place of the model's assumed ones, giving `now` a note that says so. Does nothing
+// for `events = assumed` or, with `auto`, without an input.
+void apply_measured_events(Study& study, const StudyOptions& options, const DiagnosticSink& now);
+// --synthetic-weights: gives a model without weights GPT-2-initialised ones for its one variant
+// (simulator/functional/synthetic_weights.hpp). Throws InputError for a model with weights of its own or
+// several variants.
+void give_synthetic_weights(Study& study, const StudyOptions& options);
+
+// `neurokv estimate`: each variant costed by the analytic estimator at one decode step (and a prefill of
+// `prompt` tokens when not 0), events measured when the options give an input.
+Report estimate(Study& study, const StudyOptions& options, int64_t prompt, const DiagnosticSink& now);
+
+struct RunOptions {
+  Fidelity fidelity = Fidelity::Cycle;
+  int64_t prompt = -1;  // -1: context − tokens, so the last decode token sees the full context
+  int64_t tokens = 1;
+  uint64_t seed = 1;
+  bool seed_given = false;  // the analytic fidelity refuses a seed it would ignore
+  std::string trace_path;   // with several variants, "t.json" becomes "t.VARIANT.json"
+  std::string vcd_path;
+};
+
+// `neurokv run`: each variant compiled and simulated (prefill, then decode), events measured when the options
+// give an input.
+Report run(Study& study, const StudyOptions& options, const RunOptions& run, const DiagnosticSink& now);
+
+}  // namespace neurokv::study
