@@ -12,7 +12,6 @@
 #include "compiler/config/extrapolation.hpp"
 #include "compiler/ir/program.hpp"
 #include "compiler/support/error.hpp"
-#include "simulator/functional/measured_events.hpp"
 #include "simulator/functional/synthetic_weights.hpp"
 #include "simulator/report_render.hpp"
 
@@ -105,14 +104,14 @@ void apply_measured_events(Study& s, const StudyOptions& o) {
   give_synthetic_weights(s, o);
   std::string where;
   const std::vector<int> ids = token_input(o.ids, o.text, where);
-  const functional::MeasuredEvents measured =
-      functional::measure_events(s.model, s.variants.front(), s.hw, s.compile, ids, where);
-  s.model.spec.density = measured.density;
+  s.events = functional::measure_events(s.model, s.variants.front(), s.hw, s.compile, ids, where);
+  const functional::MeasuredEvents& measured = *s.events;
   MeasuredExecution execution;
   execution.input = where;
   execution.weights = s.weights_origin;
   execution.tokens = measured.tokens;
-  for (const auto& [site, count] : measured.sites) execution.densities.emplace_back(site, count.density());
+  execution.densities = functional::site_densities(measured.sites.all);
+  execution.layers = functional::layer_densities(measured.sites);
   execution.loss = measured.quality.quality.loss;
   execution.perplexity = measured.quality.quality.perplexity;
   execution.perplexity_vs_float = measured.quality.perplexity_vs_float;
@@ -120,11 +119,22 @@ void apply_measured_events(Study& s, const StudyOptions& o) {
   execution.targets = measured.quality.quality.targets;
   s.measured = execution;
   std::string sites;
-  for (const auto& [site, count] : measured.sites) sites += fmt::format(" {} {:.4f}", site, count.density());
+  for (const auto& [site, count] : measured.sites.all)
+    sites += fmt::format(" {} {:.4f}", site, count.density());
   print_diagnostic(Diagnostic::note(
-      fmt::format("events measured by integer execution of {} tokens from {} (densities:{}); "
-                  "residual adds, LayerNorm inputs and scores are dense",
+      fmt::format("events measured by integer execution of {} tokens from {} (densities:{}); each op of "
+                  "each layer is priced with the events it received",
                   measured.tokens, where, sites)));
+}
+
+void use_measured_events(Study& s, EvaluateOptions& options) {
+  if (!s.events) return;
+  options.measured = s.events->densities(options.prompt);
+  const functional::PhasePositions at = s.events->positions(options.prompt);
+  s.measured->prefill_begin = at.prefill_begin;
+  s.measured->prefill_end = at.prefill_end;
+  s.measured->decode_begin = at.decode_begin;
+  s.measured->decode_end = at.decode_end;
 }
 
 void mark_events(Report& report, const Study& study) {
@@ -202,6 +212,7 @@ Study load_study(const StudyOptions& o) {
   check_report_outputs(o);
   Study s{load_model_source(o.model, data_dir("models")),
           load_hw(o.hw, data_dir("hwconfigs")),
+          {},
           {},
           {},
           {},

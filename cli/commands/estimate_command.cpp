@@ -25,6 +25,7 @@ void add_estimate_command(CLI::App& app) {
     EvaluateOptions evaluate_options;
     evaluate_options.compile = study.compile;
     evaluate_options.prompt = *prompt;
+    use_measured_events(study, evaluate_options);
     Report report = evaluate(study.model, study.variants, study.hw, evaluate_options);
     mark_events(report, study);
     emit_report(report, *options);

@@ -18,6 +18,7 @@
 #include "simulator/functional/measured_density.hpp"
 #include "simulator/functional/quality.hpp"
 #include "simulator/functional/token_ids.hpp"
+#include "simulator/report_render.hpp"
 
 namespace neurokv::cli {
 namespace {
@@ -82,12 +83,12 @@ void run_exec(const ExecOptions& o) {
   // Float first, once per sequence: its logits, its densities when float is what was asked, and the scales
   // that calibrate the integer run on the input itself.
   std::vector<functional::Logits> logits, float_logits;
-  std::map<std::string, functional::SiteCount> sites;
+  functional::SiteCounts counted;
   functional::ActivationScales input_scales{std::vector<float>(program.ops.size(), 0.0f)};
   for (const std::vector<int>& sequence : sequences) {
     functional::Execution run = reference.run(sequence);
     functional::widen(input_scales, run);
-    if (o.numerics == "float") functional::add_sites(sites, functional::measured_sites(program, run));
+    if (o.numerics == "float") functional::add_sites(counted, functional::measured_site_counts(program, run));
     float_logits.push_back(std::move(run.logits));
   }
   std::string calibrated_on;
@@ -102,7 +103,7 @@ void run_exec(const ExecOptions& o) {
     int_executor.emplace(program, functional::int_op_tensors(program, file), facts, scales);
     for (const std::vector<int>& sequence : sequences) {
       functional::Execution run = int_executor->run(sequence);
-      functional::add_sites(sites, functional::measured_sites(program, run));
+      functional::add_sites(counted, functional::measured_site_counts(program, run));
       logits.push_back(std::move(run.logits));
     }
   } else {
@@ -114,9 +115,17 @@ void run_exec(const ExecOptions& o) {
   const std::vector<float>& last = logits.back().back();
   const auto top = functional::top_tokens(last, 5);
 
+  const std::map<std::string, functional::SiteCount>& sites = counted.all;
   nlohmann::json densities = nlohmann::json::object();
   for (const auto& [site, count] : sites)
     densities[site] = {{"density", count.density()}, {"events", count.events}, {"offered", count.offered}};
+  const std::vector<LayerDensities> layer_densities = functional::layer_densities(counted);
+  nlohmann::json layers = nlohmann::json::array();
+  for (const LayerDensities& layer : layer_densities) {
+    nlohmann::json by_site = nlohmann::json::object();
+    for (const auto& [site, density] : layer.densities) by_site[site] = density;
+    layers.push_back({{"layer", layer.layer}, {"densities", by_site}});
+  }
   nlohmann::json next = nlohmann::json::array();
   for (const auto& [id, p] : top) next.push_back({{"id", id}, {"probability", p}});
   const nlohmann::json json = {
@@ -138,6 +147,7 @@ void run_exec(const ExecOptions& o) {
       {"top1_agreement", compared.top1_agreement},
       {"top5", next},
       {"densities", densities},
+      {"layer_densities", layers},
       {"logits", last}};
   const std::string& json_path = o.study.json_path;
   if (!json_path.empty()) write_output(json_path, json.dump(2) + "\n");
@@ -171,7 +181,8 @@ void run_exec(const ExecOptions& o) {
     fmt::print("  {:>10}  p = {:.4f}\n", token_label(id, program.model.vocab), p);
   fmt::print("measured densities (non-zero inputs / inputs, all tiles and tokens):\n");
   for (const auto& [site, count] : sites)
-    fmt::print("  {:<11} {:.4f}  ({} of {})\n", site, count.density(), count.events, count.offered);
+    fmt::print("  {:<12} {:.4f}  ({} of {})\n", site, count.density(), count.events, count.offered);
+  fmt::print("by layer (-1: outside the blocks):\n{}", layer_density_table(layer_densities));
 }
 
 }  // namespace

@@ -56,6 +56,7 @@ void run(const RunOptions& options) {
   const int64_t context = study.compile.context;
   // evaluate() checks that prompt + tokens fit the context.
   evaluate_options.prompt = options.prompt >= 0 ? options.prompt : context - options.tokens;
+  use_measured_events(study, evaluate_options);
   Report report;
   for (const LayerVariants& variant : study.variants) {
     const bool several = study.variants.size() > 1;
