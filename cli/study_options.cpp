@@ -135,6 +135,10 @@ void use_measured_events(Study& s, EvaluateOptions& options) {
   s.measured->prefill_end = at.prefill_end;
   s.measured->decode_begin = at.decode_begin;
   s.measured->decode_end = at.decode_end;
+  // One analytic decode step is priced at the program's context; several, or the cycle fidelity's, at
+  // contexts prompt + 1 ... prompt + tokens.
+  const bool at_context = options.fidelity == Fidelity::Analytic && options.tokens == 1;
+  s.measured->decode_context = at_context ? options.compile.context : options.prompt + options.tokens;
 }
 
 void mark_events(Report& report, const Study& study) {

@@ -64,7 +64,7 @@ Study load_study(const StudyOptions& options);
 void apply_measured_events(Study& study, const StudyOptions& options);
 // With measured events, puts each op's measured density for the prefill and the decode tokens of
 // `options.prompt` into `options` (in place of the assumed ones) and records the execution in
-// `study.measured`.
+// `study.measured`. Call it once the prompt, tokens and fidelity of `options` are set.
 void use_measured_events(Study& study, EvaluateOptions& options);
 // --synthetic-weights: gives a model without weights GPT-2-initialised ones for its one variant
 // (simulator/functional/synthetic_weights.hpp). Throws InputError for a model with weights of its own or

@@ -84,6 +84,7 @@ struct MeasuredExecution {
   std::vector<LayerDensities> layers;  // the same per decoder layer
   // The executed positions each phase's per-op densities were taken from: [begin, end).
   int64_t prefill_begin = 0, prefill_end = 0, decode_begin = 0, decode_end = 0;
+  int64_t decode_context = 0;  // the longest context a priced decode step attends to
   std::optional<double> loss;  // the int execution's next-token loss, nats
   std::optional<double> perplexity;
   std::optional<double> perplexity_vs_float;  // int / float on the same input

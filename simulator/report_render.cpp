@@ -82,10 +82,10 @@ std::vector<std::string> assumed_events_text(const Report& r, const MeasuredExec
       "each tile of an op: the op's measured density (a Linear's tiles receive the same events; attention "
       "heads differ)",
       "a route's events: its destination op's density", "softmax work: every score (its cost equation)"};
-  if (r.prompt + 1 > m.decode_end || r.context > m.decode_end) {
-    assumed.push_back(
-        fmt::format("decode at context {}: the densities of the executed positions (the input has {} tokens)",
-                    r.prompt > 0 ? r.prompt + 1 : r.context, m.decode_end));
+  if (m.decode_context > m.decode_end) {
+    assumed.push_back(fmt::format(
+        "decode steps at positions past the {} executed: the densities of executed positions {}-{}",
+        m.decode_end, m.decode_begin, m.decode_end - 1));
   }
   if (r.prompt > m.prefill_end) {
     assumed.push_back(
