@@ -128,6 +128,11 @@ PhaseCounts count_phase(const ir::Program& program, const HwConfig& hw, const Ph
 }
 
 ProgramCounts count_program(const ir::Program& program, const HwConfig& hw, const EstimateOptions& options) {
+  return count_program(program, program, hw, options);
+}
+
+ProgramCounts count_program(const ir::Program& program, const ir::Program& prefill, const HwConfig& hw,
+                            const EstimateOptions& options) {
   ProgramCounts counts;
   counts.options = options;
   counts.layers = program.model.layers;
@@ -144,7 +149,7 @@ ProgramCounts count_program(const ir::Program& program, const HwConfig& hw, cons
     counts.decode.push_back(count_phase(program, plan, hw, counts.decode_phase));
   }
   if (options.prompt > 0)
-    counts.prefill = count_phase(program, plan, hw, prefill_phase(program, hw, options.prompt));
+    counts.prefill = count_phase(prefill, plan, hw, prefill_phase(prefill, hw, options.prompt));
   return counts;
 }
 

@@ -58,6 +58,11 @@ PhaseCounts count_phase(const ir::Program& program, const HwConfig& hw, const Ph
 
 // Every phase estimate() reports, counted.
 ProgramCounts count_program(const ir::Program& program, const HwConfig& hw, const EstimateOptions& options);
+// The same with the prefill counted on its own program: the program with the prompt's measured input
+// densities, where `decode` has the decode tokens' (measured_densities.hpp). The two differ in densities
+// only.
+ProgramCounts count_program(const ir::Program& decode, const ir::Program& prefill, const HwConfig& hw,
+                            const EstimateOptions& options);
 
 // True for a chip key the estimator reads only when costing counts, never when counting: a sweep point that
 // changes only these is costed from the counts of a point that shares the rest.

@@ -63,12 +63,29 @@ struct MemoryReport {
 // How a variant's events were counted when not from the model's assumed densities (docs/energy-model.md):
 // measured by executing the program in integer numerics on an input (docs/executor.md), with the quality of
 // that execution beside its cost.
+using SiteDensities = std::vector<std::pair<std::string, double>>;  // by site name
+
+// The sites an execution measures densities at (simulator/functional/measured_density.hpp), in the CSV's
+// column order: the seven the cost model assumes a density for, then the inputs it assumes dense.
+inline constexpr const char* kMeasuredSites[] = {"attn_in",     "attn_out",   "mlp_in", "mlp_hidden",
+                                                 "lm_head_in",  "attn_probs", "query",  "layernorm_in",
+                                                 "residual_in", "gelu_in",    "scores", "kv_row"};
+
+struct LayerDensities {
+  int layer = -1;  // -1: ops outside the blocks (final LayerNorm, LM head)
+  SiteDensities densities;
+};
+
 struct MeasuredExecution {
   std::string input;  // what was executed: "--ids" or the --text file
   int tokens = 0;
-  std::string weights;  // whose: "the model's" or "synthetic (GPT-2 initialisation, seed N)"
-  std::vector<std::pair<std::string, double>> densities;  // per measured site; the other inputs are dense
-  std::optional<double> loss;                             // the int execution's next-token loss, nats
+  std::string weights;                 // whose: "the model's" or "synthetic (GPT-2 initialisation, seed N)"
+  SiteDensities densities;             // per site, over every layer and position
+  std::vector<LayerDensities> layers;  // the same per decoder layer
+  // The executed positions each phase's per-op densities were taken from: [begin, end).
+  int64_t prefill_begin = 0, prefill_end = 0, decode_begin = 0, decode_end = 0;
+  int64_t decode_context = 0;  // the longest context a priced decode step attends to
+  std::optional<double> loss;  // the int execution's next-token loss, nats
   std::optional<double> perplexity;
   std::optional<double> perplexity_vs_float;  // int / float on the same input
   double top1_agreement = 0;                  // positions whose most likely next token is float's

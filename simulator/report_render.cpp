@@ -57,14 +57,58 @@ std::string kv_heads_text(const Report& r, const VariantReport& v) {
 
 json optional_number(const std::optional<double>& x) { return x ? json(*x) : json(nullptr); }
 
-json execution_json(const MeasuredExecution& m) {
-  json densities = json::object();
-  for (const auto& [site, density] : m.densities) densities[site] = density;
+json site_json(const SiteDensities& densities) {
+  json out = json::object();
+  for (const auto& [site, density] : densities) out[site] = density;
+  return out;
+}
+
+json positions_json(int64_t begin, int64_t end) { return json::array({begin, end}); }
+
+// What the figures of a measured variant took from the execution and what stays assumed (JSON and table).
+std::vector<std::string> measured_events_text(const Report& r, const MeasuredExecution& m) {
+  std::vector<std::string> measured{
+      fmt::format("decode: every op's input events, layer by layer, from executed positions {}-{}",
+                  m.decode_begin, m.decode_end - 1)};
+  if (r.prompt > 0) {
+    measured.push_back(fmt::format("prefill: every op's input events from executed positions {}-{}",
+                                   m.prefill_begin, m.prefill_end - 1));
+  }
+  return measured;
+}
+
+std::vector<std::string> assumed_events_text(const Report& r, const MeasuredExecution& m) {
+  std::vector<std::string> assumed{
+      "each tile of an op: the op's measured density (a Linear's tiles receive the same events; attention "
+      "heads differ)",
+      "a route's events: its destination op's density", "softmax work: every score (its cost equation)"};
+  if (m.decode_context > m.decode_end) {
+    assumed.push_back(fmt::format(
+        "decode steps at positions past the {} executed: the densities of executed positions {}-{}",
+        m.decode_end, m.decode_begin, m.decode_end - 1));
+  }
+  if (r.prompt > m.prefill_end) {
+    assumed.push_back(
+        fmt::format("prefill of {} tokens: the densities of the {} executed", r.prompt, m.prefill_end));
+  }
+  return assumed;
+}
+
+json execution_json(const Report& r, const MeasuredExecution& m) {
+  json layers = json::array();
+  for (const LayerDensities& layer : m.layers)
+    layers.push_back({{"layer", layer.layer}, {"densities", site_json(layer.densities)}});
   return {{"input", m.input},
           {"tokens", m.tokens},
           {"weights", m.weights},
           {"numerics", "int"},
-          {"densities", densities},
+          {"densities", site_json(m.densities)},
+          {"layer_densities", layers},
+          {"positions",
+           {{"prefill", r.prompt > 0 ? positions_json(m.prefill_begin, m.prefill_end) : json(nullptr)},
+            {"decode", positions_json(m.decode_begin, m.decode_end)}}},
+          {"measured", measured_events_text(r, m)},
+          {"assumed", assumed_events_text(r, m)},
           {"targets", m.targets},
           {"loss", optional_number(m.loss)},
           {"perplexity", optional_number(m.perplexity)},
@@ -101,7 +145,7 @@ json variant_json(const Report& r, const VariantReport& v) {
   out["decode"]["layers"] = layers;
   if (v.prefill) out["prefill"] = phase_json(*v.prefill);
   out["events"] = v.measured ? "measured" : "assumed";
-  out["execution"] = v.measured ? execution_json(*v.measured) : json(nullptr);
+  out["execution"] = v.measured ? execution_json(r, *v.measured) : json(nullptr);
   return out;
 }
 
@@ -156,8 +200,8 @@ std::string events_section(const Report& r) {
            "measures them\n";
   }
   std::string out = fmt::format(
-      "\nEvents measured by integer execution of {} tokens from {} with {} weights (the other inputs are "
-      "dense)\n{:<9} {:>8} {:>10} {:>8} {:>6}  {}\n",
+      "\nEvents measured by integer execution of {} tokens from {} with {} weights\n{:<9} {:>8} {:>10} "
+      "{:>8} {:>6}  {}\n",
       measured->measured->tokens, measured->measured->input, measured->measured->weights, "variant", "loss",
       "perplexity", "vs float", "top-1", "measured densities");
   for (const VariantReport& v : r.variants) {
@@ -171,6 +215,9 @@ std::string events_section(const Report& r) {
     out += fmt::format("{:<9} {:>8} {:>10} {:>8} {:>6} {}\n", v.variant, optional_text(m.loss, "{:.4f}"),
                        optional_text(m.perplexity, "{:.4g}"), optional_text(m.perplexity_vs_float, "{:.4f}"),
                        percent(m.top1_agreement), densities);
+    out += fmt::format("{} by layer (-1: outside the blocks):\n{}", v.variant, layer_density_table(m.layers));
+    for (const std::string& line : measured_events_text(r, m)) out += "  measured: " + line + "\n";
+    for (const std::string& line : assumed_events_text(r, m)) out += "  assumed:  " + line + "\n";
   }
   return out;
 }
@@ -256,6 +303,7 @@ std::vector<std::string> report_csv_columns() {
         "top1_agreement"}) {
     columns.emplace_back(name);
   }
+  for (const char* site : kMeasuredSites) columns.push_back(fmt::format("density_{}", site));
   return columns;
 }
 
@@ -310,6 +358,12 @@ std::vector<std::string> report_csv_values(const Report& r, const VariantReport&
         m ? optional(m->perplexity_vs_float) : "", m ? num(m->top1_agreement) : ""}) {
     values.push_back(std::move(value));
   }
+  for (const char* site : kMeasuredSites) {
+    const auto found = m ? std::find_if(m->densities.begin(), m->densities.end(),
+                                        [&](const auto& entry) { return entry.first == site; })
+                         : SiteDensities::const_iterator{};
+    values.push_back(m && found != m->densities.end() ? num(found->second) : "");
+  }
   return values;
 }
 
@@ -334,6 +388,30 @@ std::string csv_line(const std::vector<std::string>& fields) {
 std::string report_csv(const Report& r) {
   std::string out = csv_line(report_csv_columns());
   for (const VariantReport& v : r.variants) out += csv_line(report_csv_values(r, v));
+  return out;
+}
+
+std::string layer_density_table(const std::vector<LayerDensities>& layers) {
+  std::vector<std::string> sites;
+  for (const LayerDensities& layer : layers) {
+    for (const auto& [site, density] : layer.densities) {
+      if (std::find(sites.begin(), sites.end(), site) == sites.end()) sites.push_back(site);
+    }
+  }
+  std::sort(sites.begin(), sites.end());
+  std::string out = fmt::format("  {:>5}", "layer");
+  for (const std::string& site : sites) out += fmt::format(" {:>{}}", site, std::max<size_t>(site.size(), 5));
+  out += "\n";
+  for (const LayerDensities& layer : layers) {
+    out += fmt::format("  {:>5}", layer.layer);
+    for (const std::string& site : sites) {
+      const auto found = std::find_if(layer.densities.begin(), layer.densities.end(),
+                                      [&](const auto& entry) { return entry.first == site; });
+      const std::string text = found == layer.densities.end() ? "-" : fmt::format("{:.3f}", found->second);
+      out += fmt::format(" {:>{}}", text, std::max<size_t>(site.size(), 5));
+    }
+    out += "\n";
+  }
   return out;
 }
 

@@ -18,5 +18,7 @@ std::vector<std::string> report_csv_values(const Report& report, const VariantRe
 std::string report_csv(const Report& report);
 
 std::string report_table(const Report& report);
+// Measured densities by layer: one row per layer, one column per site.
+std::string layer_density_table(const std::vector<LayerDensities>& layers);
 
 }  // namespace neurokv

@@ -68,12 +68,12 @@ Execution execute(const ExecOptions& o, const DiagnosticSink& now) {
   // Float first, once per sequence: its logits, its densities when float is what was asked, and the scales
   // that calibrate the integer run on the input itself.
   std::vector<functional::Logits> logits, float_logits;
-  std::map<std::string, functional::SiteCount> sites;
+  functional::SiteCounts counted;
   functional::ActivationScales input_scales{std::vector<float>(program.ops.size(), 0.0f)};
   for (const std::vector<int>& sequence : sequences) {
     functional::Execution run = reference.run(sequence);
     functional::widen(input_scales, run);
-    if (o.numerics == "float") functional::add_sites(sites, functional::measured_sites(program, run));
+    if (o.numerics == "float") functional::add_sites(counted, functional::measured_site_counts(program, run));
     float_logits.push_back(std::move(run.logits));
   }
   std::string calibrated_on;
@@ -88,7 +88,7 @@ Execution execute(const ExecOptions& o, const DiagnosticSink& now) {
     int_executor.emplace(program, functional::int_op_tensors(program, file), facts, scales);
     for (const std::vector<int>& sequence : sequences) {
       functional::Execution run = int_executor->run(sequence);
-      functional::add_sites(sites, functional::measured_sites(program, run));
+      functional::add_sites(counted, functional::measured_site_counts(program, run));
       logits.push_back(std::move(run.logits));
     }
   } else {
@@ -101,8 +101,15 @@ Execution execute(const ExecOptions& o, const DiagnosticSink& now) {
   const auto top = functional::top_tokens(last, 5);
 
   nlohmann::json densities = nlohmann::json::object();
-  for (const auto& [site, count] : sites)
+  for (const auto& [site, count] : counted.all)
     densities[site] = {{"density", count.density()}, {"events", count.events}, {"offered", count.offered}};
+  std::vector<LayerDensities> layer_densities = functional::layer_densities(counted);
+  nlohmann::json layers = nlohmann::json::array();
+  for (const LayerDensities& layer : layer_densities) {
+    nlohmann::json by_site = nlohmann::json::object();
+    for (const auto& [site, density] : layer.densities) by_site[site] = density;
+    layers.push_back({{"layer", layer.layer}, {"densities", by_site}});
+  }
   nlohmann::json next = nlohmann::json::array();
   for (const auto& [id, p] : top) next.push_back({{"id", id}, {"probability", p}});
   Execution execution;
@@ -125,6 +132,7 @@ Execution execute(const ExecOptions& o, const DiagnosticSink& now) {
       {"top1_agreement", compared.top1_agreement},
       {"top5", next},
       {"densities", densities},
+      {"layer_densities", layers},
       {"logits", last}};
   execution.logits = std::move(logits);
   execution.chip = study.hw.name;
@@ -134,6 +142,7 @@ Execution execute(const ExecOptions& o, const DiagnosticSink& now) {
   execution.kv_bits = program.precision.kv_bits;
   execution.vocab = program.model.vocab;
   execution.float_perplexity = float_quality.perplexity.value_or(0);
+  execution.layer_densities = std::move(layer_densities);
   return execution;
 }
 

@@ -28,6 +28,7 @@ struct Execution {
   int weight_bits = 0, act_bits = 0, kv_bits = 0;
   int vocab = 0;
   double float_perplexity = 0;  // with a loss: the fp32 reference's
+  std::vector<LayerDensities> layer_densities;  // the report's "layer_densities", for the table
 };
 
 // Throws InputError for a missing or bad input, a model without weights, several variants, or a calibration

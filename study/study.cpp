@@ -54,14 +54,14 @@ void apply_measured_events(Study& s, const StudyOptions& o, const DiagnosticSink
   give_synthetic_weights(s, o);
   std::string where;
   const std::vector<int> ids = token_input(o.ids, o.text, where);
-  const functional::MeasuredEvents measured =
-      functional::measure_events(s.model, s.variants.front(), s.hw, s.compile, ids, where);
-  s.model.spec.density = measured.density;
+  s.events = functional::measure_events(s.model, s.variants.front(), s.hw, s.compile, ids, where);
+  const functional::MeasuredEvents& measured = *s.events;
   MeasuredExecution execution;
   execution.input = where;
   execution.weights = s.weights_origin;
   execution.tokens = measured.tokens;
-  for (const auto& [site, count] : measured.sites) execution.densities.emplace_back(site, count.density());
+  execution.densities = functional::site_densities(measured.sites.all);
+  execution.layers = functional::layer_densities(measured.sites);
   execution.loss = measured.quality.quality.loss;
   execution.perplexity = measured.quality.quality.perplexity;
   execution.perplexity_vs_float = measured.quality.perplexity_vs_float;
@@ -69,11 +69,26 @@ void apply_measured_events(Study& s, const StudyOptions& o, const DiagnosticSink
   execution.targets = measured.quality.quality.targets;
   s.measured = execution;
   std::string sites;
-  for (const auto& [site, count] : measured.sites) sites += fmt::format(" {} {:.4f}", site, count.density());
+  for (const auto& [site, count] : measured.sites.all)
+    sites += fmt::format(" {} {:.4f}", site, count.density());
   now(Diagnostic::note(
-      fmt::format("events measured by integer execution of {} tokens from {} (densities:{}); "
-                  "residual adds, LayerNorm inputs and scores are dense",
+      fmt::format("events measured by integer execution of {} tokens from {} (densities:{}); each op of "
+                  "each layer is priced with the events it received",
                   measured.tokens, where, sites)));
+}
+
+void use_measured_events(Study& s, EvaluateOptions& options) {
+  if (!s.events) return;
+  options.measured = s.events->densities(options.prompt);
+  const functional::PhasePositions at = s.events->positions(options.prompt);
+  s.measured->prefill_begin = at.prefill_begin;
+  s.measured->prefill_end = at.prefill_end;
+  s.measured->decode_begin = at.decode_begin;
+  s.measured->decode_end = at.decode_end;
+  // One analytic decode step is priced at the program's context; several, or the cycle fidelity's, at
+  // contexts prompt + 1 ... prompt + tokens.
+  const bool at_context = options.fidelity == Fidelity::Analytic && options.tokens == 1;
+  s.measured->decode_context = at_context ? options.compile.context : options.prompt + options.tokens;
 }
 
 namespace {
@@ -146,7 +161,7 @@ Study load_study(const StudyOptions& o, const DiagnosticSink& now) {
 }
 
 Study make_study(ModelSource model, HwConfig hw, const StudyOptions& o) {
-  Study s{std::move(model), std::move(hw), {}, {}, {}, {}, "the model's"};
+  Study s{std::move(model), std::move(hw), {}, {}, {}, {}, {}, "the model's"};
   try {
     // An imported model is compiled as the variants its layers were built with; "all" means those.
     const std::string& names = o.variants.empty() ? o.default_variants : o.variants;
@@ -213,6 +228,7 @@ Report estimate(Study& study, const StudyOptions& options, int64_t prompt, const
   EvaluateOptions evaluate_options;
   evaluate_options.compile = study.compile;
   evaluate_options.prompt = prompt;
+  use_measured_events(study, evaluate_options);
   Report report = evaluate(study.model, study.variants, study.hw, evaluate_options);
   mark_events(report, study);
   return report;
@@ -229,6 +245,7 @@ Report run(Study& study, const StudyOptions& options, const RunOptions& run, con
   const int64_t context = study.compile.context;
   // evaluate() checks that prompt + tokens fit the context.
   evaluate_options.prompt = run.prompt >= 0 ? run.prompt : context - run.tokens;
+  use_measured_events(study, evaluate_options);
   Report report;
   for (const LayerVariants& variant : study.variants) {
     const bool several = study.variants.size() > 1;

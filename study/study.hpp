@@ -12,6 +12,7 @@
 #include "compiler/driver/model_source.hpp"
 #include "compiler/support/diagnostic.hpp"
 #include "simulator/evaluate/evaluate.hpp"
+#include "simulator/functional/measured_events.hpp"
 
 namespace neurokv::study {
 
@@ -44,7 +45,9 @@ struct Study {
   // How the options were read (a variant's spelling, "all"), and a context past the learned positions. Given
   // to the user once the command has succeeded, so an error is never preceded by them.
   Diagnostics notes;
-  // Set by apply_measured_events: the execution whose densities replaced the assumed ones.
+  // Set by apply_measured_events: the execution whose counts replace the assumed densities, and
+  // use_measured_events' report of it.
+  std::optional<functional::MeasuredEvents> events;
   std::optional<MeasuredExecution> measured;
   std::string weights_origin;  // "the model's" or "synthetic (GPT-2 initialisation, seed N)"
 };
@@ -54,10 +57,14 @@ Study load_study(const StudyOptions& options, const DiagnosticSink& now);
 // A study of a model and chip already loaded.
 Study make_study(ModelSource model, HwConfig hw, const StudyOptions& options);
 
-// Measured events (docs/executor.md): executes the model on the input in integer numerics and puts the
-// densities it measured in place of the model's assumed ones, giving `now` a note that says so. Does nothing
-// for `events = assumed` or, with `auto`, without an input.
+// Measured events (docs/executor.md): executes the model on the input in integer numerics and keeps what
+// every op received at every position, giving `now` a note that says so. Does nothing for `events = assumed`
+// or, with `auto`, without an input.
 void apply_measured_events(Study& study, const StudyOptions& options, const DiagnosticSink& now);
+// With measured events, puts each op's measured density for the prefill and the decode tokens of
+// `options.prompt` into `options` (in place of the assumed ones) and records the execution in
+// `study.measured`. Call it once the prompt, tokens and fidelity of `options` are set.
+void use_measured_events(Study& study, EvaluateOptions& options);
 // --synthetic-weights: gives a model without weights GPT-2-initialised ones for its one variant
 // (simulator/functional/synthetic_weights.hpp). Throws InputError for a model with weights of its own or
 // several variants.

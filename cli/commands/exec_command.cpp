@@ -7,6 +7,7 @@
 #include "cli/diagnostics.hpp"
 #include "cli/output.hpp"
 #include "cli/study_options.hpp"
+#include "simulator/report_render.hpp"
 #include "study/exec.hpp"
 
 namespace neurokv::cli {
@@ -61,8 +62,9 @@ void run_exec(const ExecFlags& flags) {
                next["probability"].get<double>());
   fmt::print("measured densities (non-zero inputs / inputs, all tiles and tokens):\n");
   for (const auto& [site, count] : r["densities"].items())
-    fmt::print("  {:<11} {:.4f}  ({} of {})\n", site, count["density"].get<double>(),
+    fmt::print("  {:<12} {:.4f}  ({} of {})\n", site, count["density"].get<double>(),
                count["events"].get<int64_t>(), count["offered"].get<int64_t>());
+  fmt::print("by layer (-1: outside the blocks):\n{}", layer_density_table(run.layer_densities));
 }
 
 }  // namespace

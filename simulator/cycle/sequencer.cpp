@@ -79,7 +79,12 @@ PhaseTotals Sequencer::run_phase(const Phase& phase, const Waves& waves, int pha
   ctx_.phase = phase;
   for (const ir::Step& step : steps)
     ctx_.op_tokens.at(static_cast<size_t>(step.op)) = step_tokens(step, phase);
-  draw_densities(planned_, realised_, ctx_.hw, phase, ctx_.op_tokens, options_.seed, phase_index);
+  if (options_.measured.empty()) {
+    draw_densities(planned_, realised_, ctx_.hw, phase, ctx_.op_tokens, options_.seed, phase_index);
+  } else {  // the events were counted by executing the program: nothing to draw
+    set_densities(realised_,
+                  phase.kind == Phase::Kind::Prefill ? options_.measured.prefill : options_.measured.decode);
+  }
   ctx_.spill = spill_bytes(realised_, ctx_.hw, phase);
   for (ActionCounts& counts : ctx_.ledger.layer_counts) counts = ActionCounts{};
 

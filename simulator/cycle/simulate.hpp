@@ -15,6 +15,7 @@
 
 #include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
+#include "simulator/measured_densities.hpp"
 #include "simulator/report.hpp"
 
 namespace neurokv {
@@ -25,6 +26,7 @@ struct SimOptions {
   uint64_t seed = 1;       // event draws (simulator/cycle/event_draw.hpp)
   std::string trace_path;  // Chrome trace JSON when not empty
   std::string vcd_path;    // VCD when not empty
+  MeasuredDensities measured = {};  // measured input densities per phase kind: used as they are, not drawn
 };
 
 struct SimulationResult {

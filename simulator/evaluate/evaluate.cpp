@@ -74,7 +74,13 @@ AnalyticCounts count_analytic(const ir::Program& program, const HwConfig& hw,
                               const EvaluateOptions& options) {
   check_fits(program, options);
   AnalyticCounts counts;
-  counts.estimate = count_program(program, hw, EstimateOptions{options.prompt, options.tokens});
+  const EstimateOptions estimate{options.prompt, options.tokens};
+  if (options.measured.empty()) {
+    counts.estimate = count_program(program, hw, estimate);
+  } else {
+    counts.estimate = count_program(with_densities(program, options.measured.decode),
+                                    with_densities(program, options.measured.prefill), hw, estimate);
+  }
   if (counts.estimate.prefill) {
     counts.prefill_queue_bound = event_queue_bound(
         program, hw, Phase::last_chunk(options.prompt, counts.estimate.prefill->phase.chunk));
@@ -101,9 +107,9 @@ VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
                                const EvaluateOptions& options) {
   if (options.fidelity == Fidelity::Analytic) return cost_analytic(count_analytic(program, hw, options), hw);
   check_fits(program, options);
-  const SimulationResult sim = simulate(
-      program, hw,
-      SimOptions{options.prompt, options.tokens, options.seed, options.trace_path, options.vcd_path});
+  const SimulationResult sim = simulate(program, hw,
+                                        SimOptions{options.prompt, options.tokens, options.seed,
+                                                   options.trace_path, options.vcd_path, options.measured});
   VariantReport report = program_facts(program);
   report.power = static_power(program, hw);
   report.decode = sim.decode;

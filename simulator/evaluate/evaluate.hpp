@@ -9,6 +9,7 @@
 #include "compiler/config/layer_variants.hpp"
 #include "compiler/driver/compile.hpp"
 #include "compiler/driver/model_source.hpp"
+#include "simulator/measured_densities.hpp"
 #include "simulator/program_counts.hpp"
 #include "simulator/report.hpp"
 
@@ -25,6 +26,9 @@ struct EvaluateOptions {
   uint64_t seed = 1;       // cycle fidelity: activation draws
   std::string trace_path;  // cycle fidelity: Chrome trace JSON, when not empty
   std::string vcd_path;    // cycle fidelity: VCD, when not empty
+  // Measured events: each op's input density per phase kind, by op id of the program compiled from the same
+  // model, variant, chip and compile options (docs/executor.md); empty: the program's assumed densities.
+  MeasuredDensities measured;
 };
 
 // Reports one program, already compiled. Analytic: one decode step at the program's context, or the mean of

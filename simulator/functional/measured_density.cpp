@@ -3,7 +3,10 @@
 namespace neurokv::functional {
 namespace {
 
-// The site an op's input is, or nullptr for ops the cost model charges per element, not per event.
+// The site an op's input is, or nullptr for ops that receive no activations (a table row, a buffer read)
+// and a Linear of no role.
+// The first seven are the sites whose density the cost model assumes (ActivationDensity); the others are
+// inputs it assumes dense.
 const char* site_of(const ir::Op& op) {
   switch (op.kind) {
     case ir::OpKind::Linear:
@@ -28,36 +31,60 @@ const char* site_of(const ir::Op& op) {
       return "query";
     case ir::OpKind::AttnValue:
       return "attn_probs";
+    case ir::OpKind::LayerNorm:
+      return "layernorm_in";
+    case ir::OpKind::Add:
+      return "residual_in";
+    case ir::OpKind::Gelu:
+      return "gelu_in";
+    case ir::OpKind::Softmax:
+      return "scores";
+    case ir::OpKind::KvAppend:
+      return "kv_row";
     case ir::OpKind::Embed:
     case ir::OpKind::PosEmbed:
-    case ir::OpKind::LayerNorm:
-    case ir::OpKind::KvAppend:
     case ir::OpKind::KvRead:
-    case ir::OpKind::Softmax:
-    case ir::OpKind::Gelu:
-    case ir::OpKind::Add:
       return nullptr;
   }
   return nullptr;
 }
 
-// Inputs one tile of `op` is offered at context n: the whole input of a Linear; its heads' query elements or
-// probabilities for the attention products.
+// Inputs one tile of `op` is offered at context n, as the cost equations count them (simulator/work.cpp):
+// the whole input of a Linear or a LayerNorm; its heads' query elements, scores or probabilities; its
+// channels of an element-wise op's input(s) or of a KV row; one token for a table lookup; nothing for a
+// buffer read.
 int64_t offered(const ir::Op& op, const ir::Tile& t, int64_t n) {
-  if (op.kind == ir::OpKind::Linear) return op.in_features;
-  const int64_t heads = t.out_end - t.out_begin;
-  return op.kind == ir::OpKind::AttnScore ? heads * op.head_dim : heads * n;
+  const int64_t width = t.out_end - t.out_begin;
+  switch (op.kind) {
+    case ir::OpKind::Linear:
+    case ir::OpKind::LayerNorm:
+      return op.in_features;
+    case ir::OpKind::AttnScore:
+      return width * op.head_dim;
+    case ir::OpKind::Softmax:
+    case ir::OpKind::AttnValue:
+      return width * n;
+    case ir::OpKind::Add:
+      return 2 * width;
+    case ir::OpKind::Gelu:
+    case ir::OpKind::KvAppend:
+      return width;
+    case ir::OpKind::Embed:
+    case ir::OpKind::PosEmbed:
+      return 1;
+    case ir::OpKind::KvRead:
+      return 0;
+  }
+  return 0;
 }
 
 }  // namespace
 
-std::map<std::string, SiteCount> measured_sites(const ir::Program& program, const Execution& run) {
-  std::map<std::string, SiteCount> sites;
+std::vector<std::vector<SiteCount>> op_counts(const ir::Program& program, const Execution& run) {
+  std::vector<std::vector<SiteCount>> counts(run.events.size(), std::vector<SiteCount>(program.ops.size()));
   for (std::size_t pos = 0; pos < run.events.size(); ++pos) {
     for (const ir::Op& op : program.ops) {
-      const char* site = site_of(op);
-      if (site == nullptr) continue;
-      SiteCount& count = sites[site];
+      SiteCount& count = counts[pos][static_cast<std::size_t>(op.id)];
       for (const ir::Tile& t : op.tiles) {
         count.events +=
             run.events[pos].tiles[static_cast<std::size_t>(op.id)][static_cast<std::size_t>(t.index)];
@@ -65,28 +92,46 @@ std::map<std::string, SiteCount> measured_sites(const ir::Program& program, cons
       }
     }
   }
+  return counts;
+}
+
+SiteCounts measured_site_counts(const ir::Program& program, const Execution& run) {
+  SiteCounts sites;
+  for (const std::vector<SiteCount>& position : op_counts(program, run)) {
+    for (const ir::Op& op : program.ops) {
+      const char* site = site_of(op);
+      if (site == nullptr) continue;
+      const SiteCount& count = position[static_cast<std::size_t>(op.id)];
+      sites.all[site] += count;
+      sites.layers[op.layer][site] += count;
+    }
+  }
   return sites;
 }
 
-ActivationDensity measured_density(const std::map<std::string, SiteCount>& sites, ActivationDensity d) {
-  const std::map<std::string, double*> fields = {{"attn_in", &d.attn_in},
-                                                 {"attn_out", &d.attn_out},
-                                                 {"mlp_in", &d.mlp_in},
-                                                 {"mlp_hidden", &d.mlp_hidden},
-                                                 {"lm_head_in", &d.lm_head_in},
-                                                 {"attn_probs", &d.attn_probs},
-                                                 {"query", &d.query}};
-  for (const auto& [name, count] : sites) {
-    if (count.offered > 0) *fields.at(name) = count.density();
-  }
-  return d;
+std::map<std::string, SiteCount> measured_sites(const ir::Program& program, const Execution& run) {
+  return measured_site_counts(program, run).all;
 }
 
 void add_sites(std::map<std::string, SiteCount>& total, const std::map<std::string, SiteCount>& run) {
-  for (const auto& [site, count] : run) {
-    total[site].events += count.events;
-    total[site].offered += count.offered;
-  }
+  for (const auto& [site, count] : run) total[site] += count;
+}
+
+void add_sites(SiteCounts& total, const SiteCounts& run) {
+  add_sites(total.all, run.all);
+  for (const auto& [layer, sites] : run.layers) add_sites(total.layers[layer], sites);
+}
+
+SiteDensities site_densities(const std::map<std::string, SiteCount>& counts) {
+  SiteDensities densities;
+  for (const auto& [site, count] : counts) densities.emplace_back(site, count.density());
+  return densities;
+}
+
+std::vector<LayerDensities> layer_densities(const SiteCounts& counts) {
+  std::vector<LayerDensities> layers;
+  for (const auto& [layer, sites] : counts.layers) layers.push_back({layer, site_densities(sites)});
+  return layers;
 }
 
 }  // namespace neurokv::functional

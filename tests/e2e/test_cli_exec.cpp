@@ -1,4 +1,6 @@
 // `neurokv exec` end to end: its JSON against PyTorch's logits, int against float, determinism.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
@@ -127,14 +129,39 @@ TEST_CASE("the report says which events were measured: events, execution and qua
 
   const neurokv::test::CliResult csv = neurokv::test::run_cli(base + ids + " --csv -");
   REQUIRE(csv.exit_code == 0);
-  CHECK_THAT(csv.out, Catch::Contains(",events,loss,perplexity,perplexity_vs_float,top1_agreement\n"));
+  CHECK_THAT(csv.out,
+             Catch::Contains(",events,loss,perplexity,perplexity_vs_float,top1_agreement,density_attn_"
+                             "in,density_attn_out,"));
+  CHECK_THAT(csv.out, Catch::Contains(",density_scores,density_kv_row\n"));
   CHECK_THAT(csv.out, Catch::Contains(",measured,"));
-  CHECK_THAT(neurokv::test::run_cli(base + " --csv -").out, Catch::EndsWith(",assumed,,,,\n"));
+  CHECK_THAT(csv.out, Catch::Contains(fmt::format(",{},", e.at("densities").at("mlp_hidden").get<double>())));
+  CHECK_THAT(neurokv::test::run_cli(base + " --csv -").out, Catch::EndsWith(",assumed,,,,,,,,,,,,,,,,\n"));
+
+  // Per layer, and which positions each phase's densities came from; what stays assumed is listed.
+  const nlohmann::json& layers = e.at("layer_densities");
+  REQUIRE(layers.size() == 3);  // outside the blocks, layers 0 and 1
+  CHECK(layers.at(1).at("layer") == 0);
+  CHECK(layers.at(1).at("densities").at("mlp_hidden").get<double>() !=
+        layers.at(2).at("densities").at("mlp_hidden").get<double>());
+  CHECK(e.at("positions").at("prefill").is_null());  // no --prompt: every position is a decode token
+  CHECK(e.at("positions").at("decode") == nlohmann::json::array({0, 8}));
+  CHECK_THAT(e.at("assumed").dump(),
+             Catch::Contains("decode steps at positions past the 8 executed: the densities of executed "
+                             "positions 0-7"));
+  const nlohmann::json prompted =
+      nlohmann::json::parse(neurokv::test::run_cli(base + ids + " --prompt 6 --json -").out)
+          .at("variants")
+          .at(0);
+  CHECK(prompted.at("execution").at("positions").at("prefill") == nlohmann::json::array({0, 6}));
+  CHECK(prompted.at("execution").at("positions").at("decode") == nlohmann::json::array({6, 8}));
 
   const neurokv::test::CliResult table = neurokv::test::run_cli(base + ids);
   CHECK_THAT(table.out,
              Catch::Contains("Events measured by integer execution of 8 tokens from --ids with the "
                              "model's weights"));
+  CHECK_THAT(table.out, Catch::Contains("Q-K=V by layer (-1: outside the blocks):\n  layer attn_in"));
+  CHECK_THAT(table.out, Catch::Contains("  measured: decode: every op's input events, layer by layer, from "
+                                        "executed positions 0-7\n"));
   CHECK_THAT(neurokv::test::run_cli(base).out, Catch::Contains("Events: assumed densities per site"));
 }
 

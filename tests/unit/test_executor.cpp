@@ -286,33 +286,3 @@ TEST_CASE("integer numerics: events are the non-zero codes each tile received", 
   }
   CHECK(zeros_skipped > 0);
 }
-
-TEST_CASE("measured events enter the cost equations: a hand-worked LM head tile", "[executor]") {
-  const std::vector<int> ids = {3, 10, 17, 24, 31, 38, 45, 52};
-  const Loaded m = load("q-k=v");
-  const HwConfig hw = test::chip("akida2-like");
-  CompileOptions options;
-  options.context = 32;
-  const MeasuredEvents measured =
-      measure_events(m.source, m.source.detected_variant(), hw, options, ids, "ids");
-  const SiteCount head = measured.sites.at("lm_head_in");
-  // The LM head's input is the final LayerNorm's 64 outputs, at each of the 8 positions.
-  CHECK(head.offered == 64 * 8);
-  CHECK(head.events < head.offered);  // 8-bit codes of 0 exist: measured, not assumed
-  CHECK(measured.density.lm_head_in == static_cast<double>(head.events) / static_cast<double>(head.offered));
-  CHECK(measured.density.attn_in == measured.sites.at("attn_in").density());
-
-  ModelSource source = m.source;
-  source.spec.density = measured.density;
-  const ir::Program program = compile(source, source.detected_variant(), hw, options).program;
-  const ir::Op& lm_head = *std::find_if(program.ops.begin(), program.ops.end(),
-                                        [](const ir::Op& op) { return op.role == ir::LinearRole::LmHead; });
-  const ir::Tile& tile = lm_head.tiles.front();
-  const TileWork w = tile_work(program, lm_head, tile, hw, Phase::decode(8), 1);
-  // By hand: events = in × density; each event reads its row of the tile's channels (8-bit weights: 1 byte).
-  const double events = 64.0 * head.events / head.offered;
-  const double channels = static_cast<double>(tile.out_end - tile.out_begin);
-  CHECK(w.input_events == Approx(events).epsilon(1e-12));
-  CHECK(w.counts.macs_by_bits.at(8) == Approx(events * channels).epsilon(1e-12));
-  CHECK(w.counts.sram_read_bytes >= events * channels);  // weight reads (plus the events' input-buffer bytes)
-}
