@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -62,6 +63,13 @@ void unregister_unfinished(int slot) {
   if (slot >= 0) g_unfinished[slot].state.store(0);
 }
 
+// A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place: renaming a finished file over it would
+// replace the device with a regular file (as root, in /dev).
+bool is_device_or_pipe(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
 // A full or failing disk is a failed run (exit 1); a path the user cannot write to is bad input (exit 2).
 bool disk_failure(int error) { return error == ENOSPC || error == EDQUOT || error == EFBIG || error == EIO; }
 
@@ -92,13 +100,18 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   file.commit();
 }
 
-AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), temp_(temporary_name(path_)) {
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   std::error_code ec;
   if (std::filesystem::is_directory(path_, ec)) {
     throw InputError(fmt::format("{}: is a directory, expected a file name to write", path_));
   }
-  slot_ = register_unfinished(temp_);
-  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (is_device_or_pipe(path_)) {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+  } else {
+    temp_ = temporary_name(path_);
+    slot_ = register_unfinished(temp_);
+    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  }
   if (fd_ < 0) {
     const int error = errno;
     unregister_unfinished(slot_);
@@ -112,7 +125,7 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), temp_(tempora
 AtomicFile::~AtomicFile() {
   if (fd_ < 0) return;
   ::close(fd_);
-  ::unlink(temp_.c_str());
+  if (!temp_.empty()) ::unlink(temp_.c_str());
   unregister_unfinished(slot_);
 }
 
@@ -135,6 +148,7 @@ void AtomicFile::flush() {
 
 void AtomicFile::sync() {
   flush();
+  if (temp_.empty()) return;  // a device or a pipe: nothing to make durable (fsync fails on a pipe)
   // fsync before the rename: after a power cut the final name holds the old file or the whole new one.
   if (::fsync(fd_) != 0) throw RunError(fmt::format("{}: writing failed ({})", path_, std::strerror(errno)));
 }
@@ -145,9 +159,9 @@ void AtomicFile::commit() {
   fd_ = -1;
   const bool closed = ::close(fd) == 0;  // NFS reports a failed write at close
   const int close_errno = errno;
-  if (!closed || std::rename(temp_.c_str(), path_.c_str()) != 0) {
+  if (!closed || (!temp_.empty() && std::rename(temp_.c_str(), path_.c_str()) != 0)) {
     const int error = closed ? errno : close_errno;
-    ::unlink(temp_.c_str());
+    if (!temp_.empty()) ::unlink(temp_.c_str());
     unregister_unfinished(slot_);
     throw RunError(
         closed ? fmt::format("{}: cannot move the finished file into place ({})", path_, std::strerror(error))

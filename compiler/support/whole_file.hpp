@@ -18,7 +18,7 @@ std::string read_whole_file(const std::string& path, const std::string& what = "
 // Writes to a unique temporary name beside `path`, syncs it, then renames it into place: an interrupted run
 // never leaves a truncated file under the final name, and an existing file is replaced whole or not at all.
 // A directory or an unwritable place is an InputError; a disk that refuses the bytes (ENOSPC, EFBIG, EIO) is
-// a RunError naming `path`.
+// a RunError naming `path`. A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place.
 void write_file_atomically(const std::string& path, const std::string& text);
 
 // The same for a file too large to hold in memory (a million-row sweep's results): appended in pieces, then

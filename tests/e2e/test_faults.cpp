@@ -171,6 +171,17 @@ TEST_CASE("every writer reports a full disk as exit 1 naming its file and leaves
   CHECK_THAT(read_whole_file(err), Catch::Contains("stdout: writing failed (No space left on device)"));
 }
 
+TEST_CASE("an output path that is a device is written in place, never replaced by a file") {
+  Dirs d;
+  const std::string err = d.root + "/err";
+  // Written whole through a rename, /dev/full (root may write in /dev) became a regular file.
+  CHECK(run(cli({"estimate", "-m", "edge-tiny", "--json", "/dev/full"}), err) == 1);
+  CHECK_THAT(read_whole_file(err), Catch::Contains("/dev/full: writing failed (No space left on device)"));
+  CHECK(fs::is_character_file("/dev/full"));
+  CHECK(run(cli({"estimate", "-m", "edge-tiny", "--json", "/dev/null"}), err) == 0);
+  CHECK(fs::is_character_file("/dev/null"));
+}
+
 TEST_CASE("a sweep on a full tmpfs exits 1, and resumes to the same results once there is space", "[slow]") {
   const Reference ref;
   const std::string mnt = ref.d.root + "/mnt";
