@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "compiler/config/attention_variant.hpp"
+#include "compiler/config/model_spec.hpp"
+#include <optional>
 
 namespace neurokv {
 
@@ -33,5 +35,9 @@ class LayerVariants {
  private:
   std::vector<AttentionVariant> per_layer_;  // one entry when every layer has the same variant
 };
+
+// A model YAML's own variants per layer kind (`local_variant`, `global_variant`; Gemma 4: K=V on its
+// global layers), one per layer; nullopt when it names none (every layer is the model's QKV/GQA form).
+std::optional<LayerVariants> own_variants(const ModelSpec& model);
 
 }  // namespace neurokv

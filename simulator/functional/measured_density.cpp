@@ -15,6 +15,7 @@ const char* site_of(const ir::Op& op) {
         case ir::LinearRole::O:
           return "attn_out";
         case ir::LinearRole::MlpUp:
+        case ir::LinearRole::MlpGate:
           return "mlp_in";
         case ir::LinearRole::MlpDown:
           return "mlp_hidden";
@@ -36,6 +37,9 @@ const char* site_of(const ir::Op& op) {
     case ir::OpKind::Softmax:
     case ir::OpKind::Gelu:
     case ir::OpKind::Add:
+    case ir::OpKind::RmsNorm:
+    case ir::OpKind::Rope:
+    case ir::OpKind::Glu:
       return nullptr;
   }
   return nullptr;
