@@ -87,8 +87,8 @@ double output_elements(const ir::Program& program, const Op& op, const Tile& til
     case OpKind::Softmax:
       return width(tile) * attended_positions(phase, tokens, op.window);
     case OpKind::Rope:
-      return width(tile) * (rotates_on_read(program, op) ? kv_rows(phase, tokens, op.window)
-                                                          : static_cast<double>(tokens));
+      return width(tile) *
+             (rotates_on_read(program, op) ? kv_rows(phase, tokens, op.window) : static_cast<double>(tokens));
     case OpKind::AttnValue:
       return width(tile) * op.head_dim * tokens;
     case OpKind::Embed:

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-
 #include <cctype>
 
 #include "compiler/support/error.hpp"
@@ -66,7 +65,8 @@ AttentionVariant AttentionVariant::parse(const std::string& raw, int heads, int 
     if (g != heads) {
       throw InputError(fmt::format(
           "{} ties the queries to the keys, which needs as many key heads as query heads; the model has {} "
-          "query heads and {} key/value heads, expected a model without grouped keys (or QKV, Q-K=V, GQA-<g>, "
+          "query heads and {} key/value heads, expected a model without grouped keys (or QKV, Q-K=V, "
+          "GQA-<g>, "
           "Q-GQA-<g>, MQA, Q-MQA)",
           text, heads, g));
     }
@@ -84,8 +84,9 @@ std::vector<AttentionVariant> AttentionVariant::parse_list(const std::string& te
                                                            int default_groups, int model_kv_heads) {
   if (is_all(text) && model_kv_heads > 0 && model_kv_heads < heads) {
     std::vector<std::string> names = {"QKV", "Q-K=V", "MQA", "Q-MQA"};
-    if (default_groups > 0) names.insert(names.end(), {"GQA-" + std::to_string(default_groups),
-                                                        "Q-GQA-" + std::to_string(default_groups)});
+    if (default_groups > 0)
+      names.insert(names.end(),
+                   {"GQA-" + std::to_string(default_groups), "Q-GQA-" + std::to_string(default_groups)});
     std::vector<AttentionVariant> all;
     for (const std::string& name : names) {
       const AttentionVariant v = parse(name, heads, model_kv_heads);

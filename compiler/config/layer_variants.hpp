@@ -2,12 +2,12 @@
 // The attention variant of each decoder layer: what apply_variant rewrites the QKV baseline into. A variant
 // asked for by name (`--variant Q-K=V`) applies to every layer; an imported model may mix them (layer 0 QKV,
 // layer 1 Q-K=V). Uniform layers are one variant, however they were given, so the two forms compare equal.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "compiler/config/attention_variant.hpp"
 #include "compiler/config/model_spec.hpp"
-#include <optional>
 
 namespace neurokv {
 

@@ -35,7 +35,6 @@ ActivationDensity read_density(const YamlMap& map) {
   return d;
 }
 
-
 template <class E>
 using Choices = std::vector<std::pair<const char*, E>>;
 const Choices<NormKind> kNorms{{"layernorm", NormKind::LayerNorm}, {"rmsnorm", NormKind::RmsNorm}};
@@ -53,16 +52,17 @@ E read_choice(const YamlMap& map, const char* key, const Choices<E>& choices, E 
     if (word == name) return value;
     expected += fmt::format("{}'{}'", expected.empty() ? "" : ", ", name);
   }
-  throw InputError(
-      fmt::format("{}: {} '{}' is not supported, expected one of {}", map.location(key), key, word, expected));
+  throw InputError(fmt::format("{}: {} '{}' is not supported, expected one of {}", map.location(key), key,
+                               word, expected));
 }
 
 // `mlp`, or its older spelling `activation` (a file may give one of them).
 MlpKind read_mlp(const YamlMap& map) {
   if (map.has("mlp") && map.has("activation")) {
-    throw InputError(fmt::format("{}: both 'mlp' and 'activation' are given, expected one of them ('activation' "
-                                 "is the older name of 'mlp')",
-                                 map.location("activation")));
+    throw InputError(
+        fmt::format("{}: both 'mlp' and 'activation' are given, expected one of them ('activation' "
+                    "is the older name of 'mlp')",
+                    map.location("activation")));
   }
   return read_choice(map, map.has("activation") ? "activation" : "mlp", kMlps, MlpKind::Gelu);
 }
@@ -70,8 +70,9 @@ MlpKind read_mlp(const YamlMap& map) {
 // `tied_embeddings`, or its older spelling `tied_lm_head`.
 bool read_tied(const YamlMap& map) {
   if (map.has("tied_embeddings") && map.has("tied_lm_head")) {
-    throw InputError(fmt::format("{}: both 'tied_embeddings' and 'tied_lm_head' are given, expected one of them",
-                                 map.location("tied_lm_head")));
+    throw InputError(
+        fmt::format("{}: both 'tied_embeddings' and 'tied_lm_head' are given, expected one of them",
+                    map.location("tied_lm_head")));
   }
   return map.boolean_or(map.has("tied_lm_head") ? "tied_lm_head" : "tied_embeddings", true);
 }
@@ -96,9 +97,10 @@ RopeSpec read_rope(const YamlMap& map, PositionKind positions) {
 void read_window(const YamlMap& map, ModelSpec& m) {
   if (!map.has("sliding_window")) {
     if (map.has("layer_pattern")) {
-      throw InputError(fmt::format("{}: layer_pattern without sliding_window, expected a sliding_window for "
-                                   "its local layers",
-                                   map.location("layer_pattern")));
+      throw InputError(
+          fmt::format("{}: layer_pattern without sliding_window, expected a sliding_window for "
+                      "its local layers",
+                      map.location("layer_pattern")));
     }
     return;
   }
@@ -135,10 +137,10 @@ void read_kv_sharing(const YamlMap& map, ModelSpec& m) {
       }
       const auto source = static_cast<int>(shared.integer(key, 0, m.layers - 1));
       if (source >= layer || m.is_global(source) != m.is_global(static_cast<int>(layer))) {
-        throw InputError(fmt::format("{}: layer {} reads layer {}'s KV cache, expected an earlier layer of the "
-                                     "same kind ({})",
-                                     shared.location(key), layer, source,
-                                     m.is_global(static_cast<int>(layer)) ? "global" : "local"));
+        throw InputError(fmt::format(
+            "{}: layer {} reads layer {}'s KV cache, expected an earlier layer of the "
+            "same kind ({})",
+            shared.location(key), layer, source, m.is_global(static_cast<int>(layer)) ? "global" : "local"));
       }
       m.kv_shared_from[static_cast<std::size_t>(layer)] = source;
     });
@@ -146,9 +148,10 @@ void read_kv_sharing(const YamlMap& map, ModelSpec& m) {
   for (int l = 0; l < m.layers; ++l) {
     const int source = m.shared_source(l);
     if (source >= 0 && m.shared_source(source) >= 0) {
-      problems.add(fmt::format("{}: layer {} reads layer {}'s KV cache, which is itself shared from layer {}, "
-                               "expected a layer with its own cache",
-                               map.location("kv_shared_from"), l, source, m.shared_source(source)));
+      problems.add(
+          fmt::format("{}: layer {} reads layer {}'s KV cache, which is itself shared from layer {}, "
+                      "expected a layer with its own cache",
+                      map.location("kv_shared_from"), l, source, m.shared_source(source)));
     }
   }
   problems.throw_if_any();
@@ -184,6 +187,7 @@ ModelSpec model_from_yaml(const YamlMap& map, const std::string& file) {
   problems.check([&] { m.norm_bias = map.boolean_or("norm_bias", m.bias && m.norm == NormKind::LayerNorm); });
   problems.check([&] { m.layernorm_epsilon = map.number_or("norm_epsilon", 1e-5, 1e-12, 1.0); });
   problems.check([&] { m.mlp = read_mlp(map); });
+  if (m.mlp == MlpKind::GeGlu) m.gelu = GeluForm::Tanh;  // Gemma's gelu_pytorch_tanh
   problems.check([&] { m.positions = read_choice(map, "positions", kPositions, PositionKind::Learned); });
   problems.check([&] { m.rope = read_rope(map, m.positions); });
   problems.check([&] { m.qk_norm = map.boolean_or("qk_norm", false); });
@@ -206,18 +210,20 @@ ModelSpec model_from_yaml(const YamlMap& map, const std::string& file) {
   }
   if (m.kv_heads == 0) m.kv_heads = m.heads;
   if (m.positions == PositionKind::Rope && m.head_dim > 0 && m.rope.rotary_dims(m.head_dim) < 2) {
-    problems.add(fmt::format("{}: rope_fraction {} rotates {} of the {} dimensions of a head, expected at "
-                             "least 2",
-                             map.location("rope_fraction"), m.rope.fraction, m.rope.rotary_dims(m.head_dim),
-                             m.head_dim));
+    problems.add(fmt::format(
+        "{}: rope_fraction {} rotates {} of the {} dimensions of a head, expected at "
+        "least 2",
+        map.location("rope_fraction"), m.rope.fraction, m.rope.rotary_dims(m.head_dim), m.head_dim));
   }
   if (window_read && m.layers > 0) problems.check([&] { read_kv_sharing(map, m); });
   if (map.has("local_variant") && m.sliding_window == 0) {
-    problems.add(fmt::format("{}: local_variant without sliding_window, expected a sliding_window (the model "
-                             "has no local layers otherwise)",
-                             map.location("local_variant")));
+    problems.add(
+        fmt::format("{}: local_variant without sliding_window, expected a sliding_window (the model "
+                    "has no local layers otherwise)",
+                    map.location("local_variant")));
   }
-  for (const auto& [key, name] : {std::pair{"local_variant", m.local_variant}, {"global_variant", m.global_variant}}) {
+  for (const auto& [key, name] :
+       {std::pair{"local_variant", m.local_variant}, {"global_variant", m.global_variant}}) {
     if (name.empty() || m.heads <= 0) continue;
     problems.check([&, key = key, name = name] {
       try {

@@ -55,7 +55,7 @@ struct ModelSpec {
   int kv_groups = 0;  // the KV-head count the paper uses for GQA-g and Q-GQA-g with this model; 0: none given
   int kv_heads = 0;   // the model's own key/value heads (GQA when fewer than heads); = heads unless given
   bool bias = true;   // every Linear and norm has a bias
-  bool qkv_bias = true;  // the Q, K and V projections have a bias (Qwen2: yes, with `bias: false`)
+  bool qkv_bias = true;   // the Q, K and V projections have a bias (Qwen2: yes, with `bias: false`)
   bool norm_bias = true;  // the norms have a bias beside their gain
   bool tied_lm_head = true;
   NormKind norm = NormKind::LayerNorm;

@@ -32,9 +32,9 @@ enum class OpKind {
 
 // Every kind, in enum order: what the text form's parser accepts.
 constexpr std::array<OpKind, 14> kOpKinds{
-    OpKind::Embed,     OpKind::PosEmbed, OpKind::LayerNorm, OpKind::Linear,  OpKind::KvAppend,
-    OpKind::KvRead,    OpKind::AttnScore, OpKind::Softmax,  OpKind::AttnValue, OpKind::Gelu,
-    OpKind::Add,       OpKind::RmsNorm,  OpKind::Rope,      OpKind::Glu};
+    OpKind::Embed,  OpKind::PosEmbed,  OpKind::LayerNorm, OpKind::Linear,    OpKind::KvAppend,
+    OpKind::KvRead, OpKind::AttnScore, OpKind::Softmax,   OpKind::AttnValue, OpKind::Gelu,
+    OpKind::Add,    OpKind::RmsNorm,   OpKind::Rope,      OpKind::Glu};
 
 // What a tile's [out_begin, out_end) counts.
 enum class TileAxis {

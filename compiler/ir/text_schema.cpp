@@ -92,11 +92,10 @@ const LineFields<Op>& op_line() {
           .positional("name", &Op::name, Text{})
           .positional("kind", &Op::kind, Choice<OpKind>{{kOpKinds.begin(), kOpKinds.end()}})
           .optional("layer", &Op::layer, Integer<int>{-1, kMaxInt})
-          .optional(
-              "role", &Op::role,
-              Choice<LinearRole>{{LinearRole::None, LinearRole::Q, LinearRole::K, LinearRole::V,
-                                  LinearRole::O, LinearRole::MlpUp, LinearRole::MlpDown, LinearRole::LmHead,
-                                  LinearRole::MlpGate}})
+          .optional("role", &Op::role,
+                    Choice<LinearRole>{{LinearRole::None, LinearRole::Q, LinearRole::K, LinearRole::V,
+                                        LinearRole::O, LinearRole::MlpUp, LinearRole::MlpDown,
+                                        LinearRole::LmHead, LinearRole::MlpGate}})
           .optional("inputs", &Op::inputs, List<Integer<int>>{kOpId})
           .optional("in_features", &Op::in_features, kWidth)
           .optional("out_features", &Op::out_features, kWidth)
@@ -113,7 +112,8 @@ const LineFields<Op>& op_line() {
           .optional("window", &Op::window, kTokens)
           .optional("rope_theta", &Op::rope_theta, Number{0, 1e12})
           .optional("rotary_dims", &Op::rotary_dims, kCount)
-          .optional("act", &Op::activation, Choice<GateActivation>{{GateActivation::Silu, GateActivation::Gelu}});
+          .optional("act", &Op::activation,
+                    Choice<GateActivation>{{GateActivation::Silu, GateActivation::Gelu}});
   return fields;
 }
 

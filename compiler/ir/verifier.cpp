@@ -347,9 +347,10 @@ class Verifier {
           needed = std::min<int64_t>(needed, op.window);
       }
       if (buffer.capacity_tokens < needed) {
-        problem("{} holds {} tokens, expected at least the {} its readers attend to (the program's context, "
-                "or their window)",
-                label, buffer.capacity_tokens, needed);
+        problem(
+            "{} holds {} tokens, expected at least the {} its readers attend to (the program's context, "
+            "or their window)",
+            label, buffer.capacity_tokens, needed);
       }
       if (buffer.location == Storage::Dram) {
         if (!p_.chip.has_dram) problem("{} is in DRAM, but chip {} has no DRAM", label, p_.chip.name);

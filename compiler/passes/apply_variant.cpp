@@ -131,7 +131,8 @@ Graph apply_variant(Graph graph, const LayerVariants& variants, bool fuse_kv, Di
       if (variant.queries_are_keys() || own.values_are_keys() != variant.values_are_keys() ||
           own.kv_heads() != variant.kv_heads()) {
         throw InputError(fmt::format(
-            "variant {}: layer {} reads layer {}'s KV cache, so it needs that layer's keys and values as they "
+            "variant {}: layer {} reads layer {}'s KV cache, so it needs that layer's keys and values as "
+            "they "
             "are ({} there, {} asked for) and keeps its own queries; expected a variant that keeps Q and "
             "matches layer {}'s",
             variants.name(), l, source, own.name(), variant.name(), source));

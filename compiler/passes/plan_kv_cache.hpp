@@ -24,10 +24,10 @@ int64_t kv_heads_per_np(const ir::Buffer& buffer, const HwConfig& hw);
 // buffers are alike.
 int64_t kv_slots_per_np(const std::vector<ir::Buffer>& buffers, const HwConfig& hw);
 
-// Each buffer holds `context` rows, or a sliding-window layer's window when that is fewer (its readers' window).
-// A `context` beyond the model's learned positions is planned as asked, with a note. Throws InputError for a
-// context below 1, MappingError naming the buffer, its bytes and the room left when a buffer fits no NP input
-// SRAM and the chip has no DRAM.
+// Each buffer holds `context` rows, or a sliding-window layer's window when that is fewer (its readers'
+// window). A `context` beyond the model's learned positions is planned as asked, with a note. Throws
+// InputError for a context below 1, MappingError naming the buffer, its bytes and the room left when a buffer
+// fits no NP input SRAM and the chip has no DRAM.
 Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Diagnostics& diagnostics);
 
 }  // namespace neurokv::passes

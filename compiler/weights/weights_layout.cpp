@@ -13,7 +13,8 @@ bool stores_weights(const ir::Op& op) {
 }
 
 StoredShape stored_shape(const ir::Op& op) {
-  if (ir::op_kind_traits(op.kind).weights == ir::WeightShape::Affine) return {ir::affine_channels(op), 1, op.bias};
+  if (ir::op_kind_traits(op.kind).weights == ir::WeightShape::Affine)
+    return {ir::affine_channels(op), 1, op.bias};
   return {op.out_features, op.in_features, op.bias};
 }
 

@@ -164,9 +164,8 @@ class Run {
         const std::vector<float>& gate = input(op, 0);
         const std::vector<float>& up = input(op, 1);
         y.resize(gate.size());
-        float (*act)(float, GeluForm) = op.activation == ir::GateActivation::Silu
-                                            ? +[](float v, GeluForm) { return silu(v); }
-                                            : gelu;
+        float (*act)(float, GeluForm) =
+            op.activation == ir::GateActivation::Silu ? +[](float v, GeluForm) { return silu(v); } : gelu;
         const auto count = [&](int64_t lo, int64_t hi) {
           return nonzeros(gate.data(), lo, hi) + nonzeros(up.data(), lo, hi);
         };
@@ -181,7 +180,8 @@ class Run {
               count);
           return;
         }
-        for_tiles(op, events, [&](int64_t i) { y[i] = act(gate[i], facts_.gelu) * up[i]; }, count);
+        for_tiles(
+            op, events, [&](int64_t i) { y[i] = act(gate[i], facts_.gelu) * up[i]; }, count);
         return;
       }
       case OpKind::Linear:
@@ -430,8 +430,9 @@ class Run {
         for (int64_t m = first; m < n; ++m) {
           const int64_t key = m * row + (h / group) * d;
           y[static_cast<std::size_t>(h * count + m - first)] =
-              scales_ != nullptr ? int_dot(q_codes.data() + h * d, q_step, keys.codes + key, keys.step, d) * scale
-                                 : ConstSpan(q.data() + h * d, d).dot(ConstSpan(keys.rows + key, d)) * scale;
+              scales_ != nullptr
+                  ? int_dot(q_codes.data() + h * d, q_step, keys.codes + key, keys.step, d) * scale
+                  : ConstSpan(q.data() + h * d, d).dot(ConstSpan(keys.rows + key, d)) * scale;
         }
       }
       events[static_cast<std::size_t>(t.index)] = nonzeros(q.data(), t.out_begin * d, t.out_end * d);
@@ -494,8 +495,8 @@ class Run {
   std::vector<std::vector<float>> out_;    // [op]: the current token's output
   std::vector<std::vector<float>> cache_;  // [buffer]: rows of kv_heads × head_dim, one per position
   std::vector<std::vector<int32_t>>
-      cache_codes_;                // integer numerics: the same rows as codes of the buffer's width
-  std::vector<float> cache_step_;  // [buffer]: those codes' step
+      cache_codes_;                     // integer numerics: the same rows as codes of the buffer's width
+  std::vector<float> cache_step_;       // [buffer]: those codes' step
   std::vector<int32_t> rotated_codes_;  // integer numerics: the codes of the keys a rope rotated on read
   Execution result_;
 };

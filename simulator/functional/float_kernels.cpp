@@ -39,7 +39,9 @@ std::vector<float> rms_norm(const std::vector<float>& x, const std::vector<float
   return normalise(x, gain, bias, epsilon, false);
 }
 
-float silu(float x) { return static_cast<float>(static_cast<double>(x) / (1.0 + std::exp(-static_cast<double>(x)))); }
+float silu(float x) {
+  return static_cast<float>(static_cast<double>(x) / (1.0 + std::exp(-static_cast<double>(x))));
+}
 
 double rope_angle(int j, int rotary, double theta, int position) {
   return position * std::pow(theta, -2.0 * j / rotary);
@@ -49,8 +51,8 @@ void rope_rotate(const float* x, float* y, int head_dim, int rotary, double thet
   const int half = rotary / 2;
   for (int j = 0; j < half; ++j) {
     // PyTorch's rotary tables are fp32 cos and sin of an fp32 angle.
-    const float angle = static_cast<float>(position) *
-                        static_cast<float>(1.0 / std::pow(theta, 2.0 * j / rotary));
+    const float angle =
+        static_cast<float>(position) * static_cast<float>(1.0 / std::pow(theta, 2.0 * j / rotary));
     const float c = std::cos(angle), s = std::sin(angle);
     y[j] = x[j] * c - x[j + half] * s;
     y[j + half] = x[j + half] * c + x[j] * s;

@@ -38,8 +38,9 @@ const std::array<uint32_t, 1u << kShiftmaxFraction>& exp2_fractions() {
 namespace {
 
 // LayerNorm (`center`) or RMSNorm (the sum taken as 0: n·x_i itself is normalised).
-std::vector<float> int_normalise(const std::vector<int32_t>& codes, float step, const std::vector<float>& gain,
-                                 const std::vector<float>& bias, double epsilon, bool center) {
+std::vector<float> int_normalise(const std::vector<int32_t>& codes, float step,
+                                 const std::vector<float>& gain, const std::vector<float>& bias,
+                                 double epsilon, bool center) {
   const auto n = static_cast<int64_t>(codes.size());
   int64_t sum = 0;
   if (center) {
@@ -99,7 +100,8 @@ std::vector<float> gelu_table(float step, int bits, GeluForm form) {
   return activation_table(step, bits, gelu, form);
 }
 
-void int_rope(const int32_t* codes, float step, float* y, int head_dim, int rotary, double theta, int position) {
+void int_rope(const int32_t* codes, float step, float* y, int head_dim, int rotary, double theta,
+              int position) {
   const int half = rotary / 2;
   const double one = std::ldexp(1.0, kRopeFraction);
   for (int j = 0; j < half; ++j) {
