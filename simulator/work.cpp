@@ -1,5 +1,6 @@
 #include "simulator/work.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -16,22 +17,52 @@ using ir::Tile;
 
 // Sum over the phase's tokens of the positions each attends to: n per decode token; 1 + 2 + ... + P for a
 // causal prefill (past + 1 + ... + past + P for one chunk after `past` positions; chunking the whole prompt
-// changes nothing).
-double attended_positions(const Phase& phase, int64_t tokens) {
-  if (phase.kind == Phase::Kind::Decode) return static_cast<double>(phase.context) * tokens;
+// changes nothing). A sliding window (`window` > 0) caps each token's positions at the window.
+double attended_positions(const Phase& phase, int64_t tokens, int64_t window) {
+  if (phase.kind == Phase::Kind::Decode) {
+    const int64_t n = window > 0 ? std::min(phase.context, window) : phase.context;
+    return static_cast<double>(n) * tokens;
+  }
   const double p = static_cast<double>(tokens);
-  return p * static_cast<double>(phase.past) + p * (p + 1) / 2;
+  const double past = static_cast<double>(phase.past);
+  if (window <= 0) return p * past + p * (p + 1) / 2;
+  // Tokens past + 1 .. past + c attend to all before them, the other p − c to the window.
+  const double c = static_cast<double>(std::clamp<int64_t>(window - phase.past, 0, tokens));
+  return c * past + c * (c + 1) / 2 + (p - c) * static_cast<double>(window);
 }
 
-// KV rows a KvRead moves: every cached row per decode token; in prefill one streaming pass over the rows
-// each chunk attends to (the chunk's queries stay in the attention tiles' input SRAM): past + P for one
-// chunk, and over a prompt of m full chunks of C (and a last partial one) C + 2C + ... + mC (+ P).
-double kv_rows(const Phase& phase, int64_t tokens) {
-  if (phase.kind == Phase::Kind::Decode) return static_cast<double>(phase.context) * tokens;
-  if (!phase.spills()) return static_cast<double>(phase.past + tokens);
-  const double c = static_cast<double>(phase.chunk);
-  const double full = static_cast<double>(tokens / phase.chunk);
-  return c * full * (full + 1) / 2 + (tokens % phase.chunk > 0 ? static_cast<double>(tokens) : 0.0);
+// KV rows one streaming pass over a chunk of `tokens` queries after `past` positions reads: every row from
+// the first one its first query sees (past − window + 1 under a window) to its last query's.
+double chunk_rows(int64_t past, int64_t tokens, int64_t window) {
+  const int64_t first = window > 0 ? std::max<int64_t>(0, past - window + 1) : 0;
+  return static_cast<double>(past + tokens - first);
+}
+
+// KV rows a KvRead moves: every cached row (within the window) per decode token; in prefill one streaming
+// pass over the rows each chunk attends to (the chunk's queries stay in the attention tiles' input SRAM):
+// past + P for one chunk, and over a prompt of m full chunks of C (and a last partial one) C + 2C + ... + mC
+// (+ P), each chunk's rows capped by the window.
+double kv_rows(const Phase& phase, int64_t tokens, int64_t window) {
+  if (phase.kind == Phase::Kind::Decode) {
+    const int64_t n = window > 0 ? std::min(phase.context, window) : phase.context;
+    return static_cast<double>(n) * tokens;
+  }
+  if (!phase.spills()) return chunk_rows(phase.past, tokens, window);
+  if (window <= 0) {
+    const double c = static_cast<double>(phase.chunk);
+    const double full = static_cast<double>(tokens / phase.chunk);
+    return c * full * (full + 1) / 2 + (tokens % phase.chunk > 0 ? static_cast<double>(tokens) : 0.0);
+  }
+  double rows = 0;
+  for (int64_t past = 0; past < tokens; past += phase.chunk)
+    rows += chunk_rows(past, std::min(phase.chunk, tokens - past), window);
+  return rows;
+}
+
+// A rope that rotates the cached keys as they are read (K=V in Gemma 4's form): it runs over KV rows.
+bool rotates_on_read(const ir::Program& program, const Op& op) {
+  return op.kind == OpKind::Rope && !op.inputs.empty() &&
+         program.ops.at(static_cast<std::size_t>(op.inputs.front())).kind == OpKind::KvRead;
 }
 
 // An NP handles one event at a time: the event's fan-out runs over the MAC lanes in ceil(fan-out / lanes)
@@ -49,11 +80,15 @@ double kv_share(const Op& op, const ir::Buffer& buffer, const Tile& tile) {
 }
 
 // Activations a tile's output carries to its consumers, per phase: what the routes from it deliver.
-double output_elements(const Op& op, const Tile& tile, const Phase& phase, int64_t tokens) {
+double output_elements(const ir::Program& program, const Op& op, const Tile& tile, const Phase& phase,
+                       int64_t tokens) {
   switch (op.kind) {
     case OpKind::AttnScore:
     case OpKind::Softmax:
-      return width(tile) * attended_positions(phase, tokens);
+      return width(tile) * attended_positions(phase, tokens, op.window);
+    case OpKind::Rope:
+      return width(tile) *
+             (rotates_on_read(program, op) ? kv_rows(phase, tokens, op.window) : static_cast<double>(tokens));
     case OpKind::AttnValue:
       return width(tile) * op.head_dim * tokens;
     case OpKind::Embed:
@@ -64,6 +99,8 @@ double output_elements(const Op& op, const Tile& tile, const Phase& phase, int64
     case OpKind::KvRead:
     case OpKind::Gelu:
     case OpKind::Add:
+    case OpKind::RmsNorm:
+    case OpKind::Glu:
       return width(tile) * tokens;
   }
   return width(tile) * tokens;
@@ -120,23 +157,42 @@ TileWork tile_work(const ir::Program& program, const Op& op, const Tile& tile, c
       break;
     }
     case OpKind::LayerNorm:
+    case OpKind::RmsNorm:
     case OpKind::Gelu:
+    case OpKind::Glu:
     case OpKind::Add: {
-      // Element-wise work on the MAC lanes: LayerNorm makes two passes (statistics, then scale and shift).
-      const double passes = op.kind == OpKind::LayerNorm ? 2 : 1;
-      const double offered = width(tile) * t * (op.kind == OpKind::Add ? 2 : 1);
+      // Element-wise work on the MAC lanes: a norm makes two passes (statistics, then scale (and shift));
+      // a gated product one multiply after its gate's lookup.
+      const bool norm = op.kind == OpKind::LayerNorm || op.kind == OpKind::RmsNorm;
+      const double passes = norm ? 2 : 1;
+      const bool two_inputs = op.kind == OpKind::Add || op.kind == OpKind::Glu;
+      const double offered = width(tile) * t * (two_inputs ? 2 : 1);
       const double elements = width(tile) * t;
       count_events(c, offered, offered * op.input_density, act_bits);
       w.input_events = offered * op.input_density;
       c.macs_by_bits[program.precision.weight_bits] += passes * elements;
-      if (op.kind == OpKind::Gelu) c.sram_read_bytes += elements * act_bits / 8.0;  // lookup table
+      if (op.kind == OpKind::Gelu || op.kind == OpKind::Glu)
+        c.sram_read_bytes += elements * act_bits / 8.0;  // the activation's lookup table
       w.compute_cycles = std::ceil(passes * elements / lanes);
+      break;
+    }
+    case OpKind::Rope: {
+      // Per rotated element: x·cos and its partner·sin (two MACs) with cos and sin read from a table;
+      // the other dimensions pass through. On write one row per token; on read every KV row attended.
+      const double rows = rotates_on_read(program, op) ? kv_rows(phase, tokens, op.window) : t;
+      const double offered = width(tile) * rows;
+      const double rotated = op.head_dim > 0 ? offered * op.rotary_dims / op.head_dim : 0;
+      count_events(c, offered, offered * op.input_density, act_bits);
+      w.input_events = offered * op.input_density;
+      c.macs_by_bits[program.precision.weight_bits] += 2 * rotated;
+      c.sram_read_bytes += 2 * rotated * act_bits / 8.0;  // cos and sin
+      w.compute_cycles = std::ceil(2 * rotated / lanes);
       break;
     }
     case OpKind::KvRead:
     case OpKind::KvAppend: {
       const ir::Buffer& buffer = program.buffers.at(op.buffer);
-      const double rows = op.kind == OpKind::KvRead ? kv_rows(phase, tokens) : t;
+      const double rows = op.kind == OpKind::KvRead ? kv_rows(phase, tokens, op.window) : t;
       const double bytes = rows * buffer.bytes_per_token * kv_share(op, buffer, tile);
       const bool dram = buffer.location == ir::Storage::Dram;
       if (op.kind == OpKind::KvRead) {
@@ -148,7 +204,7 @@ TileWork tile_work(const ir::Program& program, const Op& op, const Tile& tile, c
     }
     case OpKind::AttnScore: {
       // Each non-zero query element fans out over every attended position's key element.
-      const double positions = attended_positions(phase, tokens);
+      const double positions = attended_positions(phase, tokens, op.window);
       const double offered = width(tile) * op.head_dim * t;
       const double events = offered * op.input_density;
       const double fanout = positions / t;
@@ -162,7 +218,7 @@ TileWork tile_work(const ir::Program& program, const Op& op, const Tile& tile, c
       break;
     }
     case OpKind::Softmax: {
-      const double elements = width(tile) * attended_positions(phase, tokens);
+      const double elements = width(tile) * attended_positions(phase, tokens, op.window);
       c.softmax_elements += elements;
       count_events(c, elements, elements, act_bits);
       w.input_events = elements;
@@ -171,7 +227,7 @@ TileWork tile_work(const ir::Program& program, const Op& op, const Tile& tile, c
     }
     case OpKind::AttnValue: {
       // Each non-zero probability fans out over its head's value vector.
-      const double offered = width(tile) * attended_positions(phase, tokens);
+      const double offered = width(tile) * attended_positions(phase, tokens, op.window);
       const double events = offered * op.input_density;
       const double synops = events * op.head_dim;
       c.macs_by_bits[act_bits] += synops;
@@ -189,9 +245,9 @@ TileWork tile_work(const ir::Program& program, const Op& op, const Tile& tile, c
 
 double route_events(const ir::Program& program, const ir::Route& route, const Phase& phase, int64_t tokens) {
   const Op& src = program.ops.at(route.src_op);
-  if (src.kind == OpKind::KvRead) return 0;
+  if (src.kind == OpKind::KvRead || rotates_on_read(program, src)) return 0;
   const Op& dst = program.ops.at(route.dst_op);
-  return output_elements(src, src.tiles.at(route.src_tile), phase, tokens) * dst.input_density;
+  return output_elements(program, src, src.tiles.at(route.src_tile), phase, tokens) * dst.input_density;
 }
 
 std::vector<bool> repeated_kv_deliveries(const ir::Program& program) {
@@ -223,14 +279,19 @@ double route_bytes(const ir::Program& program, const ir::Route& route, const HwC
   if (src.kind == OpKind::KvRead) {
     if (repeated_delivery) return 0;
     const ir::Buffer& buffer = program.buffers.at(src.buffer);
-    return kv_rows(phase, tokens) * buffer.bytes_per_token *
+    return kv_rows(phase, tokens, src.window) * buffer.bytes_per_token *
            kv_share(src, buffer, src.tiles.at(route.src_tile));
+  }
+  if (rotates_on_read(program, src)) {  // the rotated keys: rows of activations, data not events
+    return output_elements(program, src, src.tiles.at(route.src_tile), phase, tokens) *
+           program.precision.act_bits / 8.0;
   }
   return route_events(program, route, phase, tokens) * hw.noc.event_bytes;
 }
 
 double route_sram_write_bytes(const ir::Program& program, const ir::Route& route, double bytes) {
-  if (program.ops.at(route.src_op).kind != OpKind::KvRead) return 0;
+  const Op& src = program.ops.at(route.src_op);
+  if (src.kind != OpKind::KvRead && !rotates_on_read(program, src)) return 0;
   return bytes * static_cast<double>(route.dst_tiles.size());
 }
 
@@ -245,7 +306,8 @@ SpillBytes spill_bytes(const ir::Program& program, const HwConfig& hw, const Pha
   for (const ir::Step& step : program.prefill) tokens.at(step.op) = step_tokens(step, phase);
   for (const ir::Route& route : program.routes) {
     const int64_t carried = std::min(tokens.at(route.src_op), tokens.at(route.dst_op));
-    if (program.ops.at(route.src_op).kind == OpKind::KvRead || carried <= phase.chunk ||
+    const Op& src = program.ops.at(route.src_op);
+    if (src.kind == OpKind::KvRead || rotates_on_read(program, src) || carried <= phase.chunk ||
         route.dst_tiles.empty())
       continue;
     const double bytes = route_bytes(program, route, hw, phase, carried, false);

@@ -124,7 +124,20 @@ Diagnostics variant_notes(const StudyOptions& o, const Study& s) {
     return notes;
   }
   const std::string& names = o.variants.empty() ? o.default_variants : o.variants;
-  if (AttentionVariant::is_all(names) && s.model.spec.kv_groups == 0) {
+  const ModelSpec& m = s.model.spec;
+  if (o.variants.empty() && own_variants(m)) {
+    note(
+        fmt::format("{} is {} by its own layers (no --variant); --variant applies one variant to every layer",
+                    m.name, s.variants.front().name()));
+    return notes;
+  }
+  if (AttentionVariant::is_all(names) && m.kv_heads < m.heads) {
+    note(
+        fmt::format("{0} has {1} KV heads for its {2} query heads, so 'all' is what the paper's variants "
+                    "become on it (QKV is GQA-{1}, Q-K=V is Q-GQA-{1}, with MQA and Q-MQA; Q=K-V and Q=K=V "
+                    "need as many key heads as query heads)",
+                    m.name, m.kv_heads, m.heads));
+  } else if (AttentionVariant::is_all(names) && s.model.spec.kv_groups == 0) {
     note(
         fmt::format("{} has no kv_groups, so 'all' is the six variants without a group count; name GQA-<g> "
                     "or Q-GQA-<g> to add those",
@@ -165,11 +178,14 @@ Study make_study(ModelSource model, HwConfig hw, const StudyOptions& o) {
   try {
     // An imported model is compiled as the variants its layers were built with; "all" means those.
     const std::string& names = o.variants.empty() ? o.default_variants : o.variants;
+    const std::optional<LayerVariants> own = own_variants(s.model.spec);
     if (s.model.imported() && (o.variants.empty() || AttentionVariant::is_all(names))) {
       s.variants = {s.model.detected_variant()};
+    } else if (own && o.variants.empty()) {  // a model YAML with variants of its own (gemma4-like)
+      s.variants = {*own};
     } else {
-      for (const AttentionVariant& v :
-           AttentionVariant::parse_list(names, s.model.spec.heads, s.model.spec.kv_groups)) {
+      for (const AttentionVariant& v : AttentionVariant::parse_list(
+               names, s.model.spec.heads, s.model.spec.kv_groups, s.model.spec.kv_heads)) {
         s.variants.emplace_back(v);
       }
     }

@@ -69,7 +69,7 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
     plan.models_.push_back(parse_model(text, path));
     const ModelSpec& model = plan.models_.back();
     plan.variants_.push_back(named_at(spec.variants_location, [&] {
-      return AttentionVariant::parse_list(spec.variants, model.heads, model.kv_groups);
+      return AttentionVariant::parse_list(spec.variants, model.heads, model.kv_groups, model.kv_heads);
     }));
     files[path] = fnv1a(text);
   }

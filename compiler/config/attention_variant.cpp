@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "compiler/support/error.hpp"
@@ -50,13 +51,27 @@ std::vector<std::string> name_candidates(const std::string& text) {
 
 }  // namespace
 
-AttentionVariant AttentionVariant::parse(const std::string& raw, int heads) {
+AttentionVariant AttentionVariant::parse(const std::string& raw, int heads, int model_kv_heads) {
   // Names are read without case: "qkv" is QKV, "gqa-4" is GQA-4 (reports print the paper's spelling).
   const std::string text = upper(trim(raw));
-  if (text == "QKV") return {Kind::QKV, heads, heads};
-  if (text == "Q-K=V") return {Kind::Q_KeqV, heads, heads};
-  if (text == "Q=K-V") return {Kind::QeqK_V, heads, heads};
-  if (text == "Q=K=V") return {Kind::QeqKeqV, heads, heads};
+  const int g = model_kv_heads > 0 ? model_kv_heads : heads;
+  const auto grouped = [&](Kind kind, Kind single) -> AttentionVariant {
+    if (g == heads) return {kind == Kind::GQA ? Kind::QKV : Kind::Q_KeqV, heads, heads};
+    return {g == 1 ? single : kind, heads, g};
+  };
+  if (text == "QKV") return grouped(Kind::GQA, Kind::MQA);
+  if (text == "Q-K=V") return grouped(Kind::Q_GQA, Kind::Q_MQA);
+  if (text == "Q=K-V" || text == "Q=K=V") {
+    if (g != heads) {
+      throw InputError(fmt::format(
+          "{} ties the queries to the keys, which needs as many key heads as query heads; the model has {} "
+          "query heads and {} key/value heads, expected a model without grouped keys (or QKV, Q-K=V, "
+          "GQA-<g>, "
+          "Q-GQA-<g>, MQA, Q-MQA)",
+          text, heads, g));
+    }
+    return {text == "Q=K-V" ? Kind::QeqK_V : Kind::QeqKeqV, heads, heads};
+  }
   if (text == "MQA") return {Kind::MQA, heads, 1};
   if (text == "Q-MQA") return {Kind::Q_MQA, heads, 1};
   if (text.rfind("Q-GQA-", 0) == 0) return {Kind::Q_GQA, heads, parse_groups(text, text.substr(6), heads)};
@@ -66,7 +81,19 @@ AttentionVariant AttentionVariant::parse(const std::string& raw, int heads) {
 }
 
 std::vector<AttentionVariant> AttentionVariant::parse_list(const std::string& text, int heads,
-                                                           int default_groups) {
+                                                           int default_groups, int model_kv_heads) {
+  if (is_all(text) && model_kv_heads > 0 && model_kv_heads < heads) {
+    std::vector<std::string> names = {"QKV", "Q-K=V", "MQA", "Q-MQA"};
+    if (default_groups > 0)
+      names.insert(names.end(),
+                   {"GQA-" + std::to_string(default_groups), "Q-GQA-" + std::to_string(default_groups)});
+    std::vector<AttentionVariant> all;
+    for (const std::string& name : names) {
+      const AttentionVariant v = parse(name, heads, model_kv_heads);
+      if (std::find(all.begin(), all.end(), v) == all.end()) all.push_back(v);
+    }
+    return all;
+  }
   if (is_all(text)) {
     // Without a group count (a model YAML with no kv_groups) "all" is the six variants that need none.
     const std::string g = std::to_string(default_groups);
@@ -90,7 +117,7 @@ std::vector<AttentionVariant> AttentionVariant::parse_list(const std::string& te
           fmt::format("variant list '{}' has an empty entry, expected names separated by commas: {}, or all",
                       text, kNames));
     }
-    AttentionVariant variant = parse(item, heads);
+    AttentionVariant variant = parse(item, heads, model_kv_heads);
     for (const auto& existing : out) {
       if (existing == variant) {
         throw InputError(fmt::format("variant list '{}' names {} twice, expected each variant once", text,

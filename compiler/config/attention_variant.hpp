@@ -10,12 +10,17 @@ class AttentionVariant {
  public:
   enum class Kind { QKV, Q_KeqV, QeqK_V, QeqKeqV, GQA, MQA, Q_GQA, Q_MQA };
 
-  // Parses one name ("QKV", "Q-K=V", "GQA-4", ...) for a model with `heads` query heads.
-  // Throws InputError naming the text and the valid names, or a group count that does not divide `heads`.
-  static AttentionVariant parse(const std::string& text, int heads);
+  // Parses one name ("QKV", "Q-K=V", "GQA-4", ...) for a model with `heads` query heads and `model_kv_heads`
+  // key/value heads of its own (0: heads). A name without a g keeps the model's KV heads: on a model with
+  // g < heads, QKV is GQA-g and Q-K=V is Q-GQA-g (MQA, Q-MQA for g = 1); Q=K-V and Q=K=V need the query and
+  // key widths equal and are refused there. Throws InputError naming the text and the valid names, or a
+  // group count that does not divide `heads`.
+  static AttentionVariant parse(const std::string& text, int heads, int model_kv_heads = 0);
   // Parses "all" (the paper's eight, with g = default_groups; the six without a g when default_groups is 0)
-  // or a comma-separated list. Names are read without case.
-  static std::vector<AttentionVariant> parse_list(const std::string& text, int heads, int default_groups);
+  // or a comma-separated list. Names are read without case. On a model with its own g < heads, "all" is
+  // what the paper's eight become there, each once: GQA-g, Q-GQA-g, MQA, Q-MQA (and GQA-/Q-GQA-kv_groups).
+  static std::vector<AttentionVariant> parse_list(const std::string& text, int heads, int default_groups,
+                                                  int model_kv_heads = 0);
 
   // Whether `text` is "all" (in any case, spaces around it ignored).
   static bool is_all(const std::string& text);

@@ -52,4 +52,15 @@ int LayerVariants::kv_heads() const {
   return same ? first : 0;
 }
 
+std::optional<LayerVariants> own_variants(const ModelSpec& model) {
+  if (model.local_variant.empty() && model.global_variant.empty()) return std::nullopt;
+  const auto variant = [&](const std::string& name) {
+    return AttentionVariant::parse(name.empty() ? "QKV" : name, model.heads, model.kv_heads);
+  };
+  std::vector<AttentionVariant> layers;
+  for (int l = 0; l < model.layers; ++l)
+    layers.push_back(variant(model.is_global(l) ? model.global_variant : model.local_variant));
+  return LayerVariants(std::move(layers));
+}
+
 }  // namespace neurokv

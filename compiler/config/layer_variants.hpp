@@ -2,10 +2,12 @@
 // The attention variant of each decoder layer: what apply_variant rewrites the QKV baseline into. A variant
 // asked for by name (`--variant Q-K=V`) applies to every layer; an imported model may mix them (layer 0 QKV,
 // layer 1 Q-K=V). Uniform layers are one variant, however they were given, so the two forms compare equal.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "compiler/config/attention_variant.hpp"
+#include "compiler/config/model_spec.hpp"
 
 namespace neurokv {
 
@@ -33,5 +35,9 @@ class LayerVariants {
  private:
   std::vector<AttentionVariant> per_layer_;  // one entry when every layer has the same variant
 };
+
+// A model YAML's own variants per layer kind (`local_variant`, `global_variant`; Gemma 4: K=V on its
+// global layers), one per layer; nullopt when it names none (every layer is the model's QKV/GQA form).
+std::optional<LayerVariants> own_variants(const ModelSpec& model);
 
 }  // namespace neurokv

@@ -56,8 +56,10 @@ CompileResult run_passes(const ModelSource& model, const LayerVariants& variants
   Diagnostics& notes = result.diagnostics;
   // An imported model's graph is built the same way: the QKV baseline of its shapes, then its own variant.
   Graph g = timed(result, sink, "frontend", [&] { return graph::build_graph(model.spec); });
-  g = timed(result, sink, "apply_variant",
-            [&] { return apply_variant(std::move(g), variants, options.fuse_kv, notes); });
+  g = timed(result, sink, "apply_variant", [&] {
+    return apply_variant(std::move(g), variants, options.fuse_kv, notes, model.spec.kv_shared_from,
+                         model.spec.k_eq_v_rope == KeqVRope::OnRead);
+  });
   const BitWidths bits{options.weight_bits, options.act_bits, options.kv_bits};
   g = timed(result, sink, "quantize", [&] { return quantize(std::move(g), hw, bits, notes); });
   g = timed(result, sink, "plan_kv_cache",

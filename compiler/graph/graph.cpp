@@ -59,8 +59,17 @@ std::optional<Vertex> tied_lm_head(const Graph& graph) {
 std::string layer_op_name(int layer, const std::string& role) { return fmt::format("l{}.{}", layer, role); }
 
 bool carries_kv(const ir::Op& op) {
-  return op.role == ir::LinearRole::K || op.role == ir::LinearRole::V ||
-         ir::op_kind_traits(op.kind).uses_kv_buffer;
+  if (op.role == ir::LinearRole::K || op.role == ir::LinearRole::V ||
+      ir::op_kind_traits(op.kind).uses_kv_buffer)
+    return true;
+  // The key tensor's QK-norm and RoPE (on write, or on read of the cache), by the frontend's names.
+  for (const char* key_op : {".k_norm", ".k_rope", ".k_rope_read"}) {
+    const std::string suffix(key_op);
+    if (op.name.size() > suffix.size() &&
+        op.name.compare(op.name.size() - suffix.size(), suffix.size(), suffix) == 0)
+      return true;
+  }
+  return false;
 }
 
 bool is_head_split(ir::OpKind kind) { return ir::op_kind_traits(kind).tile_axis != ir::TileAxis::Channels; }

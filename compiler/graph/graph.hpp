@@ -68,7 +68,8 @@ std::optional<Vertex> tied_lm_head(const Graph& graph);
 // passes find them by it.
 std::string layer_op_name(int layer, const std::string& role);
 
-// Ops whose output is a key/value tensor (g KV heads wide): the K and V projections, KvAppend and KvRead.
+// Ops whose output is a key/value tensor (g KV heads wide): the K and V projections, KvAppend and KvRead,
+// and the keys' QK-norm and RoPE.
 bool carries_kv(const ir::Op& op);
 
 // Ops tiled by heads rather than channels: AttnScore, Softmax, AttnValue by query heads, KvRead by KV heads.

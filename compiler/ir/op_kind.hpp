@@ -24,13 +24,17 @@ enum class OpKind {
   Softmax,
   AttnValue,
   Gelu,
-  Add
+  Add,
+  RmsNorm,
+  Rope,
+  Glu
 };
 
 // Every kind, in enum order: what the text form's parser accepts.
-constexpr std::array<OpKind, 11> kOpKinds{
-    OpKind::Embed,     OpKind::PosEmbed, OpKind::LayerNorm, OpKind::Linear, OpKind::KvAppend, OpKind::KvRead,
-    OpKind::AttnScore, OpKind::Softmax,  OpKind::AttnValue, OpKind::Gelu,   OpKind::Add};
+constexpr std::array<OpKind, 14> kOpKinds{
+    OpKind::Embed,  OpKind::PosEmbed,  OpKind::LayerNorm, OpKind::Linear,    OpKind::KvAppend,
+    OpKind::KvRead, OpKind::AttnScore, OpKind::Softmax,   OpKind::AttnValue, OpKind::Gelu,
+    OpKind::Add,    OpKind::RmsNorm,   OpKind::Rope,      OpKind::Glu};
 
 // What a tile's [out_begin, out_end) counts.
 enum class TileAxis {
@@ -44,7 +48,7 @@ enum class WeightShape {
   None,    // no parameters
   Matrix,  // in_features weights (+ a bias) per output channel, stored [out, in]: Linear
   Table,   // a table of in_features rows, one column per output channel, stored transposed: Embed, PosEmbed
-  Affine,  // a gain (+ a bias) per channel: LayerNorm
+  Affine,  // a gain (+ a bias) per channel: LayerNorm, RmsNorm (QK-norm: per element of a head, shared)
 };
 
 struct OpKindTraits {
@@ -81,6 +85,12 @@ constexpr OpKindTraits op_kind_traits(OpKind kind) {
       return {"gelu", A::Channels, W::None, false};
     case OpKind::Add:
       return {"add", A::Channels, W::None, false};
+    case OpKind::RmsNorm:  // with head_dim set: QK-norm, each head normalised on its own
+      return {"rmsnorm", A::Channels, W::Affine, false};
+    case OpKind::Rope:  // rotates queries or keys by position; after a kv_read: every cached key, on read
+      return {"rope", A::Channels, W::None, false};
+    case OpKind::Glu:  // act(gate) ⊙ up: the gated MLP's product (act: SiLU or GELU)
+      return {"glu", A::Channels, W::None, false};
   }
   return {"?", A::Channels, W::None, false};  // not a kind
 }

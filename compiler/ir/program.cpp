@@ -24,8 +24,14 @@ const char* to_string(LinearRole role) {
       return "mlp_down";
     case LinearRole::LmHead:
       return "lm_head";
+    case LinearRole::MlpGate:
+      return "mlp_gate";
   }
   return "?";
+}
+
+const char* to_string(GateActivation activation) {
+  return activation == GateActivation::Silu ? "silu" : "gelu";
 }
 
 const char* to_string(Storage storage) { return storage == Storage::Sram ? "sram" : "dram"; }
@@ -65,6 +71,9 @@ int64_t channel_weight_bits(const Op& op, bool tied_embed) {
 }
 
 int64_t tile_weight_bytes(const Op& op, int64_t channels, bool tied_embed) {
+  // A per-head gain (QK-norm) is head_dim long whatever the width it normalises; norms are held whole.
+  if (op_kind_traits(op.kind).weights == WeightShape::Affine && op.out_features > 0)
+    channels = channels * affine_channels(op) / op.out_features;
   const int64_t bits = saturating_multiply(channels, channel_weight_bits(op, tied_embed));
   return bits == kSaturated ? kSaturated : (bits + 7) / 8;
 }
@@ -79,7 +88,7 @@ int64_t op_parameters(const Op& op) {
     case WeightShape::Table:
       return op.in_features * op.out_features;
     case WeightShape::Affine:
-      return (op.bias ? 2 : 1) * op.out_features;
+      return (op.bias ? 2 : 1) * affine_channels(op);
     case WeightShape::None:
       return 0;
   }
@@ -87,6 +96,8 @@ int64_t op_parameters(const Op& op) {
 }
 
 }  // namespace
+
+int64_t affine_channels(const Op& op) { return op.head_dim > 0 ? op.head_dim : op.out_features; }
 
 int64_t parameter_count(const Program& program) {
   int64_t total = 0;

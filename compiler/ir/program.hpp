@@ -28,7 +28,9 @@ namespace neurokv::ir {
 constexpr const char* kFormatName = "neurokv-ir";
 // 2: `bias` on layernorm ops (version 1 always meant gain and bias). 3: the chip line records where the chip
 // came from (`hash`, `source`); version 2 files are still read, without that record.
-constexpr int kFormatVersion = 3;
+// 4: the op kinds rmsnorm, rope and glu, the role mlp_gate and the op fields window, rope_theta, rotary_dims,
+// act (a version 3 file uses none of them and reads the same).
+constexpr int kFormatVersion = 4;
 constexpr int kOldestReadVersion = 2;
 
 // The longest context a program may be planned for (2^24 tokens). `--context`, a sweep's `contexts` and the
@@ -44,7 +46,9 @@ struct NpCoord {
   bool operator<(const NpCoord& o) const { return x != o.x ? x < o.x : (y != o.y ? y < o.y : np < o.np); }
 };
 
-enum class LinearRole { None, Q, K, V, O, MlpUp, MlpDown, LmHead };
+enum class LinearRole { None, Q, K, V, O, MlpUp, MlpDown, LmHead, MlpGate };
+// The gate's activation of a `glu` op: SiLU (SwiGLU) or GELU, tanh form (GeGLU).
+enum class GateActivation { Silu, Gelu };
 enum class Storage { Sram, Dram };
 enum class BufferRole { Keys, Values };
 
@@ -80,8 +84,17 @@ struct Op {
   int act_bits = 0;            // bits of this op's output activations
   Storage weights = Storage::Sram;
   int tied_to = -1;  // LM head: the Embed op whose table it shares (counted once)
+  // Version 4. Attention ops and kv_read of a sliding-window layer, and a rope on read: the positions it
+  // attends to at most (0: all).
+  int window = 0;
+  double rope_theta = 0;  // rope: base of the rotation frequencies
+  int rotary_dims = 0;    // rope: dimensions rotated in each head (the first rotary_dims of head_dim)
+  GateActivation activation = GateActivation::Silu;  // glu
   std::vector<Tile> tiles;
 };
+
+// The length of an Affine op's gain: out_features, or head_dim for a per-head norm (QK-norm).
+int64_t affine_channels(const Op& op);
 
 struct Buffer {
   std::string name;  // e.g. "l3.k"
@@ -154,6 +167,7 @@ struct Program {
 const char* to_string(LinearRole role);
 const char* to_string(Storage storage);
 const char* to_string(BufferRole role);
+const char* to_string(GateActivation activation);
 
 // Weight bits one output channel of `op` holds: in_features × weight_bits + bias bits for Linear, PosEmbed
 // and an untied Embed (a table is a Linear from a one-hot row); weight_bits for a LayerNorm's gain, twice

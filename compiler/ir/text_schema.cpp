@@ -92,10 +92,10 @@ const LineFields<Op>& op_line() {
           .positional("name", &Op::name, Text{})
           .positional("kind", &Op::kind, Choice<OpKind>{{kOpKinds.begin(), kOpKinds.end()}})
           .optional("layer", &Op::layer, Integer<int>{-1, kMaxInt})
-          .optional(
-              "role", &Op::role,
-              Choice<LinearRole>{{LinearRole::None, LinearRole::Q, LinearRole::K, LinearRole::V,
-                                  LinearRole::O, LinearRole::MlpUp, LinearRole::MlpDown, LinearRole::LmHead}})
+          .optional("role", &Op::role,
+                    Choice<LinearRole>{{LinearRole::None, LinearRole::Q, LinearRole::K, LinearRole::V,
+                                        LinearRole::O, LinearRole::MlpUp, LinearRole::MlpDown,
+                                        LinearRole::LmHead, LinearRole::MlpGate}})
           .optional("inputs", &Op::inputs, List<Integer<int>>{kOpId})
           .optional("in_features", &Op::in_features, kWidth)
           .optional("out_features", &Op::out_features, kWidth)
@@ -108,7 +108,12 @@ const LineFields<Op>& op_line() {
           .optional("weight_bits", &Op::weight_bits, kBits)
           .optional("act_bits", &Op::act_bits, kBits)
           .optional("weights", &Op::weights, kStorage)
-          .optional("tied_to", &Op::tied_to, kOpId);
+          .optional("tied_to", &Op::tied_to, kOpId)
+          .optional("window", &Op::window, kTokens)
+          .optional("rope_theta", &Op::rope_theta, Number{0, 1e12})
+          .optional("rotary_dims", &Op::rotary_dims, kCount)
+          .optional("act", &Op::activation,
+                    Choice<GateActivation>{{GateActivation::Silu, GateActivation::Gelu}});
   return fields;
 }
 

@@ -100,10 +100,8 @@ class Verifier {
   }
 
   void check_model_heads(const ModelInfo& m) {
-    if (static_cast<int64_t>(m.heads) * m.head_dim != m.d_model) {
-      problem("model {} has heads x head_dim = {} x {}, expected d_model {}", m.name, m.heads, m.head_dim,
-              m.d_model);
-    }
+    // head_dim is the model's own (Gemma: 4 × 256 heads beside d_model 640); the ops' widths are checked
+    // against it below.
     try {
       const LayerVariants variants = LayerVariants::parse(p_.variant, m.heads);
       variants.for_layers(m.layers);  // a per-layer notation names every layer
@@ -342,9 +340,17 @@ class Verifier {
         problem("{} has bytes_per_token {}, expected kv_heads {} x head_dim {} x {} bits / 8 = {}", label,
                 buffer.bytes_per_token, buffer.kv_heads, buffer.head_dim, buffer.bits, expected);
       }
-      if (buffer.capacity_tokens < p_.context) {
-        problem("{} holds {} tokens, expected at least the program's context of {}", label,
-                buffer.capacity_tokens, p_.context);
+      // A sliding-window layer's buffer keeps its window: what its kv_read ops attend to.
+      int64_t needed = p_.context;
+      for (const Op& op : p_.ops) {
+        if (op.kind == OpKind::KvRead && op.buffer == static_cast<int>(i) && op.window > 0)
+          needed = std::min<int64_t>(needed, op.window);
+      }
+      if (buffer.capacity_tokens < needed) {
+        problem(
+            "{} holds {} tokens, expected at least the {} its readers attend to (the program's context, "
+            "or their window)",
+            label, buffer.capacity_tokens, needed);
       }
       if (buffer.location == Storage::Dram) {
         if (!p_.chip.has_dram) problem("{} is in DRAM, but chip {} has no DRAM", label, p_.chip.name);

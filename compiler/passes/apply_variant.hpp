@@ -11,6 +11,10 @@ namespace neurokv::passes {
 // `fuse_kv`: for K=V variants, one KvRead feeds both QKᵀ and P·V; otherwise each reads the keys buffer
 // itself. The program's `variant` is `variants.name()` and its `kv_heads` `variants.kv_heads()` (0 when
 // layers differ). Throws InputError when a per-layer list does not have one variant per layer of the model.
-Graph apply_variant(Graph graph, const LayerVariants& variants, bool fuse_kv, Diagnostics& diagnostics);
+// `kv_shared_from`: per layer, the layer whose cache it reads (-1: its own; empty: none share); such a layer
+// must keep its queries and match its source's K/V. `k_eq_v_rope_on_read`: under RoPE, K=V layers cache
+// un-rotated keys and rotate them on read (Gemma 4), else the cache holds rotated keys (rotate on write).
+Graph apply_variant(Graph graph, const LayerVariants& variants, bool fuse_kv, Diagnostics& diagnostics,
+                    const std::vector<int>& kv_shared_from = {}, bool k_eq_v_rope_on_read = true);
 
 }  // namespace neurokv::passes

@@ -75,7 +75,7 @@ std::vector<ir::Tile> make_tiles(const ir::Op& op, bool tied_table, const HwConf
       break;
   }
   std::vector<ir::Tile> tiles = even_tiles(op, op.out_features, 1, budget);
-  if (op.kind == OpKind::LayerNorm) {
+  if (ir::op_kind_traits(op.kind).weights == ir::WeightShape::Affine) {
     tiles[0].weight_bytes = ir::tile_weight_bytes(op, op.out_features, false);
     if (tiles[0].weight_bytes > hw.np.weight_sram_bytes) {
       throw MappingError(

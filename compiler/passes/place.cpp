@@ -177,7 +177,11 @@ class Placer {
     const ir::Op& read = graph_[kv_read];
     const ir::Op* reader = nullptr;
     for (const graph::Edge& e : boost::make_iterator_range(boost::out_edges(kv_read, graph_))) {
-      const ir::Op& dst = graph_[boost::target(e, graph_)];
+      Vertex target = boost::target(e, graph_);
+      // Keys rotated on read reach the scores through their rope.
+      if (graph_[target].kind == ir::OpKind::Rope && boost::out_degree(target, graph_) > 0)
+        target = boost::target(*boost::out_edges(target, graph_).first, graph_);
+      const ir::Op& dst = graph_[target];
       if (dst.kind == ir::OpKind::AttnScore || (!reader && dst.kind == ir::OpKind::AttnValue)) reader = &dst;
     }
     if (!reader) throw RunError(fmt::format("kv_read {} feeds no attention op", read.name));
@@ -195,7 +199,7 @@ class Placer {
         graph_[boost::graph_bundle].buffers.at(static_cast<std::size_t>(graph_[kv_read].buffer));
     readers_[graph_[kv_read].buffer] = reader_nps(kv_read);
     if (buffer.location != ir::Storage::Sram || !buffer.nps.empty()) return;
-    const int64_t per_np = kv_heads_per_np(buffer, hw_);
+    const int64_t per_np = kv_slots_per_np(graph_[boost::graph_bundle].buffers, hw_);
     int moved = 0, max_hops = 0;
     for (const ir::NpCoord& reader : readers_[graph_[kv_read].buffer]) {
       std::size_t best = order_.size();

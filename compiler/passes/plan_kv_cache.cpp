@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "compiler/support/error.hpp"
 
 namespace neurokv::passes {
@@ -24,6 +26,26 @@ int64_t kv_heads_per_np(const ir::Buffer& buffer, const HwConfig& hw) {
   return budget / kv_head_bytes(buffer);
 }
 
+int64_t kv_slots_per_np(const std::vector<ir::Buffer>& buffers, const HwConfig& hw) {
+  const int64_t budget = kv_budget_per_np(hw);
+  int64_t slot = 0;
+  for (const ir::Buffer& buffer : buffers) {
+    const int64_t bytes = kv_head_bytes(buffer);
+    if (bytes <= budget) slot = std::max(slot, bytes);
+  }
+  return slot > 0 ? budget / slot : 0;
+}
+
+// The positions a buffer keeps: the window of the ops that read it, or the whole context.
+std::vector<int64_t> buffer_windows(const Graph& graph) {
+  std::vector<int64_t> windows(graph[boost::graph_bundle].buffers.size(), 0);
+  for (graph::Vertex v : boost::make_iterator_range(boost::vertices(graph))) {
+    const ir::Op& op = graph[v];
+    if (op.kind == ir::OpKind::KvRead) windows.at(static_cast<std::size_t>(op.buffer)) = op.window;
+  }
+  return windows;
+}
+
 Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Diagnostics& diagnostics) {
   graph::ProgramInfo& info = graph[boost::graph_bundle];
   if (context < 1) throw InputError(fmt::format("--context {}: expected at least 1 token", context));
@@ -32,13 +54,17 @@ Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Diagnostic
   info.context = context;
   // Every head of a program has the same size (head_dim, KV width, context), so the chip holds a fixed number
   // of head slots: `place` fills them, nearest the readers first, and never runs out.
+  const std::vector<int64_t> windows = buffer_windows(graph);
+  for (std::size_t i = 0; i < info.buffers.size(); ++i) {
+    ir::Buffer& buffer = info.buffers[i];
+    buffer.bytes_per_token = (int64_t{buffer.kv_heads} * buffer.head_dim * buffer.bits + 7) / 8;
+    buffer.capacity_tokens = windows[i] > 0 ? std::min(context, windows[i]) : context;
+  }
   int64_t slots_left = -1;
   int in_dram = 0, too_large = 0;
   for (ir::Buffer& buffer : info.buffers) {
-    buffer.bytes_per_token = (int64_t{buffer.kv_heads} * buffer.head_dim * buffer.bits + 7) / 8;
-    buffer.capacity_tokens = context;
-    const int64_t per_np = kv_heads_per_np(buffer, hw);
-    if (slots_left < 0) slots_left = per_np * hw.nps_total();
+    const int64_t per_np = kv_heads_per_np(buffer, hw) > 0 ? kv_slots_per_np(info.buffers, hw) : 0;
+    if (slots_left < 0) slots_left = kv_slots_per_np(info.buffers, hw) * hw.nps_total();
     if (per_np > 0 && buffer.kv_heads <= slots_left) {
       buffer.location = ir::Storage::Sram;
       slots_left -= buffer.kv_heads;

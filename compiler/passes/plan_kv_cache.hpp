@@ -19,10 +19,15 @@ int64_t kv_head_bytes(const ir::Buffer& buffer);
 // How many KV heads of this size one NP's budget holds (0 when one head is larger than the budget). Throws
 // MappingError when the budget is under one byte (the chip loader refuses such chips).
 int64_t kv_heads_per_np(const ir::Buffer& buffer, const HwConfig& hw);
+// The KV-head slots of one NP when buffers differ in size (a sliding window's cache holds fewer rows): every
+// slot is as large as the largest head that fits the budget at all. Equal to kv_heads_per_np when all
+// buffers are alike.
+int64_t kv_slots_per_np(const std::vector<ir::Buffer>& buffers, const HwConfig& hw);
 
-// A `context` beyond the model's learned positions is planned as asked, with a note. Throws InputError for a
-// context below 1, MappingError naming the buffer, its bytes and the room left when a buffer fits no NP input
-// SRAM and the chip has no DRAM.
+// Each buffer holds `context` rows, or a sliding-window layer's window when that is fewer (its readers'
+// window). A `context` beyond the model's learned positions is planned as asked, with a note. Throws
+// InputError for a context below 1, MappingError naming the buffer, its bytes and the room left when a buffer
+// fits no NP input SRAM and the chip has no DRAM.
 Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Diagnostics& diagnostics);
 
 }  // namespace neurokv::passes

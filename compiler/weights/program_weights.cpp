@@ -71,8 +71,9 @@ WeightsFile quantize_program_weights(const ir::Program& program, const ModelWeig
     OpWeightsRecord record{op.name, quantize_per_channel(tensors.weight, tensors.bias, op.weight_bits), {}};
     for (const ir::Tile& tile : op.tiles) {
       WeightTile t;
-      t.out_begin = tile.out_begin;
-      t.out_end = tile.out_end;
+      const StoredRange range = stored_range(op, tile);
+      t.out_begin = range.begin;
+      t.out_end = range.end;
       t.bytes = tile_bytes(record.tensor, tile.out_begin, tile.out_end);
       record.tiles.push_back(t);
     }

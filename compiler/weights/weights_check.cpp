@@ -28,13 +28,13 @@ void compare_op(const OpWeightsRecord& record, const ir::Op& op, std::vector<std
   for (std::size_t i = 0; i < op.tiles.size(); ++i) {
     const WeightTile& w = record.tiles[i];
     const ir::Tile& tile = op.tiles[i];
-    if (w.out_begin != tile.out_begin || w.out_end != tile.out_end ||
+    const StoredRange range = stored_range(op, tile);
+    if (w.out_begin != range.begin || w.out_end != range.end ||
         static_cast<int64_t>(w.bytes) != tile.weight_bytes) {
-      problems.push_back(
-          fmt::format("op %{} {} tile {}: channels {}..{} in {} bytes, the program's tile has {}..{} "
-                      "in weight_bytes {}",
-                      op.id, op.name, i, w.out_begin, w.out_end, w.bytes, tile.out_begin, tile.out_end,
-                      tile.weight_bytes));
+      problems.push_back(fmt::format(
+          "op %{} {} tile {}: channels {}..{} in {} bytes, the program's tile has {}..{} "
+          "in weight_bytes {}",
+          op.id, op.name, i, w.out_begin, w.out_end, w.bytes, range.begin, range.end, tile.weight_bytes));
     }
   }
 }

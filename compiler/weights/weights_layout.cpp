@@ -1,6 +1,7 @@
 #include "compiler/weights/weights_layout.hpp"
 
 #include "compiler/ir/op_kind.hpp"
+#include "compiler/ir/program.hpp"
 
 namespace neurokv::weights {
 
@@ -12,8 +13,14 @@ bool stores_weights(const ir::Op& op) {
 }
 
 StoredShape stored_shape(const ir::Op& op) {
-  if (ir::op_kind_traits(op.kind).weights == ir::WeightShape::Affine) return {op.out_features, 1, true};
+  if (ir::op_kind_traits(op.kind).weights == ir::WeightShape::Affine)
+    return {ir::affine_channels(op), 1, op.bias};
   return {op.out_features, op.in_features, op.bias};
+}
+
+StoredRange stored_range(const ir::Op& op, const ir::Tile& tile) {
+  if (ir::op_kind_traits(op.kind).weights == ir::WeightShape::Affine) return {0, ir::affine_channels(op)};
+  return {tile.out_begin, tile.out_end};
 }
 
 }  // namespace neurokv::weights

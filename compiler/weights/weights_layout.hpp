@@ -18,5 +18,11 @@ struct StoredShape {
 // Whether the op's tiles hold weight bytes (a tied embedding reads the LM head's and holds none).
 bool stores_weights(const ir::Op& op);
 StoredShape stored_shape(const ir::Op& op);
+// The stored channels a tile holds: its output channels, or for a norm (held whole) its whole gain, which
+// for QK-norm is one head's width, not the op's.
+struct StoredRange {
+  int64_t begin = 0, end = 0;
+};
+StoredRange stored_range(const ir::Op& op, const ir::Tile& tile);
 
 }  // namespace neurokv::weights

@@ -141,18 +141,47 @@ class Run {
             [&](int64_t lo, int64_t hi) { return nonzeros(x.data(), lo, hi); });
         return;
       }
-      case OpKind::LayerNorm: {
-        // Each tile receives the whole input (its statistics need it) and writes its channels.
+      case OpKind::LayerNorm:
+      case OpKind::RmsNorm: {
+        // Each tile receives the whole input (its statistics need it) and writes its channels. QK-norm
+        // (head_dim set) normalises each head on its own with the one gain.
         const std::vector<float>& x = input(op, 0);
-        if (scales_ != nullptr) {
-          const float step = input_step(op, 0);
-          y = int_layer_norm(codes_of(x.data(), static_cast<int64_t>(x.size()), step), step, w.by_input,
-                             w.bias, facts_.layernorm_epsilon);
-        } else {
-          y = layer_norm(x, w.by_input, w.bias, facts_.layernorm_epsilon);
+        const int64_t span = op.head_dim > 0 ? op.head_dim : static_cast<int64_t>(x.size());
+        y.resize(x.size());
+        for (int64_t begin = 0; begin < static_cast<int64_t>(x.size()); begin += span) {
+          const std::vector<float> part(x.begin() + begin, x.begin() + begin + span);
+          const std::vector<float> normalised = normalise(op, part, w);
+          std::copy(normalised.begin(), normalised.end(), y.begin() + begin);
         }
         const int64_t nz = nonzeros(x.data(), 0, static_cast<int64_t>(x.size()));
         for (int64_t& e : events) e = nz;
+        return;
+      }
+      case OpKind::Rope:
+        rope(op, position, y, events);
+        return;
+      case OpKind::Glu: {
+        const std::vector<float>& gate = input(op, 0);
+        const std::vector<float>& up = input(op, 1);
+        y.resize(gate.size());
+        float (*act)(float, GeluForm) =
+            op.activation == ir::GateActivation::Silu ? +[](float v, GeluForm) { return silu(v); } : gelu;
+        const auto count = [&](int64_t lo, int64_t hi) {
+          return nonzeros(gate.data(), lo, hi) + nonzeros(up.data(), lo, hi);
+        };
+        if (scales_ != nullptr) {  // the gate's activation from a table indexed by its code
+          const int bits = p_.precision.act_bits;
+          const float step = input_step(op, 0);
+          const std::vector<float> table = activation_table(step, bits, act, facts_.gelu);
+          const std::vector<int32_t> codes = codes_of(gate.data(), static_cast<int64_t>(gate.size()), step);
+          const int qmax = max_code(bits);
+          for_tiles(
+              op, events, [&](int64_t i) { y[i] = table[static_cast<std::size_t>(codes[i] + qmax)] * up[i]; },
+              count);
+          return;
+        }
+        for_tiles(
+            op, events, [&](int64_t i) { y[i] = act(gate[i], facts_.gelu) * up[i]; }, count);
         return;
       }
       case OpKind::Linear:
@@ -190,7 +219,7 @@ class Run {
                           "buffer before appending to it)",
                           op.name, rows, position, position + 1));
         }
-        result_.kv_rows_read[static_cast<std::size_t>(op.buffer)] += rows;
+        result_.kv_rows_read[static_cast<std::size_t>(op.buffer)] += attended(op, static_cast<int>(rows));
         return;  // consumers read the buffer's rows directly: the stream this op multicasts
       }
       case OpKind::AttnScore:
@@ -198,7 +227,7 @@ class Run {
         return;
       case OpKind::Softmax: {
         y = input(op, 0);
-        const int n = position + 1;
+        const int n = attended(op, position + 1);
         for (const ir::Tile& t : op.tiles) {
           for (int64_t h = t.out_begin; h < t.out_end; ++h) {
             if (scales_ != nullptr) {
@@ -237,10 +266,84 @@ class Run {
       case OpKind::Gelu:
       case OpKind::LayerNorm:
       case OpKind::AttnValue:
+      case OpKind::RmsNorm:
+      case OpKind::Rope:
+      case OpKind::Glu:
         break;
     }
     quantize(out_[static_cast<std::size_t>(op.id)], scales_->max_abs[static_cast<std::size_t>(op.id)],
              p_.precision.act_bits);
+  }
+
+  // Positions [n − attended, n) an op of a sliding-window layer sees at context n; all n without a window.
+  static int attended(const ir::Op& op, int n) { return op.window > 0 ? std::min(n, op.window) : n; }
+
+  // LayerNorm or RMSNorm of one vector (the whole input, or one head of it).
+  std::vector<float> normalise(const ir::Op& op, const std::vector<float>& x, const OpTensor& w) const {
+    const bool rms = op.kind == OpKind::RmsNorm;
+    if (scales_ == nullptr)
+      return rms ? rms_norm(x, w.by_input, w.bias, facts_.layernorm_epsilon)
+                 : layer_norm(x, w.by_input, w.bias, facts_.layernorm_epsilon);
+    const float step = input_step(op, 0);
+    const std::vector<int32_t> codes = codes_of(x.data(), static_cast<int64_t>(x.size()), step);
+    return rms ? int_rms_norm(codes, step, w.by_input, w.bias, facts_.layernorm_epsilon)
+               : int_layer_norm(codes, step, w.by_input, w.bias, facts_.layernorm_epsilon);
+  }
+
+  // RoPE of each head of the input at this token's position; after a kv_read (K=V in Gemma 4's form) of
+  // every cached key the layer attends to, each at its own position: the output is those rows in order.
+  void rope(const ir::Op& op, int position, std::vector<float>& y, std::vector<int64_t>& events) {
+    const ir::Op& source = input_op(op, 0);
+    const bool on_read = source.kind == OpKind::KvRead;
+    const int64_t width = op.out_features;
+    const int n = position + 1;
+    const int first = on_read ? n - attended(op, n) : position;
+    const int last = on_read ? n : position + 1;
+    y.assign(static_cast<std::size_t>((last - first) * width), 0.0f);
+    const auto buffer = static_cast<std::size_t>(source.buffer);
+    const float step = scales_ == nullptr ? 0.0f : on_read ? cache_step_[buffer] : input_step(op, 0);
+    std::vector<int32_t> codes;
+    if (scales_ != nullptr && !on_read) codes = codes_of(input(op, 0).data(), width, step);
+    for (int m = first; m < last; ++m) {
+      float* out = y.data() + (m - first) * width;
+      const float* x = on_read ? cache_[buffer].data() + int64_t{m} * width : input(op, 0).data();
+      const int32_t* c = scales_ == nullptr ? nullptr
+                         : on_read          ? cache_codes_[buffer].data() + int64_t{m} * width
+                                            : codes.data();
+      for (int64_t h = 0; h < width; h += op.head_dim) {
+        if (c != nullptr) {
+          int_rope(c + h, step, out + h, op.head_dim, op.rotary_dims, op.rope_theta, m);
+        } else {
+          rope_rotate(x + h, out + h, op.head_dim, op.rotary_dims, op.rope_theta, m);
+        }
+      }
+    }
+    const int64_t nz = on_read ? static_cast<int64_t>(y.size()) : nonzeros(input(op, 0).data(), 0, width);
+    for (int64_t& e : events) e = nz;
+  }
+
+  // The keys an AttnScore reads: a KvRead's buffer rows, or (rotated on read) the rope's output rows, which
+  // start at the first attended position. Integer numerics: their codes and step.
+  struct Keys {
+    const float* rows = nullptr;
+    const int32_t* codes = nullptr;
+    float step = 0;
+  };
+  Keys keys_of(const ir::Op& source, int first) {
+    if (source.kind == OpKind::KvRead) {
+      const auto buffer = static_cast<std::size_t>(source.buffer);
+      return {cache_[buffer].data(), scales_ != nullptr ? cache_codes_[buffer].data() : nullptr,
+              cache_step_[buffer]};
+    }
+    const std::vector<float>& rotated = out_[static_cast<std::size_t>(source.id)];
+    const int64_t width = source.out_features;
+    Keys keys{rotated.data() - int64_t{first} * width, nullptr, 0};
+    if (scales_ != nullptr) {
+      keys.step = step_of(scales_->max_abs[static_cast<std::size_t>(source.id)], p_.precision.act_bits);
+      rotated_codes_ = codes_of(rotated.data(), static_cast<int64_t>(rotated.size()), keys.step);
+      keys.codes = rotated_codes_.data() - int64_t{first} * width;
+    }
+    return keys;
   }
 
   // The step of input `slot`: its producer's output grid.
@@ -307,11 +410,13 @@ class Run {
     }
   }
 
-  // QKᵀ / √head_dim for the tile's query heads against every cached key row of the head's KV group. Integer
-  // numerics: query codes · key codes in a 64-bit accumulator, × both steps and 1/√head_dim.
+  // QKᵀ / √head_dim for the tile's query heads against every cached key row of the head's KV group that the
+  // layer attends to. Integer numerics: query codes · key codes in a 64-bit accumulator, × both steps and
+  // 1/√head_dim.
   void scores(const ir::Op& op, int n, std::vector<float>& y, std::vector<int64_t>& events) {
     const std::vector<float>& q = input(op, 0);
-    const ir::Op& read = input_op(op, 1);
+    const int count = attended(op, n), first = n - count;
+    const Keys keys = keys_of(input_op(op, 1), first);
     const int64_t d = op.head_dim, row = int64_t{op.kv_heads} * d, group = op.heads / op.kv_heads;
     const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(d)));
     // Integer numerics: the query's codes, once for every cached row they meet.
@@ -319,56 +424,54 @@ class Run {
     const std::vector<int32_t> q_codes = scales_ != nullptr
                                              ? codes_of(q.data(), static_cast<int64_t>(q.size()), q_step)
                                              : std::vector<int32_t>{};
-    y.assign(static_cast<std::size_t>(op.heads) * static_cast<std::size_t>(n), 0.0f);
+    y.assign(static_cast<std::size_t>(op.heads) * static_cast<std::size_t>(count), 0.0f);
     for (const ir::Tile& t : op.tiles) {
       for (int64_t h = t.out_begin; h < t.out_end; ++h) {
-        for (int64_t m = 0; m < n; ++m) {
+        for (int64_t m = first; m < n; ++m) {
           const int64_t key = m * row + (h / group) * d;
-          y[static_cast<std::size_t>(h * n + m)] =
+          y[static_cast<std::size_t>(h * count + m - first)] =
               scales_ != nullptr
-                  ? int_dot(q_codes.data() + h * d, q_step, read, key, d) * scale
-                  : ConstSpan(q.data() + h * d, d).dot(ConstSpan(cached(read).data() + key, d)) * scale;
+                  ? int_dot(q_codes.data() + h * d, q_step, keys.codes + key, keys.step, d) * scale
+                  : ConstSpan(q.data() + h * d, d).dot(ConstSpan(keys.rows + key, d)) * scale;
         }
       }
       events[static_cast<std::size_t>(t.index)] = nonzeros(q.data(), t.out_begin * d, t.out_end * d);
     }
   }
 
-  // Σ codes[i] × the buffer's codes[row_begin + i] over `count`, × both steps.
-  float int_dot(const int32_t* codes, float step, const ir::Op& read, int64_t row_begin,
-                int64_t count) const {
-    const auto buffer = static_cast<std::size_t>(read.buffer);
+  // Σ codes[i] × keys[i] over `count`, × both steps.
+  static float int_dot(const int32_t* codes, float step, const int32_t* keys, float key_step, int64_t count) {
     int64_t sum = 0;
-    for (int64_t i = 0; i < count; ++i)
-      sum += int64_t{codes[i]} * cache_codes_[buffer][static_cast<std::size_t>(row_begin + i)];
-    return static_cast<float>(static_cast<double>(sum) * step * cache_step_[buffer]);
+    for (int64_t i = 0; i < count; ++i) sum += int64_t{codes[i]} * keys[i];
+    return static_cast<float>(static_cast<double>(sum) * step * key_step);
   }
 
   // P·V: each non-zero probability adds p × the cached value row of the head's KV group. Integer numerics:
   // probability codes × value codes in 64-bit accumulators, × both steps.
-  void values(const ir::Op& op, int n, std::vector<float>& y, std::vector<int64_t>& events) {
+  void values(const ir::Op& op, int n_all, std::vector<float>& y, std::vector<int64_t>& events) {
     const std::vector<float>& probs = input(op, 0);
     const ir::Op& read = input_op(op, 1);
+    const int64_t n = attended(op, n_all), first = n_all - n;
     const int64_t d = op.head_dim, row = int64_t{op.kv_heads} * d, group = op.heads / op.kv_heads;
     y.assign(static_cast<std::size_t>(op.out_features), 0.0f);
     for (const ir::Tile& t : op.tiles) {
       for (int64_t h = t.out_begin; h < t.out_end; ++h) {
         if (scales_ != nullptr) {
-          int_values(probs, read, h, n, row, group, d, y);
+          int_values(probs, read, h, n, first, row, group, d, y);
           continue;
         }
         Span acc(y.data() + h * d, d);
         for (int64_t m = 0; m < n; ++m) {
           const float pm = probs[static_cast<std::size_t>(h * n + m)];
-          if (pm != 0.0f) acc += pm * ConstSpan(cached(read).data() + m * row + (h / group) * d, d);
+          if (pm != 0.0f) acc += pm * ConstSpan(cached(read).data() + (first + m) * row + (h / group) * d, d);
         }
       }
       events[static_cast<std::size_t>(t.index)] = nonzeros(probs.data(), t.out_begin * n, t.out_end * n);
     }
   }
 
-  void int_values(const std::vector<float>& probs, const ir::Op& read, int64_t h, int64_t n, int64_t row,
-                  int64_t group, int64_t d, std::vector<float>& y) const {
+  void int_values(const std::vector<float>& probs, const ir::Op& read, int64_t h, int64_t n, int64_t first,
+                  int64_t row, int64_t group, int64_t d, std::vector<float>& y) const {
     const auto buffer = static_cast<std::size_t>(read.buffer);
     const int64_t levels = (int64_t{1} << p_.precision.act_bits) - 1;
     std::vector<int64_t> acc(static_cast<std::size_t>(d), 0);
@@ -376,7 +479,7 @@ class Run {
       const auto code =
           static_cast<int64_t>(std::nearbyint(probs[static_cast<std::size_t>(h * n + m)] * levels));
       if (code == 0) continue;
-      const int32_t* value = cache_codes_[buffer].data() + m * row + (h / group) * d;
+      const int32_t* value = cache_codes_[buffer].data() + (first + m) * row + (h / group) * d;
       for (int64_t i = 0; i < d; ++i) acc[static_cast<std::size_t>(i)] += code * value[i];
     }
     const double step = static_cast<double>(cache_step_[buffer]) / static_cast<double>(levels);
@@ -392,8 +495,9 @@ class Run {
   std::vector<std::vector<float>> out_;    // [op]: the current token's output
   std::vector<std::vector<float>> cache_;  // [buffer]: rows of kv_heads × head_dim, one per position
   std::vector<std::vector<int32_t>>
-      cache_codes_;                // integer numerics: the same rows as codes of the buffer's width
-  std::vector<float> cache_step_;  // [buffer]: those codes' step
+      cache_codes_;                     // integer numerics: the same rows as codes of the buffer's width
+  std::vector<float> cache_step_;       // [buffer]: those codes' step
+  std::vector<int32_t> rotated_codes_;  // integer numerics: the codes of the keys a rope rotated on read
   Execution result_;
 };
 

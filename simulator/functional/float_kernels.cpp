@@ -5,13 +5,17 @@
 
 namespace neurokv::functional {
 
-std::vector<float> layer_norm(const std::vector<float>& x, const std::vector<float>& gain,
-                              const std::vector<float>& bias, double epsilon) {
-  // Statistics in double: the result is the float the exact statistics give, which PyTorch's fp32 kernels
-  // (pairwise / Welford sums) approach more closely than a naive fp32 sum.
+namespace {
+
+// LayerNorm (`center`) or RMSNorm. Statistics in double: the result is the float the exact statistics give,
+// which PyTorch's fp32 kernels (pairwise / Welford sums) approach more closely than a naive fp32 sum.
+std::vector<float> normalise(const std::vector<float>& x, const std::vector<float>& gain,
+                             const std::vector<float>& bias, double epsilon, bool center) {
   double mean = 0;
-  for (float v : x) mean += v;
-  mean /= static_cast<double>(x.size());
+  if (center) {
+    for (float v : x) mean += v;
+    mean /= static_cast<double>(x.size());
+  }
   double var = 0;
   for (float v : x) var += (v - mean) * (v - mean);
   var /= static_cast<double>(x.size());
@@ -21,6 +25,39 @@ std::vector<float> layer_norm(const std::vector<float>& x, const std::vector<flo
     y[i] = static_cast<float>((x[i] - mean) * inv * gain[i] + (bias.empty() ? 0.0 : bias[i]));
   }
   return y;
+}
+
+}  // namespace
+
+std::vector<float> layer_norm(const std::vector<float>& x, const std::vector<float>& gain,
+                              const std::vector<float>& bias, double epsilon) {
+  return normalise(x, gain, bias, epsilon, true);
+}
+
+std::vector<float> rms_norm(const std::vector<float>& x, const std::vector<float>& gain,
+                            const std::vector<float>& bias, double epsilon) {
+  return normalise(x, gain, bias, epsilon, false);
+}
+
+float silu(float x) {
+  return static_cast<float>(static_cast<double>(x) / (1.0 + std::exp(-static_cast<double>(x))));
+}
+
+double rope_angle(int j, int rotary, double theta, int position) {
+  return position * std::pow(theta, -2.0 * j / rotary);
+}
+
+void rope_rotate(const float* x, float* y, int head_dim, int rotary, double theta, int position) {
+  const int half = rotary / 2;
+  for (int j = 0; j < half; ++j) {
+    // PyTorch's rotary tables are fp32 cos and sin of an fp32 angle.
+    const float angle =
+        static_cast<float>(position) * static_cast<float>(1.0 / std::pow(theta, 2.0 * j / rotary));
+    const float c = std::cos(angle), s = std::sin(angle);
+    y[j] = x[j] * c - x[j + half] * s;
+    y[j + half] = x[j + half] * c + x[j] * s;
+  }
+  for (int j = rotary; j < head_dim; ++j) y[j] = x[j];
 }
 
 float gelu(float x, GeluForm form) {

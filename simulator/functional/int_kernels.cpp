@@ -35,12 +35,17 @@ const std::array<uint32_t, 1u << kShiftmaxFraction>& exp2_fractions() {
 
 }  // namespace
 
-std::vector<float> int_layer_norm(const std::vector<int32_t>& codes, float step,
-                                  const std::vector<float>& gain, const std::vector<float>& bias,
-                                  double epsilon) {
+namespace {
+
+// LayerNorm (`center`) or RMSNorm (the sum taken as 0: n·x_i itself is normalised).
+std::vector<float> int_normalise(const std::vector<int32_t>& codes, float step,
+                                 const std::vector<float>& gain, const std::vector<float>& bias,
+                                 double epsilon, bool center) {
   const auto n = static_cast<int64_t>(codes.size());
   int64_t sum = 0;
-  for (int32_t c : codes) sum += c;
+  if (center) {
+    for (int32_t c : codes) sum += c;
+  }
   // n·(x_i − mean) = n·x_i − Σx is an integer; so is its sum of squares (128 bits: 16-bit codes over a wide
   // model exceed 64).
   unsigned __int128 squares = 0;
@@ -70,12 +75,44 @@ std::vector<float> int_layer_norm(const std::vector<int32_t>& codes, float step,
   return y;
 }
 
-std::vector<float> gelu_table(float step, int bits, GeluForm form) {
+}  // namespace
+
+std::vector<float> int_layer_norm(const std::vector<int32_t>& codes, float step,
+                                  const std::vector<float>& gain, const std::vector<float>& bias,
+                                  double epsilon) {
+  return int_normalise(codes, step, gain, bias, epsilon, true);
+}
+
+std::vector<float> int_rms_norm(const std::vector<int32_t>& codes, float step, const std::vector<float>& gain,
+                                const std::vector<float>& bias, double epsilon) {
+  return int_normalise(codes, step, gain, bias, epsilon, false);
+}
+
+std::vector<float> activation_table(float step, int bits, float (*act)(float, GeluForm), GeluForm form) {
   const int qmax = (1 << (bits - 1)) - 1;
   std::vector<float> table(static_cast<std::size_t>(2 * qmax + 1));
   for (int code = -qmax; code <= qmax; ++code)
-    table[static_cast<std::size_t>(code + qmax)] = gelu(static_cast<float>(code) * step, form);
+    table[static_cast<std::size_t>(code + qmax)] = act(static_cast<float>(code) * step, form);
   return table;
+}
+
+std::vector<float> gelu_table(float step, int bits, GeluForm form) {
+  return activation_table(step, bits, gelu, form);
+}
+
+void int_rope(const int32_t* codes, float step, float* y, int head_dim, int rotary, double theta,
+              int position) {
+  const int half = rotary / 2;
+  const double one = std::ldexp(1.0, kRopeFraction);
+  for (int j = 0; j < half; ++j) {
+    const double angle = rope_angle(j, rotary, theta, position);
+    const auto c = static_cast<int64_t>(std::llround(std::cos(angle) * one));
+    const auto s = static_cast<int64_t>(std::llround(std::sin(angle) * one));
+    const int64_t a = codes[j], b = codes[j + half];
+    y[j] = static_cast<float>(std::ldexp(static_cast<double>(a * c - b * s), -kRopeFraction) * step);
+    y[j + half] = static_cast<float>(std::ldexp(static_cast<double>(b * c + a * s), -kRopeFraction) * step);
+  }
+  for (int j = rotary; j < head_dim; ++j) y[j] = static_cast<float>(codes[j]) * step;
 }
 
 void shiftmax(const float* scores, int count, int bits, float* probs) {

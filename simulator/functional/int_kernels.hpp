@@ -19,6 +19,16 @@ std::vector<float> int_layer_norm(const std::vector<int32_t>& codes, float step,
                                   const std::vector<float>& gain, const std::vector<float>& bias,
                                   double epsilon);
 
+// RMSNorm the same way: Σ(n·x_i)² with no mean taken.
+std::vector<float> int_rms_norm(const std::vector<int32_t>& codes, float step, const std::vector<float>& gain,
+                                const std::vector<float>& bias, double epsilon);
+// `act` of every input code −qmax..qmax of a `bits`-wide activation with that step: entry code + qmax.
+std::vector<float> activation_table(float step, int bits, float (*act)(float, GeluForm), GeluForm form);
+// Rotary embedding of one head of activation codes (value = code × step): cos and sin as signed fixed point
+// of kRopeFraction bits from a table, products summed in integers, then × step / 2^kRopeFraction.
+inline constexpr int kRopeFraction = 14;
+void int_rope(const int32_t* codes, float step, float* y, int head_dim, int rotary, double theta,
+              int position);
 // GELU of every input code −qmax..qmax of a `bits`-wide activation with that step: entry code + qmax.
 std::vector<float> gelu_table(float step, int bits, GeluForm form);
 

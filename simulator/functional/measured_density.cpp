@@ -1,5 +1,7 @@
 #include "simulator/functional/measured_density.hpp"
 
+#include <algorithm>
+
 namespace neurokv::functional {
 namespace {
 
@@ -18,6 +20,7 @@ const char* site_of(const ir::Op& op) {
         case ir::LinearRole::O:
           return "attn_out";
         case ir::LinearRole::MlpUp:
+        case ir::LinearRole::MlpGate:
           return "mlp_in";
         case ir::LinearRole::MlpDown:
           return "mlp_hidden";
@@ -33,6 +36,12 @@ const char* site_of(const ir::Op& op) {
       return "attn_probs";
     case ir::OpKind::LayerNorm:
       return "layernorm_in";
+    case ir::OpKind::RmsNorm:
+      return "rmsnorm_in";
+    case ir::OpKind::Glu:
+      return "glu_in";
+    case ir::OpKind::Rope:
+      return "rope_in";
     case ir::OpKind::Add:
       return "residual_in";
     case ir::OpKind::Gelu:
@@ -53,18 +62,26 @@ const char* site_of(const ir::Op& op) {
 // the whole input of a Linear or a LayerNorm; its heads' query elements, scores or probabilities; its
 // channels of an element-wise op's input(s) or of a KV row; one token for a table lookup; nothing for a
 // buffer read.
-int64_t offered(const ir::Op& op, const ir::Tile& t, int64_t n) {
+int64_t offered(const ir::Program& program, const ir::Op& op, const ir::Tile& t, int64_t n) {
   const int64_t width = t.out_end - t.out_begin;
   switch (op.kind) {
     case ir::OpKind::Linear:
     case ir::OpKind::LayerNorm:
+    case ir::OpKind::RmsNorm:
       return op.in_features;
+    case ir::OpKind::Rope: {
+      // Every tile sees the whole row: the token's (on write) or each attended cached row (on read).
+      const bool on_read = program.ops.at(static_cast<std::size_t>(op.inputs.at(0))).kind == ir::OpKind::KvRead;
+      const int64_t rows = on_read ? (op.window > 0 ? std::min<int64_t>(n, op.window) : n) : 1;
+      return op.out_features * rows;
+    }
     case ir::OpKind::AttnScore:
       return width * op.head_dim;
     case ir::OpKind::Softmax:
     case ir::OpKind::AttnValue:
       return width * n;
     case ir::OpKind::Add:
+    case ir::OpKind::Glu:
       return 2 * width;
     case ir::OpKind::Gelu:
     case ir::OpKind::KvAppend:
@@ -88,7 +105,7 @@ std::vector<std::vector<SiteCount>> op_counts(const ir::Program& program, const 
       for (const ir::Tile& t : op.tiles) {
         count.events +=
             run.events[pos].tiles[static_cast<std::size_t>(op.id)][static_cast<std::size_t>(t.index)];
-        count.offered += offered(op, t, static_cast<int64_t>(pos) + 1);
+        count.offered += offered(program, op, t, static_cast<int64_t>(pos) + 1);
       }
     }
   }

@@ -61,7 +61,7 @@ OpTensor tensor_of(const ir::Program& program, const ir::Op& op, const ModelWeig
     }
     case ir::WeightShape::Affine: {
       const OpWeights& norm = weights_named(weights, op.name, op);
-      check_dims(op, norm.weight, {op.out_features});
+      check_dims(op, norm.weight, {ir::affine_channels(op)});
       check_bias(op, norm.bias);
       t.in = 1;
       t.by_input = norm.weight.values;
@@ -121,7 +121,7 @@ OpTensor int_tensor_of(const ir::Program& program, const ir::Op& op, const weigh
     case ir::WeightShape::Affine: {
       const weights::QuantizedTensor& q = record_of(file, op.name, op);  // the gain as [d][1]
       t.in = 1;
-      for (int64_t c = 0; c < t.out; ++c) {
+      for (int64_t c = 0; c < ir::affine_channels(op); ++c) {
         t.by_input.push_back(q.weight(c, 0));
         if (q.has_bias) t.bias.push_back(q.bias(c));
       }

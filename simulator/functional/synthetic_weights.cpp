@@ -38,8 +38,9 @@ ModelWeights synthetic_weights(const ir::Program& program, uint64_t seed) {
         weights[op.name].weight = normal({op.in_features, op.out_features}, kSyntheticStd, rng);
         break;
       case ir::OpKind::LayerNorm:
-        weights[op.name] = {filled(op.out_features, 1.0f),
-                            op.bias ? filled(op.out_features, 0.0f) : FloatTensor{}};
+      case ir::OpKind::RmsNorm:
+        weights[op.name] = {filled(ir::affine_channels(op), 1.0f),
+                            op.bias ? filled(ir::affine_channels(op), 0.0f) : FloatTensor{}};
         break;
       case ir::OpKind::Linear:
         if (op.tied_to >= 0) break;  // reads its embedding's table
@@ -49,6 +50,8 @@ ModelWeights synthetic_weights(const ir::Program& program, uint64_t seed) {
         break;
       case ir::OpKind::Add:
       case ir::OpKind::Gelu:
+      case ir::OpKind::Rope:
+      case ir::OpKind::Glu:
       case ir::OpKind::KvAppend:
       case ir::OpKind::KvRead:
       case ir::OpKind::AttnScore:

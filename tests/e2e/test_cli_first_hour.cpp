@@ -184,7 +184,7 @@ TEST_CASE("3. simulate and ir verify use the chip the program records, and a mis
   REQUIRE(run_cli("compile --model edge-tiny --variant MQA --context 256 --hw " + chip + " -o " + program)
               .exit_code == 0);
   const std::string text = read_text(program);
-  CHECK(text.rfind("neurokv-ir 3\n", 0) == 0);
+  CHECK(text.rfind("neurokv-ir 4\n", 0) == 0);
   CHECK(std::regex_search(
       text, std::regex("\nchip my-chip [^\n]* hash=[0-9a-f]{16} source=" + dir + "/my-chip.yaml\n")));
 
@@ -234,7 +234,7 @@ TEST_CASE("3. simulate and ir verify use the chip the program records, and a mis
   REQUIRE(run_cli("compile --model edge-tiny --variant MQA --context 256 --hw akd1000-like -o " + shipped)
               .exit_code == 0);
   std::string v2 = std::regex_replace(read_text(shipped), std::regex(" hash=[0-9a-f]{16}"), "");
-  v2 = replaced(v2, "neurokv-ir 3\n", "neurokv-ir 2\n");
+  v2 = replaced(v2, "neurokv-ir 4\n", "neurokv-ir 2\n");
   std::ofstream(dir + "/v2.nkir") << v2;
   const auto old = run_cli("simulate " + dir + "/v2.nkir --prompt 4 --json -");
   INFO(old.err);
@@ -257,8 +257,8 @@ TEST_CASE("5. variant names are read without case with a note, and --model typos
   CHECK(suffix.exit_code == 2);
   CHECK(suffix.err.find(".yaml.yaml") == std::string::npos);
   CHECK(suffix.err.find("expected a path or one of the names in " + kSource +
-                        "/models: edge-tiny, paper-1.2b, "
-                        "paper-300m") != std::string::npos);
+                        "/models: edge-tiny, gemma-3-270m, gemma4-like, llama-3.2-1b, paper-1.2b, paper-300m, "
+                        "qwen2.5-0.5b, smollm2-135m, smollm2-360m, tinyllama-1.1b") != std::string::npos);
 
   // The sweep spec's unknown-key list names every key it accepts.
   const std::string dir = scratch("spec-keys");

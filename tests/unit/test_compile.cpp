@@ -67,7 +67,7 @@ TEST_CASE("a model without biases counts LayerNorm gains only and no Linear bias
   const auto hw = neurokv::test::chip("akida2-like");
   const auto qkv = AttentionVariant::parse("QKV", model.heads);
   const Program with = compile(model, qkv, hw, {}).program;
-  model.bias = false;
+  model.bias = model.qkv_bias = model.norm_bias = false;  // what `bias: false` reads as
   const Program without = compile(model, qkv, hw, {}).program;
   const int64_t d = model.d_model, width = int64_t{model.heads} * model.head_dim;
   // Per layer: q, k, v, o, mlp_up, mlp_down biases and ln1, ln2 biases; then ln_f's bias. The LM head has

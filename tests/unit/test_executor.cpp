@@ -83,10 +83,13 @@ int64_t brute_force_events(const ir::Program& p, const std::vector<std::vector<f
     case ir::OpKind::PosEmbed:
       return 1;
     case ir::OpKind::Add:
+    case ir::OpKind::Glu:
       return nonzeros(in(0), t.out_begin, t.out_end) + nonzeros(in(1), t.out_begin, t.out_end);
     case ir::OpKind::Gelu:
       return nonzeros(in(0), t.out_begin, t.out_end);
     case ir::OpKind::LayerNorm:
+    case ir::OpKind::RmsNorm:
+    case ir::OpKind::Rope:
     case ir::OpKind::Linear:
     case ir::OpKind::KvAppend:
       return whole(in(0));

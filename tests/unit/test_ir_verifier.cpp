@@ -193,7 +193,8 @@ TEST_CASE("each verifier check catches its corruption") {
       {"bytes per token", [](ir::Program& p) { p.buffers[0].bytes_per_token = 9; },
        "buffer @0 l0.k has bytes_per_token 9, expected kv_heads 2 x head_dim 4 x 8 bits / 8 = 8"},
       {"buffer capacity", [](ir::Program& p) { p.buffers[1].capacity_tokens = 4; },
-       "buffer @1 l0.v holds 4 tokens, expected at least the program's context of 8"},
+       "buffer @1 l0.v holds 4 tokens, expected at least the 8 its readers attend to (the program's context, "
+       "or their window)"},
       {"DRAM weights", [](ir::Program& p) { p.chip.has_dram = false; },
        "op %6 l0.v_proj streams its weights from DRAM, but chip test-chip has no DRAM"},
       {"DRAM buffer", [](ir::Program& p) { p.chip.has_dram = false; },
