@@ -67,10 +67,9 @@ using SiteDensities = std::vector<std::pair<std::string, double>>;  // by site n
 
 // The sites an execution measures densities at (simulator/functional/measured_density.hpp), in the CSV's
 // column order: the seven the cost model assumes a density for, then the inputs it assumes dense.
-inline constexpr const char* kMeasuredSites[] = {"attn_in",     "attn_out",   "mlp_in", "mlp_hidden",
-                                                 "lm_head_in",  "attn_probs", "query",  "layernorm_in",
-                                                 "residual_in", "gelu_in",    "scores", "kv_row",
-                                                 "rmsnorm_in",  "glu_in",     "rope_in"};
+inline constexpr const char* kMeasuredSites[] = {
+    "attn_in",     "attn_out", "mlp_in", "mlp_hidden", "lm_head_in", "attn_probs", "query",  "layernorm_in",
+    "residual_in", "gelu_in",  "scores", "kv_row",     "rmsnorm_in", "glu_in",     "rope_in"};
 
 struct LayerDensities {
   int layer = -1;  // -1: ops outside the blocks (final LayerNorm, LM head)

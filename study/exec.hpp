@@ -27,7 +27,7 @@ struct Execution {
   std::string input;  // where the ids came from: a flag or a file
   int weight_bits = 0, act_bits = 0, kv_bits = 0;
   int vocab = 0;
-  double float_perplexity = 0;  // with a loss: the fp32 reference's
+  double float_perplexity = 0;                  // with a loss: the fp32 reference's
   std::vector<LayerDensities> layer_densities;  // the report's "layer_densities", for the table
 };
 

@@ -117,6 +117,12 @@ std::vector<AttentionVariant> AttentionVariant::parse_list(const std::string& te
           fmt::format("variant list '{}' has an empty entry, expected names separated by commas: {}, or all",
                       text, kNames));
     }
+    if (is_all(item)) {
+      throw InputError(
+          fmt::format("variant list '{}' names 'all' beside other variants, expected 'all' alone "
+                      "or a list of names: {}",
+                      text, kNames));
+    }
     AttentionVariant variant = parse(item, heads, model_kv_heads);
     for (const auto& existing : out) {
       if (existing == variant) {

@@ -63,11 +63,12 @@ void unregister_unfinished(int slot) {
   if (slot >= 0) g_unfinished[slot].state.store(0);
 }
 
-// A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place: renaming a finished file over it would
-// replace the device with a regular file (as root, in /dev).
+// A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place: renaming a finished file over it
+// would replace the device with a regular file (as root, in /dev).
 bool is_device_or_pipe(const std::string& path) {
   struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+  return ::stat(path.c_str(), &st) == 0 &&
+         (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
 // A full or failing disk is a failed run (exit 1); a path the user cannot write to is bad input (exit 2).

@@ -71,7 +71,8 @@ int64_t offered(const ir::Program& program, const ir::Op& op, const ir::Tile& t,
       return op.in_features;
     case ir::OpKind::Rope: {
       // Every tile sees the whole row: the token's (on write) or each attended cached row (on read).
-      const bool on_read = program.ops.at(static_cast<std::size_t>(op.inputs.at(0))).kind == ir::OpKind::KvRead;
+      const bool on_read =
+          program.ops.at(static_cast<std::size_t>(op.inputs.at(0))).kind == ir::OpKind::KvRead;
       const int64_t rows = on_read ? (op.window > 0 ? std::min<int64_t>(n, op.window) : n) : 1;
       return op.out_features * rows;
     }

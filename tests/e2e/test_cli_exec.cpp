@@ -132,10 +132,12 @@ TEST_CASE("the report says which events were measured: events, execution and qua
   CHECK_THAT(csv.out,
              Catch::Contains(",events,loss,perplexity,perplexity_vs_float,top1_agreement,density_attn_"
                              "in,density_attn_out,"));
-  CHECK_THAT(csv.out, Catch::Contains(",density_scores,density_kv_row,density_rmsnorm_in,density_glu_in,density_rope_in\n"));
+  CHECK_THAT(
+      csv.out,
+      Catch::Contains(",density_scores,density_kv_row,density_rmsnorm_in,density_glu_in,density_rope_in\n"));
   CHECK_THAT(csv.out, Catch::Contains(",measured,"));
   CHECK_THAT(csv.out, Catch::Contains(fmt::format(",{},", e.at("densities").at("mlp_hidden").get<double>())));
-  CHECK_THAT(neurokv::test::run_cli(base + " --csv -").out, Catch::EndsWith(",assumed,,,,,,,,,,,,,,,,\n"));
+  CHECK_THAT(neurokv::test::run_cli(base + " --csv -").out, Catch::EndsWith(",assumed,,,,,,,,,,,,,,,,,,,\n"));
 
   // Per layer, and which positions each phase's densities came from; what stays assumed is listed.
   const nlohmann::json& layers = e.at("layer_densities");

@@ -51,6 +51,9 @@ TEST_CASE("comma lists keep their order and refuse repeats and empty entries") {
   CHECK(list[2].kv_heads() == 8);
   CHECK_THROWS_AS(AttentionVariant::parse_list("QKV,QKV", 16, 4), InputError);
   CHECK_THROWS_AS(AttentionVariant::parse_list("QKV,,MQA", 16, 4), InputError);
+  // Not "unknown attention variant 'all' (did you mean 'all'?)".
+  CHECK_THROWS_WITH(AttentionVariant::parse_list("QKV,all", 16, 4),
+                    Catch::Contains("names 'all' beside other variants, expected 'all' alone"));
 }
 
 TEST_CASE("bad variant names and group counts are refused with the valid names") {
