@@ -50,8 +50,7 @@ RoutePlan plan_route(const ir::Program& program, const ir::Route& route) {
   return plan;
 }
 
-Router::Router(sc_core::sc_module_name name, SimContext& ctx)
-    : sc_module(name), ctx_(ctx) {
+Router::Router(sc_core::sc_module_name name, SimContext& ctx) : sc_module(name), ctx_(ctx) {
   SC_THREAD(eject);
 }
 
