@@ -247,9 +247,9 @@ PYBIND11_MODULE(_neurokv, m) {
       .def_property(
           "fidelity", [](const study::RunOptions& o) { return std::string(to_string(o.fidelity)); },
           [](study::RunOptions& o, const std::string& name) {
-            if (name != "cycle" && name != "analytic")
-              throw InputError("--fidelity: '" + name + "', expected cycle or analytic");
-            o.fidelity = name == "cycle" ? Fidelity::Cycle : Fidelity::Analytic;
+            const std::optional<Fidelity> fidelity = fidelity_named(name);
+            if (!fidelity) throw InputError("fidelity: '" + name + "', expected " + kFidelityNames);
+            o.fidelity = *fidelity;
           })
       .def_readwrite("prompt", &study::RunOptions::prompt)
       .def_readwrite("tokens", &study::RunOptions::tokens)

@@ -108,10 +108,9 @@ std::string read_variants(const YamlMap& spec) {
 
 Fidelity read_fidelity(const YamlMap& spec) {
   const std::string text = spec.text_or("fidelity", "analytic");
-  if (text == "analytic") return Fidelity::Analytic;
-  if (text == "cycle") return Fidelity::Cycle;
+  if (const std::optional<Fidelity> fidelity = fidelity_named(text)) return *fidelity;
   throw InputError(
-      fmt::format("{}: fidelity is '{}', expected analytic or cycle", spec.location("fidelity"), text));
+      fmt::format("{}: fidelity is '{}', expected {}", spec.location("fidelity"), text, kFidelityNames));
 }
 
 // Every context must hold the prompt and the decode tokens, as `neurokv run` requires: refused here, naming

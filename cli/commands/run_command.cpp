@@ -18,7 +18,7 @@ struct RunFlags {
 void run(const RunFlags& flags) {
   study::Study loaded = load_study(flags.options, flags.paths);
   study::RunOptions options = flags.run;
-  options.fidelity = flags.fidelity == "analytic" ? Fidelity::Analytic : Fidelity::Cycle;
+  options.fidelity = *fidelity_named(flags.fidelity);  // checked by --fidelity's validator
   const Report report = study::run(loaded, flags.options, options, print_diagnostic);
   emit_report(report, flags.paths);
   print_diagnostics(loaded.notes);

@@ -13,8 +13,6 @@
 
 namespace neurokv {
 
-const char* to_string(Fidelity fidelity) { return fidelity == Fidelity::Analytic ? "analytic" : "cycle"; }
-
 namespace {
 
 // The KV cache is planned for program.context positions: the prompt and the decode tokens must fit in it, at

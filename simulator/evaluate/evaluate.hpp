@@ -9,13 +9,12 @@
 #include "compiler/config/layer_variants.hpp"
 #include "compiler/driver/compile.hpp"
 #include "compiler/driver/model_source.hpp"
+#include "simulator/evaluate/fidelity.hpp"
 #include "simulator/measured_densities.hpp"
 #include "simulator/program_counts.hpp"
 #include "simulator/report.hpp"
 
 namespace neurokv {
-
-enum class Fidelity { Analytic, Cycle };
 
 struct EvaluateOptions {
   CompileOptions compile;  // compile.context: the final context, which the KV cache is planned for
@@ -64,7 +63,5 @@ Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const 
 
 Report evaluate(const ModelSource& model, const std::vector<LayerVariants>& variants, const HwConfig& hw,
                 const EvaluateOptions& options);
-
-const char* to_string(Fidelity fidelity);
 
 }  // namespace neurokv
