@@ -19,29 +19,30 @@ int np_index(const ir::Program& program, const ir::NpCoord& np) {
 struct RoutePlan {
   std::vector<std::vector<size_t>> routes_from;  // by source op
   std::vector<bool> repeated;                    // repeated_kv_deliveries
-  std::vector<std::vector<int>> route_links;     // by route: link ids of its XY tree
-  int links = 0;
+  std::vector<std::vector<int>> route_links;     // by route: its XY tree's links (ir::mesh_link_index)
+  int links = 0;                                 // the mesh's links
 };
 
 RoutePlan plan_routes(const ir::Program& program) {
   RoutePlan plan;
   plan.routes_from.resize(program.ops.size());
   plan.repeated = repeated_kv_deliveries(program);
-  std::map<ir::MeshLink, int> ids;
+  plan.route_links.reserve(program.routes.size());
   for (size_t i = 0; i < program.routes.size(); ++i) {
     const ir::Route& route = program.routes[i];
     plan.routes_from.at(route.src_op).push_back(i);
     const ir::Op& dst = program.ops.at(route.dst_op);
-    std::vector<ir::NpCoord> dsts;
-    for (int tile : route.dst_tiles) dsts.push_back(dst.tiles.at(tile).np);
+    ir::MulticastDestinations dsts;
+    for (int tile : route.dst_tiles) dsts.add(dst.tiles.at(tile).np);
     std::vector<int> links;
-    for (const ir::MeshLink& link :
-         ir::xy_multicast_tree(program.ops.at(route.src_op).tiles.at(route.src_tile).np, dsts)) {
-      links.push_back(ids.emplace(link, static_cast<int>(ids.size())).first->second);
-    }
+    links.reserve(static_cast<size_t>(route.hops));
+    dsts.for_each_tree_link(program.ops.at(route.src_op).tiles.at(route.src_tile).np,
+                            [&](const ir::MeshLink& link) {
+                              links.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
+                            });
     plan.route_links.push_back(std::move(links));
   }
-  plan.links = static_cast<int>(ids.size());
+  plan.links = program.chip.mesh_cols * program.chip.mesh_rows * 4;
   return plan;
 }
 

@@ -41,27 +41,40 @@ void route_tensor(Graph& graph, Edge e, std::vector<ir::Route>& routes) {
   const ir::Op& producer = graph[src];
   const ir::Op& consumer = graph[dst];
   const bool by_heads = graph::is_head_split(consumer.kind);
+  // A consumer tiled by channels needs every producer tile's output: one set of destinations for all.
+  std::vector<int> every_tile;
+  ir::MulticastDestinations every_np;
+  if (!by_heads) {
+    for (const ir::Tile& target : consumer.tiles) {
+      every_tile.push_back(target.index);
+      every_np.add(target.np);
+    }
+  }
   for (const ir::Tile& tile : producer.tiles) {
     ir::Route route;
     route.src_op = static_cast<int>(src);
     route.src_tile = tile.index;
     route.dst_op = static_cast<int>(dst);
-    std::vector<ir::NpCoord> dsts;
-    const Span out = produced(producer, tile);
-    for (const ir::Tile& target : consumer.tiles) {
-      if (by_heads && !out.overlaps(needed(consumer, target, producer, graph[e].width))) continue;
-      route.dst_tiles.push_back(target.index);
-      dsts.push_back(target.np);
+    ir::MulticastDestinations heads_np;
+    if (by_heads) {
+      const Span out = produced(producer, tile);
+      for (const ir::Tile& target : consumer.tiles) {
+        if (!out.overlaps(needed(consumer, target, producer, graph[e].width))) continue;
+        route.dst_tiles.push_back(target.index);
+        heads_np.add(target.np);
+      }
+    } else {
+      route.dst_tiles = every_tile;
     }
     if (route.dst_tiles.empty()) continue;
-    route.hops = static_cast<int>(ir::xy_multicast_tree(tile.np, dsts).size());
+    route.hops = (by_heads ? heads_np : every_np).tree_links(tile.np);
     routes.push_back(std::move(route));
   }
 }
 
 }  // namespace
 
-Graph route(Graph graph, Diagnostics& diagnostics) {
+void route(Graph& graph, Diagnostics& diagnostics) {
   std::vector<ir::Route> routes;
   for (Edge e : boost::make_iterator_range(boost::edges(graph))) {
     if (!graph[e].via_buffer) route_tensor(graph, e, routes);
@@ -71,7 +84,6 @@ Graph route(Graph graph, Diagnostics& diagnostics) {
   diagnostics.push_back(
       Diagnostic::note(fmt::format("{} event routes, {} links in all", routes.size(), hops)));
   graph[boost::graph_bundle].routes = std::move(routes);
-  return graph;
 }
 
 }  // namespace neurokv::passes
