@@ -20,27 +20,26 @@ struct RoutePlan {
   std::vector<std::vector<size_t>> routes_from;  // by source op
   std::vector<bool> repeated;                    // repeated_kv_deliveries
   std::vector<std::vector<int>> route_links;     // by route: its XY tree's links (ir::mesh_link_index)
+  std::vector<int> route_depth;                  // by route: hops to its farthest destination
   int links = 0;                                 // the mesh's links
 };
 
-RoutePlan plan_routes(const ir::Program& program) {
+RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& destinations) {
   RoutePlan plan;
   plan.routes_from.resize(program.ops.size());
   plan.repeated = repeated_kv_deliveries(program);
   plan.route_links.reserve(program.routes.size());
+  plan.route_depth.reserve(program.routes.size());
   for (size_t i = 0; i < program.routes.size(); ++i) {
     const ir::Route& route = program.routes[i];
     plan.routes_from.at(route.src_op).push_back(i);
-    const ir::Op& dst = program.ops.at(route.dst_op);
-    ir::MulticastDestinations dsts;
-    for (int tile : route.dst_tiles) dsts.add(dst.tiles.at(tile).np);
     std::vector<int> links;
     links.reserve(static_cast<size_t>(route.hops));
-    dsts.for_each_tree_link(program.ops.at(route.src_op).tiles.at(route.src_tile).np,
-                            [&](const ir::MeshLink& link) {
-                              links.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
-                            });
+    destinations.of(i).for_each_tree_link(ir::route_source(program, route), [&](const ir::MeshLink& link) {
+      links.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
+    });
     plan.route_links.push_back(std::move(links));
+    plan.route_depth.push_back(route_depth(program, route));
   }
   plan.links = program.chip.mesh_cols * program.chip.mesh_rows * 4;
   return plan;
@@ -104,7 +103,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
                                          plan.repeated[index]);
         layer.noc_hop_bytes += bytes * route.hops;
         layer.sram_write_bytes += route_sram_write_bytes(program, route, bytes);
-        time.route = std::max(time.route, route_cycles(bytes, route_depth(program, route), hw));
+        time.route = std::max(time.route, route_cycles(bytes, plan.route_depth[index], hw));
         if (bytes <= 0) continue;
         for (int link : plan.route_links[index]) {
           if (link_bytes[link] == 0) links_touched.push_back(link);
@@ -125,7 +124,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
 }  // namespace
 
 PhaseCounts count_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase) {
-  return count_phase(program, plan_routes(program), hw, phase);
+  return count_phase(program, plan_routes(program, ir::RouteDestinations(program)), hw, phase);
 }
 
 ProgramCounts count_program(const ir::Program& program, const HwConfig& hw, const EstimateOptions& options) {
@@ -138,8 +137,9 @@ ProgramCounts count_program(const ir::Program& program, const ir::Program& prefi
   counts.options = options;
   counts.layers = program.model.layers;
   counts.facts = program_facts(program);
-  counts.powered = powered_blocks(program);
-  const RoutePlan plan = plan_routes(program);
+  const ir::RouteDestinations destinations(program);
+  counts.powered = powered_blocks(program, destinations);
+  const RoutePlan plan = plan_routes(program, destinations);
   if (options.tokens > 1) {
     // The mean decode token over contexts P + 1 ... P + T, as the cycle simulator reports it.
     counts.decode_phase = Phase::decode(options.prompt + options.tokens);

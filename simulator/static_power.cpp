@@ -21,6 +21,10 @@ bool touches_dram(const ir::Program& program) {
 }  // namespace
 
 PoweredBlocks powered_blocks(const ir::Program& program) {
+  return powered_blocks(program, ir::RouteDestinations(program));
+}
+
+PoweredBlocks powered_blocks(const ir::Program& program, const ir::RouteDestinations& destinations) {
   PoweredBlocks blocks;
   blocks.dram = touches_dram(program);
   const ir::ChipInfo& chip = program.chip;
@@ -41,15 +45,12 @@ PoweredBlocks powered_blocks(const ir::Program& program) {
   for (size_t i = 0; i < nps.size(); ++i) {
     if (nps[i]) nodes[i / static_cast<size_t>(chip.nps_per_node)] = 1;
   }
-  for (const ir::Route& route : program.routes) {
-    const ir::Op& dst = program.ops.at(route.dst_op);
-    ir::MulticastDestinations dsts;
-    for (int tile : route.dst_tiles) dsts.add(dst.tiles.at(tile).np);
-    dsts.for_each_tree_link(program.ops.at(route.src_op).tiles.at(route.src_tile).np,
-                            [&](const ir::MeshLink& link) {
-                              power_node(link.x0, link.y0);
-                              power_node(link.x1, link.y1);
-                            });
+  for (size_t r = 0; r < program.routes.size(); ++r) {
+    const ir::Route& route = program.routes[r];
+    destinations.of(r).for_each_tree_link(ir::route_source(program, route), [&](const ir::MeshLink& link) {
+      power_node(link.x0, link.y0);
+      power_node(link.x1, link.y1);
+    });
   }
   if (blocks.dram) power_node(0, 0);  // the DMA point (compiler/passes/place.hpp)
   blocks.nps = static_cast<int>(std::count(nps.begin(), nps.end(), 1));

@@ -49,4 +49,31 @@ int MulticastDestinations::tree_links(const NpCoord& src) const {
   return links;
 }
 
+const NpCoord& route_source(const Program& program, const Route& route) {
+  return program.ops.at(static_cast<size_t>(route.src_op)).tiles.at(static_cast<size_t>(route.src_tile)).np;
+}
+
+RouteDestinations::RouteDestinations(const Program& program) {
+  // By destination op: the sets built so far, each with the route that first had it.
+  std::vector<std::vector<std::pair<size_t, size_t>>> built(program.ops.size());
+  set_of_.reserve(program.routes.size());
+  for (size_t r = 0; r < program.routes.size(); ++r) {
+    const Route& route = program.routes[r];
+    auto& sets = built.at(static_cast<size_t>(route.dst_op));
+    const auto same = std::find_if(sets.begin(), sets.end(), [&](const std::pair<size_t, size_t>& set) {
+      return program.routes[set.first].dst_tiles == route.dst_tiles;
+    });
+    if (same != sets.end()) {
+      set_of_.push_back(same->second);
+      continue;
+    }
+    const Op& dst = program.ops[static_cast<size_t>(route.dst_op)];
+    MulticastDestinations dsts;
+    for (int tile : route.dst_tiles) dsts.add(dst.tiles.at(static_cast<size_t>(tile)).np);
+    sets.emplace_back(r, sets_.size());
+    set_of_.push_back(sets_.size());
+    sets_.push_back(std::move(dsts));
+  }
+}
+
 }  // namespace neurokv::ir

@@ -75,4 +75,19 @@ class MulticastDestinations {
   int east_ = 0;
 };
 
+// The NP a route leaves from.
+const NpCoord& route_source(const Program& program, const Route& route);
+
+// The destinations of a program's routes, each distinct set built once: every route of a tensor to a consumer
+// tiled by channels goes to all its tiles, and a head-split consumer's tiles are shared by a few sources.
+class RouteDestinations {
+ public:
+  explicit RouteDestinations(const Program& program);
+  const MulticastDestinations& of(size_t route) const { return sets_[set_of_[route]]; }
+
+ private:
+  std::vector<MulticastDestinations> sets_;
+  std::vector<size_t> set_of_;  // by route
+};
+
 }  // namespace neurokv::ir

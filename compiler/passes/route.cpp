@@ -16,17 +16,16 @@ struct Span {
   bool overlaps(const Span& o) const { return begin < o.end && o.begin < end; }
 };
 
-// The part of the producer's output a tile produces, in output elements.
-Span produced(const ir::Op& producer, const ir::Tile& tile) {
+// The part of the producer's output a tile produces, in output elements. `kv`: carries_kv(producer).
+Span produced(const ir::Op& producer, bool kv, const ir::Tile& tile) {
   if (!graph::is_head_split(producer.kind)) return {tile.out_begin, tile.out_end};
-  const int64_t per_head =
-      producer.out_features / (graph::carries_kv(producer) ? producer.kv_heads : producer.heads);
+  const int64_t per_head = producer.out_features / (kv ? producer.kv_heads : producer.heads);
   return {tile.out_begin * per_head, tile.out_end * per_head};
 }
 
 // The part of the producer's output a head-split consumer tile reads: its query heads, or their KV groups.
-Span needed(const ir::Op& consumer, const ir::Tile& tile, const ir::Op& producer, int64_t width) {
-  const int producer_heads = graph::carries_kv(producer) ? consumer.kv_heads : consumer.heads;
+Span needed(const ir::Op& consumer, const ir::Tile& tile, bool kv, int64_t width) {
+  const int producer_heads = kv ? consumer.kv_heads : consumer.heads;
   const int64_t per_head = width / producer_heads;
   // Query heads per producer head: 1 for query-side tensors, H/g for KV-side ones.
   const int64_t group = consumer.heads / producer_heads;
@@ -40,12 +39,17 @@ void route_tensor(Graph& graph, Edge e, std::vector<ir::Route>& routes) {
   const Vertex dst = boost::target(e, graph);
   const ir::Op& producer = graph[src];
   const ir::Op& consumer = graph[dst];
+  const bool kv = graph::carries_kv(producer);
   const bool by_heads = graph::is_head_split(consumer.kind);
-  // A consumer tiled by channels needs every producer tile's output: one set of destinations for all.
+  // A consumer tiled by channels needs every producer tile's output: one set of destinations for all. One
+  // tiled by heads needs a slice, the same for every producer tile.
   std::vector<int> every_tile;
   ir::MulticastDestinations every_np;
-  if (!by_heads) {
-    for (const ir::Tile& target : consumer.tiles) {
+  std::vector<Span> slices;
+  for (const ir::Tile& target : consumer.tiles) {
+    if (by_heads) {
+      slices.push_back(needed(consumer, target, kv, graph[e].width));
+    } else {
       every_tile.push_back(target.index);
       every_np.add(target.np);
     }
@@ -57,11 +61,11 @@ void route_tensor(Graph& graph, Edge e, std::vector<ir::Route>& routes) {
     route.dst_op = static_cast<int>(dst);
     ir::MulticastDestinations heads_np;
     if (by_heads) {
-      const Span out = produced(producer, tile);
-      for (const ir::Tile& target : consumer.tiles) {
-        if (!out.overlaps(needed(consumer, target, producer, graph[e].width))) continue;
-        route.dst_tiles.push_back(target.index);
-        heads_np.add(target.np);
+      const Span out = produced(producer, kv, tile);
+      for (size_t t = 0; t < consumer.tiles.size(); ++t) {
+        if (!out.overlaps(slices[t])) continue;
+        route.dst_tiles.push_back(consumer.tiles[t].index);
+        heads_np.add(consumer.tiles[t].np);
       }
     } else {
       route.dst_tiles = every_tile;
