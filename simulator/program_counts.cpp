@@ -19,26 +19,28 @@ int np_index(const ir::Program& program, const ir::NpCoord& np) {
 struct RoutePlan {
   std::vector<std::vector<size_t>> routes_from;  // by source op
   std::vector<bool> repeated;                    // repeated_kv_deliveries
-  std::vector<std::vector<int>> route_links;     // by route: its XY tree's links (ir::mesh_link_index)
-  std::vector<int> route_depth;                  // by route: hops to its farthest destination
-  int links = 0;                                 // the mesh's links
+  // Each route's XY tree links (ir::mesh_link_index), all in one array: route i's from link_start[i] to
+  // link_start[i + 1].
+  std::vector<int> links_of_routes;
+  std::vector<size_t> link_start;
+  std::vector<int> route_depth;  // by route: hops to its farthest destination
+  int links = 0;                 // the mesh's links
 };
 
 RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& destinations) {
   RoutePlan plan;
   plan.routes_from.resize(program.ops.size());
   plan.repeated = repeated_kv_deliveries(program);
-  plan.route_links.reserve(program.routes.size());
+  plan.link_start.reserve(program.routes.size() + 1);
+  plan.link_start.push_back(0);
   plan.route_depth.reserve(program.routes.size());
   for (size_t i = 0; i < program.routes.size(); ++i) {
     const ir::Route& route = program.routes[i];
     plan.routes_from.at(route.src_op).push_back(i);
-    std::vector<int> links;
-    links.reserve(static_cast<size_t>(route.hops));
     destinations.of(i).for_each_tree_link(ir::route_source(program, route), [&](const ir::MeshLink& link) {
-      links.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
+      plan.links_of_routes.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
     });
-    plan.route_links.push_back(std::move(links));
+    plan.link_start.push_back(plan.links_of_routes.size());
     plan.route_depth.push_back(route_depth(program, route));
   }
   plan.links = program.chip.mesh_cols * program.chip.mesh_rows * 4;
@@ -105,7 +107,8 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
         layer.sram_write_bytes += route_sram_write_bytes(program, route, bytes);
         time.route = std::max(time.route, route_cycles(bytes, plan.route_depth[index], hw));
         if (bytes <= 0) continue;
-        for (int link : plan.route_links[index]) {
+        for (size_t at = plan.link_start[index]; at < plan.link_start[index + 1]; ++at) {
+          const int link = plan.links_of_routes[at];
           if (link_bytes[link] == 0) links_touched.push_back(link);
           link_bytes[link] += bytes;
           time.link = std::max(time.link, std::ceil(link_bytes[link] / hw.noc.link_bytes_per_cycle));
