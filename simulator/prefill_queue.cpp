@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
+#include <numeric>
 
 #include "compiler/ir/mesh.hpp"
 
@@ -60,38 +60,60 @@ std::vector<int64_t> dense_queue_bound(const ir::Program& dense, const HwConfig&
     tokens_of.at(step.op) = step_tokens(step, phase);
     waves = std::max(waves, step.wave + 1);
   }
-  std::map<std::pair<int, int>, Queue> queues;  // by (consuming op, tile)
+  // By consuming op and tile, in that order: queue_start[op] + tile. Flat, as a prefill's chunk size is
+  // bisected with one bound per step.
+  std::vector<size_t> queue_start(program.ops.size() + 1, 0);
+  for (size_t op = 0; op < program.ops.size(); ++op)
+    queue_start[op + 1] = queue_start[op] + program.ops[op].tiles.size();
+  std::vector<Queue> queues(queue_start.back());
+  std::vector<char> fed(queues.size(), 0);
   for (const ir::Route& route : dense.routes) {
     const int64_t tokens = std::min(tokens_of.at(route.src_op), tokens_of.at(route.dst_op));
     if (tokens == 0) continue;
     const double events = route_events(dense, route, phase, tokens);
     if (events <= 0) continue;
     for (int tile : route.dst_tiles) {
-      Queue& q = queues[{route.dst_op, tile}];
+      const size_t at = queue_start.at(static_cast<size_t>(route.dst_op)) + static_cast<size_t>(tile);
+      Queue& q = queues.at(at);
+      fed[at] = 1;
       q.events += events;
       q.first_arrival = std::min(q.first_arrival, wave_of.at(route.src_op));
       q.consumed = wave_of.at(route.dst_op);
     }
   }
-  // Per NP and wave: events held after the wave (arrived, not yet consumed) and events arriving in it.
+  // Each NP's queues, in op then tile order (a counting sort by NP): the NPs are bounded one by one.
   const size_t nps = static_cast<size_t>(nps_total(program));
-  std::vector<std::vector<double>> held(nps), arriving(nps);
-  for (const auto& [key, q] : queues) {
-    const size_t np =
-        static_cast<size_t>(np_index(program, program.ops.at(key.first).tiles.at(key.second).np));
-    if (held[np].empty()) {
-      held[np].assign(static_cast<size_t>(waves) + 1, 0.0);
-      arriving[np].assign(static_cast<size_t>(waves) + 1, 0.0);
+  std::vector<size_t> np_start(nps + 1, 0);
+  std::vector<size_t> np_of(queues.size(), 0);
+  for (size_t op = 0; op < program.ops.size(); ++op) {
+    for (size_t tile = 0; tile < program.ops[op].tiles.size(); ++tile) {
+      const size_t at = queue_start[op] + tile;
+      if (!fed[at]) continue;
+      np_of[at] = static_cast<size_t>(np_index(program, program.ops[op].tiles[tile].np));
+      ++np_start.at(np_of[at] + 1);
     }
-    for (int w = q.first_arrival; w < q.consumed; ++w) held[np][static_cast<size_t>(w)] += q.events;
-    arriving[np][static_cast<size_t>(q.first_arrival)] += q.events;
   }
+  std::partial_sum(np_start.begin(), np_start.end(), np_start.begin());
+  std::vector<size_t> by_np(np_start.back());
+  std::vector<size_t> next(np_start.begin(), np_start.end() - 1);
+  for (size_t at = 0; at < queues.size(); ++at) {
+    if (fed[at]) by_np[next[np_of[at]]++] = at;
+  }
+  // Per wave: the NP's events held after the wave (arrived, not yet consumed) and events arriving in it.
+  std::vector<double> held(static_cast<size_t>(waves) + 1), arriving(held.size());
   std::vector<int64_t> bound(nps, 0);
   for (size_t np = 0; np < nps; ++np) {
-    if (held[np].empty()) continue;
-    double peak = arriving[np][0];
+    if (np_start[np] == np_start[np + 1]) continue;
+    std::fill(held.begin(), held.end(), 0.0);
+    std::fill(arriving.begin(), arriving.end(), 0.0);
+    for (size_t k = np_start[np]; k < np_start[np + 1]; ++k) {
+      const Queue& q = queues[by_np[k]];
+      for (int w = q.first_arrival; w < q.consumed; ++w) held[static_cast<size_t>(w)] += q.events;
+      arriving[static_cast<size_t>(q.first_arrival)] += q.events;
+    }
+    double peak = arriving[0];
     for (int w = 0; w < waves; ++w)
-      peak = std::max(peak, held[np][static_cast<size_t>(w)] + arriving[np][static_cast<size_t>(w) + 1]);
+      peak = std::max(peak, held[static_cast<size_t>(w)] + arriving[static_cast<size_t>(w) + 1]);
     bound[np] = static_cast<int64_t>(std::ceil(peak * hw.noc.event_bytes));
   }
   return bound;

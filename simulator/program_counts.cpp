@@ -19,29 +19,31 @@ int np_index(const ir::Program& program, const ir::NpCoord& np) {
 struct RoutePlan {
   std::vector<std::vector<size_t>> routes_from;  // by source op
   std::vector<bool> repeated;                    // repeated_kv_deliveries
-  std::vector<std::vector<int>> route_links;     // by route: link ids of its XY tree
-  int links = 0;
+  // Each route's XY tree links (ir::mesh_link_index), all in one array: route i's from link_start[i] to
+  // link_start[i + 1].
+  std::vector<int> links_of_routes;
+  std::vector<size_t> link_start;
+  std::vector<int> route_depth;  // by route: hops to its farthest destination
+  int links = 0;                 // the mesh's links
 };
 
-RoutePlan plan_routes(const ir::Program& program) {
+RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& destinations) {
   RoutePlan plan;
   plan.routes_from.resize(program.ops.size());
   plan.repeated = repeated_kv_deliveries(program);
-  std::map<ir::MeshLink, int> ids;
+  plan.link_start.reserve(program.routes.size() + 1);
+  plan.link_start.push_back(0);
+  plan.route_depth.reserve(program.routes.size());
   for (size_t i = 0; i < program.routes.size(); ++i) {
     const ir::Route& route = program.routes[i];
     plan.routes_from.at(route.src_op).push_back(i);
-    const ir::Op& dst = program.ops.at(route.dst_op);
-    std::vector<ir::NpCoord> dsts;
-    for (int tile : route.dst_tiles) dsts.push_back(dst.tiles.at(tile).np);
-    std::vector<int> links;
-    for (const ir::MeshLink& link :
-         ir::xy_multicast_tree(program.ops.at(route.src_op).tiles.at(route.src_tile).np, dsts)) {
-      links.push_back(ids.emplace(link, static_cast<int>(ids.size())).first->second);
-    }
-    plan.route_links.push_back(std::move(links));
+    destinations.of(i).for_each_tree_link(ir::route_source(program, route), [&](const ir::MeshLink& link) {
+      plan.links_of_routes.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
+    });
+    plan.link_start.push_back(plan.links_of_routes.size());
+    plan.route_depth.push_back(route_depth(program, route));
   }
-  plan.links = static_cast<int>(ids.size());
+  plan.links = program.chip.mesh_cols * program.chip.mesh_rows * 4;
   return plan;
 }
 
@@ -103,9 +105,10 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
                                          plan.repeated[index]);
         layer.noc_hop_bytes += bytes * route.hops;
         layer.sram_write_bytes += route_sram_write_bytes(program, route, bytes);
-        time.route = std::max(time.route, route_cycles(bytes, route_depth(program, route), hw));
+        time.route = std::max(time.route, route_cycles(bytes, plan.route_depth[index], hw));
         if (bytes <= 0) continue;
-        for (int link : plan.route_links[index]) {
+        for (size_t at = plan.link_start[index]; at < plan.link_start[index + 1]; ++at) {
+          const int link = plan.links_of_routes[at];
           if (link_bytes[link] == 0) links_touched.push_back(link);
           link_bytes[link] += bytes;
           time.link = std::max(time.link, std::ceil(link_bytes[link] / hw.noc.link_bytes_per_cycle));
@@ -124,7 +127,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
 }  // namespace
 
 PhaseCounts count_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase) {
-  return count_phase(program, plan_routes(program), hw, phase);
+  return count_phase(program, plan_routes(program, ir::RouteDestinations(program)), hw, phase);
 }
 
 ProgramCounts count_program(const ir::Program& program, const HwConfig& hw, const EstimateOptions& options) {
@@ -137,8 +140,9 @@ ProgramCounts count_program(const ir::Program& program, const ir::Program& prefi
   counts.options = options;
   counts.layers = program.model.layers;
   counts.facts = program_facts(program);
-  counts.powered = powered_blocks(program);
-  const RoutePlan plan = plan_routes(program);
+  const ir::RouteDestinations destinations(program);
+  counts.powered = powered_blocks(program, destinations);
+  const RoutePlan plan = plan_routes(program, destinations);
   if (options.tokens > 1) {
     // The mean decode token over contexts P + 1 ... P + T, as the cycle simulator reports it.
     counts.decode_phase = Phase::decode(options.prompt + options.tokens);

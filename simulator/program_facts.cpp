@@ -1,8 +1,10 @@
 #include "simulator/program_facts.hpp"
 
 #include <algorithm>
-#include <map>
 #include <set>
+#include <vector>
+
+#include "compiler/ir/mesh.hpp"
 
 namespace neurokv {
 
@@ -31,18 +33,29 @@ double macs_forward_full(const ir::Program& program) {
 
 MemoryReport memory_of(const ir::Program& program) {
   MemoryReport mem;
-  std::map<ir::NpCoord, int64_t> resident;                  // weight bytes that stay on each NP
-  std::map<std::pair<ir::NpCoord, int>, int64_t> streamed;  // weight bytes per NP and DMA pass
-  std::map<ir::NpCoord, int64_t> kv;                        // KV bytes held in each NP's input SRAM
-  std::set<ir::NpCoord> used;
+  const ir::ChipInfo& chip = program.chip;
+  mem.nps_total = chip.mesh_cols * chip.mesh_rows * chip.nps_per_node;
+  // By NP (ir::np_index order; a verified program's tiles and buffers lie on the mesh): flat arrays, as a
+  // program has tens of thousands of tiles.
+  const auto np = [&](const ir::NpCoord& c) {
+    return static_cast<size_t>(ir::np_index(c, chip.mesh_cols, chip.nps_per_node));
+  };
+  std::vector<int64_t> resident(static_cast<size_t>(mem.nps_total), 0);  // weight bytes that stay
+  std::vector<std::vector<int64_t>> streamed(resident.size());           // weight bytes per DMA pass
+  std::vector<int64_t> kv(resident.size(), 0);  // KV bytes held in the NP's input SRAM
+  std::vector<char> used(resident.size(), 0);
   for (const Op& op : program.ops) {
     for (const ir::Tile& tile : op.tiles) {
-      used.insert(tile.np);
+      const size_t at = np(tile.np);
+      used.at(at) = 1;
       if (op.weights == ir::Storage::Sram) {
-        resident[tile.np] += tile.weight_bytes;
+        resident[at] += tile.weight_bytes;
         mem.weights_on_chip_bytes += tile.weight_bytes;
       } else {
-        streamed[{tile.np, tile.pass}] += tile.weight_bytes;
+        std::vector<int64_t>& passes = streamed[at];
+        if (passes.size() <= static_cast<size_t>(tile.pass))
+          passes.resize(static_cast<size_t>(tile.pass) + 1, 0);
+        passes[static_cast<size_t>(tile.pass)] += tile.weight_bytes;
         mem.weights_in_dram_bytes += tile.weight_bytes;
       }
     }
@@ -55,21 +68,19 @@ MemoryReport memory_of(const ir::Program& program) {
     if (buffer.location == ir::Storage::Sram && !buffer.nps.empty()) {
       const int64_t share =
           (bytes + static_cast<int64_t>(buffer.nps.size()) - 1) / static_cast<int64_t>(buffer.nps.size());
-      for (const ir::NpCoord& np : buffer.nps) kv[np] += share;
+      for (const ir::NpCoord& c : buffer.nps) kv.at(np(c)) += share;
     }
   }
   mem.kv_location = locations.size() > 1 ? "mixed"
                     : locations.empty()  ? "none"
                                          : ir::to_string(*locations.begin());
-  std::map<ir::NpCoord, int64_t> peak_streamed;
-  for (const auto& [key, bytes] : streamed)
-    peak_streamed[key.first] = std::max(peak_streamed[key.first], bytes);
-  for (const ir::NpCoord& np : used) {
-    const int64_t held = resident[np] + peak_streamed[np] + kv[np];
-    mem.peak_np_sram_bytes = std::max(mem.peak_np_sram_bytes, held);
+  for (size_t at = 0; at < used.size(); ++at) {
+    if (!used[at]) continue;
+    const int64_t peak_streamed =
+        streamed[at].empty() ? 0 : *std::max_element(streamed[at].begin(), streamed[at].end());
+    mem.peak_np_sram_bytes = std::max(mem.peak_np_sram_bytes, resident[at] + peak_streamed + kv[at]);
+    ++mem.nps_used;
   }
-  mem.nps_used = static_cast<int>(used.size());
-  mem.nps_total = program.chip.mesh_cols * program.chip.mesh_rows * program.chip.nps_per_node;
   return mem;
 }
 

@@ -1,6 +1,7 @@
 #include "simulator/static_power.hpp"
 
-#include <set>
+#include <algorithm>
+#include <vector>
 
 #include "compiler/ir/mesh.hpp"
 
@@ -20,29 +21,40 @@ bool touches_dram(const ir::Program& program) {
 }  // namespace
 
 PoweredBlocks powered_blocks(const ir::Program& program) {
+  return powered_blocks(program, ir::RouteDestinations(program));
+}
+
+PoweredBlocks powered_blocks(const ir::Program& program, const ir::RouteDestinations& destinations) {
   PoweredBlocks blocks;
   blocks.dram = touches_dram(program);
-  std::set<ir::NpCoord> nps;
+  const ir::ChipInfo& chip = program.chip;
+  // Flags by NP and by node (row-major): a verified program's tiles, buffers and routes lie on the mesh.
+  std::vector<char> nps(static_cast<size_t>(chip.mesh_cols * chip.mesh_rows * chip.nps_per_node), 0);
+  std::vector<char> nodes(static_cast<size_t>(chip.mesh_cols * chip.mesh_rows), 0);
+  const auto power_np = [&](const ir::NpCoord& np) {
+    nps.at(static_cast<size_t>(ir::np_index(np, chip.mesh_cols, chip.nps_per_node))) = 1;
+  };
+  const auto power_node = [&](int x, int y) { nodes.at(static_cast<size_t>(y * chip.mesh_cols + x)) = 1; };
   for (const ir::Op& op : program.ops) {
-    for (const ir::Tile& tile : op.tiles) nps.insert(tile.np);
+    for (const ir::Tile& tile : op.tiles) power_np(tile.np);
   }
-  for (const ir::Buffer& buffer : program.buffers) nps.insert(buffer.nps.begin(), buffer.nps.end());
+  for (const ir::Buffer& buffer : program.buffers) {
+    for (const ir::NpCoord& np : buffer.nps) power_np(np);
+  }
   // A router is powered when its node has a powered NP, a route crosses it, or DRAM traffic enters there.
-  std::set<std::pair<int, int>> nodes;
-  for (const ir::NpCoord& np : nps) nodes.insert({np.x, np.y});
-  for (const ir::Route& route : program.routes) {
-    const ir::Op& dst = program.ops.at(route.dst_op);
-    std::vector<ir::NpCoord> dsts;
-    for (int tile : route.dst_tiles) dsts.push_back(dst.tiles.at(tile).np);
-    for (const ir::MeshLink& link :
-         ir::xy_multicast_tree(program.ops.at(route.src_op).tiles.at(route.src_tile).np, dsts)) {
-      nodes.insert({link.x0, link.y0});
-      nodes.insert({link.x1, link.y1});
-    }
+  for (size_t i = 0; i < nps.size(); ++i) {
+    if (nps[i]) nodes[i / static_cast<size_t>(chip.nps_per_node)] = 1;
   }
-  if (blocks.dram) nodes.insert({0, 0});  // the DMA point (compiler/passes/place.hpp)
-  blocks.nps = static_cast<int>(nps.size());
-  blocks.routers = static_cast<int>(nodes.size());
+  for (size_t r = 0; r < program.routes.size(); ++r) {
+    const ir::Route& route = program.routes[r];
+    destinations.of(r).for_each_tree_link(ir::route_source(program, route), [&](const ir::MeshLink& link) {
+      power_node(link.x0, link.y0);
+      power_node(link.x1, link.y1);
+    });
+  }
+  if (blocks.dram) power_node(0, 0);  // the DMA point (compiler/passes/place.hpp)
+  blocks.nps = static_cast<int>(std::count(nps.begin(), nps.end(), 1));
+  blocks.routers = static_cast<int>(std::count(nodes.begin(), nodes.end(), 1));
   return blocks;
 }
 

@@ -4,6 +4,7 @@
 // from it (self-refresh when it never does). With the chip's `gate_idle_nps` off, every NP and router is
 // powered.
 #include "compiler/config/hw_config.hpp"
+#include "compiler/ir/mesh.hpp"
 #include "compiler/ir/program.hpp"
 
 namespace neurokv {
@@ -25,6 +26,8 @@ struct PoweredBlocks {
 };
 
 PoweredBlocks powered_blocks(const ir::Program& program);
+// The same, with the routes' destinations already built (counting builds them once for both).
+PoweredBlocks powered_blocks(const ir::Program& program, const ir::RouteDestinations& destinations);
 
 // The blocks' static watts at this chip's coefficients (and its `gate_idle_nps`).
 StaticPower static_power(const PoweredBlocks& blocks, const HwConfig& hw);

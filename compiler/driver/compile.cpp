@@ -34,18 +34,17 @@ struct TextSink {
 };
 
 // Runs one stage, records its wall time and keeps its output's text when asked.
-template <typename Stage>
-auto timed(CompileResult& result, const TextSink& sink, const char* name, Stage&& stage) {
+template <typename Stage, typename Output>
+void timed(CompileResult& result, const TextSink& sink, const char* name, Stage&& stage, const Output& out) {
   const auto start = std::chrono::steady_clock::now();
-  auto out = stage();
+  stage();
   const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
   result.passes.push_back({name, elapsed.count()});
-  if constexpr (std::is_same_v<decltype(out), ir::Program>) {
+  if constexpr (std::is_same_v<Output, ir::Program>) {
     sink.keep(name, [&] { return ir::print_program(out); });
   } else {
     sink.keep(name, [&] { return graph::graph_to_text(out); });
   }
-  return out;
 }
 
 CompileResult run_passes(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
@@ -55,20 +54,31 @@ CompileResult run_passes(const ModelSource& model, const LayerVariants& variants
   CompileResult result;
   Diagnostics& notes = result.diagnostics;
   // An imported model's graph is built the same way: the QKV baseline of its shapes, then its own variant.
-  Graph g = timed(result, sink, "frontend", [&] { return graph::build_graph(model.spec); });
-  g = timed(result, sink, "apply_variant", [&] {
-    return apply_variant(std::move(g), variants, options.fuse_kv, notes, model.spec.kv_shared_from,
-                         model.spec.k_eq_v_rope == KeqVRope::OnRead);
-  });
+  Graph g;
+  timed(
+      result, sink, "frontend", [&] { graph::build_graph(model.spec, g); }, g);
+  timed(
+      result, sink, "apply_variant",
+      [&] {
+        apply_variant(g, variants, options.fuse_kv, notes, model.spec.kv_shared_from,
+                      model.spec.k_eq_v_rope == KeqVRope::OnRead);
+      },
+      g);
   const BitWidths bits{options.weight_bits, options.act_bits, options.kv_bits};
-  g = timed(result, sink, "quantize", [&] { return quantize(std::move(g), hw, bits, notes); });
-  g = timed(result, sink, "plan_kv_cache",
-            [&] { return plan_kv_cache(std::move(g), hw, options.context, notes); });
-  g = timed(result, sink, "partition", [&] { return partition(std::move(g), hw, notes); });
-  g = timed(result, sink, "place", [&] { return place(std::move(g), hw, notes); });
-  g = timed(result, sink, "route", [&] { return route(std::move(g), notes); });
-  g = timed(result, sink, "schedule", [&] { return schedule(std::move(g), notes); });
-  result.program = timed(result, sink, "lower", [&] { return lower(g, hw); });
+  timed(
+      result, sink, "quantize", [&] { quantize(g, hw, bits, notes); }, g);
+  timed(
+      result, sink, "plan_kv_cache", [&] { plan_kv_cache(g, hw, options.context, notes); }, g);
+  timed(
+      result, sink, "partition", [&] { partition(g, hw, notes); }, g);
+  timed(
+      result, sink, "place", [&] { place(g, hw, notes); }, g);
+  timed(
+      result, sink, "route", [&] { route(g, notes); }, g);
+  timed(
+      result, sink, "schedule", [&] { schedule(g, notes); }, g);
+  timed(
+      result, sink, "lower", [&] { result.program = lower(g, hw); }, result.program);
   return result;
 }
 

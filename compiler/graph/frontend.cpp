@@ -9,7 +9,7 @@ using ir::OpKind;
 
 class Builder {
  public:
-  explicit Builder(const ModelSpec& model) : model_(model) {
+  Builder(const ModelSpec& model, Graph& graph) : model_(model), graph_(graph) {
     ProgramInfo& info = graph_[boost::graph_bundle];
     info.model = {model.name,     model.layers,     model.d_model, model.heads,
                   model.head_dim, model.mlp_hidden, model.vocab,   model.max_positions};
@@ -18,7 +18,7 @@ class Builder {
     info.tied_lm_head = model.tied_lm_head;
   }
 
-  Graph build() {
+  void build() {
     const int64_t d = model_.d_model;
     const Vertex embed = table(OpKind::Embed, "embed", model_.vocab);
     Vertex x = embed;
@@ -35,7 +35,6 @@ class Builder {
     // table.
     graph_[head].bias = false;
     if (model_.tied_lm_head) graph_[head].tied_to = static_cast<int>(embed);
-    return std::move(graph_);
   }
 
  private:
@@ -203,11 +202,17 @@ class Builder {
   static std::string name(int l, const std::string& what) { return layer_op_name(l, what); }
 
   const ModelSpec& model_;
-  Graph graph_;
+  Graph& graph_;
 };
 
 }  // namespace
 
-Graph build_graph(const ModelSpec& model) { return Builder(model).build(); }
+void build_graph(const ModelSpec& model, Graph& graph) { Builder(model, graph).build(); }
+
+Graph build_graph(const ModelSpec& model) {
+  Graph graph;
+  build_graph(model, graph);
+  return graph;
+}
 
 }  // namespace neurokv::graph

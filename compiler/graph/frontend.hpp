@@ -6,6 +6,8 @@
 
 namespace neurokv::graph {
 
+// Builds into `graph`, which must be empty: the compile pipeline works on one graph in place (pass.hpp).
+void build_graph(const ModelSpec& model, Graph& graph);
 Graph build_graph(const ModelSpec& model);
 
 }  // namespace neurokv::graph

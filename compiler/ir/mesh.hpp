@@ -22,15 +22,72 @@ inline NpCoord np_coord(int index, int mesh_cols, int nps_per_node) {
 // A directed link between neighbouring nodes (from (x0,y0) to (x1,y1)).
 struct MeshLink {
   int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-  bool operator<(const MeshLink& o) const;
   bool operator==(const MeshLink& o) const { return x0 == o.x0 && y0 == o.y0 && x1 == o.x1 && y1 == o.y1; }
 };
+
+// A link's index among the mesh's 4 × nodes directed links: its source node in row-major order, then its
+// direction (east, west, north (+y), south).
+inline int mesh_link_index(const MeshLink& link, int mesh_cols) {
+  const int direction = link.x1 > link.x0 ? 0 : link.x1 < link.x0 ? 1 : link.y1 > link.y0 ? 2 : 3;
+  return (link.y0 * mesh_cols + link.x0) * 4 + direction;
+}
 
 // Links of the XY path from one node to another: along x first, then along y.
 std::vector<MeshLink> xy_path(int x0, int y0, int x1, int y1);
 
-// Links of the multicast tree from `src` to every destination: the union of their XY paths, each link once,
-// sorted. NPs in the same node as the source cost no link.
-std::vector<MeshLink> xy_multicast_tree(const NpCoord& src, const std::vector<NpCoord>& dsts);
+// A multicast's destinations as its XY tree sees them. The tree from a source node is the union of the XY
+// paths to every destination: along the source's row out to the farthest destination column on either side,
+// then along each destination column up and down to its farthest destination. So each column's lowest and
+// highest destination row give the tree from any source, without listing (and de-duplicating) paths: the
+// route pass reuses one set of destinations for every producer tile that multicasts to it. NPs in the
+// source's node cost no link.
+class MulticastDestinations {
+ public:
+  MulticastDestinations() = default;
+  explicit MulticastDestinations(const std::vector<NpCoord>& dsts);
+
+  void add(const NpCoord& dst);
+  bool empty() const { return columns_.empty(); }
+
+  // The number of links of the tree from `src`'s node.
+  int tree_links(const NpCoord& src) const;
+
+  // Calls `visit(MeshLink)` once for each link of the tree from `src`'s node.
+  template <typename Visit>
+  void for_each_tree_link(const NpCoord& src, Visit&& visit) const {
+    if (columns_.empty()) return;
+    for (int x = src.x; x < east_; ++x) visit(MeshLink{x, src.y, x + 1, src.y});
+    for (int x = src.x; x > west_; --x) visit(MeshLink{x, src.y, x - 1, src.y});
+    for (const Column& c : columns_) {
+      for (int y = src.y; y < c.high; ++y) visit(MeshLink{c.x, y, c.x, y + 1});
+      for (int y = src.y; y > c.low; --y) visit(MeshLink{c.x, y, c.x, y - 1});
+    }
+  }
+
+ private:
+  struct Column {
+    int x = 0;
+    int low = 0;   // lowest destination row
+    int high = 0;  // highest destination row
+  };
+  std::vector<Column> columns_;  // one per column holding a destination, in the order first met
+  int west_ = 0;                 // the westmost and eastmost destination columns
+  int east_ = 0;
+};
+
+// The NP a route leaves from.
+const NpCoord& route_source(const Program& program, const Route& route);
+
+// The destinations of a program's routes, each distinct set built once: every route of a tensor to a consumer
+// tiled by channels goes to all its tiles, and a head-split consumer's tiles are shared by a few sources.
+class RouteDestinations {
+ public:
+  explicit RouteDestinations(const Program& program);
+  const MulticastDestinations& of(size_t route) const { return sets_[set_of_[route]]; }
+
+ private:
+  std::vector<MulticastDestinations> sets_;
+  std::vector<size_t> set_of_;  // by route
+};
 
 }  // namespace neurokv::ir

@@ -406,8 +406,8 @@ class Verifier {
       }
       if (route.dst_tiles.empty()) problem("{} has no destination tiles", label);
       const NpCoord src = op_at(route.src_op).tiles[static_cast<std::size_t>(route.src_tile)].np;
-      bool placed = in_mesh(src);   // tiles off the mesh are reported with their op and have no path
-      std::set<NpCoord> dst_nodes;  // NPs of one node share a path: one per node keeps the tree small
+      bool placed = in_mesh(src);  // tiles off the mesh are reported with their op and have no path
+      MulticastDestinations dsts;
       for (std::size_t k = 0; k < route.dst_tiles.size(); ++k) {
         const int tile = route.dst_tiles[k];
         if (k > 0 && tile <= route.dst_tiles[k - 1])
@@ -418,11 +418,10 @@ class Verifier {
         }
         const NpCoord np = dst.tiles[static_cast<std::size_t>(tile)].np;
         placed = placed && in_mesh(np);
-        dst_nodes.insert({np.x, np.y, 0});
+        dsts.add(np);
       }
       if (!placed) continue;
-      const auto hops = static_cast<int>(
-          xy_multicast_tree(src, std::vector<NpCoord>(dst_nodes.begin(), dst_nodes.end())).size());
+      const int hops = dsts.tree_links(src);
       if (route.hops != hops) {
         problem("{} has {} hops, expected {} (the XY multicast tree from NP {})", label, route.hops, hops,
                 np_text(src));

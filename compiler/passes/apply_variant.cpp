@@ -114,8 +114,8 @@ void drop_values_buffers(Graph& graph, const std::vector<AttentionVariant>& laye
 
 }  // namespace
 
-Graph apply_variant(Graph graph, const LayerVariants& variants, bool fuse_kv, Diagnostics& diagnostics,
-                    const std::vector<int>& kv_shared_from, bool k_eq_v_rope_on_read) {
+void apply_variant(Graph& graph, const LayerVariants& variants, bool fuse_kv, Diagnostics& diagnostics,
+                   const std::vector<int>& kv_shared_from, bool k_eq_v_rope_on_read) {
   graph::ProgramInfo& info = graph[boost::graph_bundle];
   const std::vector<AttentionVariant> layers = variants.for_layers(info.model.layers);
   const bool any_kv_tied = std::any_of(layers.begin(), layers.end(),
@@ -151,7 +151,6 @@ Graph apply_variant(Graph graph, const LayerVariants& variants, bool fuse_kv, Di
     diagnostics.push_back(Diagnostic::note(
         fmt::format("{}: unfused K=V, QKᵀ and P·V each read the keys buffer", variants.name())));
   }
-  return graph;
 }
 
 }  // namespace neurokv::passes

@@ -14,7 +14,7 @@ namespace neurokv::passes {
 // `kv_shared_from`: per layer, the layer whose cache it reads (-1: its own; empty: none share); such a layer
 // must keep its queries and match its source's K/V. `k_eq_v_rope_on_read`: under RoPE, K=V layers cache
 // un-rotated keys and rotate them on read (Gemma 4), else the cache holds rotated keys (rotate on write).
-Graph apply_variant(Graph graph, const LayerVariants& variants, bool fuse_kv, Diagnostics& diagnostics,
-                    const std::vector<int>& kv_shared_from = {}, bool k_eq_v_rope_on_read = true);
+void apply_variant(Graph& graph, const LayerVariants& variants, bool fuse_kv, Diagnostics& diagnostics,
+                   const std::vector<int>& kv_shared_from = {}, bool k_eq_v_rope_on_read = true);
 
 }  // namespace neurokv::passes

@@ -146,7 +146,7 @@ int number_passes(Graph& graph, const std::vector<Vertex>& ops, int pool) {
 
 }  // namespace
 
-Graph partition(Graph graph, const HwConfig& hw, Diagnostics& diagnostics) {
+void partition(Graph& graph, const HwConfig& hw, Diagnostics& diagnostics) {
   const std::optional<Vertex> head = graph::tied_lm_head(graph);
   TileBudget budget;
   for (Vertex v : boost::make_iterator_range(boost::vertices(graph))) {
@@ -172,7 +172,6 @@ Graph partition(Graph graph, const HwConfig& hw, Diagnostics& diagnostics) {
   }
   // The tied token embedding reads its row from the LM head's table, wherever that lives.
   if (head) graph[static_cast<Vertex>(graph[*head].tied_to)].weights = graph[*head].weights;
-  return graph;
 }
 
 }  // namespace neurokv::passes

@@ -29,6 +29,6 @@ constexpr int kStreamPoolDivisor = 4;
 // Throws MappingError naming the op, the bytes it needs and what the chip has, when one output channel does
 // not fit an NP's weight SRAM, when the weights do not fit and the chip has no DRAM, or when the program
 // would take more than kMaxProgramTiles tiles.
-Graph partition(Graph graph, const HwConfig& hw, Diagnostics& diagnostics);
+void partition(Graph& graph, const HwConfig& hw, Diagnostics& diagnostics);
 
 }  // namespace neurokv::passes

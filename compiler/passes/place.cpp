@@ -268,7 +268,7 @@ class Placer {
 
 }  // namespace
 
-Graph place(Graph graph, const HwConfig& hw, Diagnostics& diagnostics) {
+void place(Graph& graph, const HwConfig& hw, Diagnostics& diagnostics) {
   Placer(graph, hw, diagnostics).run();
   const int pool = graph[boost::graph_bundle].stream_pool_nps;
   if (pool > 0) {
@@ -276,7 +276,6 @@ Graph place(Graph graph, const HwConfig& hw, Diagnostics& diagnostics) {
         fmt::format("streamed weights enter at node ({},{}) and load into NPs {}..{} of the snake order",
                     kDmaPoint.x, kDmaPoint.y, 0, pool - 1)));
   }
-  return graph;
 }
 
 }  // namespace neurokv::passes

@@ -22,6 +22,6 @@ constexpr ir::NpCoord kDmaPoint{0, 0, 0};
 // Every NP of the chip in snake order, starting at the DMA point.
 std::vector<ir::NpCoord> snake_order(const HwConfig& hw);
 
-Graph place(Graph graph, const HwConfig& hw, Diagnostics& diagnostics);
+void place(Graph& graph, const HwConfig& hw, Diagnostics& diagnostics);
 
 }  // namespace neurokv::passes

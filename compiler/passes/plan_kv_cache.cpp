@@ -46,7 +46,7 @@ std::vector<int64_t> buffer_windows(const Graph& graph) {
   return windows;
 }
 
-Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Diagnostics& diagnostics) {
+void plan_kv_cache(Graph& graph, const HwConfig& hw, int64_t context, Diagnostics& diagnostics) {
   graph::ProgramInfo& info = graph[boost::graph_bundle];
   if (context < 1) throw InputError(fmt::format("--context {}: expected at least 1 token", context));
   // Planned as asked: the paper sizes caches beyond the learned positions too (its 32K-token figure); the
@@ -90,7 +90,6 @@ Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Diagnostic
                                     too_large, context, kv_budget_per_np(hw))
                       : "")));
   }
-  return graph;
 }
 
 }  // namespace neurokv::passes

@@ -28,6 +28,6 @@ int64_t kv_slots_per_np(const std::vector<ir::Buffer>& buffers, const HwConfig& 
 // window). A `context` beyond the model's learned positions is planned as asked, with a note. Throws
 // InputError for a context below 1, MappingError naming the buffer, its bytes and the room left when a buffer
 // fits no NP input SRAM and the chip has no DRAM.
-Graph plan_kv_cache(Graph graph, const HwConfig& hw, int64_t context, Diagnostics& diagnostics);
+void plan_kv_cache(Graph& graph, const HwConfig& hw, int64_t context, Diagnostics& diagnostics);
 
 }  // namespace neurokv::passes

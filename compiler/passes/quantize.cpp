@@ -36,7 +36,7 @@ int default_kv_bits(int act_bits, const HwConfig& hw) {
 
 }  // namespace
 
-Graph quantize(Graph graph, const HwConfig& hw, const BitWidths& requested, Diagnostics& diagnostics) {
+void quantize(Graph& graph, const HwConfig& hw, const BitWidths& requested, Diagnostics& diagnostics) {
   ir::Precision& precision = graph[boost::graph_bundle].precision;
   precision.weight_bits =
       choose("--weight-bits", requested.weight_bits, hw.widest_weight_bits(), hw.np.weight_bits, hw);
@@ -58,7 +58,6 @@ Graph quantize(Graph graph, const HwConfig& hw, const BitWidths& requested, Diag
   diagnostics.push_back(
       Diagnostic::note(fmt::format("precision: {}-bit weights, {}-bit activations, {}-bit KV cache",
                                    precision.weight_bits, precision.act_bits, precision.kv_bits)));
-  return graph;
 }
 
 }  // namespace neurokv::passes

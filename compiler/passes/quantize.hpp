@@ -16,6 +16,6 @@ struct BitWidths {
 
 // Throws InputError naming the flag, the value and the chip's supported list for a width the chip lacks, or,
 // when the KV width was not given, saying so when no KV width is as wide as the activations.
-Graph quantize(Graph graph, const HwConfig& hw, const BitWidths& requested, Diagnostics& diagnostics);
+void quantize(Graph& graph, const HwConfig& hw, const BitWidths& requested, Diagnostics& diagnostics);
 
 }  // namespace neurokv::passes

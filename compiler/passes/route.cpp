@@ -16,17 +16,16 @@ struct Span {
   bool overlaps(const Span& o) const { return begin < o.end && o.begin < end; }
 };
 
-// The part of the producer's output a tile produces, in output elements.
-Span produced(const ir::Op& producer, const ir::Tile& tile) {
+// The part of the producer's output a tile produces, in output elements. `kv`: carries_kv(producer).
+Span produced(const ir::Op& producer, bool kv, const ir::Tile& tile) {
   if (!graph::is_head_split(producer.kind)) return {tile.out_begin, tile.out_end};
-  const int64_t per_head =
-      producer.out_features / (graph::carries_kv(producer) ? producer.kv_heads : producer.heads);
+  const int64_t per_head = producer.out_features / (kv ? producer.kv_heads : producer.heads);
   return {tile.out_begin * per_head, tile.out_end * per_head};
 }
 
 // The part of the producer's output a head-split consumer tile reads: its query heads, or their KV groups.
-Span needed(const ir::Op& consumer, const ir::Tile& tile, const ir::Op& producer, int64_t width) {
-  const int producer_heads = graph::carries_kv(producer) ? consumer.kv_heads : consumer.heads;
+Span needed(const ir::Op& consumer, const ir::Tile& tile, bool kv, int64_t width) {
+  const int producer_heads = kv ? consumer.kv_heads : consumer.heads;
   const int64_t per_head = width / producer_heads;
   // Query heads per producer head: 1 for query-side tensors, H/g for KV-side ones.
   const int64_t group = consumer.heads / producer_heads;
@@ -40,28 +39,46 @@ void route_tensor(Graph& graph, Edge e, std::vector<ir::Route>& routes) {
   const Vertex dst = boost::target(e, graph);
   const ir::Op& producer = graph[src];
   const ir::Op& consumer = graph[dst];
+  const bool kv = graph::carries_kv(producer);
   const bool by_heads = graph::is_head_split(consumer.kind);
+  // A consumer tiled by channels needs every producer tile's output: one set of destinations for all. One
+  // tiled by heads needs a slice, the same for every producer tile.
+  std::vector<int> every_tile;
+  ir::MulticastDestinations every_np;
+  std::vector<Span> slices;
+  for (const ir::Tile& target : consumer.tiles) {
+    if (by_heads) {
+      slices.push_back(needed(consumer, target, kv, graph[e].width));
+    } else {
+      every_tile.push_back(target.index);
+      every_np.add(target.np);
+    }
+  }
   for (const ir::Tile& tile : producer.tiles) {
     ir::Route route;
     route.src_op = static_cast<int>(src);
     route.src_tile = tile.index;
     route.dst_op = static_cast<int>(dst);
-    std::vector<ir::NpCoord> dsts;
-    const Span out = produced(producer, tile);
-    for (const ir::Tile& target : consumer.tiles) {
-      if (by_heads && !out.overlaps(needed(consumer, target, producer, graph[e].width))) continue;
-      route.dst_tiles.push_back(target.index);
-      dsts.push_back(target.np);
+    ir::MulticastDestinations heads_np;
+    if (by_heads) {
+      const Span out = produced(producer, kv, tile);
+      for (size_t t = 0; t < consumer.tiles.size(); ++t) {
+        if (!out.overlaps(slices[t])) continue;
+        route.dst_tiles.push_back(consumer.tiles[t].index);
+        heads_np.add(consumer.tiles[t].np);
+      }
+    } else {
+      route.dst_tiles = every_tile;
     }
     if (route.dst_tiles.empty()) continue;
-    route.hops = static_cast<int>(ir::xy_multicast_tree(tile.np, dsts).size());
+    route.hops = (by_heads ? heads_np : every_np).tree_links(tile.np);
     routes.push_back(std::move(route));
   }
 }
 
 }  // namespace
 
-Graph route(Graph graph, Diagnostics& diagnostics) {
+void route(Graph& graph, Diagnostics& diagnostics) {
   std::vector<ir::Route> routes;
   for (Edge e : boost::make_iterator_range(boost::edges(graph))) {
     if (!graph[e].via_buffer) route_tensor(graph, e, routes);
@@ -71,7 +88,6 @@ Graph route(Graph graph, Diagnostics& diagnostics) {
   diagnostics.push_back(
       Diagnostic::note(fmt::format("{} event routes, {} links in all", routes.size(), hops)));
   graph[boost::graph_bundle].routes = std::move(routes);
-  return graph;
 }
 
 }  // namespace neurokv::passes

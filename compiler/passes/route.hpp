@@ -8,6 +8,6 @@
 
 namespace neurokv::passes {
 
-Graph route(Graph graph, Diagnostics& diagnostics);
+void route(Graph& graph, Diagnostics& diagnostics);
 
 }  // namespace neurokv::passes

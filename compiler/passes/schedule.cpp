@@ -6,7 +6,7 @@
 
 namespace neurokv::passes {
 
-Graph schedule(Graph graph, Diagnostics& /*diagnostics*/) {
+void schedule(Graph& graph, Diagnostics& /*diagnostics*/) {
   using graph::Vertex;
   std::vector<Vertex> reverse_topo;
   boost::topological_sort(graph, std::back_inserter(reverse_topo));
@@ -35,7 +35,6 @@ Graph schedule(Graph graph, Diagnostics& /*diagnostics*/) {
   info.prefill = info.decode;
   for (ir::Step& step : info.prefill)
     step.last_token_only = graph[static_cast<Vertex>(step.op)].role == ir::LinearRole::LmHead;
-  return graph;
 }
 
 }  // namespace neurokv::passes

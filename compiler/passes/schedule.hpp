@@ -8,6 +8,6 @@
 
 namespace neurokv::passes {
 
-Graph schedule(Graph graph, Diagnostics& diagnostics);
+void schedule(Graph& graph, Diagnostics& diagnostics);
 
 }  // namespace neurokv::passes

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
 
 #include "compiler/ir/mesh.hpp"
 #include "compiler/support/error.hpp"
@@ -141,24 +142,41 @@ void set_report_chip(Report& report, const HwConfig& hw) {
   report.clock_hz = hw.clock_hz;
 }
 
+namespace {
+
+// The report's header comes from its first program.
+void add_variant(Report& report, const ir::Program& program, const HwConfig& hw,
+                 const EvaluateOptions& options) {
+  if (report.variants.empty()) report = report_for(program, hw, options);
+  report.variants.push_back(evaluate_program(program, hw, options));
+}
+
+}  // namespace
+
 Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const HwConfig& hw,
                          const EvaluateOptions& options) {
   Report report;
-  for (const ir::Program* program : programs) {
-    if (report.variants.empty()) report = report_for(*program, hw, options);
-    report.variants.push_back(evaluate_program(*program, hw, options));
-  }
+  for (const ir::Program* program : programs) add_variant(report, *program, hw, options);
   return report;
 }
 
 Report evaluate(const ModelSource& model, const std::vector<LayerVariants>& variants, const HwConfig& hw,
                 const EvaluateOptions& options) {
-  std::vector<CompileResult> compiled;
-  for (const LayerVariants& variant : variants)
-    compiled.push_back(compile(model, variant, hw, options.compile));
-  std::vector<const ir::Program*> programs;
-  for (const CompileResult& c : compiled) programs.push_back(&c.program);
-  return evaluate_compiled(programs, hw, options);
+  // One program at a time (a paper-1.2b program is megabytes), yet with the errors of compiling all first:
+  // a variant that does not compile is reported before any evaluation's error, which waits for the rest.
+  Report report;
+  std::exception_ptr evaluation_error;
+  for (const LayerVariants& variant : variants) {
+    const CompileResult compiled = compile(model, variant, hw, options.compile);
+    if (evaluation_error) continue;
+    try {
+      add_variant(report, compiled.program, hw, options);
+    } catch (...) {
+      evaluation_error = std::current_exception();
+    }
+  }
+  if (evaluation_error) std::rethrow_exception(evaluation_error);
+  return report;
 }
 
 }  // namespace neurokv

@@ -67,7 +67,7 @@ class Builder {
     for (int t : dst_tiles)
       dsts.push_back(p_.ops[static_cast<std::size_t>(dst_op)].tiles[static_cast<std::size_t>(t)].np);
     const NpCoord src = p_.ops[static_cast<std::size_t>(src_op)].tiles[static_cast<std::size_t>(src_tile)].np;
-    const int hops = static_cast<int>(ir::xy_multicast_tree(src, dsts).size());
+    const int hops = ir::MulticastDestinations(dsts).tree_links(src);
     p_.routes.push_back({src_op, src_tile, dst_op, std::move(dst_tiles), hops});
   }
 

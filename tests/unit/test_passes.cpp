@@ -21,10 +21,19 @@ using test::has_line_starting;
 
 namespace {
 
+// The graph a pass makes of `graph`: passes work in place, the tests compare one input under several
+// settings.
+template <typename Pass, typename... Args>
+Graph after(Pass&& pass, Graph graph, Args&&... args) {
+  pass(graph, std::forward<Args>(args)...);
+  return graph;
+}
+
 Graph variant_graph(const std::string& variant, bool fuse_kv = true) {
   Diagnostics notes;
-  return passes::apply_variant(graph::build_graph(test::one_layer()), AttentionVariant::parse(variant, 2),
-                               fuse_kv, notes);
+  Graph g = graph::build_graph(test::one_layer());
+  passes::apply_variant(g, AttentionVariant::parse(variant, 2), fuse_kv, notes);
+  return g;
 }
 
 // A chip whose NPs hold 8 KiB of weights: the one-layer model's MLP splits into a few tiles.
@@ -36,13 +45,18 @@ HwConfig small_sram_chip() {
 
 Graph planned(const std::string& variant, const HwConfig& hw) {
   Diagnostics notes;
-  Graph g = passes::quantize(variant_graph(variant), hw, {}, notes);
-  return passes::plan_kv_cache(std::move(g), hw, 64, notes);
+  Graph g = variant_graph(variant);
+  passes::quantize(g, hw, {}, notes);
+  passes::plan_kv_cache(g, hw, 64, notes);
+  return g;
 }
 
 Graph placed(const std::string& variant, const HwConfig& hw) {
   Diagnostics notes;
-  return passes::place(passes::partition(planned(variant, hw), hw, notes), hw, notes);
+  Graph g = planned(variant, hw);
+  passes::partition(g, hw, notes);
+  passes::place(g, hw, notes);
+  return g;
 }
 
 }  // namespace
@@ -99,7 +113,8 @@ TEST_CASE("apply_variant: MQA narrows K, V and the cache to one head") {
 TEST_CASE("quantize: stamps widths, defaults to the widest, rejects what the chip lacks") {
   const HwConfig hw = test::chip("akida2-like");
   Diagnostics notes;
-  const std::string text = graph_to_text(passes::quantize(variant_graph("QKV"), hw, {4, 0, 16}, notes));
+  const std::string text =
+      graph_to_text(after(passes::quantize, variant_graph("QKV"), hw, passes::BitWidths{4, 0, 16}, notes));
   CHECK(has_line_starting(text, "graph one variant=QKV kv_heads=2 bits=w4/a8/kv16 "));
   CHECK(has_line(text, "l0.q_proj = linear.q(l0.ln1) in=64 out=64 bias density=0.5 w4 a8"));
   CHECK(has_line(text, "l0.gelu = gelu(l0.mlp_up) in=256 out=256 a8"));
@@ -107,26 +122,30 @@ TEST_CASE("quantize: stamps widths, defaults to the widest, rejects what the chi
                           "l0.k_read = kv_read(~l0.k_append) in=64 out=64 heads=2 kv_heads=2 head_dim=32 "
                           "buffer=l0.k a16"));
   CHECK(has_line_starting(text, "buffer l0.k keys kv_heads=2 head_dim=32 bits=16 "));
-  CHECK_THROWS_WITH(passes::quantize(variant_graph("QKV"), hw, {0, 2, 0}, notes),
+  CHECK_THROWS_WITH(after(passes::quantize, variant_graph("QKV"), hw, passes::BitWidths{0, 2, 0}, notes),
                     "--act-bits 2: chip akida2-like supports 4, 8 bits");
-  CHECK_THROWS_AS(passes::quantize(variant_graph("QKV"), hw, {16, 0, 0}, notes), InputError);
+  CHECK_THROWS_AS(after(passes::quantize, variant_graph("QKV"), hw, passes::BitWidths{16, 0, 0}, notes),
+                  InputError);
 }
 
 TEST_CASE("quantize: a defaulted KV width is the chip's narrowest at least as wide as the activations") {
   HwConfig hw = test::chip("akd1500-like");  // activations 1, 2, 4; KV 4, 8, 16
   Diagnostics notes;
-  CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 2, 0}, notes)[boost::graph_bundle].precision.kv_bits ==
-        4);
-  CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 4, 0}, notes)[boost::graph_bundle].precision.kv_bits ==
-        4);
-  CHECK(passes::quantize(variant_graph("QKV"), hw, {0, 2, 8}, notes)[boost::graph_bundle].precision.kv_bits ==
-        8);
-  CHECK_THROWS_WITH(passes::quantize(variant_graph("QKV"), hw, {0, 2, 2}, notes),
+  CHECK(after(passes::quantize, variant_graph("QKV"), hw, passes::BitWidths{0, 2, 0},
+              notes)[boost::graph_bundle]
+            .precision.kv_bits == 4);
+  CHECK(after(passes::quantize, variant_graph("QKV"), hw, passes::BitWidths{0, 4, 0},
+              notes)[boost::graph_bundle]
+            .precision.kv_bits == 4);
+  CHECK(after(passes::quantize, variant_graph("QKV"), hw, passes::BitWidths{0, 2, 8},
+              notes)[boost::graph_bundle]
+            .precision.kv_bits == 8);
+  CHECK_THROWS_WITH(after(passes::quantize, variant_graph("QKV"), hw, passes::BitWidths{0, 2, 2}, notes),
                     "--kv-bits 2: chip akd1500-like supports 4, 8, 16 bits");
   hw.np.activation_bits = {8};
   hw.np.kv_bits = {4};
   CHECK_THROWS_WITH(
-      passes::quantize(variant_graph("QKV"), hw, {0, 0, 0}, notes),
+      after(passes::quantize, variant_graph("QKV"), hw, passes::BitWidths{0, 0, 0}, notes),
       "--kv-bits not given: the KV cache defaults to the narrowest width of at least the 8 activation "
       "bits, chip akd1500-like supports 4 bits; give --kv-bits");
 }
@@ -136,8 +155,8 @@ TEST_CASE("plan_kv_cache: sizes buffers, keeps them in input SRAM while they fit
   const std::string text = graph_to_text(planned("Q-MQA", hw));
   CHECK(has_line(text, "buffer l0.k keys kv_heads=1 head_dim=32 bits=8 bytes_per_token=32 capacity=64 sram"));
   Diagnostics notes;
-  const Graph quantized = passes::quantize(variant_graph("QKV"), hw, {}, notes);
-  const Graph long_context = passes::plan_kv_cache(quantized, hw, 4096, notes);
+  const Graph quantized = after(passes::quantize, variant_graph("QKV"), hw, passes::BitWidths{}, notes);
+  const Graph long_context = after(passes::plan_kv_cache, quantized, hw, 4096, notes);
   // Planned as asked past the learned positions; the CLI warns (test_cli_first_hour), the pass is silent.
   for (const Diagnostic& note : notes) CHECK(note.message.find("learned positions") == std::string::npos);
   // One KV head holds 4096 × 32 B = 128 KiB, more than an NP's 32 KiB KV share: DRAM, and a note says why.
@@ -148,31 +167,32 @@ TEST_CASE("plan_kv_cache: sizes buffers, keeps them in input SRAM while they fit
                        "exceed an NP's 32768 B KV share)"));
   CHECK(has_line(graph_to_text(long_context),
                  "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=4096 dram"));
-  CHECK(has_line(graph_to_text(passes::plan_kv_cache(quantized, hw, 1024, notes)),
+  CHECK(has_line(graph_to_text(after(passes::plan_kv_cache, quantized, hw, 1024, notes)),
                  "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=1024 sram"));
-  CHECK_THROWS_WITH(passes::plan_kv_cache(quantized, hw, 0, notes), "--context 0: expected at least 1 token");
+  CHECK_THROWS_WITH(after(passes::plan_kv_cache, quantized, hw, 0, notes),
+                    "--context 0: expected at least 1 token");
   hw.np.input_sram_bytes = 64;  // 32 B per NP for the KV cache: 256 NPs hold 8 KiB
   hw.mesh_cols = hw.mesh_rows = 1;
-  const std::string spilled = graph_to_text(passes::plan_kv_cache(quantized, hw, 64, notes));
+  const std::string spilled = graph_to_text(after(passes::plan_kv_cache, quantized, hw, 64, notes));
   CHECK(has_line(spilled,
                  "buffer l0.k keys kv_heads=2 head_dim=32 bits=8 bytes_per_token=64 capacity=64 dram"));
   hw.dram.present = false;
-  CHECK_THROWS_AS(passes::plan_kv_cache(quantized, hw, 64, notes), MappingError);
+  CHECK_THROWS_AS(after(passes::plan_kv_cache, quantized, hw, 64, notes), MappingError);
   CHECK_THROWS_WITH(
-      passes::plan_kv_cache(quantized, hw, 64, notes),
+      after(passes::plan_kv_cache, quantized, hw, 64, notes),
       "KV buffer l0.k needs 4096 bytes (64 tokens x 64 B) of NP input SRAM, 2048 per KV head on the NP "
       "beside its readers; the chip has room for 0 more heads (32 B reserved for the KV cache per NP) and no "
       "DRAM");
   hw.np.input_sram_bytes = 1;  // a KV budget of 0 bytes: an error, not a division by zero
-  CHECK_THROWS_AS(passes::plan_kv_cache(quantized, hw, 64, notes), MappingError);
-  CHECK_THROWS_WITH(passes::plan_kv_cache(quantized, hw, 64, notes),
+  CHECK_THROWS_AS(after(passes::plan_kv_cache, quantized, hw, 64, notes), MappingError);
+  CHECK_THROWS_WITH(after(passes::plan_kv_cache, quantized, hw, 64, notes),
                     Catch::Contains("reserves 0 bytes of its 1 bytes of NP input SRAM for the KV cache"));
 }
 
 TEST_CASE("partition: tiles under the weight-SRAM limit, all resident when they fit") {
   const HwConfig hw = small_sram_chip();
   Diagnostics notes;
-  const std::string text = graph_to_text(passes::partition(planned("QKV", hw), hw, notes));
+  const std::string text = graph_to_text(after(passes::partition, planned("QKV", hw), hw, notes));
   // 65 B per MLP-up channel (64 weights + bias): 126 channels per 8 KiB tile, 256 channels in 3 even tiles.
   CHECK(has_line(
       text, "l0.mlp_up = linear.mlp_up(l0.ln2) in=64 out=256 bias density=0.5 w8 a8 weights=sram tiles=3"));
@@ -192,7 +212,7 @@ TEST_CASE("partition: streams what does not fit through the pool, pass by pass")
   HwConfig hw = small_sram_chip();
   hw.mesh_cols = hw.mesh_rows = 1;  // 4 NPs x 8 KiB: the 64 KiB of weights cannot stay
   Diagnostics notes;
-  const Graph g = passes::partition(planned("QKV", hw), hw, notes);
+  const Graph g = after(passes::partition, planned("QKV", hw), hw, notes);
   CHECK(g[boost::graph_bundle].stream_pool_nps == 1);
   const std::string text = graph_to_text(g);
   CHECK(has_line(
@@ -201,7 +221,7 @@ TEST_CASE("partition: streams what does not fit through the pool, pass by pass")
   CHECK(notes.back().severity == Diagnostic::Severity::Note);
   CHECK(notes.back().message.rfind("weights do not fit on chip:", 0) == 0);
   hw.dram.present = false;
-  CHECK_THROWS_WITH(passes::partition(planned("QKV", hw), hw, notes),
+  CHECK_THROWS_WITH(after(passes::partition, planned("QKV", hw), hw, notes),
                     Catch::Contains("bytes of weight SRAM") && Catch::Contains("and no DRAM to stream from"));
 }
 
@@ -218,7 +238,9 @@ TEST_CASE("place: tiles on the mesh, weightless tiles beside their producer, KV 
 TEST_CASE("route and schedule: head-split multicast, KvRead after KvAppend, LM head last token only") {
   const HwConfig hw = small_sram_chip();
   Diagnostics notes;
-  const Graph g = passes::schedule(passes::route(placed("MQA", hw), notes), notes);
+  Graph g = placed("MQA", hw);
+  passes::route(g, notes);
+  passes::schedule(g, notes);
   const std::string text = graph_to_text(g);
   // One KV head feeds both query heads; each query head's scores go to its own softmax tile.
   CHECK(has_line_starting(text, "route l0.k_read#0 -> l0.attn_score[0,1] hops="));
