@@ -9,9 +9,10 @@
 namespace neurokv::onnx_import {
 namespace {
 
-// Tied: the same projection node, or two nodes reading the same weight tensor.
+// Tied: the same projection node, or two nodes reading the same weight tensor, and the same rows of it (a
+// fused QKV projection's q, k and v parts are three projections).
 bool tied(const Projection& a, const Projection& b) {
-  return a.matmul == b.matmul || a.weight_name == b.weight_name;
+  return (a.matmul == b.matmul || a.weight_name == b.weight_name) && a.offset == b.offset && a.out == b.out;
 }
 
 bool same_numbers(const Projection& a, const Projection& b) {
