@@ -139,6 +139,14 @@ TEST_CASE("malformed Llama-style exports exit 2 naming the file, the node and wh
        "[64, 32, 16] for 3 outputs, expected 3 positive sizes summing to 128"},
       {"bad-llama-rope-shape", "is [32, 12], expected [positions ≥ 2, head_dim 16]"},
       {"bad-llama-rope-layout", "rotate_half layout: columns j and j + 8 share the angle"},
+      {"bad-llama-rope-keys-only",
+       "(Add): layer 0 has RoPE on keys only, expected no learned position embedding and RoPE"},
+      {"bad-llama-gate-relu",
+       "node '/layers.0/mlp/Sigmoid' (Relu): unexpected op on layer 0's MLP gate, expected SiLU (Sigmoid and "
+       "Mul) or GELU"},
+      {"bad-llama-slice-empty",
+       "node '/layers.0/self_attn/Slice_1' (Slice): slices rows [100, 96) of layer 0's fused projection (128 "
+       "outputs), expected a non-empty range"},
       {"bad-llama-norm-axes",
        "node '/layers.0/input_layernorm/ReduceMean' (ReduceMean): a norm's mean over axes [0], expected the "
        "last axis (-1)"},
@@ -152,4 +160,24 @@ TEST_CASE("malformed Llama-style exports exit 2 naming the file, the node and wh
       CHECK_THAT(r.err, Catch::Contains(message) && Catch::Contains(name + ".onnx: node '"));
     }
   }
+}
+
+TEST_CASE("inspect reports per layer the variant, heads, KV heads, head_dim, QKV form, norm, RoPE and MLP") {
+  const test::CliResult text = test::run_cli("inspect '" + kFixtures + "llama-fused-slice.onnx'");
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out,
+             Catch::Contains("layer 1: GQA-2 (4 heads, 2 KV heads, head_dim 16), projections fused, "
+                             "Slice, rmsnorm, RoPE θ 10000, MLP geglu\n"));
+  const test::CliResult r = test::run_cli("inspect '" + kFixtures + "llama-separate.onnx' --json -");
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json layer = nlohmann::json::parse(r.out)["attention"][0];
+  CHECK(layer["variant"] == "GQA-2");
+  CHECK(layer["heads"] == 4);
+  CHECK(layer["kv_heads"] == 2);
+  CHECK(layer["head_dim"] == 16);
+  CHECK(layer["qkv"] == "separate");
+  CHECK(layer["norm"] == "rmsnorm");
+  CHECK(layer["positions"] == "rope");
+  CHECK(layer["rope_theta"] == 10000.0);
+  CHECK(layer["mlp"] == "swiglu");
 }
