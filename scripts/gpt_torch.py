@@ -5,7 +5,8 @@ export the forms the importer recognises.
 
 A `form` says how one layer's attention is built and exported: kv_heads, q_is_k (Q=K), v_is_k (K=V), and the
 export choices gelu ("none" = erf, "tanh"), mask ("where" or "add"), scale ("div" or "mul"), repeat ("expand" or
-"interleave" for shared KV heads).
+"interleave" for shared KV heads), and optionally fused (one c_attn projection split into q, k and v, as
+nanoGPT writes it).
 """
 import math
 from dataclasses import dataclass
@@ -35,10 +36,13 @@ class Attention(nn.Module):
         self.q_is_k = form["q_is_k"]
         self.v_is_k = form["v_is_k"]
         kv_width = self.kv_heads * shape.head_dim
-        if not self.q_is_k:
+        if form.get("fused"):  # nanoGPT's c_attn: one projection to q, k and v, then split
+            self.c_attn = nn.Linear(shape.d_model, shape.heads * shape.head_dim + 2 * kv_width)
+        elif not self.q_is_k:
             self.q_proj = nn.Linear(shape.d_model, shape.heads * shape.head_dim)
-        self.k_proj = nn.Linear(shape.d_model, kv_width)
-        if not self.v_is_k:
+        if not form.get("fused"):
+            self.k_proj = nn.Linear(shape.d_model, kv_width)
+        if not self.v_is_k and not form.get("fused"):
             self.v_proj = nn.Linear(shape.d_model, kv_width)
         self.o_proj = nn.Linear(shape.heads * shape.head_dim, shape.d_model)
         n = shape.positions
@@ -60,9 +64,14 @@ class Attention(nn.Module):
 
     def forward(self, x):
         b, n, _ = x.shape
-        k = self.heads(self.k_proj(x), self.kv_heads)
-        q = k if self.q_is_k else self.heads(self.q_proj(x), self.shape.heads)
-        v = k if self.v_is_k else self.heads(self.v_proj(x), self.kv_heads)
+        if self.form.get("fused"):
+            kv_width = self.kv_heads * self.shape.head_dim
+            q, k, v = self.c_attn(x).split([self.shape.heads * self.shape.head_dim, kv_width, kv_width], dim=2)
+            q, k, v = self.heads(q, self.shape.heads), self.heads(k, self.kv_heads), self.heads(v, self.kv_heads)
+        else:
+            k = self.heads(self.k_proj(x), self.kv_heads)
+            q = k if self.q_is_k else self.heads(self.q_proj(x), self.shape.heads)
+            v = k if self.v_is_k else self.heads(self.v_proj(x), self.kv_heads)
         k, v = self.share_kv(k), self.share_kv(v)
         scores = q @ k.transpose(-2, -1)
         if self.form["scale"] == "div":

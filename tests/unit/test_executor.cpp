@@ -26,7 +26,7 @@ namespace {
 
 const std::string kFixtures = std::string(NEUROKV_SOURCE_DIR) + "/tests/fixtures/onnx/";
 const std::vector<std::string> kModels = {"qkv", "q-k=v",   "q=k-v", "q=k=v", "gqa-2",
-                                          "mqa", "q-gqa-2", "q-mqa", "mixed"};
+                                          "mqa", "q-gqa-2", "q-mqa", "mixed", "fused-qkv"};
 
 struct Loaded {
   ModelSource source;
