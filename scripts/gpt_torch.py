@@ -5,8 +5,8 @@ export the forms the importer recognises.
 
 A `form` says how one layer's attention is built and exported: kv_heads, q_is_k (Q=K), v_is_k (K=V), and the
 export choices gelu ("none" = erf, "tanh"), mask ("where" or "add"), scale ("div" or "mul"), repeat ("expand" or
-"interleave" for shared KV heads), and optionally fused (one c_attn projection split into q, k and v, as
-nanoGPT writes it).
+"interleave" for shared KV heads), and optionally fused: one c_attn projection split into q, k and v, as
+nanoGPT writes it (True), or with every projection a Hugging Face GPT-2 Conv1D ("conv1d").
 """
 import math
 from dataclasses import dataclass
@@ -27,6 +27,25 @@ class Shape:
     positions: int
 
 
+class Conv1D(nn.Module):
+    """Hugging Face GPT-2's Conv1D: a Linear with its weight stored [in, out], applied by torch.addmm on the
+    tokens flattened to 2-D (exported as Reshape, Gemm, Reshape)."""
+
+    def __init__(self, d_in, d_out):
+        super().__init__()
+        self.d_out = d_out
+        self.weight = nn.Parameter(torch.randn(d_in, d_out) * d_in ** -0.5)
+        self.bias = nn.Parameter(torch.randn(d_out) * 0.02)
+
+    def forward(self, x):
+        size_out = x.size()[:-1] + (self.d_out,)
+        return torch.addmm(self.bias, x.view(-1, x.size(-1)), self.weight).view(size_out)
+
+
+def linear(form, d_in, d_out):
+    return Conv1D(d_in, d_out) if form.get("fused") == "conv1d" else nn.Linear(d_in, d_out)
+
+
 class Attention(nn.Module):
     def __init__(self, form, shape):
         super().__init__()
@@ -37,14 +56,14 @@ class Attention(nn.Module):
         self.v_is_k = form["v_is_k"]
         kv_width = self.kv_heads * shape.head_dim
         if form.get("fused"):  # nanoGPT's c_attn: one projection to q, k and v, then split
-            self.c_attn = nn.Linear(shape.d_model, shape.heads * shape.head_dim + 2 * kv_width)
+            self.c_attn = linear(form, shape.d_model, shape.heads * shape.head_dim + 2 * kv_width)
         elif not self.q_is_k:
             self.q_proj = nn.Linear(shape.d_model, shape.heads * shape.head_dim)
         if not form.get("fused"):
             self.k_proj = nn.Linear(shape.d_model, kv_width)
         if not self.v_is_k and not form.get("fused"):
             self.v_proj = nn.Linear(shape.d_model, kv_width)
-        self.o_proj = nn.Linear(shape.heads * shape.head_dim, shape.d_model)
+        self.o_proj = linear(form, shape.heads * shape.head_dim, shape.d_model)
         n = shape.positions
         self.register_buffer("mask", torch.tril(torch.ones(n, n)).view(1, 1, n, n), persistent=False)
 
@@ -96,9 +115,9 @@ class Block(nn.Module):
         self.ln1 = nn.LayerNorm(shape.d_model)
         self.attn = Attention(form, shape)
         self.ln2 = nn.LayerNorm(shape.d_model)
-        self.up = nn.Linear(shape.d_model, shape.mlp)
+        self.up = linear(form, shape.d_model, shape.mlp)
         self.gelu = nn.GELU(approximate=form["gelu"])
-        self.down = nn.Linear(shape.mlp, shape.d_model)
+        self.down = linear(form, shape.mlp, shape.d_model)
 
     def forward(self, x):
         x = x + self.attn(self.ln1(x))

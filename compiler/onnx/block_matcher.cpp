@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <deque>
 #include <set>
 
@@ -127,7 +128,7 @@ class Matcher {
     double unused_scale = 1.0;
     layer.v = walk_to_projection(value.input(1), "value", l, unused_scale, nullptr);
     for (const Projection* p : {&layer.q, &layer.k, &layer.v}) {
-      if (p->matmul->input(0) != normed) {
+      if (input_of(*p) != normed) {
         throw InputError(
             fmt::format("{}: expected layer {}'s Q/K/V projections to read its first norm's "
                         "output '{}'",
@@ -241,8 +242,9 @@ class Matcher {
                         g_.file(), l, role, t, kHeadPathExpected));
       }
       const std::string& op = n->op_type();
-      if ((op == "Split" || op == "Slice") && projection_at(n->input(0))) {
-        return fused_part(g_, *n, t, *projection_at(n->input(0)), role, l);
+      if (op == "Split" || op == "Slice") {
+        if (std::optional<Projection> whole = projection_at(unflattened(n->input(0))))
+          return fused_part(g_, *n, t, *whole, role, l);
       }
       if (op == "Add" && rope != nullptr) {
         if (std::optional<RopeMatch> match = match_rope(g_, *n)) {
@@ -321,10 +323,53 @@ class Matcher {
     return p;
   }
 
+  // What a projection writes: after its bias Add, and after the Reshape back to [batch, tokens, width] of
+  // Hugging Face GPT-2's Conv1D (torch.addmm on the tokens flattened to 2-D, exported as Reshape, Gemm,
+  // Reshape).
   std::string output_of(const Projection& p) const {
     const std::string& out = p.matmul->output(0);
     const Node* add = single_consumer(out);
-    return p.bias && add != nullptr && add->op_type() == "Add" ? add->output(0) : out;
+    const std::string biased = p.bias && add != nullptr && add->op_type() == "Add" ? add->output(0) : out;
+    const Node* reshape = single_consumer(biased);
+    return reshape != nullptr && reshape->op_type() == "Reshape" ? reshape->output(0) : biased;
+  }
+
+  // What a projection reads: its input, or the input of the Reshape flattening it (Conv1D).
+  std::string input_of(const Projection& p) const {
+    const std::string& in = p.matmul->input(0);
+    const Node* reshape = g_.producer(in);
+    return reshape != nullptr && reshape->op_type() == "Reshape" ? reshape->input(0) : in;
+  }
+
+  // A projection's output under a Conv1D's Reshape back to 3-D, or `t` itself.
+  std::string unflattened(const std::string& t) const {
+    const Node* reshape = g_.producer(t);
+    if (reshape != nullptr && reshape->op_type() == "Reshape" && projection_at(reshape->input(0)))
+      return reshape->input(0);
+    return t;
+  }
+
+  // The projections reading `t`, directly or through a Reshape flattening it (Conv1D).
+  std::vector<Projection> projections_reading(const std::string& t) const {
+    std::vector<Projection> found;
+    for (const Node* n : g_.consumers(t)) {
+      if (n->op_type() == "Reshape") {
+        for (const Node* m : g_.consumers(n->output(0))) {
+          if (is_linear(*m) && m->input(0) == n->output(0))
+            found.push_back(*projection_at(output_with_bias(*m)));
+        }
+      } else if (is_linear(*n) && n->input(0) == t) {
+        found.push_back(*projection_at(output_with_bias(*n)));
+      }
+    }
+    return found;
+  }
+
+  // The projection reading `t`, directly or through a Conv1D's flattening Reshape; nullptr for none.
+  const Node* projection_reading(const std::string& t) const {
+    const Node* n = single_consumer(t);
+    if (n != nullptr && n->op_type() == "Reshape") n = single_consumer(n->output(0));
+    return n != nullptr && is_linear(*n) ? n : nullptr;
   }
 
   // The output projection: the first Linear after P·V, through the heads' merge (Transpose, Reshape).
@@ -367,10 +412,7 @@ class Matcher {
 
   // The MLP on the second norm's output: one up projection (GELU MLP) or two (gate and up, gated MLP).
   void mlp(const std::string& normed, int l, MatchedLayer& layer) const {
-    std::vector<Projection> ups;
-    for (const Node* n : g_.consumers(normed)) {
-      if (is_linear(*n)) ups.push_back(*projection_at(output_with_bias(*n)));
-    }
+    const std::vector<Projection> ups = projections_reading(normed);
     if (ups.size() == 1) {
       layer.up = ups.front();
       layer.down = gelu_then_down(output_of(layer.up), l, layer.gelu);
@@ -406,8 +448,8 @@ class Matcher {
     layer.gate = ups[static_cast<std::size_t>(1 - up)];
     const std::string& activated = product->input(product->input(0) == output_of(layer.up) ? 1 : 0);
     layer.mlp = gate_activation(activated, output_of(layer.gate), l, layer.gelu);
-    const Node* down = single_consumer(product->output(0));
-    if (down == nullptr || !is_linear(*down) || down->input(0) != product->output(0)) {
+    const Node* down = projection_reading(product->output(0));
+    if (down == nullptr) {
       throw InputError(
           fmt::format("{}: layer {}'s gated product is not read by one projection, expected the "
                       "MLP's down projection",
@@ -475,9 +517,12 @@ class Matcher {
       const std::string t = frontier.front();
       frontier.pop_front();
       for (const Node* n : g_.consumers(t)) {
-        if (!seen.insert(n).second) continue;
-        if (is_linear(*n)) {
-          down = n;
+        if (!seen.insert(n).second || n->op_type() == "Shape") continue;  // a shape query reads no values
+        const Node* linear = is_linear(*n)               ? n
+                             : n->op_type() == "Reshape" ? projection_reading(n->output(0))
+                                                         : nullptr;
+        if (linear != nullptr) {
+          down = linear;
           continue;
         }
         if (!kGeluOps.count(n->op_type())) {
@@ -599,9 +644,9 @@ class Matcher {
   // The LM head: a Linear on the final LayerNorm's output. Tied when it reads the token embedding itself, or
   // a copy of its transpose (torch.onnx.export folds Transpose(wte) into a new initializer).
   void lm_head(const std::string& normed) {
-    for (const Node* n : g_.consumers(normed)) {
-      if (!is_linear(*n)) continue;
-      model_.lm_head = *projection_at(output_with_bias(*n));
+    for (const Projection& head_found : projections_reading(normed)) {
+      const Node* n = head_found.matmul;
+      model_.lm_head = head_found;
       const Projection& head = model_.lm_head;
       model_.tied_lm_head = head.weight_name == token_name_;
       if (!model_.tied_lm_head && !head.bias && head.weight.values == model_.token_embedding.values) {
@@ -619,8 +664,13 @@ class Matcher {
                     g_.file(), normed));
   }
 
+  // The one node reading `t`'s values: Shape nodes read only its shape (Conv1D's x.size()), so they do not
+  // count.
   const Node* single_consumer(const std::string& t) const {
-    const std::vector<const Node*> users = g_.consumers(t);
+    std::vector<const Node*> users = g_.consumers(t);
+    users.erase(
+        std::remove_if(users.begin(), users.end(), [](const Node* n) { return n->op_type() == "Shape"; }),
+        users.end());
     return users.size() == 1 ? users.front() : nullptr;
   }
 

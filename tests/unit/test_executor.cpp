@@ -25,8 +25,8 @@ using namespace neurokv::functional;
 namespace {
 
 const std::string kFixtures = std::string(NEUROKV_SOURCE_DIR) + "/tests/fixtures/onnx/";
-const std::vector<std::string> kModels = {"qkv", "q-k=v",   "q=k-v", "q=k=v", "gqa-2",
-                                          "mqa", "q-gqa-2", "q-mqa", "mixed", "fused-qkv"};
+const std::vector<std::string> kModels = {"qkv",     "q-k=v", "q=k-v", "q=k=v",     "gqa-2",     "mqa",
+                                          "q-gqa-2", "q-mqa", "mixed", "fused-qkv", "conv1d-qkv"};
 
 struct Loaded {
   ModelSource source;
