@@ -10,7 +10,9 @@ A `form` picks one export choice per pattern:
   norm      "rsqrt" (x * rsqrt(mean(x²) + ε), HF) | "div" (x / sqrt(mean(x²) + ε))
   rope      "slice" (cos[:T], the HF ≤ 4.35 cached tables) | "gather" (cos[position_ids])
   act       "silu" (F.silu) | "sigmoid" (g * sigmoid(g)) | "gelu" (GeGLU, erf GELU)
-  repeat    "expand" (HF repeat_kv: Expand + Reshape) | "tile" (the same by Tensor.repeat: Tile + Reshape)
+  repeat    "expand" (HF repeat_kv: Expand + Reshape) | "tile" (the same by Tensor.repeat: Tile + Reshape) |
+            "blocks" (k.repeat(1, n_rep, 1, 1): head i reads KV head i mod kv_heads, not i // n_rep; the importer
+            refuses it, as the compiled program groups heads the other way)
   scale     "div" (scores / √d) | "sqrt" (q and k each × d^-¼, PyTorch 2's SDPA decomposition)
   mask      "where" | "add"
   tied      True (F.linear(x, wte.weight)) | False (a separate lm_head)
@@ -101,6 +103,8 @@ class Attention(nn.Module):
         if repeat == 1:
             return t
         b, g, n, d = t.shape
+        if self.form["repeat"] == "blocks":
+            return t.repeat(1, repeat, 1, 1)
         if self.form["repeat"] == "tile":
             return t[:, :, None, :, :].repeat(1, 1, repeat, 1, 1).reshape(b, g * repeat, n, d)
         return t[:, :, None, :, :].expand(b, g, repeat, n, d).reshape(b, g * repeat, n, d)

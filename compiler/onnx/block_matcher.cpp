@@ -233,8 +233,12 @@ class Matcher {
   // projection producing it, or to its part of a fused QKV projection.
   Projection walk_to_projection(std::string t, const char* role, int l, double& scale,
                                 std::optional<Rope>* rope) {
+    const Node* block_repeat = nullptr;
     for (;;) {
-      if (std::optional<Projection> p = projection_at(t)) return *p;
+      if (std::optional<Projection> p = projection_at(t)) {
+        p->block_repeat = block_repeat;
+        return *p;
+      }
       const Node* n = g_.producer(t);
       if (n == nullptr) {
         throw InputError(
@@ -243,8 +247,11 @@ class Matcher {
       }
       const std::string& op = n->op_type();
       if (op == "Split" || op == "Slice") {
-        if (std::optional<Projection> whole = projection_at(unflattened(n->input(0))))
-          return fused_part(g_, *n, t, *whole, role, l);
+        if (std::optional<Projection> whole = projection_at(unflattened(n->input(0)))) {
+          Projection part = fused_part(g_, *n, t, *whole, role, l);
+          part.block_repeat = block_repeat;
+          return part;
+        }
       }
       if (op == "Add" && rope != nullptr) {
         if (std::optional<RopeMatch> match = match_rope(g_, *n)) {
@@ -257,6 +264,7 @@ class Matcher {
           continue;
         }
       }
+      if (op == "Tile" && repeats_head_blocks(*n)) block_repeat = n;
       if ((op == "Div" || op == "Mul") && g_.scalar(n->input(1))) {
         const double c = *g_.scalar(n->input(1));
         scale *= op == "Div" ? 1.0 / c : c;
@@ -267,6 +275,14 @@ class Matcher {
       }
       t = n->input(0);
     }
+  }
+
+  // A Tile of a [batch, heads, tokens, head_dim] (or [batch, tokens, heads, head_dim]) tensor repeating the
+  // heads axis: whole blocks of heads, not each head for its group (which tiles an inserted axis, then
+  // reshapes).
+  bool repeats_head_blocks(const Node& tile) const {
+    const std::optional<TensorValues> repeats = g_.constant(tile.input(1));
+    return repeats && repeats->numel() == 4 && (repeats->values[1] > 1 || repeats->values[2] > 1);
   }
 
   // A Linear's output: MatMul/Gemm against a constant weight, and the bias Add when there is one.

@@ -23,6 +23,9 @@ struct Projection {
   // and its first row in the fused output. Two roles are one projection when node and rows agree.
   const Node* cut = nullptr;
   int64_t offset = 0;
+  // A Tile between the projection and the attention products repeating its heads as whole blocks
+  // (k.repeat(1, n, 1, 1)): head i reads KV head i mod kv_heads, which grouped KV heads cannot be.
+  const Node* block_repeat = nullptr;
 };
 
 struct Norm {

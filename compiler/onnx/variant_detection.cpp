@@ -73,6 +73,15 @@ DetectedAttention detect_variants(const MatchedModel& model, const OnnxGraph& gr
           "dividing heads",
           graph.where(*layer.scores), l, layer.q.out, layer.k.out, layer.v.out, layer.o.in, head_dim));
     }
+    for (const Projection* p : {&layer.k, &layer.v}) {
+      if (p->block_repeat != nullptr && kv_heads > 1) {
+        throw InputError(fmt::format(
+            "{}: repeats layer {}'s {} KV heads as whole blocks (query head i reads KV head i mod {}), "
+            "expected each KV head repeated for its group of {} query heads (Hugging Face's repeat_kv: "
+            "Expand or Tile of an inserted axis, then Reshape; or repeat_interleave)",
+            graph.where(*p->block_repeat), l, kv_heads, kv_heads, heads / kv_heads));
+      }
+    }
     if (d.layers.empty()) {
       d.heads = static_cast<int>(heads);
       d.head_dim = head_dim;

@@ -147,6 +147,9 @@ TEST_CASE("malformed Llama-style exports exit 2 naming the file, the node and wh
       {"bad-llama-slice-empty",
        "node '/layers.0/self_attn/Slice_1' (Slice): slices rows [100, 96) of layer 0's fused projection (128 "
        "outputs), expected a non-empty range"},
+      {"bad-llama-tile-blocks",
+       "node '/layers.0/self_attn/Tile' (Tile): repeats layer 0's 2 KV heads as whole blocks (query head i "
+       "reads KV head i mod 2), expected each KV head repeated for its group of 2 query heads"},
       {"bad-llama-norm-axes",
        "node '/layers.0/input_layernorm/ReduceMean' (ReduceMean): a norm's mean over axes [0], expected the "
        "last axis (-1)"},
