@@ -55,8 +55,10 @@ std::pair<int64_t, int64_t> split_rows(const OnnxGraph& g, const Node& split, co
     const int64_t parts = split.output_size();
     sizes.assign(static_cast<std::size_t>(parts), parts > 0 && width % parts == 0 ? width / parts : -1);
   }
-  const int64_t sum = std::accumulate(sizes.begin(), sizes.end(), int64_t{0});
-  const bool positive = std::all_of(sizes.begin(), sizes.end(), [](int64_t s) { return s > 0; });
+  // Each size in (0, width] before summing, so the sum cannot overflow.
+  const bool positive =
+      std::all_of(sizes.begin(), sizes.end(), [width](int64_t s) { return s > 0 && s <= width; });
+  const int64_t sum = positive ? std::accumulate(sizes.begin(), sizes.end(), int64_t{0}) : -1;
   if (sum != width || !positive || static_cast<int>(sizes.size()) != split.output_size()) {
     throw InputError(fmt::format(
         "{}: splits layer {}'s fused projection ({} outputs) into sizes [{}] for {} "
@@ -108,6 +110,10 @@ Projection fused_part(const OnnxGraph& graph, const Node& cut, const std::string
                       const Projection& whole, const char* role, int layer) {
   const auto [begin, end] = cut.op_type() == "Split" ? split_rows(graph, cut, part, whole.out, role, layer)
                                                      : slice_rows(graph, cut, whole.out, layer);
+  if (whole.bias && whole.bias->numel() != whole.out) {
+    throw InputError(fmt::format("{}: the fused projection's bias has {} values, expected its {} outputs",
+                                 graph.where(cut), whole.bias->numel(), whole.out));
+  }
   Projection p = whole;
   p.cut = &cut;
   p.offset = begin;

@@ -16,10 +16,10 @@ constexpr double kTolerance = 1e-4;
 
 void check_shape(const TensorValues& table, const std::string& name, const char* which, int head_dim,
                  const std::string& where) {
-  if (table.dims.size() != 2 || table.dims[0] < 2 || table.dims[1] != head_dim) {
+  if (table.dims.size() != 2 || table.dims[0] < 2 || table.dims[1] != head_dim || head_dim % 2 != 0) {
     throw InputError(
-        fmt::format("{}: RoPE's {} table '{}' is [{}], expected [positions ≥ 2, head_dim {}] "
-                    "(rotary embeddings over part of a head are not recognised)",
+        fmt::format("{}: RoPE's {} table '{}' is [{}], expected [positions ≥ 2, head_dim {}] with an even "
+                    "head_dim (rotary embeddings over part of a head are not recognised)",
                     where, which, name, fmt::join(table.dims, ", "), head_dim));
   }
 }

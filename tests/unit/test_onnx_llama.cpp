@@ -103,7 +103,7 @@ TEST_CASE("malformed Llama-style exports exit 2 naming the file, the node and wh
       {"bad-llama-split-sizes",
        "node '/layers.0/self_attn/Split' (Split): splits layer 0's fused projection (128 outputs) into sizes "
        "[64, 32, 16] for 3 outputs, expected 3 positive sizes summing to 128"},
-      {"bad-llama-rope-shape", "is [32, 12], expected [positions ≥ 2, head_dim 16]"},
+      {"bad-llama-rope-shape", "is [32, 12], expected [positions ≥ 2, head_dim 16] with an even head_dim"},
       {"bad-llama-rope-layout", "rotate_half layout: columns j and j + 8 share the angle"},
       {"bad-llama-rope-keys-only",
        "(Add): layer 0 has RoPE on keys only, expected no learned position embedding and RoPE"},
