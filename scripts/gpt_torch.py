@@ -5,7 +5,8 @@ export the forms the importer recognises.
 
 A `form` says how one layer's attention is built and exported: kv_heads, q_is_k (Q=K), v_is_k (K=V), and the
 export choices gelu ("none" = erf, "tanh"), mask ("where" or "add"), scale ("div" or "mul"), repeat ("expand" or
-"interleave" for shared KV heads).
+"interleave" for shared KV heads), and optionally fused: one c_attn projection split into q, k and v, as
+nanoGPT writes it (True), or with every projection a Hugging Face GPT-2 Conv1D ("conv1d").
 """
 import math
 from dataclasses import dataclass
@@ -26,6 +27,25 @@ class Shape:
     positions: int
 
 
+class Conv1D(nn.Module):
+    """Hugging Face GPT-2's Conv1D: a Linear with its weight stored [in, out], applied by torch.addmm on the
+    tokens flattened to 2-D (exported as Reshape, Gemm, Reshape)."""
+
+    def __init__(self, d_in, d_out):
+        super().__init__()
+        self.d_out = d_out
+        self.weight = nn.Parameter(torch.randn(d_in, d_out) * d_in ** -0.5)
+        self.bias = nn.Parameter(torch.randn(d_out) * 0.02)
+
+    def forward(self, x):
+        size_out = x.size()[:-1] + (self.d_out,)
+        return torch.addmm(self.bias, x.view(-1, x.size(-1)), self.weight).view(size_out)
+
+
+def linear(form, d_in, d_out):
+    return Conv1D(d_in, d_out) if form.get("fused") == "conv1d" else nn.Linear(d_in, d_out)
+
+
 class Attention(nn.Module):
     def __init__(self, form, shape):
         super().__init__()
@@ -35,12 +55,15 @@ class Attention(nn.Module):
         self.q_is_k = form["q_is_k"]
         self.v_is_k = form["v_is_k"]
         kv_width = self.kv_heads * shape.head_dim
-        if not self.q_is_k:
+        if form.get("fused"):  # nanoGPT's c_attn: one projection to q, k and v, then split
+            self.c_attn = linear(form, shape.d_model, shape.heads * shape.head_dim + 2 * kv_width)
+        elif not self.q_is_k:
             self.q_proj = nn.Linear(shape.d_model, shape.heads * shape.head_dim)
-        self.k_proj = nn.Linear(shape.d_model, kv_width)
-        if not self.v_is_k:
+        if not form.get("fused"):
+            self.k_proj = nn.Linear(shape.d_model, kv_width)
+        if not self.v_is_k and not form.get("fused"):
             self.v_proj = nn.Linear(shape.d_model, kv_width)
-        self.o_proj = nn.Linear(shape.heads * shape.head_dim, shape.d_model)
+        self.o_proj = linear(form, shape.heads * shape.head_dim, shape.d_model)
         n = shape.positions
         self.register_buffer("mask", torch.tril(torch.ones(n, n)).view(1, 1, n, n), persistent=False)
 
@@ -60,9 +83,14 @@ class Attention(nn.Module):
 
     def forward(self, x):
         b, n, _ = x.shape
-        k = self.heads(self.k_proj(x), self.kv_heads)
-        q = k if self.q_is_k else self.heads(self.q_proj(x), self.shape.heads)
-        v = k if self.v_is_k else self.heads(self.v_proj(x), self.kv_heads)
+        if self.form.get("fused"):
+            kv_width = self.kv_heads * self.shape.head_dim
+            q, k, v = self.c_attn(x).split([self.shape.heads * self.shape.head_dim, kv_width, kv_width], dim=2)
+            q, k, v = self.heads(q, self.shape.heads), self.heads(k, self.kv_heads), self.heads(v, self.kv_heads)
+        else:
+            k = self.heads(self.k_proj(x), self.kv_heads)
+            q = k if self.q_is_k else self.heads(self.q_proj(x), self.shape.heads)
+            v = k if self.v_is_k else self.heads(self.v_proj(x), self.kv_heads)
         k, v = self.share_kv(k), self.share_kv(v)
         scores = q @ k.transpose(-2, -1)
         if self.form["scale"] == "div":
@@ -87,9 +115,9 @@ class Block(nn.Module):
         self.ln1 = nn.LayerNorm(shape.d_model)
         self.attn = Attention(form, shape)
         self.ln2 = nn.LayerNorm(shape.d_model)
-        self.up = nn.Linear(shape.d_model, shape.mlp)
+        self.up = linear(form, shape.d_model, shape.mlp)
         self.gelu = nn.GELU(approximate=form["gelu"])
-        self.down = nn.Linear(shape.mlp, shape.d_model)
+        self.down = linear(form, shape.mlp, shape.d_model)
 
     def forward(self, x):
         x = x + self.attn(self.ln1(x))

@@ -21,9 +21,17 @@ nlohmann::json inspect_json(const ImportedModel& m) {
   const ModelSpec& s = m.spec;
   nlohmann::json layers = nlohmann::json::array();
   for (std::size_t l = 0; l < m.layer_variants.size(); ++l) {
-    layers.push_back({{"layer", l},
-                      {"variant", m.layer_variants[l].name()},
-                      {"kv_heads", m.layer_variants[l].kv_heads()}});
+    nlohmann::json layer = {{"layer", l},
+                            {"variant", m.layer_variants[l].name()},
+                            {"heads", s.heads},
+                            {"kv_heads", m.layer_variants[l].kv_heads()},
+                            {"head_dim", s.head_dim},
+                            {"qkv", m.qkv_projections[l]},
+                            {"norm", to_string(s.norm)},
+                            {"positions", to_string(s.positions)},
+                            {"mlp", to_string(s.mlp)}};
+    if (s.positions == PositionKind::Rope) layer["rope_theta"] = s.rope.theta;
+    layers.push_back(std::move(layer));
   }
   nlohmann::json diagnostics = nlohmann::json::array();
   for (const Diagnostic& d : m.diagnostics)
@@ -51,9 +59,12 @@ std::string inspect_text(const ImportedModel& m) {
       "parameters {}\n",
       s.name, s.file, s.layers, s.d_model, s.heads, s.head_dim, s.mlp_hidden, s.vocab, s.max_positions,
       s.tied_lm_head ? "tied" : "separate", parameter_count(m.weights));
+  const std::string positions =
+      s.positions == PositionKind::Rope ? fmt::format("RoPE θ {}", s.rope.theta) : "learned positions";
   for (std::size_t l = 0; l < m.layer_variants.size(); ++l) {
-    text += fmt::format("layer {}: {} ({} KV heads)\n", l, m.layer_variants[l].name(),
-                        m.layer_variants[l].kv_heads());
+    text += fmt::format("layer {}: {} ({} heads, {} KV heads, head_dim {}), projections {}, {}, {}, MLP {}\n",
+                        l, m.layer_variants[l].name(), s.heads, m.layer_variants[l].kv_heads(), s.head_dim,
+                        m.qkv_projections[l], to_string(s.norm), positions, to_string(s.mlp));
   }
   return text;
 }
@@ -62,8 +73,10 @@ std::string inspect_text(const ImportedModel& m) {
 
 void add_inspect_command(CLI::App& app) {
   auto options = std::make_shared<InspectOptions>();
-  CLI::App* command = app.add_subcommand(
-      "inspect", "read an ONNX model: shapes, KV heads and attention variant per layer, parameter count");
+  CLI::App* command = app.add_subcommand("inspect",
+                                         "read an ONNX model: shapes; per layer the attention variant, "
+                                         "heads, KV heads, head_dim, QKV form, norm, "
+                                         "positions and MLP; parameter count");
   command->add_option("model", options->model, "the .onnx file")->required();
   command->add_option("--json", options->json_path, "write the result as JSON to FILE ('-' = stdout)");
   command->callback([options] {

@@ -42,6 +42,14 @@ const Choices<MlpKind> kMlps{{"gelu", MlpKind::Gelu}, {"swiglu", MlpKind::SwiGlu
 const Choices<PositionKind> kPositions{{"learned", PositionKind::Learned}, {"rope", PositionKind::Rope}};
 const Choices<KeqVRope> kKeqVRope{{"read", KeqVRope::OnRead}, {"write", KeqVRope::OnWrite}};
 
+template <class E>
+std::string word_of(const Choices<E>& choices, E value) {
+  for (const auto& [name, v] : choices) {
+    if (v == value) return name;
+  }
+  return "?";  // every value has a word in its table
+}
+
 // One of a fixed set of words; anything else names the key, the word and the words expected.
 template <class E>
 E read_choice(const YamlMap& map, const char* key, const Choices<E>& choices, E fallback) {
@@ -238,6 +246,10 @@ ModelSpec model_from_yaml(const YamlMap& map, const std::string& file) {
 }
 
 }  // namespace
+
+std::string to_string(NormKind kind) { return word_of(kNorms, kind); }
+std::string to_string(MlpKind kind) { return word_of(kMlps, kind); }
+std::string to_string(PositionKind kind) { return word_of(kPositions, kind); }
 
 ModelSpec parse_model(const std::string& yaml_text, const std::string& file) {
   return model_from_yaml(YamlMap::load_string(yaml_text, file), file);

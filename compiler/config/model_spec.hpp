@@ -85,6 +85,11 @@ struct ModelSpec {
   double layernorm_epsilon = 1e-5;  // the norms' ε (LayerNorm or RMSNorm)
 };
 
+// The YAML words of the kinds ("rmsnorm", "swiglu", "rope"), for reports.
+std::string to_string(NormKind kind);
+std::string to_string(MlpKind kind);
+std::string to_string(PositionKind kind);
+
 // Loads and validates a model YAML; `name_or_path` is a path or a name from the models/ directory.
 ModelSpec load_model(const std::string& name_or_path, const std::string& models_dir);
 ModelSpec parse_model(const std::string& yaml_text, const std::string& file);

@@ -1,10 +1,15 @@
 #include "compiler/onnx/block_matcher.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <deque>
 #include <set>
 
+#include "compiler/onnx/fused_projection.hpp"
+#include "compiler/onnx/node_attributes.hpp"
+#include "compiler/onnx/rope_pattern.hpp"
 #include "compiler/support/error.hpp"
 
 namespace neurokv::onnx_import {
@@ -19,6 +24,9 @@ const std::set<std::string> kHeadShaping = {"Reshape", "Transpose", "Unsqueeze",
 // Gelu.
 const std::set<std::string> kGeluOps = {"Gelu", "Erf",  "Tanh",     "Div",  "Mul",     "Add",
                                         "Pow",  "Sqrt", "Identity", "Cast", "Constant"};
+// Ops of a gated MLP's activation on the gate: SiLU as x·Sigmoid(x), or a GELU form.
+const std::set<std::string> kGateOps = {"Sigmoid", "Gelu", "Erf",  "Tanh",     "Div",  "Mul",
+                                        "Add",     "Pow",  "Sqrt", "Identity", "Cast", "Constant"};
 const char* kHeadPathExpected =
     "head reshapes (Reshape, Transpose, Unsqueeze, Expand, Tile, Concat, Split) back to a projection "
     "(MatMul or Gemm against a weight initializer, optionally with a bias Add)";
@@ -32,13 +40,6 @@ TensorValues transposed(const TensorValues& t) {
     for (int64_t c = 0; c < cols; ++c) out.values[c * rows + r] = t.values[r * cols + c];
   }
   return out;
-}
-
-int64_t attribute_int(const Node& node, const std::string& name, int64_t fallback) {
-  for (const onnx::AttributeProto& attribute : node.attribute()) {
-    if (attribute.name() == name) return attribute.i();
-  }
-  return fallback;
 }
 
 class Matcher {
@@ -55,14 +56,15 @@ class Matcher {
           fmt::format("{}: no Softmax node, expected GPT-style decoder blocks with attention", g_.file()));
     }
     for (std::size_t l = 0; l < softmaxes_.size(); ++l) x = layer(static_cast<int>(l), x);
-    model_.ln_f = norm_at(x, "the final LayerNorm");
+    model_.ln_f = norm_at(x, "the final norm");
     lm_head(norm_output_);
     return std::move(model_);
   }
 
  private:
   // Token and position embeddings: Gathers from rank-2 initializers, the token one indexed by a graph input,
-  // summed into the residual stream. Returns the sum.
+  // summed into the residual stream; or the token embedding alone (positions by RoPE in the layers). Returns
+  // the stream.
   std::string embeddings() {
     const Node* token = nullptr;
     for (const Node* node : g_.nodes()) {
@@ -71,13 +73,29 @@ class Matcher {
         token = node;
       }
     }
-    const Node* sum = token ? consumer(token->output(0), "Add") : nullptr;
+    const Node* sum = nullptr;
     const Node* position = nullptr;
-    for (const std::string& input : sum ? sum->input() : google::protobuf::RepeatedPtrField<std::string>{}) {
-      const Node* n = g_.producer(input);
-      if (n != nullptr && n != token && n->op_type() == "Gather" && g_.is_constant(n->input(0))) position = n;
+    bool folded = false;  // the token embedding plus a constant: a position table folded by the exporter
+    for (const Node* add : token ? g_.consumers(token->output(0)) : std::vector<const Node*>{}) {
+      if (add->op_type() != "Add") continue;
+      for (const std::string& input : add->input()) {
+        const Node* n = g_.producer(input);
+        if (n != nullptr && n != token && n->op_type() == "Gather" && g_.is_constant(n->input(0))) {
+          sum = add;
+          position = n;
+        }
+        if (input != token->output(0) && g_.is_constant(input) && sum == nullptr) {
+          sum = add;
+          folded = true;
+        }
+      }
     }
-    if (position == nullptr && sum != nullptr) {
+    if (token != nullptr && sum == nullptr) {  // no learned positions: RoPE, checked per layer
+      model_.token_embedding = *g_.constant(token->input(0));
+      token_name_ = token->input(0);
+      return token->output(0);
+    }
+    if (folded && position == nullptr) {
       throw InputError(
           fmt::format("{}: the position embedding was folded into a constant (a static-shape export); "
                       "expected a Gather from the position table: export with dynamic_axes on the "
@@ -92,38 +110,60 @@ class Matcher {
                       token ? g_.where(*token) : g_.file()));
     }
     model_.token_embedding = *g_.constant(token->input(0));
-    model_.position_embedding = *g_.constant(position->input(0));
+    model_.position_embedding = g_.constant(position->input(0));
     token_name_ = token->input(0);
     return sum->output(0);
   }
 
   std::string layer(int l, const std::string& x) {
     MatchedLayer layer;
-    layer.ln1 = norm_at(x, fmt::format("layer {}'s first LayerNorm", l));
+    layer.ln1 = norm_at(x, fmt::format("layer {}'s first norm", l));
     const std::string normed = norm_output_;
     const Node& softmax = *softmaxes_[static_cast<std::size_t>(l)];
     layer.scale = 1.0;
     layer.scores = score_matmul(softmax, l, layer.scale);
-    layer.q = walk_to_projection(layer.scores->input(0), "query", l, layer.scale);
-    layer.k = walk_to_projection(layer.scores->input(1), "key", l, layer.scale);
+    layer.q = walk_to_projection(layer.scores->input(0), "query", l, layer.scale, &layer.q_rope);
+    layer.k = walk_to_projection(layer.scores->input(1), "key", l, layer.scale, &layer.k_rope);
     const Node& value = value_matmul(softmax, l);
     double unused_scale = 1.0;
-    layer.v = walk_to_projection(value.input(1), "value", l, unused_scale);
+    layer.v = walk_to_projection(value.input(1), "value", l, unused_scale, nullptr);
     for (const Projection* p : {&layer.q, &layer.k, &layer.v}) {
-      if (p->matmul->input(0) != normed) {
+      if (input_of(*p) != normed) {
         throw InputError(
-            fmt::format("{}: expected layer {}'s Q/K/V projections to read its first LayerNorm's "
+            fmt::format("{}: expected layer {}'s Q/K/V projections to read its first norm's "
                         "output '{}'",
                         g_.where(*p->matmul), l, normed));
       }
     }
+    check_positions(layer, l);
     layer.o = projection_after(value.output(0), l);
     const std::string h = residual(x, output_of(layer.o), l, "attention");
-    layer.ln2 = norm_at(h, fmt::format("layer {}'s second LayerNorm", l));
-    layer.up = mlp_up(norm_output_, l);
-    layer.down = gelu_then_down(output_of(layer.up), l, layer.gelu);
+    layer.ln2 = norm_at(h, fmt::format("layer {}'s second norm", l));
+    mlp(norm_output_, l, layer);
     model_.layers.push_back(std::move(layer));
     return residual(h, output_of(model_.layers.back().down), l, "MLP");
+  }
+
+  // Positions enter once: a learned table on the embeddings, or RoPE on both queries and keys.
+  void check_positions(const MatchedLayer& layer, int l) const {
+    const bool learned = model_.position_embedding.has_value();
+    const Node* where = layer.q_rope ? layer.q_rope->node : layer.k_rope ? layer.k_rope->node : layer.scores;
+    if (learned && (layer.q_rope || layer.k_rope)) {
+      throw InputError(
+          fmt::format("{}: layer {} rotates queries or keys (RoPE) in a model with learned "
+                      "positions, expected one of the two",
+                      g_.where(*where), l));
+    }
+    if (!learned && !(layer.q_rope && layer.k_rope)) {
+      throw InputError(
+          fmt::format("{}: layer {} has RoPE on {}, expected no learned position embedding and "
+                      "RoPE (x·cos + rotate_half(x)·sin) on both queries and keys, or a learned "
+                      "position table added to the token embedding",
+                      g_.where(*where), l,
+                      layer.q_rope   ? "queries only"
+                      : layer.k_rope ? "keys only"
+                                     : "neither"));
+    }
   }
 
   // Walks from the Softmax input back through the mask (Where, Add) and the scale (Div, Mul by a constant) to
@@ -189,10 +229,16 @@ class Matcher {
                                  g_.where(softmax), l));
   }
 
-  // From an attention operand back through head shaping to the projection producing it.
-  Projection walk_to_projection(std::string t, const char* role, int l, double& scale) {
+  // From an attention operand back through head shaping (and RoPE, where `rope` may hold it) to the
+  // projection producing it, or to its part of a fused QKV projection.
+  Projection walk_to_projection(std::string t, const char* role, int l, double& scale,
+                                std::optional<Rope>* rope) {
+    const Node* block_repeat = nullptr;
     for (;;) {
-      if (std::optional<Projection> p = projection_at(t)) return *p;
+      if (std::optional<Projection> p = projection_at(t)) {
+        p->block_repeat = block_repeat;
+        return *p;
+      }
       const Node* n = g_.producer(t);
       if (n == nullptr) {
         throw InputError(
@@ -200,21 +246,43 @@ class Matcher {
                         g_.file(), l, role, t, kHeadPathExpected));
       }
       const std::string& op = n->op_type();
-      if ((op == "Split" || op == "Slice") && projection_at(n->input(0))) {
-        throw InputError(
-            fmt::format("{}: layer {} splits one fused QKV projection; expected separate Q, K and V "
-                        "projections (see docs/onnx.md)",
-                        g_.where(*n), l));
+      if (op == "Split" || op == "Slice") {
+        if (std::optional<Projection> whole = projection_at(unflattened(n->input(0)))) {
+          Projection part = fused_part(g_, *n, t, *whole, role, l);
+          part.block_repeat = block_repeat;
+          return part;
+        }
       }
+      if (op == "Add" && rope != nullptr) {
+        if (std::optional<RopeMatch> match = match_rope(g_, *n)) {
+          if (*rope) {
+            throw InputError(fmt::format("{}: layer {}'s {} path is rotated twice (RoPE), expected once",
+                                         g_.where(*n), l, role));
+          }
+          *rope = std::move(match->rope);
+          t = match->input;
+          continue;
+        }
+      }
+      if (op == "Tile" && repeats_head_blocks(*n)) block_repeat = n;
       if ((op == "Div" || op == "Mul") && g_.scalar(n->input(1))) {
         const double c = *g_.scalar(n->input(1));
         scale *= op == "Div" ? 1.0 / c : c;
       } else if (!kHeadShaping.count(op)) {
-        throw InputError(fmt::format("{}: unexpected op in layer {}'s {} path, expected {}", g_.where(*n), l,
-                                     role, kHeadPathExpected));
+        throw InputError(fmt::format("{}: unexpected op in layer {}'s {} path, expected {}{}", g_.where(*n),
+                                     l, role, kHeadPathExpected,
+                                     rope ? ", RoPE (x·cos + rotate_half(x)·sin) and a constant scale" : ""));
       }
       t = n->input(0);
     }
+  }
+
+  // A Tile of a [batch, heads, tokens, head_dim] (or [batch, tokens, heads, head_dim]) tensor repeating the
+  // heads axis: whole blocks of heads, not each head for its group (which tiles an inserted axis, then
+  // reshapes).
+  bool repeats_head_blocks(const Node& tile) const {
+    const std::optional<TensorValues> repeats = g_.constant(tile.input(1));
+    return repeats && repeats->numel() == 4 && (repeats->values[1] > 1 || repeats->values[2] > 1);
   }
 
   // A Linear's output: MatMul/Gemm against a constant weight, and the bias Add when there is one.
@@ -271,10 +339,53 @@ class Matcher {
     return p;
   }
 
+  // What a projection writes: after its bias Add, and after the Reshape back to [batch, tokens, width] of
+  // Hugging Face GPT-2's Conv1D (torch.addmm on the tokens flattened to 2-D, exported as Reshape, Gemm,
+  // Reshape).
   std::string output_of(const Projection& p) const {
     const std::string& out = p.matmul->output(0);
     const Node* add = single_consumer(out);
-    return p.bias && add != nullptr && add->op_type() == "Add" ? add->output(0) : out;
+    const std::string biased = p.bias && add != nullptr && add->op_type() == "Add" ? add->output(0) : out;
+    const Node* reshape = single_consumer(biased);
+    return reshape != nullptr && reshape->op_type() == "Reshape" ? reshape->output(0) : biased;
+  }
+
+  // What a projection reads: its input, or the input of the Reshape flattening it (Conv1D).
+  std::string input_of(const Projection& p) const {
+    const std::string& in = p.matmul->input(0);
+    const Node* reshape = g_.producer(in);
+    return reshape != nullptr && reshape->op_type() == "Reshape" ? reshape->input(0) : in;
+  }
+
+  // A projection's output under a Conv1D's Reshape back to 3-D, or `t` itself.
+  std::string unflattened(const std::string& t) const {
+    const Node* reshape = g_.producer(t);
+    if (reshape != nullptr && reshape->op_type() == "Reshape" && projection_at(reshape->input(0)))
+      return reshape->input(0);
+    return t;
+  }
+
+  // The projections reading `t`, directly or through a Reshape flattening it (Conv1D).
+  std::vector<Projection> projections_reading(const std::string& t) const {
+    std::vector<Projection> found;
+    for (const Node* n : g_.consumers(t)) {
+      if (n->op_type() == "Reshape") {
+        for (const Node* m : g_.consumers(n->output(0))) {
+          if (is_linear(*m) && m->input(0) == n->output(0))
+            found.push_back(*projection_at(output_with_bias(*m)));
+        }
+      } else if (is_linear(*n) && n->input(0) == t) {
+        found.push_back(*projection_at(output_with_bias(*n)));
+      }
+    }
+    return found;
+  }
+
+  // The projection reading `t`, directly or through a Conv1D's flattening Reshape; nullptr for none.
+  const Node* projection_reading(const std::string& t) const {
+    const Node* n = single_consumer(t);
+    if (n != nullptr && n->op_type() == "Reshape") n = single_consumer(n->output(0));
+    return n != nullptr && is_linear(*n) ? n : nullptr;
   }
 
   // The output projection: the first Linear after P·V, through the heads' merge (Transpose, Reshape).
@@ -315,12 +426,100 @@ class Matcher {
     return add->output(0);
   }
 
-  Projection mlp_up(const std::string& normed, int l) const {
-    for (const Node* n : g_.consumers(normed)) {
-      if (is_linear(*n)) return *projection_at(output_with_bias(*n));
+  // The MLP on the second norm's output: one up projection (GELU MLP) or two (gate and up, gated MLP).
+  void mlp(const std::string& normed, int l, MatchedLayer& layer) const {
+    const std::vector<Projection> ups = projections_reading(normed);
+    if (ups.size() == 1) {
+      layer.up = ups.front();
+      layer.down = gelu_then_down(output_of(layer.up), l, layer.gelu);
+      return;
     }
+    if (ups.size() == 2) return gated(ups, l, layer);
     throw InputError(
-        fmt::format("{}: expected layer {}'s MLP up projection to read '{}'", g_.file(), l, normed));
+        fmt::format("{}: layer {}'s MLP reads '{}' with {} projections, expected one (up, GELU, "
+                    "down) or two (gate and up of a gated MLP)",
+                    g_.file(), l, normed, ups.size()));
+  }
+
+  // act(x·W_gate) ⊙ (x·W_up), then the down projection: the up projection feeds the product directly, the
+  // gate through SiLU (Sigmoid·x) or GELU.
+  void gated(const std::vector<Projection>& ups, int l, MatchedLayer& layer) const {
+    const Node* product = nullptr;
+    int up = -1;
+    for (int i = 0; i < 2 && product == nullptr; ++i) {
+      for (const Node* n : g_.consumers(output_of(ups[static_cast<std::size_t>(i)]))) {
+        if (n->op_type() == "Mul" && reads_output_of(*n, ups[static_cast<std::size_t>(1 - i)])) {
+          product = n;
+          up = i;
+        }
+      }
+    }
+    if (product == nullptr) {
+      throw InputError(
+          fmt::format("{}: layer {}'s two MLP projections are not joined by a product, expected "
+                      "act(gate) ⊙ up (SwiGLU or GeGLU) before the down projection",
+                      g_.where(*ups.front().matmul), l));
+    }
+    layer.up = ups[static_cast<std::size_t>(up)];
+    layer.gate = ups[static_cast<std::size_t>(1 - up)];
+    const std::string& activated = product->input(product->input(0) == output_of(layer.up) ? 1 : 0);
+    layer.mlp = gate_activation(activated, output_of(layer.gate), l, layer.gelu);
+    const Node* down = projection_reading(product->output(0));
+    if (down == nullptr) {
+      throw InputError(
+          fmt::format("{}: layer {}'s gated product is not read by one projection, expected the "
+                      "MLP's down projection",
+                      g_.where(*product), l));
+    }
+    layer.down = *projection_at(output_with_bias(*down));
+  }
+
+  // Whether `product` reads, through the gate's activation ops, the output of `other`.
+  bool reads_output_of(const Node& product, const Projection& other) const {
+    const std::string gate_out = output_of(other);
+    std::deque<std::string> frontier(product.input().begin(), product.input().end());
+    for (int steps = 0; !frontier.empty() && steps < 64; ++steps) {
+      const std::string t = frontier.front();
+      frontier.pop_front();
+      if (t == gate_out) return true;
+      const Node* n = g_.producer(t);
+      if (n == nullptr || !kGateOps.count(n->op_type())) continue;
+      frontier.insert(frontier.end(), n->input().begin(), n->input().end());
+    }
+    return false;
+  }
+
+  // The activation between the gate's output and the product: every op one of SiLU's (Sigmoid, Mul) or
+  // GELU's forms.
+  MlpKind gate_activation(const std::string& activated, const std::string& gate_out, int l,
+                          GeluForm& form) const {
+    bool sigmoid = false, gelu = false;
+    std::deque<std::string> frontier{activated};
+    std::set<const Node*> seen;
+    while (!frontier.empty()) {
+      const std::string t = frontier.front();
+      frontier.pop_front();
+      if (t == gate_out || g_.is_constant(t)) continue;
+      const Node* n = g_.producer(t);
+      if (n == nullptr || !seen.insert(n).second) continue;
+      if (!kGateOps.count(n->op_type())) {
+        throw InputError(
+            fmt::format("{}: unexpected op on layer {}'s MLP gate, expected SiLU (Sigmoid and "
+                        "Mul) or GELU (Gelu, or its erf or tanh form)",
+                        g_.where(*n), l));
+      }
+      sigmoid |= n->op_type() == "Sigmoid";
+      gelu |= n->op_type() == "Gelu" || n->op_type() == "Erf" || n->op_type() == "Tanh";
+      if (n->op_type() == "Tanh" || attribute_string(*n, "approximate") == "tanh") form = GeluForm::Tanh;
+      frontier.insert(frontier.end(), n->input().begin(), n->input().end());
+    }
+    if (sigmoid == gelu) {
+      throw InputError(
+          fmt::format("{}: layer {}'s MLP gate has {}, expected SiLU (Sigmoid·x: SwiGLU) or GELU "
+                      "(GeGLU)",
+                      g_.file(), l, sigmoid ? "both Sigmoid and GELU" : "no activation"));
+    }
+    return sigmoid ? MlpKind::SwiGlu : MlpKind::GeGlu;
   }
 
   // Everything between the MLP's up and down projections must be one of the GELU forms; `form` is set to the
@@ -334,9 +533,12 @@ class Matcher {
       const std::string t = frontier.front();
       frontier.pop_front();
       for (const Node* n : g_.consumers(t)) {
-        if (!seen.insert(n).second) continue;
-        if (is_linear(*n)) {
-          down = n;
+        if (!seen.insert(n).second || n->op_type() == "Shape") continue;  // a shape query reads no values
+        const Node* linear = is_linear(*n)               ? n
+                             : n->op_type() == "Reshape" ? projection_reading(n->output(0))
+                                                         : nullptr;
+        if (linear != nullptr) {
+          down = linear;
           continue;
         }
         if (!kGeluOps.count(n->op_type())) {
@@ -346,7 +548,7 @@ class Matcher {
                           g_.where(*n), l));
         }
         saw_gelu |= n->op_type() == "Gelu" || n->op_type() == "Erf" || n->op_type() == "Tanh";
-        if (n->op_type() == "Tanh" || string_attribute(*n, "approximate") == "tanh") form = GeluForm::Tanh;
+        if (n->op_type() == "Tanh" || attribute_string(*n, "approximate") == "tanh") form = GeluForm::Tanh;
         frontier.push_back(n->output(0));
       }
     }
@@ -358,22 +560,70 @@ class Matcher {
     return *projection_at(output_with_bias(*down));
   }
 
-  // LayerNorm on the stream `x`, fused or decomposed; sets norm_output_.
+  // LayerNorm (fused or decomposed) or RMSNorm (decomposed) on the stream `x`; sets norm_output_.
   Norm norm_at(const std::string& x, const std::string& what) {
     for (const Node* n : g_.consumers(x)) {
       if (n->op_type() == "LayerNormalization" && n->input_size() >= 3) {
         norm_output_ = n->output(0);
-        const std::optional<double> eps = float_attribute(*n, "epsilon");
-        return Norm{n, *g_.constant(n->input(1)), *g_.constant(n->input(2)), eps.value_or(1e-5)};
+        const std::optional<double> eps = attribute_float(*n, "epsilon");
+        return Norm{n, NormKind::LayerNorm, *g_.constant(n->input(1)), *g_.constant(n->input(2)),
+                    eps.value_or(1e-5)};
       }
       if (n->op_type() == "ReduceMean") {
         if (std::optional<Norm> norm = decomposed_norm(*n, x)) return *norm;
       }
+      if (n->op_type() == "Pow" && n->input(0) == x && g_.scalar(n->input(1)) == 2.0) {
+        if (std::optional<Norm> norm = rms_norm(*n, x)) return *norm;
+      }
     }
     throw InputError(
-        fmt::format("{}: expected {} (LayerNormalization, or ReduceMean, Sub, Pow, ReduceMean, Add, "
-                    "Sqrt, Div, Mul, Add) to read '{}'",
+        fmt::format("{}: expected {} (LayerNormalization; or ReduceMean, Sub, Pow, ReduceMean, Add, "
+                    "Sqrt, Div, Mul, Add; or RMSNorm as Pow, ReduceMean, Add, Sqrt, Div or Reciprocal, "
+                    "Mul, Mul by the gain) to read '{}'",
                     g_.file(), what, x));
+  }
+
+  // x / sqrt(mean(x²) + ε) × gain, or x × (1 / sqrt(…)) (torch.rsqrt, Reciprocal), as Llama's RMSNorm
+  // exports.
+  std::optional<Norm> rms_norm(const Node& pow, const std::string& x) {
+    const Node* mean = consumer(pow.output(0), "ReduceMean");
+    const Node* add = mean ? consumer(mean->output(0), "Add") : nullptr;
+    const Node* sqrt = add ? consumer(add->output(0), "Sqrt") : nullptr;
+    if (sqrt == nullptr) return std::nullopt;
+    check_last_axis(*mean);
+    std::string normalised;
+    for (const Node* n : g_.consumers(sqrt->output(0))) {
+      if (n->op_type() == "Div" && n->input(0) == x) normalised = n->output(0);
+      const bool inverse =
+          n->op_type() == "Reciprocal" ||
+          (n->op_type() == "Div" && n->input(1) == sqrt->output(0) && g_.scalar(n->input(0)) == 1.0);
+      const Node* mul = inverse ? consumer(n->output(0), "Mul") : nullptr;
+      if (mul != nullptr && reads(*mul, x)) normalised = mul->output(0);
+    }
+    const Node* gain = normalised.empty() ? nullptr : consumer(normalised, "Mul");
+    if (gain == nullptr) return std::nullopt;
+    const std::string& weight = gain->input(0) == normalised ? gain->input(1) : gain->input(0);
+    if (!g_.is_constant(weight)) return std::nullopt;
+    std::optional<double> eps;
+    for (const std::string& in : add->input()) {
+      if (!eps) eps = g_.scalar(in);
+    }
+    norm_output_ = gain->output(0);
+    return Norm{&pow, NormKind::RmsNorm, *g_.constant(weight), {}, eps.value_or(1e-6)};
+  }
+
+  // A norm's statistics run over the channels: ReduceMean's axes (an attribute; an input from opset 18) are
+  // the last one.
+  void check_last_axis(const Node& mean) const {
+    std::optional<std::vector<int64_t>> axes = attribute_ints(mean, "axes");
+    if (!axes && mean.input_size() > 1) {
+      if (const std::optional<TensorValues> v = g_.constant(mean.input(1)))
+        axes = std::vector<int64_t>(v->values.begin(), v->values.end());
+    }
+    if (!axes || axes->size() != 1 || !(axes->front() == -1 || axes->front() == 2)) {
+      throw InputError(fmt::format("{}: a norm's mean over axes [{}], expected the last axis (-1)",
+                                   g_.where(mean), axes ? fmt::format("{}", fmt::join(*axes, ", ")) : "all"));
+    }
   }
 
   // (x − mean) / sqrt(var + eps) × gain + bias, as opsets below 17 export nn.LayerNorm.
@@ -390,8 +640,9 @@ class Matcher {
     const std::string& gain = g_.is_constant(mul->input(1)) ? mul->input(1) : mul->input(0);
     const std::string& bias = g_.is_constant(add->input(1)) ? add->input(1) : add->input(0);
     if (!g_.is_constant(gain) || !g_.is_constant(bias)) return std::nullopt;
+    check_last_axis(mean);
     norm_output_ = add->output(0);
-    return Norm{&mean, *g_.constant(gain), *g_.constant(bias), decomposed_epsilon(*div)};
+    return Norm{&mean, NormKind::LayerNorm, *g_.constant(gain), *g_.constant(bias), decomposed_epsilon(*div)};
   }
 
   // The ε of a decomposed LayerNorm: the constant added to the variance under the Sqrt that `div` divides by
@@ -406,26 +657,12 @@ class Matcher {
     return 1e-5;
   }
 
-  static std::string string_attribute(const Node& n, const std::string& name) {
-    for (const onnx::AttributeProto& a : n.attribute()) {
-      if (a.name() == name) return a.s();
-    }
-    return {};
-  }
-
-  static std::optional<double> float_attribute(const Node& n, const std::string& name) {
-    for (const onnx::AttributeProto& a : n.attribute()) {
-      if (a.name() == name) return a.f();
-    }
-    return std::nullopt;
-  }
-
   // The LM head: a Linear on the final LayerNorm's output. Tied when it reads the token embedding itself, or
   // a copy of its transpose (torch.onnx.export folds Transpose(wte) into a new initializer).
   void lm_head(const std::string& normed) {
-    for (const Node* n : g_.consumers(normed)) {
-      if (!is_linear(*n)) continue;
-      model_.lm_head = *projection_at(output_with_bias(*n));
+    for (const Projection& head_found : projections_reading(normed)) {
+      const Node* n = head_found.matmul;
+      model_.lm_head = head_found;
       const Projection& head = model_.lm_head;
       model_.tied_lm_head = head.weight_name == token_name_;
       if (!model_.tied_lm_head && !head.bias && head.weight.values == model_.token_embedding.values) {
@@ -438,13 +675,18 @@ class Matcher {
       return;
     }
     throw InputError(
-        fmt::format("{}: expected the LM head (MatMul or Gemm) to read the final LayerNorm's output "
+        fmt::format("{}: expected the LM head (MatMul or Gemm) to read the final norm's output "
                     "'{}'",
                     g_.file(), normed));
   }
 
+  // The one node reading `t`'s values: Shape nodes read only its shape (Conv1D's x.size()), so they do not
+  // count.
   const Node* single_consumer(const std::string& t) const {
-    const std::vector<const Node*> users = g_.consumers(t);
+    std::vector<const Node*> users = g_.consumers(t);
+    users.erase(
+        std::remove_if(users.begin(), users.end(), [](const Node* n) { return n->op_type() == "Shape"; }),
+        users.end());
     return users.size() == 1 ? users.front() : nullptr;
   }
 

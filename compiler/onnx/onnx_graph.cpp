@@ -5,6 +5,47 @@
 #include "compiler/support/error.hpp"
 
 namespace neurokv::onnx_import {
+namespace {
+
+// The inputs the ONNX spec requires of the ops the block matcher reads by position (opsets 13-18), so that a
+// malformed node is refused here rather than read past its end.
+int required_inputs(const std::string& op) {
+  static const std::map<std::string, int> kRequired = {{"Add", 2},
+                                                       {"Sub", 2},
+                                                       {"Mul", 2},
+                                                       {"Div", 2},
+                                                       {"Pow", 2},
+                                                       {"MatMul", 2},
+                                                       {"Gemm", 2},
+                                                       {"Gather", 2},
+                                                       {"Reshape", 2},
+                                                       {"Expand", 2},
+                                                       {"Tile", 2},
+                                                       {"Where", 3},
+                                                       {"Slice", 3},
+                                                       {"Split", 1},
+                                                       {"Concat", 1},
+                                                       {"Neg", 1},
+                                                       {"Sqrt", 1},
+                                                       {"Reciprocal", 1},
+                                                       {"ReduceMean", 1},
+                                                       {"Softmax", 1},
+                                                       {"Transpose", 1},
+                                                       {"Unsqueeze", 1},
+                                                       {"Squeeze", 1},
+                                                       {"Cast", 1},
+                                                       {"Identity", 1},
+                                                       {"Dropout", 1},
+                                                       {"Gelu", 1},
+                                                       {"Erf", 1},
+                                                       {"Tanh", 1},
+                                                       {"Sigmoid", 1},
+                                                       {"LayerNormalization", 1}};
+  const auto it = kRequired.find(op);
+  return it == kRequired.end() ? 0 : it->second;
+}
+
+}  // namespace
 
 OnnxGraph::OnnxGraph(const onnx::ModelProto& model, std::string file) : file_(std::move(file)) {
   const onnx::GraphProto& graph = model.graph();
@@ -16,6 +57,11 @@ OnnxGraph::OnnxGraph(const onnx::ModelProto& model, std::string file) : file_(st
     for (const std::string& output : node.output()) producer_[output] = &node;
   }
   for (const Node* node : nodes_) {
+    if (node->input_size() < required_inputs(node->op_type()) || node->output_size() < 1) {
+      throw InputError(fmt::format(
+          "{}: has {} inputs and {} outputs, expected at least {} inputs and one output", where(*node),
+          node->input_size(), node->output_size(), required_inputs(node->op_type())));
+    }
     for (const std::string& input : node->input()) {
       if (input.empty()) continue;  // an omitted optional input
       if (!producer_.count(input) && !initializers_.count(input) && !inputs_.count(input)) {

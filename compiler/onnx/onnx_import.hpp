@@ -17,6 +17,7 @@ struct ImportedModel {
   std::vector<AttentionVariant> layer_variants;  // one per layer
   ModelWeights weights;                          // only the projections the model has
   Diagnostics diagnostics;                       // notes and warnings for the user ("file: node ...: ...")
+  std::vector<std::string> qkv_projections;      // per layer: "separate", "fused, Split" or "fused, Slice"
 };
 
 // Throws InputError ("file: node 'name' (OpType): what is wrong, what was expected") for a file that is not

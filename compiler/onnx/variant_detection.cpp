@@ -9,9 +9,10 @@
 namespace neurokv::onnx_import {
 namespace {
 
-// Tied: the same projection node, or two nodes reading the same weight tensor.
+// Tied: the same projection node, or two nodes reading the same weight tensor, and the same rows of it (a
+// fused QKV projection's q, k and v parts are three projections).
 bool tied(const Projection& a, const Projection& b) {
-  return a.matmul == b.matmul || a.weight_name == b.weight_name;
+  return (a.matmul == b.matmul || a.weight_name == b.weight_name) && a.offset == b.offset && a.out == b.out;
 }
 
 bool same_numbers(const Projection& a, const Projection& b) {
@@ -71,6 +72,15 @@ DetectedAttention detect_variants(const MatchedModel& model, const OnnxGraph& gr
           "{}; expected Q = heads × head_dim, K = V = kv_heads × head_dim with kv_heads "
           "dividing heads",
           graph.where(*layer.scores), l, layer.q.out, layer.k.out, layer.v.out, layer.o.in, head_dim));
+    }
+    for (const Projection* p : {&layer.k, &layer.v}) {
+      if (p->block_repeat != nullptr && kv_heads > 1) {
+        throw InputError(fmt::format(
+            "{}: repeats layer {}'s {} KV heads as whole blocks (query head i reads KV head i mod {}), "
+            "expected each KV head repeated for its group of {} query heads (Hugging Face's repeat_kv: "
+            "Expand or Tile of an inserted axis, then Reshape; or repeat_interleave)",
+            graph.where(*p->block_repeat), l, kv_heads, kv_heads, heads / kv_heads));
+      }
     }
     if (d.layers.empty()) {
       d.heads = static_cast<int>(heads);

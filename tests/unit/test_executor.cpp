@@ -25,8 +25,11 @@ using namespace neurokv::functional;
 namespace {
 
 const std::string kFixtures = std::string(NEUROKV_SOURCE_DIR) + "/tests/fixtures/onnx/";
-const std::vector<std::string> kModels = {"qkv", "q-k=v",   "q=k-v", "q=k=v", "gqa-2",
-                                          "mqa", "q-gqa-2", "q-mqa", "mixed"};
+// The GPT-style fixtures (make_onnx_fixtures.py) and the Llama-style ones (make_llama_onnx_fixtures.py).
+const std::vector<std::string> kModels = {"qkv",     "q-k=v", "q=k-v", "q=k=v",     "gqa-2",     "mqa",
+                                          "q-gqa-2", "q-mqa", "mixed", "fused-qkv", "conv1d-qkv"};
+const std::vector<std::string> kLlamaModels = {"llama-fused-split", "llama-separate", "llama-fused-slice",
+                                               "llama-reciprocal", "llama-opset18"};
 
 struct Loaded {
   ModelSource source;
@@ -108,7 +111,9 @@ int64_t brute_force_events(const ir::Program& p, const std::vector<std::vector<f
 }  // namespace
 
 TEST_CASE("float execution matches PyTorch's logits on every ONNX fixture within 1e-4", "[executor]") {
-  for (const std::string& name : kModels) {
+  std::vector<std::string> all = kModels;
+  all.insert(all.end(), kLlamaModels.begin(), kLlamaModels.end());
+  for (const std::string& name : all) {
     CAPTURE(name);
     const Loaded m = load(name);
     const nlohmann::json ref = reference(name);
