@@ -11,9 +11,11 @@
 #include <string>
 
 #include "compiler/driver/compile.hpp"
+#include "compiler/driver/model_source.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "simulator/functional/executor.hpp"
 #include "simulator/functional/synthetic_weights.hpp"
+#include "simulator/functional/token_ids.hpp"
 
 namespace {
 
@@ -73,8 +75,31 @@ void decode_token(benchmark::State& state, const std::string& variant, bool inte
       benchmark::Counter(static_cast<double>(synaptic), benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// Float execution of a trained byte-level model (models/trained/) over the held-out text's first window of
+// 128 bytes, every position's logits: what bench/exec_vs_torch.py puts beside PyTorch's forward of the same
+// ONNX file.
+void trained_window(benchmark::State& state, const std::string& name) {
+  const std::string trained = std::string(NEUROKV_SOURCE_DIR) + "/models/trained/";
+  const ModelSource source = load_model_source(trained + "byte-" + name + ".onnx", "");
+  CompileOptions options;
+  options.context = 128;
+  const HwConfig hw = load_hw("akida2-like", std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs");
+  const ir::Program program = compile(source, source.detected_variant(), hw, options).program;
+  const functional::Executor executor(program, functional::float_op_tensors(program, *source.weights),
+                                      functional::NumericsFacts::of(source.spec));
+  std::vector<int> window = functional::text_token_ids(trained + "heldout.txt");
+  window.resize(128);
+  for (auto _ : state) benchmark::DoNotOptimize(executor.run(window).logits.back().front());
+  state.counters["tokens"] = 128;
+}
+
 }  // namespace
 
+BENCHMARK_CAPTURE(trained_window, byte - qkv float, std::string("qkv"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(trained_window, byte - q - k = v float, std::string("q-k=v"))
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(trained_window, byte - mqa float, std::string("mqa"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(trained_window, byte - q - mqa float, std::string("q-mqa"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(decode_token, paper - 300m QKV int, std::string("QKV"), true)
     ->Arg(2048)
     ->Unit(benchmark::kMillisecond)

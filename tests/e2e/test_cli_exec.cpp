@@ -256,3 +256,12 @@ TEST_CASE("compile --calibration stores activation scales in the .nkw and exec -
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("cal.nkw: ") && Catch::Contains("at 8 bits, the program's op needs"));
 }
+
+TEST_CASE("an --ids list longer than a file name can be is read as a list", "[executor][cli]") {
+  std::string ids;
+  for (int i = 0; i < 100; ++i) ids += (ids.empty() ? "" : ",") + std::to_string(100 + i % 28);
+  REQUIRE(ids.size() > 255);  // NAME_MAX: looking it up as a file fails with ENAMETOOLONG
+  const nlohmann::json j =
+      exec_json("-m '" + kFixtures + "qkv.onnx' --numerics float --windows --ids " + ids);
+  CHECK(j.at("tokens") == 100);
+}
