@@ -325,3 +325,31 @@ TEST_CASE("integer execution's logits are pinned to the bit on every fixture", "
     CHECK(pinned.at(name) == digest);
   }
 }
+
+TEST_CASE("a session's steps are a run's positions; rewinding re-runs a step to the same logits",
+          "[executor]") {
+  const Loaded m = load("q-k=v");
+  std::vector<int> calibration, ids;
+  for (int i = 0; i < 32; ++i) calibration.push_back((13 * i + 5) % 128);
+  for (int i = 0; i < 12; ++i) ids.push_back((29 * i + 3) % 128);
+  const Executor reference(m.program, float_op_tensors(m.program, *m.source.weights),
+                           NumericsFacts::of(m.source.spec));
+  const Executor integer(
+      m.program, int_op_tensors(m.program, weights::quantize_program_weights(m.program, *m.source.weights)),
+      NumericsFacts::of(m.source.spec), calibrate(reference, calibration));
+  const Execution whole = integer.run(ids);
+  Session session(integer);
+  for (int id : ids) session.step(id);
+  CHECK(session.positions() == 12);
+  CHECK(session.execution().logits == whole.logits);
+  session.rewind(11);
+  session.step(ids.back());
+  CHECK(session.execution().logits.back() == whole.logits.back());
+  // Padding repeats the last rows: the step after them attends to that many positions.
+  session.pad_cache(20);
+  session.step(7);
+  CHECK(session.positions() == 21);
+  CHECK(session.execution().events.back().tiles.size() == m.program.ops.size());
+  CHECK_THROWS_WITH(session.pad_cache(5), Catch::Contains("expected 21 to 31"));
+  CHECK_THROWS_WITH(session.step(128), Catch::Contains("outside the vocabulary"));
+}
