@@ -16,7 +16,7 @@ struct ExecOptions {
   std::string text;              // --text: a file, each byte a token
   std::string numerics = "int";  // int | float
   std::string calibration;       // int: the input that calibrates the activation scales; "": the input
-  std::string weights_file;      // int: the compiled program's .nkw (its codes and stored scales); "": quantise now
+  std::string weights_file;      // int: the program's .nkw (codes, stored scales); "": quantise now
   bool windows = false;          // an input longer than the context runs as consecutive windows
 };
 

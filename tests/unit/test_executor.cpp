@@ -326,7 +326,7 @@ TEST_CASE("integer execution's logits are pinned to the bit on every fixture", "
   }
 }
 
-TEST_CASE("a session's steps are a run's positions; rewinding re-runs a step to the same logits",
+TEST_CASE("a session's steps are a run's positions, and a rewound step runs to the same logits again",
           "[executor]") {
   const Loaded m = load("q-k=v");
   std::vector<int> calibration, ids;
