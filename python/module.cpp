@@ -277,6 +277,7 @@ PYBIND11_MODULE(_neurokv, m) {
       .def_readwrite("text", &study::ExecOptions::text)
       .def_readwrite("numerics", &study::ExecOptions::numerics)
       .def_readwrite("calibration", &study::ExecOptions::calibration)
+      .def_readwrite("weights_file", &study::ExecOptions::weights_file)
       .def_readwrite("windows", &study::ExecOptions::windows);
 
   py::class_<Model>(m, "Model")

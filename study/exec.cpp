@@ -7,29 +7,53 @@
 
 #include "compiler/support/error.hpp"
 #include "compiler/weights/program_weights.hpp"
+#include "compiler/weights/weights_check.hpp"
+#include "compiler/weights/weights_reader.hpp"
 #include "simulator/functional/executor.hpp"
 #include "simulator/functional/measured_density.hpp"
+#include "simulator/functional/stored_scales.hpp"
 #include "simulator/functional/token_ids.hpp"
+#include "study/calibration.hpp"
 #include "study/token_input.hpp"
 
 namespace neurokv::study {
 namespace {
 
-// --calibration: a text file (its bytes) for byte-level models, else an id list (without it, the input itself
-// calibrates). The calibration input, in sequences the program can run: a long text is cut into windows of
-// the context, and the scales are the maxima over all of them.
-std::vector<std::vector<int>> calibration_sequences(const ExecOptions& o, const ir::Program& program,
-                                                    std::string& where) {
-  std::vector<int> ids;
-  if (program.model.vocab == 256) {
-    where = o.calibration;
-    ids = functional::text_token_ids(o.calibration);
-  } else {
-    ids = id_list(o.calibration, "--calibration", where);
+// Integer numerics' activation scales: those the --weights file (`stored`) holds, else calibrated on
+// --calibration, else on the input itself (`input_scales`); `calibrated_on` says which.
+functional::ActivationScales int_scales(const ExecOptions& o, const ir::Program& program,
+                                        const std::optional<weights::WeightsFile>& stored,
+                                        const functional::Executor& reference,
+                                        const functional::ActivationScales& input_scales,
+                                        const DiagnosticSink& now, std::string& calibrated_on) {
+  if (stored) {
+    const weights::WeightsFile& file = *stored;
+    if (file.activations) {
+      if (!o.calibration.empty()) {
+        throw InputError(
+            fmt::format("--calibration: {} stores activation scales (calibrated on {}), so --calibration "
+                        "would be ignored; "
+                        "expected one of them (compile again to store other scales)",
+                        o.weights_file, file.activations->source));
+      }
+      calibrated_on = fmt::format("{}, stored in {}", file.activations->source, o.weights_file);
+      return functional::from_stored(program, *file.activations, o.weights_file);
+    }
+    now(Diagnostic::note(fmt::format(
+        "{}: no activation scales stored ({}), so the integer run calibrates them on {}; `neurokv compile "
+        "--calibration FILE` stores them",
+        o.weights_file,
+        file.version < 2 ? fmt::format("a version-{} weights file", file.version)
+                         : "compiled without --calibration",
+        o.calibration.empty() ? "the input itself" : o.calibration)));
   }
-  functional::check_not_empty(ids, where);
-  functional::check_vocabulary(ids, program, where);
-  return functional::windows(ids, functional::sequence_limit(program));
+  if (o.calibration.empty()) {
+    calibrated_on = "the input itself";
+    return input_scales;
+  }
+  const CalibrationInput input = calibration_input(o.calibration, program);
+  calibrated_on = input.where;
+  return functional::calibrate(reference, input.sequences);
 }
 
 }  // namespace
@@ -41,10 +65,19 @@ Execution execute(const ExecOptions& o, const DiagnosticSink& now) {
         "--calibration: --numerics float has no integer scales to calibrate, so it would be ignored; "
         "expected --numerics int or no --calibration");
   }
+  if (!o.weights_file.empty() && o.numerics == "float") {
+    throw InputError(
+        "--weights: --numerics float runs the model's float weights, so the .nkw would be ignored; expected "
+        "--numerics int or no --weights");
+  }
   // The input first: a malformed or empty one fails before the model is read.
   std::string where;
   const std::vector<int> ids = token_input(o.ids, o.text, where);
   functional::check_not_empty(ids, where);
+  // --weights: the compiled program's .nkw, read before the model too, and checked against the program once
+  // it is compiled.
+  std::optional<weights::WeightsFile> stored;
+  if (!o.weights_file.empty()) stored = weights::load_weights_file(o.weights_file);
   Study study = load_study(o.study, now);
   if (study.variants.size() != 1) {
     throw InputError(fmt::format("--variant: exec takes one variant, got {}", study.variants.size()));
@@ -58,6 +91,7 @@ Execution execute(const ExecOptions& o, const DiagnosticSink& now) {
   }
   const CompileResult compiled = compile(study.model, study.variants.front(), study.hw, study.compile);
   const ir::Program& program = compiled.program;
+  if (stored) weights::check_weights(*stored, program, o.weights_file);
   const std::vector<std::vector<int>> sequences =
       o.windows ? functional::windows(ids, functional::sequence_limit(program))
                 : std::vector<std::vector<int>>{ids};
@@ -79,12 +113,10 @@ Execution execute(const ExecOptions& o, const DiagnosticSink& now) {
   std::string calibrated_on;
   std::optional<functional::Executor> int_executor;
   if (o.numerics == "int") {
-    calibrated_on = "the input itself";
     const functional::ActivationScales scales =
-        o.calibration.empty()
-            ? input_scales
-            : functional::calibrate(reference, calibration_sequences(o, program, calibrated_on));
-    const weights::WeightsFile file = weights::quantize_program_weights(program, *study.model.weights);
+        int_scales(o, program, stored, reference, input_scales, now, calibrated_on);
+    const weights::WeightsFile file =
+        stored ? std::move(*stored) : weights::quantize_program_weights(program, *study.model.weights);
     int_executor.emplace(program, functional::int_op_tensors(program, file), facts, scales);
     for (const std::vector<int>& sequence : sequences) {
       functional::Execution run = int_executor->run(sequence);

@@ -16,6 +16,7 @@ struct ExecOptions {
   std::string text;              // --text: a file, each byte a token
   std::string numerics = "int";  // int | float
   std::string calibration;       // int: the input that calibrates the activation scales; "": the input
+  std::string weights_file;      // int: the program's .nkw (codes, stored scales); "": quantise now
   bool windows = false;          // an input longer than the context runs as consecutive windows
 };
 
@@ -31,8 +32,9 @@ struct Execution {
   std::vector<LayerDensities> layer_densities;  // the report's "layer_densities", for the table
 };
 
-// Throws InputError for a missing or bad input, a model without weights, several variants, or a calibration
-// with float numerics. The model's diagnostics go to `now`.
+// Throws InputError for a missing or bad input, a model without weights, several variants, a calibration
+// or a weights file with float numerics, a weights file that is not the program's or is damaged, or a
+// calibration beside stored scales. The model's diagnostics go to `now`.
 Execution execute(const ExecOptions& options, const DiagnosticSink& now);
 
 }  // namespace neurokv::study

@@ -8,7 +8,9 @@
 namespace neurokv::study {
 
 std::vector<int> id_list(const std::string& value, const std::string& flag, std::string& where) {
-  if (std::filesystem::is_regular_file(value)) {
+  // A list longer than a file name can be is no file (the error_code form: no throw for ENAMETOOLONG).
+  std::error_code not_a_file;
+  if (std::filesystem::is_regular_file(value, not_a_file)) {
     where = value;
     return functional::parse_token_ids(read_whole_file(value, "a token id list"), value);
   }

@@ -17,6 +17,7 @@
 #include "compiler/support/error.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "compiler/weights/weights_writer.hpp"
+#include "study/calibration.hpp"
 #include "study/compile_variant.hpp"
 
 namespace neurokv::cli {
@@ -28,6 +29,7 @@ struct CompileCommandOptions {
   std::string summary_path;
   std::vector<std::string> print_after;  // stage names or `all`
   std::string print_after_dir;
+  std::string calibration;  // the sample the stored activation scales are calibrated on
 };
 
 // The stages --print-after names (a comma list of compile_pass_names(), or `all`); all of them when only
@@ -76,20 +78,35 @@ void run_compile(const CompileCommandOptions& options) {
     throw InputError(
         "--json -: -o already writes the program to stdout, expected a file name for one of them");
   }
+  if (!options.calibration.empty() && (options.output_path.empty() || options.output_path == "-")) {
+    throw InputError(
+        "--calibration: the activation scales are stored in the weights file beside the program, which is "
+        "written with -o FILE.nkir only; expected -o FILE.nkir");
+  }
   const study::Study loaded = study::load_study(options.options, print_diagnostic);
+  if (!options.calibration.empty() && !loaded.model.weights) {
+    throw InputError(fmt::format(
+        "--calibration: model {} has no weights (a YAML model), so there is no weights file to store "
+        "activation scales in; expected an ONNX model",
+        loaded.model.spec.name));
+  }
   std::vector<PassText> texts;
   const CompileResult result =
       study::compile_variant(loaded, options.options.variants, stages_to_print(options), texts);
   print_pass_texts(texts, options.print_after_dir);
-  if (!options.output_path.empty()) write_output(options.output_path, ir::print_program(result.program));
-  // Real weights (an imported model) go beside the program; stdout takes the program alone.
+  // Real weights (an imported model) go beside the program; stdout takes the program alone. They are made
+  // first, so a bad calibration input leaves no program without its weights.
   const bool writes_weights =
       loaded.model.weights && !options.output_path.empty() && options.output_path != "-";
+  std::string weights_bytes;
   if (writes_weights) {
-    const weights::WeightsFile file =
-        weights::quantize_program_weights(result.program, *loaded.model.weights);
-    write_output(weights::weights_path_for(options.output_path), weights::encode_weights_file(file));
+    weights_bytes = weights::encode_weights_file(
+        options.calibration.empty() ? weights::quantize_program_weights(result.program, *loaded.model.weights)
+                                    : study::calibrated_weights_file(result.program, *loaded.model.weights,
+                                                                     loaded.model.spec, options.calibration));
   }
+  if (!options.output_path.empty()) write_output(options.output_path, ir::print_program(result.program));
+  if (writes_weights) write_output(weights::weights_path_for(options.output_path), weights_bytes);
   if (!options.summary_path.empty())
     write_output(options.summary_path, compile_summary(result).dump(2) + "\n");
   if (options.output_path != "-" && options.summary_path != "-") {
@@ -102,8 +119,13 @@ void run_compile(const CompileCommandOptions& options) {
   }
   Diagnostics notes = loaded.notes;
   notes.insert(notes.end(), result.diagnostics.begin(), result.diagnostics.end());
-  if (writes_weights)
-    notes.push_back(Diagnostic::note("weights written to " + weights::weights_path_for(options.output_path)));
+  if (writes_weights) {
+    notes.push_back(Diagnostic::note(
+        fmt::format("weights written to {}{}", weights::weights_path_for(options.output_path),
+                    options.calibration.empty()
+                        ? ""
+                        : ", with activation scales calibrated (max) on " + options.calibration)));
+  }
   // Say what was not written, so a run that only checks a model is not taken for one that saved it.
   if (options.output_path.empty()) {
     notes.push_back(Diagnostic::note("no program written (no -o); pass -o FILE.nkir to write it"));
@@ -135,6 +157,10 @@ void add_compile_command(CLI::App& app) {
       "--print-after-dir", options->print_after_dir,
       "write the IR after each pass (or each --print-after pass) into DIR as NN-PASS.txt, and "
       "NN-lower.nkir");
+  command->add_option(
+      "--calibration", options->calibration,
+      "an ONNX model: calibrate integer execution's activation scales on FILE (text for byte-level models, "
+      "else ids) and store them in the weights file (-o FILE.nkir writes FILE.nkw)");
   command->callback([options] { run_compile(*options); });
 }
 

@@ -93,6 +93,10 @@ void add_exec_command(CLI::App& app) {
       "--calibration", options.calibration,
       "int: the input that calibrates activation scales (text for byte-level models, else ids; "
       "default: the input itself)");
+  command->add_option(
+      "--weights", options.weights_file,
+      "int: run the compiled program's weights file (compile -o OUT.nkir writes OUT.nkw): its "
+      "codes, and its activation scales when compile --calibration stored them");
   command->add_flag("--windows", options.windows,
                     "an input longer than the context runs as consecutive windows of the context, each from "
                     "position 0; loss, perplexity and densities cover them all");

@@ -39,6 +39,24 @@ void compare_op(const OpWeightsRecord& record, const ir::Op& op, std::vector<std
   }
 }
 
+// One activation scale per program op, in program order.
+void compare_activation_scales(const ActivationCalibration& activations, const ir::Program& program,
+                               std::vector<std::string>& problems) {
+  if (activations.ops.size() != program.ops.size()) {
+    problems.push_back(fmt::format("{} activation scales, the program has {} ops", activations.ops.size(),
+                                   program.ops.size()));
+    return;
+  }
+  for (const ir::Op& op : program.ops) {
+    const std::string& name = activations.ops[static_cast<std::size_t>(op.id)].op;
+    if (name != op.name) {
+      problems.push_back(fmt::format("activation scale {} is op '{}', the program's op %{} is {}", op.id,
+                                     name, op.id, op.name));
+      return;  // out of step: later comparisons would only repeat this one
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> verify_weights(const WeightsFile& file, const ir::Program& program) {
@@ -58,6 +76,7 @@ std::vector<std::string> verify_weights(const WeightsFile& file, const ir::Progr
     problems.push_back(fmt::format("the weights file has {} ops beyond the program's, the first '{}'",
                                    file.ops.size() - next, file.ops[next].name));
   }
+  if (file.activations) compare_activation_scales(*file.activations, program, problems);
   return problems;
 }
 

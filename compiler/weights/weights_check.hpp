@@ -1,7 +1,7 @@
 #pragma once
 // Checks a weights file against the program it was written for: the same ops with weights, in program order,
 // with the program's shapes and weight width, and tiles whose channels and byte counts are the program's
-// (`tile.weight_bytes`, biases included).
+// (`tile.weight_bytes`, biases included), and stored activation scales naming the program's ops in order.
 #include <string>
 #include <vector>
 

@@ -4,6 +4,7 @@
 // stream one tile's bytes to its NP. This is the file's content in memory; weights_writer / weights_reader
 // convert it.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,10 @@ namespace neurokv::weights {
 
 // PNG's trick: a non-ASCII first byte and CR LF / SUB / LF catch text-mode transfers and `cat`-ed files.
 constexpr char kMagic[8] = {'\x89', 'N', 'K', 'W', '\r', '\n', '\x1a', '\n'};
-constexpr uint32_t kFormatVersion = 1;
+// Version 2 added the activation scales (ActivationCalibration); version 1 files, which have none, still
+// read.
+constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kOldestFormatVersion = 1;
 
 struct WeightTile {
   int64_t out_begin = 0, out_end = 0;  // the output channels it holds, as the .nkir tile's `out`
@@ -28,8 +32,30 @@ struct OpWeightsRecord {
   std::vector<WeightTile> tiles;
 };
 
+// How the activation scales were calibrated. The only method so far: the largest |output| of each op over a
+// float run of the sample (max calibration, docs/executor.md).
+enum class CalibrationMethod : uint8_t { Max = 1 };
+
+// One op's calibrated activation range: with the program's activation width it sets the op's output step,
+// max_abs / (2^(bits−1) − 1). Keyed by the .nkir op's name.
+struct ActivationScale {
+  std::string op;
+  float max_abs = 0;
+  bool operator==(const ActivationScale& other) const { return op == other.op && max_abs == other.max_abs; }
+};
+
+// Integer execution's activation scales, calibrated on sample input when the program was compiled: one per
+// program op, in program order (0 for an op whose output is not an activation).
+struct ActivationCalibration {
+  CalibrationMethod method = CalibrationMethod::Max;
+  std::string source;  // what they were calibrated on, e.g. "calibration.txt (4096 tokens)"
+  std::vector<ActivationScale> ops;
+};
+
 struct WeightsFile {
-  std::vector<OpWeightsRecord> ops;  // in the program's op order
+  std::vector<OpWeightsRecord> ops;                  // in the program's op order
+  std::optional<ActivationCalibration> activations;  // none: a version-1 file, or compiled uncalibrated
+  uint32_t version = kFormatVersion;                 // as read (the writer writes kFormatVersion)
 };
 
 // Bytes of a tile holding channels [begin, end): each channel's `in` codes, then its bias code, bit-packed

@@ -13,6 +13,7 @@ namespace neurokv::weights {
 namespace {
 
 constexpr uint32_t kMaxOps = 10'000'000;
+constexpr uint32_t kMaxActivationScales = 100'000'000;  // a program's ops: bounded by the file's size too
 constexpr uint32_t kMaxDimension = 1u << 30;
 // Weights outgrow programs: paper-1.2b at 8 bits is 1.2 GB.
 constexpr std::size_t kMaxWeightsFileBytes = std::size_t{1} << 36;
@@ -37,9 +38,9 @@ class Reader {
   Unsigned number(const char* what) {
     return get_le<Unsigned>(take(sizeof(Unsigned), what));
   }
-  float scale(const char* what) {
+  float scale(const std::string& what) {
     const uint64_t at = offset_;
-    const float value = get_le_float(take(4, what));
+    const float value = get_le_float(take(4, what.c_str()));
     if (!std::isfinite(value) || value < 0)
       fail(at, fmt::format("{} {}, expected a finite scale >= 0", what, value));
     return value;
@@ -58,15 +59,53 @@ class Reader {
   uint64_t offset_ = 0;
 };
 
-void read_header(Reader& r) {
+uint32_t read_header(Reader& r) {
   if (std::string(r.take(sizeof kMagic, "the magic number"), sizeof kMagic) !=
       std::string(kMagic, sizeof kMagic)) {
     r.fail(0, "not a neurokv weights file, expected the .nkw magic number");
   }
   const uint64_t at = r.offset();
   const uint32_t version = r.number<uint32_t>("the version");
-  if (version != kFormatVersion)
-    r.fail(at, fmt::format("version {} is not supported, expected {}", version, kFormatVersion));
+  if (version < kOldestFormatVersion || version > kFormatVersion) {
+    r.fail(at, fmt::format("version {} is not supported, expected {} to {}", version, kOldestFormatVersion,
+                           kFormatVersion));
+  }
+  return version;
+}
+
+std::string read_name(Reader& r, const char* length, const char* what) {
+  const uint16_t size = r.number<uint16_t>(length);
+  return std::string(r.take(size, what), size);
+}
+
+// Version 2's activation scales (docs/ir.md): method 0 stores none, and then nothing else.
+std::optional<ActivationCalibration> read_activation_scales(Reader& r) {
+  const uint64_t at = r.offset();
+  const uint8_t method = r.number<uint8_t>("the activation scales' method");
+  if (method > static_cast<uint8_t>(CalibrationMethod::Max)) {
+    r.fail(at, fmt::format("activation scales' method {}, expected 0 (none) or 1 (max calibration)", method));
+  }
+  ActivationCalibration activations;
+  activations.method = static_cast<CalibrationMethod>(method);
+  activations.source = read_name(r, "the calibration source's length", "the calibration source");
+  const uint64_t count_at = r.offset();
+  const uint32_t count = r.bounded("the activation scale count", 0, kMaxActivationScales);
+  if (method == 0) {
+    if (count != 0 || !activations.source.empty()) {
+      r.fail(at, fmt::format("activation scales' method 0 (none) with {} scales and a source of {} bytes, "
+                             "expected neither",
+                             count, activations.source.size()));
+    }
+    return std::nullopt;
+  }
+  if (count == 0) r.fail(count_at, "activation scale count 0 with method 1, expected at least one");
+  for (uint32_t i = 0; i < count; ++i) {
+    ActivationScale scale;
+    scale.op = read_name(r, "an activation scale's op name length", "an activation scale's op name");
+    scale.max_abs = r.scale(fmt::format("op '{}': activation scale", scale.op));
+    activations.ops.push_back(std::move(scale));
+  }
+  return activations;
 }
 
 QuantizedTensor read_tensor_header(Reader& r) {
@@ -112,8 +151,7 @@ std::vector<WeightTile> read_tiles(Reader& r, int64_t out) {
 
 OpWeightsRecord read_entry(Reader& r) {
   OpWeightsRecord op;
-  const uint16_t name_length = r.number<uint16_t>("an op name's length");
-  op.name.assign(r.take(name_length, "an op name"), name_length);
+  op.name = read_name(r, "an op name's length", "an op name");
   op.tensor = read_tensor_header(r);
   op.tiles = read_tiles(r, op.tensor.out);
   return op;
@@ -178,10 +216,11 @@ void unpack_tiles(const Reader& r, const std::string& bytes, OpWeightsRecord& op
 
 WeightsFile decode_weights_file(const std::string& bytes, const std::string& file) {
   Reader r(bytes, file);
-  read_header(r);
-  const uint32_t count = r.bounded("the op count", 0, kMaxOps);
   WeightsFile out;
+  out.version = read_header(r);
+  const uint32_t count = r.bounded("the op count", 0, kMaxOps);
   for (uint32_t i = 0; i < count; ++i) out.ops.push_back(read_entry(r));
+  if (out.version >= 2) out.activations = read_activation_scales(r);
   check_tile_layout(r, bytes, out);
   for (OpWeightsRecord& op : out.ops) unpack_tiles(r, bytes, op);
   return out;

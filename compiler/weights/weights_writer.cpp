@@ -15,8 +15,30 @@ std::string pack_tile(const QuantizedTensor& t, int64_t out_begin, int64_t out_e
   return packer.finish();
 }
 
-// The directory: the header and every op's entry. `data` holds each tile's bytes in order; tiles are placed
-// back to back from `data_start`.
+void put_name(std::string& out, const std::string& name) {
+  put_le(out, static_cast<uint16_t>(name.size()));
+  out += name;
+}
+
+// Version 2's activation scales: the method (0: none stored), what they were calibrated on, one per op.
+void put_activation_scales(std::string& out, const std::optional<ActivationCalibration>& activations) {
+  if (!activations) {
+    put_le(out, uint8_t{0});
+    put_le(out, uint16_t{0});
+    put_le(out, uint32_t{0});
+    return;
+  }
+  put_le(out, static_cast<uint8_t>(activations->method));
+  put_name(out, activations->source);
+  put_le(out, static_cast<uint32_t>(activations->ops.size()));
+  for (const ActivationScale& scale : activations->ops) {
+    put_name(out, scale.op);
+    put_le_float(out, scale.max_abs);
+  }
+}
+
+// The directory: the header, every op's entry and the activation scales. `data` holds each tile's bytes in
+// order; tiles are placed back to back from `data_start`.
 std::string directory(const WeightsFile& file, const std::vector<std::string>& data, uint64_t data_start) {
   std::string out(kMagic, sizeof kMagic);
   put_le(out, kFormatVersion);
@@ -25,8 +47,7 @@ std::string directory(const WeightsFile& file, const std::vector<std::string>& d
   std::size_t next = 0;
   for (const OpWeightsRecord& op : file.ops) {
     const QuantizedTensor& t = op.tensor;
-    put_le(out, static_cast<uint16_t>(op.name.size()));
-    out += op.name;
+    put_name(out, op.name);
     put_le(out, static_cast<uint32_t>(t.out));
     put_le(out, static_cast<uint32_t>(t.in));
     put_le(out, static_cast<uint8_t>(t.bits));
@@ -44,6 +65,7 @@ std::string directory(const WeightsFile& file, const std::vector<std::string>& d
       offset += bytes.size();
     }
   }
+  put_activation_scales(out, file.activations);
   return out;
 }
 

@@ -226,9 +226,10 @@ def simulate(program: Union[Program, str, os.PathLike], chip: Optional[ChipArg] 
 def exec(model: ModelArg, *, ids=None, text=None, variant: Optional[str] = None, chip: ChipArg = "akida2-like",
          context: int = 2048, numerics: str = "int", calibration=None, windows: bool = False,
          weight_bits: Optional[int] = None, act_bits: Optional[int] = None, kv_bits: Optional[int] = None,
-         synthetic_weights: Optional[int] = None) -> dict:
+         synthetic_weights: Optional[int] = None, weights=None) -> dict:
     """``neurokv exec``: the model's compiled program run on token ids (``ids``: a list, '1,2,3' or a file;
-    ``text``: a file, each byte a token) with its real weights (ONNX) or ``synthetic_weights=SEED``.
+    ``text``: a file, each byte a token) with its real weights (ONNX) or ``synthetic_weights=SEED``;
+    ``weights``: the compiled program's ``.nkw`` (``exec --weights``), its codes and stored activation scales.
 
     Returns the dict of ``neurokv exec --json`` (schema ``neurokv.exec/1``), except that ``logits`` is a numpy
     float32 array of shape (tokens, vocab): every input position's, where the CLI's JSON holds the last
@@ -243,6 +244,7 @@ def exec(model: ModelArg, *, ids=None, text=None, variant: Optional[str] = None,
     options.text = os.fspath(text) if text is not None else ""
     options.numerics = numerics
     options.calibration = _ids(calibration) if calibration is not None else ""
+    options.weights_file = os.fspath(weights) if weights is not None else ""
     options.windows = windows
     report, logits, diagnostics = _neurokv.execute(options)
     _say(diagnostics)

@@ -5,10 +5,12 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "compiler/support/error.hpp"
 #include "simulator/functional/float_kernels.hpp"
 #include "simulator/functional/int_kernels.hpp"
+#include "simulator/functional/int_rows.hpp"
 #include "simulator/functional/token_ids.hpp"
 
 namespace neurokv::functional {
@@ -54,6 +56,8 @@ std::vector<int32_t> codes_of(const float* values, int64_t count, float step) {
   return codes;
 }
 
+}  // namespace
+
 // One run's state: the current token's op outputs, the KV buffers' rows, the counts.
 class Run {
  public:
@@ -70,9 +74,39 @@ class Run {
     result_.kv_rows_read.assign(program.buffers.size(), 0);
     result_.weight_rows_read.assign(program.ops.size(), 0);
     result_.max_abs.assign(program.ops.size(), 0.0f);
+    max_kv_bits_ = program.precision.act_bits;
+    for (const ir::Buffer& buffer : program.buffers) max_kv_bits_ = std::max(max_kv_bits_, buffer.bits);
   }
 
   Execution finish() { return std::move(result_); }
+  const Execution& execution() const { return result_; }
+  int positions() const { return positions_; }
+
+  void token(int id, bool keep_outputs) { token(id, positions_, keep_outputs); }
+
+  // Every buffer holds `positions` rows, its last row repeated (Session::pad_cache).
+  void pad_cache(int positions) {
+    if (positions_ == 0) throw RunError("pad_cache: run a token first, its rows are the ones repeated");
+    for (std::size_t b = 0; b < cache_.size(); ++b) {
+      const ir::Buffer& buffer = p_.buffers[b];
+      const std::size_t row =
+          static_cast<std::size_t>(buffer.kv_heads) * static_cast<std::size_t>(buffer.head_dim);
+      repeat_last(cache_[b], row, positions);
+      if (scales_ != nullptr) repeat_last(cache_codes_[b], row, positions);
+    }
+    positions_ = positions;
+  }
+  // Drops every buffer's rows past `positions`.
+  void rewind(int positions) {
+    for (std::size_t b = 0; b < cache_.size(); ++b) {
+      const ir::Buffer& buffer = p_.buffers[b];
+      const std::size_t row =
+          static_cast<std::size_t>(buffer.kv_heads) * static_cast<std::size_t>(buffer.head_dim);
+      cache_[b].resize(std::min(cache_[b].size(), row * static_cast<std::size_t>(positions)));
+      cache_codes_[b].resize(std::min(cache_codes_[b].size(), row * static_cast<std::size_t>(positions)));
+    }
+    positions_ = std::min(positions_, positions);
+  }
 
   void token(int id, int position, bool keep_outputs) {
     TokenEvents events;
@@ -88,6 +122,7 @@ class Run {
     }
     result_.events.push_back(std::move(events));
     if (keep_outputs) result_.outputs.push_back(out_);
+    positions_ = position + 1;
   }
 
  private:
@@ -386,27 +421,39 @@ class Run {
     const std::vector<float>& x = input(op, 0);
     const float max_in = scales_->max_abs[static_cast<std::size_t>(op.inputs.at(0))];
     const float step = max_in / static_cast<float>(max_code(p_.precision.act_bits));
-    std::vector<std::pair<int64_t, int32_t>> active;
-    for (int64_t j = 0; j < static_cast<int64_t>(x.size()); ++j) {
-      if (x[static_cast<std::size_t>(j)] != 0.0f)
-        active.emplace_back(j, static_cast<int32_t>(std::nearbyint(x[static_cast<std::size_t>(j)] / step)));
+    // The events: the non-zero inputs. The kernel takes them in the weights' pairs of inputs (2p, 2p + 1);
+    // a pair of zeros is skipped as the chip skips them, a zero beside a non-zero input adds 0 × its weight.
+    int64_t active = 0;
+    std::vector<int64_t> pairs;
+    std::vector<int32_t> codes;
+    for (int64_t p = 0; 2 * p < static_cast<int64_t>(x.size()); ++p) {
+      const auto code = [&](int64_t j) {
+        return j < static_cast<int64_t>(x.size())
+                   ? static_cast<int32_t>(std::nearbyint(x[static_cast<std::size_t>(j)] / step))
+                   : 0;
+      };
+      const bool first = x[static_cast<std::size_t>(2 * p)] != 0.0f;
+      const bool second =
+          2 * p + 1 < static_cast<int64_t>(x.size()) && x[static_cast<std::size_t>(2 * p + 1)] != 0.0f;
+      active += first + second;
+      if (!first && !second) continue;
+      pairs.push_back(p);
+      codes.push_back(first ? code(2 * p) : 0);
+      codes.push_back(second ? code(2 * p + 1) : 0);
     }
     y.assign(static_cast<std::size_t>(op.out_features), 0.0f);
-    std::vector<int32_t> sums;
+    std::vector<int32_t> acc;
     for (const ir::Tile& t : op.tiles) {
       const int64_t width = t.out_end - t.out_begin;
-      sums.assign(static_cast<std::size_t>(width), 0);
-      Eigen::Map<Eigen::VectorXi> acc(sums.data(), width);
-      for (const auto& [j, code] : active)
-        acc += code *
-               Eigen::Map<const Eigen::Matrix<int8_t, Eigen::Dynamic, 1>>(w.code_row(j) + t.out_begin, width)
-                   .cast<int>();
+      acc.assign(static_cast<std::size_t>(width), 0);
+      accumulate_pairs(w.codes.data() + 2 * t.out_begin, w.out, pairs.data(), codes.data(), pairs.size(),
+                       width, acc.data());
       for (int64_t o = 0; o < width; ++o) {
         const std::size_t c = static_cast<std::size_t>(t.out_begin + o);
         y[c] = static_cast<float>(acc[o]) * step * w.scales[c] + (w.bias.empty() ? 0.0f : w.bias[c]);
       }
-      events[static_cast<std::size_t>(t.index)] = static_cast<int64_t>(active.size());
-      result_.weight_rows_read[static_cast<std::size_t>(op.id)] += static_cast<int64_t>(active.size());
+      events[static_cast<std::size_t>(t.index)] = active;
+      result_.weight_rows_read[static_cast<std::size_t>(op.id)] += active;
     }
   }
 
@@ -439,10 +486,17 @@ class Run {
     }
   }
 
-  // Σ codes[i] × keys[i] over `count`, × both steps.
-  static float int_dot(const int32_t* codes, float step, const int32_t* keys, float key_step, int64_t count) {
+  // Σ codes[i] × keys[i] over `count`, × both steps. Exact either way: in int32 lanes (Highway) when the
+  // largest possible sum fits, else in 64 bits.
+  float int_dot(const int32_t* codes, float step, const int32_t* keys, float key_step, int64_t count) const {
+    const int64_t bound =
+        int64_t{max_code(p_.precision.act_bits)} * (int64_t{1} << (max_kv_bits_ - 1)) * count;
     int64_t sum = 0;
-    for (int64_t i = 0; i < count; ++i) sum += int64_t{codes[i]} * keys[i];
+    if (bound <= std::numeric_limits<int32_t>::max()) {
+      sum = dot_int32(codes, keys, static_cast<std::size_t>(count));
+    } else {
+      for (int64_t i = 0; i < count; ++i) sum += int64_t{codes[i]} * keys[i];
+    }
     return static_cast<float>(static_cast<double>(sum) * step * key_step);
   }
 
@@ -499,9 +553,16 @@ class Run {
   std::vector<float> cache_step_;       // [buffer]: those codes' step
   std::vector<int32_t> rotated_codes_;  // integer numerics: the codes of the keys a rope rotated on read
   Execution result_;
-};
+  int positions_ = 0;    // tokens run (or padded) so far
+  int max_kv_bits_ = 0;  // the widest buffer's: bounds a key code (rope-rotated keys: act_bits, no wider)
 
-}  // namespace
+  template <typename T>
+  static void repeat_last(std::vector<T>& rows, std::size_t row, int positions) {
+    const std::vector<T> last(rows.end() - static_cast<std::ptrdiff_t>(row), rows.end());
+    while (rows.size() < row * static_cast<std::size_t>(positions))
+      rows.insert(rows.end(), last.begin(), last.end());
+  }
+};
 
 const char* to_string(Numerics numerics) { return numerics == Numerics::Int ? "int" : "float"; }
 
@@ -553,8 +614,36 @@ ActivationScales calibrate(const Executor& reference, const std::vector<int>& id
 Execution Executor::run(const std::vector<int>& ids, bool keep_outputs) const {
   check_token_ids(ids, program_, "token ids");
   Run run(program_, tensors_, facts_, numerics_ == Numerics::Int ? &scales_ : nullptr);
-  for (std::size_t p = 0; p < ids.size(); ++p) run.token(ids[p], static_cast<int>(p), keep_outputs);
+  for (int id : ids) run.token(id, keep_outputs);
   return run.finish();
 }
+
+Session::Session(const Executor& executor)
+    : executor_(executor),
+      run_(std::make_unique<Run>(executor.program_, executor.tensors_, executor.facts_,
+                                 executor.numerics_ == Numerics::Int ? &executor.scales_ : nullptr)) {}
+
+Session::~Session() = default;
+
+void Session::step(int id) {
+  check_token_ids({id}, executor_.program(), "token ids");
+  if (run_->positions() >= sequence_limit(executor_.program()))
+    throw InputError(fmt::format("token {} is past the limit of {} positions", run_->positions(),
+                                 sequence_limit(executor_.program())));
+  run_->token(id, false);
+}
+
+int Session::positions() const { return run_->positions(); }
+
+void Session::pad_cache(int positions) {
+  if (positions < run_->positions() || positions >= sequence_limit(executor_.program()))
+    throw InputError(fmt::format("pad_cache: {} positions, expected {} to {}", positions, run_->positions(),
+                                 sequence_limit(executor_.program()) - 1));
+  run_->pad_cache(positions);
+}
+
+void Session::rewind(int positions) { run_->rewind(positions); }
+
+const Execution& Session::execution() const { return run_->execution(); }
 
 }  // namespace neurokv::functional

@@ -6,6 +6,7 @@
 // once for both attention products. While it runs it counts, for every tile, the events it received: the
 // non-zero inputs (docs/executor.md says what an input is for each kind of op).
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "compiler/config/model_spec.hpp"
@@ -48,6 +49,9 @@ struct ActivationScales {
   std::vector<float> max_abs;  // [op]
 };
 
+class Run;
+class Session;
+
 class Executor {
  public:
   // Float numerics. `tensors`: one per program op (float_op_tensors).
@@ -63,11 +67,38 @@ class Executor {
   Numerics numerics() const { return numerics_; }
 
  private:
+  friend class Session;
   const ir::Program& program_;
   std::vector<OpTensor> tensors_;
   NumericsFacts facts_;
   Numerics numerics_ = Numerics::Float;
   ActivationScales scales_;
+};
+
+// Token-by-token execution, as a decode loop runs it: each step() runs the next position (what run() does
+// for a whole sequence). The executor must outlive it.
+class Session {
+ public:
+  explicit Session(const Executor& executor);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Runs `id` at the next position. Throws InputError for an id outside the vocabulary or past the limit.
+  void step(int id);
+  int positions() const;
+  // Benchmarks of a long context without running it: every KV buffer is made to hold `positions` rows, the
+  // last token's rows repeated, as if that many tokens had run. Throws InputError before a first step or
+  // for a position outside [positions(), limit).
+  void pad_cache(int positions);
+  // Drops the KV rows past `positions`, so the step after them can run again.
+  void rewind(int positions);
+  // What the steps so far gave: logits and events per step.
+  const Execution& execution() const;
+
+ private:
+  const Executor& executor_;
+  std::unique_ptr<Run> run_;
 };
 
 // Widens `scales` to each op's largest |output| in `run`.

@@ -130,10 +130,13 @@ OpTensor int_tensor_of(const ir::Program& program, const ir::Op& op, const weigh
     case ir::WeightShape::Matrix: {
       const weights::QuantizedTensor& q = record_of(file, op.name, op);
       t.in = op.in_features;
-      t.codes.resize(q.codes.size());
+      // Padded: a tile's last vector of outputs may read past the last output (int_rows.cpp).
+      t.codes.assign(static_cast<std::size_t>((t.in + 1) / 2 * 2 * t.out) + kCodePadding, 0);
       for (int64_t o = 0; o < t.out; ++o) {
-        for (int64_t i = 0; i < t.in; ++i)
-          t.codes[static_cast<std::size_t>(i * t.out + o)] = q.codes[static_cast<std::size_t>(o * t.in + i)];
+        for (int64_t i = 0; i < t.in; ++i) {
+          t.codes[static_cast<std::size_t>((i / 2) * 2 * t.out + 2 * o + i % 2)] =
+              q.codes[static_cast<std::size_t>(o * t.in + i)];
+        }
       }
       t.scales = q.scales;
       if (q.has_bias) {

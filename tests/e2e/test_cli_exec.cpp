@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/cli_runner.hpp"
+#include "tests/e2e/scratch_dir.hpp"
 
 namespace {
 
@@ -211,4 +212,56 @@ TEST_CASE("synthetic weights (--synthetic-weights) execute a model YAML and ever
       neurokv::test::run_cli("estimate -m edge-tiny --variant Q-K=V --synthetic-weights 1");
   CHECK(no_input.exit_code == 2);
   CHECK_THAT(no_input.err, Catch::Contains("nothing is executed without an input"));
+}
+
+TEST_CASE("compile --calibration stores activation scales in the .nkw and exec --weights runs with them",
+          "[executor][cli]") {
+  const neurokv::test::ScratchDir dir("exec-weights");
+  const std::string model = "-m '" + kFixtures + "q-mqa.onnx' --context 32";
+  const std::string sample = "40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55";
+  neurokv::test::CliResult r =
+      neurokv::test::run_cli("compile " + model + " -o " + dir.root + "/cal.nkir --calibration " + sample);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("cal.nkw, with activation scales calibrated (max) on " + sample));
+  REQUIRE(neurokv::test::run_cli("compile " + model + " -o " + dir.root + "/plain.nkir").exit_code == 0);
+  r = neurokv::test::run_cli("ir verify " + dir.root + "/cal.nkir");
+  CHECK(r.exit_code == 0);
+
+  const std::string input = model + " --ids 5,6,7,8,9,10,11,12";
+  const nlohmann::json stored = exec_json(input + " --weights " + dir.root + "/cal.nkw");
+  const nlohmann::json again = exec_json(input + " --weights " + dir.root + "/cal.nkw");
+  const nlohmann::json in_memory = exec_json(input + " --calibration " + sample);
+  const nlohmann::json on_input = exec_json(input);
+  CHECK(stored.at("calibrated_on") == "--calibration (16 tokens), stored in " + dir.root + "/cal.nkw");
+  // The stored scales are the calibration's to the bit: the same logits as calibrating in memory, every run.
+  CHECK(stored.at("logits") == in_memory.at("logits"));
+  CHECK(stored.at("logits") == again.at("logits"));
+  CHECK(stored.at("loss") == in_memory.at("loss"));
+  // and they are not the scales the input itself gives.
+  CHECK(stored.at("logits") != on_input.at("logits"));
+
+  // A file without scales: the input calibrates, as without --weights, and a note says so.
+  r = neurokv::test::run_cli("exec " + input + " --weights " + dir.root + "/plain.nkw --json -");
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out).at("logits") == on_input.at("logits"));
+  CHECK_THAT(r.err,
+             Catch::Contains("plain.nkw: no activation scales stored (compiled without --calibration), "
+                             "so the integer run calibrates them on the input itself"));
+  // Stored scales and --calibration: one would be ignored.
+  r = neurokv::test::run_cli("exec " + input + " --weights " + dir.root + "/cal.nkw --calibration 1,2");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--calibration: " + dir.root + "/cal.nkw stores activation scales"));
+  // Another program's file (4-bit weights compiled, 8-bit asked): every mismatch named.
+  r = neurokv::test::run_cli("exec " + input + " --weight-bits 4 --weights " + dir.root + "/cal.nkw");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("cal.nkw: ") && Catch::Contains("at 8 bits, the program's op needs"));
+}
+
+TEST_CASE("an --ids list longer than a file name can be is read as a list", "[executor][cli]") {
+  std::string ids;
+  for (int i = 0; i < 100; ++i) ids += (ids.empty() ? "" : ",") + std::to_string(100 + i % 28);
+  REQUIRE(ids.size() > 255);  // NAME_MAX: looking it up as a file fails with ENAMETOOLONG
+  const nlohmann::json j =
+      exec_json("-m '" + kFixtures + "qkv.onnx' --numerics float --windows --ids " + ids);
+  CHECK(j.at("tokens") == 100);
 }

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstring>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "compiler/driver/compile.hpp"
@@ -293,4 +295,66 @@ TEST_CASE("integer numerics: events are the non-zero codes each tile received", 
     }
   }
   CHECK(zeros_skipped > 0);
+}
+
+namespace {
+
+// FNV-1a over the bits of every position's logits: a change in any bit of any logit changes it.
+uint64_t logits_digest(const Execution& run) {
+  uint64_t h = 1469598103934665603ull;
+  for (const std::vector<float>& position : run.logits) {
+    for (float v : position) {
+      uint32_t bits = 0;
+      std::memcpy(&bits, &v, sizeof bits);
+      for (int i = 0; i < 4; ++i) h = (h ^ ((bits >> (8 * i)) & 0xff)) * 1099511628211ull;
+    }
+  }
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("integer execution's logits are pinned to the bit on every fixture", "[executor]") {
+  // Pinned before the integer Linear moved to Highway (simulator/functional/int_rows.cpp): a faster kernel
+  // must give the same integers, so the same logits, bit for bit.
+  const std::map<std::string, uint64_t> pinned = {
+      {"qkv", 0xfb0e32da92a6e99ull},     {"q-k=v", 0xbbcdd6cefbb9e0ddull}, {"q=k-v", 0x2d8bc17a63960a4aull},
+      {"q=k=v", 0xcad7c3304d5787deull},  {"gqa-2", 0x54d848f175c2e26eull}, {"mqa", 0x483b2718ca1a8cfaull},
+      {"q-gqa-2", 0xd6de3fe71011882ull}, {"q-mqa", 0x28390fab632ee699ull}, {"mixed", 0xc1232ae2d623f489ull}};
+  std::vector<int> calibration, ids;
+  for (int i = 0; i < 32; ++i) calibration.push_back((13 * i + 5) % 128);
+  for (int i = 0; i < 24; ++i) ids.push_back((29 * i + 3) % 128);
+  for (const std::string& name : kModels) {
+    const uint64_t digest = logits_digest(execute_int(load(name), ids, calibration));
+    INFO(name << " 0x" << std::hex << digest);
+    CHECK(pinned.at(name) == digest);
+  }
+}
+
+TEST_CASE("a session's steps are a run's positions, and a rewound step runs to the same logits again",
+          "[executor]") {
+  const Loaded m = load("q-k=v");
+  std::vector<int> calibration, ids;
+  for (int i = 0; i < 32; ++i) calibration.push_back((13 * i + 5) % 128);
+  for (int i = 0; i < 12; ++i) ids.push_back((29 * i + 3) % 128);
+  const Executor reference(m.program, float_op_tensors(m.program, *m.source.weights),
+                           NumericsFacts::of(m.source.spec));
+  const Executor integer(
+      m.program, int_op_tensors(m.program, weights::quantize_program_weights(m.program, *m.source.weights)),
+      NumericsFacts::of(m.source.spec), calibrate(reference, calibration));
+  const Execution whole = integer.run(ids);
+  Session session(integer);
+  for (int id : ids) session.step(id);
+  CHECK(session.positions() == 12);
+  CHECK(session.execution().logits == whole.logits);
+  session.rewind(11);
+  session.step(ids.back());
+  CHECK(session.execution().logits.back() == whole.logits.back());
+  // Padding repeats the last rows: the step after them attends to that many positions.
+  session.pad_cache(20);
+  session.step(7);
+  CHECK(session.positions() == 21);
+  CHECK(session.execution().events.back().tiles.size() == m.program.ops.size());
+  CHECK_THROWS_WITH(session.pad_cache(5), Catch::Contains("expected 21 to 31"));
+  CHECK_THROWS_WITH(session.step(128), Catch::Contains("outside the vocabulary"));
 }

@@ -1,6 +1,7 @@
 // The trained byte-level models of every variant (scripts/train_byte_models.py, models/trained/): integer
 // execution keeps float's quality on held-out text the models never saw — top-1 agreement ≥ 95 % and
-// perplexity within 5 % (docs/quality.md).
+// perplexity within 5 % (docs/quality.md), with the activation scales stored in the weights file as
+// `neurokv compile --calibration models/trained/calibration.txt` stores them.
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
@@ -8,8 +9,11 @@
 #include "compiler/driver/compile.hpp"
 #include "compiler/driver/model_source.hpp"
 #include "compiler/weights/program_weights.hpp"
+#include "compiler/weights/weights_reader.hpp"
+#include "compiler/weights/weights_writer.hpp"
 #include "simulator/functional/executor.hpp"
 #include "simulator/functional/quality.hpp"
+#include "simulator/functional/stored_scales.hpp"
 #include "simulator/functional/token_ids.hpp"
 #include "tests/unit/compile_fixtures.hpp"
 
@@ -37,8 +41,14 @@ TEST_CASE("int execution of every trained model keeps float's top-1 and perplexi
         compile(source, source.detected_variant(), test::chip("akida2-like"), options).program;
     const NumericsFacts facts = NumericsFacts::of(source.spec);
     const Executor reference(program, float_op_tensors(program, *source.weights), facts);
-    const weights::WeightsFile file = weights::quantize_program_weights(program, *source.weights);
-    const Executor executor(program, int_op_tensors(program, file), facts, calibrate(reference, calibration));
+    weights::WeightsFile written = weights::quantize_program_weights(program, *source.weights);
+    written.activations = to_stored(program, calibrate(reference, calibration), "calibration.txt");
+    // Through the file's bytes: what a later `exec --weights` reads.
+    const weights::WeightsFile file =
+        weights::decode_weights_file(weights::encode_weights_file(written), name);
+    REQUIRE(file.activations);
+    const Executor executor(program, int_op_tensors(program, file), facts,
+                            from_stored(program, *file.activations, name));
     std::vector<Logits> int_logits, float_logits;
     for (const std::vector<int>& window : heldout) {
       int_logits.push_back(executor.run(window).logits);

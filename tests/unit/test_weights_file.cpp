@@ -47,6 +47,12 @@ Compiled compile_fixture(const std::string& name, const std::string& chip, int w
   return {std::move(source), std::move(program)};
 }
 
+// A quiet NaN over the 4 bytes at `at`.
+void put_le_nan(std::string& bytes, uint64_t at) {
+  const char nan[4] = {0, 0, '\xc0', '\x7f'};
+  for (int i = 0; i < 4; ++i) bytes[at + static_cast<uint64_t>(i)] = nan[i];
+}
+
 void check_fails_at(const std::string& bytes, const std::string& message) {
   try {
     decode_weights_file(bytes, "w.nkw");
@@ -162,11 +168,98 @@ TEST_CASE("a truncated or corrupted weights file is an InputError naming the fil
   bad[0] = 'X';
   check_fails_at(bad, "offset 0: not a neurokv weights file");
   bad = good;
-  bad[8] = 2;
-  check_fails_at(bad, "offset 8: version 2 is not supported, expected 1");
+  bad[8] = 3;
+  check_fails_at(bad, "offset 8: version 3 is not supported, expected 1 to 2");
   bad = good;
   bad[data_start + 10] = static_cast<char>(bad[data_start + 10] ^ 0x10);
   check_fails_at(bad, fmt::format("offset {}: op 'pos_embed' tile 0: checksum", data_start));
+}
+
+namespace {
+
+// Activation scales for every op of the program, each a distinct value.
+ActivationCalibration sample_scales(const ir::Program& program) {
+  ActivationCalibration scales;
+  scales.source = "sample.txt (64 tokens)";
+  for (const ir::Op& op : program.ops) scales.ops.push_back({op.name, 0.25f * static_cast<float>(op.id)});
+  return scales;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "activation scales round-trip through a version-2 file, keyed by op name, and verify against the "
+    "program") {
+  const Compiled c = compile_fixture("q-mqa", "akida2-like", 4);
+  WeightsFile written = quantize_program_weights(c.program, *c.source.weights);
+  const std::string plain = encode_weights_file(written);
+  written.activations = sample_scales(c.program);
+  const std::string bytes = encode_weights_file(written);
+  const WeightsFile read = decode_weights_file(bytes, "w.nkw");
+  CHECK(read.version == 2);
+  REQUIRE(read.activations);
+  CHECK(read.activations->method == CalibrationMethod::Max);
+  CHECK(read.activations->source == "sample.txt (64 tokens)");
+  CHECK(read.activations->ops == written.activations->ops);
+  CHECK(verify_weights(read, c.program).empty());
+  // The section sits between the op directory and the tiles: the file grows by its entries alone.
+  std::size_t entries = written.activations->source.size();
+  for (const ActivationScale& scale : written.activations->ops) entries += 2 + scale.op.size() + 4;
+  CHECK(bytes.size() == plain.size() + entries);
+  CHECK_FALSE(decode_weights_file(plain, "w.nkw").activations);
+
+  WeightsFile renamed = read;
+  renamed.activations->ops[3].op = "l9.nothing";
+  const std::vector<std::string> problems = verify_weights(renamed, c.program);
+  REQUIRE(problems.size() == 1);
+  CHECK_THAT(problems.front(),
+             Catch::Contains("activation scale 3 is op 'l9.nothing', the program's op %3 is "));
+  renamed.activations->ops.pop_back();
+  CHECK_THAT(verify_weights(renamed, c.program).front(),
+             Catch::Contains("34 activation scales, the program has 35 ops"));
+}
+
+TEST_CASE("a version-1 file (before activation scales) still reads: the same weights, no scales") {
+  // tests/fixtures/weights/q-mqa-v1.nkw: written by the version-1 writer, `neurokv compile --context 32
+  // --weight-bits 4 -m tests/fixtures/onnx/q-mqa.onnx -o q-mqa.nkir`.
+  const Compiled c = compile_fixture("q-mqa", "akida2-like", 4);
+  const WeightsFile v1 =
+      load_weights_file(std::string(NEUROKV_SOURCE_DIR) + "/tests/fixtures/weights/q-mqa-v1.nkw");
+  CHECK(v1.version == 1);
+  CHECK_FALSE(v1.activations);
+  CHECK(verify_weights(v1, c.program).empty());
+  const WeightsFile today = quantize_program_weights(c.program, *c.source.weights);
+  REQUIRE(v1.ops.size() == today.ops.size());
+  for (std::size_t i = 0; i < v1.ops.size(); ++i) CHECK(v1.ops[i].tensor == today.ops[i].tensor);
+}
+
+TEST_CASE(
+    "a damaged or truncated activation-scales section is an InputError naming the file and the offset") {
+  const Compiled c = compile_fixture("q-mqa", "akida2-like", 4);
+  WeightsFile file = quantize_program_weights(c.program, *c.source.weights);
+  // Without scales the section is its last 7 bytes before the tiles: method, source length, count.
+  const uint64_t section =
+      decode_weights_file(encode_weights_file(file), "w.nkw").ops.front().tiles.front().offset - 7;
+  file.activations = sample_scales(c.program);
+  const std::string good = encode_weights_file(file);
+  const uint64_t first_scale =
+      section + 1 + 2 + file.activations->source.size() + 4 + 2 + file.activations->ops[0].op.size();
+
+  check_fails_at(good.substr(0, section + 20),
+                 fmt::format("offset {}: the file ends in the calibration source", section + 3));
+  check_fails_at(good.substr(0, first_scale + 2),
+                 fmt::format("offset {}: the file ends in op '{}': activation scale", first_scale,
+                             file.activations->ops[0].op));
+  std::string bad = good;
+  bad[section] = 7;
+  check_fails_at(bad, fmt::format("offset {}: activation scales' method 7, expected 0 (none) or 1", section));
+  bad = good;
+  put_le_nan(bad, first_scale);
+  check_fails_at(bad, fmt::format("offset {}: op '{}': activation scale nan, expected a finite scale >= 0",
+                                  first_scale, file.activations->ops[0].op));
+  bad = good;
+  bad[section] = 0;
+  check_fails_at(bad, fmt::format("offset {}: activation scales' method 0 (none) with 35 scales", section));
 }
 
 TEST_CASE("a weights file that is not the program's is reported op by op") {

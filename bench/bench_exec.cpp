@@ -1,0 +1,116 @@
+// The executor's speed (docs/performance.md "Executor"): integer decode of one paper-300m token at context
+// 2048 with synthetic weights (GPT-2 initialisation, seed 1), the goal being ≤ 60 ms on the project's 2-core
+// machine. The KV buffers are padded to 2047 rows (the first token's rows repeated, Session::pad_cache), so
+// the timed step attends to 2048 rows without running 2047 tokens first; each iteration runs position 2047
+// and rewinds. Counters: the step's synaptic operations (events × the tile widths they fan out to) and
+// events.
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "compiler/driver/compile.hpp"
+#include "compiler/driver/model_source.hpp"
+#include "compiler/weights/program_weights.hpp"
+#include "simulator/functional/executor.hpp"
+#include "simulator/functional/synthetic_weights.hpp"
+#include "simulator/functional/token_ids.hpp"
+
+namespace {
+
+using namespace neurokv;
+
+struct Loaded {
+  ModelSpec model;
+  ir::Program program;
+  ModelWeights weights;
+  std::unique_ptr<functional::Executor> reference, integer;
+};
+
+// Compiled, weighted and calibrated once for every benchmark of a variant.
+const Loaded& loaded(const std::string& variant) {
+  static std::map<std::string, std::unique_ptr<Loaded>> cache;
+  std::unique_ptr<Loaded>& slot = cache[variant];
+  if (slot) return *slot;
+  slot = std::make_unique<Loaded>();
+  Loaded& l = *slot;
+  l.model = load_model("paper-300m", std::string(NEUROKV_SOURCE_DIR) + "/models");
+  const HwConfig hw = load_hw("akida2-like", std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs");
+  l.program = compile(l.model, AttentionVariant::parse(variant, l.model.heads), hw, {}).program;
+  l.weights = functional::synthetic_weights(l.program, 1);
+  const functional::NumericsFacts facts = functional::NumericsFacts::of(l.model);
+  l.reference = std::make_unique<functional::Executor>(
+      l.program, functional::float_op_tensors(l.program, l.weights), facts);
+  const weights::WeightsFile file = weights::quantize_program_weights(l.program, l.weights);
+  l.integer =
+      std::make_unique<functional::Executor>(l.program, functional::int_op_tensors(l.program, file), facts,
+                                             functional::calibrate(*l.reference, {11, 22, 33, 44}));
+  return l;
+}
+
+void decode_token(benchmark::State& state, const std::string& variant, bool integer) {
+  const Loaded& l = loaded(variant);
+  functional::Session session(integer ? *l.integer : *l.reference);
+  const int context = static_cast<int>(state.range(0));
+  session.step(11);
+  session.pad_cache(context - 1);
+  for (auto _ : state) {
+    session.step(22);
+    session.rewind(context - 1);
+  }
+  // The last step's work: events and the synaptic operations they drive.
+  const functional::TokenEvents& events = session.execution().events.back();
+  int64_t received = 0, synaptic = 0;
+  for (const ir::Op& op : l.program.ops) {
+    for (const ir::Tile& tile : op.tiles) {
+      const int64_t e = events.tiles[static_cast<std::size_t>(op.id)][static_cast<std::size_t>(tile.index)];
+      received += e;
+      if (op.kind == ir::OpKind::Linear) synaptic += e * (tile.out_end - tile.out_begin);
+    }
+  }
+  state.counters["events"] = static_cast<double>(received);
+  state.counters["linear_synaptic_ops"] = static_cast<double>(synaptic);
+  state.counters["synaptic_ops_per_s"] =
+      benchmark::Counter(static_cast<double>(synaptic), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// Float execution of a trained byte-level model (models/trained/) over the held-out text's first window of
+// 128 bytes, every position's logits: what bench/exec_vs_torch.py puts beside PyTorch's forward of the same
+// ONNX file.
+void trained_window(benchmark::State& state, const std::string& name) {
+  const std::string trained = std::string(NEUROKV_SOURCE_DIR) + "/models/trained/";
+  const ModelSource source = load_model_source(trained + "byte-" + name + ".onnx", "");
+  CompileOptions options;
+  options.context = 128;
+  const HwConfig hw = load_hw("akida2-like", std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs");
+  const ir::Program program = compile(source, source.detected_variant(), hw, options).program;
+  const functional::Executor executor(program, functional::float_op_tensors(program, *source.weights),
+                                      functional::NumericsFacts::of(source.spec));
+  std::vector<int> window = functional::text_token_ids(trained + "heldout.txt");
+  window.resize(128);
+  for (auto _ : state) benchmark::DoNotOptimize(executor.run(window).logits.back().front());
+  state.counters["tokens"] = 128;
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(trained_window, byte - qkv float, std::string("qkv"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(trained_window, byte - q - k = v float, std::string("q-k=v"))
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(trained_window, byte - mqa float, std::string("mqa"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(trained_window, byte - q - mqa float, std::string("q-mqa"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(decode_token, paper - 300m QKV int, std::string("QKV"), true)
+    ->Arg(2048)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(decode_token, paper - 300m Q - K = V int, std::string("Q-K=V"), true)
+    ->Arg(2048)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(decode_token, paper - 300m QKV float, std::string("QKV"), false)
+    ->Arg(2048)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+BENCHMARK_MAIN();
