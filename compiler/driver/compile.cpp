@@ -34,8 +34,8 @@ struct TextSink {
 };
 
 // Runs one stage, records its wall time and keeps its output's text when asked.
-template <typename Stage, typename Output>
-void timed(CompileResult& result, const TextSink& sink, const char* name, Stage&& stage, const Output& out) {
+template <typename Output, typename Stage>
+void timed(CompileResult& result, const TextSink& sink, const char* name, const Output& out, Stage&& stage) {
   const auto start = std::chrono::steady_clock::now();
   stage();
   const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
@@ -55,30 +55,19 @@ CompileResult run_passes(const ModelSource& model, const LayerVariants& variants
   Diagnostics& notes = result.diagnostics;
   // An imported model's graph is built the same way: the QKV baseline of its shapes, then its own variant.
   Graph g;
-  timed(
-      result, sink, "frontend", [&] { graph::build_graph(model.spec, g); }, g);
-  timed(
-      result, sink, "apply_variant",
-      [&] {
-        apply_variant(g, variants, options.fuse_kv, notes, model.spec.kv_shared_from,
-                      model.spec.k_eq_v_rope == KeqVRope::OnRead);
-      },
-      g);
+  timed(result, sink, "frontend", g, [&] { graph::build_graph(model.spec, g); });
+  timed(result, sink, "apply_variant", g, [&] {
+    apply_variant(g, variants, options.fuse_kv, notes, model.spec.kv_shared_from,
+                  model.spec.k_eq_v_rope == KeqVRope::OnRead);
+  });
   const BitWidths bits{options.weight_bits, options.act_bits, options.kv_bits};
-  timed(
-      result, sink, "quantize", [&] { quantize(g, hw, bits, notes); }, g);
-  timed(
-      result, sink, "plan_kv_cache", [&] { plan_kv_cache(g, hw, options.context, notes); }, g);
-  timed(
-      result, sink, "partition", [&] { partition(g, hw, notes); }, g);
-  timed(
-      result, sink, "place", [&] { place(g, hw, notes); }, g);
-  timed(
-      result, sink, "route", [&] { route(g, notes); }, g);
-  timed(
-      result, sink, "schedule", [&] { schedule(g, notes); }, g);
-  timed(
-      result, sink, "lower", [&] { result.program = lower(g, hw); }, result.program);
+  timed(result, sink, "quantize", g, [&] { quantize(g, hw, bits, notes); });
+  timed(result, sink, "plan_kv_cache", g, [&] { plan_kv_cache(g, hw, options.context, notes); });
+  timed(result, sink, "partition", g, [&] { partition(g, hw, notes); });
+  timed(result, sink, "place", g, [&] { place(g, hw, notes); });
+  timed(result, sink, "route", g, [&] { route(g, notes); });
+  timed(result, sink, "schedule", g, [&] { schedule(g, notes); });
+  timed(result, sink, "lower", result.program, [&] { result.program = lower(g, hw); });
   return result;
 }
 
