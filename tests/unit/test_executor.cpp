@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/driver/compile.hpp"
-#include "compiler/driver/model_source.hpp"
 #include "compiler/support/error.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "simulator/functional/executor.hpp"
@@ -20,13 +19,15 @@
 #include "simulator/functional/token_ids.hpp"
 #include "simulator/work.hpp"
 #include "tests/unit/compile_fixtures.hpp"
+#include "tests/unit/onnx_fixtures.hpp"
 
 using namespace neurokv;
 using namespace neurokv::functional;
 
 namespace {
 
-const std::string kFixtures = std::string(NEUROKV_SOURCE_DIR) + "/tests/fixtures/onnx/";
+using test::kOnnxFixtures;
+using test::onnx_fixture;
 // The GPT-style fixtures (make_onnx_fixtures.py) and the Llama-style ones (make_llama_onnx_fixtures.py).
 const std::vector<std::string> kModels = {"qkv",     "q-k=v", "q=k-v", "q=k=v",     "gqa-2",     "mqa",
                                           "q-gqa-2", "q-mqa", "mixed", "fused-qkv", "conv1d-qkv"};
@@ -39,7 +40,7 @@ struct Loaded {
 };
 
 Loaded load(const std::string& name, bool fuse_kv = true) {
-  ModelSource source = load_model_source(kFixtures + name + ".onnx", "");
+  ModelSource source = onnx_fixture(name);
   CompileOptions options;
   options.context = 32;
   options.fuse_kv = fuse_kv;
@@ -65,7 +66,7 @@ Execution execute_int(const Loaded& m, const std::vector<int>& ids, const std::v
 }
 
 nlohmann::json reference(const std::string& name) {
-  std::ifstream in(kFixtures + name + ".logits.json");
+  std::ifstream in(kOnnxFixtures + name + ".logits.json");
   REQUIRE(in);
   return nlohmann::json::parse(in);
 }

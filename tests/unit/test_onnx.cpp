@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/driver/compile.hpp"
-#include "compiler/driver/model_source.hpp"
 #include "compiler/ir/parser.hpp"
 #include "compiler/ir/printer.hpp"
 #include "compiler/ir/verifier.hpp"
@@ -15,19 +14,19 @@
 #include "simulator/report_render.hpp"
 #include "tests/e2e/cli_runner.hpp"
 #include "tests/unit/compile_fixtures.hpp"
+#include "tests/unit/onnx_fixtures.hpp"
 
 using namespace neurokv;
 
 namespace {
 
-const std::string kFixtures = std::string(NEUROKV_SOURCE_DIR) + "/tests/fixtures/onnx/";
+using test::kOnnxFixtures;
+using test::onnx_fixture;
 
 nlohmann::json expected() {
-  std::ifstream in(kFixtures + "expected.json");
+  std::ifstream in(kOnnxFixtures + "expected.json");
   return nlohmann::json::parse(in);
 }
-
-ModelSource fixture(const std::string& name) { return load_model_source(kFixtures + name + ".onnx", ""); }
 
 }  // namespace
 
@@ -35,7 +34,7 @@ TEST_CASE("every ONNX fixture imports with its variant, KV heads, shapes and PyT
   const nlohmann::json all = expected();
   for (const auto& [name, want] : all["models"].items()) {
     INFO(name);
-    const ModelSource source = fixture(name);
+    const ModelSource source = onnx_fixture(name);
     REQUIRE(source.layer_variants.size() == 2);
     for (std::size_t l = 0; l < source.layer_variants.size(); ++l) {
       CHECK(source.layer_variants[l].name() == want["variants"][l].get<std::string>());
@@ -56,7 +55,7 @@ TEST_CASE("every ONNX fixture imports with its variant, KV heads, shapes and PyT
 
 TEST_CASE(
     "separate K and V initializers holding equal numbers are reported, per layer, and compiled as separate") {
-  const ModelSource source = fixture("kv-equal");
+  const ModelSource source = onnx_fixture("kv-equal");
   CHECK(source.detected_variant().name() == "QKV");
   int warnings = 0;
   for (const Diagnostic& d : source.diagnostics) {
@@ -74,7 +73,7 @@ TEST_CASE("an imported model compiles and simulates, and its program counts PyTo
   options.context = 32;
   for (const char* name : {"qkv", "q-k=v", "q=k=v", "q-mqa"}) {
     INFO(name);
-    const ModelSource source = fixture(name);
+    const ModelSource source = onnx_fixture(name);
     const ir::Program program = compile(source, source.detected_variant(), hw, options).program;
     CHECK(ir::parameter_count(program) == all["models"][name]["parameters"].get<int64_t>());
     const SimulationResult sim = simulate(program, hw, SimOptions{4, 2, 1, "", ""});
@@ -93,7 +92,7 @@ TEST_CASE("the estimate from an ONNX model equals the estimate from the equivale
       expected()["models"];  // a range-for would not keep expected()'s temporary alive
   for (const auto& [name, want] : models.items()) {
     INFO(name);
-    const ModelSource source = fixture(name);
+    const ModelSource source = onnx_fixture(name);
     const LayerVariants variant = source.detected_variant();
     const Report from_onnx = evaluate(source, {variant}, hw, options);
     const Report from_yaml = evaluate(yaml, {variant}, hw, options);
@@ -104,7 +103,7 @@ TEST_CASE("the estimate from an ONNX model equals the estimate from the equivale
 
 TEST_CASE(
     "a model whose layers differ in variant compiles layer by layer with V gone exactly in its K=V layer") {
-  const ModelSource source = fixture("mixed");  // layer 0 QKV, layer 1 Q-MQA
+  const ModelSource source = onnx_fixture("mixed");  // layer 0 QKV, layer 1 Q-MQA
   const LayerVariants variants = source.detected_variant();
   CHECK(variants.mixed());
   CHECK(variants.name() == "QKV/Q-MQA");
@@ -149,20 +148,20 @@ TEST_CASE("compile takes an ONNX model's own variants (mixed ones included) when
   for (const char* name : {"mixed", "q-k=v"}) {
     INFO(name);
     const test::CliResult r =
-        test::run_cli(std::string("compile --context 32 -o - --model '") + kFixtures + name + ".onnx'");
+        test::run_cli(std::string("compile --context 32 -o - --model '") + kOnnxFixtures + name + ".onnx'");
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains(name == std::string("mixed") ? "variant QKV/Q-MQA\n"
                                                                    : "variant Q-K=V kv_heads=4\n"));
   }
   const test::CliResult refused =
-      test::run_cli("compile --context 32 -v QKV --model '" + kFixtures + "mixed.onnx'");
+      test::run_cli("compile --context 32 -v QKV --model '" + kOnnxFixtures + "mixed.onnx'");
   CHECK(refused.exit_code == 2);
   CHECK_THAT(refused.err,
              Catch::Contains("the model is QKV/Q-MQA") && Catch::Contains("expected no --variant"));
 }
 
 TEST_CASE("an imported model refuses another variant, naming both") {
-  const ModelSource source = fixture("mqa");
+  const ModelSource source = onnx_fixture("mqa");
   REQUIRE_THROWS_AS(source.check_variant(AttentionVariant::parse("QKV", 4)), InputError);
   try {
     source.check_variant(AttentionVariant::parse("QKV", 4));
@@ -181,7 +180,7 @@ TEST_CASE("bad ONNX files exit 2 through the CLI with a message naming the file 
   for (const auto& [name, message] : cases) {
     INFO(name);
     for (const std::string command : {"inspect ", "estimate --context 32 --model "}) {
-      const test::CliResult r = test::run_cli(command + "'" + kFixtures + name + ".onnx'");
+      const test::CliResult r = test::run_cli(command + "'" + kOnnxFixtures + name + ".onnx'");
       CHECK(r.exit_code == 2);
       CHECK_THAT(r.err, Catch::Contains(message) && Catch::Contains(name + ".onnx"));
     }
@@ -189,11 +188,11 @@ TEST_CASE("bad ONNX files exit 2 through the CLI with a message naming the file 
 }
 
 TEST_CASE("PyTorch's folded tied LM head is a note and equal K and V weights a warning") {
-  const test::CliResult normal = test::run_cli("inspect '" + kFixtures + "qkv.onnx'");
+  const test::CliResult normal = test::run_cli("inspect '" + kOnnxFixtures + "qkv.onnx'");
   REQUIRE(normal.exit_code == 0);
   CHECK_THAT(normal.err, Catch::StartsWith("neurokv: note: ") && Catch::Contains("read as tied"));
   CHECK_THAT(normal.err, !Catch::Contains("warning:"));
-  const test::CliResult equal = test::run_cli("inspect '" + kFixtures + "kv-equal.onnx' --json -");
+  const test::CliResult equal = test::run_cli("inspect '" + kOnnxFixtures + "kv-equal.onnx' --json -");
   REQUIRE(equal.exit_code == 0);
   CHECK_THAT(equal.err,
              Catch::Contains("neurokv: warning: ") && Catch::Contains("K and V projections are separate"));
@@ -203,7 +202,7 @@ TEST_CASE("PyTorch's folded tied LM head is a note and equal K and V weights a w
 }
 
 TEST_CASE("inspect reports the variant per layer, as text and JSON") {
-  const test::CliResult r = test::run_cli("inspect '" + kFixtures + "q-gqa-2.onnx' --json -");
+  const test::CliResult r = test::run_cli("inspect '" + kOnnxFixtures + "q-gqa-2.onnx' --json -");
   REQUIRE(r.exit_code == 0);
   const nlohmann::json j = nlohmann::json::parse(r.out);
   CHECK(j["attention"][1]["variant"] == "Q-GQA-2");

@@ -6,25 +6,24 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/driver/compile.hpp"
-#include "compiler/driver/model_source.hpp"
 #include "compiler/onnx/onnx_import.hpp"
 #include "simulator/evaluate/evaluate.hpp"
 #include "simulator/report_render.hpp"
 #include "tests/e2e/cli_runner.hpp"
 #include "tests/unit/compile_fixtures.hpp"
+#include "tests/unit/onnx_fixtures.hpp"
 
 using namespace neurokv;
 
 namespace {
 
-const std::string kFixtures = std::string(NEUROKV_SOURCE_DIR) + "/tests/fixtures/onnx/";
+using test::kOnnxFixtures;
+using test::onnx_fixture;
 
 nlohmann::json expected() {
-  std::ifstream in(kFixtures + "llama-expected.json");
+  std::ifstream in(kOnnxFixtures + "llama-expected.json");
   return nlohmann::json::parse(in);
 }
-
-ModelSource fixture(const std::string& name) { return load_model_source(kFixtures + name + ".onnx", ""); }
 
 }  // namespace
 
@@ -33,7 +32,7 @@ TEST_CASE("every Llama-style ONNX fixture imports with its shapes, norm, RoPE, M
   const nlohmann::json& shape = all["shape"];
   for (const auto& [name, want] : all["models"].items()) {
     INFO(name);
-    const ImportedModel m = import_onnx(kFixtures + name + ".onnx");
+    const ImportedModel m = import_onnx(kOnnxFixtures + name + ".onnx");
     const ModelSpec& s = m.spec;
     CHECK(s.layers == shape["layers"].get<int>());
     CHECK(s.d_model == shape["d_model"].get<int>());
@@ -64,7 +63,7 @@ TEST_CASE("every Llama-style ONNX fixture imports with its shapes, norm, RoPE, M
 }
 
 TEST_CASE("a fused QKV projection's parts are its rows: q first, then k, then v") {
-  const ImportedModel m = import_onnx(kFixtures + "llama-fused-split.onnx");
+  const ImportedModel m = import_onnx(kOnnxFixtures + "llama-fused-split.onnx");
   const FloatTensor& q = m.weights.at("l0.q_proj").weight;
   const FloatTensor& k = m.weights.at("l0.k_proj").weight;
   const FloatTensor& v = m.weights.at("l0.v_proj").weight;
@@ -88,7 +87,7 @@ TEST_CASE("the estimate of a Llama-style ONNX model equals the estimate of the e
     ModelSpec yaml = base;
     yaml.tied_lm_head = want["tied"].get<bool>();
     yaml.mlp = want["mlp"] == "swiglu" ? MlpKind::SwiGlu : MlpKind::GeGlu;
-    const ModelSource source = fixture(name);
+    const ModelSource source = onnx_fixture(name);
     const LayerVariants variant = source.detected_variant();
     const Report from_onnx = evaluate(source, {variant}, hw, options);
     const Report from_yaml = evaluate(yaml, {variant}, hw, options);
@@ -123,7 +122,7 @@ TEST_CASE("malformed Llama-style exports exit 2 naming the file, the node and wh
   for (const auto& [name, message] : cases) {
     INFO(name);
     for (const std::string command : {"inspect ", "estimate --context 32 --model "}) {
-      const test::CliResult r = test::run_cli(command + "'" + kFixtures + name + ".onnx'");
+      const test::CliResult r = test::run_cli(command + "'" + kOnnxFixtures + name + ".onnx'");
       CHECK(r.exit_code == 2);
       CHECK(r.out.empty());
       CHECK_THAT(r.err, Catch::Contains(message) && Catch::Contains(name + ".onnx: node '"));
@@ -132,12 +131,12 @@ TEST_CASE("malformed Llama-style exports exit 2 naming the file, the node and wh
 }
 
 TEST_CASE("inspect reports per layer the variant, heads, KV heads, head_dim, QKV form, norm, RoPE and MLP") {
-  const test::CliResult text = test::run_cli("inspect '" + kFixtures + "llama-fused-slice.onnx'");
+  const test::CliResult text = test::run_cli("inspect '" + kOnnxFixtures + "llama-fused-slice.onnx'");
   REQUIRE(text.exit_code == 0);
   CHECK_THAT(text.out,
              Catch::Contains("layer 1: GQA-2 (4 heads, 2 KV heads, head_dim 16), projections fused, "
                              "Slice, rmsnorm, RoPE θ 10000, MLP geglu\n"));
-  const test::CliResult r = test::run_cli("inspect '" + kFixtures + "llama-separate.onnx' --json -");
+  const test::CliResult r = test::run_cli("inspect '" + kOnnxFixtures + "llama-separate.onnx' --json -");
   REQUIRE(r.exit_code == 0);
   const nlohmann::json layer = nlohmann::json::parse(r.out)["attention"][0];
   CHECK(layer["variant"] == "GQA-2");

@@ -8,7 +8,6 @@
 #include <random>
 
 #include "compiler/driver/compile.hpp"
-#include "compiler/driver/model_source.hpp"
 #include "compiler/support/error.hpp"
 #include "compiler/weights/bit_packing.hpp"
 #include "compiler/weights/program_weights.hpp"
@@ -17,13 +16,15 @@
 #include "compiler/weights/weights_writer.hpp"
 #include "tests/e2e/cli_runner.hpp"
 #include "tests/unit/compile_fixtures.hpp"
+#include "tests/unit/onnx_fixtures.hpp"
 
 using namespace neurokv;
 using namespace neurokv::weights;
 
 namespace {
 
-const std::string kFixtures = std::string(NEUROKV_SOURCE_DIR) + "/tests/fixtures/onnx/";
+using test::kOnnxFixtures;
+using test::onnx_fixture;
 
 FloatTensor random_tensor(int64_t out, int64_t in, unsigned seed) {
   std::mt19937 rng(seed);
@@ -39,7 +40,7 @@ struct Compiled {
 };
 
 Compiled compile_fixture(const std::string& name, const std::string& chip, int weight_bits) {
-  ModelSource source = load_model_source(kFixtures + name + ".onnx", "");
+  ModelSource source = onnx_fixture(name);
   CompileOptions options;
   options.context = 32;
   options.weight_bits = weight_bits;
@@ -278,7 +279,7 @@ TEST_CASE("compile writes the weights file beside an ONNX model's program and ir
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   test::CliResult r =
-      test::run_cli("compile --context 32 -o " + dir + "/m.nkir --model '" + kFixtures + "mixed.onnx'");
+      test::run_cli("compile --context 32 -o " + dir + "/m.nkir --model '" + kOnnxFixtures + "mixed.onnx'");
   REQUIRE(r.exit_code == 0);
   CHECK(std::filesystem::exists(dir + "/m.nkw"));
   r = test::run_cli("ir verify " + dir + "/m.nkir");
