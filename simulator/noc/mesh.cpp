@@ -1,0 +1,97 @@
+#include "simulator/noc/mesh.hpp"
+
+#include <fmt/format.h>
+
+namespace neurokv::noc {
+
+Mesh::Mesh(const NocParams& params) : params_(params) {
+  check(params);
+  for (int node = 0; node < params.nodes(); ++node)
+    routers_.emplace_back(node % params.cols, node / params.cols, params);
+  for (int node = 0; node < params.nodes(); ++node)
+    interfaces_.emplace_back(params.vcs, params.buffer_flits, routers_[static_cast<size_t>(node)], packets_);
+  const auto at = [&](int x, int y) -> Router* {
+    if (x < 0 || y < 0 || x >= params.cols || y >= params.rows) return nullptr;
+    return &routers_[static_cast<size_t>(y * params.cols + x)];
+  };
+  for (int node = 0; node < params.nodes(); ++node) {
+    Router& r = routers_[static_cast<size_t>(node)];
+    std::array<Router*, kPorts> neighbours{};
+    neighbours[kEast] = at(r.x() + 1, r.y());
+    neighbours[kWest] = at(r.x() - 1, r.y());
+    neighbours[kNorth] = at(r.x(), r.y() + 1);
+    neighbours[kSouth] = at(r.x(), r.y() - 1);
+    r.connect(neighbours, interfaces_[static_cast<size_t>(node)]);
+  }
+}
+
+int64_t Mesh::send(int src, int dst, int flits) {
+  Packet packet;
+  packet.src = src;
+  packet.dst = dst;
+  packet.flits = flits;
+  packet.created = cycle_;
+  packets_.push_back(packet);
+  const auto index = static_cast<int64_t>(packets_.size() - 1);
+  interfaces_[static_cast<size_t>(src)].enqueue(index);
+  return index;
+}
+
+void Mesh::step() {
+  for (Router& router : routers_) router.absorb(cycle_);
+  for (NetworkInterface& ni : interfaces_) ni.inject(cycle_);
+  for (Router& router : routers_) router.step(cycle_);
+  ++cycle_;
+}
+
+bool Mesh::idle() const {
+  for (size_t node = 0; node < routers_.size(); ++node)
+    if (!routers_[node].empty() || !interfaces_[node].idle()) return false;
+  return true;
+}
+
+int64_t Mesh::flit_hops() const {
+  int64_t hops = 0;
+  for (const Router& router : routers_) hops += router.link_flits();
+  return hops;
+}
+
+std::string Mesh::check_flow_control() const {
+  const auto vc_count = [&](const InputPort& in, int vc) {
+    return in.vcs[static_cast<size_t>(vc)].buffer.size() + (in.staged && in.staged_vc == vc ? 1 : 0);
+  };
+  for (size_t node = 0; node < routers_.size(); ++node) {
+    const Router& r = routers_[node];
+    for (int port = 0; port < kPorts; ++port) {
+      for (int vc = 0; vc < params_.vcs; ++vc) {
+        const InputVc& ivc = r.input(port).vcs[static_cast<size_t>(vc)];
+        if (ivc.buffer.peak() > params_.buffer_flits)
+          return fmt::format("router ({},{}) port {} VC {} held {} flits, deeper than {}", r.x(), r.y(), port,
+                             vc, ivc.buffer.peak(), params_.buffer_flits);
+      }
+    }
+    // Each input port's upstream: a neighbour's output port, or the interface's injection channel.
+    for (int port = 0; port < kPorts; ++port) {
+      const OutputPort* upstream = nullptr;
+      if (port == kLocal) {
+        upstream = &interfaces_[node].injection();
+      } else {
+        const int dx = port == kEast ? 1 : port == kWest ? -1 : 0;
+        const int dy = port == kNorth ? 1 : port == kSouth ? -1 : 0;
+        const int x = r.x() + dx, y = r.y() + dy;
+        if (x < 0 || y < 0 || x >= params_.cols || y >= params_.rows) continue;
+        upstream = &routers_[static_cast<size_t>(y * params_.cols + x)].output(opposite(port));
+      }
+      for (int vc = 0; vc < params_.vcs; ++vc) {
+        const int total =
+            upstream->credits(vc) + (upstream->credit_in_flight(vc) ? 1 : 0) + vc_count(r.input(port), vc);
+        if (total != params_.buffer_flits)
+          return fmt::format("router ({},{}) port {} VC {}: credits + flits = {}, expected the depth {}",
+                             r.x(), r.y(), port, vc, total, params_.buffer_flits);
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace neurokv::noc

@@ -1,0 +1,45 @@
+#include "simulator/noc/network_interface.hpp"
+
+#include "simulator/noc/router.hpp"
+
+namespace neurokv::noc {
+
+NetworkInterface::NetworkInterface(int vcs, int buffer_flits, Router& router, std::vector<Packet>& packets)
+    : injection_(vcs, buffer_flits), router_(router), packets_(packets) {}
+
+void NetworkInterface::inject(int64_t cycle) {
+  injection_.absorb_credit();
+  if (sending_ < 0) {
+    if (queue_.empty()) return;
+    // A packet takes a free VC of the local input port (round robin) and keeps it until its tail is written.
+    const int vc = vc_choice_.grant(injection_.free_vcs());
+    if (vc < 0) return;
+    injection_.hold(vc);
+    sending_ = queue_.front();
+    queue_.pop_front();
+    sending_vc_ = vc;
+    next_flit_ = 0;
+  }
+  if (!injection_.has_credit(sending_vc_)) return;
+  const Packet& packet = packets_[static_cast<size_t>(sending_)];
+  Flit flit;
+  flit.packet = sending_;
+  flit.dst = packet.dst;
+  flit.head = next_flit_ == 0;
+  flit.tail = next_flit_ == packet.flits - 1;
+  injection_.consume_credit(sending_vc_);
+  router_.inject(sending_vc_, flit, cycle);
+  ++flits_injected_;
+  ++next_flit_;
+  if (flit.tail) {
+    injection_.release(sending_vc_);
+    sending_ = -1;
+  }
+}
+
+void NetworkInterface::eject(const Flit& flit, int64_t cycle) {
+  ++flits_ejected_;
+  if (flit.tail) packets_[static_cast<size_t>(flit.packet)].delivered = cycle;
+}
+
+}  // namespace neurokv::noc

@@ -1,0 +1,45 @@
+#pragma once
+// A node's network interface: the source queue of packets its node generated (unbounded, so offered load
+// never blocks the generator: queueing in it is part of a packet's latency), the injection channel that
+// writes one flit per cycle into the router's local input port under credit flow control, and the sink that
+// takes one flit per cycle from the router's ejection port and records each packet's delivery.
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "simulator/noc/flit.hpp"
+#include "simulator/noc/output_port.hpp"
+#include "simulator/noc/packet.hpp"
+
+namespace neurokv::noc {
+
+class Router;
+
+class NetworkInterface {
+ public:
+  NetworkInterface(int vcs, int buffer_flits, Router& router, std::vector<Packet>& packets);
+
+  void enqueue(int64_t packet) { queue_.push_back(packet); }
+  // Absorbs returned credits and writes the next flit, if any, into the router.
+  void inject(int64_t cycle);
+  void eject(const Flit& flit, int64_t cycle);  // the flit reaches the sink in `cycle`
+
+  OutputPort& injection() { return injection_; }
+  const OutputPort& injection() const { return injection_; }
+  bool idle() const { return queue_.empty() && sending_ < 0; }
+  int64_t flits_injected() const { return flits_injected_; }
+  int64_t flits_ejected() const { return flits_ejected_; }
+
+ private:
+  OutputPort injection_;
+  Router& router_;
+  std::vector<Packet>& packets_;
+  std::deque<int64_t> queue_;  // packets not yet started, oldest first
+  int64_t sending_ = -1;       // the packet being injected
+  int sending_vc_ = 0;
+  int next_flit_ = 0;
+  RoundRobin vc_choice_;
+  int64_t flits_injected_ = 0, flits_ejected_ = 0;
+};
+
+}  // namespace neurokv::noc

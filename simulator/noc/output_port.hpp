@@ -1,0 +1,59 @@
+#pragma once
+// A router's (or a network interface's injection channel's) view of the input buffers downstream of one link:
+// a credit per free flit slot in each downstream VC, which VCs a packet holds, and the credit the downstream
+// router returns over the link (one per cycle at most: an input port sends one flit per cycle).
+#include <cstdint>
+#include <stdexcept>
+#include <vector>
+
+#include "simulator/noc/round_robin.hpp"
+
+namespace neurokv::noc {
+
+class OutputPort {
+ public:
+  // `sink`: the ejection port, whose consumer takes a flit every cycle and so never runs out of credits.
+  OutputPort(int vcs, int depth, bool sink = false)
+      : credits_(static_cast<size_t>(vcs), depth), vc_grant_(static_cast<size_t>(vcs)), sink_(sink) {}
+
+  int vcs() const { return static_cast<int>(credits_.size()); }
+  int credits(int vc) const { return credits_[static_cast<size_t>(vc)]; }
+  bool has_credit(int vc) const { return sink_ || credits_[static_cast<size_t>(vc)] > 0; }
+  bool held(int vc) const { return (held_ >> vc & 1u) != 0; }
+  uint64_t free_vcs() const {
+    return ~held_ & ((~uint64_t{0}) >> (64 - vcs()));
+  }  // bit per VC no packet holds
+  bool sink() const { return sink_; }
+
+  void hold(int vc) { held_ |= uint64_t{1} << vc; }
+  void release(int vc) { held_ &= ~(uint64_t{1} << vc); }
+  void consume_credit(int vc) {
+    if (!sink_) --credits_[static_cast<size_t>(vc)];
+  }
+
+  // Second stage of VC allocation: which requester gets downstream VC `vc`.
+  RoundRobin& vc_grant(int vc) { return vc_grant_[static_cast<size_t>(vc)]; }
+
+  // The downstream router returns a credit for `vc`; it arrives next cycle (absorb_credit).
+  void return_credit(int vc) {
+    if (staged_credit_ >= 0) throw std::logic_error("noc: two credits on one link in one cycle");
+    staged_credit_ = vc;
+  }
+  bool credit_in_flight(int vc) const { return staged_credit_ == vc; }
+  void absorb_credit() {
+    if (staged_credit_ < 0) return;
+    ++credits_[static_cast<size_t>(staged_credit_)];
+    staged_credit_ = -1;
+  }
+
+  RoundRobin switch_grant;  // switch allocation, second stage: which bidding input port crosses here
+
+ private:
+  std::vector<int> credits_;
+  uint64_t held_ = 0;  // bit per VC
+  std::vector<RoundRobin> vc_grant_;
+  int staged_credit_ = -1;
+  bool sink_;
+};
+
+}  // namespace neurokv::noc

@@ -1,0 +1,196 @@
+// The flit-level mesh NoC (simulator/noc/): zero-load latency against hand-worked paths, flow control
+// (flits in = flits out, buffers within depth, credits conserved), a saturated run that drains (XY routing is
+// deadlock-free), byte-for-byte determinism, and the saturation points of uniform and transpose traffic.
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "compiler/support/error.hpp"
+#include "simulator/noc/channel_load.hpp"
+#include "simulator/noc/mesh.hpp"
+#include "simulator/noc/synthetic_run.hpp"
+
+using namespace neurokv;
+using namespace neurokv::noc;
+
+namespace {
+
+NocParams mesh_of(int cols, int rows, int vcs, int buffer_flits, int pipeline) {
+  NocParams params;
+  params.cols = cols;
+  params.rows = rows;
+  params.vcs = vcs;
+  params.buffer_flits = buffer_flits;
+  params.pipeline_cycles = pipeline;
+  return params;
+}
+
+// Sends the packets, steps until the mesh is empty and returns each one's latency.
+std::vector<int64_t> latencies(Mesh& mesh, const std::vector<std::array<int, 3>>& packets) {
+  for (const auto& [src, dst, flits] : packets) mesh.send(src, dst, flits);
+  while (!mesh.idle()) {
+    mesh.step();
+    REQUIRE(mesh.check_flow_control().empty());
+  }
+  std::vector<int64_t> out;
+  for (const Packet& packet : mesh.packets()) out.push_back(packet.delivered - packet.created);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a lone packet's latency is the closed form: (hops + 1) x pipeline + flits - 1") {
+  // (0,0) -> (3,2) on a 4x4 mesh: 5 links, 6 routers at 2 cycles each, then the 3 flits behind the head.
+  Mesh two(mesh_of(4, 4, 2, 4, 2));
+  CHECK(latencies(two, {{0, 2 * 4 + 3, 4}}) == std::vector<int64_t>{15});
+  // The same path at a 3-cycle pipeline, one flit: 6 x 3.
+  Mesh three(mesh_of(4, 4, 2, 4, 3));
+  CHECK(latencies(three, {{0, 2 * 4 + 3, 1}}) == std::vector<int64_t>{18});
+  // To itself: through the one router, 1 x 2 + 7 flits behind the head.
+  Mesh self(mesh_of(4, 4, 1, 2, 2));
+  CHECK(latencies(self, {{5, 5, 8}}) == std::vector<int64_t>{9});
+  // West and south (x first, then y): (3,3) -> (0,1) is 5 links as well.
+  Mesh back(mesh_of(4, 4, 2, 4, 2));
+  CHECK(latencies(back, {{15, 4, 4}}) == std::vector<int64_t>{15});
+  CHECK(zero_load_latency(5, 4, 2) == 15);
+}
+
+TEST_CASE("packets from one source serialise on its injection channel") {
+  // Two 4-flit packets created in the same cycle: the second's head enters 4 cycles after the first's.
+  Mesh mesh(mesh_of(4, 4, 2, 4, 2));
+  CHECK(latencies(mesh, {{0, 3, 4}, {0, 3, 4}}) == std::vector<int64_t>{11, 15});
+}
+
+TEST_CASE("a one-flit buffer passes one flit per credit round trip: pipeline + 1 cycles") {
+  // One link, 2-cycle pipeline, 1-flit buffers: a flit leaves the first router every 3 cycles (it must wait
+  // for the credit of the one before), so the tail of 4 flits arrives at 4 + 3 x 3 = 13, not at 2 x 2 + 3
+  // = 7.
+  Mesh mesh(mesh_of(2, 1, 1, 1, 2));
+  CHECK(latencies(mesh, {{0, 1, 4}}) == std::vector<int64_t>{13});
+}
+
+TEST_CASE("under load every router passes on every flit it takes in, within its buffers and credits") {
+  Mesh mesh(mesh_of(4, 4, 2, 3, 2));
+  std::mt19937_64 rng(7);
+  for (int cycle = 0; cycle < 2000; ++cycle) {
+    for (int node = 0; node < 16; ++node)
+      if (unit_draw(rng) < 0.12)
+        mesh.send(node, static_cast<int>(rng() % 16), 1 + static_cast<int>(rng() % 5));
+    mesh.step();
+    REQUIRE(mesh.check_flow_control().empty());
+  }
+  while (!mesh.idle()) {
+    mesh.step();
+    REQUIRE(mesh.check_flow_control().empty());
+  }
+  int64_t injected = 0, ejected = 0, flits = 0;
+  for (int node = 0; node < 16; ++node) {
+    CHECK(mesh.router(node).flits_in() == mesh.router(node).flits_out());
+    CHECK(mesh.router(node).flits_in() > 0);
+    injected += mesh.interface(node).flits_injected();
+    ejected += mesh.interface(node).flits_ejected();
+  }
+  for (const Packet& packet : mesh.packets()) {
+    CHECK(packet.delivered >= packet.created);
+    flits += packet.flits;
+  }
+  CHECK(injected == flits);
+  CHECK(ejected == flits);
+  // Every flit passes hops + 1 routers.
+  int64_t router_passes = 0;
+  for (int node = 0; node < 16; ++node) router_passes += mesh.router(node).flits_in();
+  CHECK(router_passes == mesh.flit_hops() + flits);
+}
+
+TEST_CASE("a saturated 8x8 run drains (XY is deadlock-free) and accepts less than the bisection bound") {
+  SyntheticOptions options;
+  options.rate = 1.0;
+  options.packet_flits = 4;
+  options.warmup_cycles = 300;
+  options.measure_cycles = 1500;
+  const SyntheticResult r = run_synthetic(mesh_of(8, 8, 2, 4, 2), options);
+  CHECK(r.measured_packets > 0);
+  CHECK(r.offered > 0.95);
+  CHECK(r.accepted < 0.5);  // 4 / k flits/node/cycle for uniform traffic on a k x k mesh
+  CHECK(r.accepted > 0.25);
+}
+
+TEST_CASE("runs are deterministic: the same seed gives the same figures, another seed others") {
+  SyntheticOptions options;
+  options.rate = 0.3;
+  options.warmup_cycles = 200;
+  options.measure_cycles = 1000;
+  const NocParams params = mesh_of(8, 8, 2, 4, 2);
+  const SyntheticResult a = run_synthetic(params, options);
+  const SyntheticResult b = run_synthetic(params, options);
+  CHECK(a.mean_latency == b.mean_latency);
+  CHECK(a.accepted == b.accepted);
+  CHECK(a.flit_hops == b.flit_hops);
+  CHECK(a.cycles == b.cycles);
+  options.seed = 2;
+  CHECK(run_synthetic(params, options).flit_hops != a.flit_hops);
+}
+
+TEST_CASE("uniform traffic on 8x8 saturates below 0.5 flits/node/cycle, transpose well below uniform") {
+  // Saturated: the mesh no longer accepts what is offered. Uniform traffic's bound is the bisection's 0.5;
+  // transpose's, under XY, is 1/7 (its busiest links carry 7 nodes' traffic), so at 0.2 it is saturated and
+  // uniform is not.
+  SyntheticOptions options;
+  options.warmup_cycles = 1000;
+  options.measure_cycles = 3000;
+  const NocParams params = mesh_of(8, 8, 2, 4, 2);
+  const auto at = [&](Traffic traffic, double rate) {
+    options.traffic = traffic;
+    options.rate = rate;
+    return run_synthetic(params, options);
+  };
+  const SyntheticResult uniform_past = at(Traffic::Uniform, 0.8);
+  CHECK(uniform_past.accepted < 0.5);
+  CHECK(uniform_past.accepted > 0.3);
+  const SyntheticResult uniform = at(Traffic::Uniform, 0.2);
+  CHECK(uniform.accepted == Approx(uniform.offered).epsilon(0.02));
+  CHECK(uniform.mean_latency < 1.5 * uniform.mean_zero_load);
+  const SyntheticResult transpose = at(Traffic::Transpose, 0.2);
+  CHECK(transpose.accepted < 0.9 * transpose.offered);
+  CHECK(transpose.mean_latency > 10 * transpose.mean_zero_load);
+  const SyntheticResult transpose_below = at(Traffic::Transpose, 0.1);
+  CHECK(transpose_below.accepted == Approx(transpose_below.offered).epsilon(0.02));
+  // Below saturation latency is near the zero-load closed form, never under it.
+  const SyntheticResult light = at(Traffic::Uniform, 0.05);
+  CHECK(light.accepted == Approx(light.offered).epsilon(0.05));
+  CHECK(light.mean_latency >= light.mean_zero_load);
+  CHECK(light.mean_latency < 1.2 * light.mean_zero_load);
+}
+
+TEST_CASE("synthetic patterns send where their definitions say") {
+  std::mt19937_64 rng(1);
+  const TrafficPattern transpose(Traffic::Transpose, 8, 8, 0);
+  CHECK(transpose.destination(3 * 8 + 5, rng) == 5 * 8 + 3);
+  const TrafficPattern complement(Traffic::BitComplement, 8, 8, 0);
+  CHECK(complement.destination(0b001'010, rng) == 0b110'101);
+  const TrafficPattern hotspot(Traffic::Hotspot, 8, 8, 1.0);
+  CHECK(hotspot.destination(0, rng) == 4 * 8 + 4);
+  CHECK_THROWS_AS(TrafficPattern(Traffic::Transpose, 4, 2, 0), InputError);
+  CHECK(traffic_named("bitcomplement") == Traffic::BitComplement);
+  CHECK_FALSE(traffic_named("tornado").has_value());
+}
+
+TEST_CASE("parameters out of range are refused, naming the parameter") {
+  CHECK_THROWS_WITH(Mesh(mesh_of(8, 8, 0, 4, 2)), Catch::Contains("virtual channels is 0"));
+  CHECK_THROWS_WITH(Mesh(mesh_of(8, 8, 2, 4, 0)), Catch::Contains("router pipeline cycles is 0"));
+  SyntheticOptions options;
+  options.rate = 1.5;
+  CHECK_THROWS_WITH(run_synthetic(mesh_of(4, 4, 2, 4, 2), options), Catch::Contains("rate is 1.5"));
+}
+
+TEST_CASE(
+    "the XY channel-load bound: 4/k for uniform traffic, 1/(k-1) for transpose, 2/k for bit complement") {
+  // Hand-worked on 8x8: uniform's busiest links cross the bisection (k/4 = 2 flits per unit of injection);
+  // transpose sends all 7 off-diagonal nodes of row 7 east over the link from column 6 to 7; bit complement
+  // sends the 4 nodes of a row's west half across the middle.
+  CHECK(1 / max_channel_load(Traffic::Uniform, 8, 8, 0) == Approx(0.5));
+  CHECK(1 / max_channel_load(Traffic::Transpose, 8, 8, 0) == Approx(1.0 / 7));
+  CHECK(1 / max_channel_load(Traffic::BitComplement, 8, 8, 0) == Approx(0.25));
+  // A quarter of every node's packets to one node: its ejection channel takes 64 x 1/4 + 64 x 3/4 / 64
+  // = 16.75 flits per unit of injection, more than any link.
+  CHECK(max_channel_load(Traffic::Hotspot, 8, 8, 0.25) == Approx(16.75));
+}
