@@ -9,6 +9,7 @@
 #include "compiler/support/error.hpp"
 #include "compiler/support/whole_file.hpp"
 #include "compiler/support/yaml_fields.hpp"
+#include "simulator/dram/device.hpp"
 
 namespace neurokv {
 namespace {
@@ -72,16 +73,40 @@ NocSpec read_noc(const YamlMap& map, SourcedReader& read) {
   noc.hop_latency_cycles = read.number(map, "hop_latency_cycles", 0, 1e6);
   noc.link_bytes_per_cycle = read.number(map, "link_bytes_per_cycle", 1e-3, 1e9);
   noc.event_bytes = read.number(map, "event_bytes", 1e-3, 1e3);
+  noc.vcs = static_cast<int>(read.integer(map, "vcs", 1, 12));  // simulator/noc/ arbitrates ≤ 12
+  noc.buffer_flits = static_cast<int>(read.integer(map, "buffer_flits", 1, 1 << 16));
   map.reject_unknown_keys();
   return noc;
 }
 
-DramSpec read_dram(const YamlMap& map, SourcedReader& read) {
+// `device` names a part of the DRAM command model's catalog. The transaction model's bandwidth and burst stay
+// free what-if knobs (sweeps scan them past the device's pin rate); docs/hwconfigs.md says why.
+void read_dram_device(const YamlMap& map, SourcedReader& read, DramSpec& spec, HwConfig& hw) {
+  if (!map.has("device")) {
+    if (map.has("channels")) {
+      throw InputError(fmt::format("{}: 'dram.channels' needs 'dram.device', expected both or neither",
+                                   map.location("channels")));
+    }
+    return;
+  }
+  spec.device = map.text("device");
+  const dram::Device* device = nullptr;
+  try {
+    device = &dram::find_device(spec.device);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: 'dram.device': {}", map.location("device"), e.what()));
+  }
+  hw.provenance[map.dotted("device")] = "source: " + device->source;
+  spec.channels = static_cast<int>(read.integer(map, "channels", 1, 64));
+}
+
+DramSpec read_dram(const YamlMap& map, SourcedReader& read, HwConfig& hw) {
   DramSpec dram;
   dram.present = true;
   dram.bandwidth_bytes_per_s = read.number(map, "bandwidth_bytes_per_s", 1, 1e15);
   dram.latency_ns = read.number(map, "latency_ns", 0, 1e9);
   dram.burst_bytes = read.integer(map, "burst_bytes", 1, 1 << 30);
+  read_dram_device(map, read, dram, hw);
   dram.background_w = read.number(map, "background_w", 0, 1e3);
   dram.refresh_w = read.number(map, "refresh_w", 0, 1e3);
   dram.self_refresh_w = read.number(map, "self_refresh_w", 0, 1e3);
@@ -138,7 +163,7 @@ HwConfig hw_from_yaml(const YamlMap& map, const std::string& file) {
   softmax.reject_unknown_keys();
   hw.noc = read_noc(map.child("noc"), read);
   const YamlMap dram = map.child_or_empty("dram");  // a chip without external memory omits it
-  if (map.has("dram")) hw.dram = read_dram(dram, read);
+  if (map.has("dram")) hw.dram = read_dram(dram, read, hw);
   hw.energy = read_energy(map.child("energy"), hw.np, read);
   map.reject_unknown_keys();
   return hw;

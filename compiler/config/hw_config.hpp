@@ -31,6 +31,10 @@ struct NocSpec {
   double hop_latency_cycles = 0;
   double link_bytes_per_cycle = 0;
   double event_bytes = 0;  // bytes one event occupies on a link (coordinates + value)
+  // The cycle fidelity's flit-level routers (simulator/noc/): virtual channels per input port and the depth
+  // of each one's buffer in flits (a flit is link_bytes_per_cycle bytes).
+  int vcs = 0;
+  int buffer_flits = 0;
 };
 
 struct DramSpec {
@@ -41,6 +45,10 @@ struct DramSpec {
   double background_w = 0;    // active standby of the devices while a program streams from them
   double refresh_w = 0;       // auto-refresh, averaged over the refresh interval
   double self_refresh_w = 0;  // while a program never touches DRAM, it keeps its contents in self-refresh
+  // The device the command model (simulator/dram/) simulates, and how many of its channels; "" and 0 when the
+  // chip file names none. The transaction model reads bandwidth, latency and burst above.
+  std::string device{};
+  int channels = 0;
 };
 
 struct EnergyTable {

@@ -32,20 +32,22 @@ YAML::Node value_node(const YAML::Node& root, const std::string& key) {
 
 }  // namespace
 
-std::vector<std::string> numeric_hw_keys(const std::string& yaml_text, const std::string& file) {
-  const HwConfig hw = parse_hw(yaml_text, file);  // the base file must be valid before any key is offered
-  const YAML::Node root = YAML::Load(yaml_text);
-  std::vector<std::string> keys;
-  for (const auto& entry : hw.provenance) {
-    if (value_node(root, entry.first).IsScalar()) keys.push_back(entry.first);
+ChipOverrider::ChipOverrider(std::string yaml_text, std::string file)
+    : text_(std::move(yaml_text)), file_(std::move(file)) {
+  const HwConfig hw = parse_hw(text_, file_);  // the base file must be valid before any key is offered
+  const YAML::Node root = YAML::Load(text_);
+  for (const auto& entry : hw.provenance) {  // std::map order: sorted
+    const YAML::Node value = value_node(root, entry.first);
+    if (!value.IsScalar()) continue;
+    const std::size_t pos = static_cast<std::size_t>(value.Mark().pos);
+    keys_.push_back(entry.first);
+    values_.push_back({pos, value.Scalar().size(),
+                       text_.compare(pos, value.Scalar().size(), value.Scalar()) == 0, value.Mark().line + 1,
+                       value.Mark().column + 1});
   }
-  return keys;  // std::map order: sorted
 }
 
-std::string override_hw_yaml(const std::string& yaml_text, const std::string& file,
-                             const std::vector<HwOverride>& overrides) {
-  const std::vector<std::string> valid = numeric_hw_keys(yaml_text, file);
-  const YAML::Node root = YAML::Load(yaml_text);
+std::string ChipOverrider::apply(const std::vector<HwOverride>& overrides) const {
   struct Splice {
     std::size_t pos, length;
     std::string text;
@@ -53,31 +55,40 @@ std::string override_hw_yaml(const std::string& yaml_text, const std::string& fi
   std::vector<Splice> splices;
   std::set<std::string> seen;
   for (const HwOverride& o : overrides) {
-    if (!std::binary_search(valid.begin(), valid.end(), o.key)) {
-      throw InputError(fmt::format("unknown chip key '{}', expected a numeric key of {}: {}", o.key, file,
-                                   fmt::join(valid, ", ")));
+    const auto key = std::lower_bound(keys_.begin(), keys_.end(), o.key);
+    if (key == keys_.end() || *key != o.key) {
+      throw InputError(fmt::format("unknown chip key '{}', expected a numeric key of {}: {}", o.key, file_,
+                                   fmt::join(keys_, ", ")));
     }
     // Two splices at one place would overlap and garble the YAML.
     if (!seen.insert(o.key).second) {
       throw InputError(
-          fmt::format("chip key '{}' is set twice, expected each key of {} at most once", o.key, file));
+          fmt::format("chip key '{}' is set twice, expected each key of {} at most once", o.key, file_));
     }
-    const YAML::Node value = value_node(root, o.key);
-    const std::size_t pos = static_cast<std::size_t>(value.Mark().pos);
+    const Value& value = values_[static_cast<std::size_t>(key - keys_.begin())];
     // A plain scalar's text is its source; a quoted one is not, and would be spliced wrongly.
-    if (yaml_text.compare(pos, value.Scalar().size(), value.Scalar()) != 0) {
+    if (!value.plain) {
       throw InputError(
           fmt::format("{}:{}:{}: '{}' is written as a quoted or multi-line scalar, expected a plain "
                       "number that a sweep can replace",
-                      file, value.Mark().line + 1, value.Mark().column + 1, o.key));
+                      file_, value.line, value.column, o.key));
     }
-    splices.push_back({pos, value.Scalar().size(), fmt::format("{}", o.value)});
+    splices.push_back({value.pos, value.length, fmt::format("{}", o.value)});
   }
   // Right to left, so earlier offsets stay valid.
   std::sort(splices.begin(), splices.end(), [](const Splice& a, const Splice& b) { return a.pos > b.pos; });
-  std::string out = yaml_text;
+  std::string out = text_;
   for (const Splice& s : splices) out.replace(s.pos, s.length, s.text);
   return out;
+}
+
+std::vector<std::string> numeric_hw_keys(const std::string& yaml_text, const std::string& file) {
+  return ChipOverrider(yaml_text, file).numeric_keys();
+}
+
+std::string override_hw_yaml(const std::string& yaml_text, const std::string& file,
+                             const std::vector<HwOverride>& overrides) {
+  return ChipOverrider(yaml_text, file).apply(overrides);
 }
 
 bool set_hw_value(HwConfig& hw, const std::string& key, double value) {

@@ -13,6 +13,28 @@ struct HwOverride {
   double value = 0;
 };
 
+// A chip file read once for overriding: its numeric keys and where each one's value is written, so that a
+// set of overrides is a splice of text, not a parse of YAML (a sweep checks each of its grid values so).
+class ChipOverrider {
+ public:
+  // InputError if the file is not a valid chip.
+  ChipOverrider(std::string yaml_text, std::string file);
+  // The dotted keys of the chip's numeric leaves (its provenance keys, less the lists of bit widths), sorted.
+  const std::vector<std::string>& numeric_keys() const { return keys_; }
+  // As override_hw_yaml.
+  std::string apply(const std::vector<HwOverride>& overrides) const;
+
+ private:
+  struct Value {  // a numeric key's value in the text
+    std::size_t pos, length;
+    bool plain;  // written as its own text (not quoted or folded): the splice is exact
+    int line, column;
+  };
+  std::string text_, file_;
+  std::vector<std::string> keys_;
+  std::vector<Value> values_;  // per key
+};
+
 // The dotted keys of the chip's numeric leaves (its provenance keys, less the lists of bit widths), sorted.
 std::vector<std::string> numeric_hw_keys(const std::string& yaml_text, const std::string& file);
 

@@ -4,6 +4,7 @@
 
 #include "compiler/config/hw_config.hpp"
 #include "compiler/support/error.hpp"
+#include "simulator/dram/device.hpp"
 
 using neurokv::load_hw;
 using neurokv::parse_hw;
@@ -66,6 +67,35 @@ TEST_CASE("the shipped energy coefficients are the arithmetic their assumed: tex
     if (e.mac_pj.count(4)) CHECK(within(e.mac_pj.at(4), (mul8 / 4 + add8 / 2) * node));
     if (e.mac_pj.count(8)) CHECK(within(e.mac_pj.at(8), (mul8 + add8) * node));
   }
+}
+
+TEST_CASE("the shipped chips name their DRAM device, and stream at its pin rate") {
+  for (const char* name : {"akida2-like", "akd1000-like", "akd1500-like"}) {
+    INFO(name);
+    const auto hw = load_hw(name, kHw);
+    const neurokv::dram::Device& device = neurokv::dram::find_device(hw.dram.device);
+    CHECK(hw.dram.bandwidth_bytes_per_s == Approx(device.peak_bytes_per_s() * hw.dram.channels));
+    CHECK(hw.dram.burst_bytes % device.burst_bytes() == 0);
+    CHECK(hw.provenance.at("dram.device").find("DRAMSys") != std::string::npos);
+  }
+  CHECK(load_hw("akida2-like", kHw).dram.device == "lpddr4x-3200");
+  CHECK(load_hw("akida2-like", kHw).dram.channels == 4);
+  CHECK(load_hw("akd1000-like", kHw).dram.device == "lpddr4-3200");
+}
+
+TEST_CASE("a chip without a DRAM device keeps today's DRAM keys, and the device does not bound them") {
+  const std::string good = read(kHw + "/akida2-like.yaml");
+  const std::string device_line = "  device: lpddr4x-3200";
+  std::string text = good;
+  text.erase(text.find(device_line), text.find('\n', text.find("  channels:")) - text.find(device_line) + 1);
+  const auto hw = parse_hw(text, "c.yaml");
+  CHECK(hw.dram.device.empty());
+  CHECK(hw.dram.channels == 0);
+  CHECK(hw.dram_bytes_per_cycle() == Approx(25.6));
+  // The transaction model's bandwidth is a what-if knob: above or below the device's pin rate, it loads.
+  CHECK(parse_hw(replaced(good, "value: 25.6e9", "value: 51.2e9"), "c.yaml").dram.bandwidth_bytes_per_s ==
+        51.2e9);
+  CHECK(parse_hw(replaced(good, "value: 25.6e9", "value: 3.2e9"), "c.yaml").dram.device == "lpddr4x-3200");
 }
 
 TEST_CASE("every number in a shipped chip keeps its provenance") {
