@@ -2,10 +2,12 @@
 // 2048 with synthetic weights (GPT-2 initialisation, seed 1), the goal being ≤ 60 ms on the project's 2-core
 // machine. The KV buffers are padded to 2047 rows (the first token's rows repeated, Session::pad_cache), so
 // the timed step attends to 2048 rows without running 2047 tokens first; each iteration runs position 2047
-// and rewinds. Counters: the step's synaptic operations (events × the tile widths they fan out to) and
-// events.
+// and rewinds (context 2: the Linears with next to no attention). Counters: the step's synaptic operations
+// (events × the tile widths they fan out to) and events. stream_linear_codes times the memory floor beside
+// it.
 #include <benchmark/benchmark.h>
 
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,6 +28,7 @@ struct Loaded {
   ir::Program program;
   ModelWeights weights;
   std::unique_ptr<functional::Executor> reference, integer;
+  std::vector<functional::OpTensor> int_tensors;  // a copy of the integer executor's, for stream_linear_codes
 };
 
 // Compiled, weighted and calibrated once for every benchmark of a variant.
@@ -43,9 +46,9 @@ const Loaded& loaded(const std::string& variant) {
   l.reference = std::make_unique<functional::Executor>(
       l.program, functional::float_op_tensors(l.program, l.weights), facts);
   const weights::WeightsFile file = weights::quantize_program_weights(l.program, l.weights);
-  l.integer =
-      std::make_unique<functional::Executor>(l.program, functional::int_op_tensors(l.program, file), facts,
-                                             functional::calibrate(*l.reference, {11, 22, 33, 44}));
+  l.int_tensors = functional::int_op_tensors(l.program, file);
+  l.integer = std::make_unique<functional::Executor>(l.program, l.int_tensors, facts,
+                                                     functional::calibrate(*l.reference, {11, 22, 33, 44}));
   return l;
 }
 
@@ -75,6 +78,28 @@ void decode_token(benchmark::State& state, const std::string& variant, bool inte
       benchmark::Counter(static_cast<double>(synaptic), benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// The integer decode's memory floor, timed beside it: one pass over the bytes its Linears stream (every
+// Linear op's int8 codes, as the executor holds them), summed as 64-bit words. No decode of these weights can
+// take less time on this machine than reading them once.
+void stream_linear_codes(benchmark::State& state) {
+  const Loaded& l = loaded("QKV");
+  int64_t bytes = 0;
+  for (auto _ : state) {
+    uint64_t sum = 0;
+    bytes = 0;
+    for (const functional::OpTensor& t : l.int_tensors) {
+      for (std::size_t i = 0; i + sizeof sum <= t.codes.size(); i += sizeof sum) {
+        uint64_t word = 0;
+        std::memcpy(&word, t.codes.data() + i, sizeof word);
+        sum += word;
+      }
+      bytes += static_cast<int64_t>(t.codes.size());
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+
 // Float execution of a trained byte-level model (models/trained/) over the held-out text's first window of
 // 128 bytes, every position's logits: what bench/exec_vs_torch.py puts beside PyTorch's forward of the same
 // ONNX file.
@@ -101,6 +126,7 @@ BENCHMARK_CAPTURE(trained_window, byte - q - k = v float, std::string("q-k=v"))
 BENCHMARK_CAPTURE(trained_window, byte - mqa float, std::string("mqa"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(trained_window, byte - q - mqa float, std::string("q-mqa"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(decode_token, paper - 300m QKV int, std::string("QKV"), true)
+    ->Arg(2)
     ->Arg(2048)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
@@ -108,6 +134,7 @@ BENCHMARK_CAPTURE(decode_token, paper - 300m Q - K = V int, std::string("Q-K=V")
     ->Arg(2048)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+BENCHMARK(stream_linear_codes)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(decode_token, paper - 300m QKV float, std::string("QKV"), false)
     ->Arg(2048)
     ->Unit(benchmark::kMillisecond)

@@ -37,4 +37,15 @@ weights::WeightsFile calibrated_weights_file(const ir::Program& program, const M
   return file;
 }
 
+Diagnostic unstored_scales_note(const weights::WeightsFile& file, const std::string& path,
+                                const std::string& instead) {
+  return Diagnostic::note(fmt::format(
+      "{}: no activation scales stored ({}), so the integer run calibrates them on {}; `neurokv compile "
+      "--calibration FILE` stores them",
+      path,
+      file.version < 2 ? fmt::format("a version-{} weights file", file.version)
+                       : "compiled without --calibration",
+      instead));
+}
+
 }  // namespace neurokv::study

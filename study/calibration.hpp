@@ -8,6 +8,7 @@
 #include "compiler/config/model_spec.hpp"
 #include "compiler/config/model_weights.hpp"
 #include "compiler/ir/program.hpp"
+#include "compiler/support/diagnostic.hpp"
 #include "compiler/weights/weights_file.hpp"
 
 namespace neurokv::study {
@@ -26,5 +27,10 @@ CalibrationInput calibration_input(const std::string& calibration, const ir::Pro
 // `calibration` gives, max calibration, in it.
 weights::WeightsFile calibrated_weights_file(const ir::Program& program, const ModelWeights& model_weights,
                                              const ModelSpec& spec, const std::string& calibration);
+
+// The note that the weights file `path` (--weights) stores no activation scales, so the integer run
+// calibrates them on `instead`.
+Diagnostic unstored_scales_note(const weights::WeightsFile& file, const std::string& path,
+                                const std::string& instead);
 
 }  // namespace neurokv::study

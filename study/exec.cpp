@@ -39,13 +39,8 @@ functional::ActivationScales int_scales(const ExecOptions& o, const ir::Program&
       calibrated_on = fmt::format("{}, stored in {}", file.activations->source, o.weights_file);
       return functional::from_stored(program, *file.activations, o.weights_file);
     }
-    now(Diagnostic::note(fmt::format(
-        "{}: no activation scales stored ({}), so the integer run calibrates them on {}; `neurokv compile "
-        "--calibration FILE` stores them",
-        o.weights_file,
-        file.version < 2 ? fmt::format("a version-{} weights file", file.version)
-                         : "compiled without --calibration",
-        o.calibration.empty() ? "the input itself" : o.calibration)));
+    now(unstored_scales_note(file, o.weights_file,
+                             o.calibration.empty() ? "the input itself" : o.calibration));
   }
   if (o.calibration.empty()) {
     calibrated_on = "the input itself";

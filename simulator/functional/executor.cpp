@@ -47,12 +47,14 @@ void quantize(std::vector<float>& y, float max_abs, int bits) {
 // The step of a `bits`-wide symmetric activation whose largest |value| is max_abs (0: every code is 0).
 float step_of(float max_abs, int bits) { return max_abs / static_cast<float>(max_code(bits)); }
 
-// The codes of quantised values (each exactly code × step).
-std::vector<int32_t> codes_of(const float* values, int64_t count, float step) {
-  std::vector<int32_t> codes(static_cast<std::size_t>(count), 0);
+// The codes of quantised values (each exactly code × step). `Code`: int16_t holds every code of the widths
+// integer numerics run (at most 16 bits, Executor's constructor), what the SIMD kernels take.
+template <typename Code = int32_t>
+std::vector<Code> codes_of(const float* values, int64_t count, float step) {
+  std::vector<Code> codes(static_cast<std::size_t>(count), 0);
   if (step <= 0) return codes;
   for (int64_t i = 0; i < count; ++i)
-    codes[static_cast<std::size_t>(i)] = static_cast<int32_t>(std::nearbyint(values[i] / step));
+    codes[static_cast<std::size_t>(i)] = static_cast<Code>(std::nearbyint(values[i] / step));
   return codes;
 }
 
@@ -234,8 +236,8 @@ class Run {
           const int bits = p_.buffers.at(buffer).bits;
           quantize(row, max_abs, bits);
           cache_step_[buffer] = step_of(max_abs, bits);
-          const std::vector<int32_t> codes =
-              codes_of(row.data(), static_cast<int64_t>(row.size()), cache_step_[buffer]);
+          const std::vector<int16_t> codes =
+              codes_of<int16_t>(row.data(), static_cast<int64_t>(row.size()), cache_step_[buffer]);
           cache_codes_[buffer].insert(cache_codes_[buffer].end(), codes.begin(), codes.end());
         }
         std::vector<float>& rows = cache_[buffer];
@@ -337,12 +339,12 @@ class Run {
     y.assign(static_cast<std::size_t>((last - first) * width), 0.0f);
     const auto buffer = static_cast<std::size_t>(source.buffer);
     const float step = scales_ == nullptr ? 0.0f : on_read ? cache_step_[buffer] : input_step(op, 0);
-    std::vector<int32_t> codes;
-    if (scales_ != nullptr && !on_read) codes = codes_of(input(op, 0).data(), width, step);
+    std::vector<int16_t> codes;
+    if (scales_ != nullptr && !on_read) codes = codes_of<int16_t>(input(op, 0).data(), width, step);
     for (int m = first; m < last; ++m) {
       float* out = y.data() + (m - first) * width;
       const float* x = on_read ? cache_[buffer].data() + int64_t{m} * width : input(op, 0).data();
-      const int32_t* c = scales_ == nullptr ? nullptr
+      const int16_t* c = scales_ == nullptr ? nullptr
                          : on_read          ? cache_codes_[buffer].data() + int64_t{m} * width
                                             : codes.data();
       for (int64_t h = 0; h < width; h += op.head_dim) {
@@ -361,7 +363,7 @@ class Run {
   // start at the first attended position. Integer numerics: their codes and step.
   struct Keys {
     const float* rows = nullptr;
-    const int32_t* codes = nullptr;
+    const int16_t* codes = nullptr;
     float step = 0;
   };
   Keys keys_of(const ir::Op& source, int first) {
@@ -375,7 +377,7 @@ class Run {
     Keys keys{rotated.data() - int64_t{first} * width, nullptr, 0};
     if (scales_ != nullptr) {
       keys.step = step_of(scales_->max_abs[static_cast<std::size_t>(source.id)], p_.precision.act_bits);
-      rotated_codes_ = codes_of(rotated.data(), static_cast<int64_t>(rotated.size()), keys.step);
+      rotated_codes_ = codes_of<int16_t>(rotated.data(), static_cast<int64_t>(rotated.size()), keys.step);
       keys.codes = rotated_codes_.data() - int64_t{first} * width;
     }
     return keys;
@@ -415,50 +417,48 @@ class Run {
   }
 
   // Integer numerics: the input is codes × the producer's step; every non-zero code j adds code_j × the int8
-  // weight codes of row j to the tile's int32 accumulators, which are then scaled by step × the channel's
-  // scale (and the bias added) on the way to the next quantisation.
+  // weight codes of row j to the int32 accumulators, which are then scaled by step × the channel's scale (and
+  // the bias added) on the way to the next quantisation. The accumulators of every tile fill in one pass over
+  // the op's weights (the kernel's blocks of outputs are not the tiles; integer sums are exact in any order),
+  // and each tile receives every event.
   void int_linear(const ir::Op& op, const OpTensor& w, std::vector<float>& y, std::vector<int64_t>& events) {
     const std::vector<float>& x = input(op, 0);
-    const float max_in = scales_->max_abs[static_cast<std::size_t>(op.inputs.at(0))];
-    const float step = max_in / static_cast<float>(max_code(p_.precision.act_bits));
+    const float step = input_step(op, 0);
     // The events: the non-zero inputs. The kernel takes them in the weights' pairs of inputs (2p, 2p + 1);
     // a pair of zeros is skipped as the chip skips them, a zero beside a non-zero input adds 0 × its weight.
+    const auto size = static_cast<int64_t>(x.size());
     int64_t active = 0;
     std::vector<int64_t> pairs;
-    std::vector<int32_t> codes;
-    for (int64_t p = 0; 2 * p < static_cast<int64_t>(x.size()); ++p) {
+    std::vector<int16_t> codes;
+    for (int64_t p = 0; 2 * p < size; ++p) {
       const auto code = [&](int64_t j) {
-        return j < static_cast<int64_t>(x.size())
-                   ? static_cast<int32_t>(std::nearbyint(x[static_cast<std::size_t>(j)] / step))
-                   : 0;
+        return j < size && x[static_cast<std::size_t>(j)] != 0.0f
+                   ? static_cast<int16_t>(std::nearbyint(x[static_cast<std::size_t>(j)] / step))
+                   : int16_t{0};
       };
-      const bool first = x[static_cast<std::size_t>(2 * p)] != 0.0f;
-      const bool second =
-          2 * p + 1 < static_cast<int64_t>(x.size()) && x[static_cast<std::size_t>(2 * p + 1)] != 0.0f;
-      active += first + second;
-      if (!first && !second) continue;
+      const int16_t first = code(2 * p), second = code(2 * p + 1);
+      const int nonzero = (x[static_cast<std::size_t>(2 * p)] != 0.0f) +
+                          (2 * p + 1 < size && x[static_cast<std::size_t>(2 * p + 1)] != 0.0f);
+      active += nonzero;
+      if (nonzero == 0) continue;
       pairs.push_back(p);
-      codes.push_back(first ? code(2 * p) : 0);
-      codes.push_back(second ? code(2 * p + 1) : 0);
+      codes.push_back(first);
+      codes.push_back(second);
     }
-    y.assign(static_cast<std::size_t>(op.out_features), 0.0f);
-    std::vector<int32_t> acc;
+    std::vector<int32_t> acc(static_cast<std::size_t>(op.out_features), 0);
+    accumulate_pairs(w.codes.data(), (w.in + 1) / 2, pairs.data(), codes.data(), pairs.size(),
+                     op.out_features, acc.data());
+    y.resize(static_cast<std::size_t>(op.out_features));
+    for (std::size_t c = 0; c < y.size(); ++c)
+      y[c] = static_cast<float>(acc[c]) * step * w.scales[c] + (w.bias.empty() ? 0.0f : w.bias[c]);
     for (const ir::Tile& t : op.tiles) {
-      const int64_t width = t.out_end - t.out_begin;
-      acc.assign(static_cast<std::size_t>(width), 0);
-      accumulate_pairs(w.codes.data() + 2 * t.out_begin, w.out, pairs.data(), codes.data(), pairs.size(),
-                       width, acc.data());
-      for (int64_t o = 0; o < width; ++o) {
-        const std::size_t c = static_cast<std::size_t>(t.out_begin + o);
-        y[c] = static_cast<float>(acc[o]) * step * w.scales[c] + (w.bias.empty() ? 0.0f : w.bias[c]);
-      }
       events[static_cast<std::size_t>(t.index)] = active;
       result_.weight_rows_read[static_cast<std::size_t>(op.id)] += active;
     }
   }
 
   // QKᵀ / √head_dim for the tile's query heads against every cached key row of the head's KV group that the
-  // layer attends to. Integer numerics: query codes · key codes in a 64-bit accumulator, × both steps and
+  // layer attends to. Integer numerics: query codes · key codes summed exactly (int_scores), × both steps and
   // 1/√head_dim.
   void scores(const ir::Op& op, int n, std::vector<float>& y, std::vector<int64_t>& events) {
     const std::vector<float>& q = input(op, 0);
@@ -466,38 +466,49 @@ class Run {
     const Keys keys = keys_of(input_op(op, 1), first);
     const int64_t d = op.head_dim, row = int64_t{op.kv_heads} * d, group = op.heads / op.kv_heads;
     const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(d)));
-    // Integer numerics: the query's codes, once for every cached row they meet.
-    const float q_step = scales_ != nullptr ? input_step(op, 0) : 0.0f;
-    const std::vector<int32_t> q_codes = scales_ != nullptr
-                                             ? codes_of(q.data(), static_cast<int64_t>(q.size()), q_step)
-                                             : std::vector<int32_t>{};
     y.assign(static_cast<std::size_t>(op.heads) * static_cast<std::size_t>(count), 0.0f);
-    for (const ir::Tile& t : op.tiles) {
-      for (int64_t h = t.out_begin; h < t.out_end; ++h) {
-        for (int64_t m = first; m < n; ++m) {
-          const int64_t key = m * row + (h / group) * d;
-          y[static_cast<std::size_t>(h * count + m - first)] =
-              scales_ != nullptr
-                  ? int_dot(q_codes.data() + h * d, q_step, keys.codes + key, keys.step, d) * scale
-                  : ConstSpan(q.data() + h * d, d).dot(ConstSpan(keys.rows + key, d)) * scale;
-        }
+    if (scales_ != nullptr) {
+      int_scores(op, q, keys, first, count, y);
+    } else {
+      for (int64_t h = 0; h < op.heads; ++h) {
+        const int64_t key = int64_t{first} * row + (h / group) * d;
+        for (int m = 0; m < count; ++m)
+          y[static_cast<std::size_t>(h * count + m)] =
+              ConstSpan(q.data() + h * d, d).dot(ConstSpan(keys.rows + key + m * row, d)) * scale;
       }
-      events[static_cast<std::size_t>(t.index)] = nonzeros(q.data(), t.out_begin * d, t.out_end * d);
     }
+    for (const ir::Tile& t : op.tiles)
+      events[static_cast<std::size_t>(t.index)] = nonzeros(q.data(), t.out_begin * d, t.out_end * d);
   }
 
-  // Σ codes[i] × keys[i] over `count`, × both steps. Exact either way: in int32 lanes (Highway) when the
-  // largest possible sum fits, else in 64 bits.
-  float int_dot(const int32_t* codes, float step, const int32_t* keys, float key_step, int64_t count) const {
-    const int64_t bound =
-        int64_t{max_code(p_.precision.act_bits)} * (int64_t{1} << (max_kv_bits_ - 1)) * count;
-    int64_t sum = 0;
+  // Every head's scores in integers, the cached rows streamed once for all heads (each tile's heads are a
+  // range of them): the query's codes · the key codes, summed exactly — in int32 lanes (Highway) when the
+  // largest possible sum fits, else in 64 bits — then × both steps and 1/√head_dim.
+  void int_scores(const ir::Op& op, const std::vector<float>& q, const Keys& keys, int first, int count,
+                  std::vector<float>& y) const {
+    const int64_t d = op.head_dim, row = int64_t{op.kv_heads} * d, group = op.heads / op.kv_heads;
+    const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(d)));
+    const float q_step = input_step(op, 0);
+    const std::vector<int16_t> q_codes = codes_of<int16_t>(q.data(), static_cast<int64_t>(q.size()), q_step);
+    const int16_t* rows = keys.codes + int64_t{first} * row;
+    std::vector<int64_t> sums(y.size(), 0);
+    const int64_t bound = int64_t{max_code(p_.precision.act_bits)} * (int64_t{1} << (max_kv_bits_ - 1)) * d;
     if (bound <= std::numeric_limits<int32_t>::max()) {
-      sum = dot_int32(codes, keys, static_cast<std::size_t>(count));
+      std::vector<int32_t> dots(y.size());
+      dot_rows(q_codes.data(), op.heads, group, rows, row, count, static_cast<std::size_t>(d), dots.data());
+      std::copy(dots.begin(), dots.end(), sums.begin());
     } else {
-      for (int64_t i = 0; i < count; ++i) sum += int64_t{codes[i]} * keys[i];
+      for (int64_t h = 0; h < op.heads; ++h) {
+        for (int64_t m = 0; m < count; ++m) {
+          const int16_t* key = rows + m * row + (h / group) * d;
+          for (int64_t i = 0; i < d; ++i)
+            sums[static_cast<std::size_t>(h * count + m)] +=
+                int64_t{q_codes[static_cast<std::size_t>(h * d + i)]} * key[i];
+        }
+      }
     }
-    return static_cast<float>(static_cast<double>(sum) * step * key_step);
+    for (std::size_t i = 0; i < y.size(); ++i)
+      y[i] = static_cast<float>(static_cast<double>(sums[i]) * q_step * keys.step) * scale;
   }
 
   // P·V: each non-zero probability adds p × the cached value row of the head's KV group. Integer numerics:
@@ -533,7 +544,7 @@ class Run {
       const auto code =
           static_cast<int64_t>(std::nearbyint(probs[static_cast<std::size_t>(h * n + m)] * levels));
       if (code == 0) continue;
-      const int32_t* value = cache_codes_[buffer].data() + (first + m) * row + (h / group) * d;
+      const int16_t* value = cache_codes_[buffer].data() + (first + m) * row + (h / group) * d;
       for (int64_t i = 0; i < d; ++i) acc[static_cast<std::size_t>(i)] += code * value[i];
     }
     const double step = static_cast<double>(cache_step_[buffer]) / static_cast<double>(levels);
@@ -548,10 +559,10 @@ class Run {
   const ActivationScales* scales_;         // integer numerics; nullptr: float
   std::vector<std::vector<float>> out_;    // [op]: the current token's output
   std::vector<std::vector<float>> cache_;  // [buffer]: rows of kv_heads × head_dim, one per position
-  std::vector<std::vector<int32_t>>
+  std::vector<std::vector<int16_t>>
       cache_codes_;                     // integer numerics: the same rows as codes of the buffer's width
   std::vector<float> cache_step_;       // [buffer]: those codes' step
-  std::vector<int32_t> rotated_codes_;  // integer numerics: the codes of the keys a rope rotated on read
+  std::vector<int16_t> rotated_codes_;  // integer numerics: the codes of the keys a rope rotated on read
   Execution result_;
   int positions_ = 0;    // tokens run (or padded) so far
   int max_kv_bits_ = 0;  // the widest buffer's: bounds a key code (rope-rotated keys: act_bits, no wider)

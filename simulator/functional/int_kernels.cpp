@@ -100,7 +100,7 @@ std::vector<float> gelu_table(float step, int bits, GeluForm form) {
   return activation_table(step, bits, gelu, form);
 }
 
-void int_rope(const int32_t* codes, float step, float* y, int head_dim, int rotary, double theta,
+void int_rope(const int16_t* codes, float step, float* y, int head_dim, int rotary, double theta,
               int position) {
   const int half = rotary / 2;
   const double one = std::ldexp(1.0, kRopeFraction);

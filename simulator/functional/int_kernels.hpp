@@ -27,7 +27,7 @@ std::vector<float> activation_table(float step, int bits, float (*act)(float, Ge
 // Rotary embedding of one head of activation codes (value = code × step): cos and sin as signed fixed point
 // of kRopeFraction bits from a table, products summed in integers, then × step / 2^kRopeFraction.
 inline constexpr int kRopeFraction = 14;
-void int_rope(const int32_t* codes, float step, float* y, int head_dim, int rotary, double theta,
+void int_rope(const int16_t* codes, float step, float* y, int head_dim, int rotary, double theta,
               int position);
 // GELU of every input code −qmax..qmax of a `bits`-wide activation with that step: entry code + qmax.
 std::vector<float> gelu_table(float step, int bits, GeluForm form);

@@ -5,99 +5,94 @@
 #include <hwy/foreach_target.h>            // IWYU pragma: keep
 #include <hwy/highway.h>
 
-#include <vector>
+#include <algorithm>
+#include <cstring>
 
 HWY_BEFORE_NAMESPACE();
 namespace neurokv::functional::HWY_NAMESPACE {
 
 namespace hn = hwy::HWY_NAMESPACE;
 
-// Streams the pairs in order, four at a time. Each pair's two int8 weights of an output sit side by side, so
-// one widening pairwise multiply-add (x86: pmaddwd) takes both inputs' products for a vector of outputs:
-// sum0/sum1 collect them in the target's order and RearrangeToOddPlusEven puts each output's sum in its lane.
 // One output at a time (the one-lane target).
-void AccumulatePairsScalar(const int8_t* weights, int64_t stride, const int64_t* pairs, const int32_t* codes,
-                           std::size_t count, int64_t width, int32_t* acc) {
-  for (int64_t o = 0; o < width; ++o) {
-    for (std::size_t j = 0; j < count; ++j) {
-      const int8_t* w = weights + pairs[j] * 2 * stride + 2 * o;
-      acc[o] += codes[2 * j] * w[0] + codes[2 * j + 1] * w[1];
+void AccumulatePairsScalar(const int8_t* weights, int64_t pair_rows, const int64_t* pairs,
+                           const int16_t* codes, std::size_t count, int64_t out, int32_t* acc) {
+  for (int64_t o = 0; o < out; ++o) {
+    const int8_t* block =
+        weights + (o / kOutputBlock) * pair_rows * 2 * kOutputBlock + 2 * (o % kOutputBlock);
+    for (std::size_t k = 0; k < count; ++k) {
+      const int8_t* w = block + pairs[k] * 2 * kOutputBlock;
+      acc[o] += codes[2 * k] * w[0] + codes[2 * k + 1] * w[1];
     }
   }
 }
 
-void AccumulatePairs(const int8_t* HWY_RESTRICT weights, int64_t stride, const int64_t* HWY_RESTRICT pairs,
-                     const int32_t* HWY_RESTRICT codes, std::size_t count, int64_t width,
+// Block by block of kOutputBlock outputs: their accumulators live in registers while the block's rows of the
+// active pairs stream past, each row one widening pairwise multiply-add per vector (x86: pmaddwd: both
+// inputs' products for a vector of outputs). sum0/sum1 collect them in the target's order and
+// RearrangeToOddPlusEven puts each output's sum in its lane.
+void AccumulatePairs(const int8_t* HWY_RESTRICT weights, int64_t pair_rows, const int64_t* HWY_RESTRICT pairs,
+                     const int16_t* HWY_RESTRICT codes, std::size_t count, int64_t out,
                      int32_t* HWY_RESTRICT acc) {
 #if HWY_TARGET == HWY_SCALAR  // one lane: no pairs of int16 lanes to multiply-add
-  AccumulatePairsScalar(weights, stride, pairs, codes, count, width, acc);
+  AccumulatePairsScalar(weights, pair_rows, pairs, codes, count, out, acc);
 #else
   const hn::ScalableTag<int32_t> d32;
   const hn::Repartition<int16_t, decltype(d32)> d16;
   const hn::Rebind<int8_t, decltype(d16)> d8;  // as many int8 lanes as d16 has: n outputs × 2 inputs
-  const auto n = static_cast<int64_t>(hn::Lanes(d32));
-  // Whole vectors over the tile, the last one reaching past its end into the next outputs' weights (or the
-  // tensor's padding, OpTensor::codes): their lanes are computed and dropped.
-  const int64_t vectors = (width + n - 1) / n;
-  std::vector<int32_t> even(static_cast<std::size_t>(vectors * n), 0);  // sum0
-  std::vector<int32_t> odd(even.size(), 0);                             // sum1: no products on x86
-  int32_t* const sums = even.data();
-  const auto pair_codes = [&](std::size_t k) {
-    const uint32_t packed = static_cast<uint16_t>(codes[2 * k]) |
-                            (static_cast<uint32_t>(static_cast<uint16_t>(codes[2 * k + 1])) << 16);
-    return hn::BitCast(d16, hn::Set(d32, static_cast<int32_t>(packed)));
-  };
-  const auto widened = [&](const int8_t* pair, int64_t v) {
-    return hn::PromoteTo(d16, hn::LoadU(d8, pair + 2 * v * n));
-  };
-  std::size_t k = 0;
-  for (; k + 4 <= count; k += 4) {
-    const int8_t* p0 = weights + pairs[k] * 2 * stride;
-    const int8_t* p1 = weights + pairs[k + 1] * 2 * stride;
-    const int8_t* p2 = weights + pairs[k + 2] * 2 * stride;
-    const int8_t* p3 = weights + pairs[k + 3] * 2 * stride;
-    const auto c0 = pair_codes(k);
-    const auto c1 = pair_codes(k + 1);
-    const auto c2 = pair_codes(k + 2);
-    const auto c3 = pair_codes(k + 3);
-    for (int64_t v = 0; v < vectors; ++v) {
-      auto s0 = hn::LoadU(d32, sums + v * n), s1 = hn::LoadU(d32, odd.data() + v * n);
-      s0 = hn::ReorderWidenMulAccumulate(d32, widened(p0, v), c0, s0, s1);
-      s0 = hn::ReorderWidenMulAccumulate(d32, widened(p1, v), c1, s0, s1);
-      s0 = hn::ReorderWidenMulAccumulate(d32, widened(p2, v), c2, s0, s1);
-      s0 = hn::ReorderWidenMulAccumulate(d32, widened(p3, v), c3, s0, s1);
-      hn::StoreU(s0, d32, sums + v * n);
-      hn::StoreU(s1, d32, odd.data() + v * n);
+  constexpr std::size_t n = hn::MaxLanes(d32);
+  constexpr std::size_t kVectors = kOutputBlock / n;
+  static_assert(kVectors * n == kOutputBlock, "a block is whole vectors");
+  using V32 = hn::Vec<decltype(d32)>;
+  const int64_t block_bytes = pair_rows * 2 * kOutputBlock;
+  for (int64_t begin = 0; begin < out; begin += kOutputBlock) {
+    const int8_t* block = weights + (begin / kOutputBlock) * block_bytes;
+    V32 sum0[kVectors], sum1[kVectors];
+    for (std::size_t v = 0; v < kVectors; ++v) sum0[v] = sum1[v] = hn::Zero(d32);
+    for (std::size_t k = 0; k < count; ++k) {
+      const int8_t* row = block + pairs[k] * 2 * kOutputBlock;
+      int32_t packed;  // the pair's two int16 codes, one int32 lane, broadcast
+      std::memcpy(&packed, codes + 2 * k, sizeof packed);
+      const auto both = hn::BitCast(d16, hn::Set(d32, packed));
+      for (std::size_t v = 0; v < kVectors; ++v) {
+        const auto w = hn::PromoteTo(d16, hn::LoadU(d8, row + 2 * n * v));
+        sum0[v] = hn::ReorderWidenMulAccumulate(d32, w, both, sum0[v], sum1[v]);
+      }
     }
+    HWY_ALIGN int32_t sums[kOutputBlock];
+    for (std::size_t v = 0; v < kVectors; ++v)
+      hn::Store(hn::RearrangeToOddPlusEven(sum0[v], sum1[v]), d32, sums + v * n);
+    const int64_t width = std::min<int64_t>(kOutputBlock, out - begin);
+    for (int64_t o = 0; o < width; ++o) acc[begin + o] += sums[o];
   }
-  for (; k < count; ++k) {
-    const int8_t* p = weights + pairs[k] * 2 * stride;
-    const auto c = pair_codes(k);
-    for (int64_t v = 0; v < vectors; ++v) {
-      auto s0 = hn::LoadU(d32, sums + v * n), s1 = hn::LoadU(d32, odd.data() + v * n);
-      s0 = hn::ReorderWidenMulAccumulate(d32, widened(p, v), c, s0, s1);
-      hn::StoreU(s0, d32, sums + v * n);
-      hn::StoreU(s1, d32, odd.data() + v * n);
-    }
-  }
-  for (int64_t v = 0; v < vectors; ++v) {
-    hn::StoreU(hn::RearrangeToOddPlusEven(hn::LoadU(d32, sums + v * n), hn::LoadU(d32, odd.data() + v * n)),
-               d32, sums + v * n);
-  }
-  for (int64_t o = 0; o < width; ++o) acc[o] += sums[o];
 #endif
 }
 
-// Σ a[i] × b[i] over `count` int32 codes whose products and sum fit int32 (the caller checks the bound).
-int32_t DotInt32(const int32_t* HWY_RESTRICT a, const int32_t* HWY_RESTRICT b, std::size_t count) {
-  const hn::ScalableTag<int32_t> d32;
-  const std::size_t n = hn::Lanes(d32);
-  auto sum = hn::Zero(d32);
-  std::size_t i = 0;
-  for (; i + n <= count; i += n) sum = hn::Add(sum, hn::Mul(hn::LoadU(d32, a + i), hn::LoadU(d32, b + i)));
-  int32_t total = hn::GetLane(hn::SumOfLanes(d32, sum));
-  for (; i < count; ++i) total += a[i] * b[i];
-  return total;
+// Row by row, each head's dot product by pairwise multiply-adds of int16 lanes into int32 (the caller bounds
+// the sums).
+void DotRows(const int16_t* HWY_RESTRICT queries, int64_t heads, int64_t group,
+             const int16_t* HWY_RESTRICT keys, int64_t stride, int64_t rows, std::size_t count,
+             int32_t* HWY_RESTRICT dots) {
+  const auto dot = [count](const int16_t* HWY_RESTRICT query, const int16_t* HWY_RESTRICT key) {
+    std::size_t i = 0;
+    int32_t total = 0;
+#if HWY_TARGET != HWY_SCALAR
+    const hn::ScalableTag<int32_t> d32;
+    const hn::Repartition<int16_t, decltype(d32)> d16;
+    const std::size_t n = hn::Lanes(d16);
+    auto sum0 = hn::Zero(d32), sum1 = hn::Zero(d32);
+    for (; i + n <= count; i += n)
+      sum0 =
+          hn::ReorderWidenMulAccumulate(d32, hn::LoadU(d16, query + i), hn::LoadU(d16, key + i), sum0, sum1);
+    total = hn::GetLane(hn::SumOfLanes(d32, hn::Add(sum0, sum1)));
+#endif
+    for (; i < count; ++i) total += query[i] * key[i];
+    return total;
+  };
+  const auto width = static_cast<int64_t>(count);
+  for (int64_t m = 0; m < rows; ++m) {
+    for (int64_t h = 0; h < heads; ++h)
+      dots[h * rows + m] = dot(queries + h * width, keys + m * stride + (h / group) * width);
+  }
 }
 
 }  // namespace neurokv::functional::HWY_NAMESPACE
@@ -107,15 +102,16 @@ HWY_AFTER_NAMESPACE();
 namespace neurokv::functional {
 
 HWY_EXPORT(AccumulatePairs);
-HWY_EXPORT(DotInt32);
+HWY_EXPORT(DotRows);
 
-void accumulate_pairs(const int8_t* weights, int64_t stride, const int64_t* pairs, const int32_t* codes,
-                      std::size_t count, int64_t width, int32_t* acc) {
-  HWY_DYNAMIC_DISPATCH(AccumulatePairs)(weights, stride, pairs, codes, count, width, acc);
+void accumulate_pairs(const int8_t* weights, int64_t pair_rows, const int64_t* pairs, const int16_t* codes,
+                      std::size_t count, int64_t out, int32_t* acc) {
+  HWY_DYNAMIC_DISPATCH(AccumulatePairs)(weights, pair_rows, pairs, codes, count, out, acc);
 }
 
-int32_t dot_int32(const int32_t* a, const int32_t* b, std::size_t count) {
-  return HWY_DYNAMIC_DISPATCH(DotInt32)(a, b, count);
+void dot_rows(const int16_t* queries, int64_t heads, int64_t group, const int16_t* keys, int64_t stride,
+              int64_t rows, std::size_t count, int32_t* dots) {
+  HWY_DYNAMIC_DISPATCH(DotRows)(queries, heads, group, keys, stride, rows, count, dots);
 }
 
 }  // namespace neurokv::functional

@@ -1,21 +1,29 @@
 #pragma once
-// The integer inner loops: the Linear's (docs/executor.md "Numerics", "Linear"): every non-zero input code
-// adds code × its int8 weight row to the tile's int32 accumulators, vectorised with Highway (dynamic dispatch
-// to the best target the CPU has: SSE4, AVX2, AVX-512). Integer sums in any order are exact, so every target
-// gives the same accumulators. And the attention scores' dot products of codes.
+// The integer inner loops, vectorised with Highway (dynamic dispatch to the best target the CPU has: SSE4,
+// AVX2, AVX-512). Integer sums in any order are exact, so every target gives the same results.
+// - The Linear's (docs/executor.md "Numerics", "Linear"): every non-zero input code adds code × its int8
+//   weight row to int32 accumulators, two inputs at a time by a widening pairwise multiply-add.
+// - The attention scores' dot products of 16-bit query and key codes.
 #include <cstddef>
 #include <cstdint>
 
 namespace neurokv::functional {
 
-// acc[o] += Σ_k codes[2k] × w[pairs[k]][o][0] + codes[2k + 1] × w[pairs[k]][o][1], o in [0, width), where
-// w[p][o][r] = weights[p × 2 × stride + 2o + r] (OpTensor::codes' pair layout; `weights` points at the tile's
-// first output). In int32, as the tile's accumulators; |codes| < 2^15 and the caller's widths keep the sums
-// in range.
-void accumulate_pairs(const int8_t* weights, int64_t stride, const int64_t* pairs, const int32_t* codes,
-                      std::size_t count, int64_t width, int32_t* acc);
+// Outputs per block of a Linear's packed codes (OpTensor::codes): one 64-byte row of int8 pairs per pair of
+// inputs, whose 32 int32 accumulators stay in registers while the block's rows stream past.
+inline constexpr int64_t kOutputBlock = 32;
 
-// Σ a[i] × b[i], vectorised; the caller makes sure every partial sum fits int32 (then it is exact).
-int32_t dot_int32(const int32_t* a, const int32_t* b, std::size_t count);
+// acc[o] += Σ_k codes[2k] × W[2·pairs[k]][o] + codes[2k + 1] × W[2·pairs[k] + 1][o] for o in [0, out), the
+// weights packed as OpTensor::codes is ([⌈out / kOutputBlock⌉][pair_rows][kOutputBlock][2]). In int32, as
+// the tiles' accumulators; the caller's widths keep the sums in range.
+void accumulate_pairs(const int8_t* weights, int64_t pair_rows, const int64_t* pairs, const int16_t* codes,
+                      std::size_t count, int64_t out, int32_t* acc);
+
+// dots[h × rows + m] = Σ_i queries[h × count + i] × keys[m × stride + (h / group) × count + i], i in
+// [0, count), for every head h in [0, heads) and row m in [0, rows): each query head against the rows of its
+// group's keys, the rows streamed once in order. The caller makes sure every partial sum fits int32 (then it
+// is exact).
+void dot_rows(const int16_t* queries, int64_t heads, int64_t group, const int16_t* keys, int64_t stride,
+              int64_t rows, std::size_t count, int32_t* dots);
 
 }  // namespace neurokv::functional

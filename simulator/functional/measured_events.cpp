@@ -6,14 +6,16 @@
 
 #include "compiler/support/error.hpp"
 #include "compiler/weights/program_weights.hpp"
+#include "compiler/weights/weights_check.hpp"
 #include "simulator/functional/executor.hpp"
+#include "simulator/functional/stored_scales.hpp"
 #include "simulator/functional/token_ids.hpp"
 
 namespace neurokv::functional {
 
 MeasuredEvents measure_events(const ModelSource& model, const LayerVariants& variant, const HwConfig& hw,
                               const CompileOptions& options, const std::vector<int>& ids,
-                              const std::string& where) {
+                              const std::string& where, const std::optional<StoredWeights>& stored) {
   if (!model.weights) {
     throw InputError(
         fmt::format("--events measured: model {} has no weights (a YAML model), expected an ONNX "
@@ -21,12 +23,19 @@ MeasuredEvents measure_events(const ModelSource& model, const LayerVariants& var
                     model.spec.name));
   }
   const ir::Program program = compile(model, variant, hw, options).program;
+  if (stored) weights::check_weights(stored->file, program, stored->path);
   check_token_ids(ids, program, where);
   const NumericsFacts facts = NumericsFacts::of(model.spec);
   const Executor reference(program, float_op_tensors(program, *model.weights), facts);
-  const weights::WeightsFile file = weights::quantize_program_weights(program, *model.weights);
   const Execution float_run = reference.run(ids);
-  const Executor executor(program, int_op_tensors(program, file), facts, ActivationScales{float_run.max_abs});
+  const bool stored_scales = stored && stored->file.activations;
+  const Executor executor(
+      program,
+      int_op_tensors(program,
+                     stored ? stored->file : weights::quantize_program_weights(program, *model.weights)),
+      facts,
+      stored_scales ? from_stored(program, *stored->file.activations, stored->path)
+                    : ActivationScales{float_run.max_abs});
   const Execution int_run = executor.run(ids);
   MeasuredEvents measured;
   measured.sites = measured_site_counts(program, int_run);

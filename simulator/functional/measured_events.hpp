@@ -2,10 +2,13 @@
 // Measured events for the estimators: executes a model with real weights in integer numerics on an input and
 // returns what every op's tiles received at every position, to replace the assumed densities op by op, layer
 // by layer and phase by phase (docs/executor.md, "Measured events in estimate and run").
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "compiler/driver/compile.hpp"
 #include "compiler/driver/model_source.hpp"
+#include "compiler/weights/weights_file.hpp"
 #include "simulator/functional/measured_density.hpp"
 #include "simulator/functional/quality.hpp"
 #include "simulator/measured_densities.hpp"
@@ -36,11 +39,20 @@ struct MeasuredEvents {
   MeasuredDensities densities(int64_t prompt) const;
 };
 
+// A compiled program's weights file (--weights) and its path: its codes run instead of the model's weights
+// quantised anew, and its stored activation scales (compile --calibration), if any, instead of scales
+// calibrated on the input.
+struct StoredWeights {
+  weights::WeightsFile file;
+  std::string path;
+};
+
 // Compiles `variant` of `model` (which must have weights) for `hw`, calibrates activation scales on `ids`
-// (a float run) and executes them in integer numerics. Throws InputError for a model without weights or bad
-// ids.
+// (a float run) and executes them in integer numerics; with `stored`, its codes and scales (checked against
+// the program). Throws InputError for a model without weights, bad ids or a weights file that is not the
+// program's.
 MeasuredEvents measure_events(const ModelSource& model, const LayerVariants& variant, const HwConfig& hw,
                               const CompileOptions& options, const std::vector<int>& ids,
-                              const std::string& where);
+                              const std::string& where, const std::optional<StoredWeights>& stored = {});
 
 }  // namespace neurokv::functional

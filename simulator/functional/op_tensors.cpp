@@ -7,6 +7,7 @@
 
 #include "compiler/ir/op_kind.hpp"
 #include "compiler/support/error.hpp"
+#include "simulator/functional/int_rows.hpp"
 
 namespace neurokv::functional {
 namespace {
@@ -130,11 +131,13 @@ OpTensor int_tensor_of(const ir::Program& program, const ir::Op& op, const weigh
     case ir::WeightShape::Matrix: {
       const weights::QuantizedTensor& q = record_of(file, op.name, op);
       t.in = op.in_features;
-      // Padded: a tile's last vector of outputs may read past the last output (int_rows.cpp).
-      t.codes.assign(static_cast<std::size_t>((t.in + 1) / 2 * 2 * t.out) + kCodePadding, 0);
+      const int64_t pair_rows = (t.in + 1) / 2;
+      const int64_t blocks = (t.out + kOutputBlock - 1) / kOutputBlock;
+      t.codes.assign(static_cast<std::size_t>(blocks * pair_rows * 2 * kOutputBlock), 0);
       for (int64_t o = 0; o < t.out; ++o) {
+        const int64_t block = (o / kOutputBlock) * pair_rows;
         for (int64_t i = 0; i < t.in; ++i) {
-          t.codes[static_cast<std::size_t>((i / 2) * 2 * t.out + 2 * o + i % 2)] =
+          t.codes[static_cast<std::size_t>(((block + i / 2) * kOutputBlock + o % kOutputBlock) * 2 + i % 2)] =
               q.codes[static_cast<std::size_t>(o * t.in + i)];
         }
       }

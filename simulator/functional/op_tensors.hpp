@@ -12,18 +12,15 @@
 
 namespace neurokv::functional {
 
-// Bytes past a Linear's codes that a vector of outputs may read (a 512-bit vector of int8 pairs: 64).
-inline constexpr std::size_t kCodePadding = 64;
-
 struct OpTensor {
   int64_t in = 0, out = 0;
   std::vector<float>
       by_input;             // Linear: [in][out]; Embed/PosEmbed: the table [rows][out]; LayerNorm: gain [out]
   std::vector<float> bias;  // [out], empty when the op has none
-  // Integer numerics, Linear: the .nkw codes input-major in pairs of inputs, [⌈in/2⌉][out][2] (inputs 2p and
-  // 2p + 1 side by side for every output, the last pair padded with 0 when `in` is odd: what a pairwise
-  // multiply-add reads, simulator/functional/int_rows.hpp), then kCodePadding zero bytes; and one scale per
-  // output channel.
+  // Integer numerics, Linear: the .nkw codes input-major in pairs of inputs and blocks of kOutputBlock
+  // outputs, [⌈out/kOutputBlock⌉][⌈in/2⌉][kOutputBlock][2]: inputs 2p and 2p + 1 side by side for every
+  // output (what a pairwise multiply-add reads, simulator/functional/int_rows.hpp), each block's rows
+  // contiguous, the last pair and the last block padded with 0; and one scale per output channel.
   std::vector<int8_t> codes;
   std::vector<float> scales;
 

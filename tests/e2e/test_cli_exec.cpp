@@ -257,6 +257,50 @@ TEST_CASE("compile --calibration stores activation scales in the .nkw and exec -
   CHECK_THAT(r.err, Catch::Contains("cal.nkw: ") && Catch::Contains("at 8 bits, the program's op needs"));
 }
 
+TEST_CASE(
+    "estimate and run --weights measure events with the .nkw's codes and stored scales, as exec --weights",
+    "[executor][cli]") {
+  const neurokv::test::ScratchDir dir("estimate-weights");
+  const std::string model = "-m '" + kFixtures + "q-mqa.onnx' --context 32";
+  const std::string sample = "40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55";
+  REQUIRE(neurokv::test::run_cli("compile " + model + " -o " + dir.root + "/cal.nkir --calibration " + sample)
+              .exit_code == 0);
+  REQUIRE(neurokv::test::run_cli("compile " + model + " -o " + dir.root + "/plain.nkir").exit_code == 0);
+  const std::string input = model + " --ids 5,6,7,8,9,10,11,12";
+  const auto execution = [&](const std::string& command, const std::string& flags) {
+    const neurokv::test::CliResult r = neurokv::test::run_cli(command + " " + input + flags + " --json -");
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(r.out).at("variants").at(0).at("execution");
+  };
+  const nlohmann::json exec_stored = exec_json(input + " --weights " + dir.root + "/cal.nkw");
+  const nlohmann::json estimated = execution("estimate", " --weights " + dir.root + "/cal.nkw");
+  const nlohmann::json ran = execution("run --fidelity analytic -t 2", " --weights " + dir.root + "/cal.nkw");
+  const nlohmann::json on_input = execution("estimate", "");
+  // The stored scales, not the input's: exec's loss to the bit, in both commands, and not the loss the
+  // input's own calibration gives.
+  CHECK(estimated.at("loss") == exec_stored.at("loss"));
+  CHECK(ran.at("loss") == exec_stored.at("loss"));
+  CHECK(estimated.at("loss") != on_input.at("loss"));
+  CHECK(estimated.at("weights") ==
+        "the model's (" + dir.root +
+            "/cal.nkw: its codes, and activation scales calibrated on --calibration "
+            "(16 tokens))");
+  // A file without scales: the input calibrates them, as without --weights, and a note says so.
+  const neurokv::test::CliResult plain =
+      neurokv::test::run_cli("estimate " + input + " --weights " + dir.root + "/plain.nkw --json -");
+  REQUIRE(plain.exit_code == 0);
+  CHECK(nlohmann::json::parse(plain.out).at("variants").at(0).at("execution").at("loss") ==
+        on_input.at("loss"));
+  CHECK_THAT(plain.err,
+             Catch::Contains("plain.nkw: no activation scales stored (compiled without "
+                             "--calibration), so the integer run calibrates them on the input itself"));
+  // Another program's file: every mismatch named, exit 2.
+  const neurokv::test::CliResult other =
+      neurokv::test::run_cli("estimate " + input + " --weight-bits 4 --weights " + dir.root + "/cal.nkw");
+  CHECK(other.exit_code == 2);
+  CHECK_THAT(other.err, Catch::Contains("cal.nkw: ") && Catch::Contains("at 8 bits, the program's op needs"));
+}
+
 TEST_CASE("an --ids list longer than a file name can be is read as a list", "[executor][cli]") {
   std::string ids;
   for (int i = 0; i < 100; ++i) ids += (ids.empty() ? "" : ",") + std::to_string(100 + i % 28);

@@ -156,19 +156,19 @@ TEST_CASE("measured densities are per layer and per phase, in both fidelities", 
   }
   const VariantReport analytic = evaluate_program(m.program, m.hw, options);
   CHECK(analytic.decode.events == Approx(all_events).epsilon(1e-12));
-  // The cycle fidelity takes the same counts instead of drawing events: the same events as the analytic
+  // The transaction fidelity takes the same counts instead of drawing events: the same events as the analytic
   // estimate's over the same decode tokens, whatever the seed.
   options.tokens = 2;
   const VariantReport two = evaluate_program(m.program, m.hw, options);
-  options.fidelity = Fidelity::Cycle;
-  const VariantReport cycle = evaluate_program(m.program, m.hw, options);
+  options.fidelity = Fidelity::Transaction;
+  const VariantReport transaction = evaluate_program(m.program, m.hw, options);
   options.seed = 99;
   const VariantReport reseeded = evaluate_program(m.program, m.hw, options);
-  CHECK(cycle.decode.events == Approx(two.decode.events).epsilon(1e-12));
-  CHECK(cycle.prefill->events == Approx(two.prefill->events).epsilon(1e-12));
-  CHECK(reseeded.decode.events == cycle.decode.events);
-  CHECK(reseeded.decode.energy.total() == cycle.decode.energy.total());
+  CHECK(transaction.decode.events == Approx(two.decode.events).epsilon(1e-12));
+  CHECK(transaction.prefill->events == Approx(two.prefill->events).epsilon(1e-12));
+  CHECK(reseeded.decode.events == transaction.decode.events);
+  CHECK(reseeded.decode.energy.total() == transaction.decode.energy.total());
   // Measured differs from assumed where the execution says so.
   options.measured = {};
-  CHECK(evaluate_program(m.program, m.hw, options).decode.events != cycle.decode.events);
+  CHECK(evaluate_program(m.program, m.hw, options).decode.events != transaction.decode.events);
 }
