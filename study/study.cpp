@@ -2,15 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <thread>
+#include <vector>
 
 #include "compiler/config/extrapolation.hpp"
 #include "compiler/ir/program.hpp"
 #include "compiler/support/error.hpp"
+#include "compiler/weights/weights_reader.hpp"
 #include "simulator/functional/measured_events.hpp"
 #include "simulator/functional/synthetic_weights.hpp"
+#include "study/calibration.hpp"
 #include "study/data_dir.hpp"
 #include "study/token_input.hpp"
 
@@ -54,11 +61,20 @@ void apply_measured_events(Study& s, const StudyOptions& o, const DiagnosticSink
   give_synthetic_weights(s, o);
   std::string where;
   const std::vector<int> ids = token_input(o.ids, o.text, where);
-  s.events = functional::measure_events(s.model, s.variants.front(), s.hw, s.compile, ids, where);
+  const std::optional<functional::StoredWeights>& stored = s.stored_weights;
+  s.events = functional::measure_events(s.model, s.variants.front(), s.hw, s.compile, ids, where, stored);
   const functional::MeasuredEvents& measured = *s.events;
   MeasuredExecution execution;
   execution.input = where;
   execution.weights = s.weights_origin;
+  if (stored) {
+    const weights::ActivationCalibration* scales =
+        stored->file.activations ? &*stored->file.activations : nullptr;
+    // Read in the report as "with <this> weights".
+    execution.weights += fmt::format(" ({}: its codes{})", o.weights_file,
+                                     scales ? ", and activation scales calibrated on " + scales->source : "");
+    if (!scales) now(unstored_scales_note(stored->file, o.weights_file, "the input itself"));
+  }
   execution.tokens = measured.tokens;
   execution.densities = functional::site_densities(measured.sites.all);
   execution.layers = functional::layer_densities(measured.sites);
@@ -85,7 +101,7 @@ void use_measured_events(Study& s, EvaluateOptions& options) {
   s.measured->prefill_end = at.prefill_end;
   s.measured->decode_begin = at.decode_begin;
   s.measured->decode_end = at.decode_end;
-  // One analytic decode step is priced at the program's context; several, or the cycle fidelity's, at
+  // One analytic decode step is priced at the program's context; several, or the transaction fidelity's, at
   // contexts prompt + 1 ... prompt + tokens.
   const bool at_context = options.fidelity == Fidelity::Analytic && options.tokens == 1;
   s.measured->decode_context = at_context ? options.compile.context : options.prompt + options.tokens;
@@ -166,15 +182,36 @@ void check_no_fuse_kv(const Study& s) {
 
 }  // namespace
 
+namespace {
+
+// --weights (estimate, run): refused where nothing is executed, else the file read. Before the model, so an
+// error is not preceded by the model's notes.
+std::optional<functional::StoredWeights> stored_weights(const StudyOptions& o) {
+  if (o.weights_file.empty()) return std::nullopt;
+  if (o.events == "assumed") {
+    throw InputError(
+        "--weights: --events assumed executes nothing, so the .nkw would be ignored; expected --events "
+        "measured with --ids or --text, or no --weights");
+  }
+  if (o.ids.empty() && o.text.empty())
+    throw InputError("--weights: nothing is executed without an input, expected --ids or --text");
+  return functional::StoredWeights{weights::load_weights_file(o.weights_file), o.weights_file};
+}
+
+}  // namespace
+
 Study load_study(const StudyOptions& o, const DiagnosticSink& now) {
+  std::optional<functional::StoredWeights> stored = stored_weights(o);
   ModelSource model = load_model_source(o.model, data_dir("models"));
   HwConfig hw = load_hw(o.hw, data_dir("hwconfigs"));
   for (const Diagnostic& d : model.diagnostics) now(d);
-  return make_study(std::move(model), std::move(hw), o);
+  Study s = make_study(std::move(model), std::move(hw), o);
+  s.stored_weights = std::move(stored);
+  return s;
 }
 
 Study make_study(ModelSource model, HwConfig hw, const StudyOptions& o) {
-  Study s{std::move(model), std::move(hw), {}, {}, {}, {}, {}, "the model's"};
+  Study s{std::move(model), std::move(hw), {}, {}, {}, {}, {}, "the model's", {}};
   try {
     // An imported model is compiled as the variants its layers were built with; "all" means those.
     const std::string& names = o.variants.empty() ? o.default_variants : o.variants;
@@ -228,7 +265,7 @@ void check_fidelity_options(const RunOptions& options) {
   if (options.fidelity != Fidelity::Analytic) return;
   const auto refuse = [](const char* flag, const char* what) {
     throw InputError(
-        fmt::format("{}: --fidelity analytic {}, so {} would be ignored; expected --fidelity cycle "
+        fmt::format("{}: --fidelity analytic {}, so {} would be ignored; expected --fidelity transaction "
                     "or no {}",
                     flag, what, flag, flag));
   };
@@ -250,6 +287,21 @@ Report estimate(Study& study, const StudyOptions& options, int64_t prompt, const
   return report;
 }
 
+namespace {
+
+// One worker per core. One only under AddressSanitizer: GCC 12's ASan does not hold its allocator's lock
+// across fork(), so a simulation child forked while another thread allocates can wait on that lock forever
+// (the hang scripts/test-sanitized.sh describes).
+std::size_t run_workers() {
+#if defined(__SANITIZE_ADDRESS__)
+  return 1;
+#else
+  return std::max(1u, std::thread::hardware_concurrency());
+#endif
+}
+
+}  // namespace
+
 Report run(Study& study, const StudyOptions& options, const RunOptions& run, const DiagnosticSink& now) {
   check_fidelity_options(run);
   apply_measured_events(study, options, now);
@@ -262,17 +314,37 @@ Report run(Study& study, const StudyOptions& options, const RunOptions& run, con
   // evaluate() checks that prompt + tokens fit the context.
   evaluate_options.prompt = run.prompt >= 0 ? run.prompt : context - run.tokens;
   use_measured_events(study, evaluate_options);
-  Report report;
-  for (const LayerVariants& variant : study.variants) {
-    const bool several = study.variants.size() > 1;
-    evaluate_options.trace_path = per_variant(run.trace_path, variant.name(), several);
-    evaluate_options.vcd_path = per_variant(run.vcd_path, variant.name(), several);
-    const Report one = evaluate(study.model, {variant}, study.hw, evaluate_options);
-    if (report.variants.empty())
-      report = one;
-    else
-      report.variants.push_back(one.variants.front());
+  // The variants are independent (each transaction-level simulation runs in a child process of its own), so
+  // they run side by side, one per core; the report lists them in order and fails with the first failing
+  // variant's error, as one after the other would (no variant is started after a failure).
+  const std::size_t count = study.variants.size();
+  std::vector<Report> reports(count);
+  std::vector<std::exception_ptr> errors(count);
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  const auto work = [&] {
+    for (std::size_t i; !failed && (i = next++) < count;) {
+      const LayerVariants& variant = study.variants[i];
+      EvaluateOptions options = evaluate_options;
+      options.trace_path = per_variant(run.trace_path, variant.name(), count > 1);
+      options.vcd_path = per_variant(run.vcd_path, variant.name(), count > 1);
+      try {
+        reports[i] = evaluate(study.model, {variant}, study.hw, options);
+      } catch (...) {
+        errors[i] = std::current_exception();
+        failed = true;
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (std::size_t w = 1; w < std::min(run_workers(), count); ++w) workers.emplace_back(work);
+  work();
+  for (std::thread& worker : workers) worker.join();
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
   }
+  Report report = count > 0 ? reports.front() : Report{};
+  for (std::size_t i = 1; i < count; ++i) report.variants.push_back(reports[i].variants.front());
   mark_events(report, study);
   return report;
 }

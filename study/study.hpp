@@ -34,6 +34,7 @@ struct StudyOptions {
   std::string ids, text;
   std::string events = "auto";  // auto: measured when the model has weights and an input is given
   int64_t synthetic_seed = -1;  // --synthetic-weights SEED; -1: not given
+  std::string weights_file;     // --weights: the program's .nkw (codes, stored scales); "": quantise now
 };
 
 // What the options name, loaded and validated.
@@ -50,6 +51,7 @@ struct Study {
   std::optional<functional::MeasuredEvents> events;
   std::optional<MeasuredExecution> measured;
   std::string weights_origin;  // "the model's" or "synthetic (GPT-2 initialisation, seed N)"
+  std::optional<functional::StoredWeights> stored_weights;  // --weights, read by load_study
 };
 
 // Loads the model and chip the options name (the model's own diagnostics go to `now`), then make_study.
@@ -75,7 +77,7 @@ void give_synthetic_weights(Study& study, const StudyOptions& options);
 Report estimate(Study& study, const StudyOptions& options, int64_t prompt, const DiagnosticSink& now);
 
 struct RunOptions {
-  Fidelity fidelity = Fidelity::Cycle;
+  Fidelity fidelity = Fidelity::Transaction;
   int64_t prompt = -1;  // -1: context − tokens, so the last decode token sees the full context
   int64_t tokens = 1;
   uint64_t seed = 1;

@@ -2,8 +2,11 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +14,7 @@
 
 #include "compiler/support/error.hpp"
 #include "compiler/support/whole_file.hpp"
+#include "sweep/row_text.hpp"
 
 namespace neurokv::sweep {
 namespace {
@@ -39,6 +43,9 @@ int open_for_append(const std::string& path, int extra_flags) {
 }
 
 constexpr auto kSyncInterval = std::chrono::seconds(1);
+// A write() per row was a tenth of a cost-only sweep's time; a batch is a few hundred rows at most.
+constexpr std::size_t kBatchBytes = 64 * 1024;
+constexpr auto kBatchDelay = std::chrono::milliseconds(50);
 
 }  // namespace
 
@@ -108,17 +115,25 @@ Journal::Journal(Journal&& other) noexcept
       fd_(other.fd_),
       write_(other.write_),
       size_(other.size_),
-      last_sync_(other.last_sync_) {
+      last_sync_(other.last_sync_),
+      held_(std::move(other.held_)),
+      last_write_(other.last_write_) {
   other.fd_ = -1;
 }
 
 Journal::~Journal() {
   if (fd_ < 0) return;
+  try {
+    write_held();
+  } catch (const RunError&) {
+    // The runner's sync() reports a failing disk; here the journal is only being closed (another error is
+    // on its way), and a line cut short is dropped by --resume.
+  }
   ::fsync(fd_);
   ::close(fd_);
 }
 
-void Journal::write_all(const std::string& text) {
+void Journal::write_all(std::string_view text) {
   // O_APPEND puts each write() at the end, and the runner serialises appends, so a short write (a disk
   // filling up) is continued by the next write(): the line stays whole, or the error that stopped it (ENOSPC,
   // EFBIG) is reported and the torn line is the journal's last.
@@ -137,41 +152,87 @@ void Journal::write_all(const std::string& text) {
   size_ += static_cast<int64_t>(done);
 }
 
-int64_t Journal::append(const SweepRow& row) {
-  const int64_t offset = size_;
-  write_all(csv_line(row_fields(row)) + "\n");
-  if (std::chrono::steady_clock::now() - last_sync_ >= kSyncInterval) sync();
+std::string journal_line(const SweepRow& row) {
+  std::string line = std::to_string(row.point);
+  for (const std::string& value : row.values) {
+    line += ',';
+    append_csv_field(line, value);
+  }
+  line += '\n';
+  return line;
+}
+
+int64_t Journal::append(std::string_view line) {
+  const int64_t offset = size_ + static_cast<int64_t>(held_.size());
+  const auto now = std::chrono::steady_clock::now();
+  held_ += line;
+  // Slow points (a transaction-level simulation each) are written as they finish; fast ones in batches.
+  if (held_.size() >= kBatchBytes || now - last_write_ >= kBatchDelay) write_held();
+  if (now - last_sync_ >= kSyncInterval) sync();
   return offset;
 }
 
+void Journal::write_held() {
+  if (held_.empty()) return;  // not a write: the next line still goes out at once if the last write is old
+  // Taken out first: after a failed write nothing is written again (the torn line stays the journal's last).
+  const std::string lines = std::move(held_);
+  held_.clear();
+  last_write_ = std::chrono::steady_clock::now();
+  write_all(lines);
+}
+
 void Journal::sync() {
+  write_held();
   ::fsync(fd_);
   last_sync_ = std::chrono::steady_clock::now();
 }
 
-JournalReader::JournalReader(const std::string& path, std::size_t columns)
-    : path_(path), columns_(columns), fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
-  if (fd_ < 0) throw RunError(fmt::format("{}: cannot read the journal: {}", path, std::strerror(errno)));
+JournalReader::JournalReader(const std::string& path, std::size_t columns) : path_(path), columns_(columns) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat status {};
+  if (fd < 0 || ::fstat(fd, &status) != 0) {
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    throw RunError(fmt::format("{}: cannot read the journal: {}", path, std::strerror(error)));
+  }
+  size_ = static_cast<std::size_t>(status.st_size);
+  void* data = size_ == 0 ? nullptr : ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+  const int error = errno;
+  ::close(fd);
+  if (data == MAP_FAILED)
+    throw RunError(fmt::format("{}: cannot map the journal: {}", path, std::strerror(error)));
+  data_ = static_cast<const char*>(data);
+  // Read in order, mostly: let the kernel read ahead.
+  if (data_ != nullptr) ::madvise(data, size_, MADV_SEQUENTIAL);
 }
 
-JournalReader::~JournalReader() { ::close(fd_); }
+JournalReader::~JournalReader() {
+  if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+}
 
-SweepRow JournalReader::row_at(int64_t offset) {
-  std::string line;
-  char chunk[4096];
-  for (int64_t at = offset;;) {
-    const ssize_t n = ::pread(fd_, chunk, sizeof chunk, static_cast<off_t>(at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      throw RunError(fmt::format("{}: the row at byte {} is gone ({}), expected the journal this run wrote",
-                                 path_, offset, n < 0 ? std::strerror(errno) : "end of file"));
-    }
-    const char* newline = static_cast<const char*>(std::memchr(chunk, '\n', static_cast<std::size_t>(n)));
-    line.append(chunk, newline ? static_cast<std::size_t>(newline - chunk) : static_cast<std::size_t>(n));
-    if (newline) break;
-    at += n;
+void JournalReader::release(int64_t from, int64_t to) const {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t begin = (static_cast<std::size_t>(std::max<int64_t>(from, 0)) + page - 1) / page * page;
+  const std::size_t end = std::min(static_cast<std::size_t>(std::max<int64_t>(to, 0)), size_) / page * page;
+  if (data_ != nullptr && begin < end)
+    ::madvise(const_cast<char*>(data_) + begin, end - begin, MADV_DONTNEED);
+}
+
+std::string_view JournalReader::line_at(int64_t offset, std::vector<std::string_view>& fields) const {
+  const std::size_t at = static_cast<std::size_t>(offset);
+  const void* newline = offset >= 0 && at < size_ ? std::memchr(data_ + at, '\n', size_ - at) : nullptr;
+  if (newline == nullptr) {
+    throw RunError(
+        fmt::format("{}: the row at byte {} is gone, expected the journal this run wrote", path_, offset));
   }
-  return row_from_fields(split_csv_line(line), columns_, fmt::format("{} at byte {}", path_, offset));
+  const std::string_view line(data_ + at,
+                              static_cast<std::size_t>(static_cast<const char*>(newline) - (data_ + at)));
+  split_csv_views(line, fields);
+  if (fields.size() != columns_) {
+    throw RunError(fmt::format("{} at byte {}: a damaged row ({} fields), expected {} fields", path_, offset,
+                               fields.size(), columns_));
+  }
+  return line;
 }
 
 }  // namespace neurokv::sweep

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sweep/table.hpp"
@@ -17,6 +18,9 @@ namespace neurokv::sweep {
 
 // How a journal writes: ::write, unless a test injects a failing one.
 using WriteFn = ssize_t (*)(int fd, const void* data, std::size_t size);
+
+// A journal's row as its line: the CSV fields, point first, and the newline.
+std::string journal_line(const SweepRow& row);
 
 class Journal {
  public:
@@ -37,35 +41,49 @@ class Journal {
   Journal(const Journal&) = delete;
   ~Journal();
 
-  int64_t append(
-      const SweepRow& row);  // the line's byte offset; not thread-safe: the runner serialises calls
-  void sync();               // fsync: rows survive a power cut, not only a crash
+  // Appends a row's line (journal_line()); returns the line's byte offset. Lines are written in batches of
+  // whole lines: at once when the last write is 50 ms old, else once 64 KB are held (a crash loses those
+  // held, and their points run again on resume); sync() writes the rest. Not thread-safe: the runner renders
+  // rows in its workers and serialises the appends.
+  int64_t append(std::string_view line);
+  int64_t append(const SweepRow& row) { return append(journal_line(row)); }
+  void sync();  // writes the lines held and fsyncs: rows survive a power cut, not only a crash
 
  private:
   Journal(std::string path, int fd, int64_t size, WriteFn write)
       : path_(std::move(path)), fd_(fd), write_(write), size_(size) {}
-  void write_all(const std::string& text);
+  void write_all(std::string_view text);
+  void write_held();
 
   std::string path_;
   int fd_ = -1;
   WriteFn write_ = nullptr;  // nullptr: ::write
   int64_t size_ = 0;         // bytes written: the next line's offset
   std::chrono::steady_clock::time_point last_sync_ = std::chrono::steady_clock::now();
+  std::string held_;  // whole lines appended and not yet written
+  std::chrono::steady_clock::time_point last_write_;
 };
 
-// Reads rows back from a journal by offset, to write the results in point order without holding them.
+// Reads rows back from a journal by offset, to write the results in point order without holding them: the
+// journal is mapped, and a row is a view of its line.
 class JournalReader {
  public:
   JournalReader(const std::string& path, std::size_t columns);
   JournalReader(const JournalReader&) = delete;
   JournalReader& operator=(const JournalReader&) = delete;
   ~JournalReader();
-  SweepRow row_at(int64_t offset);
+  // The row's line without its newline, split into `fields` (views into the mapping); RunError if the
+  // offset is not the start of a row of `columns` fields.
+  std::string_view line_at(int64_t offset, std::vector<std::string_view>& fields) const;
+  // Gives the mapped pages wholly inside [from, to) back: a sweep's journal may be larger than memory, and
+  // mapped pages read once would count as the process's own. A row there is still readable (read again).
+  void release(int64_t from, int64_t to) const;
 
  private:
   std::string path_;
   std::size_t columns_;
-  int fd_;
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
 };
 
 }  // namespace neurokv::sweep

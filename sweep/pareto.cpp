@@ -54,25 +54,30 @@ std::vector<bool> pareto_front(const std::vector<std::vector<double>>& objective
   return front_of(points);
 }
 
-ParetoTable::ParetoTable(const std::vector<std::string>& columns)
-    : columns_(columns),
+ParetoTable::ParetoTable(const std::vector<std::string>& columns, std::size_t rows)
+    : flags_(columns),
       // Row values start after "point".
       model_(column_index(columns, "model") - 1),
       context_(column_index(columns, "context") - 1) {
   for (std::size_t k = 0; k < objective_.size(); ++k)
     objective_[k] = column_index(columns, pareto_objectives()[k]) - 1;
+  items_.resize(rows, Item{-1, {0, 0, 0}});
 }
 
-void ParetoTable::add(const SweepRow& row) {
+void ParetoTable::set(std::size_t index, const SweepRow& row) {
   Item item{-1, {0, 0, 0}};
   // Infeasible rows have no figures and are on no front.
-  if (feasible(columns_, row)) {
-    const auto key = std::make_pair(row.values[model_], row.values[context_]);
-    item.group = groups_.emplace(key, static_cast<int>(groups_.size())).first->second;
+  if (flags_.feasible(row)) {
+    auto key = std::make_pair(row.values[model_], row.values[context_]);
+    auto group = groups_.find(key);  // before emplace, which would make a node for every row
+    if (group == groups_.end())
+      group = groups_.emplace(std::move(key), static_cast<int>(groups_.size())).first;
+    item.group = group->second;
     for (std::size_t k = 0; k < objective_.size(); ++k)
       item.objectives[k] = std::stod(row.values[objective_[k]]);
   }
-  items_.push_back(item);
+  if (index >= items_.size()) items_.resize(index + 1, Item{-1, {0, 0, 0}});
+  items_[index] = item;
 }
 
 std::vector<bool> ParetoTable::front() const {

@@ -22,16 +22,19 @@ std::vector<bool> pareto_rows(const std::vector<std::string>& columns, const std
 // too large to hold.
 class ParetoTable {
  public:
-  explicit ParetoTable(const std::vector<std::string>& columns);
-  void add(const SweepRow& row);
-  std::vector<bool> front() const;  // one flag per row added, in order
+  // `rows`: how many rows set() will place; add() appends after them.
+  explicit ParetoTable(const std::vector<std::string>& columns, std::size_t rows = 0);
+  void add(const SweepRow& row) { set(items_.size(), row); }
+  // Row `index`'s objectives, for rows that arrive out of order (a sweep's workers, a resumed journal).
+  void set(std::size_t index, const SweepRow& row);
+  std::vector<bool> front() const;  // one flag per row, in index order; a row never set is on no front
 
  private:
   struct Item {
     int group;  // -1: infeasible, on no front
     std::array<double, 3> objectives;
   };
-  std::vector<std::string> columns_;
+  RowFlags flags_;
   std::size_t model_, context_;
   std::array<std::size_t, 3> objective_;
   std::map<std::pair<std::string, std::string>, int> groups_;

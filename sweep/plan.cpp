@@ -30,10 +30,10 @@ std::vector<HwOverride> overrides_for(const GridAxis& axis, double value) {
 }
 
 // Parses the chip with the overrides; a refused value is reported at `where` in the spec.
-HwConfig parse_overridden(const std::string& text, const std::string& file,
+HwConfig parse_overridden(const ChipOverrider& chip, const std::string& file,
                           const std::vector<HwOverride>& overrides, const std::string& where) {
   try {
-    return parse_hw(override_hw_yaml(text, file, overrides), file);
+    return parse_hw(chip.apply(overrides), file);
   } catch (const InputError& e) {
     std::vector<std::string> set;
     for (const HwOverride& o : overrides) set.push_back(fmt::format("{} = {}", o.key, o.value));
@@ -91,7 +91,8 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
   check_bits(spec.act_bits, base.np.activation_bits, "act_bits", spec.act_bits_location);
   check_bits(spec.kv_bits, base.np.kv_bits, "kv_bits", spec.kv_bits_location);
 
-  const std::vector<std::string> valid = numeric_hw_keys(plan.hw_text_, plan.hw_file_);
+  plan.hw_overrider_ = std::make_shared<const ChipOverrider>(plan.hw_text_, plan.hw_file_);
+  const std::vector<std::string>& valid = plan.hw_overrider_->numeric_keys();
   // Counted before any value is checked: checking 10^5 values of a 10^10-chip grid is itself too slow.
   double chips = 1;
   for (const GridAxis& axis : spec.grid) {
@@ -112,7 +113,7 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
     }
     // Each value alone, so a bad one is named before any point runs.
     for (double value : axis.values) {
-      parse_overridden(plan.hw_text_, plan.hw_file_, overrides_for(axis, value), axis.location);
+      parse_overridden(*plan.hw_overrider_, plan.hw_file_, overrides_for(axis, value), axis.location);
     }
     plan.grid_points_ *= static_cast<int64_t>(axis.values.size());
     for (const std::string& key : axis.keys) {
@@ -134,9 +135,9 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
       {"variants", variants},
       {"contexts", spec.contexts},
       {"fidelity", to_string(spec.fidelity)},
-      {"prompt", spec.prompt >= 0                   ? nlohmann::json(spec.prompt)
-                 : spec.fidelity == Fidelity::Cycle ? nlohmann::json("context - tokens")
-                                                    : nlohmann::json(0)},
+      {"prompt", spec.prompt >= 0                         ? nlohmann::json(spec.prompt)
+                 : spec.fidelity == Fidelity::Transaction ? nlohmann::json("context - tokens")
+                                                          : nlohmann::json(0)},
       {"tokens", spec.tokens},
       {"precision",
        {{"weight_bits", spec.weight_bits}, {"act_bits", spec.act_bits}, {"kv_bits", spec.kv_bits}}},
@@ -196,7 +197,7 @@ std::shared_ptr<const HwConfig> SweepPlan::hw_at(const SweepPoint& point) const 
     if (!overrides.empty()) hw->content_hash.clear();
   } else {
     *hw = overrides.empty() ? parse_hw(hw_text_, hw_file_)
-                            : parse_overridden(hw_text_, hw_file_, overrides, spec_.file);
+                            : parse_overridden(*hw_overrider_, hw_file_, overrides, spec_.file);
   }
   for (const HwOverride& o : overrides) hw->provenance[o.key] = "assumed: set by a sweep grid";
   return hw_cache_->insert(point.grid_point, std::move(hw));

@@ -10,6 +10,7 @@
 
 #include "compiler/config/attention_variant.hpp"
 #include "compiler/config/hw_config.hpp"
+#include "compiler/config/hw_override.hpp"
 #include "compiler/config/model_spec.hpp"
 #include "simulator/evaluate/evaluate.hpp"
 #include "sweep/lru_cache.hpp"
@@ -69,6 +70,7 @@ class SweepPlan {
   std::vector<ModelSpec> models_;
   std::vector<std::vector<AttentionVariant>> variants_;
   std::string hw_text_, hw_file_;
+  std::shared_ptr<const ChipOverrider> hw_overrider_;  // the chip file, read once for the grid's overrides
   // The chip file parsed, and whether every grid key is one set_hw_value() sets on it (no YAML per grid
   // point).
   std::shared_ptr<const HwConfig> base_hw_;

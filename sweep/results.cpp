@@ -2,12 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
-#include <map>
-
 #include "compiler/support/error.hpp"
 #include "compiler/support/whole_file.hpp"
 #include "sweep/pareto.hpp"
@@ -17,16 +11,9 @@ namespace {
 
 constexpr const char* kSchema = "neurokv.sweep/1";
 
-// A field as JSON: a number when it reads whole as a finite number (as std::stod reads it: out of range is
-// text), else the text. strtod, not stod: most fields of a row are not numbers, and an exception per field
-// would be most of the time a sweep's results take to write.
-nlohmann::json typed(const std::string& field) {
-  const char* begin = field.c_str();
-  char* end = nullptr;
-  errno = 0;
-  const double value = std::strtod(begin, &end);
-  if (end != begin && errno != ERANGE && end == begin + field.size() && std::isfinite(value)) return value;
-  return field;
+std::vector<std::string> with_pareto(std::vector<std::string> columns) {
+  columns.push_back("pareto");
+  return columns;
 }
 
 }  // namespace
@@ -39,28 +26,16 @@ void write_results(const std::string& dir, const SweepResults& results) {
 }
 
 ResultsWriter::ResultsWriter(const std::string& dir, const SweepResults& header)
-    : columns_(header.columns), csv_(dir + "/results.csv"), json_(dir + "/results.json") {
-  columns_.push_back("pareto");
-  const auto feasible = std::find(columns_.begin(), columns_.end(), "feasible");
-  feasible_column_ = static_cast<std::size_t>(feasible - columns_.begin());
-  std::map<std::string, std::size_t> sorted;
-  for (std::size_t c = 0; c < columns_.size(); ++c) sorted[columns_[c]] = c;
-  if (feasible_column_ < columns_.size()) sorted["feasible"] = feasible_column_;
-  sorted["pareto"] = columns_.size() - 1;
-  for (const auto& [name, column] : sorted)
-    json_keys_.push_back({"\n   " + nlohmann::json(name).dump() + ": ", column});
-  // nlohmann's own serializer (detail, but the one dump() uses) writes each value: numbers and escapes
-  // exactly as before, when each row was a json object.
-  serializer_ = std::make_unique<nlohmann::detail::serializer<nlohmann::json>>(
-      nlohmann::detail::output_adapter<char, std::string>(row_json_), ' ');
-  csv_.append(csv_line(columns_) + "\n");
+    : row_text_(with_pareto(header.columns)), csv_(dir + "/results.csv"), json_(dir + "/results.json") {
+  const std::vector<std::string> columns = with_pareto(header.columns);
+  csv_.append(csv_line(columns) + "\n");
 
   // nlohmann::json writes keys sorted, one-space indent: the rows go where the empty array's text is.
   nlohmann::json json = {{"schema", kSchema},
                          {"spec", header.spec},
                          {"spec_hash", header.spec_hash},
                          {"points_total", header.points_total},
-                         {"columns", columns_},
+                         {"columns", columns},
                          {"rows", nlohmann::json::array()}};
   if (!header.shard.empty()) json["shard"] = header.shard;
   const std::string text = json.dump(1) + "\n";
@@ -71,29 +46,23 @@ ResultsWriter::ResultsWriter(const std::string& dir, const SweepResults& header)
 }
 
 void ResultsWriter::add(const SweepRow& row, bool pareto) {
-  std::vector<std::string> fields = row_fields(row);
-  fields.push_back(pareto ? "1" : "0");
-  csv_.append(csv_line(fields) + "\n");
-  // As dump(1) indents an object two levels down.
-  row_json_ = rows_++ == 0 ? "[\n  {" : ",\n  {";
-  for (std::size_t k = 0; k < json_keys_.size(); ++k) {
-    if (k > 0) row_json_ += ',';
-    row_json_ += json_keys_[k].text;
-    append_json_value(json_keys_[k].column, fields, pareto);
-  }
-  row_json_ += "\n  }";
-  json_.append(row_json_);
+  const std::string line = csv_line(row_fields(row));
+  split_csv_views(line, fields_);
+  csv_rows_.clear();
+  json_rows_.clear();
+  row_text_.append(line, fields_, pareto, csv_rows_, json_rows_);
+  append_rendered(csv_rows_, json_rows_, 1);
 }
 
-void ResultsWriter::append_json_value(std::size_t column, const std::vector<std::string>& fields,
-                                      bool pareto) {
-  if (column + 1 == columns_.size()) {
-    row_json_ += pareto ? "true" : "false";
-  } else if (column == feasible_column_) {
-    row_json_ += fields[column] != "0" ? "true" : "false";
-  } else {
-    serializer_->dump(typed(fields[column]), false, false, 0);
+void ResultsWriter::append_rendered(std::string_view csv, std::string_view json, std::size_t rows) {
+  if (rows == 0) return;
+  csv_.append(csv);
+  if (rows_ == 0) {  // the array opens where the first row's separator is
+    json_.append("[");
+    json.remove_prefix(1);
   }
+  json_.append(json);
+  rows_ += rows;
 }
 
 void ResultsWriter::commit() {

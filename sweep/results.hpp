@@ -2,12 +2,13 @@
 // A sweep's results as files: results.csv (one row per point, a `pareto` column last) and results.json (the
 // same rows with the resolved spec and its hash), sorted by point index, written whole or not at all.
 #include <cstdint>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/support/whole_file.hpp"
+#include "sweep/row_text.hpp"
 #include "sweep/table.hpp"
 
 namespace neurokv::sweep {
@@ -24,28 +25,22 @@ struct SweepResults {
 void write_results(const std::string& dir, const SweepResults& results);
 
 // The same files written a row at a time, for sweeps too large to hold: `header` is a SweepResults without
-// rows; rows come in point order with their Pareto flag. commit() moves both files into place; destroyed
-// before that, it leaves neither.
+// rows; rows come in point order with their Pareto flag, one by one (add) or rendered in batches elsewhere
+// (RowText, with row_text() as the prototype) and appended whole. commit() moves both files into place;
+// destroyed before that, it leaves neither.
 class ResultsWriter {
  public:
   ResultsWriter(const std::string& dir, const SweepResults& header);
   void add(const SweepRow& row, bool pareto);
+  // `rows` rows RowText::append rendered, in point order after every row added before.
+  void append_rendered(std::string_view csv, std::string_view json, std::size_t rows);
+  const RowText& row_text() const { return row_text_; }
   void commit();
 
  private:
-  // A row's JSON object written as nlohmann::json's dump(1) writes it, without building one: its keys sorted,
-  // each with the column it takes its value from (the last of a name given twice, as object[] keeps).
-  struct JsonKey {
-    std::string text;  // the line's start: indent and the quoted key
-    std::size_t column;
-  };
-  void append_json_value(std::size_t column, const std::vector<std::string>& fields, bool pareto);
-
-  std::vector<std::string> columns_;  // with `pareto`
-  std::size_t feasible_column_;       // columns_.size() if none
-  std::vector<JsonKey> json_keys_;
-  std::string row_json_;                                                      // one row's JSON text, reused
-  std::unique_ptr<nlohmann::detail::serializer<nlohmann::json>> serializer_;  // writes values into row_json_
+  RowText row_text_;
+  std::string csv_rows_, json_rows_;  // add()'s scratch
+  std::vector<std::string_view> fields_;
   AtomicFile csv_, json_;
   std::string json_tail_;  // what follows the rows
   std::size_t rows_ = 0;

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <exception>
 #include <filesystem>
+#include <future>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -19,32 +21,51 @@ namespace {
 
 constexpr int64_t kPending = -1;
 
-// Writes the results in point order from the journal, holding per point only its journal offset and its
-// Pareto inputs: two passes, the first for the Pareto front, the second to write.
-struct WrittenCounts {
-  int64_t infeasible = 0;
-  int64_t extrapolated = 0;
-};
+// Rows rendered per batch: a batch's text (≈ 3 KB a row) is what each writing thread holds.
+constexpr std::size_t kWriteBatch = 1024;
 
-WrittenCounts write_from_journal(const SweepPlan& plan, const std::string& dir,
-                                 const std::string& journal_path, const std::vector<std::string>& columns,
-                                 const Shard& shard, const std::vector<int64_t>& offsets) {
-  JournalReader journal(journal_path, columns.size());
-  ParetoTable pareto(columns);
-  WrittenCounts counts;
-  for (const int64_t offset : offsets) {
-    const SweepRow row = journal.row_at(offset);
-    if (!feasible(columns, row)) ++counts.infeasible;
-    if (extrapolated(columns, row)) ++counts.extrapolated;
-    pareto.add(row);
-  }
-  const std::vector<bool> front = pareto.front();
+// Writes the results in point order from the journal, holding per point only its journal offset (the Pareto
+// front was taken from the rows as they were recorded). `jobs` threads render batches of rows side by side;
+// the files are appended in order.
+void write_from_journal(const SweepPlan& plan, const std::string& dir, const std::string& journal_path,
+                        const std::vector<std::string>& columns, const Shard& shard,
+                        const std::vector<int64_t>& offsets, const std::vector<bool>& front, int jobs) {
+  const JournalReader journal(journal_path, columns.size());
   SweepResults header{plan.canonical(), plan.hash(), plan.size(), shard.whole() ? "" : shard.text(),
                       columns,          {}};
   ResultsWriter writer(dir, header);
-  for (std::size_t i = 0; i < offsets.size(); ++i) writer.add(journal.row_at(offsets[i]), front[i]);
+  struct Batch {
+    RowText text;
+    std::vector<std::string_view> fields;
+    std::string csv, json;
+    std::size_t rows = 0;
+  };
+  std::vector<Batch> batches(static_cast<std::size_t>(std::max(1, jobs)),
+                             Batch{writer.row_text(), {}, {}, {}});
+  const auto render = [&](Batch& batch, std::size_t begin) {
+    batch.csv.clear();
+    batch.json.clear();
+    const std::size_t end = std::min(offsets.size(), begin + kWriteBatch);
+    int64_t from = std::numeric_limits<int64_t>::max(), to = 0;  // the journal bytes the batch read
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::string_view line = journal.line_at(offsets[i], batch.fields);
+      batch.text.append(line, batch.fields, front[i], batch.csv, batch.json);
+      from = std::min(from, offsets[i]);
+      to = std::max(to, offsets[i] + static_cast<int64_t>(line.size()) + 1);
+    }
+    journal.release(from, to);
+    batch.rows = end > begin ? end - begin : 0;
+  };
+  for (std::size_t begin = 0; begin < offsets.size(); begin += kWriteBatch * batches.size()) {
+    std::vector<std::future<void>> helpers;
+    for (std::size_t b = 1; b < batches.size(); ++b)
+      helpers.push_back(
+          std::async(std::launch::async, render, std::ref(batches[b]), begin + b * kWriteBatch));
+    render(batches[0], begin);
+    for (std::future<void>& helper : helpers) helper.get();
+    for (const Batch& batch : batches) writer.append_rendered(batch.csv, batch.json, batch.rows);
+  }
   writer.commit();
-  return counts;
 }
 
 }  // namespace
@@ -63,6 +84,9 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
   const int64_t slots = plan.size() > shard.k - 1 ? (plan.size() - shard.k) / shard.n + 1 : 0;
   std::vector<int64_t> offsets(static_cast<std::size_t>(slots), kPending);
   RunOutcome outcome;
+  ParetoTable pareto(columns, offsets.size());
+  const RowFlags flags(columns);
+  int64_t infeasible_rows = 0, extrapolated_rows = 0;
   Progress& progress = outcome.progress;
   int64_t torn_line = 0;
   progress.total = slots;
@@ -74,9 +98,12 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
                       "was started with",
                       journal_path, row.point, shard.text()));
     }
-    int64_t& slot = offsets[static_cast<std::size_t>((row.point - (shard.k - 1)) / shard.n)];
-    if (slot != kPending) return;  // a point journaled twice (resumed twice): the first row counts
-    slot = offset;
+    const std::size_t index = static_cast<std::size_t>((row.point - (shard.k - 1)) / shard.n);
+    if (offsets[index] != kPending) return;  // a point journaled twice (resumed twice): the first row counts
+    offsets[index] = offset;
+    pareto.set(index, row);
+    if (!flags.feasible(row)) ++infeasible_rows;
+    if (flags.extrapolated(row)) ++extrapolated_rows;
     ++progress.done;
   };
   Journal journal = options.resume
@@ -114,6 +141,7 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
         continue;  // resumed; only this thread writes it
       const SweepPoint point = plan.point(shard.k - 1 + slot * shard.n);
       SweepRow row;
+      std::string line;
       try {
         // A model that does not fit its chip is a finding of the sweep, not a failure of it: recorded, not
         // thrown.
@@ -122,6 +150,7 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
         } catch (const MappingError& e) {
           row = infeasible_row(plan, point, e.what());
         }
+        line = journal_line(row);
       } catch (...) {
         std::lock_guard<std::mutex> lock(mutex);
         // A point cut short by the stop (its simulation child killed) is rerun on resume, not a failure.
@@ -131,7 +160,7 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
       std::lock_guard<std::mutex> lock(mutex);
       if (journal_failed) return;
       try {
-        record(row, journal.append(row));
+        record(row, journal.append(line));
       } catch (...) {
         journal_failed = true;
         if (!failure) failure = std::current_exception();
@@ -153,13 +182,13 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
 
   progress.writing_results = true;
   if (options.on_progress) options.on_progress(progress);
-  const WrittenCounts counts = write_from_journal(plan, dir, journal_path, columns, shard, offsets);
-  outcome.infeasible = counts.infeasible;
-  if (counts.extrapolated > 0) {
+  write_from_journal(plan, dir, journal_path, columns, shard, offsets, pareto.front(), options.jobs);
+  outcome.infeasible = infeasible_rows;
+  if (extrapolated_rows > 0) {
     outcome.diagnostics.push_back(Diagnostic::warning(
         fmt::format("{} points have a context past their model's learned positions (extrapolated = 1 in the "
                     "results)",
-                    counts.extrapolated)));
+                    extrapolated_rows)));
   }
   outcome.complete = true;
   return outcome;

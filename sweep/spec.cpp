@@ -109,8 +109,7 @@ std::string read_variants(const YamlMap& spec) {
 Fidelity read_fidelity(const YamlMap& spec) {
   const std::string text = spec.text_or("fidelity", "analytic");
   if (const std::optional<Fidelity> fidelity = fidelity_named(text)) return *fidelity;
-  throw InputError(
-      fmt::format("{}: fidelity is '{}', expected {}", spec.location("fidelity"), text, kFidelityNames));
+  throw InputError(fmt::format("{}: {}", spec.location("fidelity"), unknown_fidelity(text)));
 }
 
 // Every context must hold the prompt and the decode tokens, as `neurokv run` requires: refused here, naming
@@ -127,7 +126,7 @@ void check_contexts(const YamlMap& map, const SweepSpec& spec) {
                       "each point prefills context - tokens",
                       where, context, spec.prompt, spec.tokens));
     }
-    if (spec.prompt < 0 && spec.fidelity == Fidelity::Cycle && spec.tokens > context) {
+    if (spec.prompt < 0 && spec.fidelity == Fidelity::Transaction && spec.tokens > context) {
       throw InputError(
           fmt::format("{}: context {} is shorter than tokens {}, expected every context >= tokens (each "
                       "point prefills context - tokens, then decodes the tokens)",
@@ -140,7 +139,7 @@ void check_contexts(const YamlMap& map, const SweepSpec& spec) {
 
 int64_t prompt_at(const SweepSpec& spec, int64_t context) {
   if (spec.prompt >= 0) return spec.prompt;
-  return spec.fidelity == Fidelity::Cycle ? context - spec.tokens : 0;
+  return spec.fidelity == Fidelity::Transaction ? context - spec.tokens : 0;
 }
 
 SweepSpec parse_spec(const std::string& yaml_text, const std::string& file) {

@@ -24,10 +24,10 @@ struct SweepSpec {
   std::string variants;             // "all" or a comma-separated list, parsed per model
   std::vector<int64_t> contexts;
   Fidelity fidelity = Fidelity::Analytic;
-  // Prefill length; -1 when the spec has no `prompt`: then each point prefills its context − tokens at cycle
-  // fidelity (as `neurokv run`, so the last decode token sees the whole context) and nothing at analytic
-  // fidelity (as `neurokv estimate`: the analytic decode step is at the context whatever the prompt). See
-  // prompt_at().
+  // Prefill length; -1 when the spec has no `prompt`: then each point prefills its context − tokens at
+  // transaction fidelity (as `neurokv run`, so the last decode token sees the whole context) and nothing at
+  // analytic fidelity (as `neurokv estimate`: the analytic decode step is at the context whatever the
+  // prompt). See prompt_at().
   int64_t prompt = -1;
   int64_t tokens = 1;
   int weight_bits = 0, act_bits = 0, kv_bits = 0;  // 0: the chip's default

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 #include "compiler/support/error.hpp"
@@ -27,9 +28,11 @@ SweepRow make_row(const SweepPoint& point, const Report& report) {
   }
   SweepRow row;
   row.point = point.index;
-  for (double value : point.grid_values) row.values.push_back(fmt::format("{}", value));
-  const std::vector<std::string> values = report_csv_values(report, report.variants.front());
-  row.values.insert(row.values.end(), values.begin(), values.end());
+  for (double value : point.grid_values) row.values.push_back(fmt::to_string(value));
+  std::vector<std::string> values = report_csv_values(report, report.variants.front());
+  row.values.reserve(row.values.size() + values.size() + 2);
+  row.values.insert(row.values.end(), std::make_move_iterator(values.begin()),
+                    std::make_move_iterator(values.end()));
   row.values.push_back("1");
   row.values.push_back("");
   return row;
@@ -68,7 +71,7 @@ SweepRow infeasible_row(const SweepPlan& plan, const SweepPoint& point, const st
   }
   SweepRow row;
   row.point = point.index;
-  for (double value : point.grid_values) row.values.push_back(fmt::format("{}", value));
+  for (double value : point.grid_values) row.values.push_back(fmt::to_string(value));
   row.values.insert(row.values.end(), values.begin(), values.end());
   row.values.push_back("0");
   row.values.push_back(message);
@@ -77,36 +80,53 @@ SweepRow infeasible_row(const SweepPlan& plan, const SweepPoint& point, const st
 
 namespace {
 
-// A row's value in `column` (the first column, "point", is the row's index, not a value), or nullptr when the
-// columns have no such column.
-const std::string* value_of(const std::vector<std::string>& columns, const SweepRow& row,
-                            const char* column) {
+// The index of `column` in a row's values (the first column, "point", is the row's index, not a value), or
+// npos when the columns have no such column.
+std::size_t value_index(const std::vector<std::string>& columns, const char* column) {
   const auto at = std::find(columns.begin(), columns.end(), column);
-  return at == columns.end() ? nullptr : &row.values[static_cast<std::size_t>(at - columns.begin()) - 1];
+  return at == columns.end() ? std::string::npos : static_cast<std::size_t>(at - columns.begin()) - 1;
 }
 
 }  // namespace
 
+RowFlags::RowFlags(const std::vector<std::string>& columns)
+    : feasible_(value_index(columns, "feasible")), extrapolated_(value_index(columns, "extrapolated")) {}
+
+bool RowFlags::feasible(const SweepRow& row) const {
+  return feasible_ == std::string::npos || row.values[feasible_] != "0";
+}
+
+bool RowFlags::extrapolated(const SweepRow& row) const {
+  return extrapolated_ != std::string::npos && row.values[extrapolated_] == "1";
+}
+
 bool feasible(const std::vector<std::string>& columns, const SweepRow& row) {
-  const std::string* value = value_of(columns, row, "feasible");
-  return value == nullptr || *value != "0";
+  return RowFlags(columns).feasible(row);
 }
 
 bool extrapolated(const std::vector<std::string>& columns, const SweepRow& row) {
-  const std::string* value = value_of(columns, row, "extrapolated");
-  return value != nullptr && *value == "1";
+  return RowFlags(columns).extrapolated(row);
+}
+
+void append_csv_field(std::string& line, const std::string& field) {
+  const bool unsafe = std::any_of(field.begin(), field.end(),
+                                  [](char c) { return c == ',' || c == '"' || c == '\r' || c == '\n'; });
+  if (unsafe) {
+    throw InputError(
+        fmt::format("'{}' holds a comma, quote or line break, expected a name without them (sweep "
+                    "results are unquoted CSV)",
+                    field));
+  }
+  line += field;
 }
 
 std::string csv_line(const std::vector<std::string>& fields) {
-  for (const std::string& field : fields) {
-    if (field.find_first_of(",\"\r\n") != std::string::npos) {
-      throw InputError(
-          fmt::format("'{}' holds a comma, quote or line break, expected a name without them (sweep "
-                      "results are unquoted CSV)",
-                      field));
-    }
+  std::string line;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line += ',';
+    append_csv_field(line, fields[i]);
   }
-  return fmt::format("{}", fmt::join(fields, ","));
+  return line;
 }
 
 std::vector<std::string> split_csv_line(const std::string& line) {

@@ -31,9 +31,22 @@ bool feasible(const std::vector<std::string>& columns, const SweepRow& row);
 // Whether a row's context is past its model's learned positions (its `extrapolated` column is 1).
 bool extrapolated(const std::vector<std::string>& columns, const SweepRow& row);
 
+// The same two flags with their columns looked up once, for many rows.
+class RowFlags {
+ public:
+  explicit RowFlags(const std::vector<std::string>& columns);
+  bool feasible(const SweepRow& row) const;
+  bool extrapolated(const SweepRow& row) const;
+
+ private:
+  std::size_t feasible_, extrapolated_;  // in a row's values; npos: no such column
+};
+
 // One CSV line without its newline. Fields are never quoted: a field holding ',', '"' or a line break is
 // refused with an InputError (names in model and chip files are the only free text).
 std::string csv_line(const std::vector<std::string>& fields);
+// Appends one field to a line being built, refused as csv_line refuses it.
+void append_csv_field(std::string& line, const std::string& field);
 std::vector<std::string> split_csv_line(const std::string& line);
 
 // The row as CSV fields, point first; and back, checking the field count.

@@ -131,14 +131,14 @@ std::vector<std::string> data_lines(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("a cycle sweep decodes each point at its own context, as neurokv run does at that context") {
+TEST_CASE("a transaction sweep decodes each point at its own context, as neurokv run does at that context") {
   const Dirs d;
-  const std::string spec =
-      d.write("cycle.yaml",
-              "model: edge-tiny\nhw: akida2-like\nvariants: [QKV]\ncontexts: [16, 64]\nfidelity: cycle\n");
-  REQUIRE(run({"sweep", spec, "--out", d.root + "/cycle", "-j", "2", "--no-plots"}, d.root + "/cycle.err") ==
-          0);
-  const std::vector<std::string> rows = data_lines(d.root + "/cycle/results.csv");
+  const std::string spec = d.write(
+      "transaction.yaml",
+      "model: edge-tiny\nhw: akida2-like\nvariants: [QKV]\ncontexts: [16, 64]\nfidelity: transaction\n");
+  REQUIRE(run({"sweep", spec, "--out", d.root + "/transaction", "-j", "2", "--no-plots"},
+              d.root + "/transaction.err") == 0);
+  const std::vector<std::string> rows = data_lines(d.root + "/transaction/results.csv");
   REQUIRE(rows.size() == 2);
   std::vector<std::string> runs;
   for (const std::string context : {"16", "64"}) {

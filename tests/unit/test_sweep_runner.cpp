@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "compiler/config/hw_override.hpp"
@@ -17,6 +18,8 @@
 #include "sweep/journal.hpp"
 #include "sweep/pareto.hpp"
 #include "sweep/plots.hpp"
+#include "sweep/results.hpp"
+#include "sweep/row_text.hpp"
 #include "sweep/runner.hpp"
 #include "tests/unit/sweep_fixture.hpp"
 #include "tests/unit/sweep_helpers.hpp"
@@ -36,6 +39,71 @@ TEST_CASE("a 3 x 3 grid x 8 variants x 3 contexts is 216 rows, the same bytes wi
   CHECK(read_whole_file(one + "/results.json") == read_whole_file(two + "/results.json"));
   std::filesystem::remove_all(one);
   std::filesystem::remove_all(two);
+}
+
+TEST_CASE(
+    "results rendered in parallel batches from the journal are the bytes written row by row, and the JSON is "
+    "nlohmann's own dump") {
+  // 9 x 7 grid points x 8 variants x 5 contexts = 2,520 rows: past two batches of 1,024 rows, so both
+  // threads render and three batches join in order.
+  const SweepPlan plan = plan_of(R"(model: paper-300m
+hw: akida2-like
+variants: all
+contexts: [128, 256, 512, 1024, 2048]
+grid:
+  dram.bandwidth_bytes_per_s: {from: 3.2e9, to: 51.2e9, steps: 9, scale: log}
+  energy.dram_pj_per_byte: {from: 20, to: 160, steps: 7, scale: log}
+)");
+  REQUIRE(plan.size() == 2520);
+  const std::string batched = temp_dir("batched"), by_row = temp_dir("by-row");
+  CHECK(run(plan, batched, 2).complete);
+  std::filesystem::create_directories(by_row);
+  write_results(by_row, read_results(batched));
+  const std::string csv = read_whole_file(batched + "/results.csv");
+  const std::string json = read_whole_file(batched + "/results.json");
+  CHECK(rows_in(batched + "/results.csv") == 2520);
+  CHECK(csv == read_whole_file(by_row + "/results.csv"));
+  CHECK(json == read_whole_file(by_row + "/results.json"));
+  // Numbers typed as numbers, flags as booleans, keys sorted, one-space indent: exactly what dump(1) writes.
+  const nlohmann::json parsed = nlohmann::json::parse(json);
+  CHECK(parsed.dump(1) + "\n" == json);
+  bool in_order = true;
+  for (int i = 0; i < 2520; ++i) in_order = in_order && parsed["rows"][i]["point"] == i;
+  CHECK(in_order);
+  CHECK(parsed["rows"][0]["feasible"] == true);
+  CHECK(parsed["rows"][0]["variant"] == "QKV");
+  std::filesystem::remove_all(batched);
+  std::filesystem::remove_all(by_row);
+}
+
+TEST_CASE("a results row types its fields as strtod reads them whole: numbers, else text") {
+  const std::vector<std::string> columns{"point", "a", "feasible", "error", "pareto"};
+  RowText text(columns);
+  std::string csv, json;
+  std::vector<std::string_view> fields;
+  const auto value_of = [&](const std::string& field) {
+    const std::string line = "7," + field + ",1,";
+    split_csv_views(line, fields);
+    csv.clear();
+    json.clear();
+    text.append(line, fields, true, csv, json);
+    CHECK(csv == line + ",1\n");
+    return nlohmann::json::parse("[" + json.substr(1) + "]")[0]["a"];
+  };
+  CHECK(value_of("1").dump() == "1.0");
+  CHECK(value_of("-0").dump() == "-0.0");
+  CHECK(value_of("2.5e-07").dump() == "2.5e-07");
+  CHECK(value_of("+5").dump() == "5.0");     // strtod takes a sign
+  CHECK(value_of(" 7").dump() == "7.0");     // and leading spaces
+  CHECK(value_of("0x10").dump() == "16.0");  // and hex
+  CHECK(value_of("1e-310") == "1e-310");     // a subnormal is out of range for strtod: text
+  CHECK(value_of("1e400") == "1e400");
+  CHECK(value_of("nan") == "nan");
+  CHECK(value_of("inf") == "inf");
+  CHECK(value_of("7 ") == "7 ");
+  CHECK(value_of("QKV") == "QKV");
+  CHECK(value_of("") == "");
+  CHECK(value_of("1").dump() == "1.0");  // the memo gives back what it kept
 }
 
 TEST_CASE("point indices run variant fastest, then context, then the last grid axis") {

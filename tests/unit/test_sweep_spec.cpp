@@ -44,11 +44,15 @@ TEST_CASE("bad spec files name the file, line and column") {
   CHECK_THROWS_WITH(parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256, x]\n", "s.yaml"),
                     Catch::StartsWith("s.yaml:3:") && Catch::Contains("expected an integer"));
   CHECK_THROWS_WITH(
-      parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256]\nfidelty: cycle\n", "s.yaml"),
+      parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256]\nfidelty: transaction\n", "s.yaml"),
       Catch::StartsWith("s.yaml:4:1: unknown key 'fidelty'"));
   CHECK_THROWS_WITH(
       parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256]\nfidelity: exact\n", "s.yaml"),
-      Catch::StartsWith("s.yaml:4:") && Catch::Contains("expected analytic or cycle"));
+      Catch::StartsWith("s.yaml:4:") && Catch::Contains("expected analytic or transaction"));
+  CHECK_THROWS_WITH(
+      parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256]\nfidelity: cycle\n", "s.yaml"),
+      Catch::StartsWith("s.yaml:4:11: fidelity is 'cycle', which does not run whole programs yet; expected "
+                        "analytic or transaction"));
   CHECK_THROWS_WITH(
       parse_spec(
           "model: a\nhw: b\ncontexts: [1]\ngrid:\n  clock_hz: {from: 0, to: 1e9, steps: 3, scale: log}\n",
@@ -62,16 +66,17 @@ TEST_CASE("bad spec files name the file, line and column") {
 
 TEST_CASE(
     "a spec whose prompt + tokens exceeds a context is refused at that context, before any point runs") {
-  const std::string base = "model: edge-tiny\nhw: akida2-like\nfidelity: cycle\ncontexts: [64, 16, 128]\n";
+  const std::string base =
+      "model: edge-tiny\nhw: akida2-like\nfidelity: transaction\ncontexts: [64, 16, 128]\n";
   CHECK_THROWS_WITH(parse_spec(base + "prompt: 32\ntokens: 4\n", "s.yaml"),
                     Catch::StartsWith("s.yaml:4:16: context 16 is shorter than prompt 32 + tokens 4"));
   CHECK_THROWS_WITH(parse_spec(base + "tokens: 20\n", "s.yaml"),
                     Catch::StartsWith("s.yaml:4:16: context 16 is shorter than tokens 20"));
-  // Without a prompt each point prefills context - tokens (cycle) or nothing (analytic, as `neurokv
+  // Without a prompt each point prefills context - tokens (transaction) or nothing (analytic, as `neurokv
   // estimate`).
-  const SweepSpec cycle = parse_spec(base + "tokens: 4\n", "s.yaml");
-  CHECK(prompt_at(cycle, 16) == 12);
-  CHECK(prompt_at(cycle, 128) == 124);
+  const SweepSpec transaction = parse_spec(base + "tokens: 4\n", "s.yaml");
+  CHECK(prompt_at(transaction, 16) == 12);
+  CHECK(prompt_at(transaction, 128) == 124);
   CHECK(prompt_at(parse_spec(base + "prompt: 8\n", "s.yaml"), 128) == 8);
   CHECK(prompt_at(parse_spec("model: a\nhw: b\ncontexts: [16]\n", "s.yaml"), 16) == 0);
   const SweepPlan plan = plan_of(base + "variants: [QKV]\n");
