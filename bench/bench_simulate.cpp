@@ -1,6 +1,6 @@
-// Speed of the cycle-level simulator: one decode token at the program's full context (prompt = context − 1),
-// on compiled programs. Counters: simulated cycles and events per wall second, tiles per token.
-// Run: build/bench/bench_simulate (SYSTEMC_DISABLE_COPYRIGHT_MESSAGE is set by simulate()'s child).
+// Speed of the transaction-level simulator: one decode token at the program's full context (prompt = context
+// − 1), on compiled programs. Counters: simulated cycles and events per wall second, tiles per token. Run:
+// build/bench/bench_simulate (SYSTEMC_DISABLE_COPYRIGHT_MESSAGE is set by simulate()'s child).
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -9,7 +9,7 @@
 #include "compiler/config/hw_config.hpp"
 #include "compiler/config/model_spec.hpp"
 #include "compiler/driver/compile.hpp"
-#include "simulator/cycle/simulate.hpp"
+#include "simulator/transaction/simulate.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "compiler/support/whole_file.hpp"
-#include "simulator/cycle/simulate.hpp"
+#include "simulator/transaction/simulate.hpp"
 
 namespace neurokv::cli {
 namespace {

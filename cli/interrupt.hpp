@@ -13,8 +13,8 @@ namespace neurokv::cli {
 void exit_on_interrupt();
 
 // Until the returned guard is destroyed: the first SIGINT or SIGTERM sets `stop` (and kills simulation
-// children so in-flight cycle points end now; they are rerun on resume), and records the signal for
-// interrupted().
+// children so in-flight transaction-fidelity points end now; they are rerun on resume), and records the
+// signal for interrupted().
 class StopOnInterrupt {
  public:
   explicit StopOnInterrupt(std::atomic<bool>& stop);

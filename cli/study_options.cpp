@@ -51,6 +51,10 @@ void add_event_options(CLI::App& command, study::StudyOptions& o) {
           "the model's assumed densities; auto: measured when both exist")
       ->check(CLI::IsMember({"auto", "measured", "assumed"}))
       ->capture_default_str();
+  command.add_option("--weights", o.weights_file,
+                     "measured events: execute the compiled program's weights file (compile -o OUT.nkir "
+                     "writes OUT.nkw): its codes, and its activation scales when compile --calibration "
+                     "stored them");
   add_synthetic_weights_option(command, o);
 }
 

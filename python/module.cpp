@@ -248,7 +248,7 @@ PYBIND11_MODULE(_neurokv, m) {
           "fidelity", [](const study::RunOptions& o) { return std::string(to_string(o.fidelity)); },
           [](study::RunOptions& o, const std::string& name) {
             const std::optional<Fidelity> fidelity = fidelity_named(name);
-            if (!fidelity) throw InputError("fidelity: '" + name + "', expected " + kFidelityNames);
+            if (!fidelity) throw InputError(unknown_fidelity(name));
             o.fidelity = *fidelity;
           })
       .def_readwrite("prompt", &study::RunOptions::prompt)
@@ -261,7 +261,7 @@ PYBIND11_MODULE(_neurokv, m) {
   py::class_<EvaluateOptions>(m, "SimulateOptions")
       .def(py::init([] {
         EvaluateOptions o;
-        o.fidelity = Fidelity::Cycle;
+        o.fidelity = Fidelity::Transaction;
         return o;
       }))
       .def_readwrite("prompt", &EvaluateOptions::prompt)

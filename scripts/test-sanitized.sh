@@ -10,7 +10,7 @@ export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 # The [slow] cases (label `slow`: a sweep run several times over, a trained model scored on 16 KiB of text) run in
 # scripts/test.sh; under the sanitizers they would take as long as the rest together (docs/contributing.md).
-# One case is left out: a cycle sweep with -j 2 forks simulation children from two threads, and GCC 12's ASan does
+# One case is left out: a transaction sweep with -j 2 forks simulation children from two threads, and GCC 12's ASan does
 # not hold its allocator's lock across fork() (glibc's malloc does), so a child forked while the other thread
 # allocates can wait on that lock forever. Release builds run it (scripts/test.sh).
-ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -LE slow -E "a cycle sweep decodes each point"
+ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -LE slow -E "a transaction sweep decodes each point"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compares the analytic estimate with the cycle (transaction-level) simulation on cases with and without
+# Compares the analytic estimate with the transaction-level simulation on cases with and without
 # contention, then every variant of edge-tiny and paper-300m on every shipped chip. Prints Markdown tables;
 # docs/validation.md holds their output. Agreement between two of neurokv's own models is consistency, not
 # validation against silicon. Needs a built build/neurokv.
@@ -24,12 +24,12 @@ wide=$(chip wide link_bytes_per_cycle=1.0e6 bandwidth_bytes_per_s=1.0e15)
 narrow=$(chip narrow link_bytes_per_cycle=1)
 slow_dram=$(chip slow-dram bandwidth_bytes_per_s=1.6e9 burst_bytes=4096)
 
-echo "| case | model | variant | context | analytic cycles | cycle cycles | Δ cycles | analytic energy | cycle energy | Δ energy |"
+echo "| case | model | variant | context | analytic cycles | transaction cycles | Δ cycles | analytic energy | transaction energy | Δ energy |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 row() {
   local label=$1 model=$2 variant=$3 context=$4 hw=$5
   "$neurokv" run --model "$model" --variant "$variant" --context "$context" --hw "$hw" --fidelity analytic --json "$tmp/a.json" >/dev/null
-  "$neurokv" run --model "$model" --variant "$variant" --context "$context" --hw "$hw" --fidelity cycle --json "$tmp/c.json" >/dev/null
+  "$neurokv" run --model "$model" --variant "$variant" --context "$context" --hw "$hw" --fidelity transaction --json "$tmp/c.json" >/dev/null
   python3 - "$label" "$model" "$context" "$tmp/a.json" "$tmp/c.json" <<'PY'
 import json, sys
 label, model, context, a, c = sys.argv[1:]
@@ -49,7 +49,7 @@ for v in QKV Q-K=V; do row "narrow links (1 B/cycle)" edge-tiny "$v" 512 "$narro
 for v in QKV Q-K=V; do row "slow DRAM (1.6 GB/s, 4 KiB bursts)" paper-300m "$v" 2048 "$slow_dram"; done
 
 echo
-echo "| chip | model | variant | context | analytic cycles | cycle cycles | Δ cycles | analytic energy | cycle energy | Δ energy |"
+echo "| chip | model | variant | context | analytic cycles | transaction cycles | Δ cycles | analytic energy | transaction energy | Δ energy |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for hw in akida2-like akd1500-like akd1000-like; do
   for case in "edge-tiny 512" "paper-300m 2048"; do
@@ -61,9 +61,9 @@ for hw in akida2-like akd1500-like akd1000-like; do
 done
 
 # The energy ranking's near ties: pairs of variants the estimate puts within 1 % of each other (the tolerance
-# of tests/unit/test_chip_model.cpp), with the cycle fidelity's gap for the same pair.
+# of tests/unit/test_chip_model.cpp), with the transaction fidelity's gap for the same pair.
 echo
-echo "| chip | model | lower (analytic) | higher (analytic) | analytic gap | cycle gap | same order |"
+echo "| chip | model | lower (analytic) | higher (analytic) | analytic gap | transaction gap | same order |"
 echo "|---|---|---|---|---|---|---|"
 python3 - "$tmp" <<'PY'
 import glob, json, os, sys

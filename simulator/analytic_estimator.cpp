@@ -24,10 +24,11 @@ struct WaveTime {
   const char* bound() const { return wave_bound(compute, noc(), dram_serial()); }
 };
 
-// The wave pass: each counted wave's time at this chip's clock and DRAM channel.
-PhaseTotals cost_phase(const PhaseCounts& counts, const HwConfig& hw) {
+// The wave pass: each counted wave's time at this chip's clock and DRAM channel. The action counts stay in
+// `counts` (report() reads them there); with_counts copies them in, for a sum over tokens.
+PhaseTotals cost_phase(const PhaseCounts& counts, const HwConfig& hw, bool with_counts = false) {
   PhaseTotals totals(static_cast<int>(counts.layer_counts.size()) - 1);
-  totals.layer_counts = counts.layer_counts;
+  if (with_counts) totals.layer_counts = counts.layer_counts;
   const double dram_bytes_per_cycle = hw.dram_bytes_per_cycle();
   const double dram_latency_cycles = hw.dram_latency_cycles();
   // By bound, summed in wave order as the map would be, without a string per wave.
@@ -60,24 +61,28 @@ PhaseTotals cost_phase(const PhaseCounts& counts, const HwConfig& hw) {
 
 PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase,
                            std::vector<LayerCost>* layers) {
-  return cost_phase(count_phase(program, hw, phase), hw).report(phase, hw, static_power(program, hw), layers);
+  const PhaseCounts counts = count_phase(program, hw, phase);
+  return cost_phase(counts, hw).report(phase, hw, static_power(program, hw), layers, counts.layer_counts);
 }
 
 VariantReport cost(const ProgramCounts& counts, const HwConfig& hw) {
   VariantReport report = counts.facts;
   report.power = static_power(counts.powered, hw);
   if (counts.decode.size() > 1) {
-    // The mean decode token over the counted contexts, as the cycle simulator reports it.
+    // The mean decode token over the counted contexts, as the transaction simulator reports it.
     PhaseTotals sum(counts.layers);
-    for (const PhaseCounts& token : counts.decode) sum += cost_phase(token, hw);
+    for (const PhaseCounts& token : counts.decode) sum += cost_phase(token, hw, true);
     sum.scale(1.0 / static_cast<double>(counts.decode.size()));
     report.decode = sum.report(counts.decode_phase, hw, report.power, &report.decode_layers);
   } else {
     report.decode = cost_phase(counts.decode.front(), hw)
-                        .report(counts.decode_phase, hw, report.power, &report.decode_layers);
+                        .report(counts.decode_phase, hw, report.power, &report.decode_layers,
+                                counts.decode.front().layer_counts);
   }
   if (counts.prefill) {
-    report.prefill = cost_phase(*counts.prefill, hw).report(counts.prefill->phase, hw, report.power, nullptr);
+    report.prefill =
+        cost_phase(*counts.prefill, hw)
+            .report(counts.prefill->phase, hw, report.power, nullptr, counts.prefill->layer_counts);
   }
   return report;
 }

@@ -30,13 +30,14 @@ double PhaseTotals::cycles() const {
 }
 
 PhaseReport PhaseTotals::report(const Phase& phase, const HwConfig& hw, const StaticPower& power,
-                                std::vector<LayerCost>* layers) const {
+                                std::vector<LayerCost>* layers,
+                                const std::vector<ActionCounts>& counts) const {
   const EnergyModel energy(hw.energy, power);
   PhaseReport report;
   ActionCounts total;
-  for (size_t slot = 0; slot < layer_counts.size(); ++slot) {
-    total += layer_counts[slot];
-    const EnergyBreakdown layer_energy = energy.price(layer_counts[slot], layer_cycles[slot] / hw.clock_hz);
+  for (size_t slot = 0; slot < counts.size(); ++slot) {
+    total += counts[slot];
+    const EnergyBreakdown layer_energy = energy.price(counts[slot], layer_cycles.at(slot) / hw.clock_hz);
     report.energy += layer_energy;
     if (layers) layers->push_back({static_cast<int>(slot) - 1, layer_cycles[slot], layer_energy});
   }

@@ -27,7 +27,13 @@ struct PhaseTotals {
   double cycles() const;
   // Energy is priced per layer (dynamic counts + static power over the layer's cycles) and summed.
   PhaseReport report(const Phase& phase, const HwConfig& hw, const StaticPower& power,
-                     std::vector<LayerCost>* layers) const;
+                     std::vector<LayerCost>* layers) const {
+    return report(phase, hw, power, layers, layer_counts);
+  }
+  // The same with the action counts kept elsewhere (the analytic estimator's counted program: a sweep costs
+  // them at each of its chips without a copy per point); `counts` has a slot per layer_cycles slot.
+  PhaseReport report(const Phase& phase, const HwConfig& hw, const StaticPower& power,
+                     std::vector<LayerCost>* layers, const std::vector<ActionCounts>& counts) const;
 };
 
 }  // namespace neurokv

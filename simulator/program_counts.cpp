@@ -144,7 +144,7 @@ ProgramCounts count_program(const ir::Program& program, const ir::Program& prefi
   counts.powered = powered_blocks(program, destinations);
   const RoutePlan plan = plan_routes(program, destinations);
   if (options.tokens > 1) {
-    // The mean decode token over contexts P + 1 ... P + T, as the cycle simulator reports it.
+    // The mean decode token over contexts P + 1 ... P + T, as the transaction simulator reports it.
     counts.decode_phase = Phase::decode(options.prompt + options.tokens);
     for (int64_t t = 1; t <= options.tokens; ++t)
       counts.decode.push_back(count_phase(program, plan, hw, Phase::decode(options.prompt + t)));

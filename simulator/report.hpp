@@ -23,7 +23,8 @@ struct PhaseReport {
   double noc_hop_bytes = 0;
   double cycles = 0;
   // Analytic only: the same waves with no resource shared (no two routes on a link, DRAM streaming under
-  // compute); `cycles` adds link sharing and the DRAM channel's serial service. 0 at the cycle fidelity.
+  // compute); `cycles` adds link sharing and the DRAM channel's serial service. 0 at the transaction
+  // fidelity.
   double uncontended_cycles = 0;
   std::string bound;  // "compute", "dram" or "noc": what the cycles were mostly waiting for
   // Prefill: tokens per chunk (the prompt when it fits whole; below it, activations spill to DRAM between
@@ -49,12 +50,13 @@ struct MemoryReport {
   // The fullest NP's static allocation, the same at both fidelities: resident weights + its largest streamed
   // DMA pass + its share of SRAM KV buffers at full capacity (program_facts).
   int64_t peak_np_sram_bytes = 0;
-  // Cycle fidelity only: the most input-event bytes queued at once in one NP's input SRAM during the decode
-  // tokens (the simulator's queues are unbounded; compare with the input SRAM left beside the KV share).
+  // Transaction fidelity only: the most input-event bytes queued at once in one NP's input SRAM during the
+  // decode tokens (the simulator's queues are unbounded; compare with the input SRAM left beside the KV
+  // share).
   std::optional<int64_t> peak_event_queue_bytes;
-  // With a prefill: the most input-event bytes one NP holds at once during it. Cycle fidelity: measured;
-  // analytic: the static bound of prefill_queue.hpp at the prefill's chunk. Above an NP's free input SRAM
-  // (not even one token fits), a warning says the prefill figures assume larger input buffers.
+  // With a prefill: the most input-event bytes one NP holds at once during it. Transaction fidelity:
+  // measured; analytic: the static bound of prefill_queue.hpp at the prefill's chunk. Above an NP's free
+  // input SRAM (not even one token fits), a warning says the prefill figures assume larger input buffers.
   std::optional<int64_t> peak_prefill_event_queue_bytes;
   int nps_used = 0;
   int nps_total = 0;
@@ -116,7 +118,7 @@ struct Report {
   double clock_hz = 0;
   int64_t context = 0;
   int64_t prompt = 0;    // prefill length, 0 when no prefill was run
-  std::string fidelity;  // "analytic" or "cycle"
+  std::string fidelity;  // "analytic" or "transaction"
   int weight_bits = 0, act_bits = 0, kv_bits = 0;
   std::vector<VariantReport> variants;
 };

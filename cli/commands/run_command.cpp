@@ -4,6 +4,7 @@
 
 #include "cli/diagnostics.hpp"
 #include "cli/study_options.hpp"
+#include "simulator/evaluate/fidelity.hpp"
 
 namespace neurokv::cli {
 namespace {
@@ -11,7 +12,7 @@ namespace {
 struct RunFlags {
   study::StudyOptions options;
   ReportPaths paths;
-  std::string fidelity = "cycle";
+  std::string fidelity = "transaction";
   study::RunOptions run;
 };
 
@@ -35,9 +36,15 @@ std::function<void()> add_run_command(CLI::App& app) {
   add_study_options(*command, options->options);
   add_report_options(*command, options->paths);
   add_event_options(*command, options->options);
-  command->add_option("--fidelity", options->fidelity, "cycle (SystemC simulation) or analytic (closed form)")
+  command
+      ->add_option("--fidelity", options->fidelity,
+                   "transaction (SystemC transaction-level simulation) or analytic (closed form)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"cycle", "analytic"}));
+      ->check(CLI::Validator(
+          [](const std::string& name) {
+            return fidelity_named(name) ? std::string() : unknown_fidelity(name);
+          },
+          "FIDELITY"));
   command
       ->add_option("--prompt,-p", options->run.prompt, "prompt tokens to prefill (default: context - tokens)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 24));
@@ -46,12 +53,12 @@ std::function<void()> add_run_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
   CLI::Option* seed =
-      command->add_option("--seed", options->run.seed, "seed of the activation draws (cycle fidelity)")
+      command->add_option("--seed", options->run.seed, "seed of the activation draws (transaction fidelity)")
           ->capture_default_str();
   command->add_option("--trace", options->run.trace_path,
-                      "Chrome trace JSON (Perfetto) of the cycle simulation; one file per variant");
+                      "Chrome trace JSON (Perfetto) of the transaction simulation; one file per variant");
   command->add_option("--vcd", options->run.vcd_path,
-                      "VCD (GTKWave) of the cycle simulation; one file per variant");
+                      "VCD (GTKWave) of the transaction simulation; one file per variant");
   command->callback([options, seed] {
     options->run.seed_given = seed->count() > 0;
     run(*options);

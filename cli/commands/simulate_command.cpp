@@ -30,7 +30,7 @@ void run_simulate(const SimulateOptions& options) {
 
 void add_simulate_command(CLI::App& app) {
   auto options = std::make_shared<SimulateOptions>();
-  options->run.fidelity = Fidelity::Cycle;
+  options->run.fidelity = Fidelity::Transaction;
   options->run.prompt = 128;
   CLI::App* command = app.add_subcommand(
       "simulate",

@@ -8,7 +8,7 @@
 namespace neurokv::ir {
 
 // An NP's index when the chip's NPs are numbered node by node in row-major order (a node's NPs consecutive):
-// the order of the analytic estimator's and the cycle model's per-NP arrays.
+// the order of the analytic estimator's and the transaction model's per-NP arrays.
 inline int np_index(const NpCoord& np, int mesh_cols, int nps_per_node) {
   return (np.y * mesh_cols + np.x) * nps_per_node + np.np;
 }

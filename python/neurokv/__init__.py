@@ -140,12 +140,12 @@ def estimate(model: ModelArg = "paper-300m", chip: ChipArg = "akida2-like", *, v
 
 
 def run(model: ModelArg = "paper-300m", chip: ChipArg = "akida2-like", *, variant: Optional[str] = None,
-        context: int = 2048, fidelity: str = "cycle", prompt: Optional[int] = None, tokens: int = 1,
+        context: int = 2048, fidelity: str = "transaction", prompt: Optional[int] = None, tokens: int = 1,
         seed: Optional[int] = None, trace=None, vcd=None, weight_bits: Optional[int] = None,
         act_bits: Optional[int] = None, kv_bits: Optional[int] = None, fuse_kv: bool = True, ids=None, text=None,
         events: str = "auto", synthetic_weights: Optional[int] = None) -> Report:
     """``neurokv run``: each variant compiled and run, prefill of ``prompt`` tokens (default: context - tokens)
-    then ``tokens`` decode steps, on the SystemC chip model (``fidelity="cycle"``) or the closed form
+    then ``tokens`` decode steps, on the SystemC chip model (``fidelity="transaction"``) or the closed form
     (``"analytic"``)."""
     options = _study(variant, context, weight_bits, act_bits, kv_bits, fuse_kv, ids, text, events,
                      synthetic_weights)

@@ -34,7 +34,7 @@ def test_estimate_measured_events_equals_cli(cli):
 
 
 def test_run_equals_cli_at_both_fidelities(cli):
-    for fidelity in ("analytic", "cycle"):
+    for fidelity in ("analytic", "transaction"):
         api = neurokv.run("edge-tiny", variant="QKV,MQA", context=64, tokens=2, fidelity=fidelity)
         assert api == cli.json("run", "-m", "edge-tiny", "-v", "QKV,MQA", "-n", 64, "-t", 2, "--fidelity",
                                fidelity, "--json", "-")
@@ -209,7 +209,7 @@ def test_ctrl_c_stops_a_sweep_that_resumes(tmp_path):
     import time
     spec = tmp_path / "spec.yaml"
     spec.write_text("model: edge-tiny\nhw: akida2-like\nvariants: all\ncontexts: [64, 128, 256, 512]\n"
-                    "fidelity: cycle\nprompt: 16\ntokens: 2\n")
+                    "fidelity: transaction\nprompt: 16\ntokens: 2\n")
     out = tmp_path / "out"
     journal = out / "journal.csv"
     interrupted = {}

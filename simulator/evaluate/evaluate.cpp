@@ -8,9 +8,9 @@
 #include "compiler/ir/mesh.hpp"
 #include "compiler/support/error.hpp"
 #include "simulator/analytic_estimator.hpp"
-#include "simulator/cycle/simulate.hpp"
 #include "simulator/prefill_queue.hpp"
 #include "simulator/program_facts.hpp"
+#include "simulator/transaction/simulate.hpp"
 
 namespace neurokv {
 
@@ -29,8 +29,8 @@ void check_fits(const ir::Program& program, const EvaluateOptions& options) {
 }
 
 // The estimate prices link sharing and the DRAM channel's serial service as bounds per wave; where they move
-// a phase by more than kContentionWarning over the uncontended closed form, the cycle fidelity can differ
-// from it too, so the user is told.
+// a phase by more than kContentionWarning over the uncontended closed form, the transaction fidelity can
+// differ from it too, so the user is told.
 constexpr double kContentionWarning = 0.10;
 
 void warn_contention(VariantReport& report, const PhaseReport& phase, const char* name) {
@@ -39,14 +39,14 @@ void warn_contention(VariantReport& report, const PhaseReport& phase, const char
   report.diagnostics.push_back(Diagnostic::warning(
       fmt::format("{} {}: shared links and the serial DRAM channel add {:.0f}% to the uncontended estimate "
                   "({:.0f} vs {:.0f} cycles, bound {}); the analytic figure bounds the contention, the "
-                  "cycle fidelity (run --fidelity cycle) simulates it",
+                  "transaction fidelity (run --fidelity transaction) simulates it",
                   report.variant, name, 100 * (phase.cycles / phase.uncontended_cycles - 1), phase.cycles,
                   phase.uncontended_cycles, phase.bound)));
 }
 
 // The prefill runs in chunks sized so that every NP's queued events fit (prefill_queue.hpp). Where an NP's
-// queue (cycle: measured; analytic: the bound) still exceeds the input SRAM its KV rows leave (`free`) — not
-// even a one-token chunk fits — the prefill figures assume buffers the chip does not have.
+// queue (transaction: measured; analytic: the bound) still exceeds the input SRAM its KV rows leave (`free`)
+// — not even a one-token chunk fits — the prefill figures assume buffers the chip does not have.
 void warn_prefill_queue(VariantReport& report, int mesh_cols, int per_node,
                         const std::vector<int64_t>& queued, const std::vector<int64_t>& free,
                         const char* what) {

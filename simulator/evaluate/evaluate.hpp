@@ -21,17 +21,17 @@ struct EvaluateOptions {
   Fidelity fidelity = Fidelity::Analytic;
   int64_t prompt = 0;      // prefill length (0: no prefill)
   int64_t tokens = 1;      // decode tokens, at contexts prompt + 1 ... prompt + tokens (analytic: 1 is
-                           // one step at the program's context; more are averaged like the cycle's)
-  uint64_t seed = 1;       // cycle fidelity: activation draws
-  std::string trace_path;  // cycle fidelity: Chrome trace JSON, when not empty
-  std::string vcd_path;    // cycle fidelity: VCD, when not empty
+                           // one step at the program's context; more are averaged like the transaction one's)
+  uint64_t seed = 1;       // transaction fidelity: activation draws
+  std::string trace_path;  // transaction fidelity: Chrome trace JSON, when not empty
+  std::string vcd_path;    // transaction fidelity: VCD, when not empty
   // Measured events: each op's input density per phase kind, by op id of the program compiled from the same
   // model, variant, chip and compile options (docs/executor.md); empty: the program's assumed densities.
   MeasuredDensities measured;
 };
 
 // Reports one program, already compiled. Analytic: one decode step at the program's context, or the mean of
-// the steps at contexts prompt + 1 ... prompt + tokens when tokens > 1 (and the prefill); cycle: the
+// the steps at contexts prompt + 1 ... prompt + tokens when tokens > 1 (and the prefill); transaction: the
 // simulated prefill and the mean of the simulated decode tokens. Throws InputError unless 0 <= prompt and
 // prompt + tokens <= the program's context.
 VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,

@@ -77,7 +77,7 @@ TEST_CASE("compile refuses a variant list and a model that does not fit, naming 
   std::remove(chip.c_str());
 }
 
-TEST_CASE("simulate runs a compiled program on the cycle model and writes its traces") {
+TEST_CASE("simulate runs a compiled program on the transaction model and writes its traces") {
   const std::string program = temp_path("sim.nkir");
   const std::string trace = temp_path("sim-trace.json");
   const std::string vcd = temp_path("sim.vcd");
@@ -87,7 +87,7 @@ TEST_CASE("simulate runs a compiled program on the cycle model and writes its tr
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto report = nlohmann::json::parse(r.out);
-  CHECK(report["fidelity"] == "cycle");
+  CHECK(report["fidelity"] == "transaction");
   CHECK(report["variants"][0]["variant"] == "Q-K=V");
   CHECK(report["variants"][0]["decode"]["cycles"].get<double>() > 0);
   CHECK(report["variants"][0]["prefill"]["cycles"].get<double>() >

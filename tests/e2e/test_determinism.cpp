@@ -22,11 +22,17 @@ TEST_CASE("compile -o gives the same program three times") {
   require_same_bytes_three_times("compile -m edge-tiny -v Q-GQA-2 -n 128 -o -");
 }
 
-TEST_CASE("run --fidelity cycle gives the same JSON and CSV three times") {
-  require_same_bytes_three_times("run -m edge-tiny -v QKV,MQA -n 64 -p 8 -t 2 --fidelity cycle --json -");
-  require_same_bytes_three_times("run -m edge-tiny -v Q-K=V -n 64 -p 8 -t 2 --fidelity cycle --csv -");
+TEST_CASE("run --fidelity transaction gives the same JSON and CSV three times") {
+  require_same_bytes_three_times(
+      "run -m edge-tiny -v QKV,MQA -n 64 -p 8 -t 2 --fidelity transaction --json -");
+  require_same_bytes_three_times("run -m edge-tiny -v Q-K=V -n 64 -p 8 -t 2 --fidelity transaction --csv -");
 }
 
 TEST_CASE("estimate gives the same JSON three times") {
   require_same_bytes_three_times("estimate -m paper-300m -v all -n 2048 --json -");
+}
+
+TEST_CASE("noc gives the same JSON three times") {
+  require_same_bytes_three_times(
+      "noc --mesh 4x4 --traffic hotspot --rates 0.1:0.3:0.1 --cycles 2000 --json -");
 }

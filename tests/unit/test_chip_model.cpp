@@ -9,10 +9,10 @@
 #include "compiler/driver/compile.hpp"
 #include "compiler/ir/mesh.hpp"
 #include "simulator/analytic_estimator.hpp"
-#include "simulator/cycle/simulate.hpp"
 #include "simulator/evaluate/evaluate.hpp"
 #include "simulator/prefill_queue.hpp"
 #include "simulator/static_power.hpp"
+#include "simulator/transaction/simulate.hpp"
 #include "tests/unit/compile_fixtures.hpp"
 #include "tests/unit/evaluate_fixtures.hpp"
 
@@ -142,7 +142,7 @@ TEST_CASE("the prefill's event queues: the static bound holds what the simulator
   for (size_t np = 0; np < over.size(); ++np) overflows = overflows || over[np] > free[np];
   CHECK(overflows);
   // Both fidelities report the chunk and no overflow.
-  for (Fidelity fidelity : {Fidelity::Analytic, Fidelity::Cycle}) {
+  for (Fidelity fidelity : {Fidelity::Analytic, Fidelity::Transaction}) {
     const VariantReport report = evaluate_program(program, hw, at(fidelity, 511, 1));
     REQUIRE(report.prefill.has_value());
     CHECK(report.prefill->chunk_tokens == plan.chunk);
@@ -192,13 +192,13 @@ TEST_CASE("a 2,047-token prefill of paper-300m on akida2-like never holds more b
   const SimulationResult sim = simulate(program, hw, SimOptions{2047, 1, 1, "", ""});
   REQUIRE(sim.peak_np_prefill_queue_bytes.size() == free.size());
   for (size_t np = 0; np < free.size(); ++np)
-    CHECK(sim.peak_np_prefill_queue_bytes[np] <= free[np]);  // cycle
+    CHECK(sim.peak_np_prefill_queue_bytes[np] <= free[np]);  // transaction
   REQUIRE(sim.prefill.has_value());
   CHECK(sim.prefill->chunk_tokens == plan.chunk);
   CHECK(sim.peak_prefill_queue_bytes > 0);
 
   // Both fidelities report it and neither warns that the prefill is a lower bound.
-  for (Fidelity fidelity : {Fidelity::Analytic, Fidelity::Cycle}) {
+  for (Fidelity fidelity : {Fidelity::Analytic, Fidelity::Transaction}) {
     const VariantReport report = evaluate_program(program, hw, at(fidelity, 2047, 1));
     REQUIRE(report.memory.peak_prefill_event_queue_bytes.has_value());
     CHECK(*report.memory.peak_prefill_event_queue_bytes <= *std::max_element(free.begin(), free.end()));
@@ -214,7 +214,7 @@ TEST_CASE("a prefill whose one token does not fit an NP's input buffer warns at 
   const PrefillChunking plan = plan_prefill_chunks(program, hw, 511);
   CHECK_FALSE(plan.fits);
   CHECK(plan.chunk == 1);
-  for (Fidelity fidelity : {Fidelity::Analytic, Fidelity::Cycle}) {
+  for (Fidelity fidelity : {Fidelity::Analytic, Fidelity::Transaction}) {
     const VariantReport report = evaluate_program(program, hw, at(fidelity, 511, 1));
     bool warned = false;
     for (const Diagnostic& d : report.diagnostics)
@@ -236,22 +236,22 @@ TEST_CASE("transaction-level and analytic cycles agree within 10 % and rank the 
     const HwConfig hw = test::chip(chip);
     for (const auto& [model, context] :
          std::vector<std::pair<std::string, int64_t>>{{"edge-tiny", 512}, {"paper-300m", 2048}}) {
-      std::map<std::string, double> analytic_energy, cycle_energy;
+      std::map<std::string, double> analytic_energy, transaction_energy;
       for (const std::string& variant : kVariants) {
         INFO(chip << " " << model << " " << variant);
         const ir::Program program = compiled(model, variant, hw, context).program;
         const VariantReport a = evaluate_program(program, hw, at(Fidelity::Analytic, context - 1, 1));
-        const VariantReport c = evaluate_program(program, hw, at(Fidelity::Cycle, context - 1, 1));
+        const VariantReport c = evaluate_program(program, hw, at(Fidelity::Transaction, context - 1, 1));
         CHECK(c.decode.cycles == Approx(a.decode.cycles).epsilon(0.10));
         analytic_energy[variant] = a.decode.energy.total();
-        cycle_energy[variant] = c.decode.energy.total();
+        transaction_energy[variant] = c.decode.energy.total();
       }
       for (const std::string& x : kVariants) {
         for (const std::string& y : kVariants) {
           const double ax = analytic_energy[x], ay = analytic_energy[y];
           if (ax >= ay * (1 - kTie)) continue;  // only pairs the estimate separates: x clearly below y
           INFO(chip << " " << model << ": " << x << " below " << y);
-          CHECK(cycle_energy[x] < cycle_energy[y]);
+          CHECK(transaction_energy[x] < transaction_energy[y]);
         }
       }
     }

@@ -1,5 +1,5 @@
-// The analytic and cycle fidelities price the same work the same way (simulator/work.hpp) and report the same
-// quantities: what differs between them is timing, contention and the event draws, nothing else.
+// The analytic and transaction fidelities price the same work the same way (simulator/work.hpp) and report
+// the same quantities: what differs between them is timing, contention and the event draws, nothing else.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <future>
@@ -9,10 +9,10 @@
 #include "compiler/driver/compile.hpp"
 #include "compiler/support/error.hpp"
 #include "simulator/analytic_estimator.hpp"
-#include "simulator/cycle/result_wire.hpp"
-#include "simulator/cycle/simulate.hpp"
 #include "simulator/evaluate/evaluate.hpp"
 #include "simulator/report_render.hpp"
+#include "simulator/transaction/result_wire.hpp"
+#include "simulator/transaction/simulate.hpp"
 #include "simulator/work.hpp"
 #include "tests/unit/compile_fixtures.hpp"
 #include "tests/unit/evaluate_fixtures.hpp"
@@ -43,15 +43,15 @@ TEST_CASE("both fidelities report the static SRAM allocation as peak_np_sram_byt
   const HwConfig hw = test::chip("akida2-like");
   const ir::Program program = compiled("edge-tiny", "QKV", 256);
   const VariantReport analytic = evaluate_program(program, hw, at(Fidelity::Analytic, 255, 1));
-  const VariantReport cycle = evaluate_program(program, hw, at(Fidelity::Cycle, 255, 1));
+  const VariantReport transaction = evaluate_program(program, hw, at(Fidelity::Transaction, 255, 1));
   // The prefill queues every prompt token's events at once; that is not what the NP allocates.
-  CHECK(cycle.memory.peak_np_sram_bytes == analytic.memory.peak_np_sram_bytes);
+  CHECK(transaction.memory.peak_np_sram_bytes == analytic.memory.peak_np_sram_bytes);
   CHECK(analytic.memory.peak_np_sram_bytes <= hw.np.weight_sram_bytes + hw.np.input_sram_bytes);
   CHECK_FALSE(analytic.memory.peak_event_queue_bytes.has_value());
-  REQUIRE(cycle.memory.peak_event_queue_bytes.has_value());
-  CHECK(*cycle.memory.peak_event_queue_bytes > 0);
+  REQUIRE(transaction.memory.peak_event_queue_bytes.has_value());
+  CHECK(*transaction.memory.peak_event_queue_bytes > 0);
   // Decode tokens only: one token's events fit beside the allocation.
-  CHECK(*cycle.memory.peak_event_queue_bytes < hw.np.input_sram_bytes);
+  CHECK(*transaction.memory.peak_event_queue_bytes < hw.np.input_sram_bytes);
 }
 
 TEST_CASE("fused K=V sends each K row over the NoC once, at both fidelities") {
@@ -113,14 +113,14 @@ TEST_CASE("KV rows are written into the input SRAM where they land, at both fide
   REQUIRE(landed == 64.0 * 64 * 2);  // 64 rows of 64 B, into both o_proj tiles
   const PhaseReport analytic = estimate_phase(program, hw, phase, nullptr);
   CHECK(analytic.sram_bytes == Approx(tiles + landed).epsilon(1e-12));
-  const SimulationResult cycle = simulate(program, hw, SimOptions{program.context - 1, 1, 1, "", ""});
-  CHECK(cycle.decode.sram_bytes == Approx(tiles + landed).epsilon(1e-12));
+  const SimulationResult transaction = simulate(program, hw, SimOptions{program.context - 1, 1, 1, "", ""});
+  CHECK(transaction.decode.sram_bytes == Approx(tiles + landed).epsilon(1e-12));
 }
 
 TEST_CASE("a prompt and tokens beyond the context are an input error at both fidelities") {
   const HwConfig hw = test::chip("akida2-like");
   const ir::Program program = test::tiny_program();  // context 64
-  for (Fidelity fidelity : {Fidelity::Analytic, Fidelity::Cycle}) {
+  for (Fidelity fidelity : {Fidelity::Analytic, Fidelity::Transaction}) {
     INFO(to_string(fidelity));
     CHECK_THROWS_AS(evaluate_program(program, hw, at(fidelity, 100000, 1)), InputError);
     CHECK_THROWS_AS(evaluate_program(program, hw, at(fidelity, 64, 1)), InputError);
@@ -137,7 +137,8 @@ TEST_CASE("a prompt and tokens beyond the context are an input error at both fid
   }
 }
 
-TEST_CASE("with several decode tokens, the analytic fidelity averages the contexts the cycle one simulates") {
+TEST_CASE(
+    "with several decode tokens, the analytic fidelity averages the contexts the transaction one simulates") {
   const HwConfig hw = test::chip("akida2-like");
   test::TinyOptions tiny;
   tiny.kv_in_dram = true;  // the KV read grows with the context
@@ -154,10 +155,10 @@ TEST_CASE("with several decode tokens, the analytic fidelity averages the contex
   double layer_cycles = 0;
   for (const LayerCost& layer : analytic.decode_layers) layer_cycles += layer.cycles;
   CHECK(layer_cycles == Approx(analytic.decode.cycles).epsilon(1e-12));
-  // The cycle fidelity reads the same KV rows (its DRAM rounds each transfer up to whole bursts).
-  const VariantReport cycle = evaluate_program(program, hw, at(Fidelity::Cycle, 8, 3));
-  CHECK(cycle.decode.dram_bytes >= analytic.decode.dram_bytes);
-  CHECK(cycle.decode.dram_bytes < analytic.decode.dram_bytes + 4 * hw.dram.burst_bytes);
+  // The transaction fidelity reads the same KV rows (its DRAM rounds each transfer up to whole bursts).
+  const VariantReport transaction = evaluate_program(program, hw, at(Fidelity::Transaction, 8, 3));
+  CHECK(transaction.decode.dram_bytes >= analytic.decode.dram_bytes);
+  CHECK(transaction.decode.dram_bytes < analytic.decode.dram_bytes + 4 * hw.dram.burst_bytes);
   // One token keeps the estimate's meaning: a decode step at the program's context.
   const VariantReport one = evaluate_program(program, hw, at(Fidelity::Analytic, 8, 1));
   CHECK(one.decode.dram_bytes == Approx(estimate_phase(program, hw, Phase::decode(64), nullptr).dram_bytes));
@@ -172,7 +173,8 @@ TEST_CASE("simulate() called from four threads at once returns what sequential c
   std::vector<SimOptions> runs;
   for (uint64_t seed = 1; seed <= 4; ++seed) runs.push_back(SimOptions{8, 2, seed, "", ""});
   std::vector<std::string> sequential;
-  for (const SimOptions& options : runs) sequential.push_back(cycle::encode(simulate(program, hw, options)));
+  for (const SimOptions& options : runs)
+    sequential.push_back(transaction::encode(simulate(program, hw, options)));
 #ifdef __SANITIZE_ADDRESS__
   // ASan's allocator is not fork-safe while other threads allocate: a child forked mid-allocation deadlocks
   // (google/sanitizers#774). The normal build runs the concurrent half; glibc's malloc is fork-safe.
@@ -183,7 +185,7 @@ TEST_CASE("simulate() called from four threads at once returns what sequential c
     std::vector<std::future<std::string>> concurrent;
     for (const SimOptions& options : runs) {
       concurrent.push_back(std::async(std::launch::async, [&program, &hw, options] {
-        return cycle::encode(simulate(program, hw, options));
+        return transaction::encode(simulate(program, hw, options));
       }));
     }
     for (size_t i = 0; i < runs.size(); ++i) CHECK(concurrent[i].get() == sequential[i]);
@@ -269,6 +271,6 @@ TEST_CASE(
   CHECK(twice.total() == 72);
   SimulationResult r;
   r.decode.energy = e;
-  const SimulationResult back = cycle::decode(cycle::encode(r));
+  const SimulationResult back = transaction::decode(transaction::encode(r));
   for (const auto& [name, field] : EnergyBreakdown::fields()) CHECK(back.decode.energy.*field == e.*field);
 }

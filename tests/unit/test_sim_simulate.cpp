@@ -5,8 +5,8 @@
 
 #include "compiler/support/error.hpp"
 #include "simulator/analytic_estimator.hpp"
-#include "simulator/cycle/result_wire.hpp"
-#include "simulator/cycle/simulate.hpp"
+#include "simulator/transaction/result_wire.hpp"
+#include "simulator/transaction/simulate.hpp"
 #include "tests/unit/sim_programs.hpp"
 
 using neurokv::Phase;
@@ -74,11 +74,11 @@ TEST_CASE("the same seed gives identical result bytes, another seed draws other 
   options.prompt = 4;
   options.tokens = 4;
   options.seed = 7;
-  const std::string a = neurokv::cycle::encode(simulate(program, hw, options));
-  const std::string b = neurokv::cycle::encode(simulate(program, hw, options));
+  const std::string a = neurokv::transaction::encode(simulate(program, hw, options));
+  const std::string b = neurokv::transaction::encode(simulate(program, hw, options));
   CHECK(a == b);
   options.seed = 8;
-  const std::string c = neurokv::cycle::encode(simulate(program, hw, options));
+  const std::string c = neurokv::transaction::encode(simulate(program, hw, options));
   CHECK(a != c);
 }
 

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "compiler/driver/compile.hpp"
-#include "simulator/cycle/simulate.hpp"
+#include "simulator/transaction/simulate.hpp"
 #include "simulator/work.hpp"
 #include "tests/unit/compile_fixtures.hpp"
 

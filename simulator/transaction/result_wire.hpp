@@ -3,12 +3,12 @@
 // Doubles travel as their bit patterns, so the parent sees exactly what the child computed.
 #include <string>
 
-#include "simulator/cycle/simulate.hpp"
+#include "simulator/transaction/simulate.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 std::string encode(const SimulationResult& result);
 // Throws RunError on truncated or malformed bytes.
 SimulationResult decode(const std::string& bytes);
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

@@ -1,9 +1,9 @@
-#include "simulator/cycle/dram.hpp"
+#include "simulator/transaction/dram.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 Dram::Dram(sc_core::sc_module_name name, SimContext& ctx) : sc_module(name), ctx_(ctx) {}
 
@@ -18,4 +18,4 @@ Dram::Transfer Dram::transfer(double bytes, int layer) {
   return {start, channel_free_ + ctx_.cycles(ctx_.hw.dram_latency_cycles())};
 }
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

@@ -1,11 +1,11 @@
-#include "simulator/cycle/np.hpp"
+#include "simulator/transaction/np.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "simulator/cycle/chrome_trace.hpp"
+#include "simulator/transaction/chrome_trace.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 Np::Np(sc_core::sc_module_name name, SimContext& ctx, Dma& dma, Router& router, const RoutesFrom& routes_from,
        const ir::NpCoord& coord, int index)
@@ -125,4 +125,4 @@ void Np::run_tile(size_t i) {
   if (ctx_.trace) ctx_.trace->span(index_, &op.name, start, ctx_.now() - start);
 }
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

@@ -1,8 +1,8 @@
-#include "simulator/cycle/node.hpp"
+#include "simulator/transaction/node.hpp"
 
 #include <string>
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 Node::Node(sc_core::sc_module_name name, SimContext& ctx, Dma& dma, const RoutesFrom& routes_from, int x,
            int y, int first_np)
@@ -19,4 +19,4 @@ std::vector<Np*> Node::nps() {
   return out;
 }
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

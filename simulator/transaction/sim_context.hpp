@@ -10,7 +10,7 @@
 #include "simulator/action_counts.hpp"
 #include "simulator/work.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 class ChromeTrace;
 
@@ -60,4 +60,4 @@ struct SimContext {
   double now() const { return to_cycles(sc_core::sc_time_stamp()); }
 };
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

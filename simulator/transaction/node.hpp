@@ -4,10 +4,10 @@
 #include <systemc>
 #include <vector>
 
-#include "simulator/cycle/np.hpp"
-#include "simulator/cycle/router.hpp"
+#include "simulator/transaction/np.hpp"
+#include "simulator/transaction/router.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 class Node : public sc_core::sc_module {
  public:
@@ -24,4 +24,4 @@ class Node : public sc_core::sc_module {
   std::vector<std::unique_ptr<Np>> nps_;
 };
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

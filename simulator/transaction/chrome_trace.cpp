@@ -1,10 +1,10 @@
-#include "simulator/cycle/chrome_trace.hpp"
+#include "simulator/transaction/chrome_trace.hpp"
 
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 void ChromeTrace::name_track(int track, const std::string& name) { tracks_.emplace_back(track, name); }
 
@@ -40,4 +40,4 @@ std::string ChromeTrace::json() const {
   return out;
 }
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 // The trace's tracks, numbered once for every block that records spans: NP i (ir::np_index order) is track i,
 // node n's router kFirstRouterTrack + n, then the DMA, the layers and the phases. NP tracks stay below the
@@ -39,4 +39,4 @@ class ChromeTrace {
   std::vector<Span> spans_;
 };
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

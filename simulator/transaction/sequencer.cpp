@@ -1,13 +1,13 @@
-#include "simulator/cycle/sequencer.hpp"
+#include "simulator/transaction/sequencer.hpp"
 
 #include <algorithm>
 
-#include "simulator/cycle/chrome_trace.hpp"
-#include "simulator/cycle/event_draw.hpp"
 #include "simulator/prefill_queue.hpp"
+#include "simulator/transaction/chrome_trace.hpp"
+#include "simulator/transaction/event_draw.hpp"
 #include "simulator/wave_bound.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 namespace {
 
 std::map<int, std::vector<const ir::Step*>> group_waves(const std::vector<ir::Step>& steps) {
@@ -153,4 +153,4 @@ void Sequencer::flush_layer_span() {
   layer_span_ = {};
 }
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

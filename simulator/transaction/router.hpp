@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "compiler/ir/program.hpp"
-#include "simulator/cycle/sim_context.hpp"
+#include "simulator/transaction/sim_context.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 class Np;
 
@@ -77,4 +77,4 @@ class Router : public sc_core::sc_module {
   sc_core::sc_event wake_;
 };
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

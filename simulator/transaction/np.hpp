@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "compiler/ir/program.hpp"
-#include "simulator/cycle/dma.hpp"
-#include "simulator/cycle/router.hpp"
-#include "simulator/cycle/sim_context.hpp"
+#include "simulator/transaction/dma.hpp"
+#include "simulator/transaction/router.hpp"
+#include "simulator/transaction/sim_context.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 struct TileJob {
   const ir::Op* op;
@@ -81,4 +81,4 @@ class Np : public sc_core::sc_module {
   int64_t peak_prefill_queue_bytes_ = 0;
 };
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

@@ -1,4 +1,4 @@
-#include "simulator/cycle/simulate.hpp"
+#include "simulator/transaction/simulate.hpp"
 
 #include <fmt/format.h>
 #include <sys/prctl.h>
@@ -19,10 +19,10 @@
 
 #include "compiler/support/error.hpp"
 #include "compiler/support/whole_file.hpp"
-#include "simulator/cycle/chip.hpp"
-#include "simulator/cycle/chrome_trace.hpp"
-#include "simulator/cycle/result_wire.hpp"
-#include "simulator/cycle/sequencer.hpp"
+#include "simulator/transaction/chip.hpp"
+#include "simulator/transaction/chrome_trace.hpp"
+#include "simulator/transaction/result_wire.hpp"
+#include "simulator/transaction/sequencer.hpp"
 
 // libsystemc's main() calls sc_main, so the symbol must exist; neurokv never uses that main: simulations
 // start the kernel directly, in a child process (simulate() below).
@@ -88,14 +88,14 @@ KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOp
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
   sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
   ir::Program realised = program;
-  cycle::SimContext ctx(realised, hw);
-  std::unique_ptr<cycle::ChromeTrace> trace;
+  transaction::SimContext ctx(realised, hw);
+  std::unique_ptr<transaction::ChromeTrace> trace;
   if (!options.trace_path.empty()) {
-    trace = std::make_unique<cycle::ChromeTrace>(hw.clock_hz);
+    trace = std::make_unique<transaction::ChromeTrace>(hw.clock_hz);
     ctx.trace = trace.get();
   }
-  cycle::Chip chip("chip", ctx);
-  cycle::Sequencer sequencer("sequencer", ctx, chip, program, realised, options);
+  transaction::Chip chip("chip", ctx);
+  transaction::Sequencer sequencer("sequencer", ctx, chip, program, realised, options);
   sc_core::sc_trace_file* vcd = nullptr;
   if (!options.vcd_path.empty()) {
     vcd = sc_core::sc_create_vcd_trace_file(vcd_base.c_str());  // SystemC appends ".vcd"
@@ -121,7 +121,7 @@ KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOp
   std::string payload, trace_json;
   try {
     KernelRun run = run_kernel(program, hw, options, vcd_base);
-    payload = cycle::encode(run.result);
+    payload = transaction::encode(run.result);
     trace_json = std::move(run.trace_json);
   } catch (const InputError& e) {
     status = Status::InputError;
@@ -231,7 +231,7 @@ SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const 
     throw RunError(fmt::format("{}: cannot write the VCD ({})", options.vcd_path, std::strerror(error)));
   }
   if (!options.trace_path.empty()) write_file_atomically(options.trace_path, trace_json);
-  return cycle::decode(payload);
+  return transaction::decode(payload);
 }
 
 }  // namespace neurokv

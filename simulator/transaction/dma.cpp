@@ -1,9 +1,9 @@
-#include "simulator/cycle/dma.hpp"
+#include "simulator/transaction/dma.hpp"
 
 #include "compiler/support/error.hpp"
-#include "simulator/cycle/chrome_trace.hpp"
+#include "simulator/transaction/chrome_trace.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 Dma::Dma(sc_core::sc_module_name name, SimContext& ctx, Dram& dram, int max_requests)
     : sc_module(name), ctx_(ctx), dram_(dram), requests_("requests", max_requests) {
@@ -40,4 +40,4 @@ void Dma::serve() {
   }
 }
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

@@ -1,9 +1,9 @@
-#include "simulator/cycle/event_draw.hpp"
+#include "simulator/transaction/event_draw.hpp"
 
 #include <cmath>
 #include <random>
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 namespace {
 
 uint64_t splitmix64(uint64_t x) {
@@ -35,4 +35,4 @@ void draw_densities(const ir::Program& planned, ir::Program& realised, const HwC
   }
 }
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

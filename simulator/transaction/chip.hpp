@@ -6,11 +6,11 @@
 #include <systemc>
 #include <vector>
 
-#include "simulator/cycle/dma.hpp"
-#include "simulator/cycle/dram.hpp"
-#include "simulator/cycle/node.hpp"
+#include "simulator/transaction/dma.hpp"
+#include "simulator/transaction/dram.hpp"
+#include "simulator/transaction/node.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 class Chip : public sc_core::sc_module {
  public:
@@ -35,4 +35,4 @@ class Chip : public sc_core::sc_module {
   std::vector<Router*> mesh_;
 };
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

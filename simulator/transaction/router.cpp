@@ -1,12 +1,12 @@
-#include "simulator/cycle/router.hpp"
+#include "simulator/transaction/router.hpp"
 
 #include <algorithm>
 
 #include "compiler/ir/mesh.hpp"
-#include "simulator/cycle/chrome_trace.hpp"
-#include "simulator/cycle/np.hpp"
+#include "simulator/transaction/chrome_trace.hpp"
+#include "simulator/transaction/np.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 namespace {
 
 int direction(const ir::MeshLink& link) {
@@ -121,4 +121,4 @@ void Router::eject() {
   }
 }
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

@@ -1,5 +1,5 @@
 #pragma once
-// The cycle-level simulator's entry point: runs a compiled program on the SystemC chip model
+// The transaction-level simulator's entry point: runs a compiled program on the SystemC chip model
 // (docs/simulator.md): the prefill of a P-token prompt, then T decode tokens, the context growing by one per
 // token.
 //
@@ -23,7 +23,7 @@ namespace neurokv {
 struct SimOptions {
   int64_t prompt = 0;      // P: prompt tokens prefilled (0: no prefill; decode starts from an empty cache)
   int64_t tokens = 1;      // T: decode tokens, at contexts P + 1 ... P + T
-  uint64_t seed = 1;       // event draws (simulator/cycle/event_draw.hpp)
+  uint64_t seed = 1;       // event draws (simulator/transaction/event_draw.hpp)
   std::string trace_path;  // Chrome trace JSON when not empty
   std::string vcd_path;    // VCD when not empty
   MeasuredDensities measured = {};  // measured input densities per phase kind: used as they are, not drawn

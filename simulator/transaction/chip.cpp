@@ -1,12 +1,12 @@
-#include "simulator/cycle/chip.hpp"
+#include "simulator/transaction/chip.hpp"
 
 #include <fmt/format.h>
 
 #include "compiler/ir/mesh.hpp"
 #include "compiler/support/error.hpp"
-#include "simulator/cycle/chrome_trace.hpp"
+#include "simulator/transaction/chrome_trace.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 namespace {
 
@@ -100,4 +100,4 @@ void Chip::trace_signals(sc_core::sc_trace_file* vcd) {
   sc_core::sc_trace(vcd, dma_.queue_depth(), std::string(dma_.name()) + ".queue_depth");
 }
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

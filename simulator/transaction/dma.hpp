@@ -5,10 +5,10 @@
 #include <string>
 #include <systemc>
 
-#include "simulator/cycle/dram.hpp"
-#include "simulator/cycle/sim_context.hpp"
+#include "simulator/transaction/dram.hpp"
+#include "simulator/transaction/sim_context.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 struct DmaRequest {
   double bytes = 0;
@@ -39,4 +39,4 @@ class Dma : public sc_core::sc_module {
   int queue_depth_ = 0;
 };
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

@@ -1,11 +1,11 @@
-#include "simulator/cycle/result_wire.hpp"
+#include "simulator/transaction/result_wire.hpp"
 
 #include <cstring>
 #include <type_traits>
 
 #include "compiler/support/error.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 namespace {
 
 class Writer {
@@ -142,4 +142,4 @@ SimulationResult decode(const std::string& bytes) {
   return result;
 }
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

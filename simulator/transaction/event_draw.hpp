@@ -19,10 +19,10 @@
 #include "compiler/ir/program.hpp"
 #include "simulator/work.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 // Sets realised.ops[i].input_density for the phase from planned.ops[i]; op_tokens[i] is op i's step tokens.
 void draw_densities(const ir::Program& planned, ir::Program& realised, const HwConfig& hw, const Phase& phase,
                     const std::vector<int64_t>& op_tokens, uint64_t seed, int phase_index);
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

@@ -5,9 +5,9 @@
 // calls it.
 #include <systemc>
 
-#include "simulator/cycle/sim_context.hpp"
+#include "simulator/transaction/sim_context.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 class Dram : public sc_core::sc_module {
  public:
@@ -30,4 +30,4 @@ class Dram : public sc_core::sc_module {
   double busy_cycles_ = 0;
 };
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction

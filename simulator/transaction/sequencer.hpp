@@ -10,11 +10,11 @@
 #include <systemc>
 #include <vector>
 
-#include "simulator/cycle/chip.hpp"
-#include "simulator/cycle/simulate.hpp"
 #include "simulator/phase_totals.hpp"
+#include "simulator/transaction/chip.hpp"
+#include "simulator/transaction/simulate.hpp"
 
-namespace neurokv::cycle {
+namespace neurokv::transaction {
 
 class Sequencer : public sc_core::sc_module {
  public:
@@ -51,4 +51,4 @@ class Sequencer : public sc_core::sc_module {
   SimulationResult result_;
 };
 
-}  // namespace neurokv::cycle
+}  // namespace neurokv::transaction
