@@ -83,7 +83,10 @@ Result report_result(const Report& report, Collector& collector) {
 study::Study make_study(const Model& model, const Chip& chip, study::StudyOptions options) {
   options.model = model.source;
   options.hw = chip.source;
-  return study::make_study(model.model, chip.hw, options);
+  std::optional<functional::StoredWeights> stored = study::read_stored_weights(options);
+  study::Study s = study::make_study(model.model, chip.hw, options);
+  s.stored_weights = std::move(stored);
+  return s;
 }
 
 Result estimate(const Model& model, const Chip& chip, const study::StudyOptions& options, int64_t prompt) {
@@ -239,6 +242,7 @@ PYBIND11_MODULE(_neurokv, m) {
       .def_readwrite("text", &study::StudyOptions::text)
       .def_readwrite("events", &study::StudyOptions::events)
       .def_readwrite("synthetic_seed", &study::StudyOptions::synthetic_seed)
+      .def_readwrite("weights_file", &study::StudyOptions::weights_file)
       .def_readwrite("model", &study::StudyOptions::model)
       .def_readwrite("hw", &study::StudyOptions::hw);
 

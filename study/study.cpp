@@ -182,11 +182,7 @@ void check_no_fuse_kv(const Study& s) {
 
 }  // namespace
 
-namespace {
-
-// --weights (estimate, run): refused where nothing is executed, else the file read. Before the model, so an
-// error is not preceded by the model's notes.
-std::optional<functional::StoredWeights> stored_weights(const StudyOptions& o) {
+std::optional<functional::StoredWeights> read_stored_weights(const StudyOptions& o) {
   if (o.weights_file.empty()) return std::nullopt;
   if (o.events == "assumed") {
     throw InputError(
@@ -198,10 +194,9 @@ std::optional<functional::StoredWeights> stored_weights(const StudyOptions& o) {
   return functional::StoredWeights{weights::load_weights_file(o.weights_file), o.weights_file};
 }
 
-}  // namespace
-
 Study load_study(const StudyOptions& o, const DiagnosticSink& now) {
-  std::optional<functional::StoredWeights> stored = stored_weights(o);
+  std::optional<functional::StoredWeights> stored =
+      read_stored_weights(o);  // first: its error before any note
   ModelSource model = load_model_source(o.model, data_dir("models"));
   HwConfig hw = load_hw(o.hw, data_dir("hwconfigs"));
   for (const Diagnostic& d : model.diagnostics) now(d);

@@ -51,12 +51,16 @@ struct Study {
   std::optional<functional::MeasuredEvents> events;
   std::optional<MeasuredExecution> measured;
   std::string weights_origin;  // "the model's" or "synthetic (GPT-2 initialisation, seed N)"
-  std::optional<functional::StoredWeights> stored_weights;  // --weights, read by load_study
+  std::optional<functional::StoredWeights> stored_weights;  // --weights: read_stored_weights
 };
+
+// --weights (estimate, run): the .nkw read, or nothing without the flag. Throws InputError where nothing is
+// executed (--events assumed, no input), so the file would be ignored.
+std::optional<functional::StoredWeights> read_stored_weights(const StudyOptions& options);
 
 // Loads the model and chip the options name (the model's own diagnostics go to `now`), then make_study.
 Study load_study(const StudyOptions& options, const DiagnosticSink& now);
-// A study of a model and chip already loaded.
+// A study of a model and chip already loaded; its stored_weights are the caller's (read_stored_weights).
 Study make_study(ModelSource model, HwConfig hw, const StudyOptions& options);
 
 // Measured events (docs/executor.md): executes the model on the input in integer numerics and keeps what

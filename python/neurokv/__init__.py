@@ -93,7 +93,7 @@ def _chip(chip) -> Chip:
 
 
 def _study(variant, context, weight_bits, act_bits, kv_bits, fuse_kv, ids=None, text=None, events="auto",
-           synthetic_weights=None, default_variants="all") -> _neurokv.StudyOptions:
+           synthetic_weights=None, default_variants="all", weights=None) -> _neurokv.StudyOptions:
     options = _neurokv.StudyOptions()
     options.variants = variant or ""
     options.default_variants = default_variants
@@ -106,6 +106,7 @@ def _study(variant, context, weight_bits, act_bits, kv_bits, fuse_kv, ids=None, 
     options.text = os.fspath(text) if text is not None else ""
     options.events = events
     options.synthetic_seed = -1 if synthetic_weights is None else synthetic_weights
+    options.weights_file = os.fspath(weights) if weights is not None else ""
     return options
 
 
@@ -130,12 +131,13 @@ ChipArg = Union[str, os.PathLike, Chip]
 def estimate(model: ModelArg = "paper-300m", chip: ChipArg = "akida2-like", *, variant: Optional[str] = None,
              context: int = 2048, prompt: int = 0, weight_bits: Optional[int] = None,
              act_bits: Optional[int] = None, kv_bits: Optional[int] = None, fuse_kv: bool = True, ids=None,
-             text=None, events: str = "auto", synthetic_weights: Optional[int] = None) -> Report:
+             text=None, events: str = "auto", synthetic_weights: Optional[int] = None, weights=None) -> Report:
     """``neurokv estimate``: each variant costed by the analytic estimator at one decode step (and a prefill of
     ``prompt`` tokens). ``variant``: a name, a comma list or ``"all"`` (default: all for a YAML model, its own
-    for ONNX). With ``ids`` or ``text`` the events are measured by executing the model."""
+    for ONNX). With ``ids`` or ``text`` the events are measured by executing the model, with ``weights`` (a
+    compiled program's ``.nkw``, ``--weights``) its codes and stored activation scales."""
     options = _study(variant, context, weight_bits, act_bits, kv_bits, fuse_kv, ids, text, events,
-                     synthetic_weights)
+                     synthetic_weights, weights=weights)
     return _report(_neurokv.estimate(_model(model), _chip(chip), options, prompt))
 
 
@@ -143,12 +145,12 @@ def run(model: ModelArg = "paper-300m", chip: ChipArg = "akida2-like", *, varian
         context: int = 2048, fidelity: str = "transaction", prompt: Optional[int] = None, tokens: int = 1,
         seed: Optional[int] = None, trace=None, vcd=None, weight_bits: Optional[int] = None,
         act_bits: Optional[int] = None, kv_bits: Optional[int] = None, fuse_kv: bool = True, ids=None, text=None,
-        events: str = "auto", synthetic_weights: Optional[int] = None) -> Report:
+        events: str = "auto", synthetic_weights: Optional[int] = None, weights=None) -> Report:
     """``neurokv run``: each variant compiled and run, prefill of ``prompt`` tokens (default: context - tokens)
     then ``tokens`` decode steps, on the SystemC chip model (``fidelity="transaction"``) or the closed form
-    (``"analytic"``)."""
+    (``"analytic"``). ``ids``, ``text`` and ``weights`` as for :func:`estimate`."""
     options = _study(variant, context, weight_bits, act_bits, kv_bits, fuse_kv, ids, text, events,
-                     synthetic_weights)
+                     synthetic_weights, weights=weights)
     run_options = _neurokv.RunOptions()
     run_options.fidelity = fidelity
     run_options.prompt = -1 if prompt is None else prompt

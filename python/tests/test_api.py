@@ -33,6 +33,21 @@ def test_estimate_measured_events_equals_cli(cli):
     assert api["variants"][0]["events"] == "measured"
 
 
+def test_estimate_and_run_with_a_weights_file_equal_cli(cli, tmp_path):
+    nkir = tmp_path / "cal.nkir"
+    cli.run("compile", "-m", ONNX, "-n", 32, "-o", nkir, "--calibration", "40,41,42,43,44,45,46,47")
+    nkw = tmp_path / "cal.nkw"
+    ids = [5, 6, 7, 8, 9, 10]
+    api = neurokv.estimate(ONNX, context=32, ids=ids, weights=nkw)
+    assert api == cli.json("estimate", "-m", ONNX, "-n", 32, "--ids", "5,6,7,8,9,10", "--weights", nkw,
+                           "--json", "-")
+    assert api["variants"][0]["execution"]["loss"] != neurokv.estimate(
+        ONNX, context=32, ids=ids)["variants"][0]["execution"]["loss"]  # the stored scales, not the input's
+    ran = neurokv.run(ONNX, context=32, ids=ids, weights=nkw, fidelity="analytic", tokens=2)
+    assert ran == cli.json("run", "-m", ONNX, "-n", 32, "--ids", "5,6,7,8,9,10", "--weights", nkw,
+                           "--fidelity", "analytic", "-t", 2, "--json", "-")
+
+
 def test_run_equals_cli_at_both_fidelities(cli):
     for fidelity in ("analytic", "transaction"):
         api = neurokv.run("edge-tiny", variant="QKV,MQA", context=64, tokens=2, fidelity=fidelity)
