@@ -68,6 +68,7 @@ FrameReport estimate_frame(const CnnSpec& spec, const passes::CnnMapping& mappin
   r.clock_hz = hw.clock_hz;
   r.parameters = parameter_count(spec);
   r.nps_used = mapping.nps_used;
+  r.nps_needed = mapping.nps_needed;
   r.nps_total = mapping.nps_total;
   r.passes = mapping.passes;
   r.spread = mapping.spread;

@@ -32,7 +32,7 @@ struct FrameReport {
   passes::MapMode mode = passes::MapMode::AllNps;
   double clock_hz = 0;
   int64_t parameters = 0, weight_bytes = 0;
-  int nps_used = 0, nps_total = 0, passes = 1, spread = 1;
+  int nps_used = 0, nps_needed = 0, nps_total = 0, passes = 1, spread = 1;
   std::vector<FrameLayerCost> layers;
   double reload_cycles = 0;  // passes > 1: loading every pass's weights, every frame
   double cycles = 0, latency_s = 0, frames_per_s = 0;

@@ -19,9 +19,10 @@ std::string frame_report_table(const FrameReport& r) {
                        on_hrc ? "-" : fmt::format("{}x{}", l.spatial_tiles, l.filter_tiles), l.pass,
                        count(l.dense_macs), count(l.synops), count(l.events), count(l.cycles));
   }
-  out += fmt::format("NPs used        {} of {} ({} pass{}{})\n", r.nps_used, r.nps_total, r.passes,
-                     r.passes == 1 ? "" : "es, weights reloaded every frame",
-                     r.spread > 1 ? fmt::format("; AllNps spread x{}", r.spread) : "");
+  out += fmt::format(
+      "NPs used        {} of {} ({} pass{}{})\n", r.nps_used, r.nps_total, r.passes,
+      r.passes == 1 ? "" : fmt::format("es of {} NPs in all, weights reloaded every frame", r.nps_needed),
+      r.spread > 1 ? fmt::format("; AllNps spread x{}", r.spread) : "");
   out += fmt::format("parameters      {} ({} of weights)\n", count(static_cast<double>(r.parameters)),
                      bytes(static_cast<double>(r.weight_bytes)));
   out += fmt::format("per frame       {} cycles, {} ({:.1f} frames/s)\n", count(r.cycles),

@@ -199,6 +199,7 @@ CnnMapping map_cnn(const CnnSpec& spec, const HwConfig& hw, MapMode mode) {
       used.insert(order[next + i]);
     }
     next += count;
+    mapping.nps_needed += static_cast<int>(count);
   }
   mapping.nps_used = static_cast<int>(used.size());
   return mapping;

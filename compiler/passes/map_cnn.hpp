@@ -52,7 +52,8 @@ struct CnnMapping {
   MapMode mode = MapMode::AllNps;
   std::vector<LayerMapping> layers;
   int passes = 1;
-  int nps_used = 0;  // distinct NPs any pass uses
+  int nps_used = 0;    // distinct NPs any pass uses
+  int nps_needed = 0;  // the layers' NPs summed over passes (MetaTF's model-level count)
   int nps_total = 0;
   int spread = 1;  // AllNps: the factor every CNP layer's filter groups were multiplied by to fill free NPs
 };
