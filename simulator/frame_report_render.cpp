@@ -40,4 +40,52 @@ std::string frame_report_table(const FrameReport& r) {
   return out;
 }
 
+nlohmann::json frame_report_json(const FrameReport& r) {
+  using nlohmann::json;
+  json layers = json::array();
+  for (const FrameLayerCost& l : r.layers) {
+    layers.push_back({{"name", l.name},
+                      {"kind", to_string(l.kind)},
+                      {"engine", passes::to_string(l.engine)},
+                      {"nps", l.nps},
+                      {"input_tiles", l.spatial_tiles},
+                      {"filter_groups", l.filter_tiles},
+                      {"pass", l.pass},
+                      {"macs", l.dense_macs},
+                      {"synaptic_ops", l.synops},
+                      {"events", l.events},
+                      {"cycles", l.cycles}});
+  }
+  json energy = json::object();
+  for (const auto& [name, field] : EnergyBreakdown::fields()) energy[name] = r.energy.*field;
+  return {{"schema", "neurokv.frame_report/1"},
+          {"unit", "frame"},
+          {"model", r.model},
+          {"chip", r.chip},
+          {"map_mode", passes::to_string(r.mode)},
+          {"clock_hz", r.clock_hz},
+          {"params", r.parameters},
+          {"weight_bytes", r.weight_bytes},
+          {"nps_used", r.nps_used},
+          {"nps_needed", r.nps_needed},
+          {"nps_total", r.nps_total},
+          {"passes", r.passes},
+          {"allnps_spread", r.spread},
+          {"cycles", r.cycles},
+          {"reload_cycles", r.reload_cycles},
+          {"latency_s", r.latency_s},
+          {"frames_per_s", r.frames_per_s},
+          {"energy_j", r.energy.total()},
+          {"energy_dynamic_j", r.energy.dynamic()},
+          {"energy_static_j", r.energy.static_total()},
+          {"energy", energy},
+          {"static_power",
+           {{"powered_nps", r.power.powered_nps},
+            {"powered_routers", r.power.powered_routers},
+            {"chip_w", r.power.chip_w()},
+            {"dram_w", r.power.dram_w}}},
+          {"layers", layers},
+          {"notes", r.notes}};
+}
+
 }  // namespace neurokv

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/diagnostics.hpp"
+#include "cli/output.hpp"
 #include "cli/study_options.hpp"
 #include "compiler/support/error.hpp"
 #include "simulator/frame_report_render.hpp"
@@ -17,20 +18,23 @@ namespace {
 constexpr const char* kTransformerFlags[] = {
     "--variant", "--context", "--weight-bits", "--act-bits", "--kv-bits", "--no-fuse-kv",
     "--prompt",  "--ids",     "--text",        "--events",   "--weights", "--synthetic-weights",
-    "--json",    "--csv"};
+    "--csv"};
 
-// A CNN's widths are its model's and its unit is a frame, so only --model, --hw and --map-mode apply.
-void estimate_cnn(const CLI::App& command, const study::StudyOptions& options, const std::string& map_mode) {
+// A CNN's widths are its model's and its unit is a frame, so only --model, --hw, --map-mode and --json apply.
+void estimate_cnn(const CLI::App& command, const study::StudyOptions& options, const std::string& map_mode,
+                  const ReportPaths& paths) {
   for (const char* flag : kTransformerFlags) {
     if (command.count(flag) > 0) {
       throw InputError(
           fmt::format("{}: {} does not apply to a CNN model (network: cnn), expected only --model, "
-                      "--hw and --map-mode",
+                      "--hw, --map-mode and --json",
                       options.model, flag));
     }
   }
   const passes::MapMode mode = passes::parse_map_mode(map_mode, "--map-mode");
-  fmt::print("{}", frame_report_table(study::estimate_cnn(options.model, options.hw, mode)));
+  const FrameReport report = study::estimate_cnn(options.model, options.hw, mode);
+  if (!paths.json_path.empty()) write_output(paths.json_path, frame_report_json(report).dump(2) + "\n");
+  if (paths.json_path != "-") fmt::print("{}", frame_report_table(report));
 }
 
 }  // namespace
@@ -54,7 +58,7 @@ void add_estimate_command(CLI::App& app) {
                    "CNN models: how layers map onto NPs, minimal or allnps (MetaTF's names and default)")
       ->capture_default_str();
   command->callback([command, options, paths, prompt, map_mode] {
-    if (study::names_cnn_model(options->model)) return estimate_cnn(*command, *options, *map_mode);
+    if (study::names_cnn_model(options->model)) return estimate_cnn(*command, *options, *map_mode, *paths);
     if (command->count("--map-mode") > 0) {
       throw InputError(
           fmt::format("{}: --map-mode applies to CNN models (network: cnn), expected no "
