@@ -204,23 +204,7 @@ CnnSpec parse_cnn_model(const std::string& yaml_text, const std::string& file) {
   return cnn_from_yaml(YamlMap::load_string(yaml_text, file), file);
 }
 
-const char* to_string(CnnLayerKind kind) {
-  switch (kind) {
-    case CnnLayerKind::InputConv:
-      return "input_conv";
-    case CnnLayerKind::Conv2d:
-      return "conv2d";
-    case CnnLayerKind::Depthwise:
-      return "depthwise";
-    case CnnLayerKind::Pointwise:
-      return "pointwise";
-    case CnnLayerKind::Separable:
-      return "separable";
-    case CnnLayerKind::Dense:
-      return "dense";
-  }
-  return "?";
-}
+std::string to_string(CnnLayerKind kind) { return word_of(kKinds, kind); }
 
 int64_t filter_weight_bits(const CnnLayer& l) {
   const int64_t k2 = int64_t{l.kernel} * l.kernel;

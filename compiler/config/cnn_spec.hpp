@@ -64,7 +64,8 @@ bool is_cnn_model(const std::string& name_or_path, const std::string& models_dir
 CnnSpec load_cnn_model(const std::string& name_or_path, const std::string& models_dir);
 CnnSpec parse_cnn_model(const std::string& yaml_text, const std::string& file);
 
-const char* to_string(CnnLayerKind kind);
+// The kind's word in the YAML (`separable`).
+std::string to_string(CnnLayerKind kind);
 
 // Weight bits one output channel holds (its kernel over the channels it reads, and its bias), and the bits
 // every output channel shares (a separable layer's depthwise kernels, which every NP holding a part of the
