@@ -208,7 +208,7 @@ TEST_CASE("AkidaNet 1.0 and 0.25 at 224, held out: Minimal against the model zoo
   const passes::CnnMapping w = passes::map_cnn(wide, hw, MapMode::Minimal);
   CHECK(w.nps_needed == 108);  // −6.9 %
   CHECK(within(w.nps_needed, 116, 0.15));
-  CHECK(w.passes == 2);  // 108 NPs on an 80-NP chip
+  CHECK(w.passes == 2);     // 108 NPs on an 80-NP chip
   CHECK(w.nps_used == 79);  // the first pass: conv_1 .. separable_11 (79 NPs); separable_12 needs 14 more
 
   const CnnSpec narrow = model("akidanet-0.25-224");
