@@ -1,26 +1,70 @@
 #include "cli/commands/estimate_command.hpp"
 
+#include <fmt/format.h>
+
 #include <memory>
 
 #include "cli/diagnostics.hpp"
+#include "cli/output.hpp"
 #include "cli/study_options.hpp"
+#include "compiler/support/error.hpp"
+#include "simulator/frame_report_render.hpp"
+#include "study/cnn_estimate.hpp"
 
 namespace neurokv::cli {
+namespace {
+
+// Flags of the transformer estimate that mean nothing for a CNN: refused, not ignored.
+constexpr const char* kTransformerFlags[] = {
+    "--variant", "--context", "--weight-bits", "--act-bits", "--kv-bits", "--no-fuse-kv",
+    "--prompt",  "--ids",     "--text",        "--events",   "--weights", "--synthetic-weights",
+    "--csv"};
+
+// A CNN's widths are its model's and its unit is a frame, so only --model, --hw, --map-mode and --json apply.
+void estimate_cnn(const CLI::App& command, const study::StudyOptions& options, const std::string& map_mode,
+                  const ReportPaths& paths) {
+  for (const char* flag : kTransformerFlags) {
+    if (command.count(flag) > 0) {
+      throw InputError(
+          fmt::format("{}: {} does not apply to a CNN model (network: cnn), expected only --model, "
+                      "--hw, --map-mode and --json",
+                      options.model, flag));
+    }
+  }
+  const passes::MapMode mode = passes::parse_map_mode(map_mode, "--map-mode");
+  const FrameReport report = study::estimate_cnn(options.model, options.hw, mode);
+  if (!paths.json_path.empty()) write_output(paths.json_path, frame_report_json(report).dump(2) + "\n");
+  if (paths.json_path != "-") fmt::print("{}", frame_report_table(report));
+}
+
+}  // namespace
 
 void add_estimate_command(CLI::App& app) {
   auto options = std::make_shared<study::StudyOptions>();
   auto paths = std::make_shared<ReportPaths>();
   auto prompt = std::make_shared<int64_t>(0);
+  auto map_mode = std::make_shared<std::string>("allnps");
   CLI::App* command = app.add_subcommand(
       "estimate",
       "analytic estimate per variant: parameters, weights, KV cache, MACs, and one decode step's "
-      "cycles, energy and memory traffic");
+      "cycles, energy and memory traffic; for a CNN model, one frame's");
   add_study_options(*command, *options);
   add_report_options(*command, *paths);
   add_event_options(*command, *options);
   command->add_option("--prompt,-p", *prompt, "also estimate the prefill of a P-token prompt")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 24));
-  command->callback([options, paths, prompt] {
+  command
+      ->add_option("--map-mode", *map_mode,
+                   "CNN models: how layers map onto NPs, minimal or allnps (MetaTF's names and default)")
+      ->capture_default_str();
+  command->callback([command, options, paths, prompt, map_mode] {
+    if (study::names_cnn_model(options->model)) return estimate_cnn(*command, *options, *map_mode, *paths);
+    if (command->count("--map-mode") > 0) {
+      throw InputError(
+          fmt::format("{}: --map-mode applies to CNN models (network: cnn), expected no "
+                      "--map-mode for a transformer",
+                      options->model));
+    }
     study::Study loaded = load_study(*options, *paths);
     const Report report = study::estimate(loaded, *options, *prompt, print_diagnostic);
     emit_report(report, *paths);

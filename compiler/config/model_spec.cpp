@@ -10,6 +10,7 @@
 #include "compiler/config/config_path.hpp"
 #include "compiler/support/error.hpp"
 #include "compiler/support/problem_list.hpp"
+#include "compiler/support/yaml_choice.hpp"
 #include "compiler/support/yaml_fields.hpp"
 
 namespace neurokv {
@@ -35,34 +36,10 @@ ActivationDensity read_density(const YamlMap& map) {
   return d;
 }
 
-template <class E>
-using Choices = std::vector<std::pair<const char*, E>>;
 const Choices<NormKind> kNorms{{"layernorm", NormKind::LayerNorm}, {"rmsnorm", NormKind::RmsNorm}};
 const Choices<MlpKind> kMlps{{"gelu", MlpKind::Gelu}, {"swiglu", MlpKind::SwiGlu}, {"geglu", MlpKind::GeGlu}};
 const Choices<PositionKind> kPositions{{"learned", PositionKind::Learned}, {"rope", PositionKind::Rope}};
 const Choices<KeqVRope> kKeqVRope{{"read", KeqVRope::OnRead}, {"write", KeqVRope::OnWrite}};
-
-template <class E>
-std::string word_of(const Choices<E>& choices, E value) {
-  for (const auto& [name, v] : choices) {
-    if (v == value) return name;
-  }
-  return "?";  // every value has a word in its table
-}
-
-// One of a fixed set of words; anything else names the key, the word and the words expected.
-template <class E>
-E read_choice(const YamlMap& map, const char* key, const Choices<E>& choices, E fallback) {
-  if (!map.has(key)) return fallback;
-  const std::string word = map.text(key);
-  std::string expected;
-  for (const auto& [name, value] : choices) {
-    if (word == name) return value;
-    expected += fmt::format("{}'{}'", expected.empty() ? "" : ", ", name);
-  }
-  throw InputError(fmt::format("{}: {} '{}' is not supported, expected one of {}", map.location(key), key,
-                               word, expected));
-}
 
 // `mlp`, or its older spelling `activation` (a file may give one of them).
 MlpKind read_mlp(const YamlMap& map) {
@@ -170,6 +147,13 @@ void read_kv_sharing(const YamlMap& map, ModelSpec& m) {
 ModelSpec model_from_yaml(const YamlMap& map, const std::string& file) {
   ModelSpec m;
   m.file = file;
+  // A CNN model YAML (docs/models.md, "CNNs") would fail here key by key: say what it is instead.
+  if (map.has("network")) {
+    throw InputError(
+        fmt::format("{}: a CNN model (network: {}), which only `neurokv estimate` takes today; "
+                    "expected a transformer model YAML",
+                    map.location("network"), map.text("network")));
+  }
   ProblemList problems;
   const auto read_int = [&](int& field, const char* key, int64_t max) {
     problems.check([&] { field = static_cast<int>(map.integer(key, 1, max)); });

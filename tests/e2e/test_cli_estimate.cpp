@@ -134,3 +134,36 @@ TEST_CASE("bad flags and bad files exit 2 naming the flag or the file and line")
     CHECK(r.out.empty());
   }
 }
+
+TEST_CASE("estimate --model <cnn> prints a per-frame report with the NPs the mapping uses") {
+  const auto all = run_cli("estimate --model ds-cnn-kws --hw akd1000-like");
+  INFO(all.err);
+  REQUIRE(all.exit_code == 0);
+  CHECK(all.out.find("analytic estimate PER FRAME (one input frame, not per token)") != std::string::npos);
+  CHECK(all.out.find("NPs used        65 of 80 (1 pass; AllNps spread x16)") != std::string::npos);
+  CHECK(all.out.find("note: conv_0 runs on the HRC with 8-bit weights") != std::string::npos);
+  const auto minimal = run_cli("estimate --model ds-cnn-kws --hw akd1000-like --map-mode minimal");
+  REQUIRE(minimal.exit_code == 0);
+  CHECK(minimal.out.find("NPs used        5 of 80 (1 pass)") != std::string::npos);
+  // The same report as JSON, per frame.
+  const auto js = run_cli("estimate --model akidanet-0.5-224 --hw akd1000-like --json -");
+  REQUIRE(js.exit_code == 0);
+  const json frame = json::parse(js.out);
+  CHECK(frame["schema"] == "neurokv.frame_report/1");
+  CHECK(frame["unit"] == "frame");
+  CHECK(frame["nps_used"] == 66);
+  CHECK(frame["params"] == 1375880);
+  CHECK(frame["layers"].size() == 15);
+  CHECK(frame["layers"][14]["engine"] == "FNP2");
+  CHECK(frame["energy_j"].get<double>() ==
+        Approx(frame["energy_dynamic_j"].get<double>() + frame["energy_static_j"].get<double>()));
+  // Transformer flags are refused for a CNN, and --map-mode for a transformer.
+  const auto variant = run_cli("estimate --model ds-cnn-kws --variant QKV");
+  CHECK(variant.exit_code == 2);
+  CHECK(variant.out.empty());
+  CHECK(variant.err.find("ds-cnn-kws: --variant does not apply to a CNN model (network: cnn)") !=
+        std::string::npos);
+  const auto mode = run_cli("estimate --model edge-tiny --variant QKV --map-mode minimal");
+  CHECK(mode.exit_code == 2);
+  CHECK(mode.err.find("--map-mode applies to CNN models") != std::string::npos);
+}

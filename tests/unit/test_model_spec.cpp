@@ -83,8 +83,9 @@ TEST_CASE("a model file's problems are all reported one per line, and kv_groups 
       "m.yaml:1:1: missing key 'vocab'\n"
       "m.yaml:6:1: unknown key 'colour', expected one of: activation, activation_density, bias, "
       "d_model, description, global_variant, head_dim, heads, k_eq_v_rope, kv_groups, kv_heads, "
-      "kv_shared_from, layer_pattern, layers, local_variant, max_positions, mlp, mlp_hidden, name, norm, "
-      "norm_bias, norm_epsilon, positions, post_norms, qk_norm, qkv_bias, rope_fraction, rope_local_theta, "
+      "kv_shared_from, layer_pattern, layers, local_variant, max_positions, mlp, mlp_hidden, name, network, "
+      "norm, norm_bias, norm_epsilon, positions, post_norms, qk_norm, qkv_bias, rope_fraction, "
+      "rope_local_theta, "
       "rope_theta, sliding_window, source, tied_embeddings, tied_lm_head, vocab");
   std::string no_groups = kTiny;
   no_groups.erase(no_groups.find("kv_groups: 2\n"), 13);
