@@ -9,6 +9,8 @@
 // from several threads at once (each call forks its own child). Deterministic: the same inputs give the same
 // result bytes.
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +22,12 @@
 
 namespace neurokv {
 
+namespace transaction {
+class Chip;
+struct Fabric;
+struct SimContext;
+}  // namespace transaction
+
 struct SimOptions {
   int64_t prompt = 0;      // P: prompt tokens prefilled (0: no prefill; decode starts from an empty cache)
   int64_t tokens = 1;      // T: decode tokens, at contexts P + 1 ... P + T
@@ -27,6 +35,19 @@ struct SimOptions {
   std::string trace_path;  // Chrome trace JSON when not empty
   std::string vcd_path;    // VCD when not empty
   MeasuredDensities measured = {};  // measured input densities per phase kind: used as they are, not drawn
+};
+
+// What the cycle fidelity's fabric (simulator/cycle/) counted over the whole run: flits at the network
+// interfaces and routers, the flow-control books at the end, and the DRAM command model's row outcomes.
+struct FabricCounts {
+  int64_t packets = 0;
+  int64_t flits_injected = 0, flits_ejected = 0;  // by the network interfaces
+  int64_t flits_addressed = 0;  // flits × their packets' destination nodes: what the sinks should take
+  int64_t router_flits_in = 0, router_flits_out = 0;  // summed over the routers
+  int64_t flit_hops = 0;                              // flits carried by router-to-router links
+  std::string
+      flow_control;  // "" when credits + flits = depth on every link and VC at the end, else what broke
+  int64_t dram_requests = 0, dram_bursts = 0, dram_row_hits = 0, dram_row_misses = 0, dram_row_conflicts = 0;
 };
 
 struct SimulationResult {
@@ -41,14 +62,28 @@ struct SimulationResult {
   int64_t peak_queue_bytes = 0;
   std::vector<int64_t> peak_np_prefill_queue_bytes;  // the same during the prefill's chunks
   int64_t peak_prefill_queue_bytes = 0;
-  double events_sent = 0;      // events put on the NoC, counted once per destination tile
-  double events_received = 0;  // events tiles consumed from their NPs' input queues; equals
-                               // events_sent when every delivery reaches a tile that runs after it
-  double cycles = 0;           // simulated: prefill + every decode token
+  double events_sent = 0;              // events put on the NoC, counted once per destination tile
+  double events_received = 0;          // events tiles consumed from their NPs' input queues; equals
+                                       // events_sent when every delivery reaches a tile that runs after it
+  double cycles = 0;                   // simulated: prefill + every decode token
+  std::optional<FabricCounts> fabric;  // the cycle fidelity's; none at the transaction fidelity
 };
 
+// A chip fabric other than the transaction model's Routers and Dma (transaction/chip.hpp): built in the
+// simulation's process before the chip, connected to it once built, asked for its counts when the run ends.
+class FabricModel {
+ public:
+  virtual ~FabricModel() = default;
+  virtual transaction::Fabric fabric() = 0;
+  virtual void connect(transaction::Chip& chip) = 0;
+  virtual FabricCounts counts() const = 0;
+};
+using FabricBuilder = std::function<std::unique_ptr<FabricModel>(transaction::SimContext&)>;
+
 // Throws InputError for options or a program that do not fit the chip, RunError if the simulation fails.
-SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const SimOptions& options);
+// `fabric`: the cycle fidelity's (simulator/cycle/simulate_cycle.hpp); empty for the transaction model's.
+SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const SimOptions& options,
+                          const FabricBuilder& fabric = {});
 
 // Kills (SIGKILL) and reaps every simulation child running now. Async-signal-safe, for a SIGINT/SIGTERM
 // handler; the simulate() calls waiting on those children then fail with a RunError.
