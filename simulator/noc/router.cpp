@@ -122,19 +122,22 @@ unsigned Router::crossable(const InputVc& vc) const {
 void Router::allocate_switch(int64_t cycle) {
   // First stage: each input port bids with one VC whose front flit is ready and has a downstream credit, for
   // every port it may cross to now.
-  std::array<uint64_t, kPorts> bidders{};  // by output port: the input ports bidding for it
+  std::array<uint64_t, kPorts> bidders{};     // by output port: the input ports bidding for it
+  std::array<unsigned, kMaxVcs> may_cross{};  // by VC of the input port in hand: the ports it may cross to
   for (int port = 0; port < kPorts; ++port) {
     InputPort& in = inputs_[static_cast<size_t>(port)];
     uint64_t ready_vcs = 0;
     for (uint64_t left = in.occupied; left != 0; left &= left - 1) {
       const int v = __builtin_ctzll(left);
       const InputVc& vc = in.vcs[static_cast<size_t>(v)];
-      if (ready(vc, cycle) && crossable(vc) != 0) ready_vcs |= uint64_t{1} << v;
+      if (!ready(vc, cycle)) continue;
+      may_cross[static_cast<size_t>(v)] = crossable(vc);
+      if (may_cross[static_cast<size_t>(v)] != 0) ready_vcs |= uint64_t{1} << v;
     }
     const int bid = in.switch_choice.grant(ready_vcs);
     bid_[static_cast<size_t>(port)] = bid;
     if (bid < 0) continue;
-    for (unsigned ports = crossable(in.vcs[static_cast<size_t>(bid)]); ports != 0; ports &= ports - 1)
+    for (unsigned ports = may_cross[static_cast<size_t>(bid)]; ports != 0; ports &= ports - 1)
       bidders[static_cast<size_t>(__builtin_ctz(ports))] |= uint64_t{1} << port;
   }
   // Second stage: each output port grants one of the input ports bidding for it; the winners cross.
