@@ -117,6 +117,7 @@ VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
   report.decode = sim.decode;
   report.decode_layers = sim.decode_layers;
   report.prefill = sim.prefill;
+  report.fabric = sim.fabric;
   report.memory.peak_event_queue_bytes =
       sim.peak_queue_bytes;  // peak_np_sram_bytes: program_facts, as analytic
   if (sim.prefill) {

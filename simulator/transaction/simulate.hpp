@@ -17,6 +17,7 @@
 
 #include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
+#include "simulator/fabric_counts.hpp"
 #include "simulator/measured_densities.hpp"
 #include "simulator/report.hpp"
 
@@ -35,19 +36,6 @@ struct SimOptions {
   std::string trace_path;  // Chrome trace JSON when not empty
   std::string vcd_path;    // VCD when not empty
   MeasuredDensities measured = {};  // measured input densities per phase kind: used as they are, not drawn
-};
-
-// What the cycle fidelity's fabric (simulator/cycle/) counted over the whole run: flits at the network
-// interfaces and routers, the flow-control books at the end, and the DRAM command model's row outcomes.
-struct FabricCounts {
-  int64_t packets = 0;
-  int64_t flits_injected = 0, flits_ejected = 0;  // by the network interfaces
-  int64_t flits_addressed = 0;  // flits × their packets' destination nodes: what the sinks should take
-  int64_t router_flits_in = 0, router_flits_out = 0;  // summed over the routers
-  int64_t flit_hops = 0;                              // flits carried by router-to-router links
-  std::string
-      flow_control;  // "" when credits + flits = depth on every link and VC at the end, else what broke
-  int64_t dram_requests = 0, dram_bursts = 0, dram_row_hits = 0, dram_row_misses = 0, dram_row_conflicts = 0;
 };
 
 struct SimulationResult {

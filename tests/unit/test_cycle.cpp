@@ -94,4 +94,10 @@ TEST_CASE("the cycle fidelity is deterministic to the byte") {
   Report b = evaluate_compiled({&program}, hw, at(Fidelity::Cycle, 16, 2));
   CHECK(a.fidelity == "cycle");
   CHECK(report_json(a).dump() == report_json(b).dump());
+  // The JSON carries the whole run's fabric counts at cycle fidelity, and only there.
+  const nlohmann::json fabric = report_json(a)["variants"][0]["fabric"];
+  CHECK(fabric["flow_control"] == "ok");
+  CHECK(fabric["flits_ejected"] == fabric["flits_addressed"]);
+  CHECK_FALSE(report_json(evaluate_compiled({&program}, hw, at(Fidelity::Transaction, 16, 2)))["variants"][0]
+                  .contains("fabric"));
 }
