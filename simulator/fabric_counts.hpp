@@ -13,8 +13,9 @@ struct FabricCounts {
   int64_t flits_addressed = 0;  // flits × their packets' destination nodes: what the sinks should take
   int64_t router_flits_in = 0, router_flits_out = 0;  // summed over the routers
   int64_t flit_hops = 0;                              // flits carried by router-to-router links
-  std::string
-      flow_control;  // "" when credits + flits = depth on every link and VC at the end, else what broke
+  // "" when, at the end, credits + flits = depth on every link and VC, no buffer ever held more than its
+  // depth and every router passed on every flit it took in; else the first that broke.
+  std::string flow_control;
   int64_t dram_requests = 0, dram_bursts = 0, dram_row_hits = 0, dram_row_misses = 0, dram_row_conflicts = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "simulator/cycle/simulate_cycle.hpp"
 
+#include <fmt/format.h>
+
 #include "simulator/cycle/command_dma.hpp"
 #include "simulator/cycle/flit_network.hpp"
 #include "simulator/transaction/chip.hpp"
@@ -28,6 +30,13 @@ class CycleFabric : public FabricModel {
     }
     c.flit_hops = mesh.flit_hops();
     c.flow_control = mesh.check_flow_control();
+    // Every router passed on every flit it took in: the mesh is drained when the run ends.
+    for (int node = 0; node < mesh.params().nodes() && c.flow_control.empty(); ++node) {
+      const noc::Router& r = mesh.router(node);
+      if (r.flits_in() != r.flits_out())
+        c.flow_control = fmt::format("router ({},{}) took in {} flits and passed on {}", r.x(), r.y(),
+                                     r.flits_in(), r.flits_out());
+    }
     const dram::Stats dram = dma_.stats();
     c.dram_requests = dram.requests;
     c.dram_bursts = dram.bursts;
