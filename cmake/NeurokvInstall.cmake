@@ -24,7 +24,8 @@ install(FILES ${PROJECT_BINARY_DIR}/neurokvConfig.cmake ${PROJECT_BINARY_DIR}/ne
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/neurokv COMPONENT dev)
 # pkg-config: the libraries in link order (each before those it uses) and what they link.
 set(pc_libs "")
-foreach(library neurokv_study neurokv_sweep neurokv_evaluate neurokv_transaction neurokv_noc neurokv_functional neurokv_driver
+foreach(library neurokv_study neurokv_sweep neurokv_evaluate neurokv_cycle neurokv_transaction neurokv_noc neurokv_functional
+                neurokv_driver
                 neurokv_passes neurokv_graph neurokv_onnx neurokv_weights neurokv_sim neurokv_ir neurokv_config
                 neurokv_dram neurokv_support)
   string(APPEND pc_libs " -l${library}")

@@ -9,6 +9,7 @@
 #include "compiler/support/diagnostic.hpp"
 #include "simulator/action_counts.hpp"
 #include "simulator/energy_model.hpp"
+#include "simulator/fabric_counts.hpp"
 #include "simulator/static_power.hpp"
 
 namespace neurokv {
@@ -110,6 +111,7 @@ struct VariantReport {
   StaticPower power;        // what the program keeps powered, and its static watts
   Diagnostics diagnostics;  // what the user should know about these figures (cli prints them)
   std::optional<MeasuredExecution> measured;  // none: events from the model's assumed densities
+  std::optional<FabricCounts> fabric;         // cycle fidelity: the whole run's flits and DRAM commands
 };
 
 struct Report {
@@ -118,7 +120,7 @@ struct Report {
   double clock_hz = 0;
   int64_t context = 0;
   int64_t prompt = 0;    // prefill length, 0 when no prefill was run
-  std::string fidelity;  // "analytic" or "transaction"
+  std::string fidelity;  // "analytic", "transaction" or "cycle"
   int weight_bits = 0, act_bits = 0, kv_bits = 0;
   std::vector<VariantReport> variants;
 };

@@ -147,6 +147,20 @@ json variant_json(const Report& r, const VariantReport& v) {
   if (v.prefill) out["prefill"] = phase_json(*v.prefill);
   out["events"] = v.measured ? "measured" : "assumed";
   out["execution"] = v.measured ? execution_json(r, *v.measured) : json(nullptr);
+  if (v.fabric) {
+    const FabricCounts& f = *v.fabric;
+    out["fabric"] = {{"packets", f.packets},
+                     {"flits_injected", f.flits_injected},
+                     {"flits_ejected", f.flits_ejected},
+                     {"flits_addressed", f.flits_addressed},
+                     {"flit_hops", f.flit_hops},
+                     {"flow_control", f.flow_control.empty() ? "ok" : f.flow_control},
+                     {"dram_requests", f.dram_requests},
+                     {"dram_bursts", f.dram_bursts},
+                     {"dram_row_hits", f.dram_row_hits},
+                     {"dram_row_misses", f.dram_row_misses},
+                     {"dram_row_conflicts", f.dram_row_conflicts}};
+  }
   return out;
 }
 

@@ -135,9 +135,9 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
       {"variants", variants},
       {"contexts", spec.contexts},
       {"fidelity", to_string(spec.fidelity)},
-      {"prompt", spec.prompt >= 0                         ? nlohmann::json(spec.prompt)
-                 : spec.fidelity == Fidelity::Transaction ? nlohmann::json("context - tokens")
-                                                          : nlohmann::json(0)},
+      {"prompt", spec.prompt >= 0           ? nlohmann::json(spec.prompt)
+                 : simulated(spec.fidelity) ? nlohmann::json("context - tokens")
+                                            : nlohmann::json(0)},
       {"tokens", spec.tokens},
       {"precision",
        {{"weight_bits", spec.weight_bits}, {"act_bits", spec.act_bits}, {"kv_bits", spec.kv_bits}}},

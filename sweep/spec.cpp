@@ -126,7 +126,7 @@ void check_contexts(const YamlMap& map, const SweepSpec& spec) {
                       "each point prefills context - tokens",
                       where, context, spec.prompt, spec.tokens));
     }
-    if (spec.prompt < 0 && spec.fidelity == Fidelity::Transaction && spec.tokens > context) {
+    if (spec.prompt < 0 && simulated(spec.fidelity) && spec.tokens > context) {
       throw InputError(
           fmt::format("{}: context {} is shorter than tokens {}, expected every context >= tokens (each "
                       "point prefills context - tokens, then decodes the tokens)",
@@ -139,7 +139,7 @@ void check_contexts(const YamlMap& map, const SweepSpec& spec) {
 
 int64_t prompt_at(const SweepSpec& spec, int64_t context) {
   if (spec.prompt >= 0) return spec.prompt;
-  return spec.fidelity == Fidelity::Transaction ? context - spec.tokens : 0;
+  return simulated(spec.fidelity) ? context - spec.tokens : 0;
 }
 
 SweepSpec parse_spec(const std::string& yaml_text, const std::string& file) {

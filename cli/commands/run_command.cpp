@@ -38,7 +38,9 @@ std::function<void()> add_run_command(CLI::App& app) {
   add_event_options(*command, options->options);
   command
       ->add_option("--fidelity", options->fidelity,
-                   "transaction (SystemC transaction-level simulation) or analytic (closed form)")
+                   "transaction (SystemC transaction-level simulation), cycle (the same on the flit-level "
+                   "NoC and the DRAM "
+                   "command model) or analytic (closed form)")
       ->capture_default_str()
       ->check(CLI::Validator(
           [](const std::string& name) {
@@ -52,13 +54,15 @@ std::function<void()> add_run_command(CLI::App& app) {
       ->add_option("--tokens,-t", options->run.tokens, "decode tokens, each attending to one more position")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
-  CLI::Option* seed =
-      command->add_option("--seed", options->run.seed, "seed of the activation draws (transaction fidelity)")
-          ->capture_default_str();
-  command->add_option("--trace", options->run.trace_path,
-                      "Chrome trace JSON (Perfetto) of the transaction simulation; one file per variant");
+  CLI::Option* seed = command
+                          ->add_option("--seed", options->run.seed,
+                                       "seed of the activation draws (transaction and cycle fidelities)")
+                          ->capture_default_str();
+  command->add_option(
+      "--trace", options->run.trace_path,
+      "Chrome trace JSON (Perfetto) of the transaction or cycle simulation; one file per variant");
   command->add_option("--vcd", options->run.vcd_path,
-                      "VCD (GTKWave) of the transaction simulation; one file per variant");
+                      "VCD (GTKWave) of the transaction or cycle simulation; one file per variant");
   command->callback([options, seed] {
     options->run.seed_given = seed->count() > 0;
     run(*options);

@@ -147,8 +147,9 @@ def run(model: ModelArg = "paper-300m", chip: ChipArg = "akida2-like", *, varian
         act_bits: Optional[int] = None, kv_bits: Optional[int] = None, fuse_kv: bool = True, ids=None, text=None,
         events: str = "auto", synthetic_weights: Optional[int] = None, weights=None) -> Report:
     """``neurokv run``: each variant compiled and run, prefill of ``prompt`` tokens (default: context - tokens)
-    then ``tokens`` decode steps, on the SystemC chip model (``fidelity="transaction"``) or the closed form
-    (``"analytic"``). ``ids``, ``text`` and ``weights`` as for :func:`estimate`."""
+    then ``tokens`` decode steps, on the SystemC chip model (``fidelity="transaction"``), the same on the flit-level
+    NoC and the DRAM command model (``"cycle"``) or the closed form (``"analytic"``). ``ids``, ``text`` and
+    ``weights`` as for :func:`estimate`."""
     options = _study(variant, context, weight_bits, act_bits, kv_bits, fuse_kv, ids, text, events,
                      synthetic_weights, weights=weights)
     run_options = _neurokv.RunOptions()

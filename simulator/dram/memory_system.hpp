@@ -35,6 +35,8 @@ class MemorySystem {
   void drain();
   // Requests completed since the last call (channel by channel; sort by completion_cycle for time order).
   std::vector<Completion> take_completions();
+  // The first cycle not yet simulated: the earliest a new request may be issued.
+  int64_t simulated_to() const { return simulated_to_; }
   Stats stats() const;
   const Device& device() const { return device_; }
 

@@ -8,6 +8,7 @@
 #include "compiler/ir/mesh.hpp"
 #include "compiler/support/error.hpp"
 #include "simulator/analytic_estimator.hpp"
+#include "simulator/cycle/simulate_cycle.hpp"
 #include "simulator/prefill_queue.hpp"
 #include "simulator/program_facts.hpp"
 #include "simulator/transaction/simulate.hpp"
@@ -106,14 +107,17 @@ VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
                                const EvaluateOptions& options) {
   if (options.fidelity == Fidelity::Analytic) return cost_analytic(count_analytic(program, hw, options), hw);
   check_fits(program, options);
-  const SimulationResult sim = simulate(program, hw,
-                                        SimOptions{options.prompt, options.tokens, options.seed,
-                                                   options.trace_path, options.vcd_path, options.measured});
+  const SimOptions sim_options{options.prompt,     options.tokens,   options.seed,
+                               options.trace_path, options.vcd_path, options.measured};
+  const SimulationResult sim = options.fidelity == Fidelity::Cycle
+                                   ? cycle::simulate_cycle(program, hw, sim_options)
+                                   : simulate(program, hw, sim_options);
   VariantReport report = program_facts(program);
   report.power = static_power(program, hw);
   report.decode = sim.decode;
   report.decode_layers = sim.decode_layers;
   report.prefill = sim.prefill;
+  report.fabric = sim.fabric;
   report.memory.peak_event_queue_bytes =
       sim.peak_queue_bytes;  // peak_np_sram_bytes: program_facts, as analytic
   if (sim.prefill) {

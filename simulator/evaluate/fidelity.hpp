@@ -8,28 +8,37 @@
 namespace neurokv {
 
 // Analytic: the closed form (simulator/analytic_estimator.hpp). Transaction: the SystemC transaction-level
-// model (simulator/transaction/). The third fidelity, cycle (flit-level NoC, DRAM commands), does not run
-// whole programs yet, so it is named here only to say so.
-enum class Fidelity { Analytic, Transaction };
+// model (simulator/transaction/). Cycle: the same NPs and sequencing on the flit-level NoC and the DRAM
+// command model (simulator/cycle/).
+enum class Fidelity { Analytic, Transaction, Cycle };
 
 // For error messages and --help: every name fidelity_named() accepts.
-inline constexpr const char* kFidelityNames = "analytic or transaction";
+inline constexpr const char* kFidelityNames = "analytic, transaction or cycle";
 
 inline const char* to_string(Fidelity fidelity) {
-  return fidelity == Fidelity::Analytic ? "analytic" : "transaction";
+  switch (fidelity) {
+    case Fidelity::Analytic:
+      return "analytic";
+    case Fidelity::Transaction:
+      return "transaction";
+    case Fidelity::Cycle:
+      return "cycle";
+  }
+  return "";
 }
 
 inline std::optional<Fidelity> fidelity_named(std::string_view name) {
-  for (Fidelity fidelity : {Fidelity::Analytic, Fidelity::Transaction})
+  for (Fidelity fidelity : {Fidelity::Analytic, Fidelity::Transaction, Fidelity::Cycle})
     if (name == to_string(fidelity)) return fidelity;
   return std::nullopt;
 }
 
+// The fidelities that simulate the prefill and each decode token (the analytic one prices one step).
+inline bool simulated(Fidelity fidelity) { return fidelity != Fidelity::Analytic; }
+
 // What is wrong with a name fidelity_named() refused and what it expects, for every parser's error message.
 inline std::string unknown_fidelity(std::string_view name) {
-  const std::string quoted = "fidelity is '" + std::string(name) + "'";
-  if (name == "cycle") return quoted + ", which does not run whole programs yet; expected " + kFidelityNames;
-  return quoted + ", expected " + kFidelityNames;
+  return "fidelity is '" + std::string(name) + "', expected " + kFidelityNames;
 }
 
 }  // namespace neurokv

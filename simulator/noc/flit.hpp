@@ -7,7 +7,8 @@ namespace neurokv::noc {
 
 struct Flit {
   int64_t packet = 0;  // the packet's index in the run (NetworkInterface's packet table)
-  int dst = 0;         // destination node, row-major (y × cols + x)
+  int dst = 0;         // destination node, row-major (y × cols + x); -1 for a multicast flit
+  int tree = -1;       // a multicast flit's tree (multicast_trees.hpp), routed by it instead of `dst`
   bool head = false;
   bool tail = false;
 };

@@ -1,22 +1,36 @@
 #pragma once
 // A router's input port: one buffer per virtual channel, each with the state of the packet at its front (the
-// output port its head was routed to and the downstream VC it holds from its head until its tail leaves), and
-// the one-flit staging slot the upstream link writes (a link carries one flit per cycle, taken in next
-// cycle).
+// output port its head was routed to — several for a multicast flit — and the downstream VC it holds on each
+// from its head until its tail leaves), and the one-flit staging slot the upstream link writes (a link
+// carries one flit per cycle, taken in next cycle).
+#include <array>
 #include <cstdint>
 #include <vector>
 
 #include "simulator/noc/flit_buffer.hpp"
+#include "simulator/noc/port.hpp"
 #include "simulator/noc/round_robin.hpp"
 
 namespace neurokv::noc {
 
 struct InputVc {
-  explicit InputVc(int depth) : buffer(depth) {}
+  explicit InputVc(int depth) : buffer(depth) { out_vc.fill(-1); }
+
+  // Ports the front flit still has to cross to that hold no downstream VC yet.
+  unsigned unallocated() const {
+    unsigned need = 0;
+    for (unsigned left = out_ports & ~sent; left != 0; left &= left - 1) {
+      const int p = __builtin_ctz(left);
+      if (out_vc[static_cast<size_t>(p)] < 0) need |= 1u << p;
+    }
+    return need;
+  }
 
   FlitBuffer buffer;
-  int out_port = -1;     // routed: the front packet's output port; -1 until its head is routed
-  int out_vc = -1;       // allocated: the downstream VC it holds; -1 until VC allocation grants one
+  unsigned out_ports = 0;  // routed: bit per output port of the front packet; 0 until its head is routed
+  unsigned sent = 0;       // ports the front flit has crossed to (it leaves once it has crossed to all)
+  std::array<int, kPorts>
+      out_vc{};          // allocated: per port, the downstream VC held; -1 until VC allocation grants one
   RoundRobin vc_choice;  // VC allocation, first stage: which free downstream VC this VC asks for
 };
 

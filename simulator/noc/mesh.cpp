@@ -2,14 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 namespace neurokv::noc {
 
-Mesh::Mesh(const NocParams& params) : params_(params) {
+Mesh::Mesh(const NocParams& params) : params_(params), trees_(params.cols, params.rows) {
   check(params);
   for (int node = 0; node < params.nodes(); ++node)
-    routers_.emplace_back(node % params.cols, node / params.cols, params);
+    routers_.emplace_back(node % params.cols, node / params.cols, params, trees_);
   for (int node = 0; node < params.nodes(); ++node)
-    interfaces_.emplace_back(params.vcs, params.buffer_flits, routers_[static_cast<size_t>(node)], packets_);
+    interfaces_.emplace_back(node, params.vcs, params.buffer_flits, routers_[static_cast<size_t>(node)],
+                             packets_);
   const auto at = [&](int x, int y) -> Router* {
     if (x < 0 || y < 0 || x >= params.cols || y >= params.rows) return nullptr;
     return &routers_[static_cast<size_t>(y * params.cols + x)];
@@ -25,16 +28,36 @@ Mesh::Mesh(const NocParams& params) : params_(params) {
   }
 }
 
+int64_t Mesh::add_packet(const Packet& packet) {
+  packets_.push_back(packet);
+  packets_.back().created = cycle_;
+  const auto index = static_cast<int64_t>(packets_.size() - 1);
+  interfaces_[static_cast<size_t>(packet.src)].enqueue(index);
+  return index;
+}
+
 int64_t Mesh::send(int src, int dst, int flits) {
   Packet packet;
   packet.src = src;
   packet.dst = dst;
   packet.flits = flits;
-  packet.created = cycle_;
-  packets_.push_back(packet);
-  const auto index = static_cast<int64_t>(packets_.size() - 1);
-  interfaces_[static_cast<size_t>(src)].enqueue(index);
-  return index;
+  return add_packet(packet);
+}
+
+int Mesh::add_tree(int src, const std::vector<int>& dsts) {
+  tree_sources_.push_back(src);
+  return trees_.add(src, dsts);
+}
+
+int64_t Mesh::multicast(int src, int tree) {
+  if (tree_sources_.at(static_cast<size_t>(tree)) != src)
+    throw std::logic_error("noc: a multicast packet sent down another node's tree");
+  Packet packet;
+  packet.src = src;
+  packet.dst = -1;
+  packet.tree = tree;
+  packet.flits = 1;
+  return add_packet(packet);
 }
 
 void Mesh::step() {
@@ -42,6 +65,21 @@ void Mesh::step() {
   for (NetworkInterface& ni : interfaces_) ni.inject(cycle_);
   for (Router& router : routers_) router.step(cycle_);
   ++cycle_;
+}
+
+void Mesh::record_deliveries() {
+  for (NetworkInterface& ni : interfaces_) ni.record_deliveries(&delivered_);
+}
+
+std::vector<Arrival> Mesh::take_delivered() {
+  std::vector<Arrival> out;
+  out.swap(delivered_);
+  return out;
+}
+
+void Mesh::clear_packets() {
+  if (!idle()) throw std::logic_error("noc: packets cleared while flits are in the mesh");
+  packets_.clear();
 }
 
 bool Mesh::idle() const {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "simulator/noc/multicast_trees.hpp"
 #include "simulator/noc/network_interface.hpp"
 #include "simulator/noc/noc_params.hpp"
 #include "simulator/noc/packet.hpp"
@@ -21,8 +22,21 @@ class Mesh {
 
   // A packet of `flits` flits from node `src` to node `dst` (row-major), created now; returns its index.
   int64_t send(int src, int dst, int flits);
+  // A tree from `src` to the nodes `dsts` for multicast(), kept for the mesh's life; returns its id.
+  int add_tree(int src, const std::vector<int>& dsts);
+  // A one-flit packet from node `src` down tree `tree`, replicated at its branch routers (multicast_trees.hpp
+  // says why only one flit); returns its index. Throws std::logic_error for a tree from another source.
+  int64_t multicast(int src, int tree);
   // Advances one cycle: links deliver, interfaces inject, routers allocate and traverse.
   void step();
+
+  // From now on, remembers the packets whose tails reach their sinks, for take_delivered(): a whole-program
+  // run learns what arrived without scanning every packet.
+  void record_deliveries();
+  // The packets delivered since the last call, in the order their tails arrived.
+  std::vector<Arrival> take_delivered();
+  // Forgets every packet (the next send() is packet 0 again). Only when idle(): no flit may name one.
+  void clear_packets();
 
   int64_t cycle() const { return cycle_; }
   bool idle() const;  // no flit anywhere and no packet waiting
@@ -38,10 +52,15 @@ class Mesh {
   std::string check_flow_control() const;
 
  private:
+  int64_t add_packet(const Packet& packet);
+
   NocParams params_;
   std::vector<Packet> packets_;
   std::deque<Router> routers_;  // stable addresses: routers and interfaces refer to each other
   std::deque<NetworkInterface> interfaces_;
+  std::vector<Arrival> delivered_;
+  MulticastTrees trees_;
+  std::vector<int> tree_sources_;  // by tree
   int64_t cycle_ = 0;
 };
 

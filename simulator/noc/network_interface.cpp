@@ -4,8 +4,9 @@
 
 namespace neurokv::noc {
 
-NetworkInterface::NetworkInterface(int vcs, int buffer_flits, Router& router, std::vector<Packet>& packets)
-    : injection_(vcs, buffer_flits), router_(router), packets_(packets) {}
+NetworkInterface::NetworkInterface(int node, int vcs, int buffer_flits, Router& router,
+                                   std::vector<Packet>& packets)
+    : injection_(vcs, buffer_flits), router_(router), packets_(packets), node_(node) {}
 
 void NetworkInterface::inject(int64_t cycle) {
   injection_.absorb_credit();
@@ -25,6 +26,7 @@ void NetworkInterface::inject(int64_t cycle) {
   Flit flit;
   flit.packet = sending_;
   flit.dst = packet.dst;
+  flit.tree = packet.tree;
   flit.head = next_flit_ == 0;
   flit.tail = next_flit_ == packet.flits - 1;
   injection_.consume_credit(sending_vc_);
@@ -39,7 +41,9 @@ void NetworkInterface::inject(int64_t cycle) {
 
 void NetworkInterface::eject(const Flit& flit, int64_t cycle) {
   ++flits_ejected_;
-  if (flit.tail) packets_[static_cast<size_t>(flit.packet)].delivered = cycle;
+  if (!flit.tail) return;
+  packets_[static_cast<size_t>(flit.packet)].delivered = cycle;
+  if (delivered_) delivered_->push_back({flit.packet, node_});
 }
 
 }  // namespace neurokv::noc

@@ -15,14 +15,22 @@ namespace neurokv::noc {
 
 class Router;
 
+// A packet's tail reaching a node's sink (a multicast packet arrives once at each destination).
+struct Arrival {
+  int64_t packet = 0;
+  int node = 0;
+};
+
 class NetworkInterface {
  public:
-  NetworkInterface(int vcs, int buffer_flits, Router& router, std::vector<Packet>& packets);
+  NetworkInterface(int node, int vcs, int buffer_flits, Router& router, std::vector<Packet>& packets);
 
   void enqueue(int64_t packet) { queue_.push_back(packet); }
   // Absorbs returned credits and writes the next flit, if any, into the router.
   void inject(int64_t cycle);
   void eject(const Flit& flit, int64_t cycle);  // the flit reaches the sink in `cycle`
+  // Appends each packet whose tail reaches the sink to `delivered` (Mesh::record_deliveries).
+  void record_deliveries(std::vector<Arrival>* delivered) { delivered_ = delivered; }
 
   OutputPort& injection() { return injection_; }
   const OutputPort& injection() const { return injection_; }
@@ -34,6 +42,8 @@ class NetworkInterface {
   OutputPort injection_;
   Router& router_;
   std::vector<Packet>& packets_;
+  std::vector<Arrival>* delivered_ = nullptr;
+  int node_;
   std::deque<int64_t> queue_;  // packets not yet started, oldest first
   int64_t sending_ = -1;       // the packet being injected
   int sending_vc_ = 0;

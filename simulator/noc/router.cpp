@@ -6,8 +6,8 @@
 
 namespace neurokv::noc {
 
-Router::Router(int x, int y, const NocParams& params)
-    : x_(x), y_(y), cols_(params.cols), vcs_(params.vcs), pipeline_(params.pipeline_cycles) {
+Router::Router(int x, int y, const NocParams& params, const MulticastTrees& trees)
+    : x_(x), y_(y), cols_(params.cols), vcs_(params.vcs), pipeline_(params.pipeline_cycles), trees_(trees) {
   for (int port = 0; port < kPorts; ++port) {
     inputs_.emplace_back(params.vcs, params.buffer_flits);
     outputs_.emplace_back(params.vcs, params.buffer_flits, port == kLocal);
@@ -31,7 +31,7 @@ void Router::receive(int port, int vc, const Flit& flit) {
 void Router::enter(int port, int vc, const Flit& flit, int64_t cycle) {
   InputPort& input = inputs_[static_cast<size_t>(port)];
   InputVc& in = input.vcs[static_cast<size_t>(vc)];
-  if (in.buffer.empty() && in.out_vc < 0) ++unallocated_;  // a head at the front of an idle VC
+  if (in.buffer.empty() && in.out_ports == 0) ++unallocated_;  // a head at the front of an idle VC
   in.buffer.push({flit, cycle + pipeline_ - 1});
   input.occupied |= uint64_t{1} << vc;
   ++buffered_;
@@ -67,25 +67,29 @@ void Router::step(int64_t cycle) {
 }
 
 void Router::allocate_vcs(int64_t cycle) {
-  // First stage: each VC whose front is a ready head without a downstream VC is routed (XY) and asks for one
-  // free VC of its output port.
+  // First stage: each VC whose front is a ready head lacking a downstream VC on one of its ports is routed
+  // (XY, or its tree) and asks, on each such port, for one free VC.
   unsigned asked_ports = 0;  // bit o: some input VC asks output port o
   for (int port = 0; port < kPorts; ++port) {
     InputPort& in = inputs_[static_cast<size_t>(port)];
     for (uint64_t left = in.occupied; left != 0; left &= left - 1) {
       const int v = __builtin_ctzll(left);
       InputVc& vc = in.vcs[static_cast<size_t>(v)];
-      if (vc.out_vc >= 0 || !ready(vc, cycle)) continue;
-      if (vc.out_port < 0) {
+      if (!ready(vc, cycle)) continue;
+      if (vc.out_ports == 0) {
         const Flit& head = vc.buffer.front().flit;
         if (!head.head)
           throw std::logic_error("noc: a body flit at the front of an unrouted virtual channel");
-        vc.out_port = xy_port(x_, y_, head.dst % cols_, head.dst / cols_);
+        vc.out_ports = head.tree >= 0 ? trees_.ports(head.tree, y_ * cols_ + x_)
+                                      : 1u << xy_port(x_, y_, head.dst % cols_, head.dst / cols_);
       }
-      const int want = vc.vc_choice.grant(outputs_[static_cast<size_t>(vc.out_port)].free_vcs());
-      if (want < 0) continue;
-      asks_[static_cast<size_t>(vc.out_port)][static_cast<size_t>(want)] |= uint64_t{1} << (port * vcs_ + v);
-      asked_ports |= 1u << vc.out_port;
+      for (unsigned need = vc.unallocated(); need != 0; need &= need - 1) {
+        const int o = __builtin_ctz(need);
+        const int want = vc.vc_choice.grant(outputs_[static_cast<size_t>(o)].free_vcs());
+        if (want < 0) continue;
+        asks_[static_cast<size_t>(o)][static_cast<size_t>(want)] |= uint64_t{1} << (port * vcs_ + v);
+        asked_ports |= 1u << o;
+      }
     }
   }
   // Second stage: each asked-for downstream VC grants one of the input VCs asking for it.
@@ -98,42 +102,79 @@ void Router::allocate_vcs(int64_t cycle) {
       askers = 0;
       if (winner < 0) continue;
       out.hold(u);
-      inputs_[static_cast<size_t>(winner / vcs_)].vcs[static_cast<size_t>(winner % vcs_)].out_vc = u;
-      --unallocated_;
+      InputVc& vc = inputs_[static_cast<size_t>(winner / vcs_)].vcs[static_cast<size_t>(winner % vcs_)];
+      vc.out_vc[static_cast<size_t>(o)] = u;
+      if (vc.unallocated() == 0) --unallocated_;
     }
   }
 }
 
+unsigned Router::crossable(const InputVc& vc) const {
+  unsigned ports = 0;
+  for (unsigned left = vc.out_ports & ~vc.sent; left != 0; left &= left - 1) {
+    const int p = __builtin_ctz(left);
+    const int out_vc = vc.out_vc[static_cast<size_t>(p)];
+    if (out_vc >= 0 && outputs_[static_cast<size_t>(p)].has_credit(out_vc)) ports |= 1u << p;
+  }
+  return ports;
+}
+
 void Router::allocate_switch(int64_t cycle) {
-  // First stage: each input port bids with one VC whose front flit is ready and has a downstream credit.
-  std::array<uint64_t, kPorts> bidders{};  // by output port: the input ports bidding for it
+  // First stage: each input port bids with one VC whose front flit is ready and has a downstream credit, for
+  // every port it may cross to now.
+  std::array<uint64_t, kPorts> bidders{};     // by output port: the input ports bidding for it
+  std::array<unsigned, kMaxVcs> may_cross{};  // by VC of the input port in hand: the ports it may cross to
   for (int port = 0; port < kPorts; ++port) {
     InputPort& in = inputs_[static_cast<size_t>(port)];
     uint64_t ready_vcs = 0;
     for (uint64_t left = in.occupied; left != 0; left &= left - 1) {
       const int v = __builtin_ctzll(left);
       const InputVc& vc = in.vcs[static_cast<size_t>(v)];
-      if (vc.out_vc >= 0 && ready(vc, cycle) &&
-          outputs_[static_cast<size_t>(vc.out_port)].has_credit(vc.out_vc))
-        ready_vcs |= uint64_t{1} << v;
+      if (!ready(vc, cycle)) continue;
+      may_cross[static_cast<size_t>(v)] = crossable(vc);
+      if (may_cross[static_cast<size_t>(v)] != 0) ready_vcs |= uint64_t{1} << v;
     }
     const int bid = in.switch_choice.grant(ready_vcs);
     bid_[static_cast<size_t>(port)] = bid;
-    if (bid >= 0)
-      bidders[static_cast<size_t>(in.vcs[static_cast<size_t>(bid)].out_port)] |= uint64_t{1} << port;
+    if (bid < 0) continue;
+    for (unsigned ports = may_cross[static_cast<size_t>(bid)]; ports != 0; ports &= ports - 1)
+      bidders[static_cast<size_t>(__builtin_ctz(ports))] |= uint64_t{1} << port;
   }
   // Second stage: each output port grants one of the input ports bidding for it; the winners cross.
+  std::array<unsigned, kPorts> won{};  // by input port: the output ports it won
   for (int o = 0; o < kPorts; ++o) {
     if (bidders[static_cast<size_t>(o)] == 0) continue;
-    traverse(outputs_[static_cast<size_t>(o)].switch_grant.grant(bidders[static_cast<size_t>(o)]), cycle);
+    won[static_cast<size_t>(
+        outputs_[static_cast<size_t>(o)].switch_grant.grant(bidders[static_cast<size_t>(o)]))] |= 1u << o;
   }
+  for (int port = 0; port < kPorts; ++port)
+    if (won[static_cast<size_t>(port)] != 0) traverse(port, won[static_cast<size_t>(port)], cycle);
 }
 
-void Router::traverse(int in_port, int64_t cycle) {
+void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
   const int v = bid_[static_cast<size_t>(in_port)];
   InputPort& in = inputs_[static_cast<size_t>(in_port)];
   InputVc& vc = in.vcs[static_cast<size_t>(v)];
   const Flit flit = vc.buffer.front().flit;
+  for (unsigned left = ports; left != 0; left &= left - 1) {
+    const int o = __builtin_ctz(left);
+    int& out_vc = vc.out_vc[static_cast<size_t>(o)];
+    OutputPort& out = outputs_[static_cast<size_t>(o)];
+    out.consume_credit(out_vc);
+    if (o == kLocal) {
+      local_->eject(flit, cycle + 1);
+    } else {
+      neighbours_[static_cast<size_t>(o)]->receive(opposite(o), out_vc, flit);
+      ++link_flits_;
+    }
+    if (flit.tail) {
+      out.release(out_vc);
+      out_vc = -1;
+    }
+  }
+  vc.sent |= ports;
+  if (vc.sent != vc.out_ports) return;  // a multicast flit still has branches to cross to
+  vc.sent = 0;
   vc.buffer.pop();
   if (vc.buffer.empty()) in.occupied &= ~(uint64_t{1} << v);
   --buffered_;
@@ -143,18 +184,8 @@ void Router::traverse(int in_port, int64_t cycle) {
     local_->injection().return_credit(v);
   else
     neighbours_[static_cast<size_t>(in_port)]->return_credit(opposite(in_port), v);
-  OutputPort& out = outputs_[static_cast<size_t>(vc.out_port)];
-  out.consume_credit(vc.out_vc);
-  if (vc.out_port == kLocal) {
-    local_->eject(flit, cycle + 1);
-  } else {
-    neighbours_[static_cast<size_t>(vc.out_port)]->receive(opposite(vc.out_port), vc.out_vc, flit);
-    ++link_flits_;
-  }
   if (flit.tail) {
-    out.release(vc.out_vc);
-    vc.out_port = -1;
-    vc.out_vc = -1;
+    vc.out_ports = 0;
     if (!vc.buffer.empty()) ++unallocated_;  // the next packet's head is at the front now
   }
 }

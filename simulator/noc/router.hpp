@@ -1,11 +1,14 @@
 #pragma once
 // A wormhole router with virtual channels and credit-based flow control, one per mesh node. Each cycle:
 //   absorb():   flits the links delivered enter their VC buffers; returned credits are counted.
-//   step():     route computation (XY) for head flits, separable round-robin VC allocation (each waiting
-//               input VC asks for one free downstream VC; each downstream VC grants one asker), separable
-//               round-robin switch allocation (each input port bids with one ready VC that has a credit; each
-//               output port grants one bidder), then switch and link traversal of the winners, a credit back
-//               upstream for every flit that left a buffer.
+//   step():     route computation (XY, or the multicast tree's ports) for head flits, separable round-robin
+//               VC allocation (each waiting input VC asks for one free downstream VC on each of its ports;
+//               each downstream VC grants one asker), separable round-robin switch allocation (each input
+//               port bids with one ready VC that has a credit, for every port it may cross to; each output
+//               port grants one bidder), then switch and link traversal of the winners, a credit back
+//               upstream for every flit that left a buffer. A multicast flit crosses to the ports it won in
+//               one cycle and leaves its buffer once it has crossed to all of them (asynchronous
+//               replication).
 // A flit that arrived in cycle t may leave in cycle t + pipeline − 1 at the earliest and reaches the next
 // router's buffer in the cycle after it leaves, so a hop costs `pipeline_cycles` at zero load.
 #include <array>
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "simulator/noc/input_port.hpp"
+#include "simulator/noc/multicast_trees.hpp"
 #include "simulator/noc/noc_params.hpp"
 #include "simulator/noc/output_port.hpp"
 #include "simulator/noc/port.hpp"
@@ -23,7 +27,7 @@ class NetworkInterface;
 
 class Router {
  public:
-  Router(int x, int y, const NocParams& params);
+  Router(int x, int y, const NocParams& params, const MulticastTrees& trees);
 
   // The routers on the other end of each port's links (nullptr at the mesh's edge) and the node's network
   // interface (port kLocal).
@@ -50,12 +54,15 @@ class Router {
   void enter(int port, int vc, const Flit& flit, int64_t cycle);
   void allocate_vcs(int64_t cycle);
   void allocate_switch(int64_t cycle);
-  void traverse(int in_port, int64_t cycle);
+  void traverse(int in_port, unsigned ports, int64_t cycle);  // the bidding VC's flit crosses to `ports`
+  // The ports of VC `vc` of input `port` whose downstream VC has a credit for its front flit.
+  unsigned crossable(const InputVc& vc) const;
   bool ready(const InputVc& vc, int64_t cycle) const {
     return !vc.buffer.empty() && vc.buffer.front().ready <= cycle;
   }
 
   int x_, y_, cols_, vcs_, pipeline_;
+  const MulticastTrees& trees_;
   std::vector<InputPort> inputs_;    // by Port
   std::vector<OutputPort> outputs_;  // by Port; kLocal ejects into the network interface
   std::array<Router*, kPorts> neighbours_{};
@@ -65,7 +72,7 @@ class Router {
                                    // the input VCs asking for it (bit port × vcs + vc)
   std::array<int, kPorts> bid_{};  // switch allocation: each input port's bidding VC this cycle, -1 for none
   int buffered_ = 0;               // flits in every input buffer
-  int unallocated_ = 0;            // VCs with a head at the front that holds no downstream VC yet
+  int unallocated_ = 0;            // VCs with a head at the front that lacks a downstream VC on a port
   int staged_ = 0;                 // flits on the links into this router
   int credits_staged_ = 0;         // credits on the links into this router
   int64_t flits_in_ = 0, flits_out_ = 0, link_flits_ = 0;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 #include "compiler/ir/mesh.hpp"
 #include "compiler/support/error.hpp"
 #include "simulator/transaction/chrome_trace.hpp"
@@ -19,8 +21,16 @@ int tile_count(const ir::Program& program) {
 
 }  // namespace
 
-Chip::Chip(sc_core::sc_module_name name, SimContext& ctx)
-    : sc_module(name), ctx_(ctx), dram_("dram", ctx), dma_("dma", ctx, dram_, tile_count(ctx.program)) {
+Chip::Chip(sc_core::sc_module_name name, SimContext& ctx, Fabric fabric) : sc_module(name), ctx_(ctx) {
+  if ((fabric.network == nullptr) != (fabric.memory == nullptr))
+    throw std::logic_error("a chip's fabric brings both its network and its memory port, or neither");
+  if (fabric.memory) {
+    memory_ = fabric.memory;
+  } else {
+    dram_ = std::make_unique<Dram>("dram", ctx);
+    dma_ = std::make_unique<Dma>("dma", ctx, *dram_, tile_count(ctx.program));
+    memory_ = dma_.get();
+  }
   const HwConfig& hw = ctx.hw;
   const ir::Program& program = ctx.program;
   if (program.chip.mesh_cols != hw.mesh_cols || program.chip.mesh_rows != hw.mesh_rows ||
@@ -49,12 +59,14 @@ Chip::Chip(sc_core::sc_module_name name, SimContext& ctx)
   for (int y = 0; y < hw.mesh_rows; ++y) {
     for (int x = 0; x < hw.mesh_cols; ++x) {
       const int first_np = ir::np_index({x, y, 0}, hw.mesh_cols, hw.nps_per_node);
-      nodes_.push_back(std::make_unique<Node>(fmt::format("node_{}_{}", x, y).c_str(), ctx, dma_,
-                                              routes_from_, x, y, first_np));
-      mesh_.push_back(&nodes_.back()->router());
+      nodes_.push_back(std::make_unique<Node>(fmt::format("node_{}_{}", x, y).c_str(), ctx, *memory_,
+                                              fabric.network, routes_from_, x, y, first_np));
+      mesh_.push_back(nodes_.back()->router());
     }
   }
-  for (auto& node : nodes_) node->router().connect(&mesh_, node->nps());
+  if (!fabric.network) {
+    for (auto& node : nodes_) node->router()->connect(&mesh_, node->nps());
+  }
   if (ctx.trace) {
     for (int i = 0; i < hw.nps_total(); ++i) {
       const ir::NpCoord np = ir::np_coord(i, hw.mesh_cols, hw.nps_per_node);
@@ -95,9 +107,10 @@ void Chip::trace_signals(sc_core::sc_trace_file* vcd) {
       sc_core::sc_trace(vcd, np->queue_events(), std::string(np->name()) + ".queue_events");
       sc_core::sc_trace(vcd, np->busy(), std::string(np->name()) + ".busy");
     }
-    sc_core::sc_trace(vcd, node->router().bytes_sent(), std::string(node->router().name()) + ".link_bytes");
+    if (Router* router = node->router())
+      sc_core::sc_trace(vcd, router->bytes_sent(), std::string(router->name()) + ".link_bytes");
   }
-  sc_core::sc_trace(vcd, dma_.queue_depth(), std::string(dma_.name()) + ".queue_depth");
+  if (dma_) sc_core::sc_trace(vcd, dma_->queue_depth(), std::string(dma_->name()) + ".queue_depth");
 }
 
 }  // namespace neurokv::transaction

@@ -16,11 +16,6 @@ void Dma::issue(DmaRequest& request) {
   if (!requests_.nb_write(&request)) throw RunError("the DMA request queue overflowed");
 }
 
-void Dma::wait_done(DmaRequest& request) {
-  if (!request.issued) sc_core::wait(request.issued_event);
-  if (request.done_at > sc_core::sc_time_stamp()) sc_core::wait(request.done_at - sc_core::sc_time_stamp());
-}
-
 void Dma::serve() {
   for (;;) {
     DmaRequest* request = nullptr;

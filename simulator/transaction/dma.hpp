@@ -6,27 +6,17 @@
 #include <systemc>
 
 #include "simulator/transaction/dram.hpp"
+#include "simulator/transaction/memory_port.hpp"
 #include "simulator/transaction/sim_context.hpp"
 
 namespace neurokv::transaction {
 
-struct DmaRequest {
-  double bytes = 0;
-  int layer = -1;
-  const std::string* name = nullptr;  // the op, for the trace
-  bool issued = false;                // the Dma has sent it to the Dram; `done_at` is known
-  sc_core::sc_time done_at;           // when the last byte lands
-  sc_core::sc_event issued_event;
-};
-
-class Dma : public sc_core::sc_module {
+class Dma : public sc_core::sc_module, public MemoryPort {
  public:
   Dma(sc_core::sc_module_name name, SimContext& ctx, Dram& dram, int max_requests);
 
-  // Queues the request (the NP goes on: it prefetches its next tile's weights while computing).
-  void issue(DmaRequest& request);
-  // Called by an NP thread: waits until the request's last byte has landed.
-  static void wait_done(DmaRequest& request);
+  void issue(DmaRequest& request) override;
+  double dram_busy_cycles() const override { return dram_.busy_cycles(); }
   const int& queue_depth() const { return queue_depth_; }  // for the VCD
 
  private:

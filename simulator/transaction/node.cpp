@@ -4,11 +4,15 @@
 
 namespace neurokv::transaction {
 
-Node::Node(sc_core::sc_module_name name, SimContext& ctx, Dma& dma, const RoutesFrom& routes_from, int x,
-           int y, int first_np)
-    : sc_module(name), router_("router", ctx) {
+Node::Node(sc_core::sc_module_name name, SimContext& ctx, MemoryPort& dma, Network* network,
+           const RoutesFrom& routes_from, int x, int y, int first_np)
+    : sc_module(name) {
+  if (!network) {
+    router_ = std::make_unique<Router>("router", ctx);
+    network = router_.get();
+  }
   for (int i = 0; i < ctx.hw.nps_per_node; ++i) {
-    nps_.push_back(std::make_unique<Np>(("np" + std::to_string(i)).c_str(), ctx, dma, router_, routes_from,
+    nps_.push_back(std::make_unique<Np>(("np" + std::to_string(i)).c_str(), ctx, dma, *network, routes_from,
                                         ir::NpCoord{x, y, i}, first_np + i));
   }
 }

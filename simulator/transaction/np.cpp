@@ -7,12 +7,12 @@
 
 namespace neurokv::transaction {
 
-Np::Np(sc_core::sc_module_name name, SimContext& ctx, Dma& dma, Router& router, const RoutesFrom& routes_from,
-       const ir::NpCoord& coord, int index)
+Np::Np(sc_core::sc_module_name name, SimContext& ctx, MemoryPort& dma, Network& network,
+       const RoutesFrom& routes_from, const ir::NpCoord& coord, int index)
     : sc_module(name),
       ctx_(ctx),
       dma_(dma),
-      router_(router),
+      network_(network),
       routes_from_(routes_from),
       coord_(coord),
       index_(index) {
@@ -50,7 +50,7 @@ void Np::run() {
     writes_.clear();
     issue_read_from(0);
     for (size_t i = 0; i < jobs_.size(); ++i) run_tile(i);
-    for (DmaRequest* write : writes_) Dma::wait_done(*write);
+    for (DmaRequest* write : writes_) MemoryPort::wait_done(*write);
     ctx_.barrier.finish();
   }
 }
@@ -64,6 +64,8 @@ void Np::issue_read_from(size_t first) {
       read.bytes = works_[j].dram_read_bytes;
       read.layer = jobs_[j].op->layer;
       read.name = &jobs_[j].op->name;
+      read.op = jobs_[j].op->id;
+      read.tile = jobs_[j].tile->index;
       reads_[j] = &read;
       dma_.issue(read);
     }
@@ -94,7 +96,7 @@ void Np::run_tile(size_t i) {
         queued->second.events;  // counted where consumed, apart from the router's books
     queued_.erase(queued);
   }
-  if (reads_[i]) Dma::wait_done(*reads_[i]);
+  if (reads_[i]) MemoryPort::wait_done(*reads_[i]);
   issue_read_from(i + 1);  // double buffering: the next input streams in while this tile computes
   if (work.compute_cycles > 0) {
     busy_ = true;
@@ -107,6 +109,9 @@ void Np::run_tile(size_t i) {
     write.bytes = work.dram_write_bytes;
     write.layer = op.layer;
     write.name = &op.name;
+    write.op = op.id;
+    write.tile = tile.index;
+    write.write = true;
     writes_.push_back(&write);
     dma_.issue(write);
   }
@@ -120,7 +125,7 @@ void Np::run_tile(size_t i) {
         route_bytes(ctx_.program, route, ctx_.hw, ctx_.phase, tokens, plan->repeated_delivery);
     ctx_.ledger.layer(op.layer).sram_write_bytes += route_sram_write_bytes(ctx_.program, route, bytes);
     const double events = route_events(ctx_.program, route, ctx_.phase, tokens);
-    router_.send(*plan, bytes, events, held_events(route, tokens, events));
+    network_.send(*plan, bytes, events, held_events(route, tokens, events));
   }
   if (ctx_.trace) ctx_.trace->span(index_, &op.name, start, ctx_.now() - start);
 }

@@ -2,8 +2,8 @@
 // A neural processor: an input event queue (in its input SRAM), MAC lanes, a weight SRAM and a softmax unit.
 // One SC_THREAD runs the tiles the Sequencer hands it for a wave, one after another in program order:
 //   wait for the tile's DRAM input (streamed weights, KV rows) → compute for TileWork::compute_cycles
-//   (work.hpp: proportional to the non-zero input events only) → post KV rows out through the Dma → hand the
-//   output routes to the node's Router (the NP does not wait for them to arrive).
+//   (work.hpp: proportional to the non-zero input events only) → post KV rows out through the MemoryPort →
+//   hand the output routes to the Network (the NP does not wait for them to arrive).
 // DRAM reads are double-buffered: while a tile computes, the Dma already fetches the next tile's input, so
 // only the first read of a wave exposes the DRAM latency. Posted writes must land before the NP ends its
 // wave. It counts what each tile did into the ledger and records the high-water mark of its input event queue
@@ -16,7 +16,8 @@
 #include <vector>
 
 #include "compiler/ir/program.hpp"
-#include "simulator/transaction/dma.hpp"
+#include "simulator/transaction/memory_port.hpp"
+#include "simulator/transaction/network.hpp"
 #include "simulator/transaction/router.hpp"
 #include "simulator/transaction/sim_context.hpp"
 
@@ -32,13 +33,13 @@ using RoutesFrom = std::vector<std::vector<std::vector<const RoutePlan*>>>;
 
 class Np : public sc_core::sc_module {
  public:
-  Np(sc_core::sc_module_name name, SimContext& ctx, Dma& dma, Router& router, const RoutesFrom& routes_from,
-     const ir::NpCoord& coord, int index);
+  Np(sc_core::sc_module_name name, SimContext& ctx, MemoryPort& dma, Network& network,
+     const RoutesFrom& routes_from, const ir::NpCoord& coord, int index);
 
   // Starts running `jobs` now; the NP finishes its barrier share when the last tile has sent its routes.
   void run_wave(std::vector<TileJob> jobs);
   // A packet train for tile `tile` of op `op` has arrived in this NP's input queue; `held` of its `events`
-  // occupy the queue at once (Router::send).
+  // occupy the queue at once (Network::send).
   void receive(int op, int tile, double events, double held);
 
   double wave_compute_cycles() const { return wave_compute_; }
@@ -57,8 +58,8 @@ class Np : public sc_core::sc_module {
   double held_events(const ir::Route& route, int64_t tokens, double events) const;
 
   SimContext& ctx_;
-  Dma& dma_;
-  Router& router_;
+  MemoryPort& dma_;
+  Network& network_;
   const RoutesFrom& routes_from_;
   ir::NpCoord coord_;
   int index_;

@@ -32,6 +32,13 @@ class Writer {
     put(p.energy);
     put(p.activation_sparsity);
   }
+  void put(const FabricCounts& f) {
+    for (int64_t v : {f.packets, f.flits_injected, f.flits_ejected, f.flits_addressed, f.router_flits_in,
+                      f.router_flits_out, f.flit_hops, f.dram_requests, f.dram_bursts, f.dram_row_hits,
+                      f.dram_row_misses, f.dram_row_conflicts})
+      put(v);
+    put(f.flow_control);
+  }
   void put(const LayerCost& l) {
     put(l.layer);
     put(l.cycles);
@@ -80,6 +87,13 @@ class Reader {
     get(p.energy);
     get(p.activation_sparsity);
   }
+  void get(FabricCounts& f) {
+    for (int64_t* v : {&f.packets, &f.flits_injected, &f.flits_ejected, &f.flits_addressed,
+                       &f.router_flits_in, &f.router_flits_out, &f.flit_hops, &f.dram_requests,
+                       &f.dram_bursts, &f.dram_row_hits, &f.dram_row_misses, &f.dram_row_conflicts})
+      get(*v);
+    get(f.flow_control);
+  }
   void get(LayerCost& l) {
     get(l.layer);
     get(l.cycles);
@@ -119,6 +133,8 @@ std::string encode(const SimulationResult& r) {
   w.put(r.events_sent);
   w.put(r.events_received);
   w.put(r.cycles);
+  w.put<uint8_t>(r.fabric.has_value());
+  if (r.fabric) w.put(*r.fabric);
   return w.take();
 }
 
@@ -138,6 +154,9 @@ SimulationResult decode(const std::string& bytes) {
   r.get(result.events_sent);
   r.get(result.events_received);
   r.get(result.cycles);
+  uint8_t has_fabric = 0;
+  r.get(has_fabric);
+  if (has_fabric) r.get(result.fabric.emplace());
   if (!r.done()) throw RunError("the simulation's result has trailing bytes");
   return result;
 }

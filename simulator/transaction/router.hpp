@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "compiler/ir/program.hpp"
+#include "simulator/transaction/network.hpp"
 #include "simulator/transaction/sim_context.hpp"
 
 namespace neurokv::transaction {
@@ -42,7 +43,7 @@ struct RoutePlan {
 
 RoutePlan plan_route(const ir::Program& program, const ir::Route& route);
 
-class Router : public sc_core::sc_module {
+class Router : public sc_core::sc_module, public Network {
  public:
   Router(sc_core::sc_module_name name, SimContext& ctx);
   void connect(std::vector<Router*>* mesh, std::vector<Np*> nps);
@@ -50,7 +51,7 @@ class Router : public sc_core::sc_module {
   // Called on the source node's router when a tile finishes: reserves the train's links and schedules its
   // deliveries. Returns at once (the NP does not wait for its output to arrive). `held`: the events a
   // destination holds at once (fewer than `events` when a chunked prefill streams them through DRAM).
-  void send(const RoutePlan& plan, double bytes, double events, double held);
+  void send(const RoutePlan& plan, double bytes, double events, double held) override;
 
   const double& bytes_sent() const { return bytes_sent_; }  // over this router's links, for the VCD
 

@@ -111,7 +111,7 @@ void Sequencer::run_wave(const std::vector<const ir::Step*>& steps, PhaseTotals&
       jobs[static_cast<size_t>(chip_.np_index(tile.np))].push_back({&op, &tile});
   }
   const double start = ctx_.now();
-  const double dram_busy = chip_.dram().busy_cycles();
+  const double dram_busy = chip_.memory().dram_busy_cycles();
   ctx_.ledger.longest_route = 0;
   std::vector<Np*> active;
   for (size_t i = 0; i < jobs.size(); ++i) {
@@ -124,7 +124,7 @@ void Sequencer::run_wave(const std::vector<const ir::Step*>& steps, PhaseTotals&
   const double cycles = ctx_.now() - start;
   double compute = 0;
   for (Np* np : active) compute = std::max(compute, np->wave_compute_cycles());
-  double dram = chip_.dram().busy_cycles() - dram_busy;
+  double dram = chip_.memory().dram_busy_cycles() - dram_busy;
   if (dram > 0) dram += ctx_.hw.dram_latency_cycles();
   const double route = ctx_.ledger.longest_route;
   const char* bound = wave_bound(compute, route, dram);

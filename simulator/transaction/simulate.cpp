@@ -83,7 +83,7 @@ struct KernelRun {
 
 // Elaborates the chip and runs the schedule; the VCD goes to `vcd_base`.vcd. Runs in the child only.
 KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOptions& options,
-                     const std::string& vcd_base) {
+                     const std::string& vcd_base, const FabricBuilder& fabric) {
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
   sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
@@ -94,7 +94,9 @@ KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOp
     trace = std::make_unique<transaction::ChromeTrace>(hw.clock_hz);
     ctx.trace = trace.get();
   }
-  transaction::Chip chip("chip", ctx);
+  const std::unique_ptr<FabricModel> model = fabric ? fabric(ctx) : nullptr;
+  transaction::Chip chip("chip", ctx, model ? model->fabric() : transaction::Fabric{});
+  if (model) model->connect(chip);
   transaction::Sequencer sequencer("sequencer", ctx, chip, program, realised, options);
   sc_core::sc_trace_file* vcd = nullptr;
   if (!options.vcd_path.empty()) {
@@ -104,11 +106,13 @@ KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOp
   }
   sc_core::sc_start();
   if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
-  return {sequencer.result(), trace ? trace->json() : std::string()};
+  KernelRun run{sequencer.result(), trace ? trace->json() : std::string()};
+  if (model) run.result.fabric = model->counts();
+  return run;
 }
 
 [[noreturn]] void child(int fd, const ir::Program& program, const HwConfig& hw, const SimOptions& options,
-                        const std::string& vcd_base, pid_t parent) {
+                        const std::string& vcd_base, const FabricBuilder& fabric, pid_t parent) {
   // Dies with its parent, even one killed by SIGKILL, rather than simulate on for nobody.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(1);  // the parent died before prctl
@@ -120,7 +124,7 @@ KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOp
   Status status = Status::Ok;
   std::string payload, trace_json;
   try {
-    KernelRun run = run_kernel(program, hw, options, vcd_base);
+    KernelRun run = run_kernel(program, hw, options, vcd_base, fabric);
     payload = transaction::encode(run.result);
     trace_json = std::move(run.trace_json);
   } catch (const InputError& e) {
@@ -175,7 +179,8 @@ void kill_simulations() noexcept {
   }
 }
 
-SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const SimOptions& options) {
+SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const SimOptions& options,
+                          const FabricBuilder& fabric) {
   check(program, hw, options);
   // The VCD is streamed by SystemC to a temporary name, which a signal removes, and renamed here when whole.
   const std::string vcd_base = fmt::format("{}.tmp.{}.{}", options.vcd_path, ::getpid(), ++g_simulations);
@@ -200,7 +205,7 @@ SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const 
     }
     if (pid == 0) {
       ::close(fds[0]);
-      child(fds[1], program, hw, options, vcd_base, parent);
+      child(fds[1], program, hw, options, vcd_base, fabric, parent);
     }
     ::close(fds[1]);
   }

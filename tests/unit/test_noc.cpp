@@ -2,7 +2,10 @@
 // (flits in = flits out, buffers within depth, credits conserved), a saturated run that drains (XY routing is
 // deadlock-free), byte-for-byte determinism, and the saturation points of uniform and transpose traffic.
 #include <catch2/catch.hpp>
+#include <map>
 #include <random>
+#include <set>
+#include <stdexcept>
 
 #include "compiler/support/error.hpp"
 #include "simulator/noc/channel_load.hpp"
@@ -99,6 +102,75 @@ TEST_CASE("under load every router passes on every flit it takes in, within its 
   int64_t router_passes = 0;
   for (int node = 0; node < 16; ++node) router_passes += mesh.router(node).flits_in();
   CHECK(router_passes == mesh.flit_hops() + flits);
+}
+
+TEST_CASE("a multicast flit is replicated at the tree's branch routers: each copy at its zero-load latency") {
+  // From (1,1) on a 4x4 mesh to (3,1), (1,3), (3,3) and (1,1) itself: the XY tree is (1,1) east to (3,1) and
+  // north to (1,3), and (3,1) north to (3,3): 6 links, where unicast copies would cross 2 + 2 + 4 = 8.
+  Mesh mesh(mesh_of(4, 4, 2, 4, 2));
+  mesh.record_deliveries();
+  const int src = 1 * 4 + 1;
+  const std::vector<int> dsts = {1 * 4 + 3, 3 * 4 + 1, 3 * 4 + 3, src};
+  const int tree = mesh.add_tree(src, dsts);
+  mesh.multicast(src, tree);
+  std::map<int, int64_t> arrived;  // node -> cycle
+  while (!mesh.idle()) {
+    mesh.step();
+    REQUIRE(mesh.check_flow_control().empty());
+    for (const Arrival& a : mesh.take_delivered()) arrived[a.node] = mesh.cycle();
+  }
+  // (hops + 1) x 2 cycles, as a unicast flit: the branches go out in the same cycle.
+  CHECK(arrived == std::map<int, int64_t>{{src, 2}, {1 * 4 + 3, 6}, {3 * 4 + 1, 6}, {3 * 4 + 3, 10}});
+  CHECK(mesh.flit_hops() == 6);
+  CHECK(mesh.interface(src).flits_injected() == 1);
+  int64_t ejected = 0;
+  for (int node = 0; node < 16; ++node) {
+    CHECK(mesh.router(node).flits_in() == mesh.router(node).flits_out());
+    ejected += mesh.interface(node).flits_ejected();
+  }
+  CHECK(ejected == 4);
+  CHECK_THROWS_AS(mesh.multicast(0, tree), std::logic_error);  // a tree belongs to its source
+}
+
+TEST_CASE("multicast under load beside unicast worms drains with every copy delivered and credits kept") {
+  Mesh mesh(mesh_of(4, 4, 2, 2, 2));
+  mesh.record_deliveries();
+  std::mt19937_64 rng(11);
+  std::vector<int> trees(16);
+  std::vector<int64_t> reach(16);  // distinct destinations of each node's tree (nodes 1 and 9 repeat one)
+  for (int node = 0; node < 16; ++node) {
+    const std::vector<int> dsts = {(node * 5 + 3) % 16, (node * 7 + 1) % 16, (node + 8) % 16};
+    trees[static_cast<size_t>(node)] = mesh.add_tree(node, dsts);
+    reach[static_cast<size_t>(node)] = static_cast<int64_t>(std::set<int>(dsts.begin(), dsts.end()).size());
+  }
+  int64_t addressed = 0;
+  for (int cycle = 0; cycle < 3000; ++cycle) {
+    for (int node = 0; node < 16; ++node) {
+      const double u = unit_draw(rng);
+      if (u < 0.08) {
+        mesh.multicast(node, trees[static_cast<size_t>(node)]);
+        addressed += reach[static_cast<size_t>(node)];
+      } else if (u < 0.12) {
+        const int flits = 1 + static_cast<int>(rng() % 6);
+        mesh.send(node, static_cast<int>(rng() % 16), flits);
+        addressed += flits;
+      }
+    }
+    mesh.step();
+    REQUIRE(mesh.check_flow_control().empty());
+  }
+  int64_t drain = 0;
+  while (!mesh.idle()) {
+    mesh.step();
+    REQUIRE(mesh.check_flow_control().empty());
+    REQUIRE(++drain < 100000);  // no deadlock
+  }
+  int64_t ejected = 0;
+  for (int node = 0; node < 16; ++node) {
+    CHECK(mesh.router(node).flits_in() == mesh.router(node).flits_out());
+    ejected += mesh.interface(node).flits_ejected();
+  }
+  CHECK(ejected == addressed);
 }
 
 TEST_CASE("a saturated 8x8 run drains (XY is deadlock-free) and accepts less than the bisection bound") {

@@ -1,0 +1,179 @@
+#include "simulator/cycle/flit_network.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+#include "compiler/support/error.hpp"
+#include "simulator/noc/noc_params.hpp"
+#include "simulator/transaction/np.hpp"
+#include "simulator/work.hpp"
+
+namespace neurokv::cycle {
+namespace {
+
+// No packet delivered for this long with flits in the mesh: a deadlock, a bug (XY routing cannot deadlock).
+constexpr int64_t kStallCycles = 1000000;
+
+int flits_for(double packet_bytes, int flit_bytes) {
+  return std::max(1, static_cast<int>(std::ceil(packet_bytes / flit_bytes)));
+}
+
+}  // namespace
+
+FlitNetwork::FlitNetwork(sc_core::sc_module_name name, transaction::SimContext& ctx)
+    : sc_module(name), ctx_(ctx), mesh_(noc::noc_params(ctx.hw)) {
+  mesh_.record_deliveries();
+  SC_THREAD(clock);
+  SC_THREAD(local);
+}
+
+void FlitNetwork::send(const transaction::RoutePlan& plan, double bytes, double events, double held) {
+  if (bytes <= 0) return;  // nothing crosses the mesh: every input was zero
+  const int flit_bytes = mesh_.params().flit_bytes;
+  // Whole packets: an event route's events rounded to the nearest (at least one), a data route's bytes cut
+  // into kDataPacketBytes with a shorter last packet.
+  int64_t packets = 0;
+  int full_flits = 0, last_flits = 0;
+  if (events > 0) {
+    packets = std::max<int64_t>(1, std::llround(bytes / ctx_.hw.noc.event_bytes));
+    full_flits = last_flits = flits_for(ctx_.hw.noc.event_bytes, flit_bytes);
+  } else {
+    packets = static_cast<int64_t>(std::ceil(bytes / kDataPacketBytes));
+    full_flits = flits_for(kDataPacketBytes, flit_bytes);
+    last_flits = flits_for(bytes - static_cast<double>(packets - 1) * kDataPacketBytes, flit_bytes);
+  }
+
+  // One delivery per destination node: those through the mesh first, then the source node's own.
+  const int cols = ctx_.hw.mesh_cols;
+  const auto first = static_cast<int32_t>(deliveries_.size());
+  double copy_hops = 0;  // links crossed by unicast copies, one per node
+  std::optional<std::pair<size_t, size_t>> own;
+  for (size_t begin = 0; begin < plan.drops.size();) {
+    size_t end = begin;
+    const int node = plan.drops[begin].node;
+    while (end < plan.drops.size() && plan.drops[end].node == node) ++end;
+    if (node == plan.src_node) {
+      own.emplace(begin, end);
+    } else {
+      deliveries_.push_back({&plan, node, begin, end, events, held, packets, ctx_.now()});
+      copy_hops +=
+          std::abs(node % cols - plan.src_node % cols) + std::abs(node / cols - plan.src_node / cols);
+    }
+    begin = end;
+  }
+  const auto count = static_cast<int32_t>(deliveries_.size()) - first;
+  if (own) {
+    deliveries_.push_back({&plan, plan.src_node, own->first, own->second, events, held, 0, ctx_.now()});
+    locals_.push({sc_core::sc_time_stamp() + ctx_.cycles(route_cycles(bytes, 0, ctx_.hw)), local_seq_++,
+                  deliveries_.size() - 1});
+    local_due_.notify(locals_.top().at - sc_core::sc_time_stamp());
+  }
+  const int64_t opened = count + (own ? 1 : 0);
+  ctx_.barrier.add(static_cast<int>(opened));
+  open_ += opened;
+  ctx_.ledger.events_sent += events * static_cast<double>(plan.drops.size());
+  if (count == 0) return;  // every destination is on the source's node
+  const bool tree = count > 1 && full_flits == 1;
+  // Each link carries the route's bytes once per packet crossing it: once per tree link, or once per copy.
+  ctx_.ledger.layer(plan.layer).noc_hop_bytes +=
+      bytes * (tree ? static_cast<double>(plan.hops.size()) : copy_hops);
+
+  const auto track = [&](int64_t index, int32_t d, int32_t n) {
+    if (index != static_cast<int64_t>(delivery_of_.size()))
+      throw std::logic_error("flit network: packet indices out of step with the mesh");
+    delivery_of_.push_back({d, n});
+  };
+  if (tree) {
+    const int id = this->tree(plan);
+    for (int64_t p = 0; p < packets; ++p) track(mesh_.multicast(plan.src_node, id), first, count);
+    packets_ += packets;
+    flits_addressed_ += packets * count;
+  } else {
+    for (int64_t p = 0; p < packets; ++p) {
+      const int flits = p + 1 == packets ? last_flits : full_flits;
+      for (int32_t d = first; d < first + count; ++d)
+        track(mesh_.send(plan.src_node, deliveries_[static_cast<size_t>(d)].node, flits), d, 1);
+      flits_addressed_ += int64_t{flits} * count;
+    }
+    packets_ += packets * count;
+  }
+  work_.notify(sc_core::SC_ZERO_TIME);
+}
+
+int FlitNetwork::tree(const transaction::RoutePlan& plan) {
+  const auto found = trees_.find(&plan);
+  if (found != trees_.end()) return found->second;
+  std::vector<int> nodes;
+  for (const transaction::RoutePlan::Drop& drop : plan.drops)
+    if (drop.node != plan.src_node) nodes.push_back(drop.node);
+  const int id = mesh_.add_tree(plan.src_node, nodes);
+  trees_.emplace(&plan, id);
+  return id;
+}
+
+void FlitNetwork::clock() {
+  const sc_core::sc_time period = ctx_.cycles(1);
+  int64_t quiet = 0;  // cycles since a packet last arrived
+  for (;;) {
+    while (mesh_.idle()) {
+      if (open_ == 0) {  // every packet index is free again
+        mesh_.clear_packets();
+        delivery_of_.clear();
+        deliveries_.clear();
+      }
+      quiet = 0;
+      sc_core::wait(work_);
+    }
+    mesh_.step();
+    sc_core::wait(period);  // a tail that reached its sink in this step has arrived by now
+    const std::vector<noc::Arrival> delivered = mesh_.take_delivered();
+    for (const noc::Arrival& arrival : delivered) arrived(arrival);
+    quiet = delivered.empty() ? quiet + 1 : 0;
+    if (quiet > kStallCycles)
+      throw RunError(fmt::format("flit network: no packet delivered for {} cycles with flits in the mesh",
+                                 kStallCycles));
+  }
+}
+
+void FlitNetwork::arrived(const noc::Arrival& arrival) {
+  const Addressed& to = delivery_of_[static_cast<size_t>(arrival.packet)];
+  int32_t i = to.first;
+  while (i < to.first + to.count && deliveries_[static_cast<size_t>(i)].node != arrival.node) ++i;
+  if (i == to.first + to.count)
+    throw std::logic_error("flit network: a packet reached a node it was not sent to");
+  if (--deliveries_[static_cast<size_t>(i)].packets_left == 0) deliver(static_cast<size_t>(i));
+}
+
+void FlitNetwork::local() {
+  for (;;) {
+    sc_core::wait(local_due_);
+    while (!locals_.empty() && locals_.top().at <= sc_core::sc_time_stamp()) {
+      const size_t delivery = locals_.top().delivery;
+      locals_.pop();
+      deliver(delivery);
+    }
+    if (!locals_.empty()) local_due_.notify(locals_.top().at - sc_core::sc_time_stamp());
+  }
+}
+
+void FlitNetwork::deliver(size_t delivery) {
+  const Delivery& d = deliveries_[delivery];
+  const ir::Route& route = *d.plan->route;
+  const int per_node = ctx_.hw.nps_per_node;
+  for (size_t i = d.begin; i < d.end; ++i) {
+    const transaction::RoutePlan::Drop& drop = d.plan->drops[i];
+    nps_.at(static_cast<size_t>(drop.node * per_node + drop.np))
+        ->receive(route.dst_op, drop.tile, d.events, d.held);
+  }
+  ctx_.ledger.longest_route = std::max(ctx_.ledger.longest_route, ctx_.now() - d.sent);
+  --open_;
+  ctx_.barrier.finish();
+}
+
+}  // namespace neurokv::cycle
