@@ -139,6 +139,7 @@ FrameReport estimate_frame(const CnnSpec& spec, const passes::CnnMapping& mappin
     r.reload_cycles = reloaded / dram_bytes_per_cycle + mapping.passes * hw.dram_latency_cycles();
     r.cycles += r.reload_cycles;
   }
+  r.cycles += hw.frame_overhead_cycles;
   r.latency_s = r.cycles / hw.clock_hz;
   r.frames_per_s = r.latency_s > 0 ? 1.0 / r.latency_s : 0;
   // Powered: the NPs the mapping uses and their nodes' routers (gated chips), the DMA point's router when

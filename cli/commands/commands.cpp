@@ -1,5 +1,6 @@
 #include "cli/commands/commands.hpp"
 
+#include "cli/commands/calibrate_command.hpp"
 #include "cli/commands/compile_command.hpp"
 #include "cli/commands/dram_command.hpp"
 #include "cli/commands/estimate_command.hpp"
@@ -14,6 +15,7 @@
 namespace neurokv::cli {
 
 Commands register_commands(CLI::App& app) {
+  add_calibrate_command(app);
   add_compile_command(app);
   add_estimate_command(app);
   add_exec_command(app);

@@ -150,6 +150,8 @@ HwConfig hw_from_yaml(const YamlMap& map, const std::string& file) {
   hw.name = map.text("name");
   map.text_or("description", "");
   hw.clock_hz = read.number(map, "clock_hz", 1e3, 1e12);
+  if (map.has("frame_overhead_cycles"))
+    hw.frame_overhead_cycles = read.number(map, "frame_overhead_cycles", 0, 1e12);
   const YamlMap mesh = map.child("mesh");
   hw.mesh_cols = static_cast<int>(read.integer(mesh, "cols", 1, 1024));
   hw.mesh_rows = static_cast<int>(read.integer(mesh, "rows", 1, 1024));

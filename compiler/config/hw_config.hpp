@@ -78,6 +78,9 @@ struct HwConfig {
   int mesh_rows = 0;
   int nps_per_node = 0;
   double softmax_elements_per_cycle = 0;  // per NP: the chip's shiftmax unit
+  // Clocks every CNN frame spends outside its layers (input transfer, start and end of an inference); 0 when
+  // the chip file omits it. Only the CNN frame cost (simulator/frame_cost.hpp) adds it.
+  double frame_overhead_cycles = 0;
   NpSpec np;
   NocSpec noc;
   DramSpec dram;

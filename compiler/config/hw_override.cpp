@@ -101,6 +101,7 @@ bool set_hw_value(HwConfig& hw, const std::string& key, double value) {
   }
   static const std::map<std::string, double HwConfig::*> top{
       {"clock_hz", &HwConfig::clock_hz},
+      {"frame_overhead_cycles", &HwConfig::frame_overhead_cycles},
       {"softmax.elements_per_cycle", &HwConfig::softmax_elements_per_cycle}};
   static const std::map<std::string, double DramSpec::*> dram{
       {"dram.bandwidth_bytes_per_s", &DramSpec::bandwidth_bytes_per_s},

@@ -1,6 +1,7 @@
 #include "compiler/support/yaml_fields.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 
@@ -194,14 +195,29 @@ YamlMap YamlMap::provenance_entry(const std::string& key, std::string& provenanc
                             dotted(key)));
   }
   YamlMap entry(value, file_, dotted(key));
-  const bool has_source = entry.has("source");
-  const bool has_assumed = entry.has("assumed");
-  if (has_source == has_assumed) {
-    fail(value,
-         fmt::format("'{}' needs exactly one of 'source' or 'assumed', saying where the number comes from",
-                     dotted(key)));
+  const int kinds = int{entry.has("source")} + int{entry.has("assumed")} + int{entry.has("fitted")};
+  if (kinds != 1) {
+    fail(value, fmt::format("'{}' needs exactly one of 'source', 'assumed' or 'fitted', saying where the "
+                            "number comes from",
+                            dotted(key)));
   }
-  provenance = has_source ? "source: " + entry.text("source") : "assumed: " + entry.text("assumed");
+  if (entry.has("source")) {
+    provenance = "source: " + entry.text("source");
+  } else if (entry.has("assumed")) {
+    provenance = "assumed: " + entry.text("assumed");
+  } else {  // written by `neurokv calibrate` (docs/validation.md): the rows and bounds it was fitted within
+    const YamlMap fitted = entry.child("fitted");
+    const std::vector<double> bounds = fitted.number_list("bounds", -1e300, 1e300);
+    std::vector<std::string> rows;
+    for (const YamlMap& row : fitted.list_items("rows", "row names")) rows.push_back(row.text(kItemKey));
+    if (bounds.size() != 2 || bounds[0] > bounds[1]) {
+      fail(value,
+           fmt::format("'{}.fitted.bounds' is not [min, max], expected two numbers in order", dotted(key)));
+    }
+    provenance = fmt::format("fitted: by {} to rows {} within [{}, {}]; before: {}", fitted.text("by"),
+                             fmt::join(rows, ", "), bounds[0], bounds[1], fitted.text("before"));
+    fitted.reject_unknown_keys();
+  }
   return entry;
 }
 

@@ -126,7 +126,7 @@ TEST_CASE("bad chip files are refused with the place and what was expected") {
       parse_hw(
           replaced(good, "latency_ns: {value: 100, assumed:", "latency_ns: {value: 100, source: x, assumed:"),
           "c.yaml"),
-      Catch::Contains("needs exactly one of 'source' or 'assumed'"));
+      Catch::Contains("needs exactly one of 'source', 'assumed' or 'fitted'"));
   CHECK_THROWS_WITH(parse_hw(replaced(good, "    8: {value: 0.113,", "    16: {value: 0.113,"), "c.yaml"),
                     Catch::Contains("no entry for 8-bit weights"));
   CHECK_THROWS_WITH(parse_hw(replaced(good, "mac_lanes:", "mac_lane:"), "c.yaml"),

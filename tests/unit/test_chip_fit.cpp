@@ -1,0 +1,115 @@
+// `neurokv calibrate` (issue 15, part 2): the shipped fit files fit BrainChip's published AKD1000 and AKD1500
+// frames, report their held-out rows, and write a fitted chip the normal loader reads back.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+#include "compiler/config/hw_config.hpp"
+#include "compiler/support/whole_file.hpp"
+#include "simulator/frame_cost.hpp"
+#include "study/chip_fit.hpp"
+#include "tests/e2e/cli_runner.hpp"
+
+using namespace neurokv;
+
+namespace {
+
+const std::string kExamples = std::string(NEUROKV_SOURCE_DIR) + "/docs/examples/";
+
+const study::RowResidual& row(const study::ChipFit& fit, const std::string& name) {
+  for (const study::RowResidual& r : fit.after) {
+    if (r.row->name == name) return r;
+  }
+  FAIL("no row " << name);
+  throw;
+}
+
+// Every fit row's measured cycles and dynamic energy within `tolerance` on the fitted chip.
+void check_fit_rows(const study::ChipFit& fit, double tolerance) {
+  for (const study::RowResidual& r : fit.after) {
+    if (r.held_out) continue;
+    for (const auto& [figure, error] : r.relative_error) {
+      INFO(r.row->name << " " << figure << " " << error);
+      CHECK(std::abs(error) <= tolerance);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("calibrate-akd1500: KWS Minimal fitted within 10 %, the held-out AllNps 45,638 cycles within 15 %",
+          "[chip_fit]") {
+  const study::ChipFitSpec spec = study::load_chip_fit_spec(kExamples + "calibrate-akd1500.yaml");
+  const study::ChipFit fit = study::fit_chip(spec);
+  check_fit_rows(fit, 0.10);
+  // Held out: BrainChip devhub metrics.json, KWS on AKD1500 in AllNps, 45,638 cycles per frame.
+  const study::RowResidual& allnps = row(fit, "akd1500-kws-allnps");
+  CHECK(allnps.held_out);
+  CHECK(std::abs(allnps.relative_error.at("cycles")) <= 0.15);
+  // Before the fit the shipped chip missed it by more than 2x: the fit moved it.
+  CHECK(fit.before.at(1).relative_error.at("cycles") > 1.0);
+  // The fit found a MAC rate in its bounds, not at one.
+  CHECK(fit.values.at("np.mac_lanes") > 4);
+  CHECK(fit.values.at("np.mac_lanes") < 64);
+}
+
+TEST_CASE("calibrate-akd1000: DS-CNN and AkidaNet 0.5 cycles and AkidaNet's dynamic energy within 10 %",
+          "[chip_fit]") {
+  const study::ChipFitSpec spec = study::load_chip_fit_spec(kExamples + "calibrate-akd1000.yaml");
+  const study::ChipFit fit = study::fit_chip(spec);
+  check_fit_rows(fit, 0.10);
+  // Held out: AkidaNet 0.5's 23.48 mJ/frame total misses by about 40 %: the board's frame (43.48 fps, 23 ms)
+  // is longer than its 4.3 M clocks (14.3 ms) and its floor powers the board; docs/validation.md. This
+  // pins the known miss so a change to it is seen, not a tolerance met.
+  const double total = row(fit, "akd1000-akidanet-0.5-total").relative_error.at("total");
+  CHECK(total < -0.30);
+  CHECK(total > -0.50);
+}
+
+TEST_CASE("calibrate writes a fitted chip that loads, holds the fitted values and prices as the fit did",
+          "[chip_fit]") {
+  const study::ChipFitSpec spec = study::load_chip_fit_spec(kExamples + "calibrate-akd1500.yaml");
+  const study::ChipFit fit = study::fit_chip(spec);
+  const std::string text = study::fitted_chip_yaml(spec, fit);
+  const HwConfig loaded = parse_hw(text, "fitted.yaml");
+  CHECK(loaded.name == "akd1500-fitted");
+  CHECK(loaded.np.mac_lanes == static_cast<int>(fit.values.at("np.mac_lanes")));
+  CHECK(loaded.energy.sram_read_pj_per_byte ==
+        Approx(fit.values.at("energy.sram_read_pj_per_byte")).epsilon(1e-8));
+  CHECK(loaded.provenance.at("np.mac_lanes").rfind("fitted: by neurokv calibrate", 0) == 0);
+  CHECK(loaded.provenance.at("np.mac_lanes").find("akd1500-kws-minimal") != std::string::npos);
+  CHECK(loaded.provenance.at("clock_hz") == spec.chip.provenance.at("clock_hz"));  // untouched keys kept
+  // Priced with the loaded chip, a row gives the fit's figures.
+  const study::RowResidual& minimal = fit.after.at(0);
+  const FrameReport again = estimate_frame(
+      minimal.row->model, passes::map_cnn(minimal.row->model, loaded, minimal.row->mode), loaded);
+  CHECK(again.cycles == Approx(minimal.cycles).epsilon(1e-9));
+  CHECK(again.energy.dynamic() == Approx(minimal.dynamic_j).epsilon(1e-6));
+  // Round trip: the fitted chip as the base of the same fit writes the same values again.
+  study::ChipFitSpec again_spec = spec;
+  again_spec.chip_text = text;
+  again_spec.chip = loaded;
+  const HwConfig twice = parse_hw(study::fitted_chip_yaml(again_spec, fit), "twice.yaml");
+  CHECK(twice.np.mac_lanes == loaded.np.mac_lanes);
+  CHECK(twice.energy.sram_read_pj_per_byte == loaded.energy.sram_read_pj_per_byte);
+  CHECK(twice.provenance.at("np.mac_lanes").find("before: fitted: by") != std::string::npos);
+}
+
+TEST_CASE("neurokv calibrate prints each row's error and writes -o", "[chip_fit]") {
+  const std::string out =
+      (std::filesystem::temp_directory_path() / ("neurokv-chip-fit-" + std::to_string(::getpid()) + ".yaml"))
+          .string();
+  const test::CliResult r =
+      test::run_cli("calibrate '" + kExamples + "calibrate-akd1500.yaml' -o '" + out + "'");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("akd1500-kws-allnps"));
+  CHECK_THAT(r.out, Catch::Contains("held out"));
+  const test::CliResult est =
+      test::run_cli("estimate --model ds-cnn-kws --map-mode minimal --hw '" + out + "'");
+  CHECK(est.exit_code == 0);
+  CHECK_THAT(est.out, Catch::Contains("akd1500-fitted"));
+  std::filesystem::remove(out);
+}
