@@ -335,6 +335,30 @@ TEST_CASE("integer execution's logits are pinned to the bit on every fixture", "
   }
 }
 
+TEST_CASE("float: a run's blocks of positions give a session's token-by-token logits and events, to the bit",
+          "[executor]") {
+  // Executor::run takes the positions in blocks (each Linear multiplies the block's rows at once, op by op);
+  // a session steps one token at a time. Causal attention makes them the same computation.
+  for (const std::string name : {"qkv", "q-k=v", "mqa", "mixed", "llama-separate"}) {
+    CAPTURE(name);
+    const Loaded m = load(name);
+    std::vector<int> ids;
+    for (int i = 0; i < 32; ++i) ids.push_back((29 * i + 3) % 128);
+    const Executor executor(m.program, float_op_tensors(m.program, *m.source.weights),
+                            NumericsFacts::of(m.source.spec));
+    const Execution whole = executor.run(ids);
+    Session session(executor);
+    for (int id : ids) session.step(id);
+    CHECK(session.execution().logits == whole.logits);
+    CHECK(session.execution().max_abs == whole.max_abs);
+    CHECK(session.execution().kv_rows_read == whole.kv_rows_read);
+    CHECK(session.execution().weight_rows_read == whole.weight_rows_read);
+    REQUIRE(session.execution().events.size() == whole.events.size());
+    for (std::size_t pos = 0; pos < ids.size(); ++pos)
+      CHECK(session.execution().events[pos].tiles == whole.events[pos].tiles);
+  }
+}
+
 TEST_CASE("a session's steps are a run's positions, and a rewound step runs to the same logits again",
           "[executor]") {
   const Loaded m = load("q-k=v");
