@@ -71,10 +71,13 @@ float gelu(float x, GeluForm form) {
 
 void softmax(float* scores, int count) {
   const float top = *std::max_element(scores, scores + count);
+  std::vector<double> exps(static_cast<std::size_t>(count));  // each exponential once, kept for the division
   double sum = 0;
-  for (int i = 0; i < count; ++i) sum += std::exp(static_cast<double>(scores[i]) - top);
-  for (int i = 0; i < count; ++i)
-    scores[i] = static_cast<float>(std::exp(static_cast<double>(scores[i]) - top) / sum);
+  for (int i = 0; i < count; ++i) {
+    exps[static_cast<std::size_t>(i)] = std::exp(static_cast<double>(scores[i]) - top);
+    sum += exps[static_cast<std::size_t>(i)];
+  }
+  for (int i = 0; i < count; ++i) scores[i] = static_cast<float>(exps[static_cast<std::size_t>(i)] / sum);
 }
 
 }  // namespace neurokv::functional

@@ -10,36 +10,50 @@ namespace neurokv::functional::HWY_NAMESPACE {
 
 namespace hn = hwy::HWY_NAMESPACE;
 
-// kRows rows × two vectors of outputs per register block: each weight vector loaded once serves kRows
-// positions, and the 2·kRows accumulators (8 on 16-register targets) hide the adds' latency.
+// The outputs [o, o + kVectors × lanes) of kRows rows: each weight vector loaded once serves kRows positions,
+// and the kRows × kVectors accumulators (8 in the main blocks) hide the adds' latency.
+template <int kRows, int kVectors, class D>
+void Block(D d, const float* HWY_RESTRICT x, int64_t in, const float* HWY_RESTRICT w, int64_t out,
+           const float* HWY_RESTRICT bias, float* HWY_RESTRICT y, int64_t o) {
+  using V = hn::Vec<D>;
+  const auto n = static_cast<int64_t>(hn::Lanes(d));
+  V acc[kRows][kVectors];
+  for (int r = 0; r < kRows; ++r) {
+    for (int v = 0; v < kVectors; ++v) acc[r][v] = hn::Zero(d);
+  }
+  for (int64_t j = 0; j < in; ++j) {
+    V wv[kVectors];
+    for (int v = 0; v < kVectors; ++v) wv[v] = hn::LoadU(d, w + j * out + o + v * n);
+    for (int r = 0; r < kRows; ++r) {
+      const V xr = hn::Set(d, x[r * in + j]);
+      for (int v = 0; v < kVectors; ++v) acc[r][v] = hn::Add(acc[r][v], hn::Mul(xr, wv[v]));
+    }
+  }
+  for (int r = 0; r < kRows; ++r) {
+    for (int v = 0; v < kVectors; ++v) {
+      V sum = acc[r][v];
+      if (bias != nullptr) sum = hn::Add(sum, hn::LoadU(d, bias + o + v * n));
+      hn::StoreU(sum, d, y + r * out + o + v * n);
+    }
+  }
+}
+
+// Every output of kRows rows: pairs of full vectors, then one, then narrower vectors (8, 4 lanes: a
+// 24-wide K projection on a 16-lane target), then one output at a time, each in the same input order.
 template <int kRows>
 void RowBlock(const float* HWY_RESTRICT x, int64_t in, const float* HWY_RESTRICT w, int64_t out,
               const float* HWY_RESTRICT bias, float* HWY_RESTRICT y) {
   const hn::ScalableTag<float> d;
-  using V = hn::Vec<decltype(d)>;
-  const auto n = static_cast<int64_t>(hn::Lanes(d));
+  const hn::CappedTag<float, 8> d8;
+  const hn::CappedTag<float, 4> d4;
+  const auto n = static_cast<int64_t>(hn::Lanes(d)), n8 = static_cast<int64_t>(hn::Lanes(d8)),
+             n4 = static_cast<int64_t>(hn::Lanes(d4));
   int64_t o = 0;
-  for (; o + 2 * n <= out; o += 2 * n) {
-    V acc0[kRows], acc1[kRows];
-    for (int r = 0; r < kRows; ++r) acc0[r] = acc1[r] = hn::Zero(d);
-    for (int64_t j = 0; j < in; ++j) {
-      const V w0 = hn::LoadU(d, w + j * out + o), w1 = hn::LoadU(d, w + j * out + o + n);
-      for (int r = 0; r < kRows; ++r) {
-        const V xr = hn::Set(d, x[r * in + j]);
-        acc0[r] = hn::Add(acc0[r], hn::Mul(xr, w0));
-        acc1[r] = hn::Add(acc1[r], hn::Mul(xr, w1));
-      }
-    }
-    for (int r = 0; r < kRows; ++r) {
-      if (bias != nullptr) {
-        acc0[r] = hn::Add(acc0[r], hn::LoadU(d, bias + o));
-        acc1[r] = hn::Add(acc1[r], hn::LoadU(d, bias + o + n));
-      }
-      hn::StoreU(acc0[r], d, y + r * out + o);
-      hn::StoreU(acc1[r], d, y + r * out + o + n);
-    }
-  }
-  for (; o < out; ++o) {  // the outputs past the last pair of vectors, one at a time, in the same order
+  for (; o + 2 * n <= out; o += 2 * n) Block<kRows, 2>(d, x, in, w, out, bias, y, o);
+  for (; o + n <= out; o += n) Block<kRows, 1>(d, x, in, w, out, bias, y, o);
+  for (; o + n8 <= out; o += n8) Block<kRows, 1>(d8, x, in, w, out, bias, y, o);
+  for (; o + n4 <= out; o += n4) Block<kRows, 1>(d4, x, in, w, out, bias, y, o);
+  for (; o < out; ++o) {
     for (int r = 0; r < kRows; ++r) {
       float acc = 0.0f;
       for (int64_t j = 0; j < in; ++j) acc = acc + x[r * in + j] * w[j * out + o];
