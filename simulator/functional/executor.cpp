@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "compiler/support/error.hpp"
+#include "simulator/functional/float_gelu.hpp"
 #include "simulator/functional/float_kernels.hpp"
 #include "simulator/functional/float_rows.hpp"
 #include "simulator/functional/int_kernels.hpp"
@@ -198,9 +199,10 @@ class Run {
               [&](int64_t lo, int64_t hi) { return nonzeros(x.data(), lo, hi); });
           return;
         }
-        for_tiles(
-            op, events, [&](int64_t i) { y[i] = gelu(x[i], facts_.gelu); },
-            [&](int64_t lo, int64_t hi) { return nonzeros(x.data(), lo, hi); });
+        for (const ir::Tile& t : op.tiles) {  // each tile its channels, a vector at a time
+          gelu_rows(x.data() + t.out_begin, y.data() + t.out_begin, t.out_end - t.out_begin, facts_.gelu);
+          events[static_cast<std::size_t>(t.index)] = nonzeros(x.data(), t.out_begin, t.out_end);
+        }
         return;
       }
       case OpKind::LayerNorm:

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "simulator/functional/float_gelu.hpp"
+
 namespace neurokv::functional {
 
 namespace {
@@ -61,12 +63,9 @@ void rope_rotate(const float* x, float* y, int head_dim, int rotary, double thet
 }
 
 float gelu(float x, GeluForm form) {
-  const double v = x;
-  if (form == GeluForm::Tanh) {
-    const double inner = std::sqrt(2.0 / M_PI) * (v + 0.044715 * v * v * v);
-    return static_cast<float>(0.5 * v * (1.0 + std::tanh(inner)));
-  }
-  return static_cast<float>(0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0))));
+  float y = 0;
+  gelu_rows(&x, &y, 1, form);
+  return y;
 }
 
 void softmax(float* scores, int count) {

@@ -13,6 +13,7 @@ std::vector<float> layer_norm(const std::vector<float>& x, const std::vector<flo
 // x / √(mean(x²) + ε) × gain + bias (RMSNorm; bias empty when it has none).
 std::vector<float> rms_norm(const std::vector<float>& x, const std::vector<float>& gain,
                             const std::vector<float>& bias, double epsilon);
+// GELU of one value: gelu_rows's (float_gelu.hpp), the form PyTorch's CPU kernel computes.
 float gelu(float x, GeluForm form);
 // x · σ(x): the gate of SwiGLU.
 float silu(float x);

@@ -317,14 +317,16 @@ uint64_t logits_digest(const Execution& run) {
 
 TEST_CASE("integer execution's logits are pinned to the bit on every fixture", "[executor]") {
   // Pinned before the integer Linear moved to Highway (simulator/functional/int_rows.cpp): a faster kernel
-  // must give the same integers, so the same logits, bit for bit.
+  // must give the same integers, so the same logits, bit for bit. Re-pinned for mqa, q-gqa-2, mixed,
+  // fused-qkv and conv1d-qkv when float GELU became PyTorch's vectorised form (float_gelu.hpp): the float
+  // run calibrates the activation scales, and its GELU outputs moved in their last bits.
   const std::map<std::string, uint64_t> pinned = {
       {"qkv", 0xfb0e32da92a6e99ull},        {"q-k=v", 0xbbcdd6cefbb9e0ddull},
       {"q=k-v", 0x2d8bc17a63960a4aull},     {"q=k=v", 0xcad7c3304d5787deull},
-      {"gqa-2", 0x54d848f175c2e26eull},     {"mqa", 0x483b2718ca1a8cfaull},
-      {"q-gqa-2", 0xd6de3fe71011882ull},    {"q-mqa", 0x28390fab632ee699ull},
-      {"mixed", 0xc1232ae2d623f489ull},     {"fused-qkv", 0xf0f2befc67e4ab46ull},
-      {"conv1d-qkv", 0x2745eb017da02e3full}};
+      {"gqa-2", 0x54d848f175c2e26eull},     {"mqa", 0x4702f2859ee02a98ull},
+      {"q-gqa-2", 0xea97d776be6d5bffull},   {"q-mqa", 0x28390fab632ee699ull},
+      {"mixed", 0x7b081bf933415581ull},     {"fused-qkv", 0x8c2bcc723579d165ull},
+      {"conv1d-qkv", 0x46efa66bdd576443ull}};
   std::vector<int> calibration, ids;
   for (int i = 0; i < 32; ++i) calibration.push_back((13 * i + 5) % 128);
   for (int i = 0; i < 24; ++i) ids.push_back((29 * i + 3) % 128);
