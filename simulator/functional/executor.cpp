@@ -8,7 +8,7 @@
 #include <limits>
 
 #include "compiler/support/error.hpp"
-#include "simulator/functional/float_gelu.hpp"
+#include "simulator/functional/float_activations.hpp"
 #include "simulator/functional/float_kernels.hpp"
 #include "simulator/functional/float_rows.hpp"
 #include "simulator/functional/int_kernels.hpp"

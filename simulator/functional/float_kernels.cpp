@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "simulator/functional/float_gelu.hpp"
+#include "simulator/functional/float_activations.hpp"
 
 namespace neurokv::functional {
 
@@ -70,12 +70,10 @@ float gelu(float x, GeluForm form) {
 
 void softmax(float* scores, int count) {
   const float top = *std::max_element(scores, scores + count);
-  std::vector<double> exps(static_cast<std::size_t>(count));  // each exponential once, kept for the division
-  double sum = 0;
-  for (int i = 0; i < count; ++i) {
-    exps[static_cast<std::size_t>(i)] = std::exp(static_cast<double>(scores[i]) - top);
-    sum += exps[static_cast<std::size_t>(i)];
-  }
+  std::vector<float> exps(static_cast<std::size_t>(count));
+  exp_shifted(scores, top, exps.data(), count);
+  double sum = 0;  // in order, in double: the same on every SIMD target
+  for (float e : exps) sum += e;
   for (int i = 0; i < count; ++i) scores[i] = static_cast<float>(exps[static_cast<std::size_t>(i)] / sum);
 }
 

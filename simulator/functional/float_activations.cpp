@@ -1,7 +1,8 @@
-#include "simulator/functional/float_gelu.hpp"
+#include "simulator/functional/float_activations.hpp"
 
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "float_gelu.cpp"  // re-included once per target (CMakeLists.txt: its folder)
+// Re-included once per target (CMakeLists.txt: its folder).
+#define HWY_TARGET_INCLUDE "float_activations.cpp"
 // Highway's math after highway.h, both per target.
 // clang-format off
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -44,17 +45,27 @@ V Gelu(D d, V x, GeluForm form) {
   return hn::MulAdd(half, Erf(d, hn::Mul(x, hn::Set(d, static_cast<float>(M_SQRT1_2)))), half);
 }
 
-void GeluRows(const float* HWY_RESTRICT x, float* HWY_RESTRICT y, int64_t count, GeluForm form) {
+// y[i] = f(x[i]) for i in [0, count), f a function of a vector: full vectors, then the last values through
+// one more (padded with zeros), so each value goes through the same lanes' arithmetic.
+template <class F>
+void Map(const float* HWY_RESTRICT x, float* HWY_RESTRICT y, int64_t count, F f) {
   const hn::ScalableTag<float> d;
   const auto n = static_cast<int64_t>(hn::Lanes(d));
   int64_t i = 0;
-  for (; i + n <= count; i += n) hn::StoreU(Gelu(d, hn::LoadU(d, x + i), form), d, y + i);
+  for (; i + n <= count; i += n) hn::StoreU(f(d, hn::LoadU(d, x + i)), d, y + i);
   if (i == count) return;
-  // The last values through one more full vector (padded with zeros): the same lanes' arithmetic.
   HWY_ALIGN float in[hn::MaxLanes(d)] = {}, out[hn::MaxLanes(d)];
   std::copy(x + i, x + count, in);
-  hn::Store(Gelu(d, hn::Load(d, in), form), d, out);
+  hn::Store(f(d, hn::Load(d, in)), d, out);
   std::copy(out, out + (count - i), y + i);
+}
+
+void GeluRows(const float* HWY_RESTRICT x, float* HWY_RESTRICT y, int64_t count, GeluForm form) {
+  Map(x, y, count, [form](auto d, auto v) { return Gelu(d, v, form); });
+}
+
+void ExpShifted(const float* HWY_RESTRICT x, float shift, float* HWY_RESTRICT y, int64_t count) {
+  Map(x, y, count, [shift](auto d, auto v) { return hn::Exp(d, hn::Sub(v, hn::Set(d, shift))); });
 }
 
 }  // namespace neurokv::functional::HWY_NAMESPACE
@@ -64,9 +75,14 @@ HWY_AFTER_NAMESPACE();
 namespace neurokv::functional {
 
 HWY_EXPORT(GeluRows);
+HWY_EXPORT(ExpShifted);
 
 void gelu_rows(const float* x, float* y, int64_t count, GeluForm form) {
   HWY_DYNAMIC_DISPATCH(GeluRows)(x, y, count, form);
+}
+
+void exp_shifted(const float* x, float shift, float* y, int64_t count) {
+  HWY_DYNAMIC_DISPATCH(ExpShifted)(x, shift, y, count);
 }
 
 }  // namespace neurokv::functional
