@@ -21,6 +21,10 @@ namespace {
 using ir::OpKind;
 using Span = Eigen::Map<Eigen::VectorXf>;
 using ConstSpan = Eigen::Map<const Eigen::VectorXf>;
+// Cached KV rows of one head: [rows × head_dim], each row `stride` floats after the last.
+using Stride = Eigen::Stride<Eigen::Dynamic, 1>;
+using CachedRows =
+    Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>, 0, Stride>;
 
 int64_t nonzeros(const float* x, int64_t begin, int64_t end) {
   int64_t n = 0;
@@ -502,11 +506,12 @@ class Run {
     if (scales_ != nullptr) {
       int_scores(op, q, keys, first, count, y);
     } else {
+      // Per head, the attended key rows (a strided [count × head_dim] matrix) times its query: one
+      // matrix-vector product.
       for (int64_t h = 0; h < op.heads; ++h) {
-        const int64_t key = int64_t{first} * row + (h / group) * d;
-        for (int m = 0; m < count; ++m)
-          y[static_cast<std::size_t>(h * count + m)] =
-              ConstSpan(q.data() + h * d, d).dot(ConstSpan(keys.rows + key + m * row, d)) * scale;
+        const CachedRows k(keys.rows + int64_t{first} * row + (h / group) * d, count, d, Stride(row, 1));
+        Span(y.data() + h * count, count).noalias() = k * ConstSpan(q.data() + h * d, d);
+        Span(y.data() + h * count, count) *= scale;
       }
     }
     for (const ir::Tile& t : op.tiles)
@@ -557,11 +562,10 @@ class Run {
           int_values(probs, read, h, n, first, row, group, d, y);
           continue;
         }
-        Span acc(y.data() + h * d, d);
-        for (int64_t m = 0; m < n; ++m) {
-          const float pm = probs[static_cast<std::size_t>(h * n + m)];
-          if (pm != 0.0f) acc += pm * ConstSpan(cached(read).data() + (first + m) * row + (h / group) * d, d);
-        }
+        // Σ p_m × value row m: the attended value rows' transpose times the probabilities (a zero
+        // probability adds ±0, which changes no sum).
+        const CachedRows v(cached(read).data() + first * row + (h / group) * d, n, d, Stride(row, 1));
+        Span(y.data() + h * d, d).noalias() = v.transpose() * ConstSpan(probs.data() + h * n, n);
       }
       events[static_cast<std::size_t>(t.index)] = nonzeros(probs.data(), t.out_begin * n, t.out_end * n);
     }

@@ -74,7 +74,8 @@ void softmax(float* scores, int count) {
   exp_shifted(scores, top, exps.data(), count);
   double sum = 0;  // in order, in double: the same on every SIMD target
   for (float e : exps) sum += e;
-  for (int i = 0; i < count; ++i) scores[i] = static_cast<float>(exps[static_cast<std::size_t>(i)] / sum);
+  const auto inverse = static_cast<float>(1.0 / sum);  // one division, then products (as PyTorch's kernel)
+  for (int i = 0; i < count; ++i) scores[i] = exps[static_cast<std::size_t>(i)] * inverse;
 }
 
 }  // namespace neurokv::functional

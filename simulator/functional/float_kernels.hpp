@@ -23,8 +23,8 @@ float silu(float x);
 void rope_rotate(const float* x, float* y, int head_dim, int rotary, double theta, int position);
 // The angle of pair j at `position`: position × θ^(−2j/rotary).
 double rope_angle(int j, int rotary, double theta, int position);
-// Softmax over `scores` in place (max subtracted first, as PyTorch does): exp in fp32 (exp_shifted), the sum
-// and the division in double.
+// Softmax over `scores` in place (max subtracted first, as PyTorch does): exp in fp32 (exp_shifted), their
+// sum in double, then each × 1/sum in fp32.
 void softmax(float* scores, int count);
 
 }  // namespace neurokv::functional
