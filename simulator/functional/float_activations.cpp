@@ -48,7 +48,7 @@ V Gelu(D d, V x, GeluForm form) {
 // y[i] = f(x[i]) for i in [0, count), f a function of a vector: full vectors, then the last values through
 // one more (padded with zeros), so each value goes through the same lanes' arithmetic.
 template <class F>
-void Map(const float* HWY_RESTRICT x, float* HWY_RESTRICT y, int64_t count, F f) {
+void Map(const float* x, float* y, int64_t count, F f) {
   const hn::ScalableTag<float> d;
   const auto n = static_cast<int64_t>(hn::Lanes(d));
   int64_t i = 0;
@@ -60,11 +60,11 @@ void Map(const float* HWY_RESTRICT x, float* HWY_RESTRICT y, int64_t count, F f)
   std::copy(out, out + (count - i), y + i);
 }
 
-void GeluRows(const float* HWY_RESTRICT x, float* HWY_RESTRICT y, int64_t count, GeluForm form) {
+void GeluRows(const float* x, float* y, int64_t count, GeluForm form) {
   Map(x, y, count, [form](auto d, auto v) { return Gelu(d, v, form); });
 }
 
-void ExpShifted(const float* HWY_RESTRICT x, float shift, float* HWY_RESTRICT y, int64_t count) {
+void ExpShifted(const float* x, float shift, float* y, int64_t count) {
   Map(x, y, count, [shift](auto d, auto v) { return hn::Exp(d, hn::Sub(v, hn::Set(d, shift))); });
 }
 

@@ -13,9 +13,9 @@
 
 namespace neurokv::functional {
 
-// y[i] = GELU(x[i]) for i in [0, count).
+// y[i] = GELU(x[i]) for i in [0, count); y may be x.
 void gelu_rows(const float* x, float* y, int64_t count, GeluForm form);
-// y[i] = exp(x[i] − shift) for i in [0, count): a softmax's exponentials.
+// y[i] = exp(x[i] − shift) for i in [0, count): a softmax's exponentials; y may be x.
 void exp_shifted(const float* x, float shift, float* y, int64_t count);
 
 }  // namespace neurokv::functional

@@ -70,12 +70,11 @@ float gelu(float x, GeluForm form) {
 
 void softmax(float* scores, int count) {
   const float top = *std::max_element(scores, scores + count);
-  std::vector<float> exps(static_cast<std::size_t>(count));
-  exp_shifted(scores, top, exps.data(), count);
+  exp_shifted(scores, top, scores, count);
   double sum = 0;  // in order, in double: the same on every SIMD target
-  for (float e : exps) sum += e;
+  for (int i = 0; i < count; ++i) sum += scores[i];
   const auto inverse = static_cast<float>(1.0 / sum);  // one division, then products (as PyTorch's kernel)
-  for (int i = 0; i < count; ++i) scores[i] = exps[static_cast<std::size_t>(i)] * inverse;
+  for (int i = 0; i < count; ++i) scores[i] *= inverse;
 }
 
 }  // namespace neurokv::functional
