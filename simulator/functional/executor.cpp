@@ -575,13 +575,24 @@ class Run {
                   int64_t row, int64_t group, int64_t d, std::vector<float>& y) const {
     const auto buffer = static_cast<std::size_t>(read.buffer);
     const int64_t levels = (int64_t{1} << p_.precision.act_bits) - 1;
+    std::vector<int32_t> codes(static_cast<std::size_t>(n));
+    for (int64_t m = 0; m < n; ++m)
+      codes[static_cast<std::size_t>(m)] =
+          static_cast<int32_t>(std::nearbyint(probs[static_cast<std::size_t>(h * n + m)] * levels));
+    const int16_t* values = cache_codes_[buffer].data() + first * row + (h / group) * d;
     std::vector<int64_t> acc(static_cast<std::size_t>(d), 0);
-    for (int64_t m = 0; m < n; ++m) {
-      const auto code =
-          static_cast<int64_t>(std::nearbyint(probs[static_cast<std::size_t>(h * n + m)] * levels));
-      if (code == 0) continue;
-      const int16_t* value = cache_codes_[buffer].data() + (first + m) * row + (h / group) * d;
-      for (int64_t i = 0; i < d; ++i) acc[static_cast<std::size_t>(i)] += code * value[i];
+    // In int32 lanes (Highway) when the largest possible sum fits, else in 64 bits.
+    if (levels * (int64_t{1} << (max_kv_bits_ - 1)) * n <= std::numeric_limits<int32_t>::max()) {
+      std::vector<int32_t> sums(static_cast<std::size_t>(d));
+      sum_weighted_rows(codes.data(), values, row, n, static_cast<std::size_t>(d), sums.data());
+      std::copy(sums.begin(), sums.end(), acc.begin());
+    } else {
+      for (int64_t m = 0; m < n; ++m) {
+        if (codes[static_cast<std::size_t>(m)] == 0) continue;
+        for (int64_t i = 0; i < d; ++i)
+          acc[static_cast<std::size_t>(i)] +=
+              int64_t{codes[static_cast<std::size_t>(m)]} * values[m * row + i];
+      }
     }
     const double step = static_cast<double>(cache_step_[buffer]) / static_cast<double>(levels);
     for (int64_t i = 0; i < d; ++i)
