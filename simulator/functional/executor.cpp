@@ -26,11 +26,7 @@ using Stride = Eigen::Stride<Eigen::Dynamic, 1>;
 using CachedRows =
     Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>, 0, Stride>;
 
-int64_t nonzeros(const float* x, int64_t begin, int64_t end) {
-  int64_t n = 0;
-  for (int64_t i = begin; i < end; ++i) n += x[i] != 0.0f;
-  return n;
-}
+int64_t nonzeros(const float* x, int64_t begin, int64_t end) { return count_nonzero(x + begin, end - begin); }
 
 int max_code(int bits) { return (1 << (bits - 1)) - 1; }
 

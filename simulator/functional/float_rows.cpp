@@ -70,6 +70,17 @@ void MultiplyRows(const float* HWY_RESTRICT x, int64_t rows, int64_t in, const f
   for (; r < rows; ++r) RowBlock<1>(x + r * in, in, w, out, bias, y + r * out);
 }
 
+// A vector's lanes minus those equal to 0: a NaN is not 0, as `x != 0.0f` says one at a time.
+int64_t CountNonzero(const float* HWY_RESTRICT x, int64_t count) {
+  const hn::ScalableTag<float> d;
+  const auto n = static_cast<int64_t>(hn::Lanes(d));
+  int64_t nonzero = 0, i = 0;
+  for (; i + n <= count; i += n)
+    nonzero += n - static_cast<int64_t>(hn::CountTrue(d, hn::Eq(hn::LoadU(d, x + i), hn::Zero(d))));
+  for (; i < count; ++i) nonzero += x[i] != 0.0f;
+  return nonzero;
+}
+
 }  // namespace neurokv::functional::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -77,11 +88,14 @@ HWY_AFTER_NAMESPACE();
 namespace neurokv::functional {
 
 HWY_EXPORT(MultiplyRows);
+HWY_EXPORT(CountNonzero);
 
 void multiply_rows(const float* x, int64_t rows, int64_t in, const float* w, int64_t out, const float* bias,
                    float* y) {
   HWY_DYNAMIC_DISPATCH(MultiplyRows)(x, rows, in, w, out, bias, y);
 }
+
+int64_t count_nonzero(const float* x, int64_t count) { return HWY_DYNAMIC_DISPATCH(CountNonzero)(x, count); }
 
 }  // namespace neurokv::functional
 #endif
