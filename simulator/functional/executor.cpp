@@ -8,7 +8,9 @@
 #include <limits>
 
 #include "compiler/support/error.hpp"
+#include "simulator/functional/float_activations.hpp"
 #include "simulator/functional/float_kernels.hpp"
+#include "simulator/functional/float_rows.hpp"
 #include "simulator/functional/int_kernels.hpp"
 #include "simulator/functional/int_rows.hpp"
 #include "simulator/functional/token_ids.hpp"
@@ -19,12 +21,12 @@ namespace {
 using ir::OpKind;
 using Span = Eigen::Map<Eigen::VectorXf>;
 using ConstSpan = Eigen::Map<const Eigen::VectorXf>;
+// Cached KV rows of one head: [rows × head_dim], each row `stride` floats after the last.
+using Stride = Eigen::Stride<Eigen::Dynamic, 1>;
+using CachedRows =
+    Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>, 0, Stride>;
 
-int64_t nonzeros(const float* x, int64_t begin, int64_t end) {
-  int64_t n = 0;
-  for (int64_t i = begin; i < end; ++i) n += x[i] != 0.0f;
-  return n;
-}
+int64_t nonzeros(const float* x, int64_t begin, int64_t end) { return count_nonzero(x + begin, end - begin); }
 
 int max_code(int bits) { return (1 << (bits - 1)) - 1; }
 
@@ -84,8 +86,6 @@ class Run {
   const Execution& execution() const { return result_; }
   int positions() const { return positions_; }
 
-  void token(int id, bool keep_outputs) { token(id, positions_, keep_outputs); }
-
   // Every buffer holds `positions` rows, its last row repeated (Session::pad_cache).
   void pad_cache(int positions) {
     if (positions_ == 0) throw RunError("pad_cache: run a token first, its rows are the ones repeated");
@@ -110,26 +110,52 @@ class Run {
     positions_ = std::min(positions_, positions);
   }
 
-  void token(int id, int position, bool keep_outputs) {
-    TokenEvents events;
-    events.tiles.resize(p_.ops.size());
+  // Runs `ids` at the next positions as one block: op after op in schedule order, each op for every position
+  // of the block before the next op (a prefill's order; a decode step is a block of one). Causal attention
+  // allows it: an op at position p reads only its inputs at p and the KV rows 0..p, which the block's
+  // kv_appends have written before any kv_read runs. The float Linears multiply the block's rows at once
+  // (multiply_rows); every other op runs position by position, as a token-by-token run would.
+  void tokens(const int* ids, int count, bool keep_outputs) {
+    const int first = positions_;
+    block_end_ = first + count;
+    for (std::vector<std::vector<float>>& rows : out_) rows.assign(static_cast<std::size_t>(count), {});
+    std::vector<TokenEvents> events(static_cast<std::size_t>(count));
+    for (TokenEvents& e : events) e.tiles.resize(p_.ops.size());
     for (const ir::Op& op : p_.ops) {
-      std::vector<int64_t>& tile_events = events.tiles[static_cast<std::size_t>(op.id)];
-      tile_events.assign(op.tiles.size(), 0);
-      compute(op, id, position, tile_events);
-      if (scales_ != nullptr) quantize_output(op);
-      float& top = result_.max_abs[static_cast<std::size_t>(op.id)];
-      for (float v : out_[static_cast<std::size_t>(op.id)]) top = std::max(top, std::abs(v));
-      if (op.role == ir::LinearRole::LmHead) result_.logits.push_back(out_[static_cast<std::size_t>(op.id)]);
+      const auto o = static_cast<std::size_t>(op.id);
+      for (TokenEvents& e : events) e.tiles[o].assign(op.tiles.size(), 0);
+      if (op.kind == OpKind::Linear && scales_ == nullptr) {
+        linear(op, tensors_[o], count, events);
+      } else {
+        for (t_ = 0; t_ < count; ++t_) {
+          compute(op, ids[t_], first + t_, events[static_cast<std::size_t>(t_)].tiles[o]);
+          if (scales_ != nullptr) quantize_output(op);
+        }
+      }
+      float& top = result_.max_abs[o];
+      for (const std::vector<float>& y : out_[o]) {
+        if (!y.empty())
+          top = std::max(top, ConstSpan(y.data(), static_cast<Eigen::Index>(y.size())).cwiseAbs().maxCoeff());
+      }
+      if (op.role == ir::LinearRole::LmHead) {
+        for (const std::vector<float>& y : out_[o]) result_.logits.push_back(y);
+      }
     }
-    result_.events.push_back(std::move(events));
-    if (keep_outputs) result_.outputs.push_back(out_);
-    positions_ = position + 1;
+    for (int t = 0; t < count; ++t) {
+      result_.events.push_back(std::move(events[static_cast<std::size_t>(t)]));
+      if (!keep_outputs) continue;
+      std::vector<std::vector<float>> outputs(p_.ops.size());
+      for (std::size_t o = 0; o < outputs.size(); ++o)
+        outputs[o] = std::move(out_[o][static_cast<std::size_t>(t)]);
+      result_.outputs.push_back(std::move(outputs));
+    }
+    positions_ = block_end_;
   }
 
  private:
+  // Input `slot` of `op` at the block's current position.
   const std::vector<float>& input(const ir::Op& op, std::size_t slot) const {
-    return out_[static_cast<std::size_t>(op.inputs.at(slot))];
+    return out_[static_cast<std::size_t>(op.inputs.at(slot))][static_cast<std::size_t>(t_)];
   }
   const ir::Op& input_op(const ir::Op& op, std::size_t slot) const {
     return p_.ops[static_cast<std::size_t>(op.inputs.at(slot))];
@@ -140,7 +166,7 @@ class Run {
   }
 
   void compute(const ir::Op& op, int id, int position, std::vector<int64_t>& events) {
-    std::vector<float>& y = out_[static_cast<std::size_t>(op.id)];
+    std::vector<float>& y = out_[static_cast<std::size_t>(op.id)][static_cast<std::size_t>(t_)];
     const OpTensor& w = tensors_[static_cast<std::size_t>(op.id)];
     switch (op.kind) {
       case OpKind::Embed:
@@ -173,9 +199,10 @@ class Run {
               [&](int64_t lo, int64_t hi) { return nonzeros(x.data(), lo, hi); });
           return;
         }
-        for_tiles(
-            op, events, [&](int64_t i) { y[i] = gelu(x[i], facts_.gelu); },
-            [&](int64_t lo, int64_t hi) { return nonzeros(x.data(), lo, hi); });
+        for (const ir::Tile& t : op.tiles) {  // each tile its channels, a vector at a time
+          gelu_rows(x.data() + t.out_begin, y.data() + t.out_begin, t.out_end - t.out_begin, facts_.gelu);
+          events[static_cast<std::size_t>(t.index)] = nonzeros(x.data(), t.out_begin, t.out_end);
+        }
         return;
       }
       case OpKind::LayerNorm:
@@ -221,12 +248,8 @@ class Run {
             op, events, [&](int64_t i) { y[i] = act(gate[i], facts_.gelu) * up[i]; }, count);
         return;
       }
-      case OpKind::Linear:
-        if (scales_ != nullptr) {
-          int_linear(op, w, y, events);
-        } else {
-          linear(op, w, input(op, 0), y, events);
-        }
+      case OpKind::Linear:  // integer numerics; a float Linear runs the whole block at once (tokens())
+        int_linear(op, w, y, events);
         return;
       case OpKind::KvAppend: {
         std::vector<float> row = input(op, 0);
@@ -250,13 +273,15 @@ class Run {
         const ir::Buffer& buffer = p_.buffers.at(static_cast<std::size_t>(op.buffer));
         const int64_t row = int64_t{buffer.kv_heads} * buffer.head_dim;
         const int64_t rows = static_cast<int64_t>(cached(op).size()) / row;
-        if (rows != position + 1) {
+        // Every position of the block has appended its row (the block's last position + 1 rows); the
+        // consumers at `position` read rows 0..position.
+        if (rows != block_end_) {
           throw RunError(
               fmt::format("op {}: {} cached rows at position {}, expected {} (the program reads a "
                           "buffer before appending to it)",
-                          op.name, rows, position, position + 1));
+                          op.name, rows, position, block_end_));
         }
-        result_.kv_rows_read[static_cast<std::size_t>(op.buffer)] += attended(op, static_cast<int>(rows));
+        result_.kv_rows_read[static_cast<std::size_t>(op.buffer)] += attended(op, position + 1);
         return;  // consumers read the buffer's rows directly: the stream this op multicasts
       }
       case OpKind::AttnScore:
@@ -308,8 +333,8 @@ class Run {
       case OpKind::Glu:
         break;
     }
-    quantize(out_[static_cast<std::size_t>(op.id)], scales_->max_abs[static_cast<std::size_t>(op.id)],
-             p_.precision.act_bits);
+    quantize(out_[static_cast<std::size_t>(op.id)][static_cast<std::size_t>(t_)],
+             scales_->max_abs[static_cast<std::size_t>(op.id)], p_.precision.act_bits);
   }
 
   // Positions [n − attended, n) an op of a sliding-window layer sees at context n; all n without a window.
@@ -372,7 +397,8 @@ class Run {
       return {cache_[buffer].data(), scales_ != nullptr ? cache_codes_[buffer].data() : nullptr,
               cache_step_[buffer]};
     }
-    const std::vector<float>& rotated = out_[static_cast<std::size_t>(source.id)];
+    const std::vector<float>& rotated =
+        out_[static_cast<std::size_t>(source.id)][static_cast<std::size_t>(t_)];
     const int64_t width = source.out_features;
     Keys keys{rotated.data() - int64_t{first} * width, nullptr, 0};
     if (scales_ != nullptr) {
@@ -397,23 +423,29 @@ class Run {
     }
   }
 
-  // Event-driven: every non-zero input j adds x_j × W[j][tile's channels] to the tile's accumulators.
-  void linear(const ir::Op& op, const OpTensor& w, const std::vector<float>& x, std::vector<float>& y,
-              std::vector<int64_t>& events) {
-    std::vector<int64_t> active;
-    for (int64_t j = 0; j < static_cast<int64_t>(x.size()); ++j) {
-      if (x[static_cast<std::size_t>(j)] != 0.0f) active.push_back(j);
+  // Float: the block's rows at once, y = x · W + bias (multiply_rows: each output's sum in input order, as
+  // an event-driven tile accumulates x_j × row j of its weights for every non-zero input j; a zero input
+  // would add ±0, which changes no sum, so multiplying it too gives the sums of skipping it). Every tile of
+  // a position receives that position's non-zero inputs.
+  void linear(const ir::Op& op, const OpTensor& w, int count, std::vector<TokenEvents>& events) {
+    const std::vector<std::vector<float>>& xs = out_[static_cast<std::size_t>(op.inputs.at(0))];
+    const int64_t in = op.in_features, out = op.out_features;
+    std::vector<float> x(static_cast<std::size_t>(count * in)), y(static_cast<std::size_t>(count * out));
+    for (int t = 0; t < count; ++t) {
+      const std::vector<float>& row = xs[static_cast<std::size_t>(t)];
+      std::copy(row.begin(), row.end(), x.begin() + t * in);
+      const int64_t active = nonzeros(row.data(), 0, in);
+      for (const ir::Tile& tile : op.tiles)
+        events[static_cast<std::size_t>(t)]
+            .tiles[static_cast<std::size_t>(op.id)][static_cast<std::size_t>(tile.index)] = active;
+      result_.weight_rows_read[static_cast<std::size_t>(op.id)] +=
+          active * static_cast<int64_t>(op.tiles.size());
     }
-    y.assign(static_cast<std::size_t>(op.out_features), 0.0f);
-    for (const ir::Tile& t : op.tiles) {
-      const int64_t width = t.out_end - t.out_begin;
-      Span acc(y.data() + t.out_begin, width);
-      for (int64_t j : active)
-        acc += x[static_cast<std::size_t>(j)] * ConstSpan(w.row(j) + t.out_begin, width);
-      if (!w.bias.empty()) acc += ConstSpan(w.bias.data() + t.out_begin, width);
-      events[static_cast<std::size_t>(t.index)] = static_cast<int64_t>(active.size());
-      result_.weight_rows_read[static_cast<std::size_t>(op.id)] += static_cast<int64_t>(active.size());
-    }
+    multiply_rows(x.data(), count, in, w.by_input.data(), out, w.bias.empty() ? nullptr : w.bias.data(),
+                  y.data());
+    std::vector<std::vector<float>>& ys = out_[static_cast<std::size_t>(op.id)];
+    for (int t = 0; t < count; ++t)
+      ys[static_cast<std::size_t>(t)].assign(y.begin() + t * out, y.begin() + (t + 1) * out);
   }
 
   // Integer numerics: the input is codes × the producer's step; every non-zero code j adds code_j × the int8
@@ -470,11 +502,12 @@ class Run {
     if (scales_ != nullptr) {
       int_scores(op, q, keys, first, count, y);
     } else {
+      // Per head, the attended key rows (a strided [count × head_dim] matrix) times its query: one
+      // matrix-vector product.
       for (int64_t h = 0; h < op.heads; ++h) {
-        const int64_t key = int64_t{first} * row + (h / group) * d;
-        for (int m = 0; m < count; ++m)
-          y[static_cast<std::size_t>(h * count + m)] =
-              ConstSpan(q.data() + h * d, d).dot(ConstSpan(keys.rows + key + m * row, d)) * scale;
+        const CachedRows k(keys.rows + int64_t{first} * row + (h / group) * d, count, d, Stride(row, 1));
+        Span(y.data() + h * count, count).noalias() = k * ConstSpan(q.data() + h * d, d);
+        Span(y.data() + h * count, count) *= scale;
       }
     }
     for (const ir::Tile& t : op.tiles)
@@ -525,11 +558,10 @@ class Run {
           int_values(probs, read, h, n, first, row, group, d, y);
           continue;
         }
-        Span acc(y.data() + h * d, d);
-        for (int64_t m = 0; m < n; ++m) {
-          const float pm = probs[static_cast<std::size_t>(h * n + m)];
-          if (pm != 0.0f) acc += pm * ConstSpan(cached(read).data() + (first + m) * row + (h / group) * d, d);
-        }
+        // Σ p_m × value row m: the attended value rows' transpose times the probabilities (a zero
+        // probability adds ±0, which changes no sum).
+        const CachedRows v(cached(read).data() + first * row + (h / group) * d, n, d, Stride(row, 1));
+        Span(y.data() + h * d, d).noalias() = v.transpose() * ConstSpan(probs.data() + h * n, n);
       }
       events[static_cast<std::size_t>(t.index)] = nonzeros(probs.data(), t.out_begin * n, t.out_end * n);
     }
@@ -539,13 +571,24 @@ class Run {
                   int64_t row, int64_t group, int64_t d, std::vector<float>& y) const {
     const auto buffer = static_cast<std::size_t>(read.buffer);
     const int64_t levels = (int64_t{1} << p_.precision.act_bits) - 1;
+    std::vector<int32_t> codes(static_cast<std::size_t>(n));
+    for (int64_t m = 0; m < n; ++m)
+      codes[static_cast<std::size_t>(m)] =
+          static_cast<int32_t>(std::nearbyint(probs[static_cast<std::size_t>(h * n + m)] * levels));
+    const int16_t* values = cache_codes_[buffer].data() + first * row + (h / group) * d;
     std::vector<int64_t> acc(static_cast<std::size_t>(d), 0);
-    for (int64_t m = 0; m < n; ++m) {
-      const auto code =
-          static_cast<int64_t>(std::nearbyint(probs[static_cast<std::size_t>(h * n + m)] * levels));
-      if (code == 0) continue;
-      const int16_t* value = cache_codes_[buffer].data() + (first + m) * row + (h / group) * d;
-      for (int64_t i = 0; i < d; ++i) acc[static_cast<std::size_t>(i)] += code * value[i];
+    // In int32 lanes (Highway) when the largest possible sum fits, else in 64 bits.
+    if (levels * (int64_t{1} << (max_kv_bits_ - 1)) * n <= std::numeric_limits<int32_t>::max()) {
+      std::vector<int32_t> sums(static_cast<std::size_t>(d));
+      sum_weighted_rows(codes.data(), values, row, n, static_cast<std::size_t>(d), sums.data());
+      std::copy(sums.begin(), sums.end(), acc.begin());
+    } else {
+      for (int64_t m = 0; m < n; ++m) {
+        if (codes[static_cast<std::size_t>(m)] == 0) continue;
+        for (int64_t i = 0; i < d; ++i)
+          acc[static_cast<std::size_t>(i)] +=
+              int64_t{codes[static_cast<std::size_t>(m)]} * values[m * row + i];
+      }
     }
     const double step = static_cast<double>(cache_step_[buffer]) / static_cast<double>(levels);
     for (int64_t i = 0; i < d; ++i)
@@ -556,8 +599,8 @@ class Run {
   const ir::Program& p_;
   const std::vector<OpTensor>& tensors_;
   const NumericsFacts& facts_;
-  const ActivationScales* scales_;         // integer numerics; nullptr: float
-  std::vector<std::vector<float>> out_;    // [op]: the current token's output
+  const ActivationScales* scales_;                    // integer numerics; nullptr: float
+  std::vector<std::vector<std::vector<float>>> out_;  // [op][position in the block]: its output
   std::vector<std::vector<float>> cache_;  // [buffer]: rows of kv_heads × head_dim, one per position
   std::vector<std::vector<int16_t>>
       cache_codes_;                     // integer numerics: the same rows as codes of the buffer's width
@@ -565,6 +608,8 @@ class Run {
   std::vector<int16_t> rotated_codes_;  // integer numerics: the codes of the keys a rope rotated on read
   Execution result_;
   int positions_ = 0;    // tokens run (or padded) so far
+  int block_end_ = 0;    // the position after the block being run
+  int t_ = 0;            // the position of the block (from its first) that compute() runs
   int max_kv_bits_ = 0;  // the widest buffer's: bounds a key code (rope-rotated keys: act_bits, no wider)
 
   template <typename T>
@@ -625,7 +670,12 @@ ActivationScales calibrate(const Executor& reference, const std::vector<int>& id
 Execution Executor::run(const std::vector<int>& ids, bool keep_outputs) const {
   check_token_ids(ids, program_, "token ids");
   Run run(program_, tensors_, facts_, numerics_ == Numerics::Int ? &scales_ : nullptr);
-  for (int id : ids) run.token(id, keep_outputs);
+  // Blocks of positions bound what a block holds (every op's output at each of its positions; the scores
+  // grow with the context), while a block of 64 already reuses each weight row 64 times.
+  constexpr int kBlock = 64;
+  const auto size = static_cast<int>(ids.size());
+  for (int first = 0; first < size; first += kBlock)
+    run.tokens(ids.data() + first, std::min(kBlock, size - first), keep_outputs);
   return run.finish();
 }
 
@@ -641,7 +691,7 @@ void Session::step(int id) {
   if (run_->positions() >= sequence_limit(executor_.program()))
     throw InputError(fmt::format("token {} is past the limit of {} positions", run_->positions(),
                                  sequence_limit(executor_.program())));
-  run_->token(id, false);
+  run_->tokens(&id, 1, false);
 }
 
 int Session::positions() const { return run_->positions(); }

@@ -1,10 +1,12 @@
 #pragma once
-// Runs a compiled program on token ids, the way the chip does: token after token, op after op in schedule
-// order, each op tile by tile on the part of the output its tile owns, every Linear event-driven (only the
-// non-zero inputs are multiplied: each one fans out to the tile's output channels). Keys and values are
-// appended to, and read back from, the program's KV buffers, so a fused K=V program reads each cached row
-// once for both attention products. While it runs it counts, for every tile, the events it received: the
-// non-zero inputs (docs/executor.md says what an input is for each kind of op).
+// Runs a compiled program on token ids, the way the chip does: op after op in schedule order, each op tile by
+// tile on the part of the output its tile owns, every Linear event-driven (each non-zero input fans out to
+// the tile's output channels; zeros are no events). A run takes the positions in blocks, as a prefill does
+// (each op for every position of the block before the next op: causal attention allows it); a Session steps
+// one token at a time, and both give the same logits and counts. Keys and values are appended to, and read
+// back from, the program's KV buffers, so a fused K=V program reads each cached row once for both attention
+// products. While it runs it counts, for every tile, the events it received: the non-zero inputs
+// (docs/executor.md says what an input is for each kind of op).
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -60,7 +62,7 @@ class Executor {
   Executor(const ir::Program& program, std::vector<OpTensor> tensors, NumericsFacts facts,
            ActivationScales scales);
 
-  // Runs `ids` (checked: check_token_ids) as one sequence from position 0 in fp32.
+  // Runs `ids` (checked: check_token_ids) as one sequence from position 0, in blocks of positions.
   Execution run(const std::vector<int>& ids, bool keep_outputs = false) const;
 
   const ir::Program& program() const { return program_; }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "simulator/functional/float_activations.hpp"
+
 namespace neurokv::functional {
 
 namespace {
@@ -61,20 +63,18 @@ void rope_rotate(const float* x, float* y, int head_dim, int rotary, double thet
 }
 
 float gelu(float x, GeluForm form) {
-  const double v = x;
-  if (form == GeluForm::Tanh) {
-    const double inner = std::sqrt(2.0 / M_PI) * (v + 0.044715 * v * v * v);
-    return static_cast<float>(0.5 * v * (1.0 + std::tanh(inner)));
-  }
-  return static_cast<float>(0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0))));
+  float y = 0;
+  gelu_rows(&x, &y, 1, form);
+  return y;
 }
 
 void softmax(float* scores, int count) {
   const float top = *std::max_element(scores, scores + count);
-  double sum = 0;
-  for (int i = 0; i < count; ++i) sum += std::exp(static_cast<double>(scores[i]) - top);
-  for (int i = 0; i < count; ++i)
-    scores[i] = static_cast<float>(std::exp(static_cast<double>(scores[i]) - top) / sum);
+  exp_shifted(scores, top, scores, count);
+  double sum = 0;  // in order, in double: the same on every SIMD target
+  for (int i = 0; i < count; ++i) sum += scores[i];
+  const auto inverse = static_cast<float>(1.0 / sum);  // one division, then products (as PyTorch's kernel)
+  for (int i = 0; i < count; ++i) scores[i] *= inverse;
 }
 
 }  // namespace neurokv::functional

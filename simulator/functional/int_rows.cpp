@@ -95,6 +95,27 @@ void DotRows(const int16_t* HWY_RESTRICT queries, int64_t heads, int64_t group,
   }
 }
 
+// Row by row (the non-zero codes'), the code broadcast times the row's int16 codes widened to int32 lanes.
+void SumWeightedRows(const int32_t* HWY_RESTRICT codes, const int16_t* HWY_RESTRICT rows, int64_t stride,
+                     int64_t count, std::size_t width, int32_t* HWY_RESTRICT acc) {
+  std::fill(acc, acc + width, 0);
+  const hn::ScalableTag<int32_t> d32;
+  const hn::Rebind<int16_t, decltype(d32)> d16;  // as many int16 lanes as d32 has
+  const std::size_t n = hn::Lanes(d32);
+  for (int64_t m = 0; m < count; ++m) {
+    if (codes[m] == 0) continue;
+    const int16_t* row = rows + m * stride;
+    const auto code = hn::Set(d32, codes[m]);
+    std::size_t i = 0;
+    for (; i + n <= width; i += n) {
+      const auto sum =
+          hn::Add(hn::LoadU(d32, acc + i), hn::Mul(code, hn::PromoteTo(d32, hn::LoadU(d16, row + i))));
+      hn::StoreU(sum, d32, acc + i);
+    }
+    for (; i < width; ++i) acc[i] += codes[m] * row[i];
+  }
+}
+
 }  // namespace neurokv::functional::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -103,6 +124,7 @@ namespace neurokv::functional {
 
 HWY_EXPORT(AccumulatePairs);
 HWY_EXPORT(DotRows);
+HWY_EXPORT(SumWeightedRows);
 
 void accumulate_pairs(const int8_t* weights, int64_t pair_rows, const int64_t* pairs, const int16_t* codes,
                       std::size_t count, int64_t out, int32_t* acc) {
@@ -112,6 +134,11 @@ void accumulate_pairs(const int8_t* weights, int64_t pair_rows, const int64_t* p
 void dot_rows(const int16_t* queries, int64_t heads, int64_t group, const int16_t* keys, int64_t stride,
               int64_t rows, std::size_t count, int32_t* dots) {
   HWY_DYNAMIC_DISPATCH(DotRows)(queries, heads, group, keys, stride, rows, count, dots);
+}
+
+void sum_weighted_rows(const int32_t* codes, const int16_t* rows, int64_t stride, int64_t count,
+                       std::size_t width, int32_t* acc) {
+  HWY_DYNAMIC_DISPATCH(SumWeightedRows)(codes, rows, stride, count, width, acc);
 }
 
 }  // namespace neurokv::functional

@@ -4,6 +4,7 @@
 // - The Linear's (docs/executor.md "Numerics", "Linear"): every non-zero input code adds code × its int8
 //   weight row to int32 accumulators, two inputs at a time by a widening pairwise multiply-add.
 // - The attention scores' dot products of 16-bit query and key codes.
+// - P·V: probability codes × rows of 16-bit value codes, summed into int32.
 #include <cstddef>
 #include <cstdint>
 
@@ -25,5 +26,11 @@ void accumulate_pairs(const int8_t* weights, int64_t pair_rows, const int64_t* p
 // is exact).
 void dot_rows(const int16_t* queries, int64_t heads, int64_t group, const int16_t* keys, int64_t stride,
               int64_t rows, std::size_t count, int32_t* dots);
+
+// acc[i] = Σ_m codes[m] × rows[m × stride + i] for i in [0, width), over the rows m in [0, count) whose code
+// is not 0 (a zero code is skipped, as the chip skips a zero probability). The caller makes sure every
+// partial sum fits int32 (then it is exact).
+void sum_weighted_rows(const int32_t* codes, const int16_t* rows, int64_t stride, int64_t count,
+                       std::size_t width, int32_t* acc);
 
 }  // namespace neurokv::functional
