@@ -60,6 +60,62 @@ std::vector<Code> codes_of(const float* values, int64_t count, float step) {
   return codes;
 }
 
+// Repeats the last of `rows`' rows of `row` elements until there are `positions` rows.
+template <typename T>
+void repeat_last(std::vector<T>& rows, std::size_t row, int positions) {
+  const std::vector<T> last(rows.end() - static_cast<std::ptrdiff_t>(row), rows.end());
+  while (rows.size() < row * static_cast<std::size_t>(positions))
+    rows.insert(rows.end(), last.begin(), last.end());
+}
+
+// A buffer's cached rows as codes of its width: int8 when it is 8 bits or narrower, else int16. The attention
+// streams every cached row per token, so the narrower element halves the bytes it reads (docs/executor.md
+// "Integer numerics"); the codes, and so the sums, are the same.
+class CachedCodes {
+ public:
+  explicit CachedCodes(int bits = 16) : narrow_(bits <= 8) {}
+  bool narrow() const { return narrow_; }
+  const int8_t* narrow_rows() const { return narrow_rows_.data(); }
+  const int16_t* wide_rows() const { return wide_rows_.data(); }
+  std::size_t size() const { return narrow_ ? narrow_rows_.size() : wide_rows_.size(); }
+  void append(const std::vector<int16_t>& codes) {
+    if (narrow_) {
+      narrow_rows_.insert(narrow_rows_.end(), codes.begin(), codes.end());  // |code| <= 127: exact
+    } else {
+      wide_rows_.insert(wide_rows_.end(), codes.begin(), codes.end());
+    }
+  }
+  // Codes [begin, begin + count) as int16 (what int_rope takes).
+  std::vector<int16_t> widened(int64_t begin, int64_t count) const {
+    if (narrow_) return {narrow_rows_.begin() + begin, narrow_rows_.begin() + begin + count};
+    return {wide_rows_.begin() + begin, wide_rows_.begin() + begin + count};
+  }
+  void resize(std::size_t count) {
+    narrow_rows_.resize(std::min(narrow_rows_.size(), count));
+    wide_rows_.resize(std::min(wide_rows_.size(), count));
+  }
+  // Repeats the last row of `row` codes until there are `positions` rows (Session::pad_cache).
+  void repeat_last(std::size_t row, int positions) {
+    if (narrow_) {
+      functional::repeat_last(narrow_rows_, row, positions);
+    } else {
+      functional::repeat_last(wide_rows_, row, positions);
+    }
+  }
+
+ private:
+  bool narrow_;
+  std::vector<int8_t> narrow_rows_;
+  std::vector<int16_t> wide_rows_;
+};
+
+// Every buffer's empty codes, each of the buffer's width.
+std::vector<CachedCodes> cache_codes_of(const ir::Program& program) {
+  std::vector<CachedCodes> codes;
+  for (const ir::Buffer& buffer : program.buffers) codes.emplace_back(buffer.bits);
+  return codes;
+}
+
 }  // namespace
 
 // One run's state: the current token's op outputs, the KV buffers' rows, the counts.
@@ -73,7 +129,7 @@ class Run {
         scales_(scales),
         out_(program.ops.size()),
         cache_(program.buffers.size()),
-        cache_codes_(program.buffers.size()),
+        cache_codes_(cache_codes_of(program)),
         cache_step_(program.buffers.size(), 0.0f) {
     result_.kv_rows_read.assign(program.buffers.size(), 0);
     result_.weight_rows_read.assign(program.ops.size(), 0);
@@ -94,7 +150,7 @@ class Run {
       const std::size_t row =
           static_cast<std::size_t>(buffer.kv_heads) * static_cast<std::size_t>(buffer.head_dim);
       repeat_last(cache_[b], row, positions);
-      if (scales_ != nullptr) repeat_last(cache_codes_[b], row, positions);
+      if (scales_ != nullptr) cache_codes_[b].repeat_last(row, positions);
     }
     positions_ = positions;
   }
@@ -105,7 +161,7 @@ class Run {
       const std::size_t row =
           static_cast<std::size_t>(buffer.kv_heads) * static_cast<std::size_t>(buffer.head_dim);
       cache_[b].resize(std::min(cache_[b].size(), row * static_cast<std::size_t>(positions)));
-      cache_codes_[b].resize(std::min(cache_codes_[b].size(), row * static_cast<std::size_t>(positions)));
+      cache_codes_[b].resize(row * static_cast<std::size_t>(positions));
     }
     positions_ = std::min(positions_, positions);
   }
@@ -261,7 +317,7 @@ class Run {
           cache_step_[buffer] = step_of(max_abs, bits);
           const std::vector<int16_t> codes =
               codes_of<int16_t>(row.data(), static_cast<int64_t>(row.size()), cache_step_[buffer]);
-          cache_codes_[buffer].insert(cache_codes_[buffer].end(), codes.begin(), codes.end());
+          cache_codes_[buffer].append(codes);
         }
         std::vector<float>& rows = cache_[buffer];
         rows.insert(rows.end(), row.begin(), row.end());
@@ -369,9 +425,8 @@ class Run {
     for (int m = first; m < last; ++m) {
       float* out = y.data() + (m - first) * width;
       const float* x = on_read ? cache_[buffer].data() + int64_t{m} * width : input(op, 0).data();
-      const int16_t* c = scales_ == nullptr ? nullptr
-                         : on_read          ? cache_codes_[buffer].data() + int64_t{m} * width
-                                            : codes.data();
+      if (scales_ != nullptr && on_read) codes = cache_codes_[buffer].widened(int64_t{m} * width, width);
+      const int16_t* c = scales_ == nullptr ? nullptr : codes.data();
       for (int64_t h = 0; h < width; h += op.head_dim) {
         if (c != nullptr) {
           int_rope(c + h, step, out + h, op.head_dim, op.rotary_dims, op.rope_theta, m);
@@ -388,19 +443,28 @@ class Run {
   // start at the first attended position. Integer numerics: their codes and step.
   struct Keys {
     const float* rows = nullptr;
-    const int16_t* codes = nullptr;
+    const int16_t* codes = nullptr;        // int16 codes (a 16-bit cache, rope-rotated keys), or
+    const int8_t* narrow_codes = nullptr;  // int8 codes (a cache of 8 bits or narrower)
     float step = 0;
   };
   Keys keys_of(const ir::Op& source, int first) {
     if (source.kind == OpKind::KvRead) {
       const auto buffer = static_cast<std::size_t>(source.buffer);
-      return {cache_[buffer].data(), scales_ != nullptr ? cache_codes_[buffer].data() : nullptr,
-              cache_step_[buffer]};
+      Keys keys{cache_[buffer].data(), nullptr, nullptr, cache_step_[buffer]};
+      if (scales_ != nullptr) {
+        const CachedCodes& codes = cache_codes_[buffer];
+        if (codes.narrow()) {
+          keys.narrow_codes = codes.narrow_rows();
+        } else {
+          keys.codes = codes.wide_rows();
+        }
+      }
+      return keys;
     }
     const std::vector<float>& rotated =
         out_[static_cast<std::size_t>(source.id)][static_cast<std::size_t>(t_)];
     const int64_t width = source.out_features;
-    Keys keys{rotated.data() - int64_t{first} * width, nullptr, 0};
+    Keys keys{rotated.data() - int64_t{first} * width, nullptr, nullptr, 0};
     if (scales_ != nullptr) {
       keys.step = step_of(scales_->max_abs[static_cast<std::size_t>(source.id)], p_.precision.act_bits);
       rotated_codes_ = codes_of<int16_t>(rotated.data(), static_cast<int64_t>(rotated.size()), keys.step);
@@ -523,22 +587,28 @@ class Run {
     const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(d)));
     const float q_step = input_step(op, 0);
     const std::vector<int16_t> q_codes = codes_of<int16_t>(q.data(), static_cast<int64_t>(q.size()), q_step);
-    const int16_t* rows = keys.codes + int64_t{first} * row;
     std::vector<int64_t> sums(y.size(), 0);
     const int64_t bound = int64_t{max_code(p_.precision.act_bits)} * (int64_t{1} << (max_kv_bits_ - 1)) * d;
-    if (bound <= std::numeric_limits<int32_t>::max()) {
-      std::vector<int32_t> dots(y.size());
-      dot_rows(q_codes.data(), op.heads, group, rows, row, count, static_cast<std::size_t>(d), dots.data());
-      std::copy(dots.begin(), dots.end(), sums.begin());
-    } else {
+    const auto sum = [&](const auto* rows) {  // int16 or int8 key codes
+      if (bound <= std::numeric_limits<int32_t>::max()) {
+        std::vector<int32_t> dots(y.size());
+        dot_rows(q_codes.data(), op.heads, group, rows, row, count, static_cast<std::size_t>(d), dots.data());
+        std::copy(dots.begin(), dots.end(), sums.begin());
+        return;
+      }
       for (int64_t h = 0; h < op.heads; ++h) {
         for (int64_t m = 0; m < count; ++m) {
-          const int16_t* key = rows + m * row + (h / group) * d;
+          const auto* key = rows + m * row + (h / group) * d;
           for (int64_t i = 0; i < d; ++i)
             sums[static_cast<std::size_t>(h * count + m)] +=
                 int64_t{q_codes[static_cast<std::size_t>(h * d + i)]} * key[i];
         }
       }
+    };
+    if (keys.narrow_codes != nullptr) {
+      sum(keys.narrow_codes + int64_t{first} * row);
+    } else {
+      sum(keys.codes + int64_t{first} * row);
     }
     for (std::size_t i = 0; i < y.size(); ++i)
       y[i] = static_cast<float>(static_cast<double>(sums[i]) * q_step * keys.step) * scale;
@@ -575,20 +645,28 @@ class Run {
     for (int64_t m = 0; m < n; ++m)
       codes[static_cast<std::size_t>(m)] =
           static_cast<int32_t>(std::nearbyint(probs[static_cast<std::size_t>(h * n + m)] * levels));
-    const int16_t* values = cache_codes_[buffer].data() + first * row + (h / group) * d;
     std::vector<int64_t> acc(static_cast<std::size_t>(d), 0);
-    // In int32 lanes (Highway) when the largest possible sum fits, else in 64 bits.
-    if (levels * (int64_t{1} << (max_kv_bits_ - 1)) * n <= std::numeric_limits<int32_t>::max()) {
-      std::vector<int32_t> sums(static_cast<std::size_t>(d));
-      sum_weighted_rows(codes.data(), values, row, n, static_cast<std::size_t>(d), sums.data());
-      std::copy(sums.begin(), sums.end(), acc.begin());
-    } else {
+    const auto sum = [&](const auto* values) {  // int16 or int8 value codes
+      // In int32 lanes (Highway) when the largest possible sum fits, else in 64 bits.
+      if (levels * (int64_t{1} << (max_kv_bits_ - 1)) * n <= std::numeric_limits<int32_t>::max()) {
+        std::vector<int32_t> sums(static_cast<std::size_t>(d));
+        sum_weighted_rows(codes.data(), values, row, n, static_cast<std::size_t>(d), sums.data());
+        std::copy(sums.begin(), sums.end(), acc.begin());
+        return;
+      }
       for (int64_t m = 0; m < n; ++m) {
         if (codes[static_cast<std::size_t>(m)] == 0) continue;
         for (int64_t i = 0; i < d; ++i)
           acc[static_cast<std::size_t>(i)] +=
               int64_t{codes[static_cast<std::size_t>(m)]} * values[m * row + i];
       }
+    };
+    const CachedCodes& cached_codes = cache_codes_[buffer];
+    const int64_t offset = first * row + (h / group) * d;
+    if (cached_codes.narrow()) {
+      sum(cached_codes.narrow_rows() + offset);
+    } else {
+      sum(cached_codes.wide_rows() + offset);
     }
     const double step = static_cast<double>(cache_step_[buffer]) / static_cast<double>(levels);
     for (int64_t i = 0; i < d; ++i)
@@ -602,22 +680,14 @@ class Run {
   const ActivationScales* scales_;                    // integer numerics; nullptr: float
   std::vector<std::vector<std::vector<float>>> out_;  // [op][position in the block]: its output
   std::vector<std::vector<float>> cache_;  // [buffer]: rows of kv_heads × head_dim, one per position
-  std::vector<std::vector<int16_t>>
-      cache_codes_;                     // integer numerics: the same rows as codes of the buffer's width
-  std::vector<float> cache_step_;       // [buffer]: those codes' step
-  std::vector<int16_t> rotated_codes_;  // integer numerics: the codes of the keys a rope rotated on read
+  std::vector<CachedCodes> cache_codes_;   // integer numerics: the same rows as codes of the buffer's width
+  std::vector<float> cache_step_;          // [buffer]: those codes' step
+  std::vector<int16_t> rotated_codes_;     // integer numerics: the codes of the keys a rope rotated on read
   Execution result_;
   int positions_ = 0;    // tokens run (or padded) so far
   int block_end_ = 0;    // the position after the block being run
   int t_ = 0;            // the position of the block (from its first) that compute() runs
   int max_kv_bits_ = 0;  // the widest buffer's: bounds a key code (rope-rotated keys: act_bits, no wider)
-
-  template <typename T>
-  static void repeat_last(std::vector<T>& rows, std::size_t row, int positions) {
-    const std::vector<T> last(rows.end() - static_cast<std::ptrdiff_t>(row), rows.end());
-    while (rows.size() < row * static_cast<std::size_t>(positions))
-      rows.insert(rows.end(), last.begin(), last.end());
-  }
 };
 
 const char* to_string(Numerics numerics) { return numerics == Numerics::Int ? "int" : "float"; }

@@ -67,12 +67,28 @@ void AccumulatePairs(const int8_t* HWY_RESTRICT weights, int64_t pair_rows, cons
 #endif
 }
 
+// A vector of key or value codes as int16 lanes (d16) or int32 lanes (d32): int16 codes as they are, int8
+// codes (caches of 8 bits or narrower) widened on load, so the kernels stream half the bytes.
+template <class D>
+hn::Vec<D> LoadWidened(D d, const int16_t* HWY_RESTRICT p) {
+  if constexpr (sizeof(hn::TFromD<D>) == sizeof(int16_t)) {
+    return hn::LoadU(d, p);
+  } else {
+    return hn::PromoteTo(d, hn::LoadU(hn::Rebind<int16_t, D>(), p));
+  }
+}
+template <class D>
+hn::Vec<D> LoadWidened(D d, const int8_t* HWY_RESTRICT p) {
+  return hn::PromoteTo(d, hn::LoadU(hn::Rebind<int8_t, D>(), p));
+}
+
 // Row by row, each head's dot product by pairwise multiply-adds of int16 lanes into int32 (the caller bounds
 // the sums).
-void DotRows(const int16_t* HWY_RESTRICT queries, int64_t heads, int64_t group,
-             const int16_t* HWY_RESTRICT keys, int64_t stride, int64_t rows, std::size_t count,
-             int32_t* HWY_RESTRICT dots) {
-  const auto dot = [count](const int16_t* HWY_RESTRICT query, const int16_t* HWY_RESTRICT key) {
+template <typename Key>
+void DotRowsOf(const int16_t* HWY_RESTRICT queries, int64_t heads, int64_t group,
+               const Key* HWY_RESTRICT keys, int64_t stride, int64_t rows, std::size_t count,
+               int32_t* HWY_RESTRICT dots) {
+  const auto dot = [count](const int16_t* HWY_RESTRICT query, const Key* HWY_RESTRICT key) {
     std::size_t i = 0;
     int32_t total = 0;
 #if HWY_TARGET != HWY_SCALAR
@@ -81,8 +97,8 @@ void DotRows(const int16_t* HWY_RESTRICT queries, int64_t heads, int64_t group,
     const std::size_t n = hn::Lanes(d16);
     auto sum0 = hn::Zero(d32), sum1 = hn::Zero(d32);
     for (; i + n <= count; i += n)
-      sum0 =
-          hn::ReorderWidenMulAccumulate(d32, hn::LoadU(d16, query + i), hn::LoadU(d16, key + i), sum0, sum1);
+      sum0 = hn::ReorderWidenMulAccumulate(d32, hn::LoadU(d16, query + i), LoadWidened(d16, key + i), sum0,
+                                           sum1);
     total = hn::GetLane(hn::SumOfLanes(d32, hn::Add(sum0, sum1)));
 #endif
     for (; i < count; ++i) total += query[i] * key[i];
@@ -94,26 +110,41 @@ void DotRows(const int16_t* HWY_RESTRICT queries, int64_t heads, int64_t group,
       dots[h * rows + m] = dot(queries + h * width, keys + m * stride + (h / group) * width);
   }
 }
+void DotRows16(const int16_t* queries, int64_t heads, int64_t group, const int16_t* keys, int64_t stride,
+               int64_t rows, std::size_t count, int32_t* dots) {
+  DotRowsOf(queries, heads, group, keys, stride, rows, count, dots);
+}
+void DotRows8(const int16_t* queries, int64_t heads, int64_t group, const int8_t* keys, int64_t stride,
+              int64_t rows, std::size_t count, int32_t* dots) {
+  DotRowsOf(queries, heads, group, keys, stride, rows, count, dots);
+}
 
-// Row by row (the non-zero codes'), the code broadcast times the row's int16 codes widened to int32 lanes.
-void SumWeightedRows(const int32_t* HWY_RESTRICT codes, const int16_t* HWY_RESTRICT rows, int64_t stride,
-                     int64_t count, std::size_t width, int32_t* HWY_RESTRICT acc) {
+// Row by row (the non-zero codes'), the code broadcast times the row's codes widened to int32 lanes.
+template <typename Value>
+void SumWeightedRowsOf(const int32_t* HWY_RESTRICT codes, const Value* HWY_RESTRICT rows, int64_t stride,
+                       int64_t count, std::size_t width, int32_t* HWY_RESTRICT acc) {
   std::fill(acc, acc + width, 0);
   const hn::ScalableTag<int32_t> d32;
-  const hn::Rebind<int16_t, decltype(d32)> d16;  // as many int16 lanes as d32 has
   const std::size_t n = hn::Lanes(d32);
   for (int64_t m = 0; m < count; ++m) {
     if (codes[m] == 0) continue;
-    const int16_t* row = rows + m * stride;
+    const Value* row = rows + m * stride;
     const auto code = hn::Set(d32, codes[m]);
     std::size_t i = 0;
     for (; i + n <= width; i += n) {
-      const auto sum =
-          hn::Add(hn::LoadU(d32, acc + i), hn::Mul(code, hn::PromoteTo(d32, hn::LoadU(d16, row + i))));
+      const auto sum = hn::Add(hn::LoadU(d32, acc + i), hn::Mul(code, LoadWidened(d32, row + i)));
       hn::StoreU(sum, d32, acc + i);
     }
     for (; i < width; ++i) acc[i] += codes[m] * row[i];
   }
+}
+void SumWeightedRows16(const int32_t* codes, const int16_t* rows, int64_t stride, int64_t count,
+                       std::size_t width, int32_t* acc) {
+  SumWeightedRowsOf(codes, rows, stride, count, width, acc);
+}
+void SumWeightedRows8(const int32_t* codes, const int8_t* rows, int64_t stride, int64_t count,
+                      std::size_t width, int32_t* acc) {
+  SumWeightedRowsOf(codes, rows, stride, count, width, acc);
 }
 
 }  // namespace neurokv::functional::HWY_NAMESPACE
@@ -123,8 +154,10 @@ HWY_AFTER_NAMESPACE();
 namespace neurokv::functional {
 
 HWY_EXPORT(AccumulatePairs);
-HWY_EXPORT(DotRows);
-HWY_EXPORT(SumWeightedRows);
+HWY_EXPORT(DotRows16);
+HWY_EXPORT(DotRows8);
+HWY_EXPORT(SumWeightedRows16);
+HWY_EXPORT(SumWeightedRows8);
 
 void accumulate_pairs(const int8_t* weights, int64_t pair_rows, const int64_t* pairs, const int16_t* codes,
                       std::size_t count, int64_t out, int32_t* acc) {
@@ -133,12 +166,20 @@ void accumulate_pairs(const int8_t* weights, int64_t pair_rows, const int64_t* p
 
 void dot_rows(const int16_t* queries, int64_t heads, int64_t group, const int16_t* keys, int64_t stride,
               int64_t rows, std::size_t count, int32_t* dots) {
-  HWY_DYNAMIC_DISPATCH(DotRows)(queries, heads, group, keys, stride, rows, count, dots);
+  HWY_DYNAMIC_DISPATCH(DotRows16)(queries, heads, group, keys, stride, rows, count, dots);
+}
+void dot_rows(const int16_t* queries, int64_t heads, int64_t group, const int8_t* keys, int64_t stride,
+              int64_t rows, std::size_t count, int32_t* dots) {
+  HWY_DYNAMIC_DISPATCH(DotRows8)(queries, heads, group, keys, stride, rows, count, dots);
 }
 
 void sum_weighted_rows(const int32_t* codes, const int16_t* rows, int64_t stride, int64_t count,
                        std::size_t width, int32_t* acc) {
-  HWY_DYNAMIC_DISPATCH(SumWeightedRows)(codes, rows, stride, count, width, acc);
+  HWY_DYNAMIC_DISPATCH(SumWeightedRows16)(codes, rows, stride, count, width, acc);
+}
+void sum_weighted_rows(const int32_t* codes, const int8_t* rows, int64_t stride, int64_t count,
+                       std::size_t width, int32_t* acc) {
+  HWY_DYNAMIC_DISPATCH(SumWeightedRows8)(codes, rows, stride, count, width, acc);
 }
 
 }  // namespace neurokv::functional

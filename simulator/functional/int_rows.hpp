@@ -3,8 +3,9 @@
 // AVX2, AVX-512). Integer sums in any order are exact, so every target gives the same results.
 // - The Linear's (docs/executor.md "Numerics", "Linear"): every non-zero input code adds code × its int8
 //   weight row to int32 accumulators, two inputs at a time by a widening pairwise multiply-add.
-// - The attention scores' dot products of 16-bit query and key codes.
-// - P·V: probability codes × rows of 16-bit value codes, summed into int32.
+// - The attention scores' dot products of 16-bit query codes and key codes: int16, or int8 for a cache of 8
+//   bits or narrower (widened on load: the cache streams half the bytes).
+// - P·V: probability codes × rows of value codes (int16 or int8, as the keys), summed into int32.
 #include <cstddef>
 #include <cstdint>
 
@@ -26,11 +27,15 @@ void accumulate_pairs(const int8_t* weights, int64_t pair_rows, const int64_t* p
 // is exact).
 void dot_rows(const int16_t* queries, int64_t heads, int64_t group, const int16_t* keys, int64_t stride,
               int64_t rows, std::size_t count, int32_t* dots);
+void dot_rows(const int16_t* queries, int64_t heads, int64_t group, const int8_t* keys, int64_t stride,
+              int64_t rows, std::size_t count, int32_t* dots);
 
 // acc[i] = Σ_m codes[m] × rows[m × stride + i] for i in [0, width), over the rows m in [0, count) whose code
 // is not 0 (a zero code is skipped, as the chip skips a zero probability). The caller makes sure every
 // partial sum fits int32 (then it is exact).
 void sum_weighted_rows(const int32_t* codes, const int16_t* rows, int64_t stride, int64_t count,
+                       std::size_t width, int32_t* acc);
+void sum_weighted_rows(const int32_t* codes, const int8_t* rows, int64_t stride, int64_t count,
                        std::size_t width, int32_t* acc);
 
 }  // namespace neurokv::functional

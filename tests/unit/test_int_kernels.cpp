@@ -10,6 +10,7 @@
 #include "simulator/functional/executor.hpp"
 #include "simulator/functional/float_kernels.hpp"
 #include "simulator/functional/int_kernels.hpp"
+#include "simulator/functional/int_rows.hpp"
 #include "simulator/functional/op_tensors.hpp"
 #include "simulator/functional/synthetic_weights.hpp"
 #include "tests/unit/compile_fixtures.hpp"
@@ -87,4 +88,48 @@ TEST_CASE("synthetic weights: GPT-2's initialisation, one tensor per op with wei
   double var = 0;
   for (float v : table) var += (v - mean) * (v - mean);
   CHECK(std::sqrt(var / static_cast<double>(table.size())) == Approx(kSyntheticStd).epsilon(0.05));
+}
+
+TEST_CASE("int8 and int16 key and value rows give the exact integer sums", "[int]") {
+  // A cache of 8 bits or narrower is stored as int8 (docs/executor.md "Integer numerics"): the kernels must
+  // give the very sums of the same codes as int16, and of a plain loop. Widths 37 and 64: a tail past the
+  // vectors and none; codes span −128..127 and the whole query range.
+  std::mt19937 gen(7);
+  std::uniform_int_distribution<int> code8(-128, 127), code16(-32767, 32767), prob(0, 255);
+  for (const int64_t width : {int64_t{37}, int64_t{64}}) {
+    const int64_t heads = 4, group = 2, rows = 19, stride = (heads / group) * width;
+    std::vector<int16_t> queries(static_cast<std::size_t>(heads * width)), wide(rows * stride);
+    for (int16_t& q : queries) q = static_cast<int16_t>(code16(gen) / 8);  // |q × k| × width fits int32
+    for (int16_t& k : wide) k = static_cast<int16_t>(code8(gen));
+    const std::vector<int8_t> narrow(wide.begin(), wide.end());
+    std::vector<int32_t> dots16(static_cast<std::size_t>(heads * rows)), dots8(dots16.size());
+    dot_rows(queries.data(), heads, group, wide.data(), stride, rows, static_cast<std::size_t>(width),
+             dots16.data());
+    dot_rows(queries.data(), heads, group, narrow.data(), stride, rows, static_cast<std::size_t>(width),
+             dots8.data());
+    for (int64_t h = 0; h < heads; ++h) {
+      for (int64_t m = 0; m < rows; ++m) {
+        int32_t expected = 0;
+        for (int64_t i = 0; i < width; ++i)
+          expected += queries[static_cast<std::size_t>(h * width + i)] *
+                      wide[static_cast<std::size_t>(m * stride + (h / group) * width + i)];
+        CHECK(dots16[static_cast<std::size_t>(h * rows + m)] == expected);
+        CHECK(dots8[static_cast<std::size_t>(h * rows + m)] == expected);
+      }
+    }
+    std::vector<int32_t> probs(static_cast<std::size_t>(rows));
+    for (int32_t& p : probs) p = prob(gen) < 64 ? 0 : prob(gen);  // zero codes are skipped
+    std::vector<int32_t> acc16(static_cast<std::size_t>(width)), acc8(acc16.size()),
+        expected(acc16.size(), 0);
+    sum_weighted_rows(probs.data(), wide.data(), stride, rows, static_cast<std::size_t>(width), acc16.data());
+    sum_weighted_rows(probs.data(), narrow.data(), stride, rows, static_cast<std::size_t>(width),
+                      acc8.data());
+    for (int64_t m = 0; m < rows; ++m) {
+      for (int64_t i = 0; i < width; ++i)
+        expected[static_cast<std::size_t>(i)] +=
+            probs[static_cast<std::size_t>(m)] * wide[static_cast<std::size_t>(m * stride + i)];
+    }
+    CHECK(acc16 == expected);
+    CHECK(acc8 == expected);
+  }
 }
