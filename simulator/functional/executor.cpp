@@ -70,14 +70,13 @@ void repeat_last(std::vector<T>& rows, std::size_t row, int positions) {
 
 // A buffer's cached rows as codes of its width: int8 when it is 8 bits or narrower, else int16. The attention
 // streams every cached row per token, so the narrower element halves the bytes it reads (docs/executor.md
-// "Integer numerics"); the codes, and so the sums, are the same.
+// "Numerics", "KV rows"); the codes, and so the sums, are the same.
 class CachedCodes {
  public:
   explicit CachedCodes(int bits = 16) : narrow_(bits <= 8) {}
   bool narrow() const { return narrow_; }
   const int8_t* narrow_rows() const { return narrow_rows_.data(); }
   const int16_t* wide_rows() const { return wide_rows_.data(); }
-  std::size_t size() const { return narrow_ ? narrow_rows_.size() : wide_rows_.size(); }
   void append(const std::vector<int16_t>& codes) {
     if (narrow_) {
       narrow_rows_.insert(narrow_rows_.end(), codes.begin(), codes.end());  // |code| <= 127: exact
