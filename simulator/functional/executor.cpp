@@ -442,8 +442,8 @@ class Run {
   // start at the first attended position. Integer numerics: their codes and step.
   struct Keys {
     const float* rows = nullptr;
-    const int16_t* codes = nullptr;        // int16 codes (a 16-bit cache, rope-rotated keys), or
-    const int8_t* narrow_codes = nullptr;  // int8 codes (a cache of 8 bits or narrower)
+    const int16_t* codes = nullptr;        // int16 codes (a 16-bit cache or activation), or
+    const int8_t* narrow_codes = nullptr;  // int8 codes (8 bits or narrower)
     float step = 0;
   };
   Keys keys_of(const ir::Op& source, int first) {
@@ -466,8 +466,15 @@ class Run {
     Keys keys{rotated.data() - int64_t{first} * width, nullptr, nullptr, 0};
     if (scales_ != nullptr) {
       keys.step = step_of(scales_->max_abs[static_cast<std::size_t>(source.id)], p_.precision.act_bits);
-      rotated_codes_ = codes_of<int16_t>(rotated.data(), static_cast<int64_t>(rotated.size()), keys.step);
-      keys.codes = rotated_codes_.data() - int64_t{first} * width;
+      // Codes of the activation width, in int8 when it is 8 bits or narrower (as a cache's: CachedCodes).
+      rotated_codes_ = CachedCodes(p_.precision.act_bits);
+      rotated_codes_.append(
+          codes_of<int16_t>(rotated.data(), static_cast<int64_t>(rotated.size()), keys.step));
+      if (rotated_codes_.narrow()) {
+        keys.narrow_codes = rotated_codes_.narrow_rows() - int64_t{first} * width;
+      } else {
+        keys.codes = rotated_codes_.wide_rows() - int64_t{first} * width;
+      }
     }
     return keys;
   }
@@ -681,7 +688,7 @@ class Run {
   std::vector<std::vector<float>> cache_;  // [buffer]: rows of kv_heads × head_dim, one per position
   std::vector<CachedCodes> cache_codes_;   // integer numerics: the same rows as codes of the buffer's width
   std::vector<float> cache_step_;          // [buffer]: those codes' step
-  std::vector<int16_t> rotated_codes_;     // integer numerics: the codes of the keys a rope rotated on read
+  CachedCodes rotated_codes_;              // integer numerics: the codes of the keys a rope rotated on read
   Execution result_;
   int positions_ = 0;    // tokens run (or padded) so far
   int block_end_ = 0;    // the position after the block being run
