@@ -2,9 +2,11 @@
 // 2048 with synthetic weights (GPT-2 initialisation, seed 1), the goal being ≤ 60 ms on the project's 2-core
 // machine. The KV buffers are padded to 2047 rows (the first token's rows repeated, Session::pad_cache), so
 // the timed step attends to 2048 rows without running 2047 tokens first; each iteration runs position 2047
-// and rewinds (context 2: the Linears with next to no attention). Counters: the step's synaptic operations
-// (events × the tile widths they fan out to) and events. stream_linear_codes times the memory floor beside
-// it.
+// and rewinds (context 2: the Linears with next to no attention). The second argument is the executor's
+// threads (Workers: the Linears' blocks of outputs and the attention's heads side by side; 1 and the
+// machine's 2). Counters: the step's synaptic operations (events × the tile widths they fan out to) and
+// events. stream_linear_codes times the memory floor beside it, on as many threads. With threads, the CPU
+// column is the benchmark thread's alone: compare wall times.
 #include <benchmark/benchmark.h>
 
 #include <cstring>
@@ -18,6 +20,7 @@
 #include "simulator/functional/executor.hpp"
 #include "simulator/functional/synthetic_weights.hpp"
 #include "simulator/functional/token_ids.hpp"
+#include "simulator/functional/workers.hpp"
 
 namespace {
 
@@ -27,12 +30,14 @@ struct Loaded {
   ModelSpec model;
   ir::Program program;
   ModelWeights weights;
-  std::unique_ptr<functional::Executor> reference, integer;
-  std::vector<functional::OpTensor> int_tensors;  // a copy of the integer executor's, for stream_linear_codes
+  std::unique_ptr<functional::Executor> reference;
+  std::map<int, std::unique_ptr<functional::Executor>> integer;  // by threads
+  std::vector<functional::OpTensor> int_tensors;  // a copy of the integer executors', for stream_linear_codes
+  functional::ActivationScales scales;
 };
 
 // Compiled, weighted and calibrated once for every benchmark of a variant.
-const Loaded& loaded(const std::string& variant) {
+Loaded& loaded(const std::string& variant) {
   static std::map<std::string, std::unique_ptr<Loaded>> cache;
   std::unique_ptr<Loaded>& slot = cache[variant];
   if (slot) return *slot;
@@ -47,14 +52,26 @@ const Loaded& loaded(const std::string& variant) {
       l.program, functional::float_op_tensors(l.program, l.weights), facts);
   const weights::WeightsFile file = weights::quantize_program_weights(l.program, l.weights);
   l.int_tensors = functional::int_op_tensors(l.program, file);
-  l.integer = std::make_unique<functional::Executor>(l.program, l.int_tensors, facts,
-                                                     functional::calibrate(*l.reference, {11, 22, 33, 44}));
+  l.scales = functional::calibrate(*l.reference, {11, 22, 33, 44});
   return l;
+}
+
+// The integer executor of a variant on `threads`, made on first use.
+const functional::Executor& integer_executor(const std::string& variant, int threads) {
+  Loaded& l = loaded(variant);
+  std::unique_ptr<functional::Executor>& slot = l.integer[threads];
+  if (!slot) {
+    slot = std::make_unique<functional::Executor>(l.program, l.int_tensors,
+                                                  functional::NumericsFacts::of(l.model), l.scales,
+                                                  functional::Workers(threads));
+  }
+  return *slot;
 }
 
 void decode_token(benchmark::State& state, const std::string& variant, bool integer) {
   const Loaded& l = loaded(variant);
-  functional::Session session(integer ? *l.integer : *l.reference);
+  functional::Session session(integer ? integer_executor(variant, static_cast<int>(state.range(1)))
+                                      : *l.reference);
   const int context = static_cast<int>(state.range(0));
   session.step(11);
   session.pad_cache(context - 1);
@@ -79,23 +96,29 @@ void decode_token(benchmark::State& state, const std::string& variant, bool inte
 }
 
 // The integer decode's memory floor, timed beside it: one pass over the bytes its Linears stream (every
-// Linear op's int8 codes, as the executor holds them), summed as 64-bit words. No decode of these weights can
-// take less time on this machine than reading them once.
+// Linear op's int8 codes, as the executor holds them), summed as 64-bit words by the argument's threads, each
+// its share of every tensor. No decode of these weights on as many threads can take less time on this machine
+// than reading them once.
 void stream_linear_codes(benchmark::State& state) {
   const Loaded& l = loaded("QKV");
+  const functional::Workers workers(static_cast<int>(state.range(0)));
   int64_t bytes = 0;
   for (auto _ : state) {
-    uint64_t sum = 0;
     bytes = 0;
     for (const functional::OpTensor& t : l.int_tensors) {
-      for (std::size_t i = 0; i + sizeof sum <= t.codes.size(); i += sizeof sum) {
-        uint64_t word = 0;
-        std::memcpy(&word, t.codes.data() + i, sizeof word);
-        sum += word;
-      }
+      const auto words = static_cast<int64_t>(t.codes.size() / sizeof(uint64_t));
+      // Each tensor's words in as many ranges as threads, as the executor splits a Linear's blocks.
+      workers.split(words, [&](int64_t begin, int64_t end) {
+        uint64_t sum = 0;
+        for (int64_t i = begin; i < end; ++i) {
+          uint64_t word = 0;
+          std::memcpy(&word, t.codes.data() + i * static_cast<int64_t>(sizeof word), sizeof word);
+          sum += word;
+        }
+        benchmark::DoNotOptimize(sum);
+      });
       bytes += static_cast<int64_t>(t.codes.size());
     }
-    benchmark::DoNotOptimize(sum);
   }
   state.counters["bytes"] = static_cast<double>(bytes);
 }
@@ -126,17 +149,20 @@ BENCHMARK_CAPTURE(trained_window, byte - q - k = v float, std::string("q-k=v"))
 BENCHMARK_CAPTURE(trained_window, byte - mqa float, std::string("mqa"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(trained_window, byte - q - mqa float, std::string("q-mqa"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(decode_token, paper - 300m QKV int, std::string("QKV"), true)
-    ->Arg(2)
-    ->Arg(2048)
+    ->Args({2, 1})
+    ->Args({2, 2})
+    ->Args({2048, 1})
+    ->Args({2048, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK_CAPTURE(decode_token, paper - 300m Q - K = V int, std::string("Q-K=V"), true)
-    ->Arg(2048)
+    ->Args({2048, 1})
+    ->Args({2048, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK(stream_linear_codes)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(stream_linear_codes)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(decode_token, paper - 300m QKV float, std::string("QKV"), false)
-    ->Arg(2048)
+    ->Args({2048, 1})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

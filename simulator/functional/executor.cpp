@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "compiler/support/error.hpp"
+#include "simulator/functional/cached_codes.hpp"
 #include "simulator/functional/float_activations.hpp"
 #include "simulator/functional/float_kernels.hpp"
 #include "simulator/functional/float_rows.hpp"
@@ -29,6 +30,10 @@ using CachedRows =
 int64_t nonzeros(const float* x, int64_t begin, int64_t end) { return count_nonzero(x + begin, end - begin); }
 
 int max_code(int bits) { return (1 << (bits - 1)) - 1; }
+
+// The float Linear's outputs go to the threads in ranges of this many: two vectors of the widest target
+// (AVX-512), so no range but the last has a narrower tail.
+constexpr int64_t kFloatColumns = 32;
 
 // Rounds every value to the nearest of the symmetric grid step × [−qmax, qmax]: what a `bits`-wide activation
 // with that step can hold. The values stay floats, but each is exactly code × step.
@@ -60,54 +65,6 @@ std::vector<Code> codes_of(const float* values, int64_t count, float step) {
   return codes;
 }
 
-// Repeats the last of `rows`' rows of `row` elements until there are `positions` rows.
-template <typename T>
-void repeat_last(std::vector<T>& rows, std::size_t row, int positions) {
-  const std::vector<T> last(rows.end() - static_cast<std::ptrdiff_t>(row), rows.end());
-  while (rows.size() < row * static_cast<std::size_t>(positions))
-    rows.insert(rows.end(), last.begin(), last.end());
-}
-
-// A buffer's cached rows as codes of its width: int8 when it is 8 bits or narrower, else int16. The attention
-// streams every cached row per token, so the narrower element halves the bytes it reads (docs/executor.md
-// "Numerics", "KV rows"); the codes, and so the sums, are the same.
-class CachedCodes {
- public:
-  explicit CachedCodes(int bits = 16) : narrow_(bits <= 8) {}
-  bool narrow() const { return narrow_; }
-  const int8_t* narrow_rows() const { return narrow_rows_.data(); }
-  const int16_t* wide_rows() const { return wide_rows_.data(); }
-  void append(const std::vector<int16_t>& codes) {
-    if (narrow_) {
-      narrow_rows_.insert(narrow_rows_.end(), codes.begin(), codes.end());  // |code| <= 127: exact
-    } else {
-      wide_rows_.insert(wide_rows_.end(), codes.begin(), codes.end());
-    }
-  }
-  // Codes [begin, begin + count) as int16 (what int_rope takes).
-  std::vector<int16_t> widened(int64_t begin, int64_t count) const {
-    if (narrow_) return {narrow_rows_.begin() + begin, narrow_rows_.begin() + begin + count};
-    return {wide_rows_.begin() + begin, wide_rows_.begin() + begin + count};
-  }
-  void resize(std::size_t count) {
-    narrow_rows_.resize(std::min(narrow_rows_.size(), count));
-    wide_rows_.resize(std::min(wide_rows_.size(), count));
-  }
-  // Repeats the last row of `row` codes until there are `positions` rows (Session::pad_cache).
-  void repeat_last(std::size_t row, int positions) {
-    if (narrow_) {
-      functional::repeat_last(narrow_rows_, row, positions);
-    } else {
-      functional::repeat_last(wide_rows_, row, positions);
-    }
-  }
-
- private:
-  bool narrow_;
-  std::vector<int8_t> narrow_rows_;
-  std::vector<int16_t> wide_rows_;
-};
-
 // Every buffer's empty codes, each of the buffer's width.
 std::vector<CachedCodes> cache_codes_of(const ir::Program& program) {
   std::vector<CachedCodes> codes;
@@ -121,11 +78,12 @@ std::vector<CachedCodes> cache_codes_of(const ir::Program& program) {
 class Run {
  public:
   Run(const ir::Program& program, const std::vector<OpTensor>& tensors, const NumericsFacts& facts,
-      const ActivationScales* scales)
+      const ActivationScales* scales, const Workers& workers)
       : p_(program),
         tensors_(tensors),
         facts_(facts),
         scales_(scales),
+        workers_(workers),
         out_(program.ops.size()),
         cache_(program.buffers.size()),
         cache_codes_(cache_codes_of(program)),
@@ -345,14 +303,16 @@ class Run {
       case OpKind::Softmax: {
         y = input(op, 0);
         const int n = attended(op, position + 1);
-        for (const ir::Tile& t : op.tiles) {
-          for (int64_t h = t.out_begin; h < t.out_end; ++h) {
+        workers_.split(static_cast<int64_t>(y.size()) / n, [&](int64_t begin, int64_t end) {
+          for (int64_t h = begin; h < end; ++h) {  // the heads (the tiles own ranges of them)
             if (scales_ != nullptr) {
               shiftmax(input(op, 0).data() + h * n, n, p_.precision.act_bits, y.data() + h * n);
             } else {
               softmax(y.data() + h * n, n);
             }
           }
+        });
+        for (const ir::Tile& t : op.tiles) {
           events[static_cast<std::size_t>(t.index)] =
               nonzeros(input(op, 0).data(), t.out_begin * n, t.out_end * n);
         }
@@ -419,21 +379,27 @@ class Run {
     y.assign(static_cast<std::size_t>((last - first) * width), 0.0f);
     const auto buffer = static_cast<std::size_t>(source.buffer);
     const float step = scales_ == nullptr ? 0.0f : on_read ? cache_step_[buffer] : input_step(op, 0);
-    std::vector<int16_t> codes;
-    if (scales_ != nullptr && !on_read) codes = codes_of<int16_t>(input(op, 0).data(), width, step);
-    for (int m = first; m < last; ++m) {
-      float* out = y.data() + (m - first) * width;
-      const float* x = on_read ? cache_[buffer].data() + int64_t{m} * width : input(op, 0).data();
-      if (scales_ != nullptr && on_read) codes = cache_codes_[buffer].widened(int64_t{m} * width, width);
-      const int16_t* c = scales_ == nullptr ? nullptr : codes.data();
-      for (int64_t h = 0; h < width; h += op.head_dim) {
-        if (c != nullptr) {
-          int_rope(c + h, step, out + h, op.head_dim, op.rotary_dims, op.rope_theta, m);
-        } else {
-          rope_rotate(x + h, out + h, op.head_dim, op.rotary_dims, op.rope_theta, m);
+    std::vector<int16_t> input_codes;
+    if (scales_ != nullptr && !on_read) input_codes = codes_of<int16_t>(input(op, 0).data(), width, step);
+    // The rows side by side (a read rotates every cached key, each at its own position).
+    workers_.split(last - first, [&](int64_t begin, int64_t end) {
+      std::vector<int16_t> codes = input_codes;
+      if (scales_ != nullptr && on_read) codes.resize(static_cast<std::size_t>(width));
+      for (int m = first + static_cast<int>(begin); m < first + end; ++m) {
+        float* out = y.data() + (m - first) * width;
+        const float* x = on_read ? cache_[buffer].data() + int64_t{m} * width : input(op, 0).data();
+        if (scales_ != nullptr && on_read)
+          cache_codes_[buffer].widened(int64_t{m} * width, width, codes.data());
+        const int16_t* c = scales_ == nullptr ? nullptr : codes.data();
+        for (int64_t h = 0; h < width; h += op.head_dim) {
+          if (c != nullptr) {
+            int_rope(c + h, step, out + h, op.head_dim, op.rotary_dims, op.rope_theta, m);
+          } else {
+            rope_rotate(x + h, out + h, op.head_dim, op.rotary_dims, op.rope_theta, m);
+          }
         }
       }
-    }
+    });
     const int64_t nz = on_read ? static_cast<int64_t>(y.size()) : nonzeros(input(op, 0).data(), 0, width);
     for (int64_t& e : events) e = nz;
   }
@@ -511,8 +477,11 @@ class Run {
       result_.weight_rows_read[static_cast<std::size_t>(op.id)] +=
           active * static_cast<int64_t>(op.tiles.size());
     }
-    multiply_rows(x.data(), count, in, w.by_input.data(), out, w.bias.empty() ? nullptr : w.bias.data(),
-                  y.data());
+    const float* bias = w.bias.empty() ? nullptr : w.bias.data();
+    workers_.split((out + kFloatColumns - 1) / kFloatColumns, [&](int64_t begin, int64_t end) {
+      multiply_rows(x.data(), count, in, w.by_input.data(), out, bias, y.data(), begin * kFloatColumns,
+                    std::min(out, end * kFloatColumns));
+    });
     std::vector<std::vector<float>>& ys = out_[static_cast<std::size_t>(op.id)];
     for (int t = 0; t < count; ++t)
       ys[static_cast<std::size_t>(t)].assign(y.begin() + t * out, y.begin() + (t + 1) * out);
@@ -522,7 +491,7 @@ class Run {
   // weight codes of row j to the int32 accumulators, which are then scaled by step × the channel's scale (and
   // the bias added) on the way to the next quantisation. The accumulators of every tile fill in one pass over
   // the op's weights (the kernel's blocks of outputs are not the tiles; integer sums are exact in any order),
-  // and each tile receives every event.
+  // and each tile receives every event. The kernel's blocks run side by side, each on its own outputs.
   void int_linear(const ir::Op& op, const OpTensor& w, std::vector<float>& y, std::vector<int64_t>& events) {
     const std::vector<float>& x = input(op, 0);
     const float step = input_step(op, 0);
@@ -547,12 +516,16 @@ class Run {
       codes.push_back(first);
       codes.push_back(second);
     }
-    std::vector<int32_t> acc(static_cast<std::size_t>(op.out_features), 0);
-    accumulate_pairs(w.codes.data(), (w.in + 1) / 2, pairs.data(), codes.data(), pairs.size(),
-                     op.out_features, acc.data());
-    y.resize(static_cast<std::size_t>(op.out_features));
-    for (std::size_t c = 0; c < y.size(); ++c)
-      y[c] = static_cast<float>(acc[c]) * step * w.scales[c] + (w.bias.empty() ? 0.0f : w.bias[c]);
+    const int64_t out = op.out_features, pair_rows = (w.in + 1) / 2;
+    std::vector<int32_t> acc(static_cast<std::size_t>(out), 0);
+    y.resize(static_cast<std::size_t>(out));
+    workers_.split((out + kOutputBlock - 1) / kOutputBlock, [&](int64_t first, int64_t last) {
+      const int64_t begin = first * kOutputBlock, end = std::min(out, last * kOutputBlock);
+      accumulate_pairs(w.codes.data() + begin * pair_rows * 2, pair_rows, pairs.data(), codes.data(),
+                       pairs.size(), end - begin, acc.data() + begin);
+      for (auto c = static_cast<std::size_t>(begin); c < static_cast<std::size_t>(end); ++c)
+        y[c] = static_cast<float>(acc[c]) * step * w.scales[c] + (w.bias.empty() ? 0.0f : w.bias[c]);
+    });
     for (const ir::Tile& t : op.tiles) {
       events[static_cast<std::size_t>(t.index)] = active;
       result_.weight_rows_read[static_cast<std::size_t>(op.id)] += active;
@@ -574,11 +547,13 @@ class Run {
     } else {
       // Per head, the attended key rows (a strided [count × head_dim] matrix) times its query: one
       // matrix-vector product.
-      for (int64_t h = 0; h < op.heads; ++h) {
-        const CachedRows k(keys.rows + int64_t{first} * row + (h / group) * d, count, d, Stride(row, 1));
-        Span(y.data() + h * count, count).noalias() = k * ConstSpan(q.data() + h * d, d);
-        Span(y.data() + h * count, count) *= scale;
-      }
+      workers_.split(op.heads, [&](int64_t begin, int64_t end) {
+        for (int64_t h = begin; h < end; ++h) {
+          const CachedRows k(keys.rows + int64_t{first} * row + (h / group) * d, count, d, Stride(row, 1));
+          Span(y.data() + h * count, count).noalias() = k * ConstSpan(q.data() + h * d, d);
+          Span(y.data() + h * count, count) *= scale;
+        }
+      });
     }
     for (const ir::Tile& t : op.tiles)
       events[static_cast<std::size_t>(t.index)] = nonzeros(q.data(), t.out_begin * d, t.out_end * d);
@@ -595,14 +570,17 @@ class Run {
     const std::vector<int16_t> q_codes = codes_of<int16_t>(q.data(), static_cast<int64_t>(q.size()), q_step);
     std::vector<int64_t> sums(y.size(), 0);
     const int64_t bound = int64_t{max_code(p_.precision.act_bits)} * (int64_t{1} << (max_kv_bits_ - 1)) * d;
-    const auto sum = [&](const auto* rows) {  // int16 or int8 key codes
+    // The heads of KV groups [g0, g1): each group's key rows (row of the group's d codes) are its own.
+    const auto sum = [&](const auto* rows, int64_t g0, int64_t g1) {  // int16 or int8 key codes
+      const int64_t h0 = g0 * group, h1 = g1 * group;
       if (bound <= std::numeric_limits<int32_t>::max()) {
-        std::vector<int32_t> dots(y.size());
-        dot_rows(q_codes.data(), op.heads, group, rows, row, count, static_cast<std::size_t>(d), dots.data());
-        std::copy(dots.begin(), dots.end(), sums.begin());
+        std::vector<int32_t> dots(static_cast<std::size_t>((h1 - h0) * count));
+        dot_rows(q_codes.data() + h0 * d, h1 - h0, group, rows + g0 * d, row, count,
+                 static_cast<std::size_t>(d), dots.data());
+        std::copy(dots.begin(), dots.end(), sums.begin() + h0 * count);
         return;
       }
-      for (int64_t h = 0; h < op.heads; ++h) {
+      for (int64_t h = h0; h < h1; ++h) {
         for (int64_t m = 0; m < count; ++m) {
           const auto* key = rows + m * row + (h / group) * d;
           for (int64_t i = 0; i < d; ++i)
@@ -611,13 +589,16 @@ class Run {
         }
       }
     };
-    if (keys.narrow_codes != nullptr) {
-      sum(keys.narrow_codes + int64_t{first} * row);
-    } else {
-      sum(keys.codes + int64_t{first} * row);
-    }
-    for (std::size_t i = 0; i < y.size(); ++i)
-      y[i] = static_cast<float>(static_cast<double>(sums[i]) * q_step * keys.step) * scale;
+    workers_.split(op.kv_heads, [&](int64_t g0, int64_t g1) {
+      if (keys.narrow_codes != nullptr) {
+        sum(keys.narrow_codes + int64_t{first} * row, g0, g1);
+      } else {
+        sum(keys.codes + int64_t{first} * row, g0, g1);
+      }
+      for (auto i = static_cast<std::size_t>(g0 * group * count);
+           i < static_cast<std::size_t>(g1 * group * count); ++i)
+        y[i] = static_cast<float>(static_cast<double>(sums[i]) * q_step * keys.step) * scale;
+    });
   }
 
   // P·V: each non-zero probability adds p × the cached value row of the head's KV group. Integer numerics:
@@ -628,8 +609,8 @@ class Run {
     const int64_t n = attended(op, n_all), first = n_all - n;
     const int64_t d = op.head_dim, row = int64_t{op.kv_heads} * d, group = op.heads / op.kv_heads;
     y.assign(static_cast<std::size_t>(op.out_features), 0.0f);
-    for (const ir::Tile& t : op.tiles) {
-      for (int64_t h = t.out_begin; h < t.out_end; ++h) {
+    workers_.split(op.heads, [&](int64_t begin, int64_t end) {  // the heads (the tiles own ranges of them)
+      for (int64_t h = begin; h < end; ++h) {
         if (scales_ != nullptr) {
           int_values(probs, read, h, n, first, row, group, d, y);
           continue;
@@ -639,8 +620,9 @@ class Run {
         const CachedRows v(cached(read).data() + first * row + (h / group) * d, n, d, Stride(row, 1));
         Span(y.data() + h * d, d).noalias() = v.transpose() * ConstSpan(probs.data() + h * n, n);
       }
+    });
+    for (const ir::Tile& t : op.tiles)
       events[static_cast<std::size_t>(t.index)] = nonzeros(probs.data(), t.out_begin * n, t.out_end * n);
-    }
   }
 
   void int_values(const std::vector<float>& probs, const ir::Op& read, int64_t h, int64_t n, int64_t first,
@@ -684,6 +666,7 @@ class Run {
   const std::vector<OpTensor>& tensors_;
   const NumericsFacts& facts_;
   const ActivationScales* scales_;                    // integer numerics; nullptr: float
+  const Workers& workers_;                            // the threads an op's parts run on
   std::vector<std::vector<std::vector<float>>> out_;  // [op][position in the block]: its output
   std::vector<std::vector<float>> cache_;  // [buffer]: rows of kv_heads × head_dim, one per position
   std::vector<CachedCodes> cache_codes_;   // integer numerics: the same rows as codes of the buffer's width
@@ -698,8 +681,9 @@ class Run {
 
 const char* to_string(Numerics numerics) { return numerics == Numerics::Int ? "int" : "float"; }
 
-Executor::Executor(const ir::Program& program, std::vector<OpTensor> tensors, NumericsFacts facts)
-    : program_(program), tensors_(std::move(tensors)), facts_(facts) {
+Executor::Executor(const ir::Program& program, std::vector<OpTensor> tensors, NumericsFacts facts,
+                   Workers workers)
+    : program_(program), tensors_(std::move(tensors)), facts_(facts), workers_(std::move(workers)) {
   if (tensors_.size() != program_.ops.size()) {
     throw RunError(
         fmt::format("executor: {} weight tensors for {} ops", tensors_.size(), program_.ops.size()));
@@ -707,8 +691,8 @@ Executor::Executor(const ir::Program& program, std::vector<OpTensor> tensors, Nu
 }
 
 Executor::Executor(const ir::Program& program, std::vector<OpTensor> tensors, NumericsFacts facts,
-                   ActivationScales scales)
-    : Executor(program, std::move(tensors), facts) {
+                   ActivationScales scales, Workers workers)
+    : Executor(program, std::move(tensors), facts, std::move(workers)) {
   numerics_ = Numerics::Int;
   scales_ = std::move(scales);
   if (scales_.max_abs.size() != program_.ops.size()) {
@@ -745,7 +729,7 @@ ActivationScales calibrate(const Executor& reference, const std::vector<int>& id
 
 Execution Executor::run(const std::vector<int>& ids, bool keep_outputs) const {
   check_token_ids(ids, program_, "token ids");
-  Run run(program_, tensors_, facts_, numerics_ == Numerics::Int ? &scales_ : nullptr);
+  Run run(program_, tensors_, facts_, numerics_ == Numerics::Int ? &scales_ : nullptr, workers_);
   // Blocks of positions bound what a block holds (every op's output at each of its positions; the scores
   // grow with the context), while a block of 64 already reuses each weight row 64 times.
   constexpr int kBlock = 64;
@@ -758,7 +742,8 @@ Execution Executor::run(const std::vector<int>& ids, bool keep_outputs) const {
 Session::Session(const Executor& executor)
     : executor_(executor),
       run_(std::make_unique<Run>(executor.program_, executor.tensors_, executor.facts_,
-                                 executor.numerics_ == Numerics::Int ? &executor.scales_ : nullptr)) {}
+                                 executor.numerics_ == Numerics::Int ? &executor.scales_ : nullptr,
+                                 executor.workers_)) {}
 
 Session::~Session() = default;
 

@@ -6,7 +6,9 @@
 // one token at a time, and both give the same logits and counts. Keys and values are appended to, and read
 // back from, the program's KV buffers, so a fused K=V program reads each cached row once for both attention
 // products. While it runs it counts, for every tile, the events it received: the non-zero inputs
-// (docs/executor.md says what an input is for each kind of op).
+// (docs/executor.md says what an input is for each kind of op). An op's independent parts (a Linear's blocks
+// of outputs, attention's heads, a read's rows) run side by side on the executor's Workers, each output
+// computed as one thread computes it: the same bytes for any number of threads.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "compiler/config/model_spec.hpp"
 #include "compiler/ir/program.hpp"
 #include "simulator/functional/op_tensors.hpp"
+#include "simulator/functional/workers.hpp"
 
 namespace neurokv::functional {
 
@@ -56,11 +59,13 @@ class Session;
 
 class Executor {
  public:
-  // Float numerics. `tensors`: one per program op (float_op_tensors).
-  Executor(const ir::Program& program, std::vector<OpTensor> tensors, NumericsFacts facts);
+  // Float numerics. `tensors`: one per program op (float_op_tensors). `workers`: the threads its runs and
+  // sessions split ops over (one by default).
+  Executor(const ir::Program& program, std::vector<OpTensor> tensors, NumericsFacts facts,
+           Workers workers = Workers());
   // Integer numerics: `tensors` from the weights file (int_op_tensors), `scales` from calibrate().
   Executor(const ir::Program& program, std::vector<OpTensor> tensors, NumericsFacts facts,
-           ActivationScales scales);
+           ActivationScales scales, Workers workers = Workers());
 
   // Runs `ids` (checked: check_token_ids) as one sequence from position 0, in blocks of positions.
   Execution run(const std::vector<int>& ids, bool keep_outputs = false) const;
@@ -75,6 +80,7 @@ class Executor {
   NumericsFacts facts_;
   Numerics numerics_ = Numerics::Float;
   ActivationScales scales_;
+  Workers workers_;
 };
 
 // Token-by-token execution, as a decode loop runs it: each step() runs the next position (what run() does

@@ -38,22 +38,22 @@ void Block(D d, const float* HWY_RESTRICT x, int64_t in, const float* HWY_RESTRI
   }
 }
 
-// Every output of kRows rows: pairs of full vectors, then one, then narrower vectors (8, 4 lanes: a
-// 24-wide K projection on a 16-lane target), then one output at a time, each in the same input order.
+// The outputs [begin, end) of kRows rows: pairs of full vectors, then one, then narrower vectors (8, 4 lanes:
+// a 24-wide K projection on a 16-lane target), then one output at a time, each in the same input order.
 template <int kRows>
 void RowBlock(const float* HWY_RESTRICT x, int64_t in, const float* HWY_RESTRICT w, int64_t out,
-              const float* HWY_RESTRICT bias, float* HWY_RESTRICT y) {
+              const float* HWY_RESTRICT bias, float* HWY_RESTRICT y, int64_t begin, int64_t end) {
   const hn::ScalableTag<float> d;
   const hn::CappedTag<float, 8> d8;
   const hn::CappedTag<float, 4> d4;
   const auto n = static_cast<int64_t>(hn::Lanes(d)), n8 = static_cast<int64_t>(hn::Lanes(d8)),
              n4 = static_cast<int64_t>(hn::Lanes(d4));
-  int64_t o = 0;
-  for (; o + 2 * n <= out; o += 2 * n) Block<kRows, 2>(d, x, in, w, out, bias, y, o);
-  for (; o + n <= out; o += n) Block<kRows, 1>(d, x, in, w, out, bias, y, o);
-  for (; o + n8 <= out; o += n8) Block<kRows, 1>(d8, x, in, w, out, bias, y, o);
-  for (; o + n4 <= out; o += n4) Block<kRows, 1>(d4, x, in, w, out, bias, y, o);
-  for (; o < out; ++o) {
+  int64_t o = begin;
+  for (; o + 2 * n <= end; o += 2 * n) Block<kRows, 2>(d, x, in, w, out, bias, y, o);
+  for (; o + n <= end; o += n) Block<kRows, 1>(d, x, in, w, out, bias, y, o);
+  for (; o + n8 <= end; o += n8) Block<kRows, 1>(d8, x, in, w, out, bias, y, o);
+  for (; o + n4 <= end; o += n4) Block<kRows, 1>(d4, x, in, w, out, bias, y, o);
+  for (; o < end; ++o) {
     for (int r = 0; r < kRows; ++r) {
       float acc = 0.0f;
       for (int64_t j = 0; j < in; ++j) acc = acc + x[r * in + j] * w[j * out + o];
@@ -63,11 +63,13 @@ void RowBlock(const float* HWY_RESTRICT x, int64_t in, const float* HWY_RESTRICT
 }
 
 void MultiplyRows(const float* HWY_RESTRICT x, int64_t rows, int64_t in, const float* HWY_RESTRICT w,
-                  int64_t out, const float* HWY_RESTRICT bias, float* HWY_RESTRICT y) {
+                  int64_t out, const float* HWY_RESTRICT bias, float* HWY_RESTRICT y, int64_t begin,
+                  int64_t end) {
   constexpr int kRows = 4;
   int64_t r = 0;
-  for (; r + kRows <= rows; r += kRows) RowBlock<kRows>(x + r * in, in, w, out, bias, y + r * out);
-  for (; r < rows; ++r) RowBlock<1>(x + r * in, in, w, out, bias, y + r * out);
+  for (; r + kRows <= rows; r += kRows)
+    RowBlock<kRows>(x + r * in, in, w, out, bias, y + r * out, begin, end);
+  for (; r < rows; ++r) RowBlock<1>(x + r * in, in, w, out, bias, y + r * out, begin, end);
 }
 
 // A vector's lanes minus those equal to 0: a NaN is not 0, as `x != 0.0f` says one at a time.
@@ -91,8 +93,8 @@ HWY_EXPORT(MultiplyRows);
 HWY_EXPORT(CountNonzero);
 
 void multiply_rows(const float* x, int64_t rows, int64_t in, const float* w, int64_t out, const float* bias,
-                   float* y) {
-  HWY_DYNAMIC_DISPATCH(MultiplyRows)(x, rows, in, w, out, bias, y);
+                   float* y, int64_t begin, int64_t end) {
+  HWY_DYNAMIC_DISPATCH(MultiplyRows)(x, rows, in, w, out, bias, y, begin, end);
 }
 
 int64_t count_nonzero(const float* x, int64_t count) { return HWY_DYNAMIC_DISPATCH(CountNonzero)(x, count); }

@@ -9,11 +9,13 @@
 
 namespace neurokv::functional {
 
-// y[r × out + o] = (Σ_j x[r × in + j] × w[j × out + o]) + bias[o] for r in [0, rows), o in [0, out), j in
-// [0, in) in order; `bias` may be nullptr (then nothing is added). The weights are input-major, [in][out].
-// A zero input adds ±0, which leaves every sum as it was: the result is that of skipping it.
+// y[r × out + o] = (Σ_j x[r × in + j] × w[j × out + o]) + bias[o] for r in [0, rows), o in [begin, end) (a
+// part of the outputs [0, out): the executor splits them over threads), j in [0, in) in order; `bias` may be
+// nullptr (then nothing is added). The weights are input-major, [in][out]. A zero input adds ±0, which leaves
+// every sum as it was: the result is that of skipping it. Each output's sum is the same whatever range
+// computes it (the order is j's, the vector width changes no product or sum of a lane).
 void multiply_rows(const float* x, int64_t rows, int64_t in, const float* w, int64_t out, const float* bias,
-                   float* y);
+                   float* y, int64_t begin, int64_t end);
 
 // The values of x[0, count) that are not 0 (a NaN is not 0): the events a row of inputs makes.
 int64_t count_nonzero(const float* x, int64_t count);

@@ -49,20 +49,35 @@ Loaded load(const std::string& name, bool fuse_kv = true) {
   return {std::move(source), std::move(program)};
 }
 
-Execution execute(const Loaded& m, const std::vector<int>& ids, bool keep = false) {
+Execution execute(const Loaded& m, const std::vector<int>& ids, bool keep = false, int threads = 1) {
   const Executor executor(m.program, float_op_tensors(m.program, *m.source.weights),
-                          NumericsFacts::of(m.source.spec));
+                          NumericsFacts::of(m.source.spec), Workers(threads));
   return executor.run(ids, keep);
 }
 
-// Integer numerics, scales calibrated on `calibration`.
-Execution execute_int(const Loaded& m, const std::vector<int>& ids, const std::vector<int>& calibration) {
+// Integer numerics, scales calibrated on `calibration` (by a one-thread float run).
+Execution execute_int(const Loaded& m, const std::vector<int>& ids, const std::vector<int>& calibration,
+                      int threads = 1) {
   const Executor reference(m.program, float_op_tensors(m.program, *m.source.weights),
                            NumericsFacts::of(m.source.spec));
   const weights::WeightsFile file = weights::quantize_program_weights(m.program, *m.source.weights);
   const Executor executor(m.program, int_op_tensors(m.program, file), NumericsFacts::of(m.source.spec),
-                          calibrate(reference, calibration));
+                          calibrate(reference, calibration), Workers(threads));
   return executor.run(ids);
+}
+
+// Two executions are the same bytes: every logit's bits, events, largest outputs and rows read.
+void check_same_bytes(const Execution& a, const Execution& b) {
+  REQUIRE(a.logits.size() == b.logits.size());
+  for (std::size_t p = 0; p < a.logits.size(); ++p) {
+    REQUIRE(a.logits[p].size() == b.logits[p].size());
+    CHECK(std::memcmp(a.logits[p].data(), b.logits[p].data(), a.logits[p].size() * sizeof(float)) == 0);
+  }
+  REQUIRE(a.events.size() == b.events.size());
+  for (std::size_t p = 0; p < a.events.size(); ++p) CHECK(a.events[p].tiles == b.events[p].tiles);
+  CHECK(std::memcmp(a.max_abs.data(), b.max_abs.data(), a.max_abs.size() * sizeof(float)) == 0);
+  CHECK(a.kv_rows_read == b.kv_rows_read);
+  CHECK(a.weight_rows_read == b.weight_rows_read);
 }
 
 nlohmann::json reference(const std::string& name) {
@@ -214,6 +229,46 @@ TEST_CASE("execution is deterministic: three runs give the same logits and event
     CHECK(again.logits == first.logits);
     for (std::size_t p = 0; p < ids.size(); ++p) CHECK(again.events[p].tiles == first.events[p].tiles);
   }
+}
+
+TEST_CASE("any number of threads gives one thread's bytes: logits, events, largest outputs, rows read",
+          "[executor]") {
+  // Workers split a Linear's output blocks, attention's heads and a read's rotated rows; each output is
+  // computed by one thread in one thread's order. 3 threads split 2 or 4 units unevenly; 8 exceed the cores.
+  std::vector<int> calibration, ids;
+  for (int i = 0; i < 32; ++i) calibration.push_back((13 * i + 5) % 128);
+  for (int i = 0; i < 24; ++i) ids.push_back((29 * i + 3) % 128);
+  std::vector<std::string> models = kModels;
+  models.insert(models.end(), kLlamaModels.begin(), kLlamaModels.end());
+  for (const std::string& name : models) {
+    const Loaded m = load(name);
+    const Execution float_one = execute(m, ids), int_one = execute_int(m, ids, calibration);
+    for (int threads : {2, 3, 8}) {
+      CAPTURE(name, threads);
+      check_same_bytes(execute(m, ids, false, threads), float_one);
+      check_same_bytes(execute_int(m, ids, calibration, threads), int_one);
+    }
+  }
+}
+
+TEST_CASE("a session on threads steps to one thread's bytes, a padded cache too", "[executor]") {
+  const Loaded m = load("q-k=v");
+  std::vector<int> calibration;
+  for (int i = 0; i < 32; ++i) calibration.push_back((13 * i + 5) % 128);
+  const Executor reference(m.program, float_op_tensors(m.program, *m.source.weights),
+                           NumericsFacts::of(m.source.spec));
+  const ActivationScales scales = calibrate(reference, calibration);
+  const weights::WeightsFile file = weights::quantize_program_weights(m.program, *m.source.weights);
+  const Executor one(m.program, int_op_tensors(m.program, file), NumericsFacts::of(m.source.spec), scales);
+  const Executor two(m.program, int_op_tensors(m.program, file), NumericsFacts::of(m.source.spec), scales,
+                     Workers(2));
+  Session a(one), b(two);
+  for (Session* s : {&a, &b}) {
+    s->step(5);
+    s->pad_cache(30);
+    s->step(9);
+  }
+  check_same_bytes(a.execution(), b.execution());
 }
 
 TEST_CASE("bad token ids name the position and what was expected", "[executor]") {

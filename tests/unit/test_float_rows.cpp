@@ -1,5 +1,6 @@
 // The float Linear of a block of rows (simulator/functional/float_rows.hpp): the sums of the token-by-token,
-// input-order axpy, to the bit, whatever the row count and the output width.
+// input-order axpy, to the bit, whatever the row count, the output width and the ranges of outputs computed
+// apart (the executor's threads).
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <random>
@@ -34,7 +35,9 @@ std::vector<float> axpy_rows(const std::vector<float>& x, int64_t rows, int64_t 
 
 }  // namespace
 
-TEST_CASE("multiply_rows gives the input-order sums of the axpy per row, to the bit", "[executor]") {
+TEST_CASE(
+    "multiply_rows gives the input-order sums of the axpy per row, to the bit, in any ranges of outputs",
+    "[executor]") {
   std::mt19937 rng(11);
   std::normal_distribution<float> normal(0.0f, 1.0f);
   std::bernoulli_distribution zero(0.2);
@@ -52,8 +55,16 @@ TEST_CASE("multiply_rows gives the input-order sums of the axpy per row, to the 
         const std::vector<float> expected =
             axpy_rows(x, rows, in, w, out, with_bias ? bias : std::vector<float>{});
         std::vector<float> y(expected.size(), -1.0f);
-        multiply_rows(x.data(), rows, in, w.data(), out, with_bias ? bias.data() : nullptr, y.data());
+        multiply_rows(x.data(), rows, in, w.data(), out, with_bias ? bias.data() : nullptr, y.data(), 0, out);
         CHECK(std::memcmp(y.data(), expected.data(), y.size() * sizeof(float)) == 0);
+        // Two ranges split inside a vector: other vector widths compute the outputs near the split.
+        std::vector<float> parts(expected.size(), -1.0f);
+        const int64_t split = out / 2 + 1;
+        multiply_rows(x.data(), rows, in, w.data(), out, with_bias ? bias.data() : nullptr, parts.data(), 0,
+                      split);
+        multiply_rows(x.data(), rows, in, w.data(), out, with_bias ? bias.data() : nullptr, parts.data(),
+                      split, out);
+        CHECK(std::memcmp(parts.data(), expected.data(), parts.size() * sizeof(float)) == 0);
       }
     }
   }

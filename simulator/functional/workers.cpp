@@ -1,0 +1,41 @@
+#include "simulator/functional/workers.hpp"
+
+#include <fmt/format.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+
+#include "compiler/support/error.hpp"
+
+namespace neurokv::functional {
+
+// An arena of `threads` slots: the caller's thread and up to threads − 1 of the pool's workers.
+struct Workers::Arena {
+  explicit Arena(int threads) : arena(threads) {}
+  tbb::task_arena arena;
+};
+
+Workers::Workers(int threads) : threads_(threads) {
+  if (threads < 1) throw InputError(fmt::format("threads: {}, expected 1 or more", threads));
+  if (threads > 1) arena_ = std::make_shared<Arena>(threads);
+}
+
+void Workers::split(int64_t count, const std::function<void(int64_t, int64_t)>& part) const {
+  if (count <= 0) return;
+  const int64_t parts = std::min<int64_t>(threads_, count);
+  if (parts == 1) {
+    part(0, count);
+    return;
+  }
+  // One task per range: the bounds are fixed by count and parts, whichever thread takes a task.
+  arena_->arena.execute([&] {
+    tbb::parallel_for(int64_t{0}, parts,
+                      [&](int64_t k) { part(count * k / parts, count * (k + 1) / parts); });
+  });
+}
+
+int hardware_threads() { return tbb::info::default_concurrency(); }
+
+}  // namespace neurokv::functional

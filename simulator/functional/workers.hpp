@@ -1,0 +1,33 @@
+#pragma once
+// The threads an execution splits an op's independent parts over (a Linear's blocks of output channels,
+// attention's heads), as the chip runs its NPs side by side. A persistent pool (oneTBB's, shared by every
+// Workers of the process, so several executions at once do not oversubscribe the cores): a decode step runs
+// ~150 Linears, too many to start threads for each. Every part writes outputs no other part writes, and each
+// output's sum runs in the order one thread runs it, so an execution gives the same bytes for any number of
+// threads (docs/executor.md "Threads").
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace neurokv::functional {
+
+class Workers {
+ public:
+  // At most `threads` parts run side by side. Throws InputError for fewer than 1.
+  explicit Workers(int threads = 1);
+
+  int threads() const { return threads_; }
+  // Runs part(begin, end) on min(threads(), count) consecutive ranges that cover [0, count), side by side,
+  // and returns when every one has run. The ranges depend on count and threads() alone.
+  void split(int64_t count, const std::function<void(int64_t, int64_t)>& part) const;
+
+ private:
+  struct Arena;
+  int threads_;
+  std::shared_ptr<Arena> arena_;  // nullptr for one thread: the caller runs the one part itself
+};
+
+// The cores this process may run on (its CPU affinity): the default thread count of exec, estimate and run.
+int hardware_threads();
+
+}  // namespace neurokv::functional
