@@ -9,6 +9,7 @@
 #include "compiler/config/attention_variant.hpp"
 #include "compiler/ir/program.hpp"
 #include "compiler/support/error.hpp"
+#include "simulator/functional/workers.hpp"
 #include "simulator/report_render.hpp"
 
 namespace neurokv::cli {
@@ -56,6 +57,7 @@ void add_event_options(CLI::App& command, study::StudyOptions& o) {
                      "writes OUT.nkw): its codes, and its activation scales when compile --calibration "
                      "stored them");
   add_synthetic_weights_option(command, o);
+  add_threads_option(command, o);
 }
 
 void add_synthetic_weights_option(CLI::App& command, study::StudyOptions& o) {
@@ -64,6 +66,14 @@ void add_synthetic_weights_option(CLI::App& command, study::StudyOptions& o) {
                   "a model without weights (YAML) executes with GPT-2-initialised weights drawn from SEED; "
                   "every measured figure then says 'synthetic weights'")
       ->check(CLI::Range(int64_t{0}, std::numeric_limits<int64_t>::max()));
+}
+
+void add_threads_option(CLI::App& command, study::StudyOptions& o) {
+  command
+      .add_option("--threads", o.threads,
+                  "execute on N threads (a Linear's blocks of outputs and attention's heads side by side; "
+                  "the same results for any N; default: the machine's cores)")
+      ->check(CLI::Range(1, functional::kMaxThreads));
 }
 
 void add_report_options(CLI::App& command, ReportPaths& o) {

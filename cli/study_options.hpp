@@ -24,6 +24,8 @@ void add_report_options(CLI::App& command, ReportPaths& paths);
 void add_event_options(CLI::App& command, study::StudyOptions& options);
 // --synthetic-weights SEED: weights for a model that has none (exec and the event options).
 void add_synthetic_weights_option(CLI::App& command, study::StudyOptions& options);
+// --threads N: the threads an execution splits its ops over (exec and the event options).
+void add_threads_option(CLI::App& command, study::StudyOptions& options);
 
 // Refuses --json - with --csv -: two reports on one stdout cannot be told apart.
 void check_report_outputs(const ReportPaths& paths);

@@ -243,6 +243,7 @@ PYBIND11_MODULE(_neurokv, m) {
       .def_readwrite("events", &study::StudyOptions::events)
       .def_readwrite("synthetic_seed", &study::StudyOptions::synthetic_seed)
       .def_readwrite("weights_file", &study::StudyOptions::weights_file)
+      .def_readwrite("threads", &study::StudyOptions::threads)
       .def_readwrite("model", &study::StudyOptions::model)
       .def_readwrite("hw", &study::StudyOptions::hw);
 

@@ -92,8 +92,9 @@ Execution execute(const ExecOptions& o, const DiagnosticSink& now) {
                 : std::vector<std::vector<int>>{ids};
   for (const std::vector<int>& sequence : sequences) functional::check_token_ids(sequence, program, where);
   const functional::NumericsFacts facts = functional::NumericsFacts::of(study.model.spec);
+  const functional::Workers workers = execution_workers(o.study);
   const functional::Executor reference(program, functional::float_op_tensors(program, *study.model.weights),
-                                       facts);
+                                       facts, workers);
   // Float first, once per sequence: its logits, its densities when float is what was asked, and the scales
   // that calibrate the integer run on the input itself.
   std::vector<functional::Logits> logits, float_logits;
@@ -112,7 +113,7 @@ Execution execute(const ExecOptions& o, const DiagnosticSink& now) {
         int_scales(o, program, stored, reference, input_scales, now, calibrated_on);
     const weights::WeightsFile file =
         stored ? std::move(*stored) : weights::quantize_program_weights(program, *study.model.weights);
-    int_executor.emplace(program, functional::int_op_tensors(program, file), facts, scales);
+    int_executor.emplace(program, functional::int_op_tensors(program, file), facts, scales, workers);
     for (const std::vector<int>& sequence : sequences) {
       functional::Execution run = int_executor->run(sequence);
       functional::add_sites(counted, functional::measured_site_counts(program, run));

@@ -44,6 +44,10 @@ void give_synthetic_weights(Study& s, const StudyOptions& o) {
 
 void apply_measured_events(Study& s, const StudyOptions& o, const DiagnosticSink& now) {
   const bool input = !o.ids.empty() || !o.text.empty();
+  if (o.threads != 0 && (!input || o.events == "assumed"))
+    throw InputError(
+        "--threads: nothing is executed without --ids or --text (and measured events), so it "
+        "would be ignored; expected no --threads");
   if (o.events == "assumed") {
     if (input)
       throw InputError("--events assumed: --ids/--text would not be used, expected one or the other");
@@ -62,7 +66,8 @@ void apply_measured_events(Study& s, const StudyOptions& o, const DiagnosticSink
   std::string where;
   const std::vector<int> ids = token_input(o.ids, o.text, where);
   const std::optional<functional::StoredWeights>& stored = s.stored_weights;
-  s.events = functional::measure_events(s.model, s.variants.front(), s.hw, s.compile, ids, where, stored);
+  s.events = functional::measure_events(s.model, s.variants.front(), s.hw, s.compile, ids, where, stored,
+                                        execution_workers(o));
   const functional::MeasuredEvents& measured = *s.events;
   MeasuredExecution execution;
   execution.input = where;
@@ -192,6 +197,10 @@ std::optional<functional::StoredWeights> read_stored_weights(const StudyOptions&
   if (o.ids.empty() && o.text.empty())
     throw InputError("--weights: nothing is executed without an input, expected --ids or --text");
   return functional::StoredWeights{weights::load_weights_file(o.weights_file), o.weights_file};
+}
+
+functional::Workers execution_workers(const StudyOptions& o) {
+  return functional::Workers(o.threads == 0 ? functional::hardware_threads() : o.threads);
 }
 
 Study load_study(const StudyOptions& o, const DiagnosticSink& now) {

@@ -35,6 +35,7 @@ struct StudyOptions {
   std::string events = "auto";  // auto: measured when the model has weights and an input is given
   int64_t synthetic_seed = -1;  // --synthetic-weights SEED; -1: not given
   std::string weights_file;     // --weights: the program's .nkw (codes, stored scales); "": quantise now
+  int threads = 0;              // --threads: what an execution splits its ops over; 0: the machine's cores
 };
 
 // What the options name, loaded and validated.
@@ -57,6 +58,10 @@ struct Study {
 // --weights (estimate, run): the .nkw read, or nothing without the flag. Throws InputError where nothing is
 // executed (--events assumed, no input), so the file would be ignored.
 std::optional<functional::StoredWeights> read_stored_weights(const StudyOptions& options);
+
+// The threads --threads names (`options.threads`), the machine's cores when it is 0. Throws InputError for a
+// negative count or one above functional::kMaxThreads.
+functional::Workers execution_workers(const StudyOptions& options);
 
 // Loads the model and chip the options name (the model's own diagnostics go to `now`), then make_study.
 Study load_study(const StudyOptions& options, const DiagnosticSink& now);

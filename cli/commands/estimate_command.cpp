@@ -18,7 +18,7 @@ namespace {
 constexpr const char* kTransformerFlags[] = {
     "--variant", "--context", "--weight-bits", "--act-bits", "--kv-bits", "--no-fuse-kv",
     "--prompt",  "--ids",     "--text",        "--events",   "--weights", "--synthetic-weights",
-    "--csv"};
+    "--threads", "--csv"};
 
 // A CNN's widths are its model's and its unit is a frame, so only --model, --hw, --map-mode and --json apply.
 void estimate_cnn(const CLI::App& command, const study::StudyOptions& options, const std::string& map_mode,

@@ -79,6 +79,7 @@ void add_exec_command(CLI::App& app) {
       "measured densities");
   add_study_options(*command, options.study);
   add_synthetic_weights_option(*command, options.study);
+  add_threads_option(*command, options.study);
   auto* ids = command->add_option("--ids", options.ids, "token ids: a list '1,2,3' or a file holding one");
   auto* text =
       command->add_option("--text", options.text, "a text file; each byte is a token (byte-level models)");

@@ -15,7 +15,8 @@ namespace neurokv::functional {
 
 MeasuredEvents measure_events(const ModelSource& model, const LayerVariants& variant, const HwConfig& hw,
                               const CompileOptions& options, const std::vector<int>& ids,
-                              const std::string& where, const std::optional<StoredWeights>& stored) {
+                              const std::string& where, const std::optional<StoredWeights>& stored,
+                              const Workers& workers) {
   if (!model.weights) {
     throw InputError(
         fmt::format("--events measured: model {} has no weights (a YAML model), expected an ONNX "
@@ -26,7 +27,7 @@ MeasuredEvents measure_events(const ModelSource& model, const LayerVariants& var
   if (stored) weights::check_weights(stored->file, program, stored->path);
   check_token_ids(ids, program, where);
   const NumericsFacts facts = NumericsFacts::of(model.spec);
-  const Executor reference(program, float_op_tensors(program, *model.weights), facts);
+  const Executor reference(program, float_op_tensors(program, *model.weights), facts, workers);
   const Execution float_run = reference.run(ids);
   const bool stored_scales = stored && stored->file.activations;
   const Executor executor(
@@ -35,7 +36,8 @@ MeasuredEvents measure_events(const ModelSource& model, const LayerVariants& var
                      stored ? stored->file : weights::quantize_program_weights(program, *model.weights)),
       facts,
       stored_scales ? from_stored(program, *stored->file.activations, stored->path)
-                    : ActivationScales{float_run.max_abs});
+                    : ActivationScales{float_run.max_abs},
+      workers);
   const Execution int_run = executor.run(ids);
   MeasuredEvents measured;
   measured.sites = measured_site_counts(program, int_run);

@@ -11,6 +11,7 @@
 #include "compiler/weights/weights_file.hpp"
 #include "simulator/functional/measured_density.hpp"
 #include "simulator/functional/quality.hpp"
+#include "simulator/functional/workers.hpp"
 #include "simulator/measured_densities.hpp"
 
 namespace neurokv::functional {
@@ -49,10 +50,11 @@ struct StoredWeights {
 
 // Compiles `variant` of `model` (which must have weights) for `hw`, calibrates activation scales on `ids`
 // (a float run) and executes them in integer numerics; with `stored`, its codes and scales (checked against
-// the program). Throws InputError for a model without weights, bad ids or a weights file that is not the
-// program's.
+// the program). Both runs split their ops over `workers`. Throws InputError for a model without weights, bad
+// ids or a weights file that is not the program's.
 MeasuredEvents measure_events(const ModelSource& model, const LayerVariants& variant, const HwConfig& hw,
                               const CompileOptions& options, const std::vector<int>& ids,
-                              const std::string& where, const std::optional<StoredWeights>& stored = {});
+                              const std::string& where, const std::optional<StoredWeights>& stored = {},
+                              const Workers& workers = Workers());
 
 }  // namespace neurokv::functional

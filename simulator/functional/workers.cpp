@@ -11,14 +11,17 @@
 
 namespace neurokv::functional {
 
-// An arena of `threads` slots: the caller's thread and up to threads − 1 of the pool's workers.
+// The caller's thread and up to threads − 1 of the pool's workers, no more than the cores: more threads than
+// cores would only take turns (and oneTBB warns on stderr when asked for more workers than it keeps). The
+// ranges split() makes are threads'; the arena only runs them.
 struct Workers::Arena {
-  explicit Arena(int threads) : arena(threads) {}
+  explicit Arena(int threads) : arena(std::min(threads, hardware_threads())) {}
   tbb::task_arena arena;
 };
 
 Workers::Workers(int threads) : threads_(threads) {
-  if (threads < 1) throw InputError(fmt::format("threads: {}, expected 1 or more", threads));
+  if (threads < 1 || threads > kMaxThreads)
+    throw InputError(fmt::format("threads: {}, expected 1 to {}", threads, kMaxThreads));
   if (threads > 1) arena_ = std::make_shared<Arena>(threads);
 }
 

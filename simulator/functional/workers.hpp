@@ -11,9 +11,13 @@
 
 namespace neurokv::functional {
 
+// The most threads a Workers takes: more than any machine this runs on has cores, few enough that a typo's
+// 10^9 is refused rather than given an arena of as many slots.
+inline constexpr int kMaxThreads = 1024;
+
 class Workers {
  public:
-  // At most `threads` parts run side by side. Throws InputError for fewer than 1.
+  // At most `threads` parts run side by side. Throws InputError outside [1, kMaxThreads].
   explicit Workers(int threads = 1);
 
   int threads() const { return threads_; }
