@@ -6,8 +6,10 @@
 // threads (Workers: the Linears' blocks of outputs and the attention's heads side by side; 1 and the
 // machine's 2). Counters: the step's synaptic operations (events × the tile widths they fan out to) and
 // events. stream_linear_codes times the memory floor beside it, on as many threads. With threads, the CPU
-// column is the benchmark thread's alone: compare wall times.
+// column is the benchmark thread's alone; the counter process_cpu_ms is the whole process's (every thread's,
+// waiting included) per step.
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <cstring>
 #include <map>
@@ -68,6 +70,16 @@ const functional::Executor& integer_executor(const std::string& variant, int thr
   return *slot;
 }
 
+// User and system time of the whole process so far, every thread's.
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec);
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 void decode_token(benchmark::State& state, const std::string& variant, bool integer) {
   const Loaded& l = loaded(variant);
   functional::Session session(integer ? integer_executor(variant, static_cast<int>(state.range(1)))
@@ -75,10 +87,13 @@ void decode_token(benchmark::State& state, const std::string& variant, bool inte
   const int context = static_cast<int>(state.range(0));
   session.step(11);
   session.pad_cache(context - 1);
+  const double cpu_before = process_cpu_seconds();
   for (auto _ : state) {
     session.step(22);
     session.rewind(context - 1);
   }
+  state.counters["process_cpu_ms"] =
+      1e3 * (process_cpu_seconds() - cpu_before) / static_cast<double>(state.iterations());
   // The last step's work: events and the synaptic operations they drive.
   const functional::TokenEvents& events = session.execution().events.back();
   int64_t received = 0, synaptic = 0;

@@ -10,6 +10,13 @@
 #include "compiler/support/error.hpp"
 
 namespace neurokv::functional {
+namespace {
+
+// Ranges per thread in split(): enough that a thread left waiting for a preempted peer finds work,
+// few enough that each range still streams a few blocks of weights (docs/executor.md "Threads").
+constexpr int64_t kRangesPerThread = 4;
+
+}  // namespace
 
 // The caller's thread and up to threads − 1 of the pool's workers, no more than the cores: more threads than
 // cores would only take turns (and oneTBB warns on stderr when asked for more workers than it keeps). The
@@ -27,15 +34,18 @@ Workers::Workers(int threads) : threads_(threads) {
 
 void Workers::split(int64_t count, const std::function<void(int64_t, int64_t)>& part) const {
   if (count <= 0) return;
-  const int64_t parts = std::min<int64_t>(threads_, count);
-  if (parts == 1) {
+  // kRangesPerThread ranges a thread, each a task: a thread that finishes early (or whose peer the host has
+  // preempted, on a shared machine) takes the ranges left. The bounds are fixed by count and threads,
+  // whichever thread takes a task.
+  const int64_t ranges = std::min<int64_t>(int64_t{threads_} * kRangesPerThread, count);
+  if (threads_ == 1 || ranges == 1) {
     part(0, count);
     return;
   }
-  // One task per range: the bounds are fixed by count and parts, whichever thread takes a task.
   arena_->arena.execute([&] {
-    tbb::parallel_for(int64_t{0}, parts,
-                      [&](int64_t k) { part(count * k / parts, count * (k + 1) / parts); });
+    tbb::parallel_for(
+        int64_t{0}, ranges, [&](int64_t k) { part(count * k / ranges, count * (k + 1) / ranges); },
+        tbb::simple_partitioner());
   });
 }
 

@@ -21,8 +21,9 @@ class Workers {
   explicit Workers(int threads = 1);
 
   int threads() const { return threads_; }
-  // Runs part(begin, end) on min(threads(), count) consecutive ranges that cover [0, count), side by side,
-  // and returns when every one has run. The ranges depend on count and threads() alone.
+  // Runs part(begin, end) on consecutive ranges that cover [0, count) (a few per thread), side by side, and
+  // returns when every one has run. The ranges depend on count and threads() alone; which thread runs one
+  // does not.
   void split(int64_t count, const std::function<void(int64_t, int64_t)>& part) const;
 
  private:
