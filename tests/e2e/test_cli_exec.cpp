@@ -184,6 +184,23 @@ TEST_CASE("exec --windows runs a long input as windows of the context and scores
   CHECK(j.at("densities").at("attn_in").at("offered") == 2 * 3 * 70 * 64);
 }
 
+TEST_CASE("exec and estimate --threads N give the same bytes for any N, as the default (the cores) does",
+          "[executor][cli]") {
+  // edge-tiny's Linears are several blocks of outputs wide, so 2 and 3 threads split them.
+  const std::string study =
+      "-m edge-tiny --variant QKV --context 64 --ids 1,2,3,4,5,6,7,8 --synthetic-weights 3";
+  const neurokv::test::CliResult one = neurokv::test::run_cli("exec " + study + " --threads 1 --json -");
+  REQUIRE(one.exit_code == 0);
+  for (const std::string threads : {" --threads 2", " --threads 3", ""}) {
+    CAPTURE(threads);
+    CHECK(neurokv::test::run_cli("exec " + study + threads + " --json -").out == one.out);
+  }
+  const neurokv::test::CliResult estimate_one =
+      neurokv::test::run_cli("estimate " + study + " --threads 1 --json -");
+  REQUIRE(estimate_one.exit_code == 0);
+  CHECK(neurokv::test::run_cli("estimate " + study + " --threads 2 --json -").out == estimate_one.out);
+}
+
 TEST_CASE("synthetic weights (--synthetic-weights) execute a model YAML and every measured figure says so",
           "[executor][cli]") {
   const std::string study = "-m edge-tiny --variant Q-K=V --context 64 --ids 1,2,3,4,5,6,7,8";
