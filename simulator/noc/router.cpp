@@ -5,64 +5,56 @@
 #include "simulator/noc/network_interface.hpp"
 
 namespace neurokv::noc {
+namespace {
+
+uint64_t bit(int in) { return uint64_t{1} << in; }
+
+}  // namespace
 
 Router::Router(int x, int y, const NocParams& params, const MulticastTrees& trees)
-    : x_(x), y_(y), cols_(params.cols), vcs_(params.vcs), pipeline_(params.pipeline_cycles), trees_(trees) {
-  for (int port = 0; port < kPorts; ++port) {
-    inputs_.emplace_back(params.vcs, params.buffer_flits);
+    : x_(x),
+      y_(y),
+      cols_(params.cols),
+      vcs_(params.vcs),
+      pipeline_(params.pipeline_cycles),
+      node_(y * params.cols + x),
+      trees_(trees),
+      buffers_(kPorts * params.vcs, params.buffer_flits),
+      in_vcs_(static_cast<size_t>(kPorts * params.vcs)) {
+  for (int port = 0; port < kPorts; ++port)
     outputs_.emplace_back(params.vcs, params.buffer_flits, port == kLocal);
-  }
 }
 
-void Router::connect(const std::array<Router*, kPorts>& neighbours, NetworkInterface& local) {
+void Router::connect(const std::array<Router*, kPorts>& neighbours, NetworkInterface& local,
+                     Activity& activity) {
   neighbours_ = neighbours;
   local_ = &local;
+  activity_ = &activity;
 }
 
-void Router::receive(int port, int vc, const Flit& flit) {
-  InputPort& in = inputs_[static_cast<size_t>(port)];
-  if (in.staged) throw std::logic_error("noc: two flits on one link in one cycle");
-  in.staged = true;
-  in.staged_vc = vc;
-  in.staged_flit = flit;
-  ++staged_;
+void Router::receive(int port, int vc, const Flit& flit, int64_t cycle) {
+  int64_t& arrived = inputs_[static_cast<size_t>(port)].arrived;
+  if (arrived == cycle) throw std::logic_error("noc: two flits on one link in one cycle");
+  arrived = cycle;
+  // It reaches the buffer next cycle and may leave pipeline − 1 cycles after that.
+  enter(port * vcs_ + vc, flit, cycle + pipeline_);
 }
 
-void Router::enter(int port, int vc, const Flit& flit, int64_t cycle) {
-  InputPort& input = inputs_[static_cast<size_t>(port)];
-  InputVc& in = input.vcs[static_cast<size_t>(vc)];
-  if (in.buffer.empty() && in.out_ports == 0) ++unallocated_;  // a head at the front of an idle VC
-  in.buffer.push({flit, cycle + pipeline_ - 1});
-  input.occupied |= uint64_t{1} << vc;
-  ++buffered_;
+void Router::inject(int vc, const Flit& flit, int64_t cycle) {
+  enter(kLocal * vcs_ + vc, flit, cycle + pipeline_ - 1);
+}
+
+void Router::enter(int in, const Flit& flit, int64_t ready) {
+  if (buffers_.empty(in) && in_vcs_[static_cast<size_t>(in)].out_ports == 0)
+    waiting_ |= bit(in);  // a head at the front of an idle VC
+  buffers_.push(in, {flit, ready});
+  occupied_ |= bit(in);
+  if (buffered_++ == 0) activity_->routers.add(node_);
   ++flits_in_;
 }
 
-void Router::inject(int vc, const Flit& flit, int64_t cycle) { enter(kLocal, vc, flit, cycle); }
-
-void Router::return_credit(int port, int vc) {
-  outputs_[static_cast<size_t>(port)].return_credit(vc);
-  ++credits_staged_;
-}
-
-void Router::absorb(int64_t cycle) {
-  if (credits_staged_ > 0) {
-    for (OutputPort& out : outputs_) out.absorb_credit();
-    credits_staged_ = 0;
-  }
-  if (staged_ == 0) return;
-  for (int port = 0; port < kPorts; ++port) {
-    InputPort& in = inputs_[static_cast<size_t>(port)];
-    if (!in.staged) continue;
-    in.staged = false;
-    enter(port, in.staged_vc, in.staged_flit, cycle);
-  }
-  staged_ = 0;
-}
-
 void Router::step(int64_t cycle) {
-  if (buffered_ == 0) return;
-  if (unallocated_ > 0) allocate_vcs(cycle);
+  if (waiting_ != 0) allocate_vcs(cycle);
   allocate_switch(cycle);
 }
 
@@ -70,26 +62,24 @@ void Router::allocate_vcs(int64_t cycle) {
   // First stage: each VC whose front is a ready head lacking a downstream VC on one of its ports is routed
   // (XY, or its tree) and asks, on each such port, for one free VC.
   unsigned asked_ports = 0;  // bit o: some input VC asks output port o
-  for (int port = 0; port < kPorts; ++port) {
-    InputPort& in = inputs_[static_cast<size_t>(port)];
-    for (uint64_t left = in.occupied; left != 0; left &= left - 1) {
-      const int v = __builtin_ctzll(left);
-      InputVc& vc = in.vcs[static_cast<size_t>(v)];
-      if (!ready(vc, cycle)) continue;
-      if (vc.out_ports == 0) {
-        const Flit& head = vc.buffer.front().flit;
-        if (!head.head)
-          throw std::logic_error("noc: a body flit at the front of an unrouted virtual channel");
-        vc.out_ports = head.tree >= 0 ? trees_.ports(head.tree, y_ * cols_ + x_)
-                                      : 1u << xy_port(x_, y_, head.dst % cols_, head.dst / cols_);
-      }
-      for (unsigned need = vc.unallocated(); need != 0; need &= need - 1) {
-        const int o = __builtin_ctz(need);
-        const int want = vc.vc_choice.grant(outputs_[static_cast<size_t>(o)].free_vcs());
-        if (want < 0) continue;
-        asks_[static_cast<size_t>(o)][static_cast<size_t>(want)] |= uint64_t{1} << (port * vcs_ + v);
-        asked_ports |= 1u << o;
-      }
+  for (uint64_t left = waiting_; left != 0; left &= left - 1) {
+    const int in = __builtin_ctzll(left);
+    const BufferedFlit& front = buffers_.front(in);
+    if (front.ready > cycle) continue;
+    InputVc& vc = in_vcs_[static_cast<size_t>(in)];
+    if (vc.out_ports == 0) {
+      if (!front.flit.head)
+        throw std::logic_error("noc: a body flit at the front of an unrouted virtual channel");
+      vc.out_ports = front.flit.tree >= 0
+                         ? trees_.ports(front.flit.tree, node_)
+                         : 1u << xy_port(x_, y_, front.flit.dst % cols_, front.flit.dst / cols_);
+    }
+    for (unsigned need = vc.unallocated(); need != 0; need &= need - 1) {
+      const int o = __builtin_ctz(need);
+      const int want = vc.vc_choice.grant(outputs_[static_cast<size_t>(o)].free_vcs());
+      if (want < 0) continue;
+      asks_[static_cast<size_t>(o)][static_cast<size_t>(want)] |= bit(in);
+      asked_ports |= 1u << o;
     }
   }
   // Second stage: each asked-for downstream VC grants one of the input VCs asking for it.
@@ -102,9 +92,9 @@ void Router::allocate_vcs(int64_t cycle) {
       askers = 0;
       if (winner < 0) continue;
       out.hold(u);
-      InputVc& vc = inputs_[static_cast<size_t>(winner / vcs_)].vcs[static_cast<size_t>(winner % vcs_)];
+      InputVc& vc = in_vcs_[static_cast<size_t>(winner)];
       vc.out_vc[static_cast<size_t>(o)] = u;
-      if (vc.unallocated() == 0) --unallocated_;
+      if (vc.unallocated() == 0) waiting_ &= ~bit(winner);
     }
   }
 }
@@ -122,22 +112,24 @@ unsigned Router::crossable(const InputVc& vc) const {
 void Router::allocate_switch(int64_t cycle) {
   // First stage: each input port bids with one VC whose front flit is ready and has a downstream credit, for
   // every port it may cross to now.
-  std::array<uint64_t, kPorts> bidders{};     // by output port: the input ports bidding for it
-  std::array<unsigned, kMaxVcs> may_cross{};  // by VC of the input port in hand: the ports it may cross to
+  std::array<unsigned, kPorts * kMaxVcs> may_cross;  // by input VC: the ports it may cross to (if bidding)
+  uint64_t bidding = 0;                              // input VCs that may bid
+  for (uint64_t left = occupied_; left != 0; left &= left - 1) {
+    const int in = __builtin_ctzll(left);
+    if (buffers_.front(in).ready > cycle) continue;
+    const unsigned ports = crossable(in_vcs_[static_cast<size_t>(in)]);
+    may_cross[static_cast<size_t>(in)] = ports;
+    if (ports != 0) bidding |= bit(in);
+  }
+  if (bidding == 0) return;                // no grant: every arbiter keeps its state
+  std::array<uint64_t, kPorts> bidders{};  // by output port: the input ports bidding for it
+  const uint64_t port_vcs = (~uint64_t{0}) >> (64 - vcs_);
   for (int port = 0; port < kPorts; ++port) {
-    InputPort& in = inputs_[static_cast<size_t>(port)];
-    uint64_t ready_vcs = 0;
-    for (uint64_t left = in.occupied; left != 0; left &= left - 1) {
-      const int v = __builtin_ctzll(left);
-      const InputVc& vc = in.vcs[static_cast<size_t>(v)];
-      if (!ready(vc, cycle)) continue;
-      may_cross[static_cast<size_t>(v)] = crossable(vc);
-      if (may_cross[static_cast<size_t>(v)] != 0) ready_vcs |= uint64_t{1} << v;
-    }
-    const int bid = in.switch_choice.grant(ready_vcs);
+    const int bid =
+        inputs_[static_cast<size_t>(port)].switch_choice.grant((bidding >> (port * vcs_)) & port_vcs);
     bid_[static_cast<size_t>(port)] = bid;
     if (bid < 0) continue;
-    for (unsigned ports = may_cross[static_cast<size_t>(bid)]; ports != 0; ports &= ports - 1)
+    for (unsigned ports = may_cross[static_cast<size_t>(port * vcs_ + bid)]; ports != 0; ports &= ports - 1)
       bidders[static_cast<size_t>(__builtin_ctz(ports))] |= uint64_t{1} << port;
   }
   // Second stage: each output port grants one of the input ports bidding for it; the winners cross.
@@ -153,9 +145,9 @@ void Router::allocate_switch(int64_t cycle) {
 
 void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
   const int v = bid_[static_cast<size_t>(in_port)];
-  InputPort& in = inputs_[static_cast<size_t>(in_port)];
-  InputVc& vc = in.vcs[static_cast<size_t>(v)];
-  const Flit flit = vc.buffer.front().flit;
+  const int in = in_port * vcs_ + v;
+  InputVc& vc = in_vcs_[static_cast<size_t>(in)];
+  const Flit flit = buffers_.front(in).flit;
   for (unsigned left = ports; left != 0; left &= left - 1) {
     const int o = __builtin_ctz(left);
     int& out_vc = vc.out_vc[static_cast<size_t>(o)];
@@ -164,7 +156,7 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
     if (o == kLocal) {
       local_->eject(flit, cycle + 1);
     } else {
-      neighbours_[static_cast<size_t>(o)]->receive(opposite(o), out_vc, flit);
+      neighbours_[static_cast<size_t>(o)]->receive(opposite(o), out_vc, flit, cycle);
       ++link_flits_;
     }
     if (flit.tail) {
@@ -175,19 +167,25 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
   vc.sent |= ports;
   if (vc.sent != vc.out_ports) return;  // a multicast flit still has branches to cross to
   vc.sent = 0;
-  vc.buffer.pop();
-  if (vc.buffer.empty()) in.occupied &= ~(uint64_t{1} << v);
+  buffers_.pop(in);
+  if (buffers_.empty(in)) occupied_ &= ~bit(in);
   --buffered_;
   ++flits_out_;
   // The freed slot's credit goes back upstream.
   if (in_port == kLocal)
-    local_->injection().return_credit(v);
+    return_credit(local_->injection(), v);
   else
-    neighbours_[static_cast<size_t>(in_port)]->return_credit(opposite(in_port), v);
+    return_credit(neighbours_[static_cast<size_t>(in_port)]->outputs_[static_cast<size_t>(opposite(in_port))],
+                  v);
   if (flit.tail) {
     vc.out_ports = 0;
-    if (!vc.buffer.empty()) ++unallocated_;  // the next packet's head is at the front now
+    if (!buffers_.empty(in)) waiting_ |= bit(in);  // the next packet's head is at the front now
   }
+}
+
+void Router::return_credit(OutputPort& upstream, int vc) {
+  upstream.return_credit(vc);
+  activity_->credits_due.push_back(&upstream);
 }
 
 }  // namespace neurokv::noc
