@@ -10,6 +10,7 @@
 namespace neurokv::noc {
 
 class OutputPort;
+class Router;
 
 struct NodeSet {
   explicit NodeSet(int nodes) : words(static_cast<std::size_t>((nodes + 63) / 64)) {}
@@ -23,11 +24,19 @@ struct NodeSet {
   std::vector<uint64_t> words;
 };
 
+// A credit returned to `port` this cycle: output port `out` of `router`, or an interface's injection channel
+// (router nullptr).
+struct CreditDue {
+  OutputPort* port;
+  Router* router;
+  int out;
+};
+
 struct Activity {
   explicit Activity(int nodes) : routers(nodes), interfaces(nodes) {}
   NodeSet routers;     // holding a flit
   NodeSet interfaces;  // a packet queued or being injected
-  std::vector<OutputPort*> credits_due;
+  std::vector<CreditDue> credits_due;
 };
 
 }  // namespace neurokv::noc

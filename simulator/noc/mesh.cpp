@@ -63,7 +63,10 @@ int64_t Mesh::multicast(int src, int tree) {
 }
 
 void Mesh::step() {
-  for (OutputPort* port : activity_.credits_due) port->absorb_credit();
+  for (const CreditDue& due : activity_.credits_due) {
+    const int vc = due.port->absorb_credit();
+    if (due.router != nullptr) due.router->credit_arrived(due.out, vc);
+  }
   activity_.credits_due.clear();
   std::vector<uint64_t>& busy = activity_.interfaces.words;
   for (size_t w = 0; w < busy.size(); ++w) {

@@ -41,10 +41,13 @@ class OutputPort {
     staged_credit_ = vc;
   }
   bool credit_in_flight(int vc) const { return staged_credit_ == vc; }
-  void absorb_credit() {
-    if (staged_credit_ < 0) return;
-    ++credits_[static_cast<size_t>(staged_credit_)];
+  // Counts the credit returned last cycle; returns its VC, or -1 when none was.
+  int absorb_credit() {
+    const int vc = staged_credit_;
+    if (vc < 0) return -1;
+    ++credits_[static_cast<size_t>(vc)];
     staged_credit_ = -1;
+    return vc;
   }
 
   RoundRobin switch_grant;  // switch allocation, second stage: which bidding input port crosses here

@@ -21,8 +21,10 @@ Router::Router(int x, int y, const NocParams& params, const MulticastTrees& tree
       trees_(trees),
       buffers_(kPorts * params.vcs, params.buffer_flits),
       in_vcs_(static_cast<size_t>(kPorts * params.vcs)) {
-  for (int port = 0; port < kPorts; ++port)
+  for (int port = 0; port < kPorts; ++port) {
     outputs_.emplace_back(params.vcs, params.buffer_flits, port == kLocal);
+    for (int vc = 0; vc < params.vcs; ++vc) port_of_[static_cast<size_t>(port * params.vcs + vc)] = port;
+  }
 }
 
 void Router::connect(const std::array<Router*, kPorts>& neighbours, NetworkInterface& local,
@@ -45,8 +47,11 @@ void Router::inject(int vc, const Flit& flit, int64_t cycle) {
 }
 
 void Router::enter(int in, const Flit& flit, int64_t ready) {
-  if (buffers_.empty(in) && in_vcs_[static_cast<size_t>(in)].out_ports == 0)
-    waiting_ |= bit(in);  // a head at the front of an idle VC
+  if (buffers_.empty(in)) {
+    if (in_vcs_[static_cast<size_t>(in)].out_ports == 0)
+      waiting_ |= bit(in);  // a head at the front of an idle VC
+    recheck(in);            // a new front flit
+  }
   buffers_.push(in, {flit, ready});
   occupied_ |= bit(in);
   if (buffered_++ == 0) activity_->routers.add(node_);
@@ -55,7 +60,21 @@ void Router::enter(int in, const Flit& flit, int64_t ready) {
 
 void Router::step(int64_t cycle) {
   if (waiting_ != 0) allocate_vcs(cycle);
-  allocate_switch(cycle);
+  if (recheck_ != 0) refresh(cycle);
+  if (bidding_ != 0) allocate_switch(cycle);
+}
+
+void Router::refresh(int64_t cycle) {
+  for (uint64_t left = recheck_; left != 0; left &= left - 1) {
+    const int in = __builtin_ctzll(left);
+    if (!buffers_.empty(in)) {
+      if (buffers_.front(in).ready > cycle) continue;  // derived again once it is ready
+      const unsigned ports = crossable(in_vcs_[static_cast<size_t>(in)]);
+      may_cross_[static_cast<size_t>(in)] = ports;
+      if (ports != 0) bidding_ |= bit(in);
+    }
+    recheck_ &= ~bit(in);
+  }
 }
 
 void Router::allocate_vcs(int64_t cycle) {
@@ -92,9 +111,11 @@ void Router::allocate_vcs(int64_t cycle) {
       askers = 0;
       if (winner < 0) continue;
       out.hold(u);
+      holder_[static_cast<size_t>(o * vcs_ + u)] = winner;
       InputVc& vc = in_vcs_[static_cast<size_t>(winner)];
       vc.out_vc[static_cast<size_t>(o)] = u;
       if (vc.unallocated() == 0) waiting_ &= ~bit(winner);
+      recheck(winner);
     }
   }
 }
@@ -110,37 +131,35 @@ unsigned Router::crossable(const InputVc& vc) const {
 }
 
 void Router::allocate_switch(int64_t cycle) {
-  // First stage: each input port bids with one VC whose front flit is ready and has a downstream credit, for
-  // every port it may cross to now.
-  std::array<unsigned, kPorts * kMaxVcs> may_cross;  // by input VC: the ports it may cross to (if bidding)
-  uint64_t bidding = 0;                              // input VCs that may bid
-  for (uint64_t left = occupied_; left != 0; left &= left - 1) {
-    const int in = __builtin_ctzll(left);
-    if (buffers_.front(in).ready > cycle) continue;
-    const unsigned ports = crossable(in_vcs_[static_cast<size_t>(in)]);
-    may_cross[static_cast<size_t>(in)] = ports;
-    if (ports != 0) bidding |= bit(in);
-  }
-  if (bidding == 0) return;                // no grant: every arbiter keeps its state
+  // First stage: each input port with a VC that may bid (ready, with a downstream credit) bids with one of
+  // them, for every port it may cross to now.
   std::array<uint64_t, kPorts> bidders{};  // by output port: the input ports bidding for it
+  unsigned asked = 0;                      // bit o: some input port bids for output port o
   const uint64_t port_vcs = (~uint64_t{0}) >> (64 - vcs_);
-  for (int port = 0; port < kPorts; ++port) {
-    const int bid =
-        inputs_[static_cast<size_t>(port)].switch_choice.grant((bidding >> (port * vcs_)) & port_vcs);
+  for (uint64_t left = bidding_; left != 0;) {
+    const int port = port_of_[static_cast<size_t>(__builtin_ctzll(left))];
+    const int shift = port * vcs_;
+    left &= ~(port_vcs << shift);
+    const int bid = inputs_[static_cast<size_t>(port)].switch_choice.grant((bidding_ >> shift) & port_vcs);
     bid_[static_cast<size_t>(port)] = bid;
-    if (bid < 0) continue;
-    for (unsigned ports = may_cross[static_cast<size_t>(port * vcs_ + bid)]; ports != 0; ports &= ports - 1)
-      bidders[static_cast<size_t>(__builtin_ctz(ports))] |= uint64_t{1} << port;
+    const unsigned ports = may_cross_[static_cast<size_t>(shift + bid)];
+    asked |= ports;
+    for (unsigned p = ports; p != 0; p &= p - 1)
+      bidders[static_cast<size_t>(__builtin_ctz(p))] |= uint64_t{1} << port;
   }
   // Second stage: each output port grants one of the input ports bidding for it; the winners cross.
   std::array<unsigned, kPorts> won{};  // by input port: the output ports it won
-  for (int o = 0; o < kPorts; ++o) {
-    if (bidders[static_cast<size_t>(o)] == 0) continue;
-    won[static_cast<size_t>(
-        outputs_[static_cast<size_t>(o)].switch_grant.grant(bidders[static_cast<size_t>(o)]))] |= 1u << o;
+  unsigned winners = 0;                // bit per input port that won a port
+  for (; asked != 0; asked &= asked - 1) {
+    const int o = __builtin_ctz(asked);
+    const int port = outputs_[static_cast<size_t>(o)].switch_grant.grant(bidders[static_cast<size_t>(o)]);
+    won[static_cast<size_t>(port)] |= 1u << o;
+    winners |= 1u << port;
   }
-  for (int port = 0; port < kPorts; ++port)
-    if (won[static_cast<size_t>(port)] != 0) traverse(port, won[static_cast<size_t>(port)], cycle);
+  for (; winners != 0; winners &= winners - 1) {
+    const int port = __builtin_ctz(winners);
+    traverse(port, won[static_cast<size_t>(port)], cycle);
+  }
 }
 
 void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
@@ -165,6 +184,7 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
     }
   }
   vc.sent |= ports;
+  recheck(in);                          // its credits, its ports left or its front changed
   if (vc.sent != vc.out_ports) return;  // a multicast flit still has branches to cross to
   vc.sent = 0;
   buffers_.pop(in);
@@ -172,20 +192,22 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
   --buffered_;
   ++flits_out_;
   // The freed slot's credit goes back upstream.
-  if (in_port == kLocal)
-    return_credit(local_->injection(), v);
-  else
-    return_credit(neighbours_[static_cast<size_t>(in_port)]->outputs_[static_cast<size_t>(opposite(in_port))],
-                  v);
+  if (in_port == kLocal) {
+    return_credit({&local_->injection(), nullptr, 0}, v);
+  } else {
+    Router& upstream = *neighbours_[static_cast<size_t>(in_port)];
+    const int out = opposite(in_port);
+    return_credit({&upstream.outputs_[static_cast<size_t>(out)], &upstream, out}, v);
+  }
   if (flit.tail) {
     vc.out_ports = 0;
     if (!buffers_.empty(in)) waiting_ |= bit(in);  // the next packet's head is at the front now
   }
 }
 
-void Router::return_credit(OutputPort& upstream, int vc) {
-  upstream.return_credit(vc);
-  activity_->credits_due.push_back(&upstream);
+void Router::return_credit(const CreditDue& upstream, int vc) {
+  upstream.port->return_credit(vc);
+  activity_->credits_due.push_back(upstream);
 }
 
 }  // namespace neurokv::noc

@@ -38,6 +38,11 @@ class Router {
   void connect(const std::array<Router*, kPorts>& neighbours, NetworkInterface& local, Activity& activity);
 
   void step(int64_t cycle);
+  // The mesh absorbed a credit for downstream VC `vc` of output port `out`: the input VC holding it may
+  // cross.
+  void credit_arrived(int out, int vc) {
+    if (outputs_[static_cast<size_t>(out)].held(vc)) recheck(holder_[static_cast<size_t>(out * vcs_ + vc)]);
+  }
   bool empty() const { return buffered_ == 0; }  // no flit in a buffer or on an incoming link
 
   // The network interface writes a flit into the local input port (it is its upstream); it arrives at once.
@@ -61,7 +66,15 @@ class Router {
   void allocate_vcs(int64_t cycle);
   void allocate_switch(int64_t cycle);
   void traverse(int in_port, unsigned ports, int64_t cycle);  // the bidding VC's flit crosses to `ports`
-  void return_credit(OutputPort& upstream, int vc);           // counted upstream next cycle
+  void return_credit(const CreditDue& upstream, int vc);      // counted upstream next cycle
+  // Input VC `in`'s front flit, its readiness, its downstream VCs or their credits changed: whether it may
+  // bid for the switch is derived again before the next switch allocation (refresh), and until then it does
+  // not.
+  void recheck(int in) {
+    recheck_ |= uint64_t{1} << in;
+    bidding_ &= ~(uint64_t{1} << in);
+  }
+  void refresh(int64_t cycle);
   // The ports input VC `vc`'s front flit may cross to now: those whose downstream VC it holds has a credit.
   unsigned crossable(const InputVc& vc) const;
 
@@ -77,6 +90,15 @@ class Router {
   Activity* activity_ = nullptr;
   uint64_t occupied_ = 0;  // VCs holding a flit: the allocators look at these only
   uint64_t waiting_ = 0;   // VCs whose front is a head still lacking a downstream VC on one of its ports
+  // The switch allocator's candidates, kept up to date instead of re-derived from every VC each cycle: VCs
+  // whose front flit is ready and may cross to a port (bidding_, with those ports in may_cross_), and VCs to
+  // derive that for again (recheck_). A VC stalled on a credit costs nothing until the credit arrives.
+  uint64_t bidding_ = 0;
+  uint64_t recheck_ = 0;
+  std::array<unsigned, kPorts * kMaxVcs> may_cross_{};  // by input VC
+  std::array<int, kPorts * kMaxVcs> port_of_{};         // by input VC: its input port
+  std::array<int, kPorts * kMaxVcs> holder_{};          // by output port × vcs + downstream VC: the input
+                                                        // VC holding it, while held
   std::array<std::array<uint64_t, kMaxVcs>, kPorts>
       asks_{};                     // VC allocation: by output port and downstream VC,
                                    // the input VCs asking for it (bit port × vcs + vc)
