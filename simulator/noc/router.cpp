@@ -53,7 +53,6 @@ void Router::enter(int in, const Flit& flit, int64_t ready) {
     recheck(in);            // a new front flit
   }
   buffers_.push(in, {flit, ready});
-  occupied_ |= bit(in);
   if (buffered_++ == 0) activity_->routers.add(node_);
   ++flits_in_;
 }
@@ -188,7 +187,6 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
   if (vc.sent != vc.out_ports) return;  // a multicast flit still has branches to cross to
   vc.sent = 0;
   buffers_.pop(in);
-  if (buffers_.empty(in)) occupied_ &= ~bit(in);
   --buffered_;
   ++flits_out_;
   // The freed slot's credit goes back upstream.

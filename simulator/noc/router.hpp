@@ -88,8 +88,7 @@ class Router {
   std::array<Router*, kPorts> neighbours_{};
   NetworkInterface* local_ = nullptr;
   Activity* activity_ = nullptr;
-  uint64_t occupied_ = 0;  // VCs holding a flit: the allocators look at these only
-  uint64_t waiting_ = 0;   // VCs whose front is a head still lacking a downstream VC on one of its ports
+  uint64_t waiting_ = 0;  // VCs whose front is a head still lacking a downstream VC on one of its ports
   // The switch allocator's candidates, kept up to date instead of re-derived from every VC each cycle: VCs
   // whose front flit is ready and may cross to a port (bidding_, with those ports in may_cross_), and VCs to
   // derive that for again (recheck_). A VC stalled on a credit costs nothing until the credit arrives.
