@@ -48,9 +48,8 @@ void Router::inject(int vc, const Flit& flit, int64_t cycle) {
 
 void Router::enter(int in, const Flit& flit, int64_t ready) {
   if (buffers_.empty(in)) {
-    if (in_vcs_[static_cast<size_t>(in)].out_ports == 0)
-      waiting_ |= bit(in);  // a head at the front of an idle VC
-    recheck(in);            // a new front flit
+    if (in_vcs_[static_cast<size_t>(in)].out_ports == 0) wait(in);  // a head at the front of an idle VC
+    recheck(in);                                                    // a new front flit
   }
   buffers_.push(in, {flit, ready});
   if (buffered_++ == 0) activity_->routers.add(node_);
@@ -58,7 +57,7 @@ void Router::enter(int in, const Flit& flit, int64_t ready) {
 }
 
 void Router::step(int64_t cycle) {
-  if (waiting_ != 0) allocate_vcs(cycle);
+  if ((waiting_ & ~blocked_) != 0) allocate_vcs(cycle);
   if (recheck_ != 0) refresh(cycle);
   if (bidding_ != 0) allocate_switch(cycle);
 }
@@ -80,7 +79,7 @@ void Router::allocate_vcs(int64_t cycle) {
   // First stage: each VC whose front is a ready head lacking a downstream VC on one of its ports is routed
   // (XY, or its tree) and asks, on each such port, for one free VC.
   unsigned asked_ports = 0;  // bit o: some input VC asks output port o
-  for (uint64_t left = waiting_; left != 0; left &= left - 1) {
+  for (uint64_t left = waiting_ & ~blocked_; left != 0; left &= left - 1) {
     const int in = __builtin_ctzll(left);
     const BufferedFlit& front = buffers_.front(in);
     if (front.ready > cycle) continue;
@@ -92,13 +91,18 @@ void Router::allocate_vcs(int64_t cycle) {
                          ? trees_.ports(front.flit.tree, node_)
                          : 1u << xy_port(x_, y_, front.flit.dst % cols_, front.flit.dst / cols_);
     }
+    bool asked = false;
     for (unsigned need = vc.unallocated(); need != 0; need &= need - 1) {
       const int o = __builtin_ctz(need);
       const int want = vc.vc_choice.grant(outputs_[static_cast<size_t>(o)].free_vcs());
       if (want < 0) continue;
       asks_[static_cast<size_t>(o)][static_cast<size_t>(want)] |= bit(in);
       asked_ports |= 1u << o;
+      asked = true;
     }
+    // No port it needs has a free VC (its choosers saw empty masks and kept their state): nothing to ask
+    // for until this router releases a downstream VC.
+    if (!asked) blocked_ |= bit(in);
   }
   // Second stage: each asked-for downstream VC grants one of the input VCs asking for it.
   for (int o = 0; asked_ports != 0; ++o, asked_ports >>= 1) {
@@ -179,6 +183,7 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
     }
     if (flit.tail) {
       out.release(out_vc);
+      blocked_ = 0;  // a downstream VC is free again: the heads waiting for one ask again
       out_vc = -1;
     }
   }
@@ -199,7 +204,7 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
   }
   if (flit.tail) {
     vc.out_ports = 0;
-    if (!buffers_.empty(in)) waiting_ |= bit(in);  // the next packet's head is at the front now
+    if (!buffers_.empty(in)) wait(in);  // the next packet's head is at the front now
   }
 }
 

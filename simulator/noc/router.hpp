@@ -74,6 +74,10 @@ class Router {
     recheck_ |= uint64_t{1} << in;
     bidding_ &= ~(uint64_t{1} << in);
   }
+  void wait(int in) {  // input VC `in`'s front is a head that has to be routed and allocated
+    waiting_ |= uint64_t{1} << in;
+    blocked_ &= ~(uint64_t{1} << in);
+  }
   void refresh(int64_t cycle);
   // The ports input VC `vc`'s front flit may cross to now: those whose downstream VC it holds has a credit.
   unsigned crossable(const InputVc& vc) const;
@@ -89,6 +93,8 @@ class Router {
   NetworkInterface* local_ = nullptr;
   Activity* activity_ = nullptr;
   uint64_t waiting_ = 0;  // VCs whose front is a head still lacking a downstream VC on one of its ports
+  uint64_t blocked_ = 0;  // waiting VCs that found no free downstream VC on any port they need, since the
+                          // last release: VC allocation skips them
   // The switch allocator's candidates, kept up to date instead of re-derived from every VC each cycle: VCs
   // whose front flit is ready and may cross to a port (bidding_, with those ports in may_cross_), and VCs to
   // derive that for again (recheck_). A VC stalled on a credit costs nothing until the credit arrives.
