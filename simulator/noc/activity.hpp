@@ -16,6 +16,14 @@ struct NodeSet {
   explicit NodeSet(int nodes) : words(static_cast<std::size_t>((nodes + 63) / 64)) {}
   void add(int node) { words[static_cast<std::size_t>(node >> 6)] |= uint64_t{1} << (node & 63); }
   void remove(int node) { words[static_cast<std::size_t>(node >> 6)] &= ~(uint64_t{1} << (node & 63)); }
+  // Calls f(node) for each node in the set, in ascending order; reads each word once, so f may remove nodes
+  // (and add some, which this pass may not visit).
+  template <class F>
+  void for_each(F&& f) {
+    for (std::size_t w = 0; w < words.size(); ++w)
+      for (uint64_t left = words[w]; left != 0; left &= left - 1)
+        f(static_cast<int>(w * 64) + __builtin_ctzll(left));
+  }
   bool empty() const {
     for (uint64_t word : words)
       if (word != 0) return false;

@@ -68,26 +68,18 @@ void Mesh::step() {
     if (due.router != nullptr) due.router->credit_arrived(due.out, vc);
   }
   activity_.credits_due.clear();
-  std::vector<uint64_t>& busy = activity_.interfaces.words;
-  for (size_t w = 0; w < busy.size(); ++w) {
-    for (uint64_t left = busy[w]; left != 0; left &= left - 1) {
-      const int node = static_cast<int>(w * 64) + __builtin_ctzll(left);
-      NetworkInterface& ni = interfaces_[static_cast<size_t>(node)];
-      ni.inject(cycle_);
-      if (ni.idle()) activity_.interfaces.remove(node);
-    }
-  }
-  // Each word is read once: a router that takes its first flit over a link from a router stepped before it
-  // in this cycle may be skipped until next cycle, as that flit cannot leave before then.
-  std::vector<uint64_t>& holding = activity_.routers.words;
-  for (size_t w = 0; w < holding.size(); ++w) {
-    for (uint64_t left = holding[w]; left != 0; left &= left - 1) {
-      const int node = static_cast<int>(w * 64) + __builtin_ctzll(left);
-      Router& router = routers_[static_cast<size_t>(node)];
-      router.step(cycle_);
-      if (router.empty()) activity_.routers.remove(node);
-    }
-  }
+  activity_.interfaces.for_each([&](int node) {
+    NetworkInterface& ni = interfaces_[static_cast<size_t>(node)];
+    ni.inject(cycle_);
+    if (ni.idle()) activity_.interfaces.remove(node);
+  });
+  // A router that takes its first flit over a link from a router stepped before it in this cycle may be
+  // skipped until next cycle (for_each reads each word once), as that flit cannot leave before then.
+  activity_.routers.for_each([&](int node) {
+    Router& router = routers_[static_cast<size_t>(node)];
+    router.step(cycle_);
+    if (router.empty()) activity_.routers.remove(node);
+  });
   ++cycle_;
 }
 
