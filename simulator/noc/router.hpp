@@ -107,7 +107,7 @@ class Router {
   std::array<std::array<uint64_t, kMaxVcs>, kPorts>
       asks_{};                     // VC allocation: by output port and downstream VC,
                                    // the input VCs asking for it (bit port × vcs + vc)
-  std::array<int, kPorts> bid_{};  // switch allocation: each input port's bidding VC this cycle, -1 for none
+  std::array<int, kPorts> bid_{};  // switch allocation: the VC each bidding input port bids with this cycle
   int buffered_ = 0;               // flits in every input buffer
   int64_t flits_in_ = 0, flits_out_ = 0, link_flits_ = 0;
 };
