@@ -34,7 +34,8 @@ void Router::connect(const std::array<Router*, kPorts>& neighbours, NetworkInter
   activity_ = &activity;
 }
 
-void Router::receive(int port, int vc, const Flit& flit, int64_t cycle) {
+// receive, enter, crossable and return_credit are inline: they are a flit-hop's hot path, called only here.
+inline void Router::receive(int port, int vc, const Flit& flit, int64_t cycle) {
   int64_t& arrived = inputs_[static_cast<size_t>(port)].arrived;
   if (arrived == cycle) throw std::logic_error("noc: two flits on one link in one cycle");
   arrived = cycle;
@@ -46,7 +47,7 @@ void Router::inject(int vc, const Flit& flit, int64_t cycle) {
   enter(kLocal * vcs_ + vc, flit, cycle + pipeline_ - 1);
 }
 
-void Router::enter(int in, const Flit& flit, int64_t ready) {
+inline void Router::enter(int in, const Flit& flit, int64_t ready) {
   if (buffers_.empty(in)) {
     if (in_vcs_[static_cast<size_t>(in)].out_ports == 0) wait(in);  // a head at the front of an idle VC
     recheck(in);                                                    // a new front flit
@@ -123,7 +124,7 @@ void Router::allocate_vcs(int64_t cycle) {
   }
 }
 
-unsigned Router::crossable(const InputVc& vc) const {
+inline unsigned Router::crossable(const InputVc& vc) const {
   unsigned ports = 0;
   for (unsigned left = vc.out_ports & ~vc.sent; left != 0; left &= left - 1) {
     const int p = __builtin_ctz(left);
@@ -208,7 +209,7 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
   }
 }
 
-void Router::return_credit(const CreditDue& upstream, int vc) {
+inline void Router::return_credit(const CreditDue& upstream, int vc) {
   upstream.port->return_credit(vc);
   activity_->credits_due.push_back(upstream);
 }
