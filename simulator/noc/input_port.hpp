@@ -1,20 +1,18 @@
 #pragma once
-// A router's input port: one buffer per virtual channel, each with the state of the packet at its front (the
-// output port its head was routed to — several for a multicast flit — and the downstream VC it holds on each
-// from its head until its tail leaves), and the one-flit staging slot the upstream link writes (a link
-// carries one flit per cycle, taken in next cycle).
+// A router's input side: per input virtual channel, the state of the packet at its front (the output port its
+// head was routed to — several for a multicast flit — and the downstream VC it holds on each from its head
+// until its tail leaves); per input port, the switch allocator's first stage. The flits themselves are in the
+// router's FlitBuffers (flit_buffer.hpp).
 #include <array>
 #include <cstdint>
-#include <vector>
 
-#include "simulator/noc/flit_buffer.hpp"
 #include "simulator/noc/port.hpp"
 #include "simulator/noc/round_robin.hpp"
 
 namespace neurokv::noc {
 
 struct InputVc {
-  explicit InputVc(int depth) : buffer(depth) { out_vc.fill(-1); }
+  InputVc() { out_vc.fill(-1); }
 
   // Ports the front flit still has to cross to that hold no downstream VC yet.
   unsigned unallocated() const {
@@ -26,7 +24,6 @@ struct InputVc {
     return need;
   }
 
-  FlitBuffer buffer;
   unsigned out_ports = 0;  // routed: bit per output port of the front packet; 0 until its head is routed
   unsigned sent = 0;       // ports the front flit has crossed to (it leaves once it has crossed to all)
   std::array<int, kPorts>
@@ -35,14 +32,8 @@ struct InputVc {
 };
 
 struct InputPort {
-  InputPort(int vc_count, int depth) : vcs(static_cast<size_t>(vc_count), InputVc(depth)) {}
-
-  std::vector<InputVc> vcs;
   RoundRobin switch_choice;  // switch allocation, first stage: which ready VC bids for the crossbar
-  uint64_t occupied = 0;     // bit per VC holding a flit: the allocators look at these only
-  bool staged = false;       // a flit the upstream link delivers next cycle
-  int staged_vc = 0;
-  Flit staged_flit;
+  int64_t arrived = -1;      // the last cycle the upstream link delivered a flit (one per cycle at most)
 };
 
 }  // namespace neurokv::noc

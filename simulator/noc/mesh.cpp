@@ -6,7 +6,8 @@
 
 namespace neurokv::noc {
 
-Mesh::Mesh(const NocParams& params) : params_(params), trees_(params.cols, params.rows) {
+Mesh::Mesh(const NocParams& params)
+    : params_(params), trees_(params.cols, params.rows), activity_(params.cols * params.rows) {
   check(params);
   for (int node = 0; node < params.nodes(); ++node)
     routers_.emplace_back(node % params.cols, node / params.cols, params, trees_);
@@ -24,7 +25,7 @@ Mesh::Mesh(const NocParams& params) : params_(params), trees_(params.cols, param
     neighbours[kWest] = at(r.x() - 1, r.y());
     neighbours[kNorth] = at(r.x(), r.y() + 1);
     neighbours[kSouth] = at(r.x(), r.y() - 1);
-    r.connect(neighbours, interfaces_[static_cast<size_t>(node)]);
+    r.connect(neighbours, interfaces_[static_cast<size_t>(node)], activity_);
   }
 }
 
@@ -33,6 +34,7 @@ int64_t Mesh::add_packet(const Packet& packet) {
   packets_.back().created = cycle_;
   const auto index = static_cast<int64_t>(packets_.size() - 1);
   interfaces_[static_cast<size_t>(packet.src)].enqueue(index);
+  activity_.interfaces.add(packet.src);
   return index;
 }
 
@@ -61,9 +63,23 @@ int64_t Mesh::multicast(int src, int tree) {
 }
 
 void Mesh::step() {
-  for (Router& router : routers_) router.absorb(cycle_);
-  for (NetworkInterface& ni : interfaces_) ni.inject(cycle_);
-  for (Router& router : routers_) router.step(cycle_);
+  for (const CreditDue& due : activity_.credits_due) {
+    const int vc = due.port->absorb_credit();
+    if (due.router != nullptr) due.router->credit_arrived(due.out, vc);
+  }
+  activity_.credits_due.clear();
+  activity_.interfaces.for_each([&](int node) {
+    NetworkInterface& ni = interfaces_[static_cast<size_t>(node)];
+    ni.inject(cycle_);
+    if (ni.idle()) activity_.interfaces.remove(node);
+  });
+  // A router that takes its first flit over a link from a router stepped before it in this cycle may be
+  // skipped until next cycle (for_each reads each word once), as that flit cannot leave before then.
+  activity_.routers.for_each([&](int node) {
+    Router& router = routers_[static_cast<size_t>(node)];
+    router.step(cycle_);
+    if (router.empty()) activity_.routers.remove(node);
+  });
   ++cycle_;
 }
 
@@ -82,12 +98,6 @@ void Mesh::clear_packets() {
   packets_.clear();
 }
 
-bool Mesh::idle() const {
-  for (size_t node = 0; node < routers_.size(); ++node)
-    if (!routers_[node].empty() || !interfaces_[node].idle()) return false;
-  return true;
-}
-
 int64_t Mesh::flit_hops() const {
   int64_t hops = 0;
   for (const Router& router : routers_) hops += router.link_flits();
@@ -95,17 +105,13 @@ int64_t Mesh::flit_hops() const {
 }
 
 std::string Mesh::check_flow_control() const {
-  const auto vc_count = [&](const InputPort& in, int vc) {
-    return in.vcs[static_cast<size_t>(vc)].buffer.size() + (in.staged && in.staged_vc == vc ? 1 : 0);
-  };
   for (size_t node = 0; node < routers_.size(); ++node) {
     const Router& r = routers_[node];
     for (int port = 0; port < kPorts; ++port) {
       for (int vc = 0; vc < params_.vcs; ++vc) {
-        const InputVc& ivc = r.input(port).vcs[static_cast<size_t>(vc)];
-        if (ivc.buffer.peak() > params_.buffer_flits)
+        if (r.peak(port, vc) > params_.buffer_flits)
           return fmt::format("router ({},{}) port {} VC {} held {} flits, deeper than {}", r.x(), r.y(), port,
-                             vc, ivc.buffer.peak(), params_.buffer_flits);
+                             vc, r.peak(port, vc), params_.buffer_flits);
       }
     }
     // Each input port's upstream: a neighbour's output port, or the interface's injection channel.
@@ -122,7 +128,7 @@ std::string Mesh::check_flow_control() const {
       }
       for (int vc = 0; vc < params_.vcs; ++vc) {
         const int total =
-            upstream->credits(vc) + (upstream->credit_in_flight(vc) ? 1 : 0) + vc_count(r.input(port), vc);
+            upstream->credits(vc) + (upstream->credit_in_flight(vc) ? 1 : 0) + r.buffered(port, vc);
         if (total != params_.buffer_flits)
           return fmt::format("router ({},{}) port {} VC {}: credits + flits = {}, expected the depth {}",
                              r.x(), r.y(), port, vc, total, params_.buffer_flits);

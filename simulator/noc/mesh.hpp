@@ -1,11 +1,13 @@
 #pragma once
 // The flit-level mesh: a router and a network interface per node, links between neighbours, and the one cycle
-// loop that advances them all. Idle routers (no buffered flit, nothing on their links) are skipped.
+// loop that advances them all. Only the routers holding a flit and the interfaces with a packet to send are
+// visited (activity.hpp).
 #include <cstdint>
 #include <deque>
 #include <string>
 #include <vector>
 
+#include "simulator/noc/activity.hpp"
 #include "simulator/noc/multicast_trees.hpp"
 #include "simulator/noc/network_interface.hpp"
 #include "simulator/noc/noc_params.hpp"
@@ -27,7 +29,7 @@ class Mesh {
   // A one-flit packet from node `src` down tree `tree`, replicated at its branch routers (multicast_trees.hpp
   // says why only one flit); returns its index. Throws std::logic_error for a tree from another source.
   int64_t multicast(int src, int tree);
-  // Advances one cycle: links deliver, interfaces inject, routers allocate and traverse.
+  // Advances one cycle: returned credits arrive, interfaces inject, routers allocate and traverse.
   void step();
 
   // From now on, remembers the packets whose tails reach their sinks, for take_delivered(): a whole-program
@@ -39,7 +41,9 @@ class Mesh {
   void clear_packets();
 
   int64_t cycle() const { return cycle_; }
-  bool idle() const;  // no flit anywhere and no packet waiting
+  bool idle() const {  // no flit anywhere and no packet waiting
+    return activity_.routers.empty() && activity_.interfaces.empty();
+  }
   const NocParams& params() const { return params_; }
   const std::vector<Packet>& packets() const { return packets_; }
   const Router& router(int node) const { return routers_[static_cast<size_t>(node)]; }
@@ -61,6 +65,7 @@ class Mesh {
   std::vector<Arrival> delivered_;
   MulticastTrees trees_;
   std::vector<int> tree_sources_;  // by tree
+  Activity activity_;
   int64_t cycle_ = 0;
 };
 

@@ -9,7 +9,6 @@ NetworkInterface::NetworkInterface(int node, int vcs, int buffer_flits, Router& 
     : injection_(vcs, buffer_flits), router_(router), packets_(packets), node_(node) {}
 
 void NetworkInterface::inject(int64_t cycle) {
-  injection_.absorb_credit();
   if (sending_ < 0) {
     if (queue_.empty()) return;
     // A packet takes a free VC of the local input port (round robin) and keeps it until its tail is written.

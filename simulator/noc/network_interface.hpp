@@ -26,7 +26,7 @@ class NetworkInterface {
   NetworkInterface(int node, int vcs, int buffer_flits, Router& router, std::vector<Packet>& packets);
 
   void enqueue(int64_t packet) { queue_.push_back(packet); }
-  // Absorbs returned credits and writes the next flit, if any, into the router.
+  // Writes the next flit, if any, into the router (the mesh absorbed the returned credits first).
   void inject(int64_t cycle);
   void eject(const Flit& flit, int64_t cycle);  // the flit reaches the sink in `cycle`
   // Appends each packet whose tail reaches the sink to `delivered` (Mesh::record_deliveries).

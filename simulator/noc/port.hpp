@@ -9,7 +9,7 @@ inline constexpr int kPorts = 5;
 
 // The port a link leaving through `port` enters the neighbour by.
 inline Port opposite(int port) {
-  constexpr Port kOpposite[kPorts] = {kLocal, kWest, kEast, kSouth, kNorth};
+  static constexpr Port kOpposite[kPorts] = {kLocal, kWest, kEast, kSouth, kNorth};
   return kOpposite[port];
 }
 

@@ -5,92 +5,105 @@
 #include "simulator/noc/network_interface.hpp"
 
 namespace neurokv::noc {
+namespace {
+
+uint64_t bit(int in) { return uint64_t{1} << in; }
+
+}  // namespace
 
 Router::Router(int x, int y, const NocParams& params, const MulticastTrees& trees)
-    : x_(x), y_(y), cols_(params.cols), vcs_(params.vcs), pipeline_(params.pipeline_cycles), trees_(trees) {
+    : x_(x),
+      y_(y),
+      cols_(params.cols),
+      vcs_(params.vcs),
+      pipeline_(params.pipeline_cycles),
+      node_(y * params.cols + x),
+      trees_(trees),
+      buffers_(kPorts * params.vcs, params.buffer_flits),
+      in_vcs_(static_cast<size_t>(kPorts * params.vcs)) {
   for (int port = 0; port < kPorts; ++port) {
-    inputs_.emplace_back(params.vcs, params.buffer_flits);
     outputs_.emplace_back(params.vcs, params.buffer_flits, port == kLocal);
+    for (int vc = 0; vc < params.vcs; ++vc) port_of_[static_cast<size_t>(port * params.vcs + vc)] = port;
   }
 }
 
-void Router::connect(const std::array<Router*, kPorts>& neighbours, NetworkInterface& local) {
+void Router::connect(const std::array<Router*, kPorts>& neighbours, NetworkInterface& local,
+                     Activity& activity) {
   neighbours_ = neighbours;
   local_ = &local;
+  activity_ = &activity;
 }
 
-void Router::receive(int port, int vc, const Flit& flit) {
-  InputPort& in = inputs_[static_cast<size_t>(port)];
-  if (in.staged) throw std::logic_error("noc: two flits on one link in one cycle");
-  in.staged = true;
-  in.staged_vc = vc;
-  in.staged_flit = flit;
-  ++staged_;
+// receive, enter, crossable and return_credit are inline: they are a flit-hop's hot path, called only here.
+inline void Router::receive(int port, int vc, const Flit& flit, int64_t cycle) {
+  int64_t& arrived = inputs_[static_cast<size_t>(port)].arrived;
+  if (arrived == cycle) throw std::logic_error("noc: two flits on one link in one cycle");
+  arrived = cycle;
+  // It reaches the buffer next cycle and may leave pipeline − 1 cycles after that.
+  enter(port * vcs_ + vc, flit, cycle + pipeline_);
 }
 
-void Router::enter(int port, int vc, const Flit& flit, int64_t cycle) {
-  InputPort& input = inputs_[static_cast<size_t>(port)];
-  InputVc& in = input.vcs[static_cast<size_t>(vc)];
-  if (in.buffer.empty() && in.out_ports == 0) ++unallocated_;  // a head at the front of an idle VC
-  in.buffer.push({flit, cycle + pipeline_ - 1});
-  input.occupied |= uint64_t{1} << vc;
-  ++buffered_;
+void Router::inject(int vc, const Flit& flit, int64_t cycle) {
+  enter(kLocal * vcs_ + vc, flit, cycle + pipeline_ - 1);
+}
+
+inline void Router::enter(int in, const Flit& flit, int64_t ready) {
+  if (buffers_.empty(in)) {
+    if (in_vcs_[static_cast<size_t>(in)].out_ports == 0) wait(in);  // a head at the front of an idle VC
+    recheck(in);                                                    // a new front flit
+  }
+  buffers_.push(in, {flit, ready});
+  if (buffered_++ == 0) activity_->routers.add(node_);
   ++flits_in_;
 }
 
-void Router::inject(int vc, const Flit& flit, int64_t cycle) { enter(kLocal, vc, flit, cycle); }
-
-void Router::return_credit(int port, int vc) {
-  outputs_[static_cast<size_t>(port)].return_credit(vc);
-  ++credits_staged_;
-}
-
-void Router::absorb(int64_t cycle) {
-  if (credits_staged_ > 0) {
-    for (OutputPort& out : outputs_) out.absorb_credit();
-    credits_staged_ = 0;
-  }
-  if (staged_ == 0) return;
-  for (int port = 0; port < kPorts; ++port) {
-    InputPort& in = inputs_[static_cast<size_t>(port)];
-    if (!in.staged) continue;
-    in.staged = false;
-    enter(port, in.staged_vc, in.staged_flit, cycle);
-  }
-  staged_ = 0;
-}
-
 void Router::step(int64_t cycle) {
-  if (buffered_ == 0) return;
-  if (unallocated_ > 0) allocate_vcs(cycle);
-  allocate_switch(cycle);
+  if ((waiting_ & ~blocked_) != 0) allocate_vcs(cycle);
+  if (recheck_ != 0) refresh(cycle);
+  if (bidding_ != 0) allocate_switch(cycle);
+}
+
+void Router::refresh(int64_t cycle) {
+  for (uint64_t left = recheck_; left != 0; left &= left - 1) {
+    const int in = __builtin_ctzll(left);
+    if (!buffers_.empty(in)) {
+      if (buffers_.front(in).ready > cycle) continue;  // derived again once it is ready
+      const unsigned ports = crossable(in_vcs_[static_cast<size_t>(in)]);
+      may_cross_[static_cast<size_t>(in)] = ports;
+      if (ports != 0) bidding_ |= bit(in);
+    }
+    recheck_ &= ~bit(in);
+  }
 }
 
 void Router::allocate_vcs(int64_t cycle) {
   // First stage: each VC whose front is a ready head lacking a downstream VC on one of its ports is routed
   // (XY, or its tree) and asks, on each such port, for one free VC.
   unsigned asked_ports = 0;  // bit o: some input VC asks output port o
-  for (int port = 0; port < kPorts; ++port) {
-    InputPort& in = inputs_[static_cast<size_t>(port)];
-    for (uint64_t left = in.occupied; left != 0; left &= left - 1) {
-      const int v = __builtin_ctzll(left);
-      InputVc& vc = in.vcs[static_cast<size_t>(v)];
-      if (!ready(vc, cycle)) continue;
-      if (vc.out_ports == 0) {
-        const Flit& head = vc.buffer.front().flit;
-        if (!head.head)
-          throw std::logic_error("noc: a body flit at the front of an unrouted virtual channel");
-        vc.out_ports = head.tree >= 0 ? trees_.ports(head.tree, y_ * cols_ + x_)
-                                      : 1u << xy_port(x_, y_, head.dst % cols_, head.dst / cols_);
-      }
-      for (unsigned need = vc.unallocated(); need != 0; need &= need - 1) {
-        const int o = __builtin_ctz(need);
-        const int want = vc.vc_choice.grant(outputs_[static_cast<size_t>(o)].free_vcs());
-        if (want < 0) continue;
-        asks_[static_cast<size_t>(o)][static_cast<size_t>(want)] |= uint64_t{1} << (port * vcs_ + v);
-        asked_ports |= 1u << o;
-      }
+  for (uint64_t left = waiting_ & ~blocked_; left != 0; left &= left - 1) {
+    const int in = __builtin_ctzll(left);
+    const BufferedFlit& front = buffers_.front(in);
+    if (front.ready > cycle) continue;
+    InputVc& vc = in_vcs_[static_cast<size_t>(in)];
+    if (vc.out_ports == 0) {
+      if (!front.flit.head)
+        throw std::logic_error("noc: a body flit at the front of an unrouted virtual channel");
+      vc.out_ports = front.flit.tree >= 0
+                         ? trees_.ports(front.flit.tree, node_)
+                         : 1u << xy_port(x_, y_, front.flit.dst % cols_, front.flit.dst / cols_);
     }
+    bool asked = false;
+    for (unsigned need = vc.unallocated(); need != 0; need &= need - 1) {
+      const int o = __builtin_ctz(need);
+      const int want = vc.vc_choice.grant(outputs_[static_cast<size_t>(o)].free_vcs());
+      if (want < 0) continue;
+      asks_[static_cast<size_t>(o)][static_cast<size_t>(want)] |= bit(in);
+      asked_ports |= 1u << o;
+      asked = true;
+    }
+    // No port it needs has a free VC (its choosers saw empty masks and kept their state): nothing to ask
+    // for until this router releases a downstream VC.
+    if (!asked) blocked_ |= bit(in);
   }
   // Second stage: each asked-for downstream VC grants one of the input VCs asking for it.
   for (int o = 0; asked_ports != 0; ++o, asked_ports >>= 1) {
@@ -102,14 +115,16 @@ void Router::allocate_vcs(int64_t cycle) {
       askers = 0;
       if (winner < 0) continue;
       out.hold(u);
-      InputVc& vc = inputs_[static_cast<size_t>(winner / vcs_)].vcs[static_cast<size_t>(winner % vcs_)];
+      holder_[static_cast<size_t>(o * vcs_ + u)] = winner;
+      InputVc& vc = in_vcs_[static_cast<size_t>(winner)];
       vc.out_vc[static_cast<size_t>(o)] = u;
-      if (vc.unallocated() == 0) --unallocated_;
+      if (vc.unallocated() == 0) waiting_ &= ~bit(winner);
+      recheck(winner);
     }
   }
 }
 
-unsigned Router::crossable(const InputVc& vc) const {
+inline unsigned Router::crossable(const InputVc& vc) const {
   unsigned ports = 0;
   for (unsigned left = vc.out_ports & ~vc.sent; left != 0; left &= left - 1) {
     const int p = __builtin_ctz(left);
@@ -120,42 +135,42 @@ unsigned Router::crossable(const InputVc& vc) const {
 }
 
 void Router::allocate_switch(int64_t cycle) {
-  // First stage: each input port bids with one VC whose front flit is ready and has a downstream credit, for
-  // every port it may cross to now.
-  std::array<uint64_t, kPorts> bidders{};     // by output port: the input ports bidding for it
-  std::array<unsigned, kMaxVcs> may_cross{};  // by VC of the input port in hand: the ports it may cross to
-  for (int port = 0; port < kPorts; ++port) {
-    InputPort& in = inputs_[static_cast<size_t>(port)];
-    uint64_t ready_vcs = 0;
-    for (uint64_t left = in.occupied; left != 0; left &= left - 1) {
-      const int v = __builtin_ctzll(left);
-      const InputVc& vc = in.vcs[static_cast<size_t>(v)];
-      if (!ready(vc, cycle)) continue;
-      may_cross[static_cast<size_t>(v)] = crossable(vc);
-      if (may_cross[static_cast<size_t>(v)] != 0) ready_vcs |= uint64_t{1} << v;
-    }
-    const int bid = in.switch_choice.grant(ready_vcs);
+  // First stage: each input port with a VC that may bid (ready, with a downstream credit) bids with one of
+  // them, for every port it may cross to now.
+  std::array<uint64_t, kPorts> bidders{};  // by output port: the input ports bidding for it
+  unsigned asked = 0;                      // bit o: some input port bids for output port o
+  const uint64_t port_vcs = (~uint64_t{0}) >> (64 - vcs_);
+  for (uint64_t left = bidding_; left != 0;) {
+    const int port = port_of_[static_cast<size_t>(__builtin_ctzll(left))];
+    const int shift = port * vcs_;
+    left &= ~(port_vcs << shift);
+    const int bid = inputs_[static_cast<size_t>(port)].switch_choice.grant((bidding_ >> shift) & port_vcs);
     bid_[static_cast<size_t>(port)] = bid;
-    if (bid < 0) continue;
-    for (unsigned ports = may_cross[static_cast<size_t>(bid)]; ports != 0; ports &= ports - 1)
-      bidders[static_cast<size_t>(__builtin_ctz(ports))] |= uint64_t{1} << port;
+    const unsigned ports = may_cross_[static_cast<size_t>(shift + bid)];
+    asked |= ports;
+    for (unsigned p = ports; p != 0; p &= p - 1)
+      bidders[static_cast<size_t>(__builtin_ctz(p))] |= uint64_t{1} << port;
   }
   // Second stage: each output port grants one of the input ports bidding for it; the winners cross.
   std::array<unsigned, kPorts> won{};  // by input port: the output ports it won
-  for (int o = 0; o < kPorts; ++o) {
-    if (bidders[static_cast<size_t>(o)] == 0) continue;
-    won[static_cast<size_t>(
-        outputs_[static_cast<size_t>(o)].switch_grant.grant(bidders[static_cast<size_t>(o)]))] |= 1u << o;
+  unsigned winners = 0;                // bit per input port that won a port
+  for (; asked != 0; asked &= asked - 1) {
+    const int o = __builtin_ctz(asked);
+    const int port = outputs_[static_cast<size_t>(o)].switch_grant.grant(bidders[static_cast<size_t>(o)]);
+    won[static_cast<size_t>(port)] |= 1u << o;
+    winners |= 1u << port;
   }
-  for (int port = 0; port < kPorts; ++port)
-    if (won[static_cast<size_t>(port)] != 0) traverse(port, won[static_cast<size_t>(port)], cycle);
+  for (; winners != 0; winners &= winners - 1) {
+    const int port = __builtin_ctz(winners);
+    traverse(port, won[static_cast<size_t>(port)], cycle);
+  }
 }
 
 void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
   const int v = bid_[static_cast<size_t>(in_port)];
-  InputPort& in = inputs_[static_cast<size_t>(in_port)];
-  InputVc& vc = in.vcs[static_cast<size_t>(v)];
-  const Flit flit = vc.buffer.front().flit;
+  const int in = in_port * vcs_ + v;
+  InputVc& vc = in_vcs_[static_cast<size_t>(in)];
+  const Flit flit = buffers_.front(in).flit;
   for (unsigned left = ports; left != 0; left &= left - 1) {
     const int o = __builtin_ctz(left);
     int& out_vc = vc.out_vc[static_cast<size_t>(o)];
@@ -164,30 +179,39 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
     if (o == kLocal) {
       local_->eject(flit, cycle + 1);
     } else {
-      neighbours_[static_cast<size_t>(o)]->receive(opposite(o), out_vc, flit);
+      neighbours_[static_cast<size_t>(o)]->receive(opposite(o), out_vc, flit, cycle);
       ++link_flits_;
     }
     if (flit.tail) {
       out.release(out_vc);
+      blocked_ = 0;  // a downstream VC is free again: the heads waiting for one ask again
       out_vc = -1;
     }
   }
   vc.sent |= ports;
+  recheck(in);                          // its credits, its ports left or its front changed
   if (vc.sent != vc.out_ports) return;  // a multicast flit still has branches to cross to
   vc.sent = 0;
-  vc.buffer.pop();
-  if (vc.buffer.empty()) in.occupied &= ~(uint64_t{1} << v);
+  buffers_.pop(in);
   --buffered_;
   ++flits_out_;
   // The freed slot's credit goes back upstream.
-  if (in_port == kLocal)
-    local_->injection().return_credit(v);
-  else
-    neighbours_[static_cast<size_t>(in_port)]->return_credit(opposite(in_port), v);
+  if (in_port == kLocal) {
+    return_credit({&local_->injection(), nullptr, 0}, v);
+  } else {
+    Router& upstream = *neighbours_[static_cast<size_t>(in_port)];
+    const int out = opposite(in_port);
+    return_credit({&upstream.outputs_[static_cast<size_t>(out)], &upstream, out}, v);
+  }
   if (flit.tail) {
     vc.out_ports = 0;
-    if (!vc.buffer.empty()) ++unallocated_;  // the next packet's head is at the front now
+    if (!buffers_.empty(in)) wait(in);  // the next packet's head is at the front now
   }
+}
+
+inline void Router::return_credit(const CreditDue& upstream, int vc) {
+  upstream.port->return_credit(vc);
+  activity_->credits_due.push_back(upstream);
 }
 
 }  // namespace neurokv::noc

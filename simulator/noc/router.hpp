@@ -1,6 +1,6 @@
 #pragma once
-// A wormhole router with virtual channels and credit-based flow control, one per mesh node. Each cycle:
-//   absorb():   flits the links delivered enter their VC buffers; returned credits are counted.
+// A wormhole router with virtual channels and credit-based flow control, one per mesh node. Each cycle the
+// mesh first absorbs the credits returned the cycle before, then calls step() on every router holding a flit:
 //   step():     route computation (XY, or the multicast tree's ports) for head flits, separable round-robin
 //               VC allocation (each waiting input VC asks for one free downstream VC on each of its ports;
 //               each downstream VC grants one asker), separable round-robin switch allocation (each input
@@ -10,11 +10,15 @@
 //               one cycle and leaves its buffer once it has crossed to all of them (asynchronous
 //               replication).
 // A flit that arrived in cycle t may leave in cycle t + pipeline − 1 at the earliest and reaches the next
-// router's buffer in the cycle after it leaves, so a hop costs `pipeline_cycles` at zero load.
+// router's buffer in the cycle after it leaves, so a hop costs `pipeline_cycles` at zero load. A flit sent
+// over a link is written into the next router's buffer at once, stamped with the cycle it may leave (no
+// allocator looks at a flit before then), so links need no staging pass of their own.
 #include <array>
 #include <cstdint>
 #include <vector>
 
+#include "simulator/noc/activity.hpp"
+#include "simulator/noc/flit_buffer.hpp"
 #include "simulator/noc/input_port.hpp"
 #include "simulator/noc/multicast_trees.hpp"
 #include "simulator/noc/noc_params.hpp"
@@ -29,52 +33,82 @@ class Router {
  public:
   Router(int x, int y, const NocParams& params, const MulticastTrees& trees);
 
-  // The routers on the other end of each port's links (nullptr at the mesh's edge) and the node's network
-  // interface (port kLocal).
-  void connect(const std::array<Router*, kPorts>& neighbours, NetworkInterface& local);
+  // The routers on the other end of each port's links (nullptr at the mesh's edge), the node's network
+  // interface (port kLocal) and the mesh's activity lists, which the router keeps up to date.
+  void connect(const std::array<Router*, kPorts>& neighbours, NetworkInterface& local, Activity& activity);
 
-  void absorb(int64_t cycle);
   void step(int64_t cycle);
-  bool empty() const { return buffered_ == 0 && staged_ == 0; }  // no flit in a buffer or on an incoming link
+  // The mesh absorbed a credit for downstream VC `vc` of output port `out`: the input VC holding it may
+  // cross.
+  void credit_arrived(int out, int vc) {
+    if (outputs_[static_cast<size_t>(out)].held(vc)) recheck(holder_[static_cast<size_t>(out * vcs_ + vc)]);
+  }
+  bool empty() const { return buffered_ == 0; }  // no flit in a buffer or on an incoming link
 
   // The network interface writes a flit into the local input port (it is its upstream); it arrives at once.
   void inject(int vc, const Flit& flit, int64_t cycle);
 
   int x() const { return x_; }
   int y() const { return y_; }
-  const InputPort& input(int port) const { return inputs_[static_cast<size_t>(port)]; }
+  // Flits in (or on the link into) VC `vc` of input `port`, and the most it ever held.
+  int buffered(int port, int vc) const { return buffers_.size(port * vcs_ + vc); }
+  int peak(int port, int vc) const { return buffers_.peak(port * vcs_ + vc); }
   const OutputPort& output(int port) const { return outputs_[static_cast<size_t>(port)]; }
   int64_t flits_in() const { return flits_in_; }
   int64_t flits_out() const { return flits_out_; }
   int64_t link_flits() const { return link_flits_; }  // flits sent to a neighbouring router (flit-hops)
 
  private:
-  void receive(int port, int vc, const Flit& flit);  // a neighbour's link delivers next cycle
-  void return_credit(int port, int vc);              // a neighbour frees a slot; counted next cycle
-  void enter(int port, int vc, const Flit& flit, int64_t cycle);
+  // A neighbour's link delivers a flit it sent in `cycle` (it arrives next cycle).
+  void receive(int port, int vc, const Flit& flit, int64_t cycle);
+  // Input VC `in` (port × vcs + vc) takes a flit that may leave from cycle `ready` on.
+  void enter(int in, const Flit& flit, int64_t ready);
   void allocate_vcs(int64_t cycle);
   void allocate_switch(int64_t cycle);
   void traverse(int in_port, unsigned ports, int64_t cycle);  // the bidding VC's flit crosses to `ports`
-  // The ports of VC `vc` of input `port` whose downstream VC has a credit for its front flit.
-  unsigned crossable(const InputVc& vc) const;
-  bool ready(const InputVc& vc, int64_t cycle) const {
-    return !vc.buffer.empty() && vc.buffer.front().ready <= cycle;
+  void return_credit(const CreditDue& upstream, int vc);      // counted upstream next cycle
+  // Input VC `in`'s front flit, its readiness, its downstream VCs or their credits changed: whether it may
+  // bid for the switch is derived again before the next switch allocation (refresh), and until then it does
+  // not.
+  void recheck(int in) {
+    recheck_ |= uint64_t{1} << in;
+    bidding_ &= ~(uint64_t{1} << in);
   }
+  void wait(int in) {  // input VC `in`'s front is a head that has to be routed and allocated
+    waiting_ |= uint64_t{1} << in;
+    blocked_ &= ~(uint64_t{1} << in);
+  }
+  void refresh(int64_t cycle);
+  // The ports input VC `vc`'s front flit may cross to now: those whose downstream VC it holds has a credit.
+  unsigned crossable(const InputVc& vc) const;
 
-  int x_, y_, cols_, vcs_, pipeline_;
+  int x_, y_, cols_, vcs_, pipeline_, node_;
   const MulticastTrees& trees_;
-  std::vector<InputPort> inputs_;    // by Port
+  // Input VCs are numbered port × vcs + vc; the masks below have a bit per input VC (at most 5 × 12 = 60).
+  FlitBuffers buffers_;
+  std::vector<InputVc> in_vcs_;
+  std::array<InputPort, kPorts> inputs_{};
   std::vector<OutputPort> outputs_;  // by Port; kLocal ejects into the network interface
   std::array<Router*, kPorts> neighbours_{};
   NetworkInterface* local_ = nullptr;
+  Activity* activity_ = nullptr;
+  uint64_t waiting_ = 0;  // VCs whose front is a head still lacking a downstream VC on one of its ports
+  uint64_t blocked_ = 0;  // waiting VCs that found no free downstream VC on any port they need, since the
+                          // last release: VC allocation skips them
+  // The switch allocator's candidates, kept up to date instead of re-derived from every VC each cycle: VCs
+  // whose front flit is ready and may cross to a port (bidding_, with those ports in may_cross_), and VCs to
+  // derive that for again (recheck_). A VC stalled on a credit costs nothing until the credit arrives.
+  uint64_t bidding_ = 0;
+  uint64_t recheck_ = 0;
+  std::array<unsigned, kPorts * kMaxVcs> may_cross_{};  // by input VC
+  std::array<int, kPorts * kMaxVcs> port_of_{};         // by input VC: its input port
+  std::array<int, kPorts * kMaxVcs> holder_{};          // by output port × vcs + downstream VC: the input
+                                                        // VC holding it, while held
   std::array<std::array<uint64_t, kMaxVcs>, kPorts>
       asks_{};                     // VC allocation: by output port and downstream VC,
                                    // the input VCs asking for it (bit port × vcs + vc)
-  std::array<int, kPorts> bid_{};  // switch allocation: each input port's bidding VC this cycle, -1 for none
+  std::array<int, kPorts> bid_{};  // switch allocation: the VC each bidding input port bids with this cycle
   int buffered_ = 0;               // flits in every input buffer
-  int unallocated_ = 0;            // VCs with a head at the front that lacks a downstream VC on a port
-  int staged_ = 0;                 // flits on the links into this router
-  int credits_staged_ = 0;         // credits on the links into this router
   int64_t flits_in_ = 0, flits_out_ = 0, link_flits_ = 0;
 };
 
