@@ -9,9 +9,9 @@
 #include <future>
 #include <limits>
 #include <mutex>
-#include <thread>
 
 #include "compiler/support/error.hpp"
+#include "compiler/support/side_by_side.hpp"
 #include "sweep/journal.hpp"
 #include "sweep/pareto.hpp"
 #include "sweep/results.hpp"
@@ -172,10 +172,7 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
   };
   const int64_t pending = progress.total - progress.done;
   const int jobs = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(options.jobs, pending)));
-  std::vector<std::thread> workers;
-  for (int j = 1; j < jobs; ++j) workers.emplace_back(work);
-  work();
-  for (std::thread& worker : workers) worker.join();
+  side_by_side(static_cast<std::size_t>(jobs), work);
   journal.sync();
   if (failure) std::rethrow_exception(failure);
   if (progress.done < progress.total) return outcome;
