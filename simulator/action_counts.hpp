@@ -3,6 +3,7 @@
 // expectations.
 #include <array>
 #include <map>
+#include <vector>
 
 namespace neurokv {
 
@@ -44,5 +45,12 @@ struct ActionCounts {
     return *this;
   }
 };
+
+// The counts of every slot added up in slot order (the order fixes the rounding of the phase's totals).
+inline ActionCounts sum_slots(const std::vector<ActionCounts>& slots) {
+  ActionCounts total;
+  for (const ActionCounts& slot : slots) total += slot;
+  return total;
+}
 
 }  // namespace neurokv

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
+#include <cstddef>
 
 #include "simulator/phase_totals.hpp"
 #include "simulator/wave_bound.hpp"
@@ -21,38 +21,34 @@ struct WaveTime {
   double cycles() const { return std::max(compute + noc(), dram_serial()); }
   // The closed form without sharing: no two routes on a link, DRAM streaming under compute.
   double uncontended() const { return std::max(compute + route, dram); }
-  const char* bound() const { return wave_bound(compute, noc(), dram_serial()); }
+  std::size_t bound() const { return wave_bound_index(compute, noc(), dram_serial()); }  // in kWaveBounds
 };
 
 // The wave pass: each counted wave's time at this chip's clock and DRAM channel. The action counts stay in
 // `counts` (report() reads them there); with_counts copies them in, for a sum over tokens.
 PhaseTotals cost_phase(const PhaseCounts& counts, const HwConfig& hw, bool with_counts = false) {
-  PhaseTotals totals(static_cast<int>(counts.layer_counts.size()) - 1);
+  const int layers = static_cast<int>(counts.layer_counts.size()) - 1;
+  PhaseTotals totals = PhaseTotals::cycles_only(layers);
   if (with_counts) totals.layer_counts = counts.layer_counts;
   const double dram_bytes_per_cycle = hw.dram_bytes_per_cycle();
   const double dram_latency_cycles = hw.dram_latency_cycles();
   // By bound, summed in wave order as the map would be, without a string per wave.
-  static constexpr std::array<const char*, 3> kBounds{"compute", "dram", "noc"};
-  std::array<double, kBounds.size()> by_bound{};
-  std::array<bool, kBounds.size()> seen{};
+  std::array<double, kWaveBounds.size()> by_bound{};
+  std::array<bool, kWaveBounds.size()> seen{};
   for (const WaveCounts& wave : counts.waves) {
     WaveTime time{wave.compute, wave.route, wave.link, 0, 0};
     if (wave.dram_bytes > 0) {
       time.dram = wave.dram_bytes / dram_bytes_per_cycle + dram_latency_cycles;
       time.dram_tail = wave.dram_tail;
     }
-    const char* bound = time.bound();
-    const size_t b =
-        static_cast<size_t>(std::find_if(kBounds.begin(), kBounds.end(),
-                                         [&](const char* name) { return std::strcmp(name, bound) == 0; }) -
-                            kBounds.begin());
-    by_bound.at(b) += time.cycles();
+    const size_t b = time.bound();
+    by_bound[b] += time.cycles();
     seen[b] = true;
     totals.uncontended_cycles += time.uncontended();
     totals.layer_cycles.at(static_cast<size_t>(wave.slot)) += time.cycles();
   }
-  for (size_t b = 0; b < kBounds.size(); ++b) {
-    if (seen[b]) totals.cycles_by_bound[kBounds[b]] = by_bound[b];
+  for (size_t b = 0; b < kWaveBounds.size(); ++b) {
+    if (seen[b]) totals.cycles_by_bound[kWaveBounds[b]] = by_bound[b];
   }
   return totals;
 }
@@ -62,7 +58,8 @@ PhaseTotals cost_phase(const PhaseCounts& counts, const HwConfig& hw, bool with_
 PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase,
                            std::vector<LayerCost>* layers) {
   const PhaseCounts counts = count_phase(program, hw, phase);
-  return cost_phase(counts, hw).report(phase, hw, static_power(program, hw), layers, counts.layer_counts);
+  return cost_phase(counts, hw)
+      .report(phase, hw, static_power(program, hw), layers, counts.layer_counts, counts.total);
 }
 
 VariantReport cost(const ProgramCounts& counts, const HwConfig& hw) {
@@ -77,12 +74,12 @@ VariantReport cost(const ProgramCounts& counts, const HwConfig& hw) {
   } else {
     report.decode = cost_phase(counts.decode.front(), hw)
                         .report(counts.decode_phase, hw, report.power, &report.decode_layers,
-                                counts.decode.front().layer_counts);
+                                counts.decode.front().layer_counts, counts.decode.front().total);
   }
   if (counts.prefill) {
-    report.prefill =
-        cost_phase(*counts.prefill, hw)
-            .report(counts.prefill->phase, hw, report.power, nullptr, counts.prefill->layer_counts);
+    report.prefill = cost_phase(*counts.prefill, hw)
+                         .report(counts.prefill->phase, hw, report.power, nullptr,
+                                 counts.prefill->layer_counts, counts.prefill->total);
   }
   return report;
 }

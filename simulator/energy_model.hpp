@@ -41,12 +41,13 @@ struct EnergyBreakdown {
 
 class EnergyModel {
  public:
+  // Holds `table` by reference (a sweep prices every point with it): it must outlive the model.
   EnergyModel(const EnergyTable& table, const StaticPower& power) : table_(table), power_(power) {}
   // Dynamic energy of `counts` plus the static power of what is powered over `seconds`.
   EnergyBreakdown price(const ActionCounts& counts, double seconds) const;
 
  private:
-  EnergyTable table_;
+  const EnergyTable& table_;
   StaticPower power_;
 };
 

@@ -4,6 +4,12 @@
 
 namespace neurokv {
 
+PhaseTotals PhaseTotals::cycles_only(int layers) {
+  PhaseTotals totals;
+  totals.layer_cycles.assign(static_cast<size_t>(layers + 1), 0.0);
+  return totals;
+}
+
 PhaseTotals& PhaseTotals::operator+=(const PhaseTotals& o) {
   for (size_t i = 0; i < layer_counts.size(); ++i) {
     layer_counts[i] += o.layer_counts.at(i);
@@ -30,13 +36,12 @@ double PhaseTotals::cycles() const {
 }
 
 PhaseReport PhaseTotals::report(const Phase& phase, const HwConfig& hw, const StaticPower& power,
-                                std::vector<LayerCost>* layers,
-                                const std::vector<ActionCounts>& counts) const {
+                                std::vector<LayerCost>* layers, const std::vector<ActionCounts>& counts,
+                                const ActionCounts& total) const {
   const EnergyModel energy(hw.energy, power);
   PhaseReport report;
-  ActionCounts total;
+  if (layers) layers->reserve(layers->size() + counts.size());
   for (size_t slot = 0; slot < counts.size(); ++slot) {
-    total += counts[slot];
     const EnergyBreakdown layer_energy = energy.price(counts[slot], layer_cycles.at(slot) / hw.clock_hz);
     report.energy += layer_energy;
     if (layers) layers->push_back({static_cast<int>(slot) - 1, layer_cycles[slot], layer_energy});

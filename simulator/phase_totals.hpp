@@ -19,8 +19,11 @@ struct PhaseTotals {
   std::map<std::string, double> cycles_by_bound;  // "compute", "dram", "noc"
   double uncontended_cycles = 0;                  // analytic: the waves with no resource shared
 
+  PhaseTotals() = default;
   explicit PhaseTotals(int layers)
       : layer_counts(static_cast<size_t>(layers + 1)), layer_cycles(layer_counts.size()) {}
+  // Cycles only, the action counts kept elsewhere (the report() below with `counts`).
+  static PhaseTotals cycles_only(int layers);
   PhaseTotals& operator+=(const PhaseTotals& o);
   // Every count and cycle figure × f (a mean over tokens).
   void scale(double f);
@@ -28,12 +31,14 @@ struct PhaseTotals {
   // Energy is priced per layer (dynamic counts + static power over the layer's cycles) and summed.
   PhaseReport report(const Phase& phase, const HwConfig& hw, const StaticPower& power,
                      std::vector<LayerCost>* layers) const {
-    return report(phase, hw, power, layers, layer_counts);
+    return report(phase, hw, power, layers, layer_counts, sum_slots(layer_counts));
   }
   // The same with the action counts kept elsewhere (the analytic estimator's counted program: a sweep costs
-  // them at each of its chips without a copy per point); `counts` has a slot per layer_cycles slot.
+  // them at each of its chips without a copy per point); `counts` has a slot per layer_cycles slot and
+  // `total` is sum_slots(counts), summed once per counted phase.
   PhaseReport report(const Phase& phase, const HwConfig& hw, const StaticPower& power,
-                     std::vector<LayerCost>* layers, const std::vector<ActionCounts>& counts) const;
+                     std::vector<LayerCost>* layers, const std::vector<ActionCounts>& counts,
+                     const ActionCounts& total) const;
 };
 
 }  // namespace neurokv

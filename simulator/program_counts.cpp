@@ -121,6 +121,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
     time.slot = program.ops.at(wave_steps.front()->op).layer + 1;
     counts.waves.push_back(time);
   }
+  counts.total = sum_slots(counts.layer_counts);
   return counts;
 }
 

@@ -39,6 +39,7 @@ struct WaveCounts {
 struct PhaseCounts {
   Phase phase;
   std::vector<ActionCounts> layer_counts;  // slot 0: ops outside the blocks; slot l + 1: layer l
+  ActionCounts total;                      // sum_slots(layer_counts): summed once, read at every chip
   std::vector<WaveCounts> waves;
 };
 

@@ -287,65 +287,87 @@ std::vector<std::string> report_csv_columns() {
   return columns;
 }
 
+std::size_t report_csv_column_count() {
+  static const std::size_t count = report_csv_columns().size();
+  return count;
+}
+
 std::vector<std::string> report_csv_values(const Report& r, const VariantReport& v) {
+  std::vector<std::string> values;
+  append_report_csv_values(r, v, values);
+  return values;
+}
+
+void append_report_csv_values(const Report& r, const VariantReport& v, std::vector<std::string>& values) {
   const PhaseReport& d = v.decode;
-  // fmt::to_string writes what "{}" writes, without parsing a format string: a sweep renders 10^5 rows.
-  const auto num = [](double x) { return fmt::to_string(x); };
-  const auto integer = [](double x) { return fmt::to_string(whole(x)); };
-  std::vector<std::string> values = {r.model.name,
-                                     r.hw_name,
-                                     r.fidelity,
-                                     num(r.context),
-                                     extrapolated(r.model.max_positions, r.context) ? "1" : "0",
-                                     v.variant,
-                                     kv_heads_text(r, v),
-                                     num(v.params),
-                                     num(v.weight_bytes),
-                                     num(v.kv_cache_bytes_per_token),
-                                     num(v.kv_cache_bytes),
-                                     num(v.kv_cache_reduction),
-                                     integer(v.macs_forward_full),
-                                     integer(d.macs),
-                                     integer(d.synaptic_ops),
-                                     integer(d.events),
-                                     integer(d.sram_bytes),
-                                     integer(d.dram_bytes),
-                                     integer(d.noc_hop_bytes),
-                                     integer(d.cycles),
-                                     d.bound,
-                                     num(d.latency_s),
-                                     num(d.tokens_per_s),
-                                     num(d.energy.total()),
-                                     num(d.energy.dynamic()),
-                                     num(d.energy.static_total())};
-  for (const auto& [name, field] : EnergyBreakdown::fields()) values.push_back(num(d.energy.*field));
-  for (std::string value : {num(v.memory.weights_on_chip_bytes), num(v.memory.weights_in_dram_bytes),
-                            v.memory.kv_location, num(v.memory.peak_np_sram_bytes), num(v.memory.nps_used),
-                            num(v.power.powered_nps), num(v.power.powered_routers)}) {
-    values.push_back(std::move(value));
-  }
+  // fmt::to_string writes what "{}" writes, without parsing a format string; each value is made in place (a
+  // sweep renders 10^5 rows).
+  values.reserve(values.size() + report_csv_column_count());
+  const auto text = [&](std::string value) { values.push_back(std::move(value)); };
+  const auto num = [&](double x) { values.push_back(fmt::to_string(x)); };
+  const auto integer = [&](double x) { values.push_back(fmt::to_string(whole(x))); };
+  text(r.model.name);
+  text(r.hw_name);
+  text(r.fidelity);
+  num(r.context);
+  text(extrapolated(r.model.max_positions, r.context) ? "1" : "0");
+  text(v.variant);
+  text(kv_heads_text(r, v));
+  num(v.params);
+  num(v.weight_bytes);
+  num(v.kv_cache_bytes_per_token);
+  num(v.kv_cache_bytes);
+  num(v.kv_cache_reduction);
+  integer(v.macs_forward_full);
+  integer(d.macs);
+  integer(d.synaptic_ops);
+  integer(d.events);
+  integer(d.sram_bytes);
+  integer(d.dram_bytes);
+  integer(d.noc_hop_bytes);
+  integer(d.cycles);
+  text(d.bound);
+  num(d.latency_s);
+  num(d.tokens_per_s);
+  num(d.energy.total());
+  num(d.energy.dynamic());
+  num(d.energy.static_total());
+  for (const auto& [name, field] : EnergyBreakdown::fields()) num(d.energy.*field);
+  num(v.memory.weights_on_chip_bytes);
+  num(v.memory.weights_in_dram_bytes);
+  text(v.memory.kv_location);
+  num(v.memory.peak_np_sram_bytes);
+  num(v.memory.nps_used);
+  num(v.power.powered_nps);
+  num(v.power.powered_routers);
   // Empty when no prefill was run (--prompt 0).
-  const std::optional<PhaseReport>& p = v.prefill;
-  for (std::string value :
-       {p ? integer(p->cycles) : "", p ? num(p->latency_s) : "", p ? num(p->energy.total()) : "",
-        p ? integer(p->dram_bytes) : "", p ? integer(static_cast<double>(p->chunk_tokens)) : ""}) {
-    values.push_back(std::move(value));
+  if (const std::optional<PhaseReport>& p = v.prefill) {
+    integer(p->cycles);
+    num(p->latency_s);
+    num(p->energy.total());
+    integer(p->dram_bytes);
+    integer(static_cast<double>(p->chunk_tokens));
+  } else {
+    values.resize(values.size() + 5);
   }
   // Empty quality when the events were assumed (nothing was executed) or the input had no targets.
   const std::optional<MeasuredExecution>& m = v.measured;
-  const auto optional = [&](const std::optional<double>& x) { return x ? num(*x) : std::string(); };
-  for (std::string value :
-       {std::string(m ? "measured" : "assumed"), m ? optional(m->loss) : "", m ? optional(m->perplexity) : "",
-        m ? optional(m->perplexity_vs_float) : "", m ? num(m->top1_agreement) : ""}) {
-    values.push_back(std::move(value));
+  const auto optional = [&](const std::optional<double>& x) { x ? num(*x) : text(""); };
+  text(m ? "measured" : "assumed");
+  if (m) {
+    optional(m->loss);
+    optional(m->perplexity);
+    optional(m->perplexity_vs_float);
+    num(m->top1_agreement);
+  } else {
+    values.resize(values.size() + 4);
   }
   for (const char* site : kMeasuredSites) {
     const auto found = m ? std::find_if(m->densities.begin(), m->densities.end(),
                                         [&](const auto& entry) { return entry.first == site; })
                          : SiteDensities::const_iterator{};
-    values.push_back(m && found != m->densities.end() ? num(found->second) : "");
+    m&& found != m->densities.end() ? num(found->second) : text("");
   }
-  return values;
 }
 
 namespace {

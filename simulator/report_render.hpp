@@ -1,6 +1,7 @@
 #pragma once
 // Renders a Report: JSON ("schema": "neurokv.report/1"), CSV (one row per variant) and a terminal table.
 // Rendering is pure: callers decide where the text goes.
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -14,7 +15,11 @@ nlohmann::json phase_json(const PhaseReport& phase);
 
 // CSV columns shared by reports and sweeps, and one variant's values in the same order.
 std::vector<std::string> report_csv_columns();
+std::size_t report_csv_column_count();
 std::vector<std::string> report_csv_values(const Report& report, const VariantReport& variant);
+// The same values appended to `values`.
+void append_report_csv_values(const Report& report, const VariantReport& variant,
+                              std::vector<std::string>& values);
 std::string report_csv(const Report& report);
 
 std::string report_table(const Report& report);

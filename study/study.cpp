@@ -8,12 +8,12 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include "compiler/config/extrapolation.hpp"
 #include "compiler/ir/program.hpp"
 #include "compiler/support/error.hpp"
+#include "compiler/support/side_by_side.hpp"
 #include "compiler/weights/weights_reader.hpp"
 #include "simulator/functional/measured_events.hpp"
 #include "simulator/functional/synthetic_weights.hpp"
@@ -286,7 +286,8 @@ Report estimate(Study& study, const StudyOptions& options, int64_t prompt, const
   evaluate_options.compile = study.compile;
   evaluate_options.prompt = prompt;
   use_measured_events(study, evaluate_options);
-  Report report = evaluate(study.model, study.variants, study.hw, evaluate_options);
+  // The analytic fidelity forks nothing, so its variants run side by side even under AddressSanitizer.
+  Report report = evaluate(study.model, study.variants, study.hw, evaluate_options, cores());
   mark_events(report, study);
   return report;
 }
@@ -300,7 +301,7 @@ std::size_t run_workers() {
 #if defined(__SANITIZE_ADDRESS__)
   return 1;
 #else
-  return std::max(1u, std::thread::hardware_concurrency());
+  return cores();
 #endif
 }
 
@@ -340,10 +341,7 @@ Report run(Study& study, const StudyOptions& options, const RunOptions& run, con
       }
     }
   };
-  std::vector<std::thread> workers;
-  for (std::size_t w = 1; w < std::min(run_workers(), count); ++w) workers.emplace_back(work);
-  work();
-  for (std::thread& worker : workers) worker.join();
+  side_by_side(std::min(run_workers(), count), work);
   for (const std::exception_ptr& error : errors) {
     if (error) std::rethrow_exception(error);
   }

@@ -9,7 +9,8 @@ namespace neurokv::study {
 SweepRun run_sweep_spec(const std::string& spec_path, const std::string& shard, const std::string& out,
                         sweep::RunOptions options, const DiagnosticSink& now) {
   const sweep::SweepPlan plan =
-      sweep::SweepPlan::load(sweep::load_spec(spec_path), data_dir("models"), data_dir("hwconfigs"));
+      sweep::SweepPlan::load(sweep::load_spec(spec_path), data_dir("models"), data_dir("hwconfigs"),
+                             sweep::neurokv_version(), options.jobs);
   options.shard = sweep::Shard::parse(shard);
   sweep::CompileCache cache(plan);
   SweepRun run;

@@ -3,10 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <utility>
 
 #include "compiler/config/config_path.hpp"
 #include "compiler/config/hw_override.hpp"
 #include "compiler/support/error.hpp"
+#include "compiler/support/side_by_side.hpp"
 #include "compiler/support/whole_file.hpp"
 #include "simulator/cost_model_version.hpp"
 
@@ -57,7 +61,7 @@ auto named_at(const std::string& where, Load&& load) {
 std::string neurokv_version() { return fmt::format("{}+cost{}", NEUROKV_VERSION, kCostModelVersion); }
 
 SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
-                          const std::string& hwconfigs_dir, const std::string& version) {
+                          const std::string& hwconfigs_dir, const std::string& version, int jobs) {
   SweepPlan plan;
   plan.spec_ = spec;
   plan.version_ = version;
@@ -102,6 +106,25 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
                                    axis.location, chips, kMaxGridPoints));
     }
   }
+  // Each value alone, so a bad one is named before any point runs: parsing the chip with it (one YAML parse
+  // each), on `jobs` threads side by side; a refused value is reported below as one after the other would.
+  std::vector<std::pair<const GridAxis*, double>> values;
+  for (const GridAxis& axis : spec.grid) {
+    for (double value : axis.values) values.emplace_back(&axis, value);
+  }
+  std::vector<std::exception_ptr> refused(values.size());
+  std::atomic<std::size_t> next{0};
+  side_by_side(std::min(static_cast<std::size_t>(std::max(1, jobs)), values.size()), [&] {
+    for (std::size_t i; (i = next++) < values.size();) {
+      const auto& [axis, value] = values[i];
+      try {
+        parse_overridden(*plan.hw_overrider_, plan.hw_file_, overrides_for(*axis, value), axis->location);
+      } catch (...) {
+        refused[i] = std::current_exception();
+      }
+    }
+  });
+  std::size_t checked = 0;
   nlohmann::json grid = nlohmann::json::array();
   bool settable = true;
   for (const GridAxis& axis : spec.grid) {
@@ -111,9 +134,8 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
                                      axis.location, key, plan.hw_file_, fmt::join(valid, ", ")));
       }
     }
-    // Each value alone, so a bad one is named before any point runs.
-    for (double value : axis.values) {
-      parse_overridden(*plan.hw_overrider_, plan.hw_file_, overrides_for(axis, value), axis.location);
+    for (const std::size_t end = checked + axis.values.size(); checked < end; ++checked) {
+      if (refused[checked]) std::rethrow_exception(refused[checked]);
     }
     plan.grid_points_ *= static_cast<int64_t>(axis.values.size());
     for (const std::string& key : axis.keys) {

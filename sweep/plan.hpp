@@ -39,9 +39,10 @@ std::string neurokv_version();
 class SweepPlan {
  public:
   // Loads every model and the chip, and checks every grid key and every swept value against the chip file.
-  // `version` is neurokv_version() but in tests.
+  // `version` is neurokv_version() but in tests; `jobs` threads check the grid's values.
   static SweepPlan load(const SweepSpec& spec, const std::string& models_dir,
-                        const std::string& hwconfigs_dir, const std::string& version = neurokv_version());
+                        const std::string& hwconfigs_dir, const std::string& version = neurokv_version(),
+                        int jobs = 1);
 
   const SweepSpec& spec() const { return spec_; }
   int64_t size() const;

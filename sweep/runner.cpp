@@ -3,15 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <exception>
 #include <filesystem>
 #include <future>
 #include <limits>
 #include <mutex>
-#include <thread>
 
 #include "compiler/support/error.hpp"
+#include "compiler/support/side_by_side.hpp"
 #include "sweep/journal.hpp"
 #include "sweep/pareto.hpp"
 #include "sweep/results.hpp"
@@ -40,8 +41,11 @@ void write_from_journal(const SweepPlan& plan, const std::string& dir, const std
     std::string csv, json;
     std::size_t rows = 0;
   };
-  std::vector<Batch> batches(static_cast<std::size_t>(std::max(1, jobs)),
-                             Batch{writer.row_text(), {}, {}, {}});
+  // Two rounds of `jobs` batches: one is written (in order, by this thread) while the next is rendered.
+  const std::size_t per_round = static_cast<std::size_t>(std::max(1, jobs));
+  std::array<std::vector<Batch>, 2> rounds{
+      std::vector<Batch>(per_round, Batch{writer.row_text(), {}, {}, {}}),
+      std::vector<Batch>(per_round, Batch{writer.row_text(), {}, {}, {}})};
   const auto render = [&](Batch& batch, std::size_t begin) {
     batch.csv.clear();
     batch.json.clear();
@@ -56,15 +60,21 @@ void write_from_journal(const SweepPlan& plan, const std::string& dir, const std
     journal.release(from, to);
     batch.rows = end > begin ? end - begin : 0;
   };
-  for (std::size_t begin = 0; begin < offsets.size(); begin += kWriteBatch * batches.size()) {
-    std::vector<std::future<void>> helpers;
-    for (std::size_t b = 1; b < batches.size(); ++b)
-      helpers.push_back(
-          std::async(std::launch::async, render, std::ref(batches[b]), begin + b * kWriteBatch));
-    render(batches[0], begin);
-    for (std::future<void>& helper : helpers) helper.get();
-    for (const Batch& batch : batches) writer.append_rendered(batch.csv, batch.json, batch.rows);
+  const auto write = [&](const std::vector<Batch>& round) {
+    for (const Batch& batch : round) writer.append_rendered(batch.csv, batch.json, batch.rows);
+  };
+  const std::size_t round_rows = kWriteBatch * per_round;
+  std::size_t round = 0;
+  for (std::size_t begin = 0; begin < offsets.size(); begin += round_rows, ++round) {
+    std::vector<Batch>& rendering = rounds[round % 2];
+    std::vector<std::future<void>> renders;
+    for (std::size_t b = 0; b < per_round; ++b)
+      renders.push_back(
+          std::async(std::launch::async, render, std::ref(rendering[b]), begin + b * kWriteBatch));
+    if (round > 0) write(rounds[(round - 1) % 2]);
+    for (std::future<void>& r : renders) r.get();
   }
+  if (round > 0) write(rounds[(round - 1) % 2]);
   writer.commit();
 }
 
@@ -172,10 +182,7 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
   };
   const int64_t pending = progress.total - progress.done;
   const int jobs = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(options.jobs, pending)));
-  std::vector<std::thread> workers;
-  for (int j = 1; j < jobs; ++j) workers.emplace_back(work);
-  work();
-  for (std::thread& worker : workers) worker.join();
+  side_by_side(static_cast<std::size_t>(jobs), work);
   journal.sync();
   if (failure) std::rethrow_exception(failure);
   if (progress.done < progress.total) return outcome;

@@ -28,11 +28,9 @@ SweepRow make_row(const SweepPoint& point, const Report& report) {
   }
   SweepRow row;
   row.point = point.index;
+  row.values.reserve(point.grid_values.size() + report_csv_column_count() + 2);
   for (double value : point.grid_values) row.values.push_back(fmt::to_string(value));
-  std::vector<std::string> values = report_csv_values(report, report.variants.front());
-  row.values.reserve(row.values.size() + values.size() + 2);
-  row.values.insert(row.values.end(), std::make_move_iterator(values.begin()),
-                    std::make_move_iterator(values.end()));
+  append_report_csv_values(report, report.variants.front(), row.values);
   row.values.push_back("1");
   row.values.push_back("");
   return row;

@@ -7,13 +7,13 @@
 #include <csignal>
 #include <filesystem>
 #include <memory>
-#include <thread>
 
 #include "cli/diagnostics.hpp"
 #include "cli/gnuplot.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/progress.hpp"
 #include "compiler/support/error.hpp"
+#include "compiler/support/side_by_side.hpp"
 #include "compiler/support/whole_file.hpp"
 #include "study/slurm_scripts.hpp"
 #include "study/sweep_spec.hpp"
@@ -26,7 +26,7 @@ namespace {
 struct SweepFlags {
   std::string spec;
   std::string out;
-  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int jobs = static_cast<int>(cores());
   bool resume = false;
   std::string shard = "1/1";
   bool no_plots = false;

@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
+#include <optional>
 
 #include "compiler/ir/mesh.hpp"
 #include "compiler/support/error.hpp"
+#include "compiler/support/side_by_side.hpp"
 #include "simulator/analytic_estimator.hpp"
 #include "simulator/cycle/simulate_cycle.hpp"
 #include "simulator/prefill_queue.hpp"
@@ -165,21 +168,36 @@ Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const 
 }
 
 Report evaluate(const ModelSource& model, const std::vector<LayerVariants>& variants, const HwConfig& hw,
-                const EvaluateOptions& options) {
-  // One program at a time (a paper-1.2b program is megabytes), yet with the errors of compiling all first:
-  // a variant that does not compile is reported before any evaluation's error, which waits for the rest.
-  Report report;
-  std::exception_ptr evaluation_error;
-  for (const LayerVariants& variant : variants) {
-    const CompileResult compiled = compile(model, variant, hw, options.compile);
-    if (evaluation_error) continue;
-    try {
-      add_variant(report, compiled.program, hw, options);
-    } catch (...) {
-      evaluation_error = std::current_exception();
+                const EvaluateOptions& options, std::size_t workers) {
+  // The variants side by side, one program per worker (a paper-1.2b program is megabytes). The errors are
+  // those of one after the other: a variant that does not compile is reported before any evaluation's error.
+  const std::size_t count = variants.size();
+  std::vector<Report> reports(count);
+  std::vector<std::exception_ptr> compile_errors(count), evaluation_errors(count);
+  std::atomic<std::size_t> next{0};
+  side_by_side(std::min(workers, count), [&] {
+    for (std::size_t i; (i = next++) < count;) {
+      std::optional<CompileResult> compiled;
+      try {
+        compiled = compile(model, variants[i], hw, options.compile);
+      } catch (...) {
+        compile_errors[i] = std::current_exception();
+        continue;
+      }
+      try {
+        add_variant(reports[i], compiled->program, hw, options);
+      } catch (...) {
+        evaluation_errors[i] = std::current_exception();
+      }
+    }
+  });
+  for (const auto* errors : {&compile_errors, &evaluation_errors}) {
+    for (const std::exception_ptr& error : *errors) {
+      if (error) std::rethrow_exception(error);
     }
   }
-  if (evaluation_error) std::rethrow_exception(evaluation_error);
+  Report report = count > 0 ? std::move(reports.front()) : Report{};
+  for (std::size_t i = 1; i < count; ++i) report.variants.push_back(std::move(reports[i].variants.front()));
   return report;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Compile a model for a chip once per attention variant and cost each program at the chosen fidelity.
 // The one call the CLI's estimate/run and the sweeps share.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -61,7 +62,8 @@ void set_report_chip(Report& report, const HwConfig& hw);
 Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const HwConfig& hw,
                          const EvaluateOptions& options);
 
+// Compiles and reports each variant, on up to `workers` threads; the report is the same for any number.
 Report evaluate(const ModelSource& model, const std::vector<LayerVariants>& variants, const HwConfig& hw,
-                const EvaluateOptions& options);
+                const EvaluateOptions& options, std::size_t workers = 1);
 
 }  // namespace neurokv

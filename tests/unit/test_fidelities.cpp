@@ -274,3 +274,24 @@ TEST_CASE(
   const SimulationResult back = transaction::decode(transaction::encode(r));
   for (const auto& [name, field] : EnergyBreakdown::fields()) CHECK(back.decode.energy.*field == e.*field);
 }
+
+TEST_CASE("evaluate() on several workers reports what one worker reports, variants in order") {
+  const ModelSpec model = test::model("edge-tiny");
+  std::vector<LayerVariants> variants;
+  for (const AttentionVariant& v :
+       AttentionVariant::parse_list("all", model.heads, model.kv_groups, model.kv_heads))
+    variants.emplace_back(v);
+  REQUIRE(variants.size() >= 6);
+  const HwConfig hw = test::chip("akida2-like");
+  const EvaluateOptions options = at(Fidelity::Analytic, 16, 1);
+  const std::string one = report_json(evaluate(model, variants, hw, options, 1)).dump();
+  for (std::size_t workers : {2, 3, 16}) {
+    INFO(workers << " workers");
+    const Report report = evaluate(model, variants, hw, options, workers);
+    REQUIRE(report.variants.size() == variants.size());
+    for (std::size_t i = 0; i < variants.size(); ++i) CHECK(report.variants[i].variant == variants[i].name());
+    CHECK(report_json(report).dump() == one);
+  }
+  // An evaluation's error reaches the caller from any worker.
+  CHECK_THROWS_AS(evaluate(model, variants, hw, at(Fidelity::Analytic, 100000, 1), 2), InputError);
+}

@@ -40,6 +40,32 @@ TEST_CASE("grid keys and values are checked against the chip file before any poi
                     Catch::StartsWith("spec.yaml:4:10: kv_bits 2: chip akida2-like supports 4, 8, 16 bits"));
 }
 
+TEST_CASE("the grid's values checked on several threads are refused as one after the other would") {
+  // Bad values on both axes, and an unknown key after a bad value: the first axis's first bad value is named.
+  const std::string spec_text =
+      "model: paper-300m\nhw: akida2-like\ncontexts: [256]\ngrid:\n"
+      "  energy.dram_pj_per_byte: [1, -5, 3, -7]\n  dram.bandwidth_bytes_per_s: [1e9, -1]\n  np.mac_lane: "
+      "[4]\n";
+  for (int jobs : {1, 2, 4}) {
+    INFO(jobs << " jobs");
+    CHECK_THROWS_WITH(
+        SweepPlan::load(parse_spec(spec_text, "spec.yaml"), kModels, kHw, neurokv_version(), jobs),
+        Catch::StartsWith(
+            "spec.yaml:5:28: grid values energy.dram_pj_per_byte = -5 do not make a valid chip"));
+  }
+  const std::string unknown_key_second =
+      "model: paper-300m\nhw: akida2-like\ncontexts: [256]\ngrid:\n"
+      "  energy.dram_pj_per_byte: [1, 3]\n  np.mac_lane: [4]\n  dram.bandwidth_bytes_per_s: [-1]\n";
+  CHECK_THROWS_WITH(
+      SweepPlan::load(parse_spec(unknown_key_second, "spec.yaml"), kModels, kHw, neurokv_version(), 2),
+      Catch::StartsWith("spec.yaml:6:16: unknown grid key 'np.mac_lane'"));
+  const std::string good =
+      "model: paper-300m\nhw: akida2-like\ncontexts: [256]\ngrid:\n"
+      "  energy.dram_pj_per_byte: [1, 3]\n  dram.bandwidth_bytes_per_s: [1e9, 2e9, 4e9]\n";
+  CHECK(SweepPlan::load(parse_spec(good, "spec.yaml"), kModels, kHw, neurokv_version(), 2).size() ==
+        SweepPlan::load(parse_spec(good, "spec.yaml"), kModels, kHw, neurokv_version(), 1).size());
+}
+
 TEST_CASE("bad spec files name the file, line and column") {
   CHECK_THROWS_WITH(parse_spec("model: paper-300m\nhw: akida2-like\ncontexts: [256, x]\n", "s.yaml"),
                     Catch::StartsWith("s.yaml:3:") && Catch::Contains("expected an integer"));
