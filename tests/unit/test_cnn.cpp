@@ -218,3 +218,33 @@ TEST_CASE("AkidaNet 1.0 and 0.25 at 224, held out: Minimal against the model zoo
   CHECK(within(n.nps_needed, 22, 0.15));
   CHECK(n.passes == 1);
 }
+
+TEST_CASE("VWW (AkidaNet 0.25/96, 2 classes) on akd1500-like against BrainChip's published 17 and 29 NPs") {
+  const CnnSpec vww = model("akidanet-vww");
+  REQUIRE(vww.layers.size() == 15);
+  CHECK(vww.layers[0].out.height == 48);  // conv_0 3×3/2 on 96 × 96 × 3
+  CHECK(vww.layers[0].out.channels == 8);
+  CHECK(vww.layers[12].out.height == 3);        // separable_12 -> [3, 3, 256]
+  CHECK(vww.layers[13].out.elements() == 256);  // separable_13's global average pool
+  CHECK(vww.layers[14].out.channels == 2);
+  CHECK(vww.activation_density == Approx(1 - 0.6829));  // devhub metrics.json: 68.29 % sparsity
+  // devhub akida1/model_zoo/vww/docs/metrics.json: "params": "226,906", the float Keras model's count, whose
+  // 1,496 BatchNorm channels hold four parameters each; folded (ours) a BatchNorm leaves one bias per
+  // channel.
+  CHECK(parameter_count(vww) == 226906 - 3 * 1496);
+
+  const HwConfig hw = chip("akd1500-like");
+  // AllNps: published 29 NPs (metrics.json "allnps_nps"); ours 26, −10.3 %.
+  const passes::CnnMapping all = passes::map_cnn(vww, hw, MapMode::AllNps);
+  CHECK(all.nps_used == 26);
+  CHECK(within(all.nps_used, 29, 0.15));
+  CHECK(all.passes == 1);
+  // Minimal: published 17 NPs (metrics.json "minimal_nps"); ours 14, one NP per layer, −17.6 %: outside the
+  // ±15 % the issue asks. Pinned so a change is seen; the model zoo page's older mapping of the same network
+  // (16 NPs) is within it (−12.5 %). docs/passes.md says what MetaTF's extra NPs could be.
+  const passes::CnnMapping min = passes::map_cnn(vww, hw, MapMode::Minimal);
+  CHECK(nps_by_layer(min) == std::vector<int>{0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+  CHECK(min.nps_used == 14);
+  CHECK_FALSE(within(min.nps_used, 17, 0.15));
+  CHECK(within(min.nps_used, 16, 0.15));
+}
