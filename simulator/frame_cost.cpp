@@ -16,10 +16,6 @@ namespace {
 using passes::LayerEngine;
 using passes::LayerMapping;
 
-// Input density of a layer: the network's input is dense (every pixel or coefficient is an event), later
-// layers receive the model's activation density.
-double input_density(const CnnSpec& spec, size_t index) { return index == 0 ? 1.0 : spec.activation_density; }
-
 // MACs done on non-zero inputs. A separable layer's depthwise outputs feed its pointwise part inside the NP
 // unquantised, so the pointwise part is dense (assumed).
 double synaptic_ops(const CnnLayer& l, LayerEngine engine, double density) {
@@ -88,7 +84,7 @@ FrameReport estimate_frame(const CnnSpec& spec, const passes::CnnMapping& mappin
     f.filter_tiles = m.filter_tiles;
     f.pass = m.pass;
     const double offered = static_cast<double>(l.in.elements());
-    const double density = input_density(spec, i);
+    const double density = l.input_density;
     f.dense_macs = layer_dense_macs(l);
     f.synops = synaptic_ops(l, m.engine, density);
     int mac_bits = l.weight_bits;
@@ -121,7 +117,7 @@ FrameReport estimate_frame(const CnnSpec& spec, const passes::CnnMapping& mappin
     if (i + 1 < spec.layers.size()) {  // its output events to the next layer's NPs
       const LayerMapping& next = mapping.layers.at(i + 1);
       const double bytes =
-          static_cast<double>(l.out.elements()) * input_density(spec, i + 1) * hw.noc.event_bytes;
+          static_cast<double>(l.out.elements()) * spec.layers[i + 1].input_density * hw.noc.event_bytes;
       const Multicast cast = multicast(m, next);
       c.noc_hop_bytes += bytes / cast.sources * cast.links;
       f.cycles += route_cycles(bytes / cast.sources, cast.depth, hw);

@@ -49,9 +49,11 @@ RowResidual price(const MappedRow& m, const HwConfig& hw) {
   r.cycles = f.cycles;
   r.dynamic_j = f.energy.dynamic();
   r.total_j = f.energy.total();
+  r.floor_w = f.power.chip_w() + f.power.dram_w;
   if (m.row->cycles) r.relative_error["cycles"] = r.cycles / *m.row->cycles - 1;
   if (m.row->dynamic_j) r.relative_error["dynamic"] = r.dynamic_j / *m.row->dynamic_j - 1;
   if (m.row->total_j) r.relative_error["total"] = r.total_j / *m.row->total_j - 1;
+  if (m.row->floor_w) r.relative_error["floor"] = r.floor_w / *m.row->floor_w - 1;
   return r;
 }
 

@@ -22,7 +22,8 @@ struct RowResidual {
   bool held_out = false;
   int nps = 0;  // the NPs our mapping uses
   double cycles = 0, dynamic_j = 0, total_j = 0;
-  std::map<std::string, double> relative_error;  // by figure: "cycles", "dynamic", "total"
+  double floor_w = 0;  // the static power of what the mapping powers (chip and DRAM)
+  std::map<std::string, double> relative_error;  // by figure: "cycles", "dynamic", "total", "floor"
 };
 
 struct ChipFit {

@@ -92,10 +92,12 @@ MeasuredRow read_row(const YamlMap& row) {
   if (row.has("cycles")) r.cycles = row.number("cycles", 1, 1e15);
   if (row.has("dynamic_mj")) r.dynamic_j = row.number("dynamic_mj", 1e-12, 1e9) * 1e-3;
   if (row.has("total_mj")) r.total_j = row.number("total_mj", 1e-12, 1e9) * 1e-3;
+  if (row.has("floor_mw")) r.floor_w = row.number("floor_mw", 1e-9, 1e9) * 1e-3;
   row.reject_unknown_keys();
   if (r.figures() == 0) {
-    throw InputError(fmt::format(
-        "{}: row '{}' has no measured figure, expected cycles, dynamic_mj or total_mj", r.where, r.name));
+    throw InputError(
+        fmt::format("{}: row '{}' has no measured figure, expected cycles, dynamic_mj, total_mj or floor_mw",
+                    r.where, r.name));
   }
   return r;
 }

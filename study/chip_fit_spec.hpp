@@ -28,8 +28,12 @@ struct MeasuredRow {
   std::optional<int> nps;        // reported, not fitted: the mapping does not depend on the free keys
   std::optional<double> cycles;  // clocks per frame
   std::optional<double> dynamic_j, total_j;  // energy per frame, joules (the file gives mJ)
+  // The floor: the static power drawn with the model mapped (published as total minus dynamic power), watts
+  // (the file gives mW). It prices the static-power keys apart from the frame's duration.
+  std::optional<double> floor_w;
   int figures() const {
-    return int{cycles.has_value()} + int{dynamic_j.has_value()} + int{total_j.has_value()};
+    return int{cycles.has_value()} + int{dynamic_j.has_value()} + int{total_j.has_value()} +
+           int{floor_w.has_value()};
   }
 };
 

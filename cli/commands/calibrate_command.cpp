@@ -24,17 +24,18 @@ std::string figure_cell(double ours, const std::optional<double>& measured, cons
 }
 
 std::string residual_table(const std::vector<study::RowResidual>& rows) {
-  std::string out = fmt::format("  {:<28} {:<8} {:<9} {:>9}  {:<34} {:<32} {}\n", "row", "set", "mode", "NPs",
-                                "cycles ours / measured", "dynamic mJ", "total mJ");
+  std::string out = fmt::format("  {:<28} {:<8} {:<9} {:>9}  {:<34} {:<32} {:<32} {}\n", "row", "set", "mode",
+                                "NPs", "cycles ours / measured", "dynamic mJ", "total mJ", "floor mW");
   for (const study::RowResidual& r : rows) {
     const study::MeasuredRow& m = *r.row;
-    const auto mj = [](const std::optional<double>& j) { return j ? std::optional<double>(*j * 1e3) : j; };
-    out += fmt::format("  {:<28} {:<8} {:<9} {:>9}  {:<34} {:<32} {}\n", m.name,
+    const auto milli = [](const std::optional<double>& x) { return x ? std::optional<double>(*x * 1e3) : x; };
+    out += fmt::format("  {:<28} {:<8} {:<9} {:>9}  {:<34} {:<32} {:<32} {}\n", m.name,
                        r.held_out ? "held out" : "fit", passes::to_string(m.mode),
                        m.nps ? fmt::format("{}/{}", r.nps, *m.nps) : fmt::format("{}/-", r.nps),
                        figure_cell(r.cycles, m.cycles, r, "cycles"),
-                       figure_cell(r.dynamic_j * 1e3, mj(m.dynamic_j), r, "dynamic"),
-                       figure_cell(r.total_j * 1e3, mj(m.total_j), r, "total"));
+                       figure_cell(r.dynamic_j * 1e3, milli(m.dynamic_j), r, "dynamic"),
+                       figure_cell(r.total_j * 1e3, milli(m.total_j), r, "total"),
+                       figure_cell(r.floor_w * 1e3, milli(m.floor_w), r, "floor"));
   }
   return out;
 }

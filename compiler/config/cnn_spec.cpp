@@ -100,6 +100,7 @@ CnnLayer read_layer(const YamlMap& map, const Shape3& in, int in_bits) {
   } else {
     refuse_key(map, "relu_bound", l, "only a bounded_relu activation has a bound");
   }
+  l.input_density = map.number_or("input_density", -1, 0.0, 1.0);  // resolved by the model: < 0 when absent
   l.weight_bits = read_bits(map, "weight_bits", 4);
   l.act_bits = read_bits(map, "act_bits", 4);
   if (!dense) {
@@ -172,6 +173,17 @@ CnnSpec cnn_from_yaml(const YamlMap& top, const std::string& file) {
           fmt::format("{}: layer {} is an input_conv after layer {}, expected input_conv only "
                       "as the first layer (the HRC reads the network's input)",
                       map.location("kind"), layer.name, spec.layers.back().name));
+    }
+    if (spec.layers.empty() && layer.input_density >= 0) {
+      throw InputError(
+          fmt::format("{}: layer {} is the first layer, expected no 'input_density': it reads "
+                      "the network's input, every value of which is an event",
+                      map.location("input_density"), layer.name));
+    }
+    if (spec.layers.empty()) {
+      layer.input_density = 1.0;
+    } else if (layer.input_density < 0) {
+      layer.input_density = spec.activation_density;
     }
     if (!names.insert(layer.name).second) {
       throw InputError(fmt::format("{}: layer name '{}' is used twice, expected unique names",

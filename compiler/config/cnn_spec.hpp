@@ -41,8 +41,12 @@ struct CnnLayer {
   CnnPooling pool = CnnPooling::None;
   int pool_size = 0, pool_stride = 0;  // max and average pooling
   int weight_bits = 4;
-  int act_bits = 4;          // width of its output activations
-  int in_bits = 0;           // width of its input activations: the previous layer's act_bits, or the input's
+  int act_bits = 4;  // width of its output activations
+  int in_bits = 0;   // width of its input activations: the previous layer's act_bits, or the input's
+  // Fraction of its input activations that are non-zero (its events): the layer's `input_density` when a
+  // measurement gives one per layer, else the model's activation_density; 1 for the first layer, which reads
+  // the network's input.
+  double input_density = 1.0;
   Shape3 in, conv_out, out;  // input; output before pooling; output
 };
 
@@ -52,7 +56,8 @@ struct CnnSpec {
   std::string source;  // where the architecture comes from (the model zoo it copies)
   Shape3 input;
   int input_bits = 8;
-  // Fraction of non-zero activations at the input of every layer after the first (events); assumed.
+  // Fraction of non-zero activations at the input of every layer after the first that gives none of its own
+  // (events); assumed unless the model cites a measurement.
   double activation_density = 0.5;
   std::vector<CnnLayer> layers;
 };

@@ -19,15 +19,16 @@ namespace {
 
 const std::string kExamples = std::string(NEUROKV_SOURCE_DIR) + "/docs/examples/";
 
-const study::RowResidual& row(const study::ChipFit& fit, const std::string& name) {
-  for (const study::RowResidual& r : fit.after) {
+// A row on the fitted chip (or, with `before`, on the base chip).
+const study::RowResidual& row(const study::ChipFit& fit, const std::string& name, bool before = false) {
+  for (const study::RowResidual& r : before ? fit.before : fit.after) {
     if (r.row->name == name) return r;
   }
   FAIL("no row " << name);
   throw;
 }
 
-// Every fit row's measured cycles and dynamic energy within `tolerance` on the fitted chip.
+// Every fit row's measured figures (cycles, dynamic energy, floor) within `tolerance` on the fitted chip.
 void check_fit_rows(const study::ChipFit& fit, double tolerance) {
   for (const study::RowResidual& r : fit.after) {
     if (r.held_out) continue;
@@ -38,35 +39,88 @@ void check_fit_rows(const study::ChipFit& fit, double tolerance) {
   }
 }
 
-}  // namespace
-
-TEST_CASE("calibrate-akd1500: KWS Minimal fitted within 10 %, the held-out AllNps 45,638 cycles within 15 %",
-          "[chip_fit]") {
-  const study::ChipFitSpec spec = study::load_chip_fit_spec(kExamples + "calibrate-akd1500.yaml");
+// The fit of a shipped fit file, every fit row's figures within 10 % (what issue 15 asks). Its rows point
+// into `spec`, which must outlive it.
+study::ChipFit fitted(const study::ChipFitSpec& spec) {
   const study::ChipFit fit = study::fit_chip(spec);
   check_fit_rows(fit, 0.10);
+  return fit;
+}
+
+// A held-out row's `figure` within 15 % on the fitted chip (what issue 15 asks of a held-out row).
+const study::RowResidual& held_out_within_15(const study::ChipFit& fit, const std::string& name,
+                                             const std::string& figure) {
+  const study::RowResidual& r = row(fit, name);
+  INFO(name << " " << figure);
+  CHECK(r.held_out);
+  CHECK(std::abs(r.relative_error.at(figure)) <= 0.15);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "calibrate-akd1500: KWS Minimal and VWW's floors fitted within 10 %, the held-out AllNps 45,638 cycles "
+    "within 15 %",
+    "[chip_fit]") {
+  const study::ChipFitSpec spec = study::load_chip_fit_spec(kExamples + "calibrate-akd1500.yaml");
+  const study::ChipFit fit = fitted(spec);
   // Held out: BrainChip devhub metrics.json, KWS on AKD1500 in AllNps, 45,638 cycles per frame.
-  const study::RowResidual& allnps = row(fit, "akd1500-kws-allnps");
-  CHECK(allnps.held_out);
-  CHECK(std::abs(allnps.relative_error.at("cycles")) <= 0.15);
+  held_out_within_15(fit, "akd1500-kws-allnps", "cycles");
   // Before the fit the shipped chip missed it by more than 2x: the fit moved it.
-  CHECK(fit.before.at(1).relative_error.at("cycles") > 1.0);
+  CHECK(row(fit, "akd1500-kws-allnps", true).relative_error.at("cycles") > 1.0);
   // The fit found a MAC rate in its bounds, not at one.
   CHECK(fit.values.at("np.mac_lanes") > 4);
   CHECK(fit.values.at("np.mac_lanes") < 64);
+  // Held out: VWW in Minimal, 1,743,040 cycles (devhub metrics.json). The chip fitted to KWS is about 3.6x
+  // too fast for it (-72.5 %); docs/validation.md. Pinned so a change to the miss is seen.
+  const double vww = row(fit, "akd1500-vww-minimal").relative_error.at("cycles");
+  CHECK(vww < -0.60);
+  CHECK(vww > -0.85);
+  // The floors: 113.3 mW on 17 NPs, 113.7 mW on 29 (devhub metrics.json, total - dynamic power). They do not
+  // grow with the NPs used, so the static power per NP goes to its lower bound and the rest to the uncore.
+  CHECK(fit.values.at("energy.np_static_w") < 1e-4);
+  CHECK(fit.values.at("energy.uncore_static_w") > 0.09);
+  CHECK(fit.values.at("energy.uncore_static_w") < 0.115);
 }
 
-TEST_CASE("calibrate-akd1000: DS-CNN and AkidaNet 0.5 cycles and AkidaNet's dynamic energy within 10 %",
-          "[chip_fit]") {
+TEST_CASE(
+    "calibrate-akd1500-vww: VWW Minimal fitted within 10 %, the held-out AllNps 1,325,867 cycles within 15 %",
+    "[chip_fit]") {
+  const study::ChipFitSpec spec = study::load_chip_fit_spec(kExamples + "calibrate-akd1500-vww.yaml");
+  const study::ChipFit fit = fitted(spec);
+  // Held out: BrainChip devhub metrics.json, VWW on AKD1500 in AllNps (29 NPs), 1,325,867 cycles and 0.116 mJ
+  // dynamic per frame: the AllNps spread of our mapping against MetaTF's.
+  held_out_within_15(fit, "akd1500-vww-allnps", "cycles");
+  held_out_within_15(fit, "akd1500-vww-allnps", "dynamic");
+  // The chip fitted to VWW is more than 3x too slow for KWS (134,806 cycles in Minimal): no MAC rate and SRAM
+  // energy serve both models (docs/validation.md). Pinned so a change to the disagreement is seen.
+  CHECK(row(fit, "akd1500-kws-minimal").relative_error.at("cycles") > 2.0);
+  // Held out: the devhub notebook's VWW run, the same network with less sparsity (52.24 % against 68.29 %),
+  // 3,210,214 clocks in Minimal, 1.84 times the fit row's. Ours grows with its measured per-layer densities,
+  // but by less (2.448 M, -23.7 %): pinned so a change is seen.
+  const study::RowResidual& run = row(fit, "akd1500-vww-notebook-minimal");
+  CHECK(run.cycles > 1.25 * row(fit, "akd1500-vww-minimal").cycles);
+  CHECK(run.relative_error.at("cycles") < -0.15);
+  CHECK(run.relative_error.at("cycles") > -0.35);
+}
+
+TEST_CASE(
+    "calibrate-akd1000: DS-CNN and AkidaNet 0.5 cycles, AkidaNet's dynamic energy and both floors within 10 "
+    "%",
+    "[chip_fit]") {
   const study::ChipFitSpec spec = study::load_chip_fit_spec(kExamples + "calibrate-akd1000.yaml");
-  const study::ChipFit fit = study::fit_chip(spec);
-  check_fit_rows(fit, 0.10);
-  // Held out: AkidaNet 0.5's 23.48 mJ/frame total misses by about 40 %: the board's frame (43.48 fps, 23 ms)
-  // is longer than its 4.3 M clocks (14.3 ms) and its floor powers the board; docs/validation.md. This
-  // pins the known miss so a change to it is seen, not a tolerance met.
+  const study::ChipFit fit = fitted(spec);
+  // The floors (914.03 mW on 65 NPs, 912.23 mW on 68: Akida user guide) fit within 10 % with the per-NP
+  // static power at its lower bound: the board's floor does not follow the NPs used.
+  CHECK(fit.values.at("energy.np_static_w") < 1e-4);
+  CHECK(fit.values.at("energy.uncore_static_w") > 0.7);
+  // Held out: AkidaNet 0.5's 23.48 mJ/frame total misses by about a third with the floor fitted: the board's
+  // frame (43.48 fps, 23 ms) is longer than its 4.3 M clocks (14.3 ms), and the floor powers the board for
+  // all of it; docs/validation.md. This pins the known miss so a change to it is seen, not a tolerance met.
   const double total = row(fit, "akd1000-akidanet-0.5-total").relative_error.at("total");
-  CHECK(total < -0.30);
-  CHECK(total > -0.50);
+  CHECK(total < -0.25);
+  CHECK(total > -0.45);
 }
 
 TEST_CASE("calibrate writes a fitted chip that loads, holds the fitted values and prices as the fit did",

@@ -218,3 +218,76 @@ TEST_CASE("AkidaNet 1.0 and 0.25 at 224, held out: Minimal against the model zoo
   CHECK(within(n.nps_needed, 22, 0.15));
   CHECK(n.passes == 1);
 }
+
+TEST_CASE("VWW (AkidaNet 0.25/96, 2 classes) on akd1500-like against BrainChip's published 17 and 29 NPs") {
+  const CnnSpec vww = model("akidanet-vww");
+  REQUIRE(vww.layers.size() == 15);
+  CHECK(vww.layers[0].out.height == 48);  // conv_0 3×3/2 on 96 × 96 × 3
+  CHECK(vww.layers[0].out.channels == 8);
+  CHECK(vww.layers[12].out.height == 3);        // separable_12 -> [3, 3, 256]
+  CHECK(vww.layers[13].out.elements() == 256);  // separable_13's global average pool
+  CHECK(vww.layers[14].out.channels == 2);
+  CHECK(vww.activation_density == Approx(1 - 0.6829));  // devhub metrics.json: 68.29 % sparsity
+  // devhub akida1/model_zoo/vww/docs/metrics.json: "params": "226,906", the float Keras model's count, whose
+  // 1,496 BatchNorm channels hold four parameters each; folded (ours) a BatchNorm leaves one bias per
+  // channel.
+  CHECK(parameter_count(vww) == 226906 - 3 * 1496);
+
+  const HwConfig hw = chip("akd1500-like");
+  // AllNps: published 29 NPs (metrics.json "allnps_nps"); ours 26, −10.3 %.
+  const passes::CnnMapping all = passes::map_cnn(vww, hw, MapMode::AllNps);
+  CHECK(all.nps_used == 26);
+  CHECK(within(all.nps_used, 29, 0.15));
+  CHECK(all.passes == 1);
+  // Minimal: published 17 NPs (metrics.json "minimal_nps"); ours 14, one NP per layer, −17.6 %: outside the
+  // ±15 % the issue asks. Pinned so a change is seen; the model zoo page's older mapping of the same network
+  // (16 NPs) is within it (−12.5 %). docs/passes.md says what MetaTF's extra NPs could be.
+  const passes::CnnMapping min = passes::map_cnn(vww, hw, MapMode::Minimal);
+  CHECK(nps_by_layer(min) == std::vector<int>{0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+  CHECK(min.nps_used == 14);
+  CHECK_FALSE(within(min.nps_used, 17, 0.15));
+  CHECK(within(min.nps_used, 16, 0.15));
+}
+
+TEST_CASE("A layer's measured input_density replaces the model's activation_density for it alone") {
+  const std::string head =
+      "name: d\nnetwork: cnn\nsource: test\ninput: {height: 16, width: 16, channels: 3}\n"
+      "activation_density: 0.3\nlayers:\n"
+      "  - {name: a, kind: input_conv, kernel: 3, stride: 2, filters: 8, weight_bits: 8}\n";
+  const CnnSpec uniform = parse_cnn_model(head +
+                                              "  - {name: b, kind: conv2d, kernel: 3, filters: 16}\n"
+                                              "  - {name: c, kind: dense, filters: 2}\n",
+                                          "u.yaml");
+  CHECK(uniform.layers[0].input_density == 1.0);  // the network's input: every value is an event
+  CHECK(uniform.layers[1].input_density == 0.3);
+  const CnnSpec measured =
+      parse_cnn_model(head +
+                          "  - {name: b, kind: conv2d, kernel: 3, filters: 16, input_density: 0.6}\n"
+                          "  - {name: c, kind: dense, filters: 2}\n",
+                      "m.yaml");
+  CHECK(measured.layers[1].input_density == 0.6);
+  CHECK(measured.layers[2].input_density == 0.3);  // no figure of its own: the model's
+
+  // Layer b receives twice the events, so it does twice the synaptic operations; the others are unchanged.
+  const HwConfig hw = chip("akd1500-like");
+  const FrameReport u = estimate_frame(uniform, passes::map_cnn(uniform, hw, MapMode::Minimal), hw);
+  const FrameReport m = estimate_frame(measured, passes::map_cnn(measured, hw, MapMode::Minimal), hw);
+  CHECK(m.layers[1].events == Approx(2 * u.layers[1].events));
+  CHECK(m.layers[1].synops == Approx(2 * u.layers[1].synops));
+  CHECK(m.layers[2].synops == Approx(u.layers[2].synops));
+  CHECK(m.layers[0].synops == u.layers[0].synops);
+}
+
+TEST_CASE("The devhub notebook's VWW run carries its measured per-layer densities") {
+  const CnnSpec run = model("akidanet-vww-notebook");
+  const CnnSpec vww = model("akidanet-vww");
+  REQUIRE(run.layers.size() == vww.layers.size());
+  CHECK(parameter_count(run) == parameter_count(vww));  // the same network
+  // vww_notebook_benchmark.ipynb: conv_0's outputs 23.86 % zero, separable_12's 89.35 %.
+  CHECK(run.layers[1].input_density == Approx(1 - 0.2386));
+  CHECK(run.layers[13].input_density == Approx(1 - 0.8935));
+  // The mean over its 15 printed sparsities is the notebook's 52.24 %.
+  double zeros = 0.50 / 100;  // the classifier's outputs
+  for (size_t i = 1; i < run.layers.size(); ++i) zeros += 1 - run.layers[i].input_density;
+  CHECK(zeros / 15 == Approx(0.5224).margin(1e-4));
+}
