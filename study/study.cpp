@@ -12,6 +12,7 @@
 
 #include "compiler/config/extrapolation.hpp"
 #include "compiler/ir/program.hpp"
+#include "compiler/support/cores.hpp"
 #include "compiler/support/error.hpp"
 #include "compiler/support/side_by_side.hpp"
 #include "compiler/weights/weights_reader.hpp"
@@ -200,7 +201,7 @@ std::optional<functional::StoredWeights> read_stored_weights(const StudyOptions&
 }
 
 functional::Workers execution_workers(const StudyOptions& o) {
-  return functional::Workers(o.threads == 0 ? functional::hardware_threads() : o.threads);
+  return functional::Workers(o.threads == 0 ? static_cast<int>(cores()) : o.threads);
 }
 
 Study load_study(const StudyOptions& o, const DiagnosticSink& now) {

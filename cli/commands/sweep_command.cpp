@@ -12,8 +12,8 @@
 #include "cli/gnuplot.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/progress.hpp"
+#include "compiler/support/cores.hpp"
 #include "compiler/support/error.hpp"
-#include "compiler/support/side_by_side.hpp"
 #include "compiler/support/whole_file.hpp"
 #include "study/slurm_scripts.hpp"
 #include "study/sweep_spec.hpp"
@@ -141,7 +141,7 @@ void add_sweep_command(CLI::App& app) {
                                        "parameters (see docs/sweeps.md)");
   sweep->add_option("spec", flags->spec, "sweep spec YAML");
   sweep->add_option("--out", flags->out, "output directory: journal.csv, results.csv, results.json, plots/");
-  sweep->add_option("-j,--jobs", flags->jobs, "worker threads (default: hardware cores)")
+  sweep->add_option("-j,--jobs", flags->jobs, "worker threads (default: the cores this process may run on)")
       ->check(CLI::Range(1, 1024));
   sweep->add_flag("--resume", flags->resume, "finish an interrupted sweep from its journal in --out");
   sweep->add_option("--shard", flags->shard, "run shard K of N: the points whose index % N == K-1");

@@ -1,15 +1,11 @@
 #pragma once
 // Independent items of work run side by side, one worker per core: the variants of `neurokv run` and
 // `estimate`, a sweep's points.
-#include <algorithm>
 #include <cstddef>
 #include <thread>
 #include <vector>
 
 namespace neurokv {
-
-// One worker per core, at least one.
-inline std::size_t cores() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 // Runs `work` on `workers` threads, the caller's among them, and returns once every one has returned. `work`
 // takes its items from a counter it shares, so a worker that finishes early takes the next; it must not

@@ -1,12 +1,12 @@
 #include "simulator/functional/workers.hpp"
 
 #include <fmt/format.h>
-#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 
+#include "compiler/support/cores.hpp"
 #include "compiler/support/error.hpp"
 
 namespace neurokv::functional {
@@ -22,7 +22,7 @@ constexpr int64_t kRangesPerThread = 4;
 // cores would only take turns (and oneTBB warns on stderr when asked for more workers than it keeps). The
 // ranges split() makes are threads'; the arena only runs them.
 struct Workers::Arena {
-  explicit Arena(int threads) : arena(std::min(threads, hardware_threads())) {}
+  explicit Arena(int threads) : arena(std::min(threads, static_cast<int>(cores()))) {}
   tbb::task_arena arena;
 };
 
@@ -48,7 +48,5 @@ void Workers::split(int64_t count, const std::function<void(int64_t, int64_t)>& 
         tbb::simple_partitioner());
   });
 }
-
-int hardware_threads() { return tbb::info::default_concurrency(); }
 
 }  // namespace neurokv::functional

@@ -32,7 +32,4 @@ class Workers {
   std::shared_ptr<Arena> arena_;  // nullptr for one thread: the caller runs the one part itself
 };
 
-// The cores this process may run on (its CPU affinity): the default thread count of exec, estimate and run.
-int hardware_threads();
-
 }  // namespace neurokv::functional

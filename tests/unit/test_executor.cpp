@@ -1,5 +1,6 @@
 // The functional executor: float logits against PyTorch's, events counted per tile, KV reads, token checks.
 #include <fmt/format.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/driver/compile.hpp"
+#include "compiler/support/cores.hpp"
 #include "compiler/support/error.hpp"
 #include "compiler/weights/program_weights.hpp"
 #include "simulator/functional/executor.hpp"
@@ -249,6 +251,22 @@ TEST_CASE("any number of threads gives one thread's bytes: logits, events, large
       check_same_bytes(execute_int(m, ids, calibration, threads), int_one);
     }
   }
+}
+
+TEST_CASE("the default thread count is the CPUs the affinity mask allows", "[executor][threads]") {
+  // taskset, cgroups and Slurm narrow the mask; the default of --threads, run's variants and -j follows it.
+  cpu_set_t all;
+  REQUIRE(sched_getaffinity(0, sizeof all, &all) == 0);
+  CHECK(cores() == static_cast<std::size_t>(CPU_COUNT(&all)));
+  int first = 0;
+  while (!CPU_ISSET(first, &all)) ++first;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  REQUIRE(sched_setaffinity(0, sizeof one, &one) == 0);
+  const std::size_t narrowed = cores();
+  REQUIRE(sched_setaffinity(0, sizeof all, &all) == 0);
+  CHECK(narrowed == 1);
 }
 
 TEST_CASE("a session on threads steps to one thread's bytes, a padded cache too", "[executor]") {
