@@ -17,14 +17,15 @@ struct ActionCounts {
   double noc_hop_bytes = 0;  // bytes × links crossed
   double dram_bytes = 0;
   double softmax_elements = 0;
+  double event_filter_updates = 0;  // CNN frames: input events (every input value on the HRC) × filters
 
   // Every count but macs_by_bits, listed once: adding, scaling (phase_totals.cpp) and the tests go through
   // it.
-  static constexpr std::array<double ActionCounts::*, 8> scalar_fields() {
-    return {&ActionCounts::dense_macs,          &ActionCounts::events,
-            &ActionCounts::activations_offered, &ActionCounts::sram_read_bytes,
-            &ActionCounts::sram_write_bytes,    &ActionCounts::noc_hop_bytes,
-            &ActionCounts::dram_bytes,          &ActionCounts::softmax_elements};
+  static constexpr std::array<double ActionCounts::*, 9> scalar_fields() {
+    return {
+        &ActionCounts::dense_macs,      &ActionCounts::events,           &ActionCounts::activations_offered,
+        &ActionCounts::sram_read_bytes, &ActionCounts::sram_write_bytes, &ActionCounts::noc_hop_bytes,
+        &ActionCounts::dram_bytes,      &ActionCounts::softmax_elements, &ActionCounts::event_filter_updates};
   }
 
   double synaptic_ops() const {

@@ -22,7 +22,7 @@ EnergyBreakdown EnergyModel::price(const ActionCounts& counts, double seconds) c
            kPico;
   e.noc = counts.noc_hop_bytes * table_.noc_pj_per_hop_byte * kPico;
   e.dram = counts.dram_bytes * table_.dram_pj_per_byte * kPico;
-  e.event = counts.events * table_.event_pj * kPico;
+  e.event = (counts.events * table_.event_pj + counts.event_filter_updates * table_.event_filter_pj) * kPico;
   e.softmax = counts.softmax_elements * table_.softmax_pj_per_element * kPico;
   e.static_ = power_.chip_w() * seconds;
   e.dram_static = power_.dram_w * seconds;

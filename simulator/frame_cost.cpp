@@ -26,6 +26,13 @@ double synaptic_ops(const CnnLayer& l, LayerEngine engine, double density) {
   return density * depthwise + (layer_dense_macs(l) - depthwise);
 }
 
+// The output filters one input event reaches: a depthwise layer's event reaches its own channel's filter,
+// every other kind's all of them (Akida 1's fused separable layer too: it costs per event as a convolution
+// with as many filters; BrainChip devhub knowledge base, docs/sources.md).
+double filters_per_event(const CnnLayer& l) {
+  return l.kind == CnnLayerKind::Depthwise ? 1.0 : static_cast<double>(l.filters);
+}
+
 // The XY multicast from each of the producer's NPs (the DMA point for the HRC) to every NP of the consumer:
 // link count summed over the sources, and the longest source-to-destination distance.
 struct Multicast {
@@ -98,18 +105,26 @@ FrameReport estimate_frame(const CnnSpec& spec, const passes::CnnMapping& mappin
     c.macs_by_bits[mac_bits] += f.synops;
     c.dense_macs += f.dense_macs;
     c.sram_read_bytes += f.synops * l.weight_bits / 8.0;  // each MAC reads its weight
+    // Every input value the layer reads is applied to each filter it reaches: the HRC takes every value, an
+    // NP only its events. Filter groups share the updates out; input tiles do not, as measured on Akida 1
+    // (VWW's conv_2 split over two NPs ran 1.2 times faster, not 2; docs/energy-model.md).
+    double updates = 0;
     if (m.engine == LayerEngine::Hrc) {
       // No event loop: the HRC reads every input value once from its input buffer.
       c.sram_read_bytes += offered * l.in_bits / 8.0;
-      f.cycles = std::ceil(f.dense_macs / lanes);
+      updates = offered * filters_per_event(l);
+      f.cycles = std::ceil(f.dense_macs / lanes) + updates * hw.np.event_filter_cycles;
     } else {
       f.events = offered * density;
       c.activations_offered += offered;
       c.events += f.events;
       c.sram_write_bytes += f.events * l.in_bits / 8.0;  // into the input buffer, then read once
       c.sram_read_bytes += f.events * l.in_bits / 8.0;
-      f.cycles = mac_cycles_per_np(f.events, f.synops, f.nps, m.spatial_tiles, lanes);
+      updates = f.events * filters_per_event(l);
+      f.cycles = mac_cycles_per_np(f.events, f.synops, f.nps, m.spatial_tiles, lanes) +
+                 updates / std::max(m.filter_tiles, 1) * hw.np.event_filter_cycles;
     }
+    c.event_filter_updates += updates;
     if (m.engine == LayerEngine::Fnp2) {  // the weights stream in every frame
       c.dram_bytes += static_cast<double>(m.weight_bytes);
       f.cycles = std::max(f.cycles, m.weight_bytes / dram_bytes_per_cycle + hw.dram_latency_cycles());

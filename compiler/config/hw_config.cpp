@@ -61,6 +61,10 @@ NpSpec read_np(const YamlMap& map, SourcedReader& read) {
   np.weight_sram_bytes = read.integer(map, "weight_sram_bytes", 1, int64_t{1} << 40);
   np.input_sram_bytes = read.integer(map, "input_sram_bytes", kMinInputSramBytes, int64_t{1} << 40);
   np.mac_lanes = static_cast<int>(read.integer(map, "mac_lanes", 1, 1 << 20));
+  if (map.has("event_filter_cycles"))
+    np.event_filter_cycles = read.number(map, "event_filter_cycles", 0, 1e6);
+  if (map.has("max_input_width"))
+    np.max_input_width = read.integer(map, "max_input_width", 1, int64_t{1} << 20);
   np.weight_bits = read.bit_widths(map, "weight_bits");
   np.activation_bits = read.bit_widths(map, "activation_bits");
   np.kv_bits = read.bit_widths(map, "kv_bits");
@@ -133,6 +137,7 @@ EnergyTable read_energy(const YamlMap& map, const NpSpec& np, SourcedReader& rea
   e.noc_pj_per_hop_byte = read.number(map, "noc_pj_per_hop_byte", 0, 1e6);
   e.dram_pj_per_byte = read.number(map, "dram_pj_per_byte", 0, 1e9);
   e.event_pj = read.number(map, "event_pj", 0, 1e6);
+  if (map.has("event_filter_pj")) e.event_filter_pj = read.number(map, "event_filter_pj", 0, 1e6);
   e.softmax_pj_per_element = read.number(map, "softmax_pj_per_element", 0, 1e6);
   e.np_static_w = read.number(map, "np_static_w", 0, 1e3);
   e.router_static_w = read.number(map, "router_static_w", 0, 1e3);

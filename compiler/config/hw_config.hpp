@@ -25,6 +25,13 @@ struct NpSpec {
   std::vector<int> weight_bits;   // supported widths, ascending
   std::vector<int> activation_bits;
   std::vector<int> kv_bits;  // storage widths the KV cache may use
+  // CNN layers: the widest input (its second dimension) one NP takes; a wider layer is split over NPs. 0 when
+  // the chip file omits it: no limit.
+  int64_t max_input_width = 0;
+  // CNN frames: cycles an NP spends per input event per output filter it holds, besides the event's MACs
+  // (Akida 1 applies each event to every filter's potentials, 8 filters at a time); 0 when the chip file
+  // omits it. Only the CNN frame cost (simulator/frame_cost.hpp) reads it.
+  double event_filter_cycles = 0;
 };
 
 struct NocSpec {
@@ -66,6 +73,9 @@ struct EnergyTable {
   double router_static_w = 0;
   double uncore_static_w = 0;
   bool gate_idle_nps = true;
+  // CNN frames: the energy of applying one input event to one output filter, besides its MACs and weight
+  // reads; 0 when the chip file omits it (priced with the events).
+  double event_filter_pj = 0;
 };
 
 struct HwConfig {

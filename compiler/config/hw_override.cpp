@@ -119,6 +119,7 @@ bool set_hw_value(HwConfig& hw, const std::string& key, double value) {
       {"energy.noc_pj_per_hop_byte", &EnergyTable::noc_pj_per_hop_byte},
       {"energy.dram_pj_per_byte", &EnergyTable::dram_pj_per_byte},
       {"energy.event_pj", &EnergyTable::event_pj},
+      {"energy.event_filter_pj", &EnergyTable::event_filter_pj},
       {"energy.softmax_pj_per_element", &EnergyTable::softmax_pj_per_element},
       {"energy.np_static_w", &EnergyTable::np_static_w},
       {"energy.router_static_w", &EnergyTable::router_static_w},
@@ -135,6 +136,8 @@ bool set_hw_value(HwConfig& hw, const std::string& key, double value) {
     hw.energy.gate_idle_nps = value == 1;
   } else if (key == "np.mac_lanes") {
     hw.np.mac_lanes = static_cast<int>(value);
+  } else if (key == "np.event_filter_cycles") {
+    hw.np.event_filter_cycles = value;
   } else if (key == "dram.burst_bytes" && hw.dram.present) {
     hw.dram.burst_bytes = static_cast<int64_t>(value);
   } else {

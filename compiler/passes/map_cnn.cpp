@@ -62,7 +62,8 @@ int filter_tiles_for_sram(const CnnLayer& layer, const HwConfig& hw) {
   return static_cast<int>(ceil_div(layer.filters, per_np));
 }
 
-// The fewest bands of input rows whose activations fit an NP's input buffers.
+// The fewest input tiles whose activations fit an NP's input buffers and whose width an NP takes (Akida 1:
+// 32 columns; a wider layer is split spatially, BrainChip devhub knowledge base, docs/sources.md).
 int spatial_tiles_for_input(const CnnLayer& layer, int64_t input_bytes, const HwConfig& hw) {
   const int64_t row_bytes = ceil_div(layer.in.width * layer.in.channels * layer.in_bits, 8);
   if (row_bytes > hw.np.input_sram_bytes) {
@@ -71,7 +72,8 @@ int spatial_tiles_for_input(const CnnLayer& layer, int64_t input_bytes, const Hw
                     "has {} per NP",
                     layer.name, row_bytes, hw.np.input_sram_bytes));
   }
-  return static_cast<int>(ceil_div(input_bytes, hw.np.input_sram_bytes));
+  const int64_t by_width = hw.np.max_input_width > 0 ? ceil_div(layer.in.width, hw.np.max_input_width) : 1;
+  return static_cast<int>(std::max(ceil_div(input_bytes, hw.np.input_sram_bytes), by_width));
 }
 
 LayerMapping tiles_of(const CnnSpec& spec, int index, const HwConfig& hw, MapMode mode) {

@@ -41,7 +41,7 @@ struct LayerMapping {
   LayerEngine engine = LayerEngine::Cnp;
   int64_t input_bytes = 0;       // the layer's input activations
   int64_t weight_bytes = 0;      // its weights and biases
-  int spatial_tiles = 1;         // input tiles (bands of rows), each on its own NPs
+  int spatial_tiles = 1;         // input tiles (bands of rows or columns), each on its own NPs
   int filter_tiles = 1;          // output-channel groups of each input tile
   int pass = 0;                  // the pass it runs in (0 when the model fits the chip at once)
   std::vector<ir::NpCoord> nps;  // tile (s, f) on nps[s × filter_tiles + f]; empty on the HRC

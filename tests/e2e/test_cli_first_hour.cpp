@@ -258,7 +258,7 @@ TEST_CASE("5. variant names are read without case with a note, and --model typos
   CHECK(suffix.err.find(".yaml.yaml") == std::string::npos);
   CHECK(suffix.err.find("expected a path or one of the names in " + kSource +
                         "/models: akidanet-0.25-224, akidanet-0.5-224, akidanet-1.0-224, akidanet-vww, "
-                        "akidanet-vww-notebook, ds-cnn-kws, edge-tiny, "
+                        "akidanet-vww-notebook, ds-cnn-kws, ds-cnn-kws-devhub, edge-tiny, "
                         "gemma-3-270m, gemma4-like, llama-3.2-1b, paper-1.2b, paper-300m, "
                         "qwen2.5-0.5b, smollm2-135m, smollm2-360m, tinyllama-1.1b") != std::string::npos);
 
