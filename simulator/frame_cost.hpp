@@ -2,8 +2,8 @@
 // The analytic cost of one frame through a CNN mapped onto the chip (compiler/passes/map_cnn.hpp): per layer,
 // its MACs, events, cycles and memory and NoC traffic, priced by the same EnergyModel as the transformer
 // estimate. A CNN's unit of work is a frame (one input image or spectrogram), not a token. The equations
-// are in docs/energy-model.md ("CNN layers, per frame"); their coefficients are the chip's, not yet fitted
-// to Akida's measurements (issue 15, part 2: `neurokv calibrate`).
+// are in docs/energy-model.md ("CNN layers, per frame"); their coefficients are the chip's: assumed in the
+// shipped chips, fitted to Akida's measured frames by `neurokv calibrate` (docs/validation.md).
 #include <string>
 #include <vector>
 
