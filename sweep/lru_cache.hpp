@@ -25,12 +25,17 @@ class LruCache {
   // Keeps `value` unless another thread kept one for `key` first; returns the kept one. The oldest value
   // goes when the cache is full (its holders keep it alive until they are done).
   std::shared_ptr<const Value> insert(const Key& key, std::shared_ptr<const Value> value) {
+    // Destroyed after the lock is released: freeing an evicted program took 8 % of a structural sweep,
+    // and the other workers would wait for it.
+    std::shared_ptr<const Value> evicted;
     std::lock_guard<std::mutex> lock(mutex_);
     const auto [kept, added] = values_.emplace(key, std::move(value));
     if (added) {
       order_.push_back(key);
       if (order_.size() > capacity_) {
-        values_.erase(order_.front());
+        const auto oldest = values_.find(order_.front());
+        evicted = std::move(oldest->second);
+        values_.erase(oldest);
         order_.pop_front();
       }
     }

@@ -36,6 +36,7 @@ class AtomicFile {
 
  private:
   void flush();
+  void start_writeback();  // of the bytes written so far, without waiting for it
 
   std::string path_, temp_;
   int fd_ = -1;
