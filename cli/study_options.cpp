@@ -13,6 +13,23 @@
 #include "simulator/report_render.hpp"
 
 namespace neurokv::cli {
+namespace {
+
+constexpr const char* kTransformerFlags[] = {
+    "--variant", "--context", "--weight-bits", "--act-bits", "--kv-bits", "--no-fuse-kv",
+    "--prompt",  "--ids",     "--text",        "--events",   "--weights", "--synthetic-weights",
+    "--threads", "--csv",     "--calibration"};
+
+}  // namespace
+
+void refuse_transformer_flags(const CLI::App& command, const std::string& model, const char* expected) {
+  for (const char* flag : kTransformerFlags) {
+    if (command.get_option_no_throw(flag) != nullptr && command.count(flag) > 0) {
+      throw InputError(fmt::format("{}: {} does not apply to a CNN model (network: cnn), expected only {}",
+                                   model, flag, expected));
+    }
+  }
+}
 
 void add_study_options(CLI::App& command, study::StudyOptions& o) {
   command.add_option("--model,-m", o.model, "model YAML (a path or a name in models/) or an .onnx file")

@@ -27,6 +27,11 @@ void add_synthetic_weights_option(CLI::App& command, study::StudyOptions& option
 // --threads N: the threads an execution splits its ops over (exec and the event options).
 void add_threads_option(CLI::App& command, study::StudyOptions& options);
 
+// A CNN model (network: cnn) has its own widths and no variant, context or tokens: the transformer flags
+// given to `command` are refused, not ignored (InputError naming `model`, the flag and `expected`, the flags
+// that do apply).
+void refuse_transformer_flags(const CLI::App& command, const std::string& model, const char* expected);
+
 // Refuses --json - with --csv -: two reports on one stdout cannot be told apart.
 void check_report_outputs(const ReportPaths& paths);
 // Checks the report outputs, then loads the study, printing the model's diagnostics at once.

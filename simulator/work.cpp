@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "compiler/ir/cnn_layer.hpp"
 #include "compiler/ir/op_kind.hpp"
 
 namespace neurokv {
@@ -102,6 +103,12 @@ double output_elements(const ir::Program& program, const Op& op, const Tile& til
     case OpKind::RmsNorm:
     case OpKind::Glu:
       return width(tile) * tokens;
+    case OpKind::Conv2d:
+    case OpKind::Depthwise:
+    case OpKind::Pointwise:
+    case OpKind::Separable:
+    case OpKind::Dense:
+      ir::refuse_cnn_layer(op, "the per-token cost");
   }
   return width(tile) * tokens;
 }
@@ -238,6 +245,12 @@ TileWork tile_work(const ir::Program& program, const Op& op, const Tile& tile, c
       w.compute_cycles = mac_cycles(events, op.head_dim, lanes);
       break;
     }
+    case OpKind::Conv2d:
+    case OpKind::Depthwise:
+    case OpKind::Pointwise:
+    case OpKind::Separable:
+    case OpKind::Dense:
+      ir::refuse_cnn_layer(op, "the per-token cost");
   }
   c.dram_bytes += w.dram_read_bytes + w.dram_write_bytes;
   return w;

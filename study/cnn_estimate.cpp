@@ -1,11 +1,10 @@
 #include "study/cnn_estimate.hpp"
 
-#include <fmt/format.h>
-
 #include <filesystem>
 
 #include "compiler/config/cnn_spec.hpp"
-#include "compiler/support/error.hpp"
+#include "compiler/driver/compile.hpp"
+#include "study/cnn_program.hpp"
 #include "study/data_dir.hpp"
 
 namespace neurokv::study {
@@ -18,14 +17,8 @@ bool names_cnn_model(const std::string& model) {
 FrameReport estimate_cnn(const std::string& model, const std::string& hw_name, passes::MapMode mode) {
   const CnnSpec spec = load_cnn_model(model, data_dir("models"));
   const HwConfig hw = load_hw(hw_name, data_dir("hwconfigs"));
-  try {
-    return estimate_frame(spec, passes::map_cnn(spec, hw, mode), hw);
-  } catch (const MappingError& e) {
-    throw MappingError(
-        fmt::format("{}: does not fit chip {} ({}): {}", spec.file, hw.name, hw.file, e.what()));
-  } catch (const InputError& e) {
-    throw InputError(fmt::format("{}: on chip {} ({}): {}", spec.file, hw.name, hw.file, e.what()));
-  }
+  const CompileResult compiled = compile_cnn(spec, hw, passes::to_string(mode));
+  return estimate_program_frame(compiled.program, spec.file, hw);
 }
 
 }  // namespace neurokv::study

@@ -2,10 +2,22 @@
 
 #include <fmt/format.h>
 
+#include "compiler/config/cnn_spec.hpp"
 #include "compiler/ir/verifier.hpp"
 #include "compiler/support/error.hpp"
+#include "study/data_dir.hpp"
 
 namespace neurokv::study {
+namespace {
+
+// A program the verifier rejects is a compiler bug.
+void check_compiled(const ir::Program& program) {
+  const std::vector<std::string> problems = ir::verify_program(program);
+  if (!problems.empty())
+    throw RunError(fmt::format("the compiled program does not verify: {}", problems.front()));
+}
+
+}  // namespace
 
 CompileResult compile_variant(const Study& study, const std::string& variants,
                               const std::set<std::string>& print_after, std::vector<PassText>& texts) {
@@ -15,9 +27,15 @@ CompileResult compile_variant(const Study& study, const std::string& variants,
   }
   CompileResult result =
       compile(study.model, study.variants.front(), study.hw, study.compile, print_after, texts);
-  const std::vector<std::string> problems = ir::verify_program(result.program);
-  if (!problems.empty())
-    throw RunError(fmt::format("the compiled program does not verify: {}", problems.front()));
+  check_compiled(result.program);
+  return result;
+}
+
+CompileResult compile_cnn_model(const std::string& model, const std::string& hw, const std::string& map_mode,
+                                const std::set<std::string>& print_after, std::vector<PassText>& texts) {
+  const CnnSpec spec = load_cnn_model(model, data_dir("models"));
+  CompileResult result = compile_cnn(spec, load_hw(hw, data_dir("hwconfigs")), map_mode, print_after, texts);
+  check_compiled(result.program);
   return result;
 }
 

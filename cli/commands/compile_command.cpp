@@ -18,6 +18,7 @@
 #include "compiler/weights/program_weights.hpp"
 #include "compiler/weights/weights_writer.hpp"
 #include "study/calibration.hpp"
+#include "study/cnn_estimate.hpp"
 #include "study/compile_variant.hpp"
 
 namespace neurokv::cli {
@@ -29,13 +30,14 @@ struct CompileCommandOptions {
   std::string summary_path;
   std::vector<std::string> print_after;  // stage names or `all`
   std::string print_after_dir;
-  std::string calibration;  // the sample the stored activation scales are calibrated on
+  std::string calibration;          // the sample the stored activation scales are calibrated on
+  std::string map_mode = "allnps";  // CNN models: MetaTF's mapping mode
 };
 
-// The stages --print-after names (a comma list of compile_pass_names(), or `all`); all of them when only
-// --print-after-dir is given.
-std::set<std::string> stages_to_print(const CompileCommandOptions& options) {
-  const std::vector<std::string>& names = compile_pass_names();
+// The stages --print-after names (a comma list of `names`, the pipeline's stages, or `all`); all of them when
+// only --print-after-dir is given.
+std::set<std::string> stages_to_print(const CompileCommandOptions& options,
+                                      const std::vector<std::string>& names) {
   std::vector<std::string> asked = options.print_after;
   if (asked.empty() && !options.print_after_dir.empty()) asked = {"all"};
   std::set<std::string> stages;
@@ -54,8 +56,8 @@ std::set<std::string> stages_to_print(const CompileCommandOptions& options) {
 
 // Each text to stderr under a header line, or into DIR as NN-STAGE.txt (the Graph IR) and NN-lower.nkir (the
 // Event IR), NN being the stage's place in the pipeline.
-void print_pass_texts(const std::vector<PassText>& texts, const std::string& dir) {
-  const std::vector<std::string>& names = compile_pass_names();
+void print_pass_texts(const std::vector<PassText>& texts, const std::string& dir,
+                      const std::vector<std::string>& names) {
   std::error_code error;
   if (!dir.empty() && !std::filesystem::create_directories(dir, error) && error) {
     throw InputError(
@@ -73,11 +75,47 @@ void print_pass_texts(const std::vector<PassText>& texts, const std::string& dir
   }
 }
 
-void run_compile(const CompileCommandOptions& options) {
+void check_outputs(const CompileCommandOptions& options) {
   if (options.output_path == "-" && options.summary_path == "-") {
     throw InputError(
         "--json -: -o already writes the program to stdout, expected a file name for one of them");
   }
+}
+
+// A CNN model: mapped in --map-mode, one op per layer; no variant, context, widths or weights file.
+void run_compile_cnn(const CLI::App& command, const CompileCommandOptions& options) {
+  refuse_transformer_flags(command, options.options.model,
+                           "--model, --hw, --map-mode, -o, --json, --print-after and --print-after-dir");
+  check_outputs(options);
+  std::vector<PassText> texts;
+  const CompileResult result =
+      study::compile_cnn_model(options.options.model, options.options.hw, options.map_mode,
+                               stages_to_print(options, cnn_compile_pass_names()), texts);
+  print_pass_texts(texts, options.print_after_dir, cnn_compile_pass_names());
+  const ir::Program& program = result.program;
+  if (!options.output_path.empty()) write_output(options.output_path, ir::print_program(program));
+  const nlohmann::json summary = compile_summary(result);
+  if (!options.summary_path.empty()) write_output(options.summary_path, summary.dump(2) + "\n");
+  if (options.output_path != "-" && options.summary_path != "-") {
+    fmt::print("{} ({}) on {}: {} ops, {} of {} NPs, {} weight bytes ({} streamed from DRAM)\n",
+               program.model.name, program.model.map_mode, program.chip.name, program.ops.size(),
+               summary["nps_used"].get<int>(), summary["nps_total"].get<int>(),
+               summary["weight_bytes"].get<int64_t>(), summary["dram_weight_bytes"].get<int64_t>());
+  }
+  Diagnostics notes = result.diagnostics;
+  if (options.output_path.empty())
+    notes.push_back(Diagnostic::note("no program written (no -o); pass -o FILE.nkir to write it"));
+  print_diagnostics(notes);
+}
+
+void run_compile(const CLI::App& command, const CompileCommandOptions& options) {
+  if (study::names_cnn_model(options.options.model)) return run_compile_cnn(command, options);
+  if (command.count("--map-mode") > 0) {
+    throw InputError(fmt::format(
+        "{}: --map-mode applies to CNN models (network: cnn), expected no --map-mode for a transformer",
+        options.options.model));
+  }
+  check_outputs(options);
   if (!options.calibration.empty() && (options.output_path.empty() || options.output_path == "-")) {
     throw InputError(
         "--calibration: the activation scales are stored in the weights file beside the program, which is "
@@ -91,9 +129,9 @@ void run_compile(const CompileCommandOptions& options) {
         loaded.model.spec.name));
   }
   std::vector<PassText> texts;
-  const CompileResult result =
-      study::compile_variant(loaded, options.options.variants, stages_to_print(options), texts);
-  print_pass_texts(texts, options.print_after_dir);
+  const CompileResult result = study::compile_variant(loaded, options.options.variants,
+                                                      stages_to_print(options, compile_pass_names()), texts);
+  print_pass_texts(texts, options.print_after_dir, compile_pass_names());
   // Real weights (an imported model) go beside the program; stdout takes the program alone. They are made
   // first, so a bad calibration input leaves no program without its weights.
   const bool writes_weights =
@@ -142,8 +180,8 @@ void run_compile(const CompileCommandOptions& options) {
 void add_compile_command(CLI::App& app) {
   auto options = std::make_shared<CompileCommandOptions>();
   options->options.default_variants = "QKV";
-  CLI::App* command =
-      app.add_subcommand("compile", "lower a model and one attention variant to an Event IR program (.nkir)");
+  CLI::App* command = app.add_subcommand(
+      "compile", "lower a model and one attention variant (or a CNN model) to an Event IR program (.nkir)");
   add_study_options(*command, options->options);
   command->add_option("-o,--output", options->output_path, "write the program to FILE ('-' = stdout)");
   command->add_option("--json", options->summary_path,
@@ -151,7 +189,8 @@ void add_compile_command(CLI::App& app) {
   command
       ->add_option("--print-after", options->print_after,
                    "print the IR after PASS (comma list, or 'all') to stderr; passes: " +
-                       fmt::format("{}", fmt::join(compile_pass_names(), ", ")))
+                       fmt::format("{}; a CNN's: {}", fmt::join(compile_pass_names(), ", "),
+                                   fmt::join(cnn_compile_pass_names(), ", ")))
       ->delimiter(',');
   command->add_option(
       "--print-after-dir", options->print_after_dir,
@@ -161,7 +200,11 @@ void add_compile_command(CLI::App& app) {
       "--calibration", options->calibration,
       "an ONNX model: calibrate integer execution's activation scales on FILE (text for byte-level models, "
       "else ids) and store them in the weights file (-o FILE.nkir writes FILE.nkw)");
-  command->callback([options] { run_compile(*options); });
+  command
+      ->add_option("--map-mode", options->map_mode,
+                   "CNN models: how layers map onto NPs, minimal or allnps (MetaTF's names and default)")
+      ->capture_default_str();
+  command->callback([command, options] { run_compile(*command, *options); });
 }
 
 }  // namespace neurokv::cli

@@ -14,23 +14,10 @@
 namespace neurokv::cli {
 namespace {
 
-// Flags of the transformer estimate that mean nothing for a CNN: refused, not ignored.
-constexpr const char* kTransformerFlags[] = {
-    "--variant", "--context", "--weight-bits", "--act-bits", "--kv-bits", "--no-fuse-kv",
-    "--prompt",  "--ids",     "--text",        "--events",   "--weights", "--synthetic-weights",
-    "--threads", "--csv"};
-
 // A CNN's widths are its model's and its unit is a frame, so only --model, --hw, --map-mode and --json apply.
 void estimate_cnn(const CLI::App& command, const study::StudyOptions& options, const std::string& map_mode,
                   const ReportPaths& paths) {
-  for (const char* flag : kTransformerFlags) {
-    if (command.count(flag) > 0) {
-      throw InputError(
-          fmt::format("{}: {} does not apply to a CNN model (network: cnn), expected only --model, "
-                      "--hw, --map-mode and --json",
-                      options.model, flag));
-    }
-  }
+  refuse_transformer_flags(command, options.model, "--model, --hw, --map-mode and --json");
   const passes::MapMode mode = passes::parse_map_mode(map_mode, "--map-mode");
   const FrameReport report = study::estimate_cnn(options.model, options.hw, mode);
   if (!paths.json_path.empty()) write_output(paths.json_path, frame_report_json(report).dump(2) + "\n");

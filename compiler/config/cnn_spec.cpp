@@ -15,9 +15,6 @@ namespace {
 
 // Bounds that refuse absurd networks before anything is sized from them; far above any Akida model.
 constexpr int64_t kMaxLayers = 1024;
-constexpr int64_t kMaxSide = 1 << 14;
-constexpr int64_t kMaxChannels = 1 << 16;
-constexpr int kMaxKernel = 31;
 constexpr int kMaxStride = 8;
 constexpr int kMaxPool = 16;
 
@@ -51,8 +48,8 @@ int64_t conv_side(int64_t in, int kernel, int stride, CnnPadding padding) {
 
 Shape3 read_input(const YamlMap& top, int& bits) {
   const YamlMap input = top.child("input");
-  Shape3 shape{input.integer("height", 1, kMaxSide), input.integer("width", 1, kMaxSide),
-               input.integer("channels", 1, kMaxChannels)};
+  Shape3 shape{input.integer("height", 1, kCnnMaxSide), input.integer("width", 1, kCnnMaxSide),
+               input.integer("channels", 1, kCnnMaxChannels)};
   bits = read_bits(input, "bits", 8);
   input.reject_unknown_keys();
   return shape;
@@ -78,7 +75,7 @@ CnnLayer read_layer(const YamlMap& map, const Shape3& in, int in_bits) {
     for (const char* key : {"kernel", "stride", "padding", "pool", "pool_size", "pool_stride"})
       refuse_key(map, key, l, "a dense layer reads its whole input");
   } else {
-    l.kernel = static_cast<int>(map.integer_or("kernel", 1, 1, kMaxKernel));
+    l.kernel = static_cast<int>(map.integer_or("kernel", 1, 1, kCnnMaxKernel));
     l.stride = static_cast<int>(map.integer_or("stride", 1, 1, kMaxStride));
     l.padding = read_choice(map, "padding", kPaddings, CnnPadding::Same);
   }
@@ -90,7 +87,7 @@ CnnLayer read_layer(const YamlMap& map, const Shape3& in, int in_bits) {
     refuse_key(map, "filters", l, "a depthwise layer has one output channel per input channel");
     l.filters = in.channels;
   } else {
-    l.filters = map.integer("filters", 1, kMaxChannels);
+    l.filters = map.integer("filters", 1, kCnnMaxChannels);
   }
   l.bias = map.boolean_or("bias", true);
   l.batchnorm = map.boolean_or("batchnorm", false);

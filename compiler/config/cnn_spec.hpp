@@ -17,6 +17,12 @@ enum class CnnLayerKind {
   Separable,  // depthwise k×k then pointwise 1×1 on the same NPs (Akida's SeparableConvolutional)
   Dense,      // fully connected over the flattened input
 };
+// The largest side, channel count and kernel a model may declare: far above any Akida model, they refuse
+// absurd networks before anything is sized from them (the Event IR holds a program's CNN ops to them too).
+constexpr int64_t kCnnMaxSide = 1 << 14;
+constexpr int64_t kCnnMaxChannels = 1 << 16;
+constexpr int kCnnMaxKernel = 31;
+
 enum class CnnPadding { Same, Valid };
 enum class CnnPooling { None, Max, Avg, GlobalAvg };
 enum class CnnActivation { None, Relu, BoundedRelu };

@@ -6,17 +6,20 @@
 #include <type_traits>
 
 #include "compiler/driver/pass_text.hpp"
+#include "compiler/graph/cnn_frontend.hpp"
 #include "compiler/graph/frontend.hpp"
 #include "compiler/graph/graph_text.hpp"
 #include "compiler/ir/printer.hpp"
 #include "compiler/passes/apply_variant.hpp"
 #include "compiler/passes/lower.hpp"
+#include "compiler/passes/map_cnn.hpp"
 #include "compiler/passes/partition.hpp"
 #include "compiler/passes/place.hpp"
 #include "compiler/passes/plan_kv_cache.hpp"
 #include "compiler/passes/quantize.hpp"
 #include "compiler/passes/route.hpp"
 #include "compiler/passes/schedule.hpp"
+#include "compiler/passes/tile_cnn.hpp"
 #include "compiler/support/error.hpp"
 
 namespace neurokv {
@@ -82,7 +85,46 @@ CompileResult compile_with(const ModelSource& model, const LayerVariants& varian
   }
 }
 
+CompileResult run_cnn_passes(const CnnSpec& spec, const HwConfig& hw, passes::MapMode mode,
+                             const TextSink& sink) {
+  using namespace passes;
+  CompileResult result;
+  Graph g;
+  timed(result, sink, "frontend", g, [&] { graph::build_cnn_graph(spec, g); });
+  timed(result, sink, "map_cnn", g, [&] { tile_cnn(g, map_cnn(spec, hw, mode), result.diagnostics); });
+  timed(result, sink, "schedule", g, [&] { schedule(g, result.diagnostics); });
+  timed(result, sink, "lower", result.program, [&] { result.program = lower(g, hw); });
+  return result;
+}
+
+CompileResult compile_cnn_with(const CnnSpec& spec, const HwConfig& hw, const std::string& map_mode,
+                               const TextSink& sink) {
+  const passes::MapMode mode = passes::parse_map_mode(map_mode, "--map-mode");
+  try {
+    return run_cnn_passes(spec, hw, mode, sink);
+  } catch (const MappingError& e) {
+    throw MappingError(
+        fmt::format("{}: does not fit chip {} ({}): {}", spec.file, hw.name, hw.file, e.what()));
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: on chip {} ({}): {}", spec.file, hw.name, hw.file, e.what()));
+  }
+}
+
 }  // namespace
+
+CompileResult compile_cnn(const CnnSpec& spec, const HwConfig& hw, const std::string& map_mode) {
+  return compile_cnn_with(spec, hw, map_mode, TextSink{});
+}
+
+CompileResult compile_cnn(const CnnSpec& spec, const HwConfig& hw, const std::string& map_mode,
+                          const std::set<std::string>& print_after, std::vector<PassText>& texts) {
+  return compile_cnn_with(spec, hw, map_mode, TextSink{&print_after, &texts});
+}
+
+const std::vector<std::string>& cnn_compile_pass_names() {
+  static const std::vector<std::string> names{"frontend", "map_cnn", "schedule", "lower"};
+  return names;
+}
 
 CompileResult compile(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
                       const CompileOptions& options) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/config/cnn_spec.hpp"
 #include "compiler/config/hw_config.hpp"
 #include "compiler/config/layer_variants.hpp"
 #include "compiler/driver/model_source.hpp"
@@ -38,5 +39,10 @@ struct CompileResult {
 // for a model that cannot be placed (naming the op, what it needs and what the chip has).
 CompileResult compile(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
                       const CompileOptions& options);
+
+// A CNN model lowered for one chip: the CNN frontend, map_cnn's mapping in `map_mode` (`minimal` or
+// `allnps`, MetaTF's names; an InputError naming --map-mode otherwise) as tiles, the schedule, the Event IR.
+// Throws MappingError naming the model and chip files for a network the chip cannot hold.
+CompileResult compile_cnn(const CnnSpec& spec, const HwConfig& hw, const std::string& map_mode);
 
 }  // namespace neurokv

@@ -41,7 +41,7 @@ nlohmann::json compile_summary(const CompileResult& result) {
   for (const ir::Op& op : program.ops) {
     ++op_counts[count_key(op)];
     for (const ir::Tile& tile : op.tiles) {
-      nps.insert(tile.np);
+      if (!tile.on_hrc) nps.insert(tile.np);  // the HRC is no NP
       (op.weights == ir::Storage::Dram ? dram_weight_bytes : sram_bytes) += tile.weight_bytes;
     }
   }

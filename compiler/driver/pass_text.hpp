@@ -17,11 +17,17 @@ struct PassText {
 
 // The stages compile() runs, in order: frontend, the passes, lower.
 const std::vector<std::string>& compile_pass_names();
+// The stages compile_cnn() runs, in order: frontend, map_cnn, schedule, lower.
+const std::vector<std::string>& cnn_compile_pass_names();
 
 // compile(), also returning the IR text after each stage named in `print_after` (names from
 // compile_pass_names()), in stage order.
 CompileResult compile(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
                       const CompileOptions& options, const std::set<std::string>& print_after,
                       std::vector<PassText>& texts);
+// compile_cnn(), also returning the IR text after each stage named in `print_after` (names from
+// cnn_compile_pass_names()).
+CompileResult compile_cnn(const CnnSpec& spec, const HwConfig& hw, const std::string& map_mode,
+                          const std::set<std::string>& print_after, std::vector<PassText>& texts);
 
 }  // namespace neurokv

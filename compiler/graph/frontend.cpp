@@ -11,8 +11,17 @@ class Builder {
  public:
   Builder(const ModelSpec& model, Graph& graph) : model_(model), graph_(graph) {
     ProgramInfo& info = graph_[boost::graph_bundle];
-    info.model = {model.name,     model.layers,     model.d_model, model.heads,
-                  model.head_dim, model.mlp_hidden, model.vocab,   model.max_positions};
+    info.model = {model.name,
+                  model.layers,
+                  model.d_model,
+                  model.heads,
+                  model.head_dim,
+                  model.mlp_hidden,
+                  model.vocab,
+                  model.max_positions,
+                  ir::Network::Transformer,
+                  {},
+                  0};
     info.variant = "QKV";
     info.kv_heads = model.heads;
     info.tied_lm_head = model.tied_lm_head;

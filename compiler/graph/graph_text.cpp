@@ -13,6 +13,21 @@ std::string kind_text(const ir::Op& op) {
   return text;
 }
 
+// A CNN layer's shapes (input -> output), kernel, stride, pad, pooling, ReLU and input width.
+void cnn_text(const ir::Op& op, std::string& out) {
+  out += fmt::format(" {}x{}x{} -> {}x{}x{}", op.in_height, op.in_width, op.in_features, op.out_height,
+                     op.out_width, op.out_features);
+  if (op.kernel > 0) out += fmt::format(" k={} s={} pad={}", op.kernel, op.stride, op.pad);
+  if (op.pool != ir::Pooling::None) {
+    out += fmt::format(" pool={}", ir::to_string(op.pool));
+    if (op.pool_size > 0) out += fmt::format("/{}/{}", op.pool_size, op.pool_stride);
+  }
+  out += fmt::format(" relu={}", ir::to_string(op.relu));
+  if (op.relu == ir::Relu::Bounded) out += fmt::format("/{}", op.relu_bound);
+  if (op.batchnorm) out += " batchnorm";
+  out += fmt::format(" in_bits={}", op.in_bits);
+}
+
 void op_text(const Graph& graph, Vertex v, std::string& out) {
   const ir::Op& op = graph[v];
   const ProgramInfo& info = graph[boost::graph_bundle];
@@ -29,14 +44,18 @@ void op_text(const Graph& graph, Vertex v, std::string& out) {
   if (op.buffer >= 0) out += " buffer=" + info.buffers[static_cast<std::size_t>(op.buffer)].name;
   if (op.tied_to >= 0) out += " tied_to=" + graph[static_cast<Vertex>(op.tied_to)].name;
   if (op.input_density != 1.0) out += fmt::format(" density={}", op.input_density);
+  if (ir::is_cnn_layer(op.kind)) cnn_text(op, out);
   if (op.weight_bits > 0) out += fmt::format(" w{}", op.weight_bits);
   if (op.act_bits > 0) out += fmt::format(" a{}", op.act_bits);
   if (!op.tiles.empty())
     out += fmt::format(" weights={} tiles={}", ir::to_string(op.weights), op.tiles.size());
   out += '\n';
   for (const ir::Tile& tile : op.tiles) {
-    out += fmt::format("  tile {} out=[{},{}) bytes={} pass={} np={}\n", tile.index, tile.out_begin,
-                       tile.out_end, tile.weight_bytes, tile.pass, np_text(tile.np));
+    const std::string rows =
+        ir::is_cnn_layer(op.kind) ? fmt::format(" rows=[{},{})", tile.row_begin, tile.row_end) : "";
+    out +=
+        fmt::format("  tile {} out=[{},{}){} bytes={} pass={} np={}\n", tile.index, tile.out_begin,
+                    tile.out_end, rows, tile.weight_bytes, tile.pass, tile.on_hrc ? "hrc" : np_text(tile.np));
   }
 }
 
@@ -65,9 +84,15 @@ void steps_text(const Graph& graph, const char* phase, const std::vector<ir::Ste
 
 std::string graph_to_text(const Graph& graph) {
   const ProgramInfo& info = graph[boost::graph_bundle];
-  std::string out = fmt::format("graph {} variant={} kv_heads={} bits=w{}/a{}/kv{} context={} fused_kv={}\n",
+  std::string out = fmt::format("graph {} variant={} kv_heads={} bits=w{}/a{}/kv{} context={} fused_kv={}",
                                 info.model.name, info.variant, info.kv_heads, info.precision.weight_bits,
                                 info.precision.act_bits, info.precision.kv_bits, info.context, info.fused_kv);
+  if (info.model.network == ir::Network::Cnn) {
+    out += " network=cnn";
+    if (!info.model.map_mode.empty())
+      out += fmt::format(" map_mode={} spread={}", info.model.map_mode, info.model.spread);
+  }
+  out += '\n';
   for (Vertex v : boost::make_iterator_range(boost::vertices(graph))) op_text(graph, v, out);
   for (const ir::Buffer& buffer : info.buffers) buffer_text(buffer, out);
   for (const ir::Route& route : info.routes) {

@@ -12,6 +12,8 @@ const char* to_string(TileAxis axis) {
       return "query heads";
     case TileAxis::KvHeads:
       return "key/value heads";
+    case TileAxis::FilterGroups:
+      return "output channels of each input tile";
   }
   return "?";
 }
@@ -19,6 +21,7 @@ const char* to_string(TileAxis axis) {
 int64_t tile_extent(const Op& op) {
   switch (op_kind_traits(op.kind).tile_axis) {
     case TileAxis::Channels:
+    case TileAxis::FilterGroups:
       return op.out_features;
     case TileAxis::QueryHeads:
       return op.heads;
@@ -31,6 +34,7 @@ int64_t tile_extent(const Op& op) {
 bool split_by_channels(const Op& op, bool tied_table) {
   switch (op_kind_traits(op.kind).weights) {
     case WeightShape::Matrix:
+    case WeightShape::Filter:
       return true;
     case WeightShape::Table:
       return !tied_table;

@@ -27,20 +27,29 @@ enum class OpKind {
   Add,
   RmsNorm,
   Rope,
-  Glu
+  Glu,
+  Conv2d,
+  Depthwise,
+  Pointwise,
+  Separable,
+  Dense
 };
 
 // Every kind, in enum order: what the text form's parser accepts.
-constexpr std::array<OpKind, 14> kOpKinds{
-    OpKind::Embed,  OpKind::PosEmbed,  OpKind::LayerNorm, OpKind::Linear,    OpKind::KvAppend,
-    OpKind::KvRead, OpKind::AttnScore, OpKind::Softmax,   OpKind::AttnValue, OpKind::Gelu,
-    OpKind::Add,    OpKind::RmsNorm,   OpKind::Rope,      OpKind::Glu};
+constexpr std::array<OpKind, 19> kOpKinds{
+    OpKind::Embed,     OpKind::PosEmbed,  OpKind::LayerNorm, OpKind::Linear,    OpKind::KvAppend,
+    OpKind::KvRead,    OpKind::AttnScore, OpKind::Softmax,   OpKind::AttnValue, OpKind::Gelu,
+    OpKind::Add,       OpKind::RmsNorm,   OpKind::Rope,      OpKind::Glu,       OpKind::Conv2d,
+    OpKind::Depthwise, OpKind::Pointwise, OpKind::Separable, OpKind::Dense};
 
 // What a tile's [out_begin, out_end) counts.
 enum class TileAxis {
   Channels,    // output channels: the op is split by channel (weighted ops) or held whole
   QueryHeads,  // query heads: attention ops
   KvHeads,     // key/value heads: the KV read
+  // CNN layers: a tile is one (input tile, filter group) pair of the mapping: rows [row_begin, row_end) of
+  // the layer's input and output channels [out_begin, out_end); the pairs cover rows × channels once each.
+  FilterGroups,
 };
 
 // The shape of an op's parameters per output channel.
@@ -49,6 +58,8 @@ enum class WeightShape {
   Matrix,  // in_features weights (+ a bias) per output channel, stored [out, in]: Linear
   Table,   // a table of in_features rows, one column per output channel, stored transposed: Embed, PosEmbed
   Affine,  // a gain (+ a bias) per channel: LayerNorm, RmsNorm (QK-norm: per element of a head, shared)
+  Filter,  // a CNN layer's filter (+ a bias) per output channel, and a separable layer's depthwise kernels
+           // held by every tile (compiler/ir/cnn_layer.hpp)
 };
 
 struct OpKindTraits {
@@ -91,6 +102,19 @@ constexpr OpKindTraits op_kind_traits(OpKind kind) {
       return {"rope", A::Channels, W::None, false};
     case OpKind::Glu:  // act(gate) ⊙ up: the gated MLP's product (act: SiLU or GELU)
       return {"glu", A::Channels, W::None, false};
+    // CNN layers (version 5), one op per layer of a CNN model: BatchNorm folded into the weights, the ReLU
+    // and the pooling that follow it as fields. The dense input layer is a conv2d whose tile is on the HRC.
+    case OpKind::Conv2d:  // k×k over every input channel
+      return {"conv2d", A::FilterGroups, W::Filter, false};
+    case OpKind::Depthwise:  // k×k of each channel on its own
+      return {"depthwise", A::FilterGroups, W::Filter, false};
+    case OpKind::Pointwise:  // 1×1 over every input channel
+      return {"pointwise", A::FilterGroups, W::Filter, false};
+    case OpKind::Separable:  // depthwise k×k then pointwise 1×1 on the same NPs (Akida's
+                             // SeparableConvolutional)
+      return {"separable", A::FilterGroups, W::Filter, false};
+    case OpKind::Dense:  // fully connected over the flattened input
+      return {"dense", A::FilterGroups, W::Filter, false};
   }
   return {"?", A::Channels, W::None, false};  // not a kind
 }
@@ -109,6 +133,9 @@ inline const char* to_string(OpKind kind) { return op_kind_traits(kind).name; }
 
 // Ops whose kind carries parameters: Linear, Embed, PosEmbed, LayerNorm (gain and bias).
 constexpr bool has_weights(OpKind kind) { return op_kind_traits(kind).weights != WeightShape::None; }
+
+// A CNN layer (conv2d, depthwise, pointwise, separable, dense): tiled by (input rows, filter group).
+constexpr bool is_cnn_layer(OpKind kind) { return op_kind_traits(kind).tile_axis == TileAxis::FilterGroups; }
 
 // "output channels", "query heads", "key/value heads": the unit of a tile's range, for messages.
 const char* to_string(TileAxis axis);

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "compiler/ir/cnn_layer.hpp"
 #include "compiler/ir/op_kind.hpp"
 
 namespace neurokv::ir {
@@ -34,6 +35,34 @@ const char* to_string(GateActivation activation) {
   return activation == GateActivation::Silu ? "silu" : "gelu";
 }
 
+const char* to_string(Network network) { return network == Network::Cnn ? "cnn" : "transformer"; }
+
+const char* to_string(Pooling pooling) {
+  switch (pooling) {
+    case Pooling::None:
+      return "none";
+    case Pooling::Max:
+      return "max";
+    case Pooling::Avg:
+      return "avg";
+    case Pooling::GlobalAvg:
+      return "global_avg";
+  }
+  return "?";
+}
+
+const char* to_string(Relu relu) {
+  switch (relu) {
+    case Relu::No:
+      return "no";
+    case Relu::Yes:
+      return "yes";
+    case Relu::Bounded:
+      return "bounded";
+  }
+  return "?";
+}
+
 const char* to_string(Storage storage) { return storage == Storage::Sram ? "sram" : "dram"; }
 
 const char* to_string(BufferRole role) { return role == BufferRole::Keys ? "keys" : "values"; }
@@ -64,6 +93,8 @@ int64_t channel_weight_bits(const Op& op, bool tied_embed) {
                             op.bias ? op.weight_bits : 0);
     case WeightShape::Affine:
       return (op.bias ? 2 : 1) * int64_t{op.weight_bits};
+    case WeightShape::Filter:
+      return cnn_sizes_bounded(op) ? filter_weight_bits(cnn_layer_of(op)) : kSaturated;
     case WeightShape::None:
       return 0;
   }
@@ -74,7 +105,10 @@ int64_t tile_weight_bytes(const Op& op, int64_t channels, bool tied_embed) {
   // A per-head gain (QK-norm) is head_dim long whatever the width it normalises; norms are held whole.
   if (op_kind_traits(op.kind).weights == WeightShape::Affine && op.out_features > 0)
     channels = channels * affine_channels(op) / op.out_features;
-  const int64_t bits = saturating_multiply(channels, channel_weight_bits(op, tied_embed));
+  int64_t bits = saturating_multiply(channels, channel_weight_bits(op, tied_embed));
+  // Every tile of a separable layer holds its depthwise kernels beside its filters.
+  if (op.kind == OpKind::Separable && cnn_sizes_bounded(op))
+    bits = saturating_add(bits, shared_weight_bits(cnn_layer_of(op)));
   return bits == kSaturated ? kSaturated : (bits + 7) / 8;
 }
 
@@ -89,6 +123,8 @@ int64_t op_parameters(const Op& op) {
       return op.in_features * op.out_features;
     case WeightShape::Affine:
       return (op.bias ? 2 : 1) * affine_channels(op);
+    case WeightShape::Filter:
+      return cnn_sizes_bounded(op) ? layer_parameters(cnn_layer_of(op)) : 0;
     case WeightShape::None:
       return 0;
   }

@@ -30,7 +30,10 @@ constexpr const char* kFormatName = "neurokv-ir";
 // came from (`hash`, `source`); version 2 files are still read, without that record.
 // 4: the op kinds rmsnorm, rope and glu, the role mlp_gate and the op fields window, rope_theta, rotary_dims,
 // act (a version 3 file uses none of them and reads the same).
-constexpr int kFormatVersion = 4;
+// 5: CNN programs: the op kinds conv2d, depthwise, pointwise, separable, dense with their shape, pooling and
+// ReLU fields, a tile's input rows (`rows`) and the HRC as a tile's place (`np=hrc`), the model line's
+// `network`, `map_mode` and `spread` (a version 4 file is a transformer program and reads the same).
+constexpr int kFormatVersion = 5;
 constexpr int kOldestReadVersion = 2;
 
 // The longest context a program may be planned for (2^24 tokens). `--context`, a sweep's `contexts` and the
@@ -51,11 +54,21 @@ enum class LinearRole { None, Q, K, V, O, MlpUp, MlpDown, LmHead, MlpGate };
 enum class GateActivation { Silu, Gelu };
 enum class Storage { Sram, Dram };
 enum class BufferRole { Keys, Values };
+// What a program computes: a transformer (per token) or a CNN (per frame).
+enum class Network { Transformer, Cnn };
+// A CNN layer's pooling of what it computed, and the ReLU on its output (bounded: clipped at relu_bound).
+enum class Pooling { None, Max, Avg, GlobalAvg };
+enum class Relu { No, Yes, Bounded };
 
 // One piece of an op on one NP. For Linear, [out_begin, out_end) are output channels; for AttnScore, Softmax
 // and AttnValue they are query heads; for KvRead, KV heads; for other ops (KvAppend included) channels of the
 // whole width. Streamed tiles (op.weights == Dram) run in DMA passes: the pass's
 // weights are loaded into the NP's weight SRAM, then the pass computes; resident tiles have pass 0.
+//
+// A CNN layer's tile (version 5) is one (input tile, filter group) pair of the mapping: its input rows
+// [row_begin, row_end) and output channels [out_begin, out_end). `pass` is the mapping's pass (Akida's HwPr:
+// layers that do not fit the chip at once run in passes, weights reloaded, numbered from 0). The dense input
+// layer's one tile runs on the HRC, no NP (`on_hrc`).
 struct Tile {
   int index = 0;
   NpCoord np;
@@ -63,6 +76,9 @@ struct Tile {
   int64_t out_end = 0;
   int64_t weight_bytes = 0;
   int pass = 0;
+  int64_t row_begin = 0;  // CNN layers: input rows
+  int64_t row_end = 0;
+  bool on_hrc = false;  // CNN input layer: on the HRC, `np` unused
 };
 
 struct Op {
@@ -90,6 +106,17 @@ struct Op {
   double rope_theta = 0;  // rope: base of the rotation frequencies
   int rotary_dims = 0;    // rope: dimensions rotated in each head (the first rotary_dims of head_dim)
   GateActivation activation = GateActivation::Silu;  // glu
+  // Version 5, CNN layers. Input in_height × in_width × in_features (channels), output out_height × out_width
+  // × out_features after pooling; kernel k, stride s and `pad` zeros on each side give the convolution's
+  // output side floor((in + 2·pad − k) / s) + 1, then pooling. A dense layer reads its whole input.
+  int64_t in_height = 0, in_width = 0, out_height = 0, out_width = 0;
+  int kernel = 0, stride = 0, pad = 0;
+  Pooling pool = Pooling::None;
+  int pool_size = 0, pool_stride = 0;  // max and avg pooling
+  Relu relu = Relu::No;
+  double relu_bound = 0;   // Relu::Bounded: the largest output
+  bool batchnorm = false;  // a BatchNorm followed it in training, folded into its weights and bias
+  int in_bits = 0;         // width of its input activations
   std::vector<Tile> tiles;
 };
 
@@ -131,6 +158,11 @@ struct Step {
 struct ModelInfo {
   std::string name;
   int layers = 0, d_model = 0, heads = 0, head_dim = 0, mlp_hidden = 0, vocab = 0, max_positions = 0;
+  // Version 5. A CNN's mapping mode (MetaTF's `minimal` or `allnps`) and, in allnps, the factor every CNP
+  // layer's filter groups were multiplied by to fill the free NPs (compiler/passes/map_cnn.hpp).
+  Network network = Network::Transformer;
+  std::string map_mode;
+  int spread = 0;
 };
 
 // The chip the program was compiled for, as far as the verifier needs it.
@@ -168,14 +200,18 @@ const char* to_string(LinearRole role);
 const char* to_string(Storage storage);
 const char* to_string(BufferRole role);
 const char* to_string(GateActivation activation);
+const char* to_string(Network network);
+const char* to_string(Pooling pooling);
+const char* to_string(Relu relu);
 
 // Weight bits one output channel of `op` holds: in_features × weight_bits + bias bits for Linear, PosEmbed
 // and an untied Embed (a table is a Linear from a one-hot row); weight_bits for a LayerNorm's gain, twice
-// that with its bias; 0 for a tied Embed (its table is the LM head's) and weightless ops. Saturates instead
-// of overflowing.
+// that with its bias; a CNN layer's filter and bias (cnn_spec's filter_weight_bits); 0 for a tied Embed (its
+// table is the LM head's) and weightless ops. Saturates instead of overflowing.
 int64_t channel_weight_bits(const Op& op, bool tied_embed);
 // Bytes a tile of `channels` output channels holds: ⌈channels × channel_weight_bits / 8⌉, as partition sizes
-// tiles and the verifier checks them. Saturates instead of overflowing.
+// tiles and the verifier checks them (a separable layer's tile adds the depthwise kernels every tile holds).
+// Saturates instead of overflowing.
 int64_t tile_weight_bytes(const Op& op, int64_t channels, bool tied_embed);
 
 // Parameters the program's ops hold (the paper's accounting: weights, biases, LayerNorm gains and biases,

@@ -1,5 +1,6 @@
 #include "compiler/ir/text_schema.hpp"
 
+#include "compiler/config/cnn_spec.hpp"
 #include "compiler/ir/op_kind.hpp"
 
 namespace neurokv::ir::text {
@@ -13,19 +14,25 @@ const Integer<int64_t> kByteCount{0, kMaxBytes};
 const Integer<int> kOpId{0, kMaxInt, '%'};
 const Integer<int64_t> kTokens{0, kMaxContext};
 const Choice<Storage> kStorage{{Storage::Sram, Storage::Dram}};
+const Integer<int64_t> kSide{0, kCnnMaxSide};
+const Integer<int> kKernel{0, kCnnMaxKernel};
 
 }  // namespace
 
 const LineFields<ModelInfo>& model_line() {
-  static const auto fields = LineFields<ModelInfo>()
-                                 .positional("name", &ModelInfo::name, Text{})
-                                 .optional("layers", &ModelInfo::layers, kCount)
-                                 .optional("d_model", &ModelInfo::d_model, kCount)
-                                 .optional("heads", &ModelInfo::heads, kCount)
-                                 .optional("head_dim", &ModelInfo::head_dim, kCount)
-                                 .optional("mlp_hidden", &ModelInfo::mlp_hidden, kCount)
-                                 .optional("vocab", &ModelInfo::vocab, kCount)
-                                 .optional("max_positions", &ModelInfo::max_positions, kCount);
+  static const auto fields =
+      LineFields<ModelInfo>()
+          .positional("name", &ModelInfo::name, Text{})
+          .optional("layers", &ModelInfo::layers, kCount)
+          .optional("d_model", &ModelInfo::d_model, kCount)
+          .optional("heads", &ModelInfo::heads, kCount)
+          .optional("head_dim", &ModelInfo::head_dim, kCount)
+          .optional("mlp_hidden", &ModelInfo::mlp_hidden, kCount)
+          .optional("vocab", &ModelInfo::vocab, kCount)
+          .optional("max_positions", &ModelInfo::max_positions, kCount)
+          .optional("network", &ModelInfo::network, Choice<Network>{{Network::Transformer, Network::Cnn}})
+          .optional("map_mode", &ModelInfo::map_mode, Text{})
+          .optional("spread", &ModelInfo::spread, kCount);
   return fields;
 }
 
@@ -113,7 +120,22 @@ const LineFields<Op>& op_line() {
           .optional("rope_theta", &Op::rope_theta, Number{0, 1e12})
           .optional("rotary_dims", &Op::rotary_dims, kCount)
           .optional("act", &Op::activation,
-                    Choice<GateActivation>{{GateActivation::Silu, GateActivation::Gelu}});
+                    Choice<GateActivation>{{GateActivation::Silu, GateActivation::Gelu}})
+          .optional("in_height", &Op::in_height, kSide)
+          .optional("in_width", &Op::in_width, kSide)
+          .optional("out_height", &Op::out_height, kSide)
+          .optional("out_width", &Op::out_width, kSide)
+          .optional("kernel", &Op::kernel, kKernel)
+          .optional("stride", &Op::stride, kKernel)
+          .optional("pad", &Op::pad, kKernel)
+          .optional("pool", &Op::pool,
+                    Choice<Pooling>{{Pooling::None, Pooling::Max, Pooling::Avg, Pooling::GlobalAvg}})
+          .optional("pool_size", &Op::pool_size, kKernel)
+          .optional("pool_stride", &Op::pool_stride, kKernel)
+          .optional("relu", &Op::relu, Choice<Relu>{{Relu::No, Relu::Yes, Relu::Bounded}})
+          .optional("relu_bound", &Op::relu_bound, Number{0, 1e9})
+          .optional("batchnorm", &Op::batchnorm, Flag{})
+          .optional("in_bits", &Op::in_bits, kBits);
   return fields;
 }
 
@@ -121,13 +143,24 @@ const LineFields<Tile>& tile_line() {
   static const auto fields =
       LineFields<Tile>()
           .positional("index", &Tile::index, kCount)
-          .required("np", &Tile::np, Coord{})
+          .compound(
+              FieldMode::Required, "np",
+              [](const Tile& t) {
+                return Placement::Value{t.on_hrc, t.np};
+              },
+              [](Tile& t, Placement::Value place) { std::tie(t.on_hrc, t.np) = place; }, Placement{})
           .compound(
               FieldMode::Required, "out",
               [](const Tile& t) {
                 return Range::Value{t.out_begin, t.out_end};
               },
               [](Tile& t, Range::Value range) { std::tie(t.out_begin, t.out_end) = range; }, Range{})
+          .compound(
+              FieldMode::Optional, "rows",
+              [](const Tile& t) {
+                return Range::Value{t.row_begin, t.row_end};
+              },
+              [](Tile& t, Range::Value range) { std::tie(t.row_begin, t.row_end) = range; }, Range{})
           .optional("weight_bytes", &Tile::weight_bytes, kByteCount)
           .optional("pass", &Tile::pass, kCount);
   return fields;

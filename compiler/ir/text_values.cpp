@@ -177,6 +177,23 @@ NpCoord Coord::read(LineCursor& cursor, std::string_view what) const {
 
 std::string Coord::expected() const { return "an NP as (x,y,np)"; }
 
+void Placement::write(std::string& out, const Value& value) const {
+  if (value.first) {
+    out += "hrc";
+  } else {
+    Coord{}.write(out, value.second);
+  }
+}
+
+Placement::Value Placement::read(LineCursor& cursor, std::string_view what) const {
+  if (cursor.peek() == '(') return {false, Coord{}.read(cursor, what)};
+  const int column = cursor.column();
+  if (read_identifier(cursor) == "hrc") return {true, NpCoord{}};
+  fail_value(cursor, column, what, expected());
+}
+
+std::string Placement::expected() const { return "an NP as (x,y,np), or hrc"; }
+
 void Range::write(std::string& out, const Value& value) const {
   fmt::format_to(std::back_inserter(out), "{}..{}", value.first, value.second);
 }

@@ -96,6 +96,14 @@ struct Coord {
   std::string expected() const;
 };
 
+// Where a tile runs: an NP as (x,y,np), or `hrc` for a CNN's input layer on the HRC (no NP; version 5).
+struct Placement {
+  using Value = std::pair<bool, NpCoord>;  // (on the HRC, the NP when not)
+  void write(std::string& out, const Value& value) const;
+  Value read(LineCursor& cursor, std::string_view what) const;
+  std::string expected() const;
+};
+
 // A half-open range begin..end with 0 <= begin <= end.
 struct Range {
   using Value = std::pair<int64_t, int64_t>;

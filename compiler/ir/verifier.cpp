@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "compiler/config/layer_variants.hpp"
+#include "compiler/ir/cnn_layer.hpp"
 #include "compiler/ir/mesh.hpp"
 #include "compiler/ir/op_kind.hpp"
 #include "compiler/support/error.hpp"
@@ -95,9 +96,15 @@ class Verifier {
     for (const auto& [field, value] :
          {std::pair{"weight_bits", bits.weight_bits}, std::pair{"act_bits", bits.act_bits},
           std::pair{"kv_bits", bits.kv_bits}}) {
+      if (is_cnn() && std::string(field) == "kv_bits") continue;  // a CNN keeps no KV cache
       if (value < 1 || value > 32) problem("precision {}={}, expected 1 to 32 bits", field, value);
     }
+    if (is_cnn() && m.map_mode != "minimal" && m.map_mode != "allnps") {
+      problem("model {} is a cnn with map_mode '{}', expected minimal or allnps", m.name, m.map_mode);
+    }
   }
+
+  bool is_cnn() const { return p_.model.network == Network::Cnn; }
 
   void check_model_heads(const ModelInfo& m) {
     // head_dim is the model's own (Gemma: 4 × 256 heads beside d_model 640); the ops' widths are checked
@@ -134,8 +141,171 @@ class Verifier {
       if (op.weights == Storage::Dram && !p_.chip.has_dram) {
         problem("{} streams its weights from DRAM, but chip {} has no DRAM", op_text(op), p_.chip.name);
       }
-      check_tiles(op);
+      if (is_cnn_layer(op.kind) != is_cnn()) {
+        problem("{} is a {} op in a {} program, expected {} ops only", op_text(op), to_string(op.kind),
+                to_string(p_.model.network), is_cnn() ? "CNN layer" : "transformer");
+      }
+      if (is_cnn_layer(op.kind)) {
+        check_cnn_op(op);
+        check_cnn_tiles(op);
+      } else {
+        check_tiles(op);
+      }
     }
+  }
+
+  // A CNN layer's shapes follow from its input, kernel, stride, pad and pooling, and its input is the op
+  // before it's output (docs/ir.md, "CNN layers").
+  void check_cnn_op(const Op& op) {
+    if (!cnn_sizes_bounded(op)) {
+      problem(
+          "{} has sides {}x{}, {} to {} channels, kernel {}, {}-bit weights, expected sides up to {}, "
+          "channels up to {}, kernel up to {}, weights up to 8 bits",
+          op_text(op), op.in_height, op.in_width, op.in_features, op.out_features, op.kernel, op.weight_bits,
+          kCnnMaxSide, kCnnMaxChannels, kCnnMaxKernel);
+      return;
+    }
+    if (op.in_height < 1 || op.in_width < 1 || op.in_features < 1 || op.out_features < 1) {
+      problem("{} reads {}x{}x{} and writes {} channels, expected positive sizes", op_text(op), op.in_height,
+              op.in_width, op.in_features, op.out_features);
+      return;
+    }
+    if (op.in_bits < 1 || op.act_bits < 1 || op.weight_bits < 1) {
+      problem("{} has in_bits {}, act_bits {}, weight_bits {}, expected each at least 1", op_text(op),
+              op.in_bits, op.act_bits, op.weight_bits);
+    }
+    if ((op.relu == Relu::Bounded) != (op.relu_bound > 0)) {
+      problem("{} has relu={} and relu_bound {}, expected a positive bound exactly when relu=bounded",
+              op_text(op), to_string(op.relu), op.relu_bound);
+    }
+    check_cnn_shape(op);
+    check_cnn_input(op);
+  }
+
+  void check_cnn_shape(const Op& op) {
+    if (op.kind == OpKind::Dense) {
+      if (op.kernel != 0 || op.stride != 0 || op.pad != 0 || op.pool != Pooling::None || op.out_height != 1 ||
+          op.out_width != 1) {
+        problem(
+            "{} is dense with kernel {}, stride {}, pad {}, pool {}, output {}x{}, expected none of "
+            "kernel, stride, pad and pool, and a 1x1 output",
+            op_text(op), op.kernel, op.stride, op.pad, to_string(op.pool), op.out_height, op.out_width);
+      }
+      return;
+    }
+    if (op.kernel < 1 || op.stride < 1) {
+      problem("{} has kernel {} and stride {}, expected both at least 1", op_text(op), op.kernel, op.stride);
+      return;
+    }
+    if (op.kind == OpKind::Pointwise && op.kernel != 1)
+      problem("{} is pointwise with kernel {}, expected kernel 1", op_text(op), op.kernel);
+    if (op.kind == OpKind::Depthwise && op.out_features != op.in_features) {
+      problem("{} is depthwise with {} output channels, expected one per input channel: {}", op_text(op),
+              op.out_features, op.in_features);
+    }
+    const bool windowed = op.pool == Pooling::Max || op.pool == Pooling::Avg;
+    if (windowed != (op.pool_size > 0 && op.pool_stride > 0)) {
+      problem(
+          "{} has pool {} with pool_size {} and pool_stride {}, expected both positive exactly for max "
+          "and avg pooling",
+          op_text(op), to_string(op.pool), op.pool_size, op.pool_stride);
+      return;
+    }
+    for (const auto& [side, in, out] : {std::tuple{"height", op.in_height, op.out_height},
+                                        std::tuple{"width", op.in_width, op.out_width}}) {
+      const int64_t conv = conv_output_side(in, op.kernel, op.stride, op.pad);
+      const int64_t expected = conv < 1 ? 0 : pooled_side(conv, op.pool, op.pool_size, op.pool_stride);
+      if (expected < 1 || out != expected) {
+        problem("{} has out_{} {}, expected floor(({} + 2*{} - {}) / {}) + 1 = {}{}", op_text(op), side, out,
+                in, op.pad, op.kernel, op.stride, conv,
+                op.pool == Pooling::None ? std::string()
+                                         : fmt::format(", then pool {}: {}", to_string(op.pool), expected));
+      }
+    }
+  }
+
+  // The op reads what the one before it writes: its shape and its activation width.
+  void check_cnn_input(const Op& op) {
+    if (op.inputs.size() > 1) {
+      problem("{} takes {} inputs, expected one (a CNN layer reads the layer before it)", op_text(op),
+              op.inputs.size());
+    }
+    if (op.inputs.size() != 1 || !op_exists(op.inputs.front()) || op.inputs.front() >= op.id) return;
+    const Op& in = op_at(op.inputs.front());
+    if (std::tie(op.in_height, op.in_width, op.in_features, op.in_bits) !=
+        std::tie(in.out_height, in.out_width, in.out_features, in.act_bits)) {
+      problem("{} reads {}x{}x{} at {} bits, expected {}'s output {}x{}x{} at {} bits", op_text(op),
+              op.in_height, op.in_width, op.in_features, op.in_bits, op_text(in), in.out_height, in.out_width,
+              in.out_features, in.act_bits);
+    }
+  }
+
+  // A CNN layer's tiles are its (input tile, filter group) pairs: their row ranges partition its input rows,
+  // their channel ranges its output channels, and each pair comes once. Only the first layer, a conv2d,
+  // may run on the HRC, as one tile.
+  void check_cnn_tiles(const Op& op) {
+    if (op.tiles.empty()) {
+      problem("{} has no tiles, expected tiles covering rows 0..{} x channels 0..{}", op_text(op),
+              op.in_height, op.out_features);
+      return;
+    }
+    std::set<std::pair<int64_t, int64_t>> rows, channels;
+    std::map<std::pair<std::pair<int64_t, int64_t>, std::pair<int64_t, int64_t>>, int> pairs;
+    for (const Tile& tile : op.tiles) {
+      const std::string owner = fmt::format("{} tile {}", op_text(op), tile.index);
+      if (tile.on_hrc && (op.kind != OpKind::Conv2d || !op.inputs.empty() || op.tiles.size() != 1)) {
+        problem("{} is on the HRC, expected only the first layer's one tile there (a conv2d with no inputs)",
+                owner);
+      } else if (!tile.on_hrc) {
+        check_np(tile.np, owner);
+      }
+      if (tile.row_begin >= tile.row_end || tile.row_end > op.in_height || tile.out_begin >= tile.out_end ||
+          tile.out_end > op.out_features) {
+        problem(
+            "{} covers rows {}..{} x channels {}..{}, expected non-empty ranges inside rows 0..{} x "
+            "channels 0..{}",
+            owner, tile.row_begin, tile.row_end, tile.out_begin, tile.out_end, op.in_height, op.out_features);
+        continue;
+      }
+      rows.insert({tile.row_begin, tile.row_end});
+      channels.insert({tile.out_begin, tile.out_end});
+      ++pairs[{{tile.row_begin, tile.row_end}, {tile.out_begin, tile.out_end}}];
+    }
+    check_partition(op, "rows", rows, op.in_height);
+    check_partition(op, "channels", channels, op.out_features);
+    for (const auto& r : rows) {
+      for (const auto& c : channels) {
+        const auto found = pairs.find({r, c});
+        const int count = found == pairs.end() ? 0 : found->second;
+        if (count != 1) {
+          problem(
+              "{} has {} tiles for rows {}..{} x channels {}..{}, expected exactly one for each (input "
+              "tile, filter group) pair",
+              op_text(op), count, r.first, r.second, c.first, c.second);
+        }
+      }
+    }
+  }
+
+  // The distinct ranges of one axis of a CNN layer's tiles, in order, cover 0..extent without gap or overlap.
+  void check_partition(const Op& op, const char* axis, const std::set<std::pair<int64_t, int64_t>>& ranges,
+                       int64_t extent) {
+    int64_t covered = 0;
+    for (const auto& [begin, end] : ranges) {
+      if (begin > covered) {
+        problem(
+            "{} tiles' {} leave {}..{} uncovered, expected ranges that split 0..{} without gap or overlap",
+            op_text(op), axis, covered, begin, extent);
+      } else if (begin < covered) {
+        problem(
+            "{} tiles' {} {}..{} overlap up to {}, expected ranges that split 0..{} without gap or overlap",
+            op_text(op), axis, begin, end, covered, extent);
+      }
+      if (begin != covered) return;
+      covered = end;
+    }
+    if (!ranges.empty() && covered != extent)
+      problem("{} tiles cover {} 0..{}, expected 0..{}", op_text(op), axis, covered, extent);
   }
 
   void check_earlier(const Op& op, int id, const char* relation) {
@@ -164,10 +334,16 @@ class Verifier {
       const std::string owner = fmt::format("{} tile {}", op_text(op), j);
       if (tile.index != static_cast<int>(j)) problem("{} has index {}, expected {}", owner, tile.index, j);
       check_np(tile.np, owner);
+      if (tile.on_hrc || tile.row_begin != 0 || tile.row_end != 0) {
+        problem(
+            "{} has rows {}..{}{}, expected neither: only CNN layers' tiles have input rows or run on "
+            "the HRC",
+            owner, tile.row_begin, tile.row_end, tile.on_hrc ? " and runs on the HRC" : "");
+      }
       if (tile.out_begin >= tile.out_end) {
         problem("{} covers {}..{}, expected a non-empty range", owner, tile.out_begin, tile.out_end);
       }
-      if (op.weights == Storage::Sram && tile.pass != 0) {
+      if (op.weights == Storage::Sram && tile.pass != 0 && !is_cnn_layer(op.kind)) {
         problem("{} is resident but has pass {}, expected pass 0 (passes are for streamed weights)", owner,
                 tile.pass);
       }
@@ -229,7 +405,7 @@ class Verifier {
                     channel_weight_bits(op, tied_embed), op.weight_bits);
           }
         }
-        if (op.weights != Storage::Dram || tile.weight_bytes == 0) continue;
+        if (op.weights != Storage::Dram || tile.weight_bytes == 0 || is_cnn_layer(op.kind)) continue;
         if (tile.pass < 1) {
           problem("{} is streamed but has pass {}, expected pass 1 or later (pass 0 is for resident tiles)",
                   owner, tile.pass);
@@ -255,6 +431,7 @@ class Verifier {
     std::map<std::tuple<std::size_t, NpCoord, int>, int64_t> streamed;  // (op position, NP, pass) -> bytes
     for (std::size_t i = 0; i < p_.ops.size(); ++i) {
       const Op& op = p_.ops[i];
+      if (is_cnn_layer(op.kind)) continue;
       for (const Tile& tile : op.tiles) {
         if (op.weights == Storage::Sram) {
           resident[tile.np] = add_bytes(resident[tile.np], tile.weight_bytes);
@@ -281,6 +458,28 @@ class Verifier {
       problem(
           "{} pass {} loads {} bytes into NP {} beside {} resident bytes, the NP has {} bytes of weight SRAM",
           op_text(p_.ops[op]), pass, bytes, np_text(np), beside, capacity);
+    }
+    check_cnn_capacity();
+  }
+
+  // A CNN's layers hold their weights on their NPs for the pass they run in (the HRC's and a streaming
+  // FNP2's excepted): per NP and pass, at most the weight SRAM.
+  void check_cnn_capacity() {
+    std::map<std::pair<NpCoord, int>, int64_t> held;
+    std::map<std::pair<NpCoord, int>, std::vector<std::string>> holders;
+    for (const Op& op : p_.ops) {
+      if (!is_cnn_layer(op.kind) || op.weights == Storage::Dram) continue;
+      for (const Tile& tile : op.tiles) {
+        if (tile.on_hrc) continue;
+        int64_t& bytes = held[{tile.np, tile.pass}];
+        bytes = add_bytes(bytes, tile.weight_bytes);
+        holders[{tile.np, tile.pass}].push_back(op.name);
+      }
+    }
+    for (const auto& [key, bytes] : held) {
+      if (bytes <= p_.chip.weight_sram_bytes) continue;
+      problem("NP {} holds {} bytes of weights in pass {} ({}), it has {} bytes of weight SRAM",
+              np_text(key.first), bytes, key.second, listed(holders[key]), p_.chip.weight_sram_bytes);
     }
   }
 
@@ -507,9 +706,11 @@ std::vector<std::string> verify_against(const Program& program, const HwConfig& 
   check_bits("the program's weight_bits", program.precision.weight_bits, hw.np.weight_bits, "np.weight_bits");
   check_bits("the program's act_bits", program.precision.act_bits, hw.np.activation_bits,
              "np.activation_bits");
-  check_bits("the program's kv_bits", program.precision.kv_bits, hw.np.kv_bits, "np.kv_bits");
+  if (program.model.network != Network::Cnn)  // a CNN keeps no KV cache
+    check_bits("the program's kv_bits", program.precision.kv_bits, hw.np.kv_bits, "np.kv_bits");
   for (const Op& op : program.ops) {
-    if (has_weights(op.kind) || op.weight_bits != 0) {
+    const bool on_hrc = !op.tiles.empty() && op.tiles.front().on_hrc;  // the HRC reads the raw input
+    if ((has_weights(op.kind) || op.weight_bits != 0) && !on_hrc) {
       check_bits(fmt::format("{}'s weight_bits", op_text(op)), op.weight_bits, hw.np.weight_bits,
                  "np.weight_bits");
     }

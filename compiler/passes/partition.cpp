@@ -72,6 +72,7 @@ std::vector<ir::Tile> make_tiles(const ir::Op& op, bool tied_table, const HwConf
     case ir::TileAxis::KvHeads:
       return even_tiles(op, op.kv_heads, op.kv_heads, budget);
     case ir::TileAxis::Channels:
+    case ir::TileAxis::FilterGroups:  // CNN layers are tiled by tile_cnn, from map_cnn's mapping
       break;
   }
   std::vector<ir::Tile> tiles = even_tiles(op, op.out_features, 1, budget);

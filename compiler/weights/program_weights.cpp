@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "compiler/ir/cnn_layer.hpp"
 #include "compiler/ir/op_kind.hpp"
 #include "compiler/support/error.hpp"
 #include "compiler/weights/weights_layout.hpp"
@@ -42,6 +43,8 @@ OpWeights stored_tensors(const ir::Program& program, const ir::Op& op, const Mod
       return weights_of(model, op.name, op.name);
     case ir::WeightShape::Table:
       return {transposed(weights_of(model, op.name, op.name).weight), {}};
+    case ir::WeightShape::Filter:
+      ir::refuse_cnn_layer(op, "the weights file");
     case ir::WeightShape::Affine:
     case ir::WeightShape::None: {  // stores_weights() is false for None: no tile holds weight bytes
       OpWeights norm = weights_of(model, op.name, op.name);

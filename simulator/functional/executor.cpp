@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "compiler/ir/cnn_layer.hpp"
 #include "compiler/support/error.hpp"
 #include "simulator/functional/cached_codes.hpp"
 #include "simulator/functional/float_activations.hpp"
@@ -237,6 +238,12 @@ class Run {
       case OpKind::Rope:
         rope(op, position, y, events);
         return;
+      case OpKind::Conv2d:
+      case OpKind::Depthwise:
+      case OpKind::Pointwise:
+      case OpKind::Separable:
+      case OpKind::Dense:
+        ir::refuse_cnn_layer(op, "the functional executor");
       case OpKind::Glu: {
         const std::vector<float>& gate = input(op, 0);
         const std::vector<float>& up = input(op, 1);
@@ -347,6 +354,12 @@ class Run {
       case OpKind::Rope:
       case OpKind::Glu:
         break;
+      case OpKind::Conv2d:
+      case OpKind::Depthwise:
+      case OpKind::Pointwise:
+      case OpKind::Separable:
+      case OpKind::Dense:
+        ir::refuse_cnn_layer(op, "the functional executor");
     }
     quantize(out_[static_cast<std::size_t>(op.id)][static_cast<std::size_t>(t_)],
              scales_->max_abs[static_cast<std::size_t>(op.id)], p_.precision.act_bits);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "compiler/ir/cnn_layer.hpp"
+
 namespace neurokv::functional {
 namespace {
 
@@ -54,6 +56,12 @@ const char* site_of(const ir::Op& op) {
     case ir::OpKind::PosEmbed:
     case ir::OpKind::KvRead:
       return nullptr;
+    case ir::OpKind::Conv2d:
+    case ir::OpKind::Depthwise:
+    case ir::OpKind::Pointwise:
+    case ir::OpKind::Separable:
+    case ir::OpKind::Dense:
+      ir::refuse_cnn_layer(op, "measuring event densities");
   }
   return nullptr;
 }
@@ -92,6 +100,12 @@ int64_t offered(const ir::Program& program, const ir::Op& op, const ir::Tile& t,
       return 1;
     case ir::OpKind::KvRead:
       return 0;
+    case ir::OpKind::Conv2d:
+    case ir::OpKind::Depthwise:
+    case ir::OpKind::Pointwise:
+    case ir::OpKind::Separable:
+    case ir::OpKind::Dense:
+      ir::refuse_cnn_layer(op, "measuring event densities");
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "compiler/ir/cnn_layer.hpp"
 #include "compiler/ir/op_kind.hpp"
 #include "compiler/support/error.hpp"
 #include "simulator/functional/int_rows.hpp"
@@ -80,6 +81,8 @@ OpTensor tensor_of(const ir::Program& program, const ir::Op& op, const ModelWeig
       if (!tied) t.bias = linear.bias.values;
       return t;
     }
+    case ir::WeightShape::Filter:
+      ir::refuse_cnn_layer(op, "the functional executor");
     case ir::WeightShape::None:  // no tensor
       return {};
   }
@@ -147,6 +150,8 @@ OpTensor int_tensor_of(const ir::Program& program, const ir::Op& op, const weigh
       }
       return t;
     }
+    case ir::WeightShape::Filter:
+      ir::refuse_cnn_layer(op, "the functional executor");
     case ir::WeightShape::None:  // no tensor
       return {};
   }

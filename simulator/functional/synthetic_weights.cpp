@@ -3,6 +3,8 @@
 #include <cmath>
 #include <random>
 
+#include "compiler/ir/cnn_layer.hpp"
+
 namespace neurokv::functional {
 namespace {
 
@@ -58,6 +60,12 @@ ModelWeights synthetic_weights(const ir::Program& program, uint64_t seed) {
       case ir::OpKind::Softmax:
       case ir::OpKind::AttnValue:
         break;  // no weights
+      case ir::OpKind::Conv2d:
+      case ir::OpKind::Depthwise:
+      case ir::OpKind::Pointwise:
+      case ir::OpKind::Separable:
+      case ir::OpKind::Dense:
+        ir::refuse_cnn_layer(op, "synthetic weights");
     }
   }
   return weights;

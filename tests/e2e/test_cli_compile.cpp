@@ -112,7 +112,7 @@ TEST_CASE(
   const auto quantized = one.err.find(
       "# neurokv: IR after quantize\ngraph edge-tiny variant=Q-K=V kv_heads=4 bits=w8/a8/kv8 context=0 "
       "fused_kv=true\n");
-  const auto lowered = one.err.find("# neurokv: IR after lower\nneurokv-ir 4\n");
+  const auto lowered = one.err.find("# neurokv: IR after lower\nneurokv-ir 5\n");
   CHECK(quantized != std::string::npos);
   CHECK(lowered != std::string::npos);
   CHECK(quantized < lowered);

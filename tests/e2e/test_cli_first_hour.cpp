@@ -184,7 +184,7 @@ TEST_CASE("3. simulate and ir verify use the chip the program records, and a mis
   REQUIRE(run_cli("compile --model edge-tiny --variant MQA --context 256 --hw " + chip + " -o " + program)
               .exit_code == 0);
   const std::string text = read_text(program);
-  CHECK(text.rfind("neurokv-ir 4\n", 0) == 0);
+  CHECK(text.rfind("neurokv-ir 5\n", 0) == 0);
   CHECK(std::regex_search(
       text, std::regex("\nchip my-chip [^\n]* hash=[0-9a-f]{16} source=" + dir + "/my-chip.yaml\n")));
 
@@ -234,7 +234,7 @@ TEST_CASE("3. simulate and ir verify use the chip the program records, and a mis
   REQUIRE(run_cli("compile --model edge-tiny --variant MQA --context 256 --hw akd1000-like -o " + shipped)
               .exit_code == 0);
   std::string v2 = std::regex_replace(read_text(shipped), std::regex(" hash=[0-9a-f]{16}"), "");
-  v2 = replaced(v2, "neurokv-ir 4\n", "neurokv-ir 2\n");
+  v2 = replaced(v2, "neurokv-ir 5\n", "neurokv-ir 2\n");
   std::ofstream(dir + "/v2.nkir") << v2;
   const auto old = run_cli("simulate " + dir + "/v2.nkir --prompt 4 --json -");
   INFO(old.err);

@@ -7,8 +7,9 @@ namespace neurokv::test {
 namespace {
 
 bool same(const ir::Tile& a, const ir::Tile& b) {
-  return std::tie(a.index, a.np, a.out_begin, a.out_end, a.weight_bytes, a.pass) ==
-         std::tie(b.index, b.np, b.out_begin, b.out_end, b.weight_bytes, b.pass);
+  return std::tie(a.index, a.np, a.out_begin, a.out_end, a.weight_bytes, a.pass, a.row_begin, a.row_end,
+                  a.on_hrc) == std::tie(b.index, b.np, b.out_begin, b.out_end, b.weight_bytes, b.pass,
+                                        b.row_begin, b.row_end, b.on_hrc);
 }
 
 bool same(const ir::Op& a, const ir::Op& b) {
@@ -21,7 +22,11 @@ bool same(const ir::Op& a, const ir::Op& b) {
                   a.weights, a.tied_to) == std::tie(b.id, b.name, b.kind, b.layer, b.role, b.inputs,
                                                     b.in_features, b.out_features, b.bias, b.heads,
                                                     b.kv_heads, b.head_dim, b.buffer, b.input_density,
-                                                    b.weight_bits, b.act_bits, b.weights, b.tied_to);
+                                                    b.weight_bits, b.act_bits, b.weights, b.tied_to) &&
+         std::tie(a.in_height, a.in_width, a.out_height, a.out_width, a.kernel, a.stride, a.pad, a.pool,
+                  a.pool_size, a.pool_stride, a.relu, a.relu_bound, a.batchnorm, a.in_bits) ==
+             std::tie(b.in_height, b.in_width, b.out_height, b.out_width, b.kernel, b.stride, b.pad, b.pool,
+                      b.pool_size, b.pool_stride, b.relu, b.relu_bound, b.batchnorm, b.in_bits);
 }
 
 bool same(const ir::Buffer& a, const ir::Buffer& b) {
@@ -56,8 +61,9 @@ bool same_program(const ir::Program& a, const ir::Program& b) {
   const auto& [ma, mb] = std::tie(a.model, b.model);
   const auto& [ca, cb] = std::tie(a.chip, b.chip);
   return std::tie(ma.name, ma.layers, ma.d_model, ma.heads, ma.head_dim, ma.mlp_hidden, ma.vocab,
-                  ma.max_positions) == std::tie(mb.name, mb.layers, mb.d_model, mb.heads, mb.head_dim,
-                                                mb.mlp_hidden, mb.vocab, mb.max_positions) &&
+                  ma.max_positions, ma.network, ma.map_mode,
+                  ma.spread) == std::tie(mb.name, mb.layers, mb.d_model, mb.heads, mb.head_dim, mb.mlp_hidden,
+                                         mb.vocab, mb.max_positions, mb.network, mb.map_mode, mb.spread) &&
          std::tie(ca.name, ca.mesh_cols, ca.mesh_rows, ca.nps_per_node, ca.weight_sram_bytes,
                   ca.input_sram_bytes, ca.has_dram, ca.hash, ca.source) ==
              std::tie(cb.name, cb.mesh_cols, cb.mesh_rows, cb.nps_per_node, cb.weight_sram_bytes,

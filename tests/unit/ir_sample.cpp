@@ -17,7 +17,7 @@ using ir::OpKind;
 class Builder {
  public:
   Builder() {
-    p_.model = {"tiny", 1, 8, 2, 4, 16, 16, 8};
+    p_.model = {"tiny", 1, 8, 2, 4, 16, 16, 8, ir::Network::Transformer, "", 0};
     p_.variant = "Q-K=V";
     p_.kv_heads = 2;
     p_.chip = {"test-chip", 2, 2, 4, 4096, 4096, true, "", ""};

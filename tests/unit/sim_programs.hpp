@@ -23,7 +23,7 @@ struct TinyOptions {
 // (1,1,1), one hop away, each over its own link (shared_link: all over the link (0,1) → (1,1)).
 inline ir::Program tiny_program(const TinyOptions& o = {}) {
   ir::Program p;
-  p.model = {"tiny", 1, 64, 1, 64, 256, 256, 256};
+  p.model = {"tiny", 1, 64, 1, 64, 256, 256, 256, ir::Network::Transformer, "", 0};
   p.variant = "QKV";
   p.kv_heads = 1;
   p.chip = {"akida2-like", 8, 8, 4, 51200, 65536, true, "", ""};

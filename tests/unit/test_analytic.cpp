@@ -38,7 +38,7 @@ HwConfig test_chip() {
 // 32-wide Add on node (0,0); the Linear's input density is 0.5.
 ir::Program two_op_program(ir::Storage weights) {
   ir::Program p;
-  p.model = {"t", 1, 32, 1, 32, 64, 10, 16};
+  p.model = {"t", 1, 32, 1, 32, 64, 10, 16, ir::Network::Transformer, "", 0};
   p.variant = "QKV";
   p.chip = {"test", 2, 2, 4, 51200, 65536, true, "", ""};
   p.precision = {8, 8, 8};
@@ -167,7 +167,7 @@ TEST_CASE("prefill runs each op over the prompt's tokens and streams weights onc
 TEST_CASE("the JSON report keeps the schema's names and its energy parts sum to the total") {
   const HwConfig hw = test_chip();
   Report report;
-  report.model = {"t", 1, 32, 1, 32, 64, 10, 16};
+  report.model = {"t", 1, 32, 1, 32, 64, 10, 16, ir::Network::Transformer, "", 0};
   report.hw_name = "test";
   report.fidelity = "analytic";
   report.context = 16;

@@ -27,7 +27,7 @@ void check_round_trip(const ir::Program& program) {
 }
 
 const std::string kSmall =
-    "neurokv-ir 4\n"
+    "neurokv-ir 5\n"
     "model tiny layers=1 d_model=4\n"
     "variant Q-K=V kv_heads=2\n"
     "chip c mesh_cols=1 mesh_rows=1 nps_per_node=1 weight_sram_bytes=64 has_dram=yes hash=00ff00ff00ff00ff "
@@ -118,16 +118,21 @@ TEST_CASE("the parser ignores comments, blank lines, indentation and key order")
   CHECK(ir::print_program(ir::parse_program(text, "f.nkir")) == kSmall);
 }
 
-TEST_CASE("a version-3 file (before the LLM op kinds) reads the same and is printed as version 4") {
-  CHECK(ir::print_program(ir::parse_program(replaced(kSmall, "neurokv-ir 4", "neurokv-ir 3"), "v3.nkir")) ==
+TEST_CASE("a version-4 file (before the CNN op kinds) reads the same and is printed as version 5") {
+  CHECK(ir::print_program(ir::parse_program(replaced(kSmall, "neurokv-ir 5", "neurokv-ir 4"), "v4.nkir")) ==
         kSmall);
 }
 
-TEST_CASE("a version-2 file (no chip record) is still read, and printed as version 4") {
+TEST_CASE("a version-3 file (before the LLM op kinds) reads the same and is printed as version 5") {
+  CHECK(ir::print_program(ir::parse_program(replaced(kSmall, "neurokv-ir 5", "neurokv-ir 3"), "v3.nkir")) ==
+        kSmall);
+}
+
+TEST_CASE("a version-2 file (no chip record) is still read, and printed as version 5") {
   const std::string v3_without_record =
       replaced(kSmall, " hash=00ff00ff00ff00ff source=\"my chips/c.yaml\"", "");
   const ir::Program old =
-      ir::parse_program(replaced(v3_without_record, "neurokv-ir 4", "neurokv-ir 2"), "v2.nkir");
+      ir::parse_program(replaced(v3_without_record, "neurokv-ir 5", "neurokv-ir 2"), "v2.nkir");
   CHECK(old.chip.name == "c");
   CHECK(old.chip.hash.empty());
   CHECK(old.chip.source.empty());
@@ -140,13 +145,13 @@ TEST_CASE("parse errors name the line, the column and what was expected") {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {replaced(kSmall, "neurokv-ir 4", "neurokv-ir 1"),
-       "f.nkir:1:12: neurokv-ir 1 is not supported, expected version 2 to 4"},
-      {replaced(kSmall, "neurokv-ir 4", "neurokv-ir 5"),
-       "f.nkir:1:12: neurokv-ir 5 is not supported, expected version 2 to 4"},
-      {replaced(kSmall, "neurokv-ir 4", "neurokv 4"),
-       "f.nkir:1:1: the file starts with 'neurokv', expected 'neurokv-ir 4'"},
-      {"", "f.nkir:1:1: the file ends at once, expected 'neurokv-ir 4'"},
+      {replaced(kSmall, "neurokv-ir 5", "neurokv-ir 1"),
+       "f.nkir:1:12: neurokv-ir 1 is not supported, expected version 2 to 5"},
+      {replaced(kSmall, "neurokv-ir 5", "neurokv-ir 6"),
+       "f.nkir:1:12: neurokv-ir 6 is not supported, expected version 2 to 5"},
+      {replaced(kSmall, "neurokv-ir 5", "neurokv 4"),
+       "f.nkir:1:1: the file starts with 'neurokv', expected 'neurokv-ir 5'"},
+      {"", "f.nkir:1:1: the file ends at once, expected 'neurokv-ir 5'"},
       {std::string("\x7f"
                    "ELF\x02\x01\x01\0\0",
                    9),
