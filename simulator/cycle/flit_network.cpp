@@ -24,6 +24,14 @@ int flits_for(double packet_bytes, int flit_bytes) {
   return std::max(1, static_cast<int>(std::ceil(packet_bytes / flit_bytes)));
 }
 
+// A mesh packet's tag (noc::Packet::tag): the deliveries it may arrive for, `count` from `first`, or, with
+// count 0, the DMA transfer `first`.
+int64_t tag_of(int32_t first, int32_t count) {
+  return static_cast<int64_t>((uint64_t{static_cast<uint32_t>(first)} << 32) | static_cast<uint32_t>(count));
+}
+int32_t tag_first(int64_t tag) { return static_cast<int32_t>(static_cast<uint64_t>(tag) >> 32); }
+int32_t tag_count(int64_t tag) { return static_cast<int32_t>(static_cast<uint64_t>(tag) & 0xffffffffu); }
+
 // Links an XY route crosses between two nodes (row-major).
 int xy_hops(int from, int to, int cols) {
   return std::abs(to % cols - from % cols) + std::abs(to / cols - from / cols);
@@ -90,25 +98,19 @@ void FlitNetwork::send(const transaction::RoutePlan& plan, double bytes, double 
 
   if (tree) {
     const int id = this->tree(plan);
-    for (int64_t p = 0; p < packets; ++p) track(mesh_.multicast(plan.src_node, id), first, count);
+    for (int64_t p = 0; p < packets; ++p) mesh_.multicast(plan.src_node, id, tag_of(first, count));
     packets_ += packets;
     flits_addressed_ += packets * count;
   } else {
     for (int64_t p = 0; p < packets; ++p) {
       const int flits = p + 1 == packets ? last_flits : full_flits;
       for (int32_t d = first; d < first + count; ++d)
-        track(mesh_.send(plan.src_node, deliveries_[static_cast<size_t>(d)].node, flits), d, 1);
+        mesh_.send(plan.src_node, deliveries_[static_cast<size_t>(d)].node, flits, tag_of(d, 1));
       flits_addressed_ += int64_t{flits} * count;
     }
     packets_ += packets * count;
   }
   work_.notify(sc_core::SC_ZERO_TIME);
-}
-
-void FlitNetwork::track(int64_t packet, int32_t first, int32_t count) {
-  if (packet != static_cast<int64_t>(delivery_of_.size()))
-    throw std::logic_error("flit network: packet indices out of step with the mesh");
-  delivery_of_.push_back({first, count});
 }
 
 int32_t FlitNetwork::open_transfer(int64_t packets, std::function<void()> done) {
@@ -131,7 +133,7 @@ void FlitNetwork::inject_due() {
       transfer_arrived(c.transfer);
       continue;
     }
-    track(mesh_.send(c.from, c.to, c.flits), c.transfer, 0);
+    mesh_.send(c.from, c.to, c.flits, tag_of(c.transfer, 0));
     ++packets_;
     flits_addressed_ += c.flits;
   }
@@ -161,9 +163,7 @@ void FlitNetwork::clock() {
   for (;;) {
     inject_due();
     if (mesh_.idle()) {
-      if (open_ == 0) {  // every packet index is free again
-        mesh_.clear_packets();
-        delivery_of_.clear();
+      if (open_ == 0) {  // no packet names a delivery or a transfer
         deliveries_.clear();
         transfers_.clear();
       }
@@ -186,15 +186,14 @@ void FlitNetwork::clock() {
 }
 
 void FlitNetwork::arrived(const noc::Arrival& arrival) {
-  const Addressed& to = delivery_of_[static_cast<size_t>(arrival.packet)];
-  if (to.count == 0) {
-    transfer_arrived(to.first);
+  const int32_t first = tag_first(arrival.packet.tag), count = tag_count(arrival.packet.tag);
+  if (count == 0) {
+    transfer_arrived(first);
     return;
   }
-  int32_t i = to.first;
-  while (i < to.first + to.count && deliveries_[static_cast<size_t>(i)].node != arrival.node) ++i;
-  if (i == to.first + to.count)
-    throw std::logic_error("flit network: a packet reached a node it was not sent to");
+  int32_t i = first;
+  while (i < first + count && deliveries_[static_cast<size_t>(i)].node != arrival.node) ++i;
+  if (i == first + count) throw std::logic_error("flit network: a packet reached a node it was not sent to");
   if (--deliveries_[static_cast<size_t>(i)].packets_left == 0) deliver(static_cast<size_t>(i));
 }
 

@@ -65,8 +65,7 @@ class FlitNetwork : public sc_core::sc_module, public transaction::Network {
   void local();  // delivers the routes' drops on their source's own node
   void deliver(size_t delivery);
   void arrived(const noc::Arrival& arrival);
-  void inject_due();                                         // the carried packets whose time has come
-  void track(int64_t packet, int32_t first, int32_t count);  // what mesh packet `packet` is for
+  void inject_due();  // the carried packets whose time has come
   void transfer_arrived(int32_t transfer);
   int tree(const transaction::RoutePlan& plan);  // the plan's multicast tree, laid once
 
@@ -84,10 +83,6 @@ class FlitNetwork : public sc_core::sc_module, public transaction::Network {
   noc::Mesh mesh_;
   std::vector<transaction::Np*> nps_;
   std::vector<Delivery> deliveries_;  // of the packets in the mesh; cleared when it is idle
-  struct Addressed {
-    int32_t first, count;  // the deliveries one packet may arrive for; count 0: a packet of transfer `first`
-  };
-  std::vector<Addressed> delivery_of_;  // by mesh packet index
   std::map<const transaction::RoutePlan*, int> trees_;
   struct Transfer {
     int64_t packets_left;
