@@ -34,11 +34,15 @@ class SourcedReader {
     return static_cast<int64_t>(value);
   }
 
-  std::vector<int> bit_widths(const YamlMap& map, const std::string& key) {
+  std::vector<int> integers(const YamlMap& map, const std::string& key, int min, int max) {
     std::string provenance;
-    std::vector<int64_t> raw = map.sourced_integer_list(key, 1, 32, provenance);
+    std::vector<int64_t> raw = map.sourced_integer_list(key, min, max, provenance);
     hw_.provenance[map.dotted(key)] = provenance;
-    std::vector<int> out(raw.begin(), raw.end());
+    return {raw.begin(), raw.end()};
+  }
+
+  std::vector<int> bit_widths(const YamlMap& map, const std::string& key) {
+    std::vector<int> out = integers(map, key, 1, 32);
     std::sort(out.begin(), out.end());
     if (std::adjacent_find(out.begin(), out.end()) != out.end()) {
       throw InputError(fmt::format("{}: '{}' lists a bit width twice, expected distinct widths",
@@ -87,9 +91,11 @@ NocSpec read_noc(const YamlMap& map, SourcedReader& read) {
 // free what-if knobs (sweeps scan them past the device's pin rate); docs/hwconfigs.md says why.
 void read_dram_device(const YamlMap& map, SourcedReader& read, DramSpec& spec, HwConfig& hw) {
   if (!map.has("device")) {
-    if (map.has("channels")) {
-      throw InputError(fmt::format("{}: 'dram.channels' needs 'dram.device', expected both or neither",
-                                   map.location("channels")));
+    for (const char* key : {"channels", "attach_nodes"}) {
+      if (map.has(key)) {
+        throw InputError(fmt::format("{}: '{}' needs 'dram.device', expected both or neither",
+                                     map.location(key), map.dotted(key)));
+      }
     }
     return;
   }
@@ -102,6 +108,15 @@ void read_dram_device(const YamlMap& map, SourcedReader& read, DramSpec& spec, H
   }
   hw.provenance[map.dotted("device")] = "source: " + device->source;
   spec.channels = static_cast<int>(read.integer(map, "channels", 1, 64));
+  if (!map.has("attach_nodes")) {
+    spec.attach_nodes = default_attach_nodes(spec.channels, hw.mesh_cols * hw.mesh_rows);
+    return;
+  }
+  spec.attach_nodes = read.integers(map, "attach_nodes", 0, hw.mesh_cols * hw.mesh_rows - 1);
+  if (static_cast<int>(spec.attach_nodes.size()) != spec.channels) {
+    throw InputError(fmt::format("{}: 'dram.attach_nodes' lists {} nodes, expected one per channel ({})",
+                                 map.location("attach_nodes"), spec.attach_nodes.size(), spec.channels));
+  }
 }
 
 DramSpec read_dram(const YamlMap& map, SourcedReader& read, HwConfig& hw) {
@@ -177,6 +192,12 @@ HwConfig hw_from_yaml(const YamlMap& map, const std::string& file) {
 }
 
 }  // namespace
+
+std::vector<int> default_attach_nodes(int channels, int nodes) {
+  std::vector<int> out;
+  for (int c = 0; c < channels; ++c) out.push_back(c % nodes);
+  return out;
+}
 
 HwConfig parse_hw(const std::string& yaml_text, const std::string& file) {
   HwConfig hw = hw_from_yaml(YamlMap::load_string(yaml_text, file), file);

@@ -56,7 +56,16 @@ struct DramSpec {
   // chip file names none. The transaction model reads bandwidth, latency and burst above.
   std::string device{};
   int channels = 0;
+  // Where each channel's controller and DMA attach to the mesh (row-major node indices, one per channel), for
+  // the cycle fidelity, which carries DRAM data between there and the NPs on the flit mesh. Empty when the
+  // chip names no device; `default_attach_nodes` when it names one and leaves this key out.
+  std::vector<int> attach_nodes{};
 };
+
+// Channel c at node c mod nodes: the first at the DMA point (0,0), where the compiler starts the streaming
+// pool (docs/passes.md), the next along row 0 (assumed: Akida's DMA is a mesh endpoint, docs/sources.md, but
+// where it sits is not published).
+std::vector<int> default_attach_nodes(int channels, int nodes);
 
 struct EnergyTable {
   std::map<int, double> mac_pj;  // by weight bit width; covers every supported width

@@ -24,6 +24,19 @@ int flits_for(double packet_bytes, int flit_bytes) {
   return std::max(1, static_cast<int>(std::ceil(packet_bytes / flit_bytes)));
 }
 
+// A mesh packet's tag (noc::Packet::tag): the deliveries it may arrive for, `count` from `first`, or, with
+// count 0, the DMA transfer `first`.
+int64_t tag_of(int32_t first, int32_t count) {
+  return static_cast<int64_t>((uint64_t{static_cast<uint32_t>(first)} << 32) | static_cast<uint32_t>(count));
+}
+int32_t tag_first(int64_t tag) { return static_cast<int32_t>(static_cast<uint64_t>(tag) >> 32); }
+int32_t tag_count(int64_t tag) { return static_cast<int32_t>(static_cast<uint64_t>(tag) & 0xffffffffu); }
+
+// Links an XY route crosses between two nodes (row-major).
+int xy_hops(int from, int to, int cols) {
+  return std::abs(to % cols - from % cols) + std::abs(to / cols - from / cols);
+}
+
 }  // namespace
 
 FlitNetwork::FlitNetwork(sc_core::sc_module_name name, transaction::SimContext& ctx)
@@ -62,8 +75,7 @@ void FlitNetwork::send(const transaction::RoutePlan& plan, double bytes, double 
       own.emplace(begin, end);
     } else {
       deliveries_.push_back({&plan, node, begin, end, events, held, packets, ctx_.now()});
-      copy_hops +=
-          std::abs(node % cols - plan.src_node % cols) + std::abs(node / cols - plan.src_node / cols);
+      copy_hops += xy_hops(plan.src_node, node, cols);
     }
     begin = end;
   }
@@ -84,26 +96,54 @@ void FlitNetwork::send(const transaction::RoutePlan& plan, double bytes, double 
   ctx_.ledger.layer(plan.layer).noc_hop_bytes +=
       bytes * (tree ? static_cast<double>(plan.hops.size()) : copy_hops);
 
-  const auto track = [&](int64_t index, int32_t d, int32_t n) {
-    if (index != static_cast<int64_t>(delivery_of_.size()))
-      throw std::logic_error("flit network: packet indices out of step with the mesh");
-    delivery_of_.push_back({d, n});
-  };
   if (tree) {
     const int id = this->tree(plan);
-    for (int64_t p = 0; p < packets; ++p) track(mesh_.multicast(plan.src_node, id), first, count);
+    for (int64_t p = 0; p < packets; ++p) mesh_.multicast(plan.src_node, id, tag_of(first, count));
     packets_ += packets;
     flits_addressed_ += packets * count;
   } else {
     for (int64_t p = 0; p < packets; ++p) {
       const int flits = p + 1 == packets ? last_flits : full_flits;
       for (int32_t d = first; d < first + count; ++d)
-        track(mesh_.send(plan.src_node, deliveries_[static_cast<size_t>(d)].node, flits), d, 1);
+        mesh_.send(plan.src_node, deliveries_[static_cast<size_t>(d)].node, flits, tag_of(d, 1));
       flits_addressed_ += int64_t{flits} * count;
     }
     packets_ += packets * count;
   }
   work_.notify(sc_core::SC_ZERO_TIME);
+}
+
+int32_t FlitNetwork::open_transfer(int64_t packets, std::function<void()> done) {
+  transfers_.push_back({packets, std::move(done)});
+  ++open_;
+  return static_cast<int32_t>(transfers_.size() - 1);
+}
+
+void FlitNetwork::carry(int32_t transfer, int from, int to, double bytes, int layer, sc_core::sc_time ready) {
+  ctx_.ledger.layer(layer).noc_hop_bytes += bytes * xy_hops(from, to, ctx_.hw.mesh_cols);
+  due_.push({ready, carry_seq_++, transfer, from, to, flits_for(bytes, mesh_.params().flit_bytes)});
+  work_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void FlitNetwork::inject_due() {
+  while (!due_.empty() && due_.top().at <= sc_core::sc_time_stamp()) {
+    const Carried c = due_.top();
+    due_.pop();
+    if (c.from == c.to) {  // the NP sits on its channel's attach node
+      transfer_arrived(c.transfer);
+      continue;
+    }
+    mesh_.send(c.from, c.to, c.flits, tag_of(c.transfer, 0));
+    ++packets_;
+    flits_addressed_ += c.flits;
+  }
+}
+
+void FlitNetwork::transfer_arrived(int32_t transfer) {
+  Transfer& t = transfers_[static_cast<size_t>(transfer)];
+  if (--t.packets_left > 0) return;
+  --open_;
+  t.done();
 }
 
 int FlitNetwork::tree(const transaction::RoutePlan& plan) {
@@ -121,14 +161,18 @@ void FlitNetwork::clock() {
   const sc_core::sc_time period = ctx_.cycles(1);
   int64_t quiet = 0;  // cycles since a packet last arrived
   for (;;) {
-    while (mesh_.idle()) {
-      if (open_ == 0) {  // every packet index is free again
-        mesh_.clear_packets();
-        delivery_of_.clear();
+    inject_due();
+    if (mesh_.idle()) {
+      if (open_ == 0) {  // no packet names a delivery or a transfer
         deliveries_.clear();
+        transfers_.clear();
       }
       quiet = 0;
-      sc_core::wait(work_);
+      if (due_.empty())
+        sc_core::wait(work_);
+      else
+        sc_core::wait(due_.top().at - sc_core::sc_time_stamp(), work_);
+      continue;
     }
     mesh_.step();
     sc_core::wait(period);  // a tail that reached its sink in this step has arrived by now
@@ -142,11 +186,14 @@ void FlitNetwork::clock() {
 }
 
 void FlitNetwork::arrived(const noc::Arrival& arrival) {
-  const Addressed& to = delivery_of_[static_cast<size_t>(arrival.packet)];
-  int32_t i = to.first;
-  while (i < to.first + to.count && deliveries_[static_cast<size_t>(i)].node != arrival.node) ++i;
-  if (i == to.first + to.count)
-    throw std::logic_error("flit network: a packet reached a node it was not sent to");
+  const int32_t first = tag_first(arrival.packet.tag), count = tag_count(arrival.packet.tag);
+  if (count == 0) {
+    transfer_arrived(first);
+    return;
+  }
+  int32_t i = first;
+  while (i < first + count && deliveries_[static_cast<size_t>(i)].node != arrival.node) ++i;
+  if (i == first + count) throw std::logic_error("flit network: a packet reached a node it was not sent to");
   if (--deliveries_[static_cast<size_t>(i)].packets_left == 0) deliver(static_cast<size_t>(i));
 }
 

@@ -11,6 +11,10 @@
 // mesh (the router model has one local port per node, not one per NP): it arrives route_cycles(bytes, 0)
 // after it left, as at transaction fidelity.
 //
+// DRAM data crosses the mesh too (command_dma.hpp): a transfer's packets go between a channel's attach node
+// (`dram.attach_nodes`) and the NP's node, each entering the mesh at the cycle its data is ready; a packet
+// whose two ends are one node does not enter the mesh and arrives when it is ready.
+//
 // One SC_THREAD clocks the mesh: it steps every cycle while a flit is in the mesh or a packet waits at an
 // interface and sleeps while the mesh is idle (between waves, while the NPs compute), so an idle mesh costs
 // nothing.
@@ -44,6 +48,13 @@ class FlitNetwork : public sc_core::sc_module, public transaction::Network {
   void connect(std::vector<transaction::Np*> nps) { nps_ = std::move(nps); }
   void send(const transaction::RoutePlan& plan, double bytes, double events, double held) override;
 
+  // A DMA transfer of `packets` data packets (carry() sends them); `done` runs, on the mesh's thread, when
+  // the last has arrived. Returns its id.
+  int32_t open_transfer(int64_t packets, std::function<void()> done);
+  // One data packet of `bytes` (at most kDataPacketBytes) of transfer `transfer` from node `from` to node
+  // `to`, entering the mesh at `ready` (not before now); its hop-bytes count for layer `layer`.
+  void carry(int32_t transfer, int from, int to, double bytes, int layer, sc_core::sc_time ready);
+
   const noc::Mesh& mesh() const { return mesh_; }
   int64_t packets() const { return packets_; }  // sent over the whole run (a multicast packet once)
   int64_t flits_addressed() const { return flits_addressed_; }  // flits × destination nodes, whole run
@@ -54,6 +65,8 @@ class FlitNetwork : public sc_core::sc_module, public transaction::Network {
   void local();  // delivers the routes' drops on their source's own node
   void deliver(size_t delivery);
   void arrived(const noc::Arrival& arrival);
+  void inject_due();  // the carried packets whose time has come
+  void transfer_arrived(int32_t transfer);
   int tree(const transaction::RoutePlan& plan);  // the plan's multicast tree, laid once
 
   // The drops of one route at one destination node, waiting for their packets.
@@ -70,12 +83,22 @@ class FlitNetwork : public sc_core::sc_module, public transaction::Network {
   noc::Mesh mesh_;
   std::vector<transaction::Np*> nps_;
   std::vector<Delivery> deliveries_;  // of the packets in the mesh; cleared when it is idle
-  struct Addressed {
-    int32_t first, count;  // the deliveries one packet may arrive for
-  };
-  std::vector<Addressed> delivery_of_;  // by mesh packet index
   std::map<const transaction::RoutePlan*, int> trees_;
-  int64_t open_ = 0;  // deliveries still waiting for packets
+  struct Transfer {
+    int64_t packets_left;
+    std::function<void()> done;
+  };
+  std::vector<Transfer> transfers_;  // cleared with deliveries_
+  struct Carried {
+    sc_core::sc_time at;
+    int64_t seq;  // ties broken by carry order, for determinism
+    int32_t transfer;
+    int from, to, flits;
+    bool operator>(const Carried& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+  };
+  std::priority_queue<Carried, std::vector<Carried>, std::greater<Carried>> due_;
+  int64_t carry_seq_ = 0;
+  int64_t open_ = 0;  // deliveries and transfers still waiting for packets
   int64_t packets_ = 0;
   int64_t flits_addressed_ = 0;
   sc_core::sc_event work_;

@@ -12,7 +12,7 @@ namespace {
 class CycleFabric : public FabricModel {
  public:
   explicit CycleFabric(transaction::SimContext& ctx)
-      : network_("flit_network", ctx), dma_("command_dma", ctx) {}
+      : network_("flit_network", ctx), dma_("command_dma", ctx, network_) {}
 
   transaction::Fabric fabric() override { return {&network_, &dma_}; }
   void connect(transaction::Chip& chip) override { network_.connect(chip.nps()); }

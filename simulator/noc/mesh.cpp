@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <set>
 #include <stdexcept>
 
 namespace neurokv::noc {
@@ -13,7 +14,7 @@ Mesh::Mesh(const NocParams& params)
     routers_.emplace_back(node % params.cols, node / params.cols, params, trees_);
   for (int node = 0; node < params.nodes(); ++node)
     interfaces_.emplace_back(node, params.vcs, params.buffer_flits, routers_[static_cast<size_t>(node)],
-                             packets_);
+                             packets_, free_slots_);
   const auto at = [&](int x, int y) -> Router* {
     if (x < 0 || y < 0 || x >= params.cols || y >= params.rows) return nullptr;
     return &routers_[static_cast<size_t>(y * params.cols + x)];
@@ -29,29 +30,39 @@ Mesh::Mesh(const NocParams& params)
   }
 }
 
-int64_t Mesh::add_packet(const Packet& packet) {
-  packets_.push_back(packet);
-  packets_.back().created = cycle_;
-  const auto index = static_cast<int64_t>(packets_.size() - 1);
-  interfaces_[static_cast<size_t>(packet.src)].enqueue(index);
+int64_t Mesh::add_packet(Packet packet) {
+  packet.created = cycle_;
+  int64_t slot = 0;
+  if (free_slots_.empty()) {
+    slot = static_cast<int64_t>(packets_.size());
+    packets_.push_back(packet);
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    packets_[static_cast<size_t>(slot)] = packet;
+  }
+  ++packets_sent_;
+  interfaces_[static_cast<size_t>(packet.src)].enqueue(slot);
   activity_.interfaces.add(packet.src);
-  return index;
+  return slot;
 }
 
-int64_t Mesh::send(int src, int dst, int flits) {
+int64_t Mesh::send(int src, int dst, int flits, int64_t tag) {
   Packet packet;
   packet.src = src;
   packet.dst = dst;
   packet.flits = flits;
+  packet.tag = tag;
   return add_packet(packet);
 }
 
 int Mesh::add_tree(int src, const std::vector<int>& dsts) {
   tree_sources_.push_back(src);
+  tree_destinations_.push_back(static_cast<int>(std::set<int>(dsts.begin(), dsts.end()).size()));
   return trees_.add(src, dsts);
 }
 
-int64_t Mesh::multicast(int src, int tree) {
+int64_t Mesh::multicast(int src, int tree, int64_t tag) {
   if (tree_sources_.at(static_cast<size_t>(tree)) != src)
     throw std::logic_error("noc: a multicast packet sent down another node's tree");
   Packet packet;
@@ -59,6 +70,8 @@ int64_t Mesh::multicast(int src, int tree) {
   packet.dst = -1;
   packet.tree = tree;
   packet.flits = 1;
+  packet.copies_left = tree_destinations_.at(static_cast<size_t>(tree));
+  packet.tag = tag;
   return add_packet(packet);
 }
 
@@ -91,11 +104,6 @@ std::vector<Arrival> Mesh::take_delivered() {
   std::vector<Arrival> out;
   out.swap(delivered_);
   return out;
-}
-
-void Mesh::clear_packets() {
-  if (!idle()) throw std::logic_error("noc: packets cleared while flits are in the mesh");
-  packets_.clear();
 }
 
 int64_t Mesh::flit_hops() const {

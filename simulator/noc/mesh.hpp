@@ -22,30 +22,30 @@ class Mesh {
   Mesh(const Mesh&) = delete;
   Mesh& operator=(const Mesh&) = delete;
 
-  // A packet of `flits` flits from node `src` to node `dst` (row-major), created now; returns its index.
-  int64_t send(int src, int dst, int flits);
+  // A packet of `flits` flits from node `src` to node `dst` (row-major), created now, carrying `tag` to its
+  // Arrival; returns its slot (reused once the packet has arrived).
+  int64_t send(int src, int dst, int flits, int64_t tag = 0);
   // A tree from `src` to the nodes `dsts` for multicast(), kept for the mesh's life; returns its id.
   int add_tree(int src, const std::vector<int>& dsts);
   // A one-flit packet from node `src` down tree `tree`, replicated at its branch routers (multicast_trees.hpp
   // says why only one flit); returns its index. Throws std::logic_error for a tree from another source.
-  int64_t multicast(int src, int tree);
+  int64_t multicast(int src, int tree, int64_t tag = 0);
   // Advances one cycle: returned credits arrive, interfaces inject, routers allocate and traverse.
   void step();
 
-  // From now on, remembers the packets whose tails reach their sinks, for take_delivered(): a whole-program
-  // run learns what arrived without scanning every packet.
+  // From now on, remembers the packets whose tails reach their sinks, for take_delivered().
   void record_deliveries();
   // The packets delivered since the last call, in the order their tails arrived.
   std::vector<Arrival> take_delivered();
-  // Forgets every packet (the next send() is packet 0 again). Only when idle(): no flit may name one.
-  void clear_packets();
 
   int64_t cycle() const { return cycle_; }
   bool idle() const {  // no flit anywhere and no packet waiting
     return activity_.routers.empty() && activity_.interfaces.empty();
   }
   const NocParams& params() const { return params_; }
-  const std::vector<Packet>& packets() const { return packets_; }
+  int64_t packets_sent() const { return packets_sent_; }
+  // Slots in the packet table: the most packets in the mesh at once, not every packet sent.
+  int64_t packet_slots() const { return static_cast<int64_t>(packets_.size()); }
   const Router& router(int node) const { return routers_[static_cast<size_t>(node)]; }
   const NetworkInterface& interface(int node) const { return interfaces_[static_cast<size_t>(node)]; }
   int64_t flit_hops() const;  // flits carried by router-to-router links so far
@@ -56,15 +56,18 @@ class Mesh {
   std::string check_flow_control() const;
 
  private:
-  int64_t add_packet(const Packet& packet);
+  int64_t add_packet(Packet packet);
 
   NocParams params_;
-  std::vector<Packet> packets_;
+  std::vector<Packet> packets_;      // by slot
+  std::vector<int64_t> free_slots_;  // of packets every destination has taken
+  int64_t packets_sent_ = 0;
   std::deque<Router> routers_;  // stable addresses: routers and interfaces refer to each other
   std::deque<NetworkInterface> interfaces_;
   std::vector<Arrival> delivered_;
   MulticastTrees trees_;
-  std::vector<int> tree_sources_;  // by tree
+  std::vector<int> tree_sources_;       // by tree
+  std::vector<int> tree_destinations_;  // by tree: the nodes whose sinks take a copy
   Activity activity_;
   int64_t cycle_ = 0;
 };

@@ -5,8 +5,12 @@
 namespace neurokv::noc {
 
 NetworkInterface::NetworkInterface(int node, int vcs, int buffer_flits, Router& router,
-                                   std::vector<Packet>& packets)
-    : injection_(vcs, buffer_flits), router_(router), packets_(packets), node_(node) {}
+                                   std::vector<Packet>& packets, std::vector<int64_t>& free_slots)
+    : injection_(vcs, buffer_flits),
+      router_(router),
+      packets_(packets),
+      free_slots_(free_slots),
+      node_(node) {}
 
 void NetworkInterface::inject(int64_t cycle) {
   if (sending_ < 0) {
@@ -41,8 +45,9 @@ void NetworkInterface::inject(int64_t cycle) {
 void NetworkInterface::eject(const Flit& flit, int64_t cycle) {
   ++flits_ejected_;
   if (!flit.tail) return;
-  packets_[static_cast<size_t>(flit.packet)].delivered = cycle;
-  if (delivered_) delivered_->push_back({flit.packet, node_});
+  Packet& packet = packets_[static_cast<size_t>(flit.packet)];
+  if (delivered_) delivered_->push_back({packet, node_, cycle});
+  if (--packet.copies_left == 0) free_slots_.push_back(flit.packet);
 }
 
 }  // namespace neurokv::noc

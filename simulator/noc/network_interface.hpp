@@ -2,7 +2,8 @@
 // A node's network interface: the source queue of packets its node generated (unbounded, so offered load
 // never blocks the generator: queueing in it is part of a packet's latency), the injection channel that
 // writes one flit per cycle into the router's local input port under credit flow control, and the sink that
-// takes one flit per cycle from the router's ejection port and records each packet's delivery.
+// takes one flit per cycle from the router's ejection port, reports each packet's arrival and frees its slot
+// once every destination has taken it.
 #include <cstdint>
 #include <deque>
 #include <vector>
@@ -15,15 +16,18 @@ namespace neurokv::noc {
 
 class Router;
 
-// A packet's tail reaching a node's sink (a multicast packet arrives once at each destination).
+// A packet's tail reaching a node's sink (a multicast packet arrives once at each destination): a copy of
+// the packet, as its slot may be reused before the arrival is read.
 struct Arrival {
-  int64_t packet = 0;
+  Packet packet;
   int node = 0;
+  int64_t cycle = 0;  // the cycle the sink took the tail
 };
 
 class NetworkInterface {
  public:
-  NetworkInterface(int node, int vcs, int buffer_flits, Router& router, std::vector<Packet>& packets);
+  NetworkInterface(int node, int vcs, int buffer_flits, Router& router, std::vector<Packet>& packets,
+                   std::vector<int64_t>& free_slots);
 
   void enqueue(int64_t packet) { queue_.push_back(packet); }
   // Writes the next flit, if any, into the router (the mesh absorbed the returned credits first).
@@ -42,6 +46,7 @@ class NetworkInterface {
   OutputPort injection_;
   Router& router_;
   std::vector<Packet>& packets_;
+  std::vector<int64_t>& free_slots_;  // the mesh's: slots of packets every destination has taken
   std::vector<Arrival>* delivered_ = nullptr;
   int node_;
   std::deque<int64_t> queue_;  // packets not yet started, oldest first

@@ -1,5 +1,6 @@
 #pragma once
-// A packet of a run: where from and to, how many flits, and when it was created and delivered.
+// A packet in the mesh: where from and to, how many flits, when it was created, and the sender's tag. Its
+// slot in the mesh's packet table is free again once every destination's sink has taken its tail.
 #include <cstdint>
 
 namespace neurokv::noc {
@@ -9,9 +10,9 @@ struct Packet {
   int dst = 0;    // -1 for a multicast packet
   int tree = -1;  // a multicast packet's tree (multicast_trees.hpp)
   int flits = 1;
-  int64_t created = 0;     // the cycle it entered its source queue
-  int64_t delivered = -1;  // the cycle its tail reached the destination's sink (multicast: the last one's);
-                           // -1 while in flight
+  int copies_left = 1;  // destinations whose sink has not taken the tail yet
+  int64_t created = 0;  // the cycle it entered its source queue
+  int64_t tag = 0;      // the sender's: what the packet is for (Mesh::send)
 };
 
 }  // namespace neurokv::noc

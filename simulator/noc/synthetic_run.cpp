@@ -43,6 +43,8 @@ SyntheticResult run_synthetic(const NocParams& params, const SyntheticOptions& o
   const int64_t window_end = options.warmup_cycles + options.measure_cycles;
 
   SyntheticResult result;
+  mesh.record_deliveries();
+  double latency = 0, zero_load = 0;  // sums over the packets created in the window
   int64_t offered_flits = 0, accepted_flits = 0;
   int64_t last_ejected = 0, last_progress = 0;
   while (mesh.cycle() < window_end || !mesh.idle()) {
@@ -57,6 +59,15 @@ SyntheticResult run_synthetic(const NocParams& params, const SyntheticOptions& o
     }
     mesh.step();
     if (each_cycle) each_cycle();
+    for (const Arrival& arrival : mesh.take_delivered()) {
+      const Packet& packet = arrival.packet;
+      if (packet.created < window_begin || packet.created >= window_end) continue;
+      const int hops = std::abs(packet.src % params.cols - packet.dst % params.cols) +
+                       std::abs(packet.src / params.cols - packet.dst / params.cols);
+      latency += static_cast<double>(arrival.cycle - packet.created);
+      zero_load += static_cast<double>(zero_load_latency(hops, packet.flits, params.pipeline_cycles));
+      ++result.measured_packets;
+    }
     int64_t ejected = 0;
     for (int node = 0; node < nodes; ++node) ejected += mesh.interface(node).flits_ejected();
     if (cycle >= window_begin && cycle < window_end) accepted_flits += ejected - last_ejected;
@@ -67,15 +78,6 @@ SyntheticResult run_synthetic(const NocParams& params, const SyntheticOptions& o
     last_ejected = ejected;
   }
 
-  double latency = 0, zero_load = 0;
-  for (const Packet& packet : mesh.packets()) {
-    if (packet.created < window_begin || packet.created >= window_end) continue;
-    const int hops = std::abs(packet.src % params.cols - packet.dst % params.cols) +
-                     std::abs(packet.src / params.cols - packet.dst / params.cols);
-    latency += static_cast<double>(packet.delivered - packet.created);
-    zero_load += static_cast<double>(zero_load_latency(hops, packet.flits, params.pipeline_cycles));
-    ++result.measured_packets;
-  }
   const double node_cycles = static_cast<double>(nodes) * static_cast<double>(options.measure_cycles);
   result.offered = static_cast<double>(offered_flits) / node_cycles;
   result.accepted = static_cast<double>(accepted_flits) / node_cycles;
@@ -83,7 +85,7 @@ SyntheticResult run_synthetic(const NocParams& params, const SyntheticOptions& o
     result.mean_latency = latency / static_cast<double>(result.measured_packets);
     result.mean_zero_load = zero_load / static_cast<double>(result.measured_packets);
   }
-  result.packets = static_cast<int64_t>(mesh.packets().size());
+  result.packets = mesh.packets_sent();
   for (int node = 0; node < nodes; ++node) result.flits += mesh.interface(node).flits_injected();
   result.flit_hops = mesh.flit_hops();
   result.cycles = mesh.cycle();

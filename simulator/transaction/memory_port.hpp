@@ -12,6 +12,7 @@ struct DmaRequest {
   int layer = -1;
   const std::string* name = nullptr;  // the op, for the trace
   int op = -1, tile = -1;             // whose transfer: the cycle model places it in DRAM by them
+  int node = -1;                      // the NP's node (row-major): the cycle model's mesh carries the data
   bool write = false;                 // KV rows appended (or a prefill's spill); otherwise a read
   bool issued = false;                // `done_at` is known
   sc_core::sc_time done_at;           // when the last byte lands

@@ -66,6 +66,7 @@ void Np::issue_read_from(size_t first) {
       read.name = &jobs_[j].op->name;
       read.op = jobs_[j].op->id;
       read.tile = jobs_[j].tile->index;
+      read.node = node();
       reads_[j] = &read;
       dma_.issue(read);
     }
@@ -111,6 +112,7 @@ void Np::run_tile(size_t i) {
     write.name = &op.name;
     write.op = op.id;
     write.tile = tile.index;
+    write.node = node();
     write.write = true;
     writes_.push_back(&write);
     dma_.issue(write);

@@ -56,6 +56,7 @@ class Np : public sc_core::sc_module {
   void run_tile(size_t i);
   void issue_read_from(size_t first);
   double held_events(const ir::Route& route, int64_t tokens, double events) const;
+  int node() const { return coord_.y * ctx_.hw.mesh_cols + coord_.x; }  // row-major, as RoutePlan::src_node
 
   SimContext& ctx_;
   MemoryPort& dma_;

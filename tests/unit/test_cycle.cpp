@@ -6,6 +6,7 @@
 #include "compiler/driver/compile.hpp"
 #include "simulator/cycle/simulate_cycle.hpp"
 #include "simulator/evaluate/evaluate.hpp"
+#include "simulator/noc/synthetic_run.hpp"
 #include "simulator/report_render.hpp"
 #include "simulator/transaction/result_wire.hpp"
 #include "tests/unit/compile_fixtures.hpp"
@@ -31,8 +32,14 @@ TEST_CASE("transaction and cycle agree within 10 % where nothing contends") {
   // The tiny program (sim_programs.hpp): each of four tiles sends to one node one hop away over a link of
   // its own, so no two packets meet in a router; the streamed weights and the cached rows are the only DRAM
   // traffic, one request at a time. What is left between the fidelities is the flit pipeline against the
-  // transaction hop latency and the DRAM commands (ACT, tRCD, tCL, bursts) against a fixed latency.
-  const HwConfig hw = test::akida2();
+  // transaction hop latency and the DRAM commands (ACT, tRCD, tCL, bursts) against a fixed latency. One
+  // DRAM channel (6.4 GB/s at both fidelities), attached at (0,0): its data reaches the NPs of node (1,1) at
+  // 6.4 B per cycle, inside the one flit of 8 B per cycle their node's ejection port takes; akida2-like's
+  // four channels would deliver 25.6 B per cycle to that one port, where the flits would queue.
+  HwConfig hw = test::akida2();
+  hw.dram.channels = 1;
+  hw.dram.bandwidth_bytes_per_s = 6.4e9;
+  hw.dram.attach_nodes = {0};
   test::TinyOptions options;
   options.streamed = true;
   options.kv_in_dram = true;
@@ -45,7 +52,62 @@ TEST_CASE("transaction and cycle agree within 10 % where nothing contends") {
   // The same work: counted by the shared cost equations at both fidelities.
   CHECK(cycle.decode.macs == transaction.decode.macs);
   CHECK(cycle.decode.events == transaction.decode.events);
-  CHECK(cycle.decode.noc_hop_bytes == transaction.decode.noc_hop_bytes);  // every route is unicast here
+  // Every route is unicast here; at cycle fidelity the DRAM data crosses the mesh as well.
+  CHECK(cycle.decode.noc_hop_bytes > transaction.decode.noc_hop_bytes);
+}
+
+namespace {
+
+// The tiny program's streamed weights on one DRAM channel attached at `node`: the first decode token, with
+// no prompt. The chip runs at 1.6 GHz, LPDDR4X-3200's command clock, so every DRAM cycle is a chip cycle.
+VariantReport one_channel_at(int node) {
+  HwConfig hw = test::akida2();
+  hw.clock_hz = 1.6e9;
+  hw.dram.channels = 1;
+  hw.dram.attach_nodes = {node};
+  test::TinyOptions options;
+  options.streamed = true;
+  return evaluate_program(test::tiny_program(options), hw, at(Fidelity::Cycle, 0, 1));
+}
+
+}  // namespace
+
+TEST_CASE("a weight burst's arrival includes its packets' mesh hops") {
+  // o_proj's two tiles on NPs (1,1,0) and (1,1,1) stream 64 x 32 weights of 8 bits each: 2048 B, 32 packets
+  // of 64 B, 8 flits each on akida2-like's 8-byte links, every one from the channel's node to node (1,1).
+  // At node (1,1) itself they do not enter the mesh; from (1,5) each crosses H = 4 links (north to south,
+  // one column) through H + 1 routers of P = 2 cycles: its tail reaches the sink (H + 1) x P + (N - 1) =
+  // 10 + 7 = 17 cycles after it entered, which is when the NP has it. One channel of LPDDR4X-3200
+  // returns a packet (two 32 B bursts of 8 cycles) every 16 cycles, more than the 8 a packet takes to inject,
+  // so no packet waits behind another: only the last packet's latency shows, once per token.
+  const int cols = 8;
+  const VariantReport local = one_channel_at(1 * cols + 1);
+  const VariantReport far = one_channel_at(5 * cols + 1);
+  CHECK(noc::zero_load_latency(4, 8, 2) == 17);
+  CHECK(far.decode.cycles - local.decode.cycles == Approx(17).margin(1e-6));
+  // Each weight byte crosses four links, and nothing else differs.
+  CHECK(far.decode.dram_bytes == local.decode.dram_bytes);
+  CHECK(far.decode.noc_hop_bytes - local.decode.noc_hop_bytes == Approx(4 * local.decode.dram_bytes));
+}
+
+TEST_CASE("DRAM data on the mesh: a whole edge-tiny run streaming from DRAM keeps the flit books") {
+  // akd1500-like streams edge-tiny's weights from its one channel at node (2,0) to the NPs of a 4 x 2 mesh.
+  const HwConfig hw = test::chip("akd1500-like");
+  const ModelSpec model = test::model("edge-tiny");
+  CompileOptions compile_options;
+  compile_options.context = 32;
+  const ir::Program program =
+      compile(model, AttentionVariant::parse("QKV", model.heads), hw, compile_options).program;
+  const SimulationResult sim = cycle::simulate_cycle(program, hw, SimOptions{8, 1, 1, "", ""});
+  REQUIRE(sim.fabric.has_value());
+  const FabricCounts& f = *sim.fabric;
+  CHECK(f.dram_requests > 0);
+  // A 64 B packet per piece of a request (16 flits on its 4-byte links): more packets than requests.
+  CHECK(f.packets > f.dram_requests);
+  CHECK(f.flits_ejected == f.flits_addressed);
+  CHECK(f.router_flits_in == f.router_flits_out);
+  CHECK(f.router_flits_in == f.flits_injected + f.flit_hops);
+  CHECK(f.flow_control.empty());
 }
 
 TEST_CASE("a whole edge-tiny run at cycle fidelity: flits in = flits out, credits conserved") {

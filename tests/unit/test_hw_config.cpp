@@ -83,11 +83,31 @@ TEST_CASE("the shipped chips name their DRAM device, and stream at its pin rate"
   CHECK(load_hw("akd1000-like", kHw).dram.device == "lpddr4-3200");
 }
 
+TEST_CASE("each DRAM channel attaches to a mesh node: given, or from the DMA point (0,0) on") {
+  CHECK(load_hw("akida2-like", kHw).dram.attach_nodes == std::vector<int>{0, 1, 2, 3});
+  CHECK(load_hw("akd1500-like", kHw).dram.attach_nodes == std::vector<int>{0});
+  CHECK(load_hw("akd1000-like", kHw).dram.attach_nodes == std::vector<int>{0});
+  CHECK(load_hw("akida2-like", kHw).provenance.at("dram.attach_nodes").find("assumed") == 0);
+  // The default: channel c at node c, wrapping round a mesh of fewer nodes than channels.
+  CHECK(neurokv::default_attach_nodes(1, 20) == std::vector<int>{0});
+  CHECK(neurokv::default_attach_nodes(4, 64) == std::vector<int>{0, 1, 2, 3});
+  CHECK(neurokv::default_attach_nodes(3, 2) == std::vector<int>{0, 1, 0});
+  const std::string good = read(kHw + "/akida2-like.yaml");
+  const std::string line =
+      good.substr(good.find("  attach_nodes:"),
+                  good.find('\n', good.find("  attach_nodes:")) - good.find("  attach_nodes:") + 1);
+  CHECK(parse_hw(replaced(good, line, ""), "c.yaml").dram.attach_nodes == std::vector<int>{0, 1, 2, 3});
+  CHECK(parse_hw(replaced(good, "value: [0, 1, 2, 3]", "value: [63, 0, 9, 9]"), "c.yaml").dram.attach_nodes ==
+        std::vector<int>{63, 0, 9, 9});
+}
+
 TEST_CASE("a chip without a DRAM device keeps today's DRAM keys, and the device does not bound them") {
   const std::string good = read(kHw + "/akida2-like.yaml");
   const std::string device_line = "  device: lpddr4x-3200";
   std::string text = good;
-  text.erase(text.find(device_line), text.find('\n', text.find("  channels:")) - text.find(device_line) + 1);
+  // The device, its channels and where they attach: the three lines go together.
+  text.erase(text.find(device_line),
+             text.find('\n', text.find("  attach_nodes:")) - text.find(device_line) + 1);
   const auto hw = parse_hw(text, "c.yaml");
   CHECK(hw.dram.device.empty());
   CHECK(hw.dram.channels == 0);
