@@ -91,7 +91,7 @@ TEST_CASE("a weight burst's arrival includes its packets' mesh hops") {
 }
 
 TEST_CASE("DRAM data on the mesh: a whole edge-tiny run streaming from DRAM keeps the flit books") {
-  // akd1500-like streams edge-tiny's weights from its one channel at node (2,0) to the NPs of a 4 x 2 mesh.
+  // akd1500-like streams edge-tiny's weights from its one channel at node (0,0) to the NPs of a 4 x 2 mesh.
   const HwConfig hw = test::chip("akd1500-like");
   const ModelSpec model = test::model("edge-tiny");
   CompileOptions compile_options;
