@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/support/error.hpp"
+
 namespace neurokv::passes {
 namespace {
 
@@ -35,6 +37,15 @@ void tile_cnn(Graph& graph, const CnnMapping& mapping, Diagnostics& diagnostics)
       op.tiles.push_back(tile_of(op, 0, op.in_height, 1, 0, 1, 0, m.pass));
       op.tiles.back().on_hrc = true;
       continue;
+    }
+    if (m.spatial_tiles > op.in_height) {
+      // A cut by columns (np.max_input_width) of a layer with fewer rows than tiles: a row band each would
+      // leave some empty, and a tile has no column range (docs/ir.md, "CNN layers").
+      throw MappingError(fmt::format(
+          "layer {} ({}x{} input) is cut into {} input tiles, more than its {} rows: the Event IR writes an "
+          "input tile as a band of rows and cannot state this cut; expected a layer with at least as many "
+          "rows as input tiles",
+          op.name, op.in_height, op.in_width, m.spatial_tiles, op.in_height));
     }
     for (int s = 0; s < m.spatial_tiles; ++s) {
       for (int f = 0; f < m.filter_tiles; ++f) {
