@@ -10,6 +10,7 @@
 #include "compiler/support/error.hpp"
 #include "compiler/support/whole_file.hpp"
 #include "simulator/frame_cost.hpp"
+#include "tests/unit/compile_fixtures.hpp"
 
 using namespace neurokv;
 using passes::LayerEngine;
@@ -17,11 +18,10 @@ using passes::MapMode;
 
 namespace {
 
-const std::string kModels = std::string(NEUROKV_SOURCE_DIR) + "/models";
 const std::string kChips = std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs";
 
-CnnSpec model(const std::string& name) { return load_cnn_model(name, kModels); }
-HwConfig chip(const std::string& name) { return load_hw(name, kChips); }
+using test::chip;
+CnnSpec model(const std::string& name) { return test::cnn_model(name); }
 
 std::vector<int> nps_by_layer(const passes::CnnMapping& m) {
   std::vector<int> out;

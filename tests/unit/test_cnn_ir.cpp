@@ -17,6 +17,7 @@
 #include "simulator/frame_cost.hpp"
 #include "simulator/frame_report_render.hpp"
 #include "study/cnn_program.hpp"
+#include "tests/unit/compile_fixtures.hpp"
 #include "tests/unit/ir_equal.hpp"
 
 using namespace neurokv;
@@ -25,11 +26,8 @@ using passes::MapMode;
 
 namespace {
 
-const std::string kModels = std::string(NEUROKV_SOURCE_DIR) + "/models";
-const std::string kChips = std::string(NEUROKV_SOURCE_DIR) + "/hwconfigs";
-
-CnnSpec model(const std::string& name) { return load_cnn_model(name, kModels); }
-HwConfig chip(const std::string& name) { return load_hw(name, kChips); }
+using test::chip;
+CnnSpec model(const std::string& name) { return test::cnn_model(name); }
 
 const std::vector<std::string> kCnnModels{"ds-cnn-kws",       "akidanet-0.25-224", "akidanet-0.5-224",
                                           "akidanet-1.0-224", "akidanet-vww",      "akidanet-vww-notebook"};
