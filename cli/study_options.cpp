@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "cli/diagnostics.hpp"
@@ -22,8 +23,10 @@ constexpr const char* kTransformerFlags[] = {
 
 }  // namespace
 
-void refuse_transformer_flags(const CLI::App& command, const std::string& model, const char* expected) {
+void refuse_transformer_flags(const CLI::App& command, const std::string& model, const char* expected,
+                              std::initializer_list<std::string_view> allowed) {
   for (const char* flag : kTransformerFlags) {
+    if (std::find(allowed.begin(), allowed.end(), flag) != allowed.end()) continue;
     if (command.get_option_no_throw(flag) != nullptr && command.count(flag) > 0) {
       throw InputError(fmt::format("{}: {} does not apply to a CNN model (network: cnn), expected only {}",
                                    model, flag, expected));

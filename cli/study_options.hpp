@@ -2,7 +2,9 @@
 // The flags estimate, run, compile and exec share: which model, which chip, which variants, which precision
 // (study/study.hpp holds what they mean), and where a report goes.
 #include <CLI/CLI.hpp>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 #include "simulator/report.hpp"
 #include "study/study.hpp"
@@ -29,8 +31,9 @@ void add_threads_option(CLI::App& command, study::StudyOptions& options);
 
 // A CNN model (network: cnn) has its own widths and no variant, context or tokens: the transformer flags
 // given to `command` are refused, not ignored (InputError naming `model`, the flag and `expected`, the flags
-// that do apply).
-void refuse_transformer_flags(const CLI::App& command, const std::string& model, const char* expected);
+// that do apply); the flags in `allowed` apply to a CNN too (estimate's measured events) and pass.
+void refuse_transformer_flags(const CLI::App& command, const std::string& model, const char* expected,
+                              std::initializer_list<std::string_view> allowed = {});
 
 // Refuses --json - with --csv -: two reports on one stdout cannot be told apart.
 void check_report_outputs(const ReportPaths& paths);

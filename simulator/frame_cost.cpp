@@ -92,6 +92,7 @@ FrameReport estimate_frame(const CnnSpec& spec, const passes::CnnMapping& mappin
     f.pass = m.pass;
     const double offered = static_cast<double>(l.in.elements());
     const double density = l.input_density;
+    f.input_density = density;
     f.dense_macs = layer_dense_macs(l);
     f.synops = synaptic_ops(l, m.engine, density);
     int mac_bits = l.weight_bits;

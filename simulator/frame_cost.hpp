@@ -4,6 +4,7 @@
 // estimate. A CNN's unit of work is a frame (one input image or spectrogram), not a token. The equations
 // are in docs/energy-model.md ("CNN layers, per frame"); their coefficients are the chip's: assumed in the
 // shipped chips, fitted to Akida's measured frames by `neurokv calibrate` (docs/validation.md).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,18 @@ struct FrameLayerCost {
   CnnLayerKind kind = CnnLayerKind::Conv2d;
   passes::LayerEngine engine = passes::LayerEngine::Cnp;
   int nps = 0, spatial_tiles = 0, filter_tiles = 0, pass = 0;
-  double dense_macs = 0;  // every input non-zero
-  double synops = 0;      // MACs done: non-zero inputs only, except on the HRC
-  double events = 0;      // non-zero activations it receives
-  double cycles = 0;      // compute, the route to the next layer, and (FNP2) its weight stream
+  double dense_macs = 0;     // every input non-zero
+  double synops = 0;         // MACs done: non-zero inputs only, except on the HRC
+  double events = 0;         // non-zero activations it receives
+  double cycles = 0;         // compute, the route to the next layer, and (FNP2) its weight stream
+  double input_density = 1;  // the share of its inputs that are events (assumed, or measured)
+};
+
+// Measured events (study/cnn_estimate.hpp): what was executed to measure the layers' input densities.
+struct FrameEventsSource {
+  std::string weights;   // e.g. "synthetic weights (He-normal, seed 1)"
+  std::string frames;    // e.g. "8 synthetic frames (uniform random bytes, seed 1)"
+  std::string numerics;  // "int" or "float"
 };
 
 struct FrameReport {
@@ -39,7 +48,8 @@ struct FrameReport {
   ActionCounts counts;
   EnergyBreakdown energy;
   StaticPower power;
-  std::vector<std::string> notes;  // what the figures assume, for the reader
+  std::vector<std::string> notes;             // what the figures assume, for the reader
+  std::optional<FrameEventsSource> measured;  // set when the densities were measured, not assumed
 };
 
 FrameReport estimate_frame(const CnnSpec& spec, const passes::CnnMapping& mapping, const HwConfig& hw);

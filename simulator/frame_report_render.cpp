@@ -10,6 +10,16 @@ std::string frame_report_table(const FrameReport& r) {
   std::string out = fmt::format(
       "CNN {} on {} ({:.0f} MHz), mapping {}: analytic estimate PER FRAME (one input frame, not per token)\n",
       r.model, r.chip, r.clock_hz / 1e6, passes::to_string(r.mode));
+  if (r.measured) {
+    out += fmt::format("events          MEASURED by {} execution of {} with {}\n", r.measured->numerics,
+                       r.measured->frames, r.measured->weights);
+    std::string densities;
+    for (const FrameLayerCost& l : r.layers) {
+      densities += fmt::format("{}{} {:.4f}{}", densities.empty() ? "" : ", ", l.name, l.input_density,
+                               l.engine == passes::LayerEngine::Hrc ? " (HRC: dense)" : "");
+    }
+    out += fmt::format("input density   {}\n", densities);
+  }
   out += fmt::format("{:<14} {:<11} {:<6} {:>4} {:>11} {:>4} {:>10} {:>10} {:>10} {:>10}\n", "layer", "kind",
                      "engine", "NPs", "tiles", "pass", "MACs", "synops", "events", "cycles");
   for (const FrameLayerCost& l : r.layers) {
@@ -55,37 +65,45 @@ nlohmann::json frame_report_json(const FrameReport& r) {
                       {"synaptic_ops", l.synops},
                       {"events", l.events},
                       {"cycles", l.cycles}});
+    if (r.measured) layers.back()["input_density"] = l.input_density;
   }
   json energy = json::object();
   for (const auto& [name, field] : EnergyBreakdown::fields()) energy[name] = r.energy.*field;
-  return {{"schema", "neurokv.frame_report/1"},
-          {"unit", "frame"},
-          {"model", r.model},
-          {"chip", r.chip},
-          {"map_mode", passes::to_string(r.mode)},
-          {"clock_hz", r.clock_hz},
-          {"params", r.parameters},
-          {"weight_bytes", r.weight_bytes},
-          {"nps_used", r.nps_used},
-          {"nps_needed", r.nps_needed},
-          {"nps_total", r.nps_total},
-          {"passes", r.passes},
-          {"allnps_spread", r.spread},
-          {"cycles", r.cycles},
-          {"reload_cycles", r.reload_cycles},
-          {"latency_s", r.latency_s},
-          {"frames_per_s", r.frames_per_s},
-          {"energy_j", r.energy.total()},
-          {"energy_dynamic_j", r.energy.dynamic()},
-          {"energy_static_j", r.energy.static_total()},
-          {"energy", energy},
-          {"static_power",
-           {{"powered_nps", r.power.powered_nps},
-            {"powered_routers", r.power.powered_routers},
-            {"chip_w", r.power.chip_w()},
-            {"dram_w", r.power.dram_w}}},
-          {"layers", layers},
-          {"notes", r.notes}};
+  json report = {{"schema", "neurokv.frame_report/1"},
+                 {"unit", "frame"},
+                 {"model", r.model},
+                 {"chip", r.chip},
+                 {"map_mode", passes::to_string(r.mode)},
+                 {"clock_hz", r.clock_hz},
+                 {"params", r.parameters},
+                 {"weight_bytes", r.weight_bytes},
+                 {"nps_used", r.nps_used},
+                 {"nps_needed", r.nps_needed},
+                 {"nps_total", r.nps_total},
+                 {"passes", r.passes},
+                 {"allnps_spread", r.spread},
+                 {"cycles", r.cycles},
+                 {"reload_cycles", r.reload_cycles},
+                 {"latency_s", r.latency_s},
+                 {"frames_per_s", r.frames_per_s},
+                 {"energy_j", r.energy.total()},
+                 {"energy_dynamic_j", r.energy.dynamic()},
+                 {"energy_static_j", r.energy.static_total()},
+                 {"energy", energy},
+                 {"static_power",
+                  {{"powered_nps", r.power.powered_nps},
+                   {"powered_routers", r.power.powered_routers},
+                   {"chip_w", r.power.chip_w()},
+                   {"dram_w", r.power.dram_w}}},
+                 {"layers", layers},
+                 {"notes", r.notes}};
+  if (r.measured) {
+    report["events"] = {{"source", "measured"},
+                        {"weights", r.measured->weights},
+                        {"frames", r.measured->frames},
+                        {"numerics", r.measured->numerics}};
+  }
+  return report;
 }
 
 }  // namespace neurokv

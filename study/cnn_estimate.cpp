@@ -1,24 +1,76 @@
 #include "study/cnn_estimate.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "compiler/config/cnn_spec.hpp"
 #include "compiler/driver/compile.hpp"
+#include "compiler/support/error.hpp"
+#include "simulator/functional/synthetic_weights.hpp"
 #include "study/cnn_program.hpp"
 #include "study/data_dir.hpp"
 
 namespace neurokv::study {
+
+std::optional<CnnEventOptions> cnn_event_options(const StudyOptions& o, const std::string& frames_file) {
+  const bool weights = o.synthetic_seed >= 0;
+  if (o.events == "measured" && !weights) {
+    throw InputError(fmt::format(
+        "--events measured: model {} has no weights (a CNN YAML), expected --synthetic-weights SEED",
+        o.model));
+  }
+  if (o.events == "assumed" || !weights) {
+    const char* why = o.events == "assumed" ? "--events assumed executes nothing"
+                                            : "nothing is executed without --synthetic-weights SEED";
+    if (weights) throw InputError(fmt::format("--synthetic-weights: {}, expected one or the other", why));
+    if (!frames_file.empty()) throw InputError(fmt::format("--frames: {}, so it would be ignored", why));
+    if (o.threads != 0) throw InputError(fmt::format("--threads: {}, so it would be ignored", why));
+    return std::nullopt;
+  }
+  return CnnEventOptions{static_cast<uint64_t>(o.synthetic_seed), frames_file,
+                         execution_workers(o).threads()};
+}
 
 bool names_cnn_model(const std::string& model) {
   if (std::filesystem::path(model).extension() == ".onnx") return false;
   return is_cnn_model(model, data_dir("models"));
 }
 
-FrameReport estimate_cnn(const std::string& model, const std::string& hw_name, passes::MapMode mode) {
+ir::Program with_measured_densities(const ir::Program& program, const functional::CnnExecution& execution) {
+  ir::Program measured = program;
+  for (std::size_t i = 0; i < measured.ops.size(); ++i) {
+    const functional::CnnLayerEvents& layer = execution.layers.at(i);
+    if (!layer.on_hrc) measured.ops[i].input_density = layer.density();
+  }
+  return measured;
+}
+
+FrameReport measured_frame(const ir::Program& program, const std::string& file, const HwConfig& hw,
+                           const ModelWeights& weights, const std::string& weights_origin,
+                           const functional::CnnFrames& frames, const functional::Workers& workers) {
+  const functional::Numerics numerics = functional::Numerics::Int;
+  const functional::CnnExecution execution =
+      functional::execute_cnn(program, weights, frames, numerics, workers, weights_origin);
+  FrameReport report = estimate_program_frame(with_measured_densities(program, execution), file, hw);
+  report.measured = FrameEventsSource{weights_origin, frames.source, functional::to_string(numerics)};
+  return report;
+}
+
+FrameReport estimate_cnn(const std::string& model, const std::string& hw_name, passes::MapMode mode,
+                         const std::optional<CnnEventOptions>& events) {
   const CnnSpec spec = load_cnn_model(model, data_dir("models"));
   const HwConfig hw = load_hw(hw_name, data_dir("hwconfigs"));
   const CompileResult compiled = compile_cnn(spec, hw, passes::to_string(mode));
-  return estimate_program_frame(compiled.program, spec.file, hw);
+  if (!events) return estimate_program_frame(compiled.program, spec.file, hw);
+  const ModelWeights weights = functional::synthetic_weights(compiled.program, events->synthetic_seed);
+  const functional::CnnFrames frames =
+      events->frames_file.empty()
+          ? functional::synthetic_frames(spec.input, kSyntheticFrames, events->synthetic_seed)
+          : functional::read_frames(events->frames_file, spec.input);
+  return measured_frame(compiled.program, spec.file, hw, weights,
+                        fmt::format("synthetic weights (He-normal, seed {})", events->synthetic_seed), frames,
+                        functional::Workers(events->threads));
 }
 
 }  // namespace neurokv::study

@@ -14,12 +14,17 @@
 namespace neurokv::cli {
 namespace {
 
-// A CNN's widths are its model's and its unit is a frame, so only --model, --hw, --map-mode and --json apply.
+// A CNN's widths are its model's and its unit is a frame: --model, --hw, --map-mode and --json apply, and
+// the flags of measured events that a CNN YAML takes (its weights synthetic, its input frames).
 void estimate_cnn(const CLI::App& command, const study::StudyOptions& options, const std::string& map_mode,
-                  const ReportPaths& paths) {
-  refuse_transformer_flags(command, options.model, "--model, --hw, --map-mode and --json");
+                  const std::string& frames_file, const ReportPaths& paths) {
+  refuse_transformer_flags(
+      command, options.model,
+      "--model, --hw, --map-mode, --json, --events, --synthetic-weights, --frames and --threads",
+      {"--events", "--synthetic-weights", "--threads"});
   const passes::MapMode mode = passes::parse_map_mode(map_mode, "--map-mode");
-  const FrameReport report = study::estimate_cnn(options.model, options.hw, mode);
+  const FrameReport report =
+      study::estimate_cnn(options.model, options.hw, mode, study::cnn_event_options(options, frames_file));
   if (!paths.json_path.empty()) write_output(paths.json_path, frame_report_json(report).dump(2) + "\n");
   if (paths.json_path != "-") fmt::print("{}", frame_report_table(report));
 }
@@ -31,6 +36,7 @@ void add_estimate_command(CLI::App& app) {
   auto paths = std::make_shared<ReportPaths>();
   auto prompt = std::make_shared<int64_t>(0);
   auto map_mode = std::make_shared<std::string>("allnps");
+  auto frames = std::make_shared<std::string>();
   CLI::App* command = app.add_subcommand(
       "estimate",
       "analytic estimate per variant: parameters, weights, KV cache, MACs, and one decode step's "
@@ -44,13 +50,18 @@ void add_estimate_command(CLI::App& app) {
       ->add_option("--map-mode", *map_mode,
                    "CNN models: how layers map onto NPs, minimal or allnps (MetaTF's names and default)")
       ->capture_default_str();
-  command->callback([command, options, paths, prompt, map_mode] {
-    if (study::names_cnn_model(options->model)) return estimate_cnn(*command, *options, *map_mode, *paths);
-    if (command->count("--map-mode") > 0) {
-      throw InputError(
-          fmt::format("{}: --map-mode applies to CNN models (network: cnn), expected no "
-                      "--map-mode for a transformer",
-                      options->model));
+  command->add_option("--frames", *frames,
+                      "CNN models, measured events: a raw file of uint8 frames at the model's input shape "
+                      "(height x width x channels each, HWC order; default: 8 synthetic frames)");
+  command->callback([command, options, paths, prompt, map_mode, frames] {
+    if (study::names_cnn_model(options->model))
+      return estimate_cnn(*command, *options, *map_mode, *frames, *paths);
+    for (const char* flag : {"--map-mode", "--frames"}) {
+      if (command->count(flag) > 0) {
+        throw InputError(
+            fmt::format("{}: {} applies to CNN models (network: cnn), expected no {} for a transformer",
+                        options->model, flag, flag));
+      }
     }
     study::Study loaded = load_study(*options, *paths);
     const Report report = study::estimate(loaded, *options, *prompt, print_diagnostic);

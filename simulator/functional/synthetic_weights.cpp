@@ -3,7 +3,7 @@
 #include <cmath>
 #include <random>
 
-#include "compiler/ir/cnn_layer.hpp"
+#include "simulator/functional/cnn_weights.hpp"
 
 namespace neurokv::functional {
 namespace {
@@ -21,6 +21,19 @@ FloatTensor normal(std::vector<int64_t> dims, double std, std::mt19937_64& rng) 
 
 FloatTensor filled(int64_t count, float value) {
   return {{count}, std::vector<float>(static_cast<std::size_t>(count), value)};
+}
+
+// He-normal (He et al., ICCV 2015): N(0, gain / fan_in) keeps the variance of the pre-activations from layer
+// to layer, with gain 2 where a ReLU follows (it passes half of it) and 1 where none does (a separable
+// layer's depthwise part, which feeds its pointwise part directly; a layer without activation). Biases 0: the
+// zero-mean weights then make each pre-activation symmetric about 0, so a ReLU passes about half of them.
+void add_cnn_weights(const ir::Op& op, ModelWeights& weights, std::mt19937_64& rng) {
+  for (const CnnWeightEntry& e : cnn_weight_entries(op)) {
+    const bool relu_follows = op.relu != ir::Relu::No && e.key == op.name;
+    const double gain = relu_follows ? 2.0 : 1.0;
+    weights[e.key] = {normal(e.dims, std::sqrt(gain / static_cast<double>(e.fan_in)), rng),
+                      e.bias > 0 ? filled(e.bias, 0.0f) : FloatTensor{}};
+  }
 }
 
 bool residual_projection(ir::LinearRole role) {
@@ -65,7 +78,8 @@ ModelWeights synthetic_weights(const ir::Program& program, uint64_t seed) {
       case ir::OpKind::Pointwise:
       case ir::OpKind::Separable:
       case ir::OpKind::Dense:
-        ir::refuse_cnn_layer(op, "synthetic weights");
+        add_cnn_weights(op, weights, rng);
+        break;
     }
   }
   return weights;
