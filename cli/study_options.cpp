@@ -34,6 +34,16 @@ void refuse_transformer_flags(const CLI::App& command, const std::string& model,
   }
 }
 
+void refuse_cnn_flags(const CLI::App& command, const std::string& model) {
+  for (const char* flag : {"--map-mode", "--frames"}) {
+    if (command.count(flag) > 0) {
+      throw InputError(
+          fmt::format("{}: {} applies to CNN models (network: cnn), expected no {} for a transformer", model,
+                      flag, flag));
+    }
+  }
+}
+
 void add_study_options(CLI::App& command, study::StudyOptions& o) {
   command.add_option("--model,-m", o.model, "model YAML (a path or a name in models/) or an .onnx file")
       ->capture_default_str();

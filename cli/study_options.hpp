@@ -35,6 +35,10 @@ void add_threads_option(CLI::App& command, study::StudyOptions& options);
 void refuse_transformer_flags(const CLI::App& command, const std::string& model, const char* expected,
                               std::initializer_list<std::string_view> allowed = {});
 
+// A transformer has no mapping mode and no frames: --map-mode and --frames given to `command` are refused
+// (InputError naming `model` and the flag).
+void refuse_cnn_flags(const CLI::App& command, const std::string& model);
+
 // Refuses --json - with --csv -: two reports on one stdout cannot be told apart.
 void check_report_outputs(const ReportPaths& paths);
 // Checks the report outputs, then loads the study, printing the model's diagnostics at once.

@@ -3,6 +3,7 @@
 // mapping modes and costed per frame (simulator/frame_cost.hpp), with the layers' input densities assumed
 // (the model's) or measured by executing the program on frames (simulator/functional/cnn_executor.hpp).
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -50,5 +51,19 @@ ir::Program with_measured_densities(const ir::Program& program, const functional
 FrameReport measured_frame(const ir::Program& program, const std::string& file, const HwConfig& hw,
                            const ModelWeights& weights, const std::string& weights_origin,
                            const functional::CnnFrames& frames, const functional::Workers& workers);
+
+// `neurokv exec --model <cnn>`: the program compiled and executed on the frames, in `numerics` and, for
+// integer numerics, in float as well (its top classes are what the integer ones are held to).
+struct CnnModelRun {
+  ir::Program program;
+  std::string weights;  // whose weights: "synthetic weights (He-normal, seed N)"
+  std::string frames;   // what the frames are (CnnFrames::source)
+  functional::CnnExecution execution, reference;
+};
+CnnModelRun execute_cnn_model(const std::string& model, const std::string& hw, passes::MapMode mode,
+                              const CnnEventOptions& events, functional::Numerics numerics);
+// Its JSON (`"schema": "neurokv.cnn_exec/1"`): per layer its events, offered inputs, density and tiles; per
+// frame the top class (and float's).
+nlohmann::json cnn_run_json(const CnnModelRun& run);
 
 }  // namespace neurokv::study

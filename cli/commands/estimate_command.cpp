@@ -56,13 +56,7 @@ void add_estimate_command(CLI::App& app) {
   command->callback([command, options, paths, prompt, map_mode, frames] {
     if (study::names_cnn_model(options->model))
       return estimate_cnn(*command, *options, *map_mode, *frames, *paths);
-    for (const char* flag : {"--map-mode", "--frames"}) {
-      if (command->count(flag) > 0) {
-        throw InputError(
-            fmt::format("{}: {} applies to CNN models (network: cnn), expected no {} for a transformer",
-                        options->model, flag, flag));
-      }
-    }
+    refuse_cnn_flags(*command, options->model);
     study::Study loaded = load_study(*options, *paths);
     const Report report = study::estimate(loaded, *options, *prompt, print_diagnostic);
     emit_report(report, *paths);

@@ -7,7 +7,9 @@
 #include "cli/diagnostics.hpp"
 #include "cli/output.hpp"
 #include "cli/study_options.hpp"
+#include "compiler/support/error.hpp"
 #include "simulator/report_render.hpp"
+#include "study/cnn_estimate.hpp"
 #include "study/exec.hpp"
 
 namespace neurokv::cli {
@@ -16,6 +18,8 @@ namespace {
 struct ExecFlags {
   study::ExecOptions exec;
   std::string json_path;
+  std::string map_mode = "allnps";  // CNN models
+  std::string frames;               // CNN models: --frames
 };
 
 std::string token_label(int id, int vocab) {
@@ -67,6 +71,65 @@ void run_exec(const ExecFlags& flags) {
   fmt::print("by layer (-1: outside the blocks):\n{}", layer_density_table(run.layer_densities));
 }
 
+// A CNN YAML: executed on frames with synthetic weights; per layer its events, per frame its top class.
+void run_cnn_exec(const CLI::App& command, const ExecFlags& flags) {
+  const study::ExecOptions& o = flags.exec;
+  refuse_transformer_flags(
+      command, o.study.model,
+      "--model, --hw, --map-mode, --synthetic-weights, --frames, --numerics, --threads and "
+      "--json",
+      {"--synthetic-weights", "--threads"});
+  if (command.count("--windows") > 0) {
+    throw InputError(fmt::format(
+        "{}: --windows does not apply to a CNN model (network: cnn), which runs frames", o.study.model));
+  }
+  if (o.study.synthetic_seed < 0) {
+    throw InputError(fmt::format("--model {}: a CNN YAML has no weights, expected --synthetic-weights SEED",
+                                 o.study.model));
+  }
+  const study::CnnEventOptions events{static_cast<uint64_t>(o.study.synthetic_seed), flags.frames,
+                                      study::execution_workers(o.study).threads()};
+  const functional::Numerics numerics =
+      o.numerics == "int" ? functional::Numerics::Int : functional::Numerics::Float;
+  const study::CnnModelRun run = study::execute_cnn_model(
+      o.study.model, o.study.hw, passes::parse_map_mode(flags.map_mode, "--map-mode"), events, numerics);
+  if (!flags.json_path.empty()) write_output(flags.json_path, study::cnn_run_json(run).dump(2) + "\n");
+  if (flags.json_path == "-") return;
+  fmt::print("CNN {} on {}, mapping {}, {} numerics, {}: {}\n", run.program.model.name, run.program.chip.name,
+             run.program.model.map_mode, o.numerics, run.weights, run.frames);
+  if (numerics == functional::Numerics::Int) {
+    fmt::print(
+        "int: each layer's weights and activations at its widths; activation steps from the float run's "
+        "largest "
+        "output on these frames (a bounded ReLU's: its bound)\n");
+  }
+  fmt::print("{:<14} {:<6} {:>5} {:>12} {:>12} {:>8} {:>12}\n", "layer", "engine", "tiles", "events",
+             "offered", "density", "halo events");
+  for (const functional::CnnLayerEvents& layer : run.execution.layers) {
+    int64_t halo = 0;
+    for (const functional::CnnTileEvents& t : layer.tiles) halo += t.halo_events;
+    fmt::print("{:<14} {:<6} {:>5} {:>12} {:>12} {:>8.4f} {:>12}\n", layer.name, layer.on_hrc ? "HRC" : "NP",
+               layer.tiles.size(), layer.events, layer.offered, layer.density(), halo);
+  }
+  fmt::print(
+      "events: non-zero inputs, each position once; the HRC's are counted but it processes every input\n");
+  std::string classes;
+  int agree = 0;
+  for (int64_t f = 0; f < run.execution.frames; ++f) {
+    const int mine = run.execution.top_class(f), reference = run.reference.top_class(f);
+    agree += mine == reference;
+    classes += fmt::format(
+        "{}{}", f == 0 ? "" : " ",
+        numerics == functional::Numerics::Int ? fmt::format("{}/{}", mine, reference) : std::to_string(mine));
+  }
+  if (numerics == functional::Numerics::Int) {
+    fmt::print("top class per frame (int/float): {}; int agrees with float on {} of {}\n", classes, agree,
+               run.execution.frames);
+  } else {
+    fmt::print("top class per frame: {}\n", classes);
+  }
+}
+
 }  // namespace
 
 void add_exec_command(CLI::App& app) {
@@ -104,7 +167,18 @@ void add_exec_command(CLI::App& app) {
   command->add_option("--json", flags->json_path,
                       "write logits (last position), loss, perplexity, top-5 and densities as JSON to FILE "
                       "('-' = stdout)");
-  command->callback([flags] { run_exec(*flags); });
+  command
+      ->add_option("--map-mode", flags->map_mode,
+                   "CNN models: how layers map onto NPs, minimal or allnps (MetaTF's names and default)")
+      ->capture_default_str();
+  command->add_option("--frames", flags->frames,
+                      "CNN models: a raw file of uint8 frames at the model's input shape (height x width x "
+                      "channels each, HWC order; default: 8 synthetic frames)");
+  command->callback([command, flags] {
+    if (study::names_cnn_model(flags->exec.study.model)) return run_cnn_exec(*command, *flags);
+    refuse_cnn_flags(*command, flags->exec.study.model);
+    run_exec(*flags);
+  });
 }
 
 }  // namespace neurokv::cli

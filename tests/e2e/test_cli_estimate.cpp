@@ -1,5 +1,9 @@
 // The foundation issue's promises, through the built command line.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -166,4 +170,63 @@ TEST_CASE("estimate --model <cnn> prints a per-frame report with the NPs the map
   const auto mode = run_cli("estimate --model edge-tiny --variant QKV --map-mode minimal");
   CHECK(mode.exit_code == 2);
   CHECK(mode.err.find("--map-mode applies to CNN models") != std::string::npos);
+}
+
+TEST_CASE("estimate --model <cnn> with measured events executes frames and says so; assumed is unchanged") {
+  const auto plain = run_cli("estimate --model ds-cnn-kws --hw akd1500-like --json -");
+  const auto assumed = run_cli("estimate --model ds-cnn-kws --hw akd1500-like --events assumed --json -");
+  REQUIRE(assumed.exit_code == 0);
+  CHECK(assumed.out == plain.out);
+  CHECK(!json::parse(assumed.out).contains("events"));
+  const auto table =
+      run_cli("estimate --model ds-cnn-kws --hw akd1500-like --synthetic-weights 1 --threads 2");
+  INFO(table.err);
+  REQUIRE(table.exit_code == 0);
+  CHECK(
+      table.out.find("events          MEASURED by int execution of 8 synthetic frames (uniform random bytes, "
+                     "seed 1) with synthetic weights (He-normal, seed 1)") != std::string::npos);
+  CHECK(table.out.find("input density   conv_0 1.0000 (HRC: dense), separable_1 0.") != std::string::npos);
+  // Two frames from a file: 980 bytes of the 49 × 10 × 1 input.
+  const std::string frames =
+      (std::filesystem::temp_directory_path() / ("neurokv-kws-frames-" + std::to_string(::getpid()) + ".raw"))
+          .string();
+  {
+    std::ofstream out(frames, std::ios::binary);
+    for (int i = 0; i < 980; ++i) out.put(static_cast<char>((i * 37) % 256));
+  }
+  const auto measured = run_cli(
+      "estimate --model ds-cnn-kws --hw akd1500-like --events measured "
+      "--synthetic-weights 1 --json - --frames " +
+      frames);
+  std::filesystem::remove(frames);
+  REQUIRE(measured.exit_code == 0);
+  const json report = json::parse(measured.out);
+  CHECK(report["events"]["source"] == "measured");
+  CHECK(report["events"]["frames"] == frames + " (2 frames)");
+  CHECK(report["events"]["weights"] == "synthetic weights (He-normal, seed 1)");
+  CHECK(report["layers"][0]["input_density"] == 1.0);
+  const double density = report["layers"][1]["input_density"].get<double>();
+  CHECK((density > 0 && density < 1 && density != 0.5));
+  CHECK(report["layers"][1]["events"].get<double>() == Approx(density * 25 * 5 * 64));
+}
+
+TEST_CASE("exec --model <cnn> prints each layer's events and each frame's top class") {
+  const auto run = run_cli("exec --model ds-cnn-kws --hw akd1500-like --synthetic-weights 1 --json -");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const json r = json::parse(run.out);
+  CHECK(r["schema"] == "neurokv.cnn_exec/1");
+  CHECK(r["frame_count"] == 8);
+  CHECK(r["top_class"].size() == 8);
+  CHECK(r["layers"].size() == 6);
+  CHECK(r["layers"][1]["offered"] == 8 * 25 * 5 * 64);
+  int64_t band = 0;
+  for (const json& tile : r["layers"][1]["tiles"]) band += tile["band_events"].get<int64_t>();
+  CHECK(band == r["layers"][1]["events"].get<int64_t>() * 4);  // 1 band × 4 filter groups, each all of it
+  const auto table = run_cli("exec --model ds-cnn-kws --hw akd1500-like --synthetic-weights 1");
+  CHECK(table.out.find("int agrees with float on") != std::string::npos);
+  const auto no_weights = run_cli("exec --model ds-cnn-kws");
+  CHECK(no_weights.exit_code == 2);
+  CHECK(no_weights.err.find("a CNN YAML has no weights, expected --synthetic-weights SEED") !=
+        std::string::npos);
 }
