@@ -19,6 +19,21 @@ struct ConvWindow {
   int64_t first(int64_t y) const { return y * stride - pad; }
 };
 
+// Calls tap(offset, dy, dx) for every kernel position (dy, dx) of output (y, x) that lies inside the map
+// (positions outside read zeros: padding), `offset` being that input pixel's first channel in the HWC map.
+template <class Tap>
+void for_each_tap(const Shape3& in_shape, const ConvWindow& window, int64_t y, int64_t x, Tap tap) {
+  for (int64_t dy = 0; dy < window.kernel; ++dy) {
+    const int64_t iy = window.first(y) + dy;
+    if (iy < 0 || iy >= in_shape.height) continue;
+    for (int64_t dx = 0; dx < window.kernel; ++dx) {
+      const int64_t ix = window.first(x) + dx;
+      if (ix < 0 || ix >= in_shape.width) continue;
+      tap((iy * in_shape.width + ix) * in_shape.channels, dy, dx);
+    }
+  }
+}
+
 // Output rows [y0, y1) × filters [f0, f1) of a convolution over every input channel: `w` is
 // [filters][in channels][k][k] (ONNX), `out` the potentials map of `out_channels` channels and `out_width`
 // columns whose row 0 is output row y0.
@@ -32,17 +47,10 @@ void conv_rows(const In* in, const Shape3& in_shape, const ConvWindow& window, c
       for (int64_t f = f0; f < f1; ++f) {
         Acc sum = 0;
         const W* filter = w + f * channels * k * k;
-        for (int64_t dy = 0; dy < k; ++dy) {
-          const int64_t iy = window.first(y) + dy;
-          if (iy < 0 || iy >= in_shape.height) continue;
-          for (int64_t dx = 0; dx < k; ++dx) {
-            const int64_t ix = window.first(x) + dx;
-            if (ix < 0 || ix >= in_shape.width) continue;
-            const In* pixel = in + (iy * in_shape.width + ix) * channels;
-            for (int64_t c = 0; c < channels; ++c)
-              sum += static_cast<Acc>(pixel[c] * filter[(c * k + dy) * k + dx]);
-          }
-        }
+        for_each_tap(in_shape, window, y, x, [&](int64_t offset, int64_t dy, int64_t dx) {
+          for (int64_t c = 0; c < channels; ++c)
+            sum += static_cast<Acc>(in[offset + c] * filter[(c * k + dy) * k + dx]);
+        });
         out[((y - y0) * out_width + x) * out_channels + f] = finish(f, sum);
       }
     }
@@ -59,15 +67,9 @@ void depthwise_rows(const In* in, const Shape3& in_shape, const ConvWindow& wind
     for (int64_t x = 0; x < out_width; ++x) {
       for (int64_t c = c0; c < c1; ++c) {
         Acc sum = 0;
-        for (int64_t dy = 0; dy < k; ++dy) {
-          const int64_t iy = window.first(y) + dy;
-          if (iy < 0 || iy >= in_shape.height) continue;
-          for (int64_t dx = 0; dx < k; ++dx) {
-            const int64_t ix = window.first(x) + dx;
-            if (ix < 0 || ix >= in_shape.width) continue;
-            sum += static_cast<Acc>(in[(iy * in_shape.width + ix) * channels + c] * w[(c * k + dy) * k + dx]);
-          }
-        }
+        for_each_tap(in_shape, window, y, x, [&](int64_t offset, int64_t dy, int64_t dx) {
+          sum += static_cast<Acc>(in[offset + c] * w[(c * k + dy) * k + dx]);
+        });
         out[((y - y0) * out_width + x) * channels + c] = finish(c, sum);
       }
     }

@@ -172,7 +172,7 @@ TEST_CASE("estimate --model <cnn> prints a per-frame report with the NPs the map
   CHECK(mode.err.find("--map-mode applies to CNN models") != std::string::npos);
 }
 
-TEST_CASE("estimate --model <cnn> with measured events executes frames and says so; assumed is unchanged") {
+TEST_CASE("estimate --model <cnn> with measured events executes frames and says so, assumed is unchanged") {
   const auto plain = run_cli("estimate --model ds-cnn-kws --hw akd1500-like --json -");
   const auto assumed = run_cli("estimate --model ds-cnn-kws --hw akd1500-like --events assumed --json -");
   REQUIRE(assumed.exit_code == 0);
