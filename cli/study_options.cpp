@@ -78,8 +78,9 @@ void add_event_options(CLI::App& command, study::StudyOptions& o) {
   command
       .add_option(
           "--events", o.events,
-          "measured: densities from executing the model on --ids/--text (needs an ONNX model); assumed: "
-          "the model's assumed densities; auto: measured when both exist")
+          "measured: densities from executing the model on --ids/--text (needs an ONNX model or "
+          "--synthetic-weights; a CNN: on frames, with --synthetic-weights); assumed: the model's assumed "
+          "densities; auto: measured when both exist")
       ->check(CLI::IsMember({"auto", "measured", "assumed"}))
       ->capture_default_str();
   command.add_option("--weights", o.weights_file,
@@ -93,8 +94,8 @@ void add_event_options(CLI::App& command, study::StudyOptions& o) {
 void add_synthetic_weights_option(CLI::App& command, study::StudyOptions& o) {
   command
       .add_option("--synthetic-weights", o.synthetic_seed,
-                  "a model without weights (YAML) executes with GPT-2-initialised weights drawn from SEED; "
-                  "every measured figure then says 'synthetic weights'")
+                  "a model without weights (YAML) executes with weights drawn from SEED (GPT-2's "
+                  "initialisation; a CNN's He-normal); every measured figure then says 'synthetic weights'")
       ->check(CLI::Range(int64_t{0}, std::numeric_limits<int64_t>::max()));
 }
 
