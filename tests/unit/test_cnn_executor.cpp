@@ -283,6 +283,37 @@ TEST_CASE(
   CHECK((bottom.band_events == 2 && bottom.halo_events == 1));
 }
 
+TEST_CASE(
+    "Integer numerics by hand: 2-bit ReLU codes drop the small outputs, and the next layer sees fewer "
+    "events") {
+  // conv (the two filters of the hand-worked case, ReLU, 2-bit outputs) then a dense unit summing all 32.
+  std::vector<uint8_t> pixels = kTinyPixels;
+  pixels[14] = 1;  // rows: 0 1 0 2 / 0 0 5 0 / 3 0 0 0 / 0 0 1 0
+  ir::Op conv = layer_op("conv", CnnLayerKind::Conv2d, kTiny, 3, 1, CnnPadding::Same, 2, CnnActivation::Relu);
+  conv.act_bits = 2;
+  tile(conv, 2, 1);
+  ir::Op dense = layer_op("dense", CnnLayerKind::Dense, Shape3{4, 4, 2}, 0, 0, CnnPadding::Same, 1);
+  dense.in_bits = 2;
+  tile(dense, 1, 1);
+  const ir::Program program = program_of({conv, dense});
+  ModelWeights weights = tiny_conv_weights("conv");
+  weights["dense"] = OpWeights{FloatTensor{{1, 32}, std::vector<float>(32, 1.0f)}, FloatTensor{{1}, {0.0f}}};
+  const CnnFrames frames = frames_of(kTiny, pixels);
+  const CnnExecution f = functional::execute_cnn(program, weights, frames, Numerics::Float);
+  const CnnExecution i = functional::execute_cnn(program, weights, frames, Numerics::Int);
+  // Window sums 1 6 8 7 / 4 9 8 7 / 3 9 6 6 / 3 4 1 1 (÷ 255) and the bytes: the largest is 9/255, so the
+  // 2-bit step is 9/255 / 3 = 3/255. Codes of the sums: 0 2 3 2 / 1 3 3 2 / 1 3 2 2 / 1 1 0 0 (26, 13
+  // non-zero); of the bytes 1, 2, 5, 3, 1: 0, 1, 2, 1, 0 (4, 3 non-zero).
+  CHECK(i.steps[0] == Approx(3.0 / 255).epsilon(1e-6));
+  CHECK(i.outputs[0][0] * 255 == Approx(90).epsilon(1e-6));  // (26 + 4) codes × 3/255
+  CHECK(f.outputs[0][0] * 255 == Approx(95).epsilon(1e-6));  // the sums 83 and the bytes 12, unrounded
+  CHECK((f.layers[0].events == 5 && i.layers[0].events == 5));
+  CHECK(f.layers[1].events == 21);  // every window sum, and the 5 non-zero bytes
+  CHECK(i.layers[1].events == 16);  // 13 + 3 non-zero codes
+  CHECK(i.layers[1].offered == 32);
+  CHECK(i.layers[1].tiles[0].band_events == 16);
+}
+
 TEST_CASE("Depthwise, pointwise, separable, pooled and dense layers equal their direct loops") {
   const Shape3 in{9, 7, 6};
   check_against_direct_loop(layer_op("dw", CnnLayerKind::Depthwise, in, 3, 1, CnnPadding::Same, 0), 3, 2);
