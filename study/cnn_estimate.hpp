@@ -2,8 +2,6 @@
 // `neurokv estimate --model <cnn>`: a CNN model YAML (`network: cnn`) mapped onto a chip in one of MetaTF's
 // mapping modes and costed per frame (simulator/frame_cost.hpp), with the layers' input densities assumed
 // (the model's) or measured by executing the program on frames (simulator/functional/cnn_executor.hpp).
-#include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -11,26 +9,9 @@
 #include "compiler/passes/map_cnn.hpp"
 #include "simulator/frame_cost.hpp"
 #include "simulator/functional/cnn_executor.hpp"
-#include "study/study.hpp"
+#include "study/cnn_inputs.hpp"
 
 namespace neurokv::study {
-
-// Frames a measurement executes when no --frames file is given.
-inline constexpr int64_t kSyntheticFrames = 8;
-
-// Measured events for a CNN YAML (--events measured): the weights it has none of, and the frames.
-struct CnnEventOptions {
-  uint64_t synthetic_seed = 0;  // --synthetic-weights SEED: He-normal weights (synthetic_weights.hpp)
-  std::string frames_file;      // --frames: raw uint8 HWC frames; empty: kSyntheticFrames synthetic ones
-  int threads = 1;
-};
-
-// What the flags ask of a CNN YAML's frame: measured events with --events measured, or with
-// --synthetic-weights under --events auto (a YAML has no weights of its own, so nothing is measured without
-// them); else assumed (nullopt). Throws InputError for --events measured without --synthetic-weights, and for
-// --synthetic-weights,
-// --frames or --threads where nothing is executed (they would be ignored).
-std::optional<CnnEventOptions> cnn_event_options(const StudyOptions& options, const std::string& frames_file);
 
 // Whether --model names a CNN model YAML (a path, or a name in the shipped models/).
 bool names_cnn_model(const std::string& model);
@@ -51,19 +32,5 @@ ir::Program with_measured_densities(const ir::Program& program, const functional
 FrameReport measured_frame(const ir::Program& program, const std::string& file, const HwConfig& hw,
                            const ModelWeights& weights, const std::string& weights_origin,
                            const functional::CnnFrames& frames, const functional::Workers& workers);
-
-// `neurokv exec --model <cnn>`: the program compiled and executed on the frames, in `numerics` and, for
-// integer numerics, in float as well (its top classes are what the integer ones are held to).
-struct CnnModelRun {
-  ir::Program program;
-  std::string weights;  // whose weights: "synthetic weights (He-normal, seed N)"
-  std::string frames;   // what the frames are (CnnFrames::source)
-  functional::CnnExecution execution, reference;
-};
-CnnModelRun execute_cnn_model(const std::string& model, const std::string& hw, passes::MapMode mode,
-                              const CnnEventOptions& events, functional::Numerics numerics);
-// Its JSON (`"schema": "neurokv.cnn_exec/1"`): per layer its events, offered inputs, density and tiles; per
-// frame the top class (and float's).
-nlohmann::json cnn_run_json(const CnnModelRun& run);
 
 }  // namespace neurokv::study

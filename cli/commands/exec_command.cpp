@@ -10,6 +10,7 @@
 #include "compiler/support/error.hpp"
 #include "simulator/report_render.hpp"
 #include "study/cnn_estimate.hpp"
+#include "study/cnn_exec.hpp"
 #include "study/exec.hpp"
 
 namespace neurokv::cli {

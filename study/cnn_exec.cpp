@@ -1,0 +1,64 @@
+#include "study/cnn_exec.hpp"
+
+#include "compiler/config/cnn_spec.hpp"
+#include "compiler/driver/compile.hpp"
+#include "study/data_dir.hpp"
+
+namespace neurokv::study {
+
+CnnModelRun execute_cnn_model(const std::string& model, const std::string& hw_name, passes::MapMode mode,
+                              const CnnEventOptions& events, functional::Numerics numerics) {
+  const CnnSpec spec = load_cnn_model(model, data_dir("models"));
+  const HwConfig hw = load_hw(hw_name, data_dir("hwconfigs"));
+  CnnModelRun run{compile_cnn(spec, hw, passes::to_string(mode)).program, "", "", {}, {}};
+  const CnnInputs inputs = cnn_inputs(spec, run.program, events);
+  const functional::Workers workers(events.threads);
+  run.weights = inputs.weights_origin;
+  run.frames = inputs.frames.source;
+  run.execution = functional::execute_cnn(run.program, inputs.weights, inputs.frames, numerics, workers,
+                                          inputs.weights_origin);
+  run.reference = numerics == functional::Numerics::Float
+                      ? run.execution
+                      : functional::execute_cnn(run.program, inputs.weights, inputs.frames,
+                                                functional::Numerics::Float, workers, inputs.weights_origin);
+  return run;
+}
+
+nlohmann::json cnn_run_json(const CnnModelRun& run) {
+  using nlohmann::json;
+  json layers = json::array();
+  for (const functional::CnnLayerEvents& layer : run.execution.layers) {
+    json tiles = json::array();
+    for (const functional::CnnTileEvents& t : layer.tiles) {
+      tiles.push_back({{"out_rows", {t.out_row_begin, t.out_row_end}},
+                       {"read_rows", {t.read_row_begin, t.read_row_end}},
+                       {"channels", {t.channel_begin, t.channel_end}},
+                       {"band_events", t.band_events},
+                       {"halo_events", t.halo_events}});
+    }
+    layers.push_back({{"name", layer.name},
+                      {"on_hrc", layer.on_hrc},
+                      {"offered", layer.offered},
+                      {"events", layer.events},
+                      {"density", layer.density()},
+                      {"tiles", tiles}});
+  }
+  json top = json::array(), float_top = json::array();
+  for (int64_t f = 0; f < run.execution.frames; ++f) {
+    top.push_back(run.execution.top_class(f));
+    float_top.push_back(run.reference.top_class(f));
+  }
+  return {{"schema", "neurokv.cnn_exec/1"},
+          {"model", run.program.model.name},
+          {"chip", run.program.chip.name},
+          {"map_mode", run.program.model.map_mode},
+          {"numerics", functional::to_string(run.execution.numerics)},
+          {"weights", run.weights},
+          {"frames", run.frames},
+          {"frame_count", run.execution.frames},
+          {"layers", layers},
+          {"top_class", top},
+          {"float_top_class", float_top}};
+}
+
+}  // namespace neurokv::study
