@@ -46,8 +46,9 @@ struct CnnExecution {
   std::vector<CnnLayerEvents> layers;       // [op]
   std::vector<std::vector<float>> outputs;  // [frame]: the last layer's outputs (class scores)
   // Integer numerics: each op's output step (0 for the last op, whose potentials are the output,
-  // unquantised); float: every op's largest |output| over the frames (what max calibration keeps).
+  // unquantised); empty for float.
   std::vector<double> steps;
+  // Every op's largest |output| over the frames (a float run's is what max calibration keeps).
   std::vector<double> max_abs;
 
   // The frame's most likely class: the first largest output.
