@@ -19,9 +19,11 @@ void estimate_cnn(const CLI::App& command, const study::StudyOptions& options, c
                   const ReportPaths& paths) {
   refuse_transformer_flags(command, options.model, "--model, --hw, --map-mode and --json");
   const passes::MapMode mode = passes::parse_map_mode(map_mode, "--map-mode");
-  const FrameReport report = study::estimate_cnn(options.model, options.hw, mode);
+  Diagnostics notes;
+  const FrameReport report = study::estimate_cnn(options.model, options.hw, mode, notes);
   if (!paths.json_path.empty()) write_output(paths.json_path, frame_report_json(report).dump(2) + "\n");
   if (paths.json_path != "-") fmt::print("{}", frame_report_table(report));
+  print_diagnostics(notes);
 }
 
 }  // namespace
