@@ -1,8 +1,11 @@
 // The ONNX CNN importer (compiler/onnx/cnn_import.hpp) on the fixtures of
 // tests/fixtures/make_cnn_onnx_fixtures.py: random-initialised PyTorch equivalents of models/ds-cnn-kws.yaml
 // and models/akidanet-vww.yaml, and a model of every other pattern it recognises.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -101,7 +104,115 @@ void check_dims(const ModelWeights& weights, const std::string& op, std::vector<
   CHECK(weights.at(op).weight.numel() == numel);
 }
 
+// A k×k convolution of a C×H×W map in `groups` groups, PyTorch's symmetric padding for 'same'.
+std::vector<float> convolve(const std::vector<float>& x, const Shape3& in, const Shape3& out,
+                            const OpWeights& w, int stride, CnnPadding padding, int64_t groups) {
+  const int64_t k = w.weight.dims[2], per_group = w.weight.dims[1], filters = w.weight.dims[0];
+  const int64_t pad = padding == CnnPadding::Same ? (k - 1) / 2 : 0;
+  std::vector<float> y(static_cast<std::size_t>(out.elements()));
+  for (int64_t f = 0; f < filters; ++f) {
+    const int64_t first = f / (filters / groups) * per_group;
+    for (int64_t oy = 0; oy < out.height; ++oy) {
+      for (int64_t ox = 0; ox < out.width; ++ox) {
+        double sum = w.bias.values.empty() ? 0.0 : w.bias.values[f];
+        for (int64_t c = 0; c < per_group; ++c) {
+          for (int64_t i = 0; i < k; ++i) {
+            for (int64_t j = 0; j < k; ++j) {
+              const int64_t iy = oy * stride + i - pad, ix = ox * stride + j - pad;
+              if (iy < 0 || ix < 0 || iy >= in.height || ix >= in.width) continue;
+              sum += double{w.weight.values[((f * per_group + c) * k + i) * k + j]} *
+                     x[((first + c) * in.height + iy) * in.width + ix];
+            }
+          }
+        }
+        y[(f * out.height + oy) * out.width + ox] = static_cast<float>(sum);
+      }
+    }
+  }
+  return y;
+}
+
+// Max, average or global average pooling of a C×H×W map.
+std::vector<float> pooled(const std::vector<float>& x, const CnnLayer& l) {
+  const Shape3& in = l.conv_out;
+  const int64_t size = l.pool == CnnPooling::GlobalAvg ? in.height : l.pool_size;
+  const int64_t stride = l.pool == CnnPooling::GlobalAvg ? 1 : l.pool_stride;
+  std::vector<float> y(static_cast<std::size_t>(l.out.elements()));
+  for (int64_t c = 0; c < in.channels; ++c) {
+    for (int64_t oy = 0; oy < l.out.height; ++oy) {
+      for (int64_t ox = 0; ox < l.out.width; ++ox) {
+        double sum = 0, most = -1e30;
+        const int64_t width = l.pool == CnnPooling::GlobalAvg ? in.width : size;
+        for (int64_t i = 0; i < size; ++i) {
+          for (int64_t j = 0; j < width; ++j) {
+            const float v = x[(c * in.height + oy * stride + i) * in.width + ox * stride + j];
+            sum += v;
+            most = std::max(most, double{v});
+          }
+        }
+        y[(c * l.out.height + oy) * l.out.width + ox] =
+            static_cast<float>(l.pool == CnnPooling::Max ? most : sum / static_cast<double>(size * width));
+      }
+    }
+  }
+  return y;
+}
+
+// A plain float forward pass through the imported spec and weights (the contract's layouts), to hold them
+// against PyTorch's output on the same input.
+std::vector<float> forward(const CnnSpec& spec, const ModelWeights& weights, std::vector<float> x) {
+  for (const CnnLayer& l : spec.layers) {
+    const OpWeights& w = weights.at(l.name);
+    switch (l.kind) {
+      case CnnLayerKind::Dense: {
+        std::vector<float> y(static_cast<std::size_t>(l.filters));
+        for (int64_t u = 0; u < l.filters; ++u) {
+          double sum = w.bias.values.empty() ? 0.0 : w.bias.values[u];
+          for (int64_t i = 0; i < l.in.elements(); ++i)
+            sum += double{w.weight.values[u * l.in.elements() + i]} * x[i];
+          y[u] = static_cast<float>(sum);
+        }
+        x = y;
+        break;
+      }
+      case CnnLayerKind::Separable: {
+        const Shape3 mid{l.conv_out.height, l.conv_out.width, l.in.channels};
+        const std::vector<float> depthwise =
+            convolve(x, l.in, mid, weights.at(l.name + ".depthwise"), l.stride, l.padding, l.in.channels);
+        x = convolve(depthwise, mid, l.conv_out, w, 1, CnnPadding::Same, 1);
+        break;
+      }
+      default:
+        x = convolve(x, l.in, l.conv_out, w, l.stride, l.padding,
+                     l.kind == CnnLayerKind::Depthwise ? l.in.channels : 1);
+    }
+    for (float& v : x) {
+      if (l.activation != CnnActivation::None) v = std::max(v, 0.0F);
+      if (l.activation == CnnActivation::BoundedRelu) v = std::min(v, static_cast<float>(l.relu_bound));
+    }
+    if (l.pool != CnnPooling::None) x = pooled(x, l);
+  }
+  return x;
+}
+
 }  // namespace
+
+TEST_CASE("the imported weights compute PyTorch's output: layouts, BatchNorm and depthwise-bias folding") {
+  for (const char* name : {"ds-cnn-kws", "cnn-patterns"}) {
+    INFO(name);
+    std::ifstream in(kOnnxFixtures + name + ".output.json");
+    const nlohmann::json reference = nlohmann::json::parse(in);
+    const CnnSource imported = cnn_fixture(name);
+    const std::vector<float> got =
+        forward(imported.spec, *imported.weights, reference["input"].get<std::vector<float>>());
+    const std::vector<float> want = reference["output"].get<std::vector<float>>();
+    REQUIRE(got.size() == want.size());
+    double largest = 0;
+    for (float v : want) largest = std::max(largest, std::fabs(double{v}));
+    CHECK(largest > 0.1);  // the outputs are not all near zero
+    for (std::size_t i = 0; i < want.size(); ++i) CHECK(got[i] == Approx(want[i]).margin(1e-5 * largest));
+  }
+}
 
 TEST_CASE("the imported DS-CNN fixture is models/ds-cnn-kws.yaml layer by layer") {
   const CnnSource imported = cnn_fixture("ds-cnn-kws");
