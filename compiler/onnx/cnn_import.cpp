@@ -77,7 +77,8 @@ class CnnReader {
  public:
   CnnReader(const OnnxGraph& graph, Shape3 input) : graph_(graph), shape_(input) {}
 
-  void read(std::string tensor) {
+  // Returns the tensor the chain ends in.
+  std::string read(std::string tensor) {
     for (;;) {
       const std::vector<const Node*> readers = graph_.consumers(tensor);
       if (readers.empty()) break;
@@ -91,6 +92,7 @@ class CnnReader {
     }
     if (layers_.empty())
       throw InputError(fmt::format("{}: no layer, expected a Conv or Gemm after the input", graph_.file()));
+    return tensor;
   }
 
   std::vector<Layer>& layers() { return layers_; }
@@ -308,7 +310,16 @@ ImportedCnn import_onnx_cnn_model(const std::string& bytes, const std::string& p
   const OnnxGraph graph(proto, path);
   const auto [input, shape] = read_input(proto.graph(), path);
   CnnReader reader(graph, shape);
-  reader.read(input);
+  const std::string end = reader.read(input);
+  // A graph whose output nothing writes (a node dropped or renamed after the last layer) is refused, not
+  // read as the shorter network the chain happens to be.
+  const auto& outputs = proto.graph().output();
+  if (outputs.size() != 1 || outputs[0].name() != end) {
+    throw InputError(
+        fmt::format("{}: the chain of layers ends in tensor '{}', expected it to be the graph's one "
+                    "output{}",
+                    path, end, outputs.empty() ? "" : fmt::format(" ('{}')", outputs[0].name())));
+  }
 
   ImportedCnn imported;
   CnnSpec& spec = imported.spec;
