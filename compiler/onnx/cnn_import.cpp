@@ -101,7 +101,7 @@ class CnnReader {
   // Reads `node`, which reads the activations `tensor`; returns the activations after it.
   std::string take(const Node& node, const std::string& tensor) {
     const std::string& op = node.op_type();
-    if (op != "Add" && node.input(0) != tensor) {
+    if (op != "Add" && op != "Min" && op != "Max" && node.input(0) != tensor) {
       throw InputError(
           fmt::format("{}: reads the activations as an input other than the first, expected "
                       "them as input 0",
@@ -111,8 +111,10 @@ class CnnReader {
       conv(node);
     } else if (op == "BatchNormalization") {
       batchnorm(node);
-    } else if (op == "Relu" || op == "Clip") {
-      activation(node);
+    } else if (op == "Relu" || op == "Clip" || op == "Max") {
+      activation(node, tensor);
+    } else if (op == "Min") {
+      upper_bound(node, tensor);
     } else if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool") {
       pool(node);
     } else if (op == "Flatten" || op == "Reshape") {
@@ -126,8 +128,8 @@ class CnnReader {
     } else if (op != "Identity" && op != "Dropout") {
       throw InputError(
           fmt::format("{}: op {} is no CNN layer op, expected Conv, BatchNormalization, Relu, "
-                      "Clip, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Gemm, "
-                      "MatMul (+ Add), Identity, Dropout or a zero Pad",
+                      "Clip, Max, Min, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, "
+                      "Gemm, MatMul (+ Add), Identity, Dropout or a zero Pad",
                       graph_.where(node), op));
     }
     return node.output(0);
@@ -212,11 +214,24 @@ class CnnReader {
     layer.spec.batchnorm = layer.spec.bias = true;
   }
 
-  void activation(const Node& node) {
+  void activation(const Node& node, const std::string& tensor) {
     Layer& layer = folding_into(node, Stage::Activation, "follows a pooling or another activation");
-    const onnx_import::ActivationNode a = onnx_import::read_activation(graph_, node);
+    const onnx_import::ActivationNode a = onnx_import::read_activation(graph_, node, tensor);
     layer.spec.activation = a.activation;
     layer.spec.relu_bound = a.bound;
+  }
+
+  // A Min right after a ReLU bounds it.
+  void upper_bound(const Node& node, const std::string& tensor) {
+    if (layers_.empty() || layers_.back().stage != Stage::Activation ||
+        layers_.back().spec.activation != CnnActivation::Relu) {
+      throw InputError(
+          fmt::format("{}: a Min that does not follow a ReLU, expected Relu (or Max with 0) then "
+                      "Min with the bound (a bounded ReLU)",
+                      graph_.where(node)));
+    }
+    layers_.back().spec.activation = CnnActivation::BoundedRelu;
+    layers_.back().spec.relu_bound = onnx_import::read_upper_bound(graph_, node, tensor);
   }
 
   void pool(const Node& node) {

@@ -86,13 +86,30 @@ CnnPadding read_padding(const OnnxGraph& graph, const Node& node, int kernel) {
                   graph.where(node), fmt::join(pads, ", "), kernel, kernel, (kernel - 1) / 2));
 }
 
+// A constant number, or a Cast of one (torch.clamp's bounds come through a Cast of a Constant).
+std::optional<double> constant_number(const OnnxGraph& graph, const std::string& tensor) {
+  const Node* cast = graph.producer(tensor);
+  const bool through_cast = cast != nullptr && cast->op_type() == "Cast" && cast->input_size() == 1;
+  return graph.scalar(through_cast ? cast->input(0) : tensor);
+}
+
+// The constant number a Min or Max compares the activations `tensor` with.
+double compared_with(const OnnxGraph& graph, const Node& node, const std::string& tensor) {
+  const std::string& other = node.input(0) == tensor ? node.input(1) : node.input(0);
+  const std::optional<double> value = node.input_size() == 2 ? constant_number(graph, other) : std::nullopt;
+  if (!value) {
+    throw InputError(
+        fmt::format("{}: compares the activations with '{}', expected one constant number (a "
+                    "ReLU's 0 or its bound)",
+                    graph.where(node), other));
+  }
+  return *value;
+}
+
 // Clip's bound `index` (1: min, 2: max): an input from opset 11, an attribute before; nullopt when absent.
 std::optional<double> clip_bound(const OnnxGraph& graph, const Node& node, int index) {
   if (index < node.input_size() && !node.input(index).empty()) {
-    // torch.clamp's bounds come through a Cast of a Constant.
-    const Node* cast = graph.producer(node.input(index));
-    const bool through_cast = cast != nullptr && cast->op_type() == "Cast" && cast->input_size() == 1;
-    const std::optional<double> value = graph.scalar(through_cast ? cast->input(0) : node.input(index));
+    const std::optional<double> value = constant_number(graph, node.input(index));
     if (!value) {
       throw InputError(fmt::format("{}: its {} (input {}) is not a constant number, expected a fixed bound",
                                    graph.where(node), index == 1 ? "min" : "max", index));
@@ -157,8 +174,14 @@ BatchNorm read_batchnorm(const OnnxGraph& graph, const Node& node, int64_t chann
   return bn;
 }
 
-ActivationNode read_activation(const OnnxGraph& graph, const Node& node) {
+ActivationNode read_activation(const OnnxGraph& graph, const Node& node, const std::string& tensor) {
   if (node.op_type() == "Relu") return {};
+  if (node.op_type() == "Max") {
+    const double floor = compared_with(graph, node, tensor);
+    if (floor == 0) return {};
+    throw InputError(fmt::format("{}: the largest of the activations and {}, expected 0 (a ReLU)",
+                                 graph.where(node), floor));
+  }
   const std::optional<double> low = clip_bound(graph, node, 1);
   const std::optional<double> high = clip_bound(graph, node, 2);
   if (!low || *low != 0 || (high && !(*high > 0))) {
@@ -169,6 +192,15 @@ ActivationNode read_activation(const OnnxGraph& graph, const Node& node) {
   }
   if (!high) return {};
   return {CnnActivation::BoundedRelu, *high};
+}
+
+double read_upper_bound(const OnnxGraph& graph, const Node& node, const std::string& tensor) {
+  const double bound = compared_with(graph, node, tensor);
+  if (bound > 0) return bound;
+  throw InputError(
+      fmt::format("{}: the smallest of the activations and {}, expected a bound above 0 (a "
+                  "bounded ReLU)",
+                  graph.where(node), bound));
 }
 
 PoolNode read_pool(const OnnxGraph& graph, const Node& node) {

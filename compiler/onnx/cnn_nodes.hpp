@@ -27,8 +27,10 @@ struct ActivationNode {
   CnnActivation activation = CnnActivation::Relu;
   double bound = 0;  // bounded ReLU: the largest output
 };
-// Relu, or Clip from 0 (to a bound: a bounded ReLU; unbounded: a ReLU).
-ActivationNode read_activation(const OnnxGraph& graph, const Node& node);
+// Relu; Clip from 0 (to a bound: a bounded ReLU; unbounded: a ReLU); Max of the activations `tensor` and 0.
+ActivationNode read_activation(const OnnxGraph& graph, const Node& node, const std::string& tensor);
+// The bound b > 0 of a Min of the activations `tensor` and b, after a ReLU (torch.minimum(relu(x), b)).
+double read_upper_bound(const OnnxGraph& graph, const Node& node, const std::string& tensor);
 
 struct PoolNode {
   CnnPooling pool = CnnPooling::None;

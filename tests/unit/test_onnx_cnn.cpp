@@ -293,11 +293,12 @@ TEST_CASE(
   CHECK(
       (l[0].pool == CnnPooling::Max && l[0].pool_size == 2 && l[0].pool_stride == 2 && l[0].out.height == 8));
   CHECK((l[1].kind == CnnLayerKind::Depthwise && l[1].filters == 8 && l[1].batchnorm && l[1].bias));
-  CHECK(l[1].activation == CnnActivation::Relu);
-  CHECK((l[2].kind == CnnLayerKind::Pointwise && l[2].filters == 16 && l[2].relu_bound == 2));
+  CHECK(l[1].activation == CnnActivation::Relu);  // Max with 0
+  CHECK((l[2].kind == CnnLayerKind::Pointwise && l[2].filters == 16 && l[2].relu_bound == 0.25));
   CHECK(
       (l[2].pool == CnnPooling::Avg && l[2].pool_size == 2 && l[2].pool_stride == 1 && l[2].out.height == 7));
   CHECK((l[3].kind == CnnLayerKind::Conv2d && l[3].padding == CnnPadding::Valid && l[3].out.height == 5));
+  CHECK((l[3].activation == CnnActivation::BoundedRelu && l[3].relu_bound == 0.375));  // Relu, then Min
   CHECK((l[4].kind == CnnLayerKind::Separable && l[4].stride == 2 && l[4].filters == 24 &&
          l[4].out.height == 3));
   CHECK((l[5].kind == CnnLayerKind::Dense && l[5].filters == 10 && l[5].in.elements() == 216 && l[5].bias));
