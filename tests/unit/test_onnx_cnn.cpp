@@ -383,3 +383,81 @@ TEST_CASE("compile takes an ONNX CNN as it takes the YAML, program text and all"
   CHECK_THAT(onnx.out, Catch::Contains("separable_4"));
   CHECK_THAT(onnx.err, Catch::Contains("assumed Akida's i8_w4_a4"));
 }
+
+namespace {
+
+onnx::TensorProto float_tensor(const std::string& name, std::vector<int64_t> dims,
+                               std::vector<float> values) {
+  onnx::TensorProto t;
+  t.set_name(name);
+  t.set_data_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : dims) t.add_dims(d);
+  for (float v : values) t.add_float_data(v);
+  return t;
+}
+
+onnx::NodeProto* add_node(onnx::GraphProto& graph, const std::string& op, std::vector<std::string> inputs,
+                          const std::string& output) {
+  onnx::NodeProto* node = graph.add_node();
+  node->set_op_type(op);
+  node->set_name(op);
+  for (const std::string& input : inputs) node->add_input(input);
+  node->add_output(output);
+  return node;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "older and other export forms: auto_pad SAME_UPPER, Clip bounds as attributes, Gemm without transB") {
+  // input [1, 2, 5, 5] → Conv 3x3/2 auto_pad SAME_UPPER, 4 filters → Clip(min 0, max 6 as attributes, opset
+  // 10's form) → Flatten → Gemm with B stored [in][units] (transB 0).
+  onnx::ModelProto model;
+  model.set_ir_version(7);
+  model.add_opset_import()->set_version(10);
+  onnx::GraphProto& graph = *model.mutable_graph();
+  onnx::ValueInfoProto* input = graph.add_input();
+  input->set_name("x");
+  auto* shape = input->mutable_type()->mutable_tensor_type()->mutable_shape();
+  for (int64_t d : {1, 2, 5, 5}) shape->add_dim()->set_dim_value(d);
+  graph.add_output()->set_name("y");
+  std::vector<float> kernel(4 * 2 * 9);
+  for (std::size_t i = 0; i < kernel.size(); ++i) kernel[i] = 0.01F * static_cast<float>(i);
+  *graph.add_initializer() = float_tensor("w", {4, 2, 3, 3}, kernel);
+  std::vector<float> matrix(36 * 3);  // [in 4·3·3][units 3]: element (i, u) = i + 100 u
+  for (int i = 0; i < 36; ++i)
+    for (int u = 0; u < 3; ++u) matrix[i * 3 + u] = static_cast<float>(i + 100 * u);
+  *graph.add_initializer() = float_tensor("b", {36, 3}, matrix);
+  onnx::NodeProto* conv = add_node(graph, "Conv", {"x", "w"}, "c");
+  onnx::AttributeProto* auto_pad = conv->add_attribute();
+  auto_pad->set_name("auto_pad");
+  auto_pad->set_type(onnx::AttributeProto::STRING);
+  auto_pad->set_s("SAME_UPPER");
+  onnx::AttributeProto* strides = conv->add_attribute();
+  strides->set_name("strides");
+  strides->set_type(onnx::AttributeProto::INTS);
+  strides->add_ints(2);
+  strides->add_ints(2);
+  onnx::NodeProto* clip = add_node(graph, "Clip", {"c"}, "r");
+  for (const auto& [name, value] : {std::pair{"min", 0.0F}, std::pair{"max", 6.0F}}) {
+    onnx::AttributeProto* a = clip->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(value);
+  }
+  add_node(graph, "Flatten", {"r"}, "f");
+  add_node(graph, "Gemm", {"f", "b"}, "y");
+
+  const ImportedCnn imported = import_onnx_cnn_model(model.SerializeAsString(), "tiny.onnx");
+  const std::vector<CnnLayer>& l = imported.spec.layers;
+  REQUIRE(l.size() == 2);
+  CHECK((l[0].kind == CnnLayerKind::InputConv && l[0].padding == CnnPadding::Same && l[0].stride == 2));
+  CHECK((l[0].conv_out.height == 3 && l[0].conv_out.width == 3 && l[0].conv_out.channels == 4));
+  CHECK((l[0].activation == CnnActivation::BoundedRelu && l[0].relu_bound == 6 && !l[0].bias));
+  CHECK((l[1].kind == CnnLayerKind::Dense && l[1].filters == 3 && l[1].in.elements() == 36 && !l[1].bias));
+  const OpWeights& dense = imported.weights.at("dense_1");
+  CHECK(dense.weight.dims == std::vector<int64_t>{3, 36});
+  CHECK(dense.weight.values[2 * 36 + 7] == 207);  // (u 2, i 7) = 7 + 100 · 2: transposed into [units][in]
+  CHECK(imported.weights.at("conv_0").weight.values == kernel);
+  CHECK(imported.weights.at("conv_0").bias.values.empty());
+}
