@@ -95,8 +95,10 @@ std::optional<double> constant_number(const OnnxGraph& graph, const std::string&
 
 // The constant number a Min or Max compares the activations `tensor` with.
 double compared_with(const OnnxGraph& graph, const Node& node, const std::string& tensor) {
-  const std::string& other = node.input(0) == tensor ? node.input(1) : node.input(0);
-  const std::optional<double> value = node.input_size() == 2 ? constant_number(graph, other) : std::nullopt;
+  const std::string other = node.input_size() != 2    ? std::string()
+                            : node.input(0) == tensor ? node.input(1)
+                                                      : node.input(0);
+  const std::optional<double> value = other.empty() ? std::nullopt : constant_number(graph, other);
   if (!value) {
     throw InputError(
         fmt::format("{}: compares the activations with '{}', expected one constant number (a "
@@ -128,13 +130,16 @@ ConvNode read_conv(const OnnxGraph& graph, const Node& node, int64_t in_channels
     conv.weights.bias = constant_input(graph, node, 2, "bias");
   const std::vector<int64_t>& dims = conv.weights.weight.dims;
   conv.group = attribute_int(node, "group", 1);
-  if (dims.size() != 4 || dims[2] != dims[3] || dims[2] < 1 || dims[2] > kCnnMaxKernel) {
+  if (dims.size() != 4 || dims[0] < 1 || dims[0] > kCnnMaxChannels || dims[2] != dims[3] || dims[2] < 1 ||
+      dims[2] > kCnnMaxKernel) {
     throw InputError(
-        fmt::format("{}: weight [{}], expected [filters, channels / group, k, k] with a square "
-                    "kernel of at most {}",
-                    graph.where(node), fmt::join(dims, ", "), kCnnMaxKernel));
+        fmt::format("{}: weight [{}], expected [filters, channels / group, k, k] with 1 to {} filters and a "
+                    "square kernel of at most {}",
+                    graph.where(node), fmt::join(dims, ", "), kCnnMaxChannels, kCnnMaxKernel));
   }
-  if (conv.group < 1 || dims[1] * conv.group != in_channels || dims[0] % conv.group != 0) {
+  // The group is bounded first, so that the product below cannot overflow.
+  if (conv.group < 1 || conv.group > in_channels || dims[1] * conv.group != in_channels ||
+      dims[0] % conv.group != 0) {
     throw InputError(
         fmt::format("{}: weight [{}] in {} group(s), expected {} input channels in all (the "
                     "input's)",
@@ -265,6 +270,10 @@ OpWeights read_dense(const OnnxGraph& graph, const Node& node, int64_t in_elemen
                     matrix.dims.size() == 2 ? matrix.dims[transposed ? 1 : 0] : 0, in_elements));
   }
   const int64_t units = matrix.dims[transposed ? 0 : 1];
+  if (units < 1 || units > kCnnMaxChannels) {
+    throw InputError(fmt::format("{}: weight [{}] gives {} units, expected 1 to {}", graph.where(node),
+                                 fmt::join(matrix.dims, ", "), units, kCnnMaxChannels));
+  }
   OpWeights dense;
   dense.weight.dims = {units, in_elements};
   dense.weight.values = matrix.values;
