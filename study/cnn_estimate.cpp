@@ -1,18 +1,13 @@
 #include "study/cnn_estimate.hpp"
 
-#include <filesystem>
-
-#include "compiler/config/cnn_spec.hpp"
+#include "compiler/driver/cnn_source.hpp"
 #include "compiler/driver/compile.hpp"
 #include "study/cnn_program.hpp"
 #include "study/data_dir.hpp"
 
 namespace neurokv::study {
 
-bool names_cnn_model(const std::string& model) {
-  if (std::filesystem::path(model).extension() == ".onnx") return false;
-  return is_cnn_model(model, data_dir("models"));
-}
+bool names_cnn_model(const std::string& model) { return is_cnn_source(model, data_dir("models")); }
 
 ir::Program with_measured_densities(const ir::Program& program, const functional::CnnExecution& execution) {
   ir::Program measured = program;
@@ -34,15 +29,18 @@ FrameReport measured_frame(const ir::Program& program, const std::string& file, 
   return report;
 }
 
-FrameReport estimate_cnn(const std::string& model, const std::string& hw_name, passes::MapMode mode,
-                         const std::optional<CnnEventOptions>& events) {
-  const CnnSpec spec = load_cnn_model(model, data_dir("models"));
-  const HwConfig hw = load_hw(hw_name, data_dir("hwconfigs"));
-  const CompileResult compiled = compile_cnn(spec, hw, passes::to_string(mode));
-  if (!events) return estimate_program_frame(compiled.program, spec.file, hw);
-  const CnnInputs inputs = cnn_inputs(spec, compiled.program, *events);
-  return measured_frame(compiled.program, spec.file, hw, inputs.weights, inputs.weights_origin, inputs.frames,
-                        functional::Workers(events->threads));
+FrameReport estimate_cnn(const StudyOptions& options, passes::MapMode mode, const std::string& frames_file,
+                         Diagnostics& diagnostics) {
+  const CnnSource source = load_cnn_source(options.model, data_dir("models"));
+  diagnostics.insert(diagnostics.end(), source.diagnostics.begin(), source.diagnostics.end());
+  const std::optional<CnnEventOptions> events =
+      cnn_event_options(options, frames_file, source.weights != nullptr);
+  const HwConfig hw = load_hw(options.hw, data_dir("hwconfigs"));
+  const CompileResult compiled = compile_cnn(source.spec, hw, passes::to_string(mode));
+  if (!events) return estimate_program_frame(compiled.program, source.spec.file, hw);
+  const CnnInputs inputs = cnn_inputs(source, compiled.program, *events);
+  return measured_frame(compiled.program, source.spec.file, hw, *inputs.weights, inputs.weights_origin,
+                        inputs.frames, functional::Workers(events->threads));
 }
 
 }  // namespace neurokv::study

@@ -1,26 +1,30 @@
 #pragma once
-// `neurokv estimate --model <cnn>`: a CNN model YAML (`network: cnn`) mapped onto a chip in one of MetaTF's
-// mapping modes and costed per frame (simulator/frame_cost.hpp), with the layers' input densities assumed
-// (the model's) or measured by executing the program on frames (simulator/functional/cnn_executor.hpp).
-#include <optional>
+// `neurokv estimate --model <cnn>`: a CNN (a model YAML saying `network: cnn`, or an ONNX CNN) mapped onto a
+// chip in one of MetaTF's mapping modes and costed per frame (simulator/frame_cost.hpp), with the layers'
+// input densities assumed (the model's) or measured by executing the program on frames
+// (simulator/functional/cnn_executor.hpp).
 #include <string>
 
 #include "compiler/config/model_weights.hpp"
 #include "compiler/passes/map_cnn.hpp"
+#include "compiler/support/diagnostic.hpp"
 #include "simulator/frame_cost.hpp"
 #include "simulator/functional/cnn_executor.hpp"
 #include "study/cnn_inputs.hpp"
 
 namespace neurokv::study {
 
-// Whether --model names a CNN model YAML (a path, or a name in the shipped models/).
+// Whether --model names a CNN: a CNN model YAML (a path, or a name in the shipped models/) or a .onnx file
+// whose graph is a CNN (compiler/driver/cnn_source.hpp).
 bool names_cnn_model(const std::string& model);
 
-// Loads the CNN and the chip the names give, compiles it (compile_cnn) and costs one frame from the program
-// (cnn_program.hpp), with the model's densities or, given `events`, measured ones (measured_frame). Throws
-// InputError for a bad file and MappingError, naming both files, for a network the chip cannot hold.
-FrameReport estimate_cnn(const std::string& model, const std::string& hw, passes::MapMode mode,
-                         const std::optional<CnnEventOptions>& events = std::nullopt);
+// Loads the CNN (options.model) and the chip (options.hw), compiles it (compile_cnn) and costs one frame
+// from the program (cnn_program.hpp), with the model's densities or, when the flags ask for measured events
+// (cnn_event_options; `frames_file`: --frames), measured ones (measured_frame). Appends to `diagnostics` what
+// loading the CNN assumed (an ONNX CNN's widths). Throws InputError for a bad file or flag and MappingError,
+// naming both files, for a network the chip cannot hold.
+FrameReport estimate_cnn(const StudyOptions& options, passes::MapMode mode, const std::string& frames_file,
+                         Diagnostics& diagnostics);
 
 // The program with every layer's input density replaced by the one `execution` measured, except the HRC
 // layer's (it processes every input, zero or not: it stays 1).

@@ -1,25 +1,28 @@
 #include "study/cnn_exec.hpp"
 
-#include "compiler/config/cnn_spec.hpp"
+#include "compiler/driver/cnn_source.hpp"
 #include "compiler/driver/compile.hpp"
 #include "study/data_dir.hpp"
 
 namespace neurokv::study {
 
-CnnModelRun execute_cnn_model(const std::string& model, const std::string& hw_name, passes::MapMode mode,
-                              const CnnEventOptions& events, functional::Numerics numerics) {
-  const CnnSpec spec = load_cnn_model(model, data_dir("models"));
-  const HwConfig hw = load_hw(hw_name, data_dir("hwconfigs"));
-  CnnModelRun run{compile_cnn(spec, hw, passes::to_string(mode)).program, "", "", {}, {}};
-  const CnnInputs inputs = cnn_inputs(spec, run.program, events);
+CnnModelRun execute_cnn_model(const StudyOptions& options, passes::MapMode mode,
+                              const std::string& frames_file, functional::Numerics numerics,
+                              Diagnostics& diagnostics) {
+  const CnnSource source = load_cnn_source(options.model, data_dir("models"));
+  diagnostics.insert(diagnostics.end(), source.diagnostics.begin(), source.diagnostics.end());
+  const CnnEventOptions events = cnn_exec_options(options, frames_file, source.weights != nullptr);
+  const HwConfig hw = load_hw(options.hw, data_dir("hwconfigs"));
+  CnnModelRun run{compile_cnn(source.spec, hw, passes::to_string(mode)).program, "", "", {}, {}};
+  const CnnInputs inputs = cnn_inputs(source, run.program, events);
   const functional::Workers workers(events.threads);
   run.weights = inputs.weights_origin;
   run.frames = inputs.frames.source;
-  run.execution = functional::execute_cnn(run.program, inputs.weights, inputs.frames, numerics, workers,
+  run.execution = functional::execute_cnn(run.program, *inputs.weights, inputs.frames, numerics, workers,
                                           inputs.weights_origin);
   run.reference = numerics == functional::Numerics::Float
                       ? run.execution
-                      : functional::execute_cnn(run.program, inputs.weights, inputs.frames,
+                      : functional::execute_cnn(run.program, *inputs.weights, inputs.frames,
                                                 functional::Numerics::Float, workers, inputs.weights_origin);
   return run;
 }

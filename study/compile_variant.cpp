@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "compiler/config/cnn_spec.hpp"
+#include "compiler/driver/cnn_source.hpp"
 #include "compiler/ir/verifier.hpp"
 #include "compiler/support/error.hpp"
 #include "study/data_dir.hpp"
@@ -33,9 +33,11 @@ CompileResult compile_variant(const Study& study, const std::string& variants,
 
 CompileResult compile_cnn_model(const std::string& model, const std::string& hw, const std::string& map_mode,
                                 const std::set<std::string>& print_after, std::vector<PassText>& texts) {
-  const CnnSpec spec = load_cnn_model(model, data_dir("models"));
-  CompileResult result = compile_cnn(spec, load_hw(hw, data_dir("hwconfigs")), map_mode, print_after, texts);
+  const CnnSource source = load_cnn_source(model, data_dir("models"));
+  CompileResult result =
+      compile_cnn(source.spec, load_hw(hw, data_dir("hwconfigs")), map_mode, print_after, texts);
   check_compiled(result.program);
+  result.diagnostics.insert(result.diagnostics.begin(), source.diagnostics.begin(), source.diagnostics.end());
   return result;
 }
 

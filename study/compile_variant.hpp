@@ -15,8 +15,9 @@ namespace neurokv::study {
 CompileResult compile_variant(const Study& study, const std::string& variants,
                               const std::set<std::string>& print_after, std::vector<PassText>& texts);
 
-// A CNN model (a name or path, network: cnn) compiled for the chip `hw` names in `map_mode` (compile_cnn) and
-// checked with the verifier, as compile_variant does.
+// A CNN (a model YAML's name or path, network: cnn, or an ONNX CNN; its notes lead the result's diagnostics)
+// compiled for the chip `hw` names in `map_mode` (compile_cnn) and checked with the verifier, as
+// compile_variant does.
 CompileResult compile_cnn_model(const std::string& model, const std::string& hw, const std::string& map_mode,
                                 const std::set<std::string>& print_after, std::vector<PassText>& texts);
 

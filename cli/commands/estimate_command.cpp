@@ -15,7 +15,7 @@ namespace neurokv::cli {
 namespace {
 
 // A CNN's widths are its model's and its unit is a frame: --model, --hw, --map-mode and --json apply, and
-// the flags of measured events that a CNN YAML takes (its weights synthetic, its input frames).
+// the flags of measured events (a YAML's synthetic weights, the input frames).
 void estimate_cnn(const CLI::App& command, const study::StudyOptions& options, const std::string& map_mode,
                   const std::string& frames_file, const ReportPaths& paths) {
   refuse_transformer_flags(
@@ -23,10 +23,11 @@ void estimate_cnn(const CLI::App& command, const study::StudyOptions& options, c
       "--model, --hw, --map-mode, --json, --events, --synthetic-weights, --frames and --threads",
       {"--events", "--synthetic-weights", "--threads"});
   const passes::MapMode mode = passes::parse_map_mode(map_mode, "--map-mode");
-  const FrameReport report =
-      study::estimate_cnn(options.model, options.hw, mode, study::cnn_event_options(options, frames_file));
+  Diagnostics notes;
+  const FrameReport report = study::estimate_cnn(options, mode, frames_file, notes);
   if (!paths.json_path.empty()) write_output(paths.json_path, frame_report_json(report).dump(2) + "\n");
   if (paths.json_path != "-") fmt::print("{}", frame_report_table(report));
+  print_diagnostics(notes);
 }
 
 }  // namespace

@@ -72,7 +72,8 @@ void run_exec(const ExecFlags& flags) {
   fmt::print("by layer (-1: outside the blocks):\n{}", layer_density_table(run.layer_densities));
 }
 
-// A CNN YAML: executed on frames with synthetic weights; per layer its events, per frame its top class.
+// A CNN: executed on frames with its own weights (ONNX) or synthetic ones (a YAML); per layer its events, per
+// frame its top class.
 void run_cnn_exec(const CLI::App& command, const ExecFlags& flags) {
   const study::ExecOptions& o = flags.exec;
   refuse_transformer_flags(
@@ -84,16 +85,12 @@ void run_cnn_exec(const CLI::App& command, const ExecFlags& flags) {
     throw InputError(fmt::format(
         "{}: --windows does not apply to a CNN model (network: cnn), which runs frames", o.study.model));
   }
-  if (o.study.synthetic_seed < 0) {
-    throw InputError(fmt::format("--model {}: a CNN YAML has no weights, expected --synthetic-weights SEED",
-                                 o.study.model));
-  }
-  const study::CnnEventOptions events{static_cast<uint64_t>(o.study.synthetic_seed), flags.frames,
-                                      study::execution_workers(o.study).threads()};
   const functional::Numerics numerics =
       o.numerics == "int" ? functional::Numerics::Int : functional::Numerics::Float;
+  Diagnostics notes;
   const study::CnnModelRun run = study::execute_cnn_model(
-      o.study.model, o.study.hw, passes::parse_map_mode(flags.map_mode, "--map-mode"), events, numerics);
+      o.study, passes::parse_map_mode(flags.map_mode, "--map-mode"), flags.frames, numerics, notes);
+  print_diagnostics(notes);
   if (!flags.json_path.empty()) write_output(flags.json_path, study::cnn_run_json(run).dump(2) + "\n");
   if (flags.json_path == "-") return;
   fmt::print("CNN {} on {}, mapping {}, {} numerics, {}: {}\n", run.program.model.name, run.program.chip.name,

@@ -40,12 +40,6 @@ int read_bits(const YamlMap& map, const char* key, int fallback) {
       fmt::format("{}: '{}' is {}, expected 1, 2, 4 or 8", map.location(key), map.dotted(key), bits));
 }
 
-// A convolution's output side: 'same' keeps ⌈in / stride⌉, 'valid' fits the kernel inside the input.
-int64_t conv_side(int64_t in, int kernel, int stride, CnnPadding padding) {
-  if (padding == CnnPadding::Same) return (in + stride - 1) / stride;
-  return in < kernel ? 0 : (in - kernel) / stride + 1;
-}
-
 Shape3 read_input(const YamlMap& top, int& bits) {
   const YamlMap input = top.child("input");
   Shape3 shape{input.integer("height", 1, kCnnMaxSide), input.integer("width", 1, kCnnMaxSide),
@@ -116,8 +110,8 @@ CnnLayer read_layer(const YamlMap& map, const Shape3& in, int in_bits) {
     l.conv_out = l.out = Shape3{1, 1, l.filters};
     return l;
   }
-  l.conv_out = Shape3{conv_side(in.height, l.kernel, l.stride, l.padding),
-                      conv_side(in.width, l.kernel, l.stride, l.padding), l.filters};
+  l.conv_out = Shape3{cnn_output_side(in.height, l.kernel, l.stride, l.padding),
+                      cnn_output_side(in.width, l.kernel, l.stride, l.padding), l.filters};
   if (l.conv_out.height < 1 || l.conv_out.width < 1) {
     throw InputError(
         fmt::format("{}: layer {}: kernel {} does not fit its {}x{} input with padding 'valid', "
@@ -128,8 +122,8 @@ CnnLayer read_layer(const YamlMap& map, const Shape3& in, int in_bits) {
   if (l.pool == CnnPooling::GlobalAvg) {
     l.out.height = l.out.width = 1;
   } else if (l.pool != CnnPooling::None) {
-    l.out.height = conv_side(l.conv_out.height, l.pool_size, l.pool_stride, CnnPadding::Valid);
-    l.out.width = conv_side(l.conv_out.width, l.pool_size, l.pool_stride, CnnPadding::Valid);
+    l.out.height = cnn_output_side(l.conv_out.height, l.pool_size, l.pool_stride, CnnPadding::Valid);
+    l.out.width = cnn_output_side(l.conv_out.width, l.pool_size, l.pool_stride, CnnPadding::Valid);
     if (l.out.height < 1 || l.out.width < 1) {
       throw InputError(
           fmt::format("{}: layer {}: pool_size {} is larger than its {}x{} output, expected at "
@@ -214,6 +208,11 @@ CnnSpec parse_cnn_model(const std::string& yaml_text, const std::string& file) {
 }
 
 std::string to_string(CnnLayerKind kind) { return word_of(kKinds, kind); }
+
+int64_t cnn_output_side(int64_t in, int kernel, int stride, CnnPadding padding) {
+  if (padding == CnnPadding::Same) return (in + stride - 1) / stride;
+  return in < kernel ? 0 : (in - kernel) / stride + 1;
+}
 
 int64_t filter_weight_bits(const CnnLayer& l) {
   const int64_t k2 = int64_t{l.kernel} * l.kernel;

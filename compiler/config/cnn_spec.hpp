@@ -78,6 +78,10 @@ CnnSpec parse_cnn_model(const std::string& yaml_text, const std::string& file);
 // The kind's word in the YAML (`separable`).
 std::string to_string(CnnLayerKind kind);
 
+// A convolution's or pooling window's output side: 'same' keeps ⌈in / stride⌉, 'valid' fits the kernel inside
+// the input (0 when it does not fit).
+int64_t cnn_output_side(int64_t in, int kernel, int stride, CnnPadding padding);
+
 // Weight bits one output channel holds (its kernel over the channels it reads, and its bias), and the bits
 // every output channel shares (a separable layer's depthwise kernels, which every NP holding a part of the
 // layer keeps).

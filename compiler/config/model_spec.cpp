@@ -149,10 +149,12 @@ ModelSpec model_from_yaml(const YamlMap& map, const std::string& file) {
   m.file = file;
   // A CNN model YAML (docs/models.md, "CNNs") would fail here key by key: say what it is instead.
   if (map.has("network")) {
-    throw InputError(fmt::format(
-        "{}: a CNN model (network: {}), which only `neurokv estimate` and `neurokv compile` take today; "
-        "expected a transformer model YAML",
-        map.location("network"), map.text("network")));
+    throw InputError(
+        fmt::format("{}: a CNN model (network: {}), which only `neurokv estimate`, `neurokv compile` and "
+                    "`neurokv exec` take "
+                    "today; "
+                    "expected a transformer model YAML",
+                    map.location("network"), map.text("network")));
   }
   ProblemList problems;
   const auto read_int = [&](int& field, const char* key, int64_t max) {
