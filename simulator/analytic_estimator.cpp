@@ -24,14 +24,11 @@ struct WaveTime {
   std::size_t bound() const { return wave_bound_index(compute, noc(), dram_serial()); }  // in kWaveBounds
 };
 
-// The wave pass: each counted wave's time at this chip's clock and DRAM channel. The action counts stay in
-// `counts` (report() reads them there); with_counts copies them in, for a sum over tokens.
-PhaseTotals cost_phase(const PhaseCounts& counts, const HwConfig& hw, bool with_counts = false) {
+// The wave pass: each counted wave's time at this DRAM channel's bytes per cycle and latency in cycles (all
+// it reads of the chip). The action counts stay in `counts` (report() reads them there).
+PhaseTotals cost_phase(const PhaseCounts& counts, double dram_bytes_per_cycle, double dram_latency_cycles) {
   const int layers = static_cast<int>(counts.layer_counts.size()) - 1;
   PhaseTotals totals = PhaseTotals::cycles_only(layers);
-  if (with_counts) totals.layer_counts = counts.layer_counts;
-  const double dram_bytes_per_cycle = hw.dram_bytes_per_cycle();
-  const double dram_latency_cycles = hw.dram_latency_cycles();
   // By bound, summed in wave order as the map would be, without a string per wave.
   std::array<double, kWaveBounds.size()> by_bound{};
   std::array<bool, kWaveBounds.size()> seen{};
@@ -53,6 +50,19 @@ PhaseTotals cost_phase(const PhaseCounts& counts, const HwConfig& hw, bool with_
   return totals;
 }
 
+PhaseTotals cost_phase(const PhaseCounts& counts, const HwConfig& hw) {
+  return cost_phase(counts, hw.dram_bytes_per_cycle(), hw.dram_latency_cycles());
+}
+
+// cost_phase, kept in the counts by DRAM timing: a sweep costs one counted phase at many chips.
+const PhaseTotals& wave_pass(const PhaseCounts& counts, const HwConfig& hw, PhaseTotals& scratch) {
+  const double bytes_per_cycle = hw.dram_bytes_per_cycle();
+  const double latency_cycles = hw.dram_latency_cycles();
+  return counts.wave_passes->get(
+      bytes_per_cycle, latency_cycles, [&] { return cost_phase(counts, bytes_per_cycle, latency_cycles); },
+      scratch);
+}
+
 }  // namespace
 
 PhaseReport estimate_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase,
@@ -68,16 +78,23 @@ VariantReport cost(const ProgramCounts& counts, const HwConfig& hw) {
   if (counts.decode.size() > 1) {
     // The mean decode token over the counted contexts, as the transaction simulator reports it.
     PhaseTotals sum(counts.layers);
-    for (const PhaseCounts& token : counts.decode) sum += cost_phase(token, hw, true);
+    for (const PhaseCounts& token : counts.decode) {
+      PhaseTotals scratch;
+      PhaseTotals totals = wave_pass(token, hw, scratch);
+      totals.layer_counts = token.layer_counts;
+      sum += totals;
+    }
     sum.scale(1.0 / static_cast<double>(counts.decode.size()));
     report.decode = sum.report(counts.decode_phase, hw, report.power, &report.decode_layers);
   } else {
-    report.decode = cost_phase(counts.decode.front(), hw)
+    PhaseTotals scratch;
+    report.decode = wave_pass(counts.decode.front(), hw, scratch)
                         .report(counts.decode_phase, hw, report.power, &report.decode_layers,
                                 counts.decode.front().layer_counts, counts.decode.front().total);
   }
   if (counts.prefill) {
-    report.prefill = cost_phase(*counts.prefill, hw)
+    PhaseTotals scratch;
+    report.prefill = wave_pass(*counts.prefill, hw, scratch)
                          .report(counts.prefill->phase, hw, report.power, nullptr,
                                  counts.prefill->layer_counts, counts.prefill->total);
   }

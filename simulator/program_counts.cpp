@@ -76,6 +76,9 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
   for (const auto& [wave, wave_steps] : waves) {
     WaveCounts time;
     std::vector<int> touched, links_touched;
+    // The busiest link's bytes: its cycles are taken once, at the wave's end (a link's bytes only grow, and
+    // ceil(bytes / rate) grows with them, so it is the largest of the cycles taken after every addition).
+    double busiest_link_bytes = 0;
     // The DMA serves the NPs' reads first come, first served, in NP order: the highest NP reading DRAM is
     // served last and still computes its tile (and any after it) when its bytes arrive.
     int last_reader = -1;
@@ -111,10 +114,11 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
           const int link = plan.links_of_routes[at];
           if (link_bytes[link] == 0) links_touched.push_back(link);
           link_bytes[link] += bytes;
-          time.link = std::max(time.link, std::ceil(link_bytes[link] / hw.noc.link_bytes_per_cycle));
+          busiest_link_bytes = std::max(busiest_link_bytes, link_bytes[link]);
         }
       }
     }
+    if (busiest_link_bytes > 0) time.link = std::ceil(busiest_link_bytes / hw.noc.link_bytes_per_cycle);
     for (int index : touched) np_busy[index] = 0;
     for (int link : links_touched) link_bytes[link] = 0;
     if (time.dram_bytes > 0) time.dram_tail = last_reader_tail;

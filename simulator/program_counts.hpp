@@ -6,6 +6,7 @@
 // counted one in pricing keys alone, as a pass over waves (analytic_estimator.hpp), bit for bit as if the
 // tiles had been walked again at that chip.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "simulator/action_counts.hpp"
 #include "simulator/report.hpp"
 #include "simulator/static_power.hpp"
+#include "simulator/wave_pass_memo.hpp"
 #include "simulator/work.hpp"
 
 namespace neurokv {
@@ -41,6 +43,8 @@ struct PhaseCounts {
   std::vector<ActionCounts> layer_counts;  // slot 0: ops outside the blocks; slot l + 1: layer l
   ActionCounts total;                      // sum_slots(layer_counts): summed once, read at every chip
   std::vector<WaveCounts> waves;
+  // The wave pass over `waves` at each DRAM timing it was costed at (copies of these counts share it).
+  std::shared_ptr<WavePassMemo> wave_passes = std::make_shared<WavePassMemo>();
 };
 
 // Everything estimate() reads from a program, for one set of EstimateOptions.

@@ -37,15 +37,28 @@ std::string CompileCache::key(const SweepPoint& point, bool (*shared)(const std:
   return key;
 }
 
+std::shared_ptr<const FrontGraph> CompileCache::front(const SweepPoint& point, const HwConfig& hw) {
+  const std::pair<int, int> model_variant{point.model, point.variant};
+  {
+    std::lock_guard<std::mutex> lock(fronts_mutex_);
+    const auto kept = fronts_.find(model_variant);
+    if (kept != fronts_.end()) return kept->second;
+  }
+  // Made outside the lock; two threads may both make one, and the first one kept wins.
+  std::shared_ptr<const FrontGraph> made = compile_front(
+      plan_.model(point.model), plan_.variants(point.model)[static_cast<std::size_t>(point.variant)], hw,
+      plan_.options_at(point).compile);
+  std::lock_guard<std::mutex> lock(fronts_mutex_);
+  return fronts_.try_emplace(model_variant, std::move(made)).first->second;
+}
+
 std::shared_ptr<const CompileResult> CompileCache::compiled(const SweepPoint& point, const HwConfig& hw) {
   const std::string program_key = key(point, cost_only_key);
   if (auto hit = programs_.find(program_key)) return hit;
   const EvaluateOptions options = plan_.options_at(point);
-  return programs_.insert(
-      program_key,
-      std::make_shared<const CompileResult>(compile(
-          plan_.model(point.model), plan_.variants(point.model)[static_cast<std::size_t>(point.variant)], hw,
-          options.compile)));
+  return programs_.insert(program_key,
+                          std::make_shared<const CompileResult>(
+                              compile(plan_.model(point.model), *front(point, hw), hw, options.compile)));
 }
 
 std::shared_ptr<const CompileCache::Counted> CompileCache::counted(const SweepPoint& point,

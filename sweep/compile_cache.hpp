@@ -5,8 +5,11 @@
 // coefficients, static power, clock, DRAM bandwidth and latency) share the program's counts, and each is
 // costed by a pass over the counted waves, not the program's tiles.
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
 
 #include "simulator/evaluate/evaluate.hpp"
 #include "simulator/report.hpp"
@@ -36,11 +39,16 @@ class CompileCache {
     AnalyticCounts counts;
   };
   std::shared_ptr<const CompileResult> compiled(const SweepPoint& point, const HwConfig& hw);
+  // The front of the point's model and variant's compile (compile_front): the same at every grid point and
+  // context, as a grid's keys are numeric and the bit widths are the spec's.
+  std::shared_ptr<const FrontGraph> front(const SweepPoint& point, const HwConfig& hw);
   std::shared_ptr<const Counted> counted(const SweepPoint& point, const HwConfig& hw);
   // The point's model, variant and context, and its values on the axes `shared` does not hold for.
   std::string key(const SweepPoint& point, bool (*shared)(const std::string&)) const;
 
   const SweepPlan& plan_;
+  std::mutex fronts_mutex_;
+  std::map<std::pair<int, int>, std::shared_ptr<const FrontGraph>> fronts_;  // by (model, variant)
   LruCache<std::string, CompileResult> programs_;
   LruCache<std::string, Counted> counts_;
 };

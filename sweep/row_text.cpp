@@ -44,7 +44,8 @@ void split_csv_views(std::string_view line, std::vector<std::string_view>& field
   }
 }
 
-RowText::RowText(const std::vector<std::string>& columns) : columns_(columns), memo_(columns.size()) {
+RowText::RowText(const std::vector<std::string>& columns)
+    : columns_(columns), memo_(columns.size()), memo_use_(columns.size()) {
   const auto feasible = std::find(columns_.begin(), columns_.end(), "feasible");
   feasible_column_ = static_cast<std::size_t>(feasible - columns_.begin());
   std::map<std::string, std::size_t> sorted;
@@ -81,6 +82,15 @@ void RowText::append(std::string_view line, const std::vector<std::string_view>&
 }
 
 void RowText::append_value(std::size_t column, std::string_view field, std::string& json) {
+  MemoUse& use = memo_use_[column];
+  if (use.skip()) {
+    field_.assign(field);
+    value_.clear();
+    serializer_->dump(typed(field_), false, false, 0);
+    json += value_;
+    return;
+  }
+  ++use.lookups;
   Memo& memo = memo_[column][std::hash<std::string_view>()(field) % kMemoSlots];
   if (!memo.used || memo.field != field) {
     memo.field.assign(field);
@@ -88,6 +98,8 @@ void RowText::append_value(std::size_t column, std::string_view field, std::stri
     serializer_->dump(typed(memo.field), false, false, 0);
     memo.json = value_;
     memo.used = true;
+  } else {
+    ++use.hits;
   }
   json += memo.json;
 }

@@ -40,13 +40,24 @@ class RowText {
     bool used = false;
   };
   static constexpr std::size_t kMemoSlots = 64;
+  // A column whose memo found fewer than one value in kMemoMinHitShare of its first kMemoTrial lookups (a
+  // figure every point changes: latency, energy) is typed without it: hashing, comparing and storing each
+  // field was a fifth of a cost-only sweep's JSON typing, for no hit.
+  static constexpr std::size_t kMemoTrial = 1024;
+  static constexpr std::size_t kMemoMinHitShare = 8;
+  struct MemoUse {
+    std::size_t lookups = 0, hits = 0;
+    bool skip() const { return lookups >= kMemoTrial && hits * kMemoMinHitShare < lookups; }
+  };
   void append_value(std::size_t column, std::string_view field, std::string& json);
 
   std::vector<std::string> columns_;
   std::size_t feasible_column_;  // columns_.size() if none
   std::vector<JsonKey> keys_;
-  std::vector<std::array<Memo, kMemoSlots>> memo_;                            // per column
-  std::string value_;                                                         // one value's JSON text
+  std::vector<std::array<Memo, kMemoSlots>> memo_;  // per column
+  std::vector<MemoUse> memo_use_;                   // per column
+  std::string field_;                               // one field, NUL-terminated for strtod
+  std::string value_;                               // one value's JSON text
   std::unique_ptr<nlohmann::detail::serializer<nlohmann::json>> serializer_;  // writes into value_
 };
 

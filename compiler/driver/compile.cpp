@@ -50,14 +50,14 @@ void timed(CompileResult& result, const TextSink& sink, const char* name, const 
   }
 }
 
-CompileResult run_passes(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
-                         const CompileOptions& options, const TextSink& sink) {
+// The front of the pipeline: what it makes reads the model, the variants, the bit widths and the chip's lists
+// of widths, never the context or a numeric chip key.
+void run_front(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
+               const CompileOptions& options, const TextSink& sink, passes::Graph& g, CompileResult& result) {
   using namespace passes;
   model.check_variant(variants);
-  CompileResult result;
   Diagnostics& notes = result.diagnostics;
   // An imported model's graph is built the same way: the QKV baseline of its shapes, then its own variant.
-  Graph g;
   timed(result, sink, "frontend", g, [&] { graph::build_graph(model.spec, g); });
   timed(result, sink, "apply_variant", g, [&] {
     apply_variant(g, variants, options.fuse_kv, notes, model.spec.kv_shared_from,
@@ -65,24 +65,42 @@ CompileResult run_passes(const ModelSource& model, const LayerVariants& variants
   });
   const BitWidths bits{options.weight_bits, options.act_bits, options.kv_bits};
   timed(result, sink, "quantize", g, [&] { quantize(g, hw, bits, notes); });
+}
+
+// The rest: the KV cache, tiles, places, routes and schedule at this chip and context, lowered to the IR.
+void run_back(passes::Graph& g, const HwConfig& hw, const CompileOptions& options, const TextSink& sink,
+              CompileResult& result) {
+  using namespace passes;
+  Diagnostics& notes = result.diagnostics;
   timed(result, sink, "plan_kv_cache", g, [&] { plan_kv_cache(g, hw, options.context, notes); });
   timed(result, sink, "partition", g, [&] { partition(g, hw, notes); });
   timed(result, sink, "place", g, [&] { place(g, hw, notes); });
   timed(result, sink, "route", g, [&] { route(g, notes); });
   timed(result, sink, "schedule", g, [&] { schedule(g, notes); });
   timed(result, sink, "lower", result.program, [&] { result.program = lower(g, hw); });
-  return result;
+}
+
+// Runs `run`, naming the model and chip files in a MappingError: the passes name the op; the reader also
+// needs the files it came from.
+template <typename Run>
+auto naming_files(const ModelSource& model, const HwConfig& hw, Run&& run) {
+  try {
+    return run();
+  } catch (const MappingError& e) {
+    throw MappingError(
+        fmt::format("{}: does not fit chip {} ({}): {}", model.spec.file, hw.name, hw.file, e.what()));
+  }
 }
 
 CompileResult compile_with(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
                            const CompileOptions& options, const TextSink& sink) {
-  try {
-    return run_passes(model, variants, hw, options, sink);
-  } catch (const MappingError& e) {
-    // The passes name the op; the reader also needs the files it came from.
-    throw MappingError(
-        fmt::format("{}: does not fit chip {} ({}): {}", model.spec.file, hw.name, hw.file, e.what()));
-  }
+  return naming_files(model, hw, [&] {
+    CompileResult result;
+    passes::Graph g;
+    run_front(model, variants, hw, options, sink, g, result);
+    run_back(g, hw, options, sink, result);
+    return result;
+  });
 }
 
 CompileResult run_cnn_passes(const CnnSpec& spec, const HwConfig& hw, passes::MapMode mode,
@@ -129,6 +147,30 @@ const std::vector<std::string>& cnn_compile_pass_names() {
 CompileResult compile(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
                       const CompileOptions& options) {
   return compile_with(model, variants, hw, options, TextSink{});
+}
+
+struct FrontGraph {
+  passes::Graph graph;
+  CompileResult done;  // the front passes' times and notes; no program yet
+};
+
+std::shared_ptr<const FrontGraph> compile_front(const ModelSource& model, const LayerVariants& variants,
+                                                const HwConfig& hw, const CompileOptions& options) {
+  return naming_files(model, hw, [&] {
+    auto front = std::make_shared<FrontGraph>();
+    run_front(model, variants, hw, options, TextSink{}, front->graph, front->done);
+    return std::shared_ptr<const FrontGraph>(std::move(front));
+  });
+}
+
+CompileResult compile(const ModelSource& model, const FrontGraph& front, const HwConfig& hw,
+                      const CompileOptions& options) {
+  return naming_files(model, hw, [&] {
+    CompileResult result{{}, front.done.passes, front.done.diagnostics};
+    passes::Graph g = front.graph;
+    run_back(g, hw, options, TextSink{}, result);
+    return result;
+  });
 }
 
 CompileResult compile(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,

@@ -2,6 +2,7 @@
 // The compiler's entry point: a model and an attention variant, lowered for one chip into an Event IR
 // program.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,19 @@ struct CompileResult {
 // InputError for options the chip cannot do or variants an imported model was not built with, MappingError
 // for a model that cannot be placed (naming the op, what it needs and what the chip has).
 CompileResult compile(const ModelSource& model, const LayerVariants& variants, const HwConfig& hw,
+                      const CompileOptions& options);
+
+// The front of compile()'s pipeline (frontend, apply_variant, quantize) and what it left: its graph, pass
+// times and notes (defined in compile.cpp, so the Graph IR's headers stay there). It reads the model, the
+// variants, the options' bit widths and the chip's lists of widths, never the context or a numeric chip key,
+// so a sweep makes it once per model and variant and compiles each of their points from it.
+struct FrontGraph;
+// Throws what compile() throws in those passes.
+std::shared_ptr<const FrontGraph> compile_front(const ModelSource& model, const LayerVariants& variants,
+                                                const HwConfig& hw, const CompileOptions& options);
+// compile() from a copy of `front`, made by compile_front with the same model, variants and bit widths at a
+// chip with the same lists of widths: the same result, its front passes' times those of `front`.
+CompileResult compile(const ModelSource& model, const FrontGraph& front, const HwConfig& hw,
                       const CompileOptions& options);
 
 // A CNN model lowered for one chip: the CNN frontend, map_cnn's mapping in `map_mode` (`minimal` or

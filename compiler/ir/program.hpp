@@ -69,6 +69,9 @@ enum class Relu { No, Yes, Bounded };
 // [row_begin, row_end) and output channels [out_begin, out_end). `pass` is the mapping's pass (Akida's HwPr:
 // layers that do not fit the chip at once run in passes, weights reloaded, numbered from 0). The dense input
 // layer's one tile runs on the HRC, no NP (`on_hrc`).
+//
+// A program has thousands of tiles, copied and walked by every pass after partition: the row bounds are
+// 32-bit (a CNN input's side is at most kCnnMaxSide) and sit beside `pass`, so a tile is 56 bytes, not 72.
 struct Tile {
   int index = 0;
   NpCoord np;
@@ -76,10 +79,11 @@ struct Tile {
   int64_t out_end = 0;
   int64_t weight_bytes = 0;
   int pass = 0;
-  int64_t row_begin = 0;  // CNN layers: input rows
-  int64_t row_end = 0;
+  int32_t row_begin = 0;  // CNN layers: input rows
+  int32_t row_end = 0;
   bool on_hrc = false;  // CNN input layer: on the HRC, `np` unused
 };
+static_assert(sizeof(Tile) <= 56, "a tile's fields are packed: keep new ones beside the 32-bit ones");
 
 struct Op {
   int id = 0;        // dense 0..n-1, in decode schedule order

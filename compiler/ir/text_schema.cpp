@@ -160,7 +160,12 @@ const LineFields<Tile>& tile_line() {
               [](const Tile& t) {
                 return Range::Value{t.row_begin, t.row_end};
               },
-              [](Tile& t, Range::Value range) { std::tie(t.row_begin, t.row_end) = range; }, Range{})
+              [](Tile& t, Range::Value range) {
+                // Range{kCnnMaxSide} read them: they fit the tile's 32-bit fields.
+                t.row_begin = static_cast<int32_t>(range.first);
+                t.row_end = static_cast<int32_t>(range.second);
+              },
+              Range{kCnnMaxSide})
           .optional("weight_bytes", &Tile::weight_bytes, kByteCount)
           .optional("pass", &Tile::pass, kCount);
   return fields;

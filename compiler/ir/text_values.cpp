@@ -200,9 +200,9 @@ void Range::write(std::string& out, const Value& value) const {
 
 Range::Value Range::read(LineCursor& cursor, std::string_view what) const {
   const int column = cursor.column();
-  const int64_t begin = read_integer(cursor, what, 0, kMaxWidth, '\0');
+  const int64_t begin = read_integer(cursor, what, 0, max, '\0');
   if (!cursor.accept('.') || !cursor.accept('.')) fail_value(cursor, column, what, expected());
-  const int64_t end = read_integer(cursor, what, 0, kMaxWidth, '\0');
+  const int64_t end = read_integer(cursor, what, 0, max, '\0');
   if (end < begin)
     cursor.fail_at(column, fmt::format("{} {}..{} runs backwards, expected begin <= end", what, begin, end));
   return {begin, end};

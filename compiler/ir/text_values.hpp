@@ -107,6 +107,7 @@ struct Placement {
 // A half-open range begin..end with 0 <= begin <= end.
 struct Range {
   using Value = std::pair<int64_t, int64_t>;
+  int64_t max = kMaxWidth;  // the largest begin and end
   void write(std::string& out, const Value& value) const;
   Value read(LineCursor& cursor, std::string_view what) const;
   std::string expected() const;

@@ -203,6 +203,44 @@ TEST_CASE("compiling twice gives the same program") {
   }
 }
 
+// What a sweep does (sweep/compile_cache.cpp): the front passes once per model and variant, every context and
+// chip compiled from a copy of their graph.
+TEST_CASE("compiling from a shared front gives the program and notes compile() gives") {
+  int programs = 0, refused = 0;
+  for (const std::string name : {"edge-tiny", "paper-300m", "gemma-3-270m", "llama-3.2-1b"}) {
+    const auto model = neurokv::test::model(name);
+    for (const std::string chip_name : {"akida2-like", "akd1000-like"}) {
+      const auto hw = neurokv::test::chip(chip_name);
+      for (const auto& variant : AttentionVariant::parse_list("all", model.heads, model.kv_groups)) {
+        const auto front = neurokv::compile_front(model, variant, hw, {});
+        for (const int64_t context : {64, 2048}) {
+          INFO(name << " " << chip_name << " " << variant.name() << " context " << context);
+          CompileOptions options;
+          options.context = context;
+          std::string direct_error, shared_error;
+          neurokv::CompileResult direct, shared;
+          try {
+            direct = compile(model, variant, hw, options);
+          } catch (const neurokv::MappingError& e) {
+            direct_error = e.what();
+          }
+          try {
+            shared = compile(model, *front, hw, options);
+          } catch (const neurokv::MappingError& e) {
+            shared_error = e.what();
+          }
+          CHECK(shared_error == direct_error);
+          CHECK(print_program(shared.program) == print_program(direct.program));
+          CHECK(shared.diagnostics == direct.diagnostics);
+          ++(direct_error.empty() ? programs : refused);
+        }
+      }
+    }
+  }
+  CHECK(programs == 112);  // 28 variants ("all" of the four models) × 2 chips × 2 contexts
+  CHECK(refused == 0);
+}
+
 TEST_CASE("the summary counts ops and reports the cache") {
   const auto model = neurokv::test::model("paper-300m");
   CompileOptions options;

@@ -2,6 +2,7 @@
 // alone reports exactly what walking its tiles at that chip reports (the tile-level path, evaluate_program),
 // byte for byte, for every shipped model, chip and variant.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "simulator/evaluate/evaluate.hpp"
 #include "simulator/program_counts.hpp"
 #include "simulator/report_render.hpp"
+#include "simulator/wave_pass_memo.hpp"
 #include "tests/unit/compile_fixtures.hpp"
 #include "tests/unit/evaluate_fixtures.hpp"
 
@@ -75,18 +77,44 @@ TEST_CASE(
           const ir::Program& program = compiled.program;
           const std::string tile_level =
               rendered(program, hw, options, evaluate_program(program, hw, options));
+          const std::string other_tile_level =
+              rendered(program, other, options, evaluate_program(program, other, options));
           const AnalyticCounts counts = count_analytic(program, other, options);
           CHECK(rendered(program, hw, options, cost_analytic(counts, hw)) == tile_level);
           // And the other way round: counted here, costed there.
-          CHECK(
-              rendered(program, other, options, cost_analytic(count_analytic(program, hw, options), other)) ==
-              rendered(program, other, options, evaluate_program(program, other, options)));
+          CHECK(rendered(program, other, options,
+                         cost_analytic(count_analytic(program, hw, options), other)) == other_tile_level);
+          // The same counts costed again: the wave passes kept at hw's DRAM timing, and a second timing.
+          CHECK(rendered(program, hw, options, cost_analytic(counts, hw)) == tile_level);
+          CHECK(rendered(program, other, options, cost_analytic(counts, other)) == other_tile_level);
           ++compared;
         }
       }
     }
   }
   CHECK(compared >= 3 * 8 * 3);  // at least every model on one chip at every context
+}
+
+TEST_CASE("a wave pass is computed once per DRAM timing and kept") {
+  WavePassMemo memo;
+  int passes = 0;
+  const auto pass = [&] {
+    ++passes;
+    PhaseTotals totals = PhaseTotals::cycles_only(1);
+    totals.uncontended_cycles = passes;  // which call made it
+    return totals;
+  };
+  PhaseTotals scratch;
+  const PhaseTotals& first = memo.get(2.5, 40, pass, scratch);
+  CHECK(first.uncontended_cycles == 1);
+  CHECK(&memo.get(2.5, 40, pass, scratch) == &first);
+  CHECK(memo.get(2.5, 41, pass, scratch).uncontended_cycles == 2);
+  CHECK(memo.get(2.6, 40, pass, scratch).uncontended_cycles == 3);
+  CHECK(memo.get(2.5, 40, pass, scratch).uncontended_cycles == 1);
+  CHECK(passes == 3);
+  // A NaN timing (no order to keep it by) is computed at every call.
+  CHECK(memo.get(std::nan(""), 40, pass, scratch).uncontended_cycles == 4);
+  CHECK(memo.get(std::nan(""), 40, pass, scratch).uncontended_cycles == 5);
 }
 
 TEST_CASE("pricing keys are the keys costing reads and counting does not") {
