@@ -265,18 +265,22 @@ TEST_CASE(
         Approx(depthwise.values[9 * 9 + 4] * bn_channel(raw, 2, 9).first));
 }
 
-TEST_CASE("the AkidaNet VWW fixture (BatchNorms folded by PyTorch) is models/akidanet-vww.yaml's network") {
-  const CnnSource imported = cnn_fixture("akidanet-vww");
-  const CnnSpec yaml = test::cnn_model("akidanet-vww");
-  REQUIRE(imported.spec.layers.size() == yaml.layers.size());
-  for (std::size_t i = 0; i < yaml.layers.size(); ++i) {
-    CnnLayer want = yaml.layers[i];
-    want.name = imported.spec.layers[i].name;                    // classifier: dense_14
-    want.input_density = imported.spec.layers[i].input_density;  // the YAML's measured density; 0.5 assumed
-    check_same_layer(imported.spec.layers[i], want);
+TEST_CASE("the AkidaNet 0.25 fixtures (BatchNorms folded by PyTorch) are the VWW and 224 YAMLs' networks") {
+  for (const char* name : {"akidanet-vww", "akidanet-0.25-224"}) {
+    INFO(name);
+    const CnnSource imported = cnn_fixture(name);
+    const CnnSpec yaml = test::cnn_model(name);
+    CHECK(imported.spec.input.height == yaml.input.height);
+    REQUIRE(imported.spec.layers.size() == yaml.layers.size());
+    for (std::size_t i = 0; i < yaml.layers.size(); ++i) {
+      CnnLayer want = yaml.layers[i];
+      want.name = imported.spec.layers[i].name;                    // classifier: dense_14
+      want.input_density = imported.spec.layers[i].input_density;  // the YAML's measured density; 0.5 assumed
+      check_same_layer(imported.spec.layers[i], want);
+    }
+    CHECK(imported.spec.layers.back().name == "dense_14");
+    CHECK(parameter_count(*imported.weights) == parameter_count(yaml));
   }
-  CHECK(imported.spec.layers.back().name == "dense_14");
-  CHECK(parameter_count(*imported.weights) == parameter_count(yaml));
 }
 
 TEST_CASE("an ONNX CNN is told from a transformer by its graph") {
