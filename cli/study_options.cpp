@@ -76,11 +76,11 @@ void add_event_options(CLI::App& command, study::StudyOptions& o) {
                                   "measured events: a text file, each byte a token (byte-level models)");
   ids->excludes(text);
   command
-      .add_option(
-          "--events", o.events,
-          "measured: densities from executing the model on --ids/--text (needs an ONNX model or "
-          "--synthetic-weights; a CNN: on frames, with --synthetic-weights); assumed: the model's assumed "
-          "densities; auto: measured when both exist")
+      .add_option("--events", o.events,
+                  "measured: densities from executing the model on --ids/--text (needs an ONNX model or "
+                  "--synthetic-weights; a CNN: on frames, with its ONNX weights or --synthetic-weights); "
+                  "assumed: the "
+                  "model's assumed densities; auto: measured when both exist")
       ->check(CLI::IsMember({"auto", "measured", "assumed"}))
       ->capture_default_str();
   command.add_option("--weights", o.weights_file,
