@@ -319,16 +319,12 @@ class CnnReader {
 }  // namespace
 
 bool is_onnx_cnn(const std::string& path) {
-  onnx::ModelProto model;
-  try {
-    if (!model.ParseFromString(read_whole_file(path, "an ONNX model"))) return false;
-  } catch (const InputError&) {
-    return false;
-  }
+  const std::optional<std::vector<std::string>> ops = onnx_import::graph_op_types(path);
+  if (!ops) return false;
   bool conv = false;
-  for (const onnx::NodeProto& node : model.graph().node()) {
-    if (node.op_type() == "Softmax") return false;  // attention: a transformer
-    conv = conv || node.op_type() == "Conv";
+  for (const std::string& op : *ops) {
+    if (op == "Softmax") return false;  // attention: a transformer
+    conv = conv || op == "Conv";
   }
   return conv;
 }

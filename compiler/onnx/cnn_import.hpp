@@ -18,9 +18,10 @@ struct ImportedCnn {
   Diagnostics diagnostics;  // the widths and density assumed (an ONNX float graph carries none)
 };
 
-// Whether the ONNX file at `path` holds a CNN: a Conv node and no Softmax (no attention). Reads the graph,
-// not its external data; false for a file that cannot be read or parsed (the transformer importer reports
-// it).
+// Whether the ONNX file at `path` holds a CNN: a Conv node and no Softmax (no attention). Reads only the
+// graph's node list (onnx_import::graph_op_types), not its initializers or external data, so a transformer's
+// loader pays little for the question; false for a file that cannot be read or parsed (the transformer
+// importer reports it).
 bool is_onnx_cnn(const std::string& path);
 
 // Throws InputError ("file: node 'name' (OpType): what is wrong, what was expected") for a file that is not

@@ -1,6 +1,10 @@
 #include "compiler/onnx/onnx_file.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/wire_format_lite.h>
 
 #include <algorithm>
 #include <charconv>
@@ -98,6 +102,47 @@ onnx::ModelProto parse_onnx_model(const std::string& bytes, const std::string& p
   }
   resolve_external(*model.mutable_graph(), std::filesystem::path(path).parent_path(), path);
   return model;
+}
+
+std::optional<std::vector<std::string>> graph_op_types(const std::string& path) {
+  using google::protobuf::internal::WireFormatLite;
+  constexpr int kModelGraph = 7, kGraphNode = 1;  // onnx.proto's field numbers
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(path, error);
+  const int fd = error ? -1 : ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return std::nullopt;
+  google::protobuf::io::FileInputStream file(fd);
+  file.SetCloseOnDelete(true);
+  google::protobuf::io::CodedInputStream in(&file);
+  // Reads the fields of a message up to its end (a limit, or the file's), descending into `field` with
+  // `read` and skipping the others; false for bytes that are not such a message.
+  const auto fields = [&in](int field, const auto& read) {
+    for (uint32_t tag = in.ReadTag(); tag != 0; tag = in.ReadTag()) {
+      if (WireFormatLite::GetTagFieldNumber(tag) == field &&
+          WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+        uint32_t length = 0;
+        if (!in.ReadVarint32(&length)) return false;
+        const auto limit = in.PushLimit(static_cast<int>(length));
+        if (!read() || !in.ConsumedEntireMessage()) return false;
+        in.PopLimit(limit);
+      } else if (!WireFormatLite::SkipField(&in, tag)) {
+        return false;
+      }
+    }
+    return in.ConsumedEntireMessage();
+  };
+  std::vector<std::string> ops;
+  const bool read = fields(kModelGraph, [&] {
+    return fields(kGraphNode, [&] {
+      onnx::NodeProto node;
+      if (!node.MergeFromCodedStream(&in)) return false;
+      ops.push_back(node.op_type());
+      return true;
+    });
+  });
+  // A skip seeks, and a seek past the end succeeds: a truncated file shows as a position past its size.
+  if (!read || static_cast<std::uintmax_t>(in.CurrentPosition()) != size) return std::nullopt;
+  return ops;
 }
 
 }  // namespace neurokv::onnx_import

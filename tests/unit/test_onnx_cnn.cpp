@@ -290,6 +290,19 @@ TEST_CASE("an ONNX CNN is told from a transformer by its graph") {
   CHECK_FALSE(is_cnn_source(kOnnxFixtures + "llama-fused-split.onnx", ""));
   CHECK_FALSE(is_cnn_source(kOnnxFixtures + "bad-not-onnx.onnx", ""));
   CHECK_FALSE(is_cnn_source(kOnnxFixtures + "no-such.onnx", ""));
+  // Only the node list is read, the initializers skipped, yet the file must still be whole to its end.
+  const std::optional<std::vector<std::string>> ops =
+      onnx_import::graph_op_types(kOnnxFixtures + "ds-cnn-kws.onnx");
+  REQUIRE(ops);
+  CHECK(ops->size() == static_cast<std::size_t>(RawGraph("ds-cnn-kws").proto.graph().node_size()));
+  CHECK(ops->front() == "Conv");
+  CHECK(ops->back() == "Gemm");
+  const std::string bytes = read_whole_file(kOnnxFixtures + "ds-cnn-kws.onnx");
+  const std::string cut = "/tmp/neurokv-test-cut-cnn.onnx";
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() - 100);
+  CHECK_FALSE(onnx_import::graph_op_types(cut));
+  CHECK_FALSE(is_cnn_source(cut, ""));
+  std::remove(cut.c_str());
 }
 
 TEST_CASE("estimate of the DS-CNN fixture prints the YAML's report byte for byte, in both mapping modes") {
