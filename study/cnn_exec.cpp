@@ -18,12 +18,12 @@ CnnModelRun execute_cnn_model(const StudyOptions& options, passes::MapMode mode,
   const functional::Workers workers(events.threads);
   run.weights = inputs.weights_origin;
   run.frames = inputs.frames.source;
-  run.execution = functional::execute_cnn(run.program, *inputs.weights, inputs.frames, numerics, workers,
-                                          inputs.weights_origin);
-  run.reference = numerics == functional::Numerics::Float
-                      ? run.execution
-                      : functional::execute_cnn(run.program, *inputs.weights, inputs.frames,
-                                                functional::Numerics::Float, workers, inputs.weights_origin);
+  run.reference = functional::execute_cnn(run.program, *inputs.weights, inputs.frames,
+                                          functional::Numerics::Float, workers, inputs.weights_origin);
+  run.execution = numerics == functional::Numerics::Float
+                      ? run.reference
+                      : functional::execute_cnn_int(run.program, *inputs.weights, inputs.frames,
+                                                    run.reference, workers, inputs.weights_origin);
   return run;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <type_traits>
 
 #include "compiler/ir/cnn_layer.hpp"
@@ -375,15 +376,9 @@ CnnExecution run_frames(const ir::Program& program, const std::vector<std::vecto
   return e;
 }
 
-}  // namespace
-
-int CnnExecution::top_class(int64_t frame) const {
-  const std::vector<float>& out = outputs.at(static_cast<std::size_t>(frame));
-  return static_cast<int>(std::max_element(out.begin(), out.end()) - out.begin());
-}
-
-CnnExecution execute_cnn(const ir::Program& program, const ModelWeights& weights, const CnnFrames& frames,
-                         Numerics numerics, const Workers& workers, const std::string& where) {
+// Throws InputError for a program that is not a CNN's, frames of another shape, or weights out of layout.
+void check_inputs(const ir::Program& program, const ModelWeights& weights, const CnnFrames& frames,
+                  const std::string& where) {
   if (program.model.network != ir::Network::Cnn || program.ops.empty()) {
     throw InputError(fmt::format("{}: a {} program, expected a CNN program (network=cnn)", program.model.name,
                                  ir::to_string(program.model.network)));
@@ -396,14 +391,21 @@ CnnExecution execute_cnn(const ir::Program& program, const ModelWeights& weights
                                  first.in_height, first.in_width, first.in_features));
   }
   check_cnn_weights(program, weights, where);
+}
+
+CnnExecution float_run(const ir::Program& program, const ModelWeights& weights, const CnnFrames& frames,
+                       const Workers& workers) {
   std::vector<std::vector<Kernel>> float_kernels;
   for (const ir::Op& op : program.ops) float_kernels.push_back(op_kernels(op, weights, Numerics::Float));
   // A float map holds its values themselves: its step is 1.
   const std::vector<double> unit_steps(program.ops.size(), 1.0);
   CnnExecution reference = run_frames<float>(program, float_kernels, unit_steps, frames, workers);
   reference.numerics = Numerics::Float;
-  if (numerics == Numerics::Float) return reference;
+  return reference;
+}
 
+CnnExecution int_run(const ir::Program& program, const ModelWeights& weights, const CnnFrames& frames,
+                     const CnnExecution& reference, const Workers& workers) {
   std::vector<std::vector<Kernel>> int_kernels;
   for (const ir::Op& op : program.ops) int_kernels.push_back(op_kernels(op, weights, Numerics::Int));
   std::vector<double> steps;
@@ -414,6 +416,32 @@ CnnExecution execute_cnn(const ir::Program& program, const ModelWeights& weights
   result.numerics = Numerics::Int;
   result.steps = steps;
   return result;
+}
+
+}  // namespace
+
+int CnnExecution::top_class(int64_t frame) const {
+  const std::vector<float>& out = outputs.at(static_cast<std::size_t>(frame));
+  return static_cast<int>(std::max_element(out.begin(), out.end()) - out.begin());
+}
+
+CnnExecution execute_cnn(const ir::Program& program, const ModelWeights& weights, const CnnFrames& frames,
+                         Numerics numerics, const Workers& workers, const std::string& where) {
+  check_inputs(program, weights, frames, where);
+  CnnExecution reference = float_run(program, weights, frames, workers);
+  if (numerics == Numerics::Float) return reference;
+  return int_run(program, weights, frames, reference, workers);
+}
+
+CnnExecution execute_cnn_int(const ir::Program& program, const ModelWeights& weights, const CnnFrames& frames,
+                             const CnnExecution& reference, const Workers& workers,
+                             const std::string& where) {
+  check_inputs(program, weights, frames, where);
+  if (reference.numerics != Numerics::Float || reference.max_abs.size() != program.ops.size() ||
+      reference.frames != frames.count()) {
+    throw std::logic_error("execute_cnn_int: the reference is not this program's float run on these frames");
+  }
+  return int_run(program, weights, frames, reference, workers);
 }
 
 }  // namespace neurokv::functional

@@ -61,5 +61,11 @@ struct CnnExecution {
 CnnExecution execute_cnn(const ir::Program& program, const ModelWeights& weights, const CnnFrames& frames,
                          Numerics numerics, const Workers& workers = Workers(),
                          const std::string& where = "the weights");
+// Integer numerics with the activation steps calibrated on `reference`, the float run (execute_cnn) of the
+// same program, weights and frames: what execute_cnn in integer numerics does, for a caller that keeps the
+// float run too.
+CnnExecution execute_cnn_int(const ir::Program& program, const ModelWeights& weights, const CnnFrames& frames,
+                             const CnnExecution& reference, const Workers& workers = Workers(),
+                             const std::string& where = "the weights");
 
 }  // namespace neurokv::functional

@@ -476,6 +476,10 @@ TEST_CASE("Integer execution agrees with float: top class and the error of the o
     const CnnFrames frames = functional::synthetic_frames(in, 16, 1);
     const CnnExecution f = functional::execute_cnn(program, weights, frames, Numerics::Float);
     const CnnExecution i = functional::execute_cnn(program, weights, frames, Numerics::Int);
+    // Calibrated on a float run the caller keeps, the integer run is the same bytes.
+    const CnnExecution from_reference = functional::execute_cnn_int(program, weights, frames, f);
+    CHECK(from_reference.outputs == i.outputs);
+    CHECK(from_reference.steps == i.steps);
     int same = 0;
     double error = 0, norm = 0;
     for (int64_t n = 0; n < frames.count(); ++n) {
