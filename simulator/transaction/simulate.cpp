@@ -89,7 +89,7 @@ KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOp
   sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
   // This process's memory is its own copy of the parent's (fork), which the parent never sees: each phase's
   // densities are realised in the program in place, not in a copy of it (the Sequencer keeps the planned
-  // ones), as copying thousands of tiles' vectors was a twelfth of a simulation's page faults.
+  // ones), as copying thousands of tiles' vectors was a tenth of the main job's page faults.
   ir::Program& realised = const_cast<ir::Program&>(program);
   transaction::SimContext ctx(realised, hw);
   std::unique_ptr<transaction::ChromeTrace> trace;
