@@ -42,15 +42,9 @@ std::vector<int64_t> event_buffer_bytes(const ir::Program& program, const HwConf
 
 namespace {
 
-// Every activation an event: the realised events of any draw are at most these.
-ir::Program dense_program(const ir::Program& program) {
-  ir::Program dense = program;
-  for (ir::Op& op : dense.ops) op.input_density = 1;
-  return dense;
-}
-
-std::vector<int64_t> dense_queue_bound(const ir::Program& dense, const HwConfig& hw, const Phase& phase) {
-  const ir::Program& program = dense;
+// Every activation counted as an event (route_activations): the realised events of any draw are at most
+// these.
+std::vector<int64_t> dense_queue_bound(const ir::Program& program, const HwConfig& hw, const Phase& phase) {
   const std::vector<ir::Step>& steps = phase.kind == Phase::Kind::Decode ? program.decode : program.prefill;
   std::vector<int> wave_of(program.ops.size(), 0);
   std::vector<int64_t> tokens_of(program.ops.size(), 0);
@@ -67,10 +61,10 @@ std::vector<int64_t> dense_queue_bound(const ir::Program& dense, const HwConfig&
     queue_start[op + 1] = queue_start[op] + program.ops[op].tiles.size();
   std::vector<Queue> queues(queue_start.back());
   std::vector<char> fed(queues.size(), 0);
-  for (const ir::Route& route : dense.routes) {
+  for (const ir::Route& route : program.routes) {
     const int64_t tokens = std::min(tokens_of.at(route.src_op), tokens_of.at(route.dst_op));
     if (tokens == 0) continue;
-    const double events = route_events(dense, route, phase, tokens);
+    const double events = route_activations(program, route, phase, tokens);
     if (events <= 0) continue;
     for (int tile : route.dst_tiles) {
       const size_t at = queue_start.at(static_cast<size_t>(route.dst_op)) + static_cast<size_t>(tile);
@@ -122,16 +116,15 @@ std::vector<int64_t> dense_queue_bound(const ir::Program& dense, const HwConfig&
 }  // namespace
 
 std::vector<int64_t> event_queue_bound(const ir::Program& program, const HwConfig& hw, const Phase& phase) {
-  return dense_queue_bound(dense_program(program), hw, phase);
+  return dense_queue_bound(program, hw, phase);
 }
 
 PrefillChunking plan_prefill_chunks(const ir::Program& program, const HwConfig& hw, int64_t prompt) {
-  const ir::Program dense = dense_program(program);
   const std::vector<int64_t> free = event_buffer_bytes(program, hw);
   // The worst NP's overflow at chunk size c (<= 0: every NP fits). The bound grows with c, so the largest
   // fitting c is found by bisection.
   const auto overflow = [&](int64_t c, PrefillChunking* worst) {
-    const std::vector<int64_t> bound = dense_queue_bound(dense, hw, Phase::last_chunk(prompt, c));
+    const std::vector<int64_t> bound = dense_queue_bound(program, hw, Phase::last_chunk(prompt, c));
     int64_t most = std::numeric_limits<int64_t>::min();
     for (size_t np = 0; np < bound.size(); ++np) {
       if (bound[np] - free[np] <= most) continue;

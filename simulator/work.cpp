@@ -256,11 +256,15 @@ TileWork tile_work(const ir::Program& program, const Op& op, const Tile& tile, c
   return w;
 }
 
-double route_events(const ir::Program& program, const ir::Route& route, const Phase& phase, int64_t tokens) {
+double route_activations(const ir::Program& program, const ir::Route& route, const Phase& phase,
+                         int64_t tokens) {
   const Op& src = program.ops.at(route.src_op);
   if (src.kind == OpKind::KvRead || rotates_on_read(program, src)) return 0;
-  const Op& dst = program.ops.at(route.dst_op);
-  return output_elements(program, src, src.tiles.at(route.src_tile), phase, tokens) * dst.input_density;
+  return output_elements(program, src, src.tiles.at(route.src_tile), phase, tokens);
+}
+
+double route_events(const ir::Program& program, const ir::Route& route, const Phase& phase, int64_t tokens) {
+  return route_activations(program, route, phase, tokens) * program.ops.at(route.dst_op).input_density;
 }
 
 std::vector<bool> repeated_kv_deliveries(const ir::Program& program) {

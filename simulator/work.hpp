@@ -52,6 +52,10 @@ TileWork tile_work(const ir::Program& program, const ir::Op& op, const ir::Tile&
 // Events a route carries in the phase (0 for a KV-row route, which carries data, not events). `tokens`: the
 // fewer of its source's and its consumer's step_tokens (the prefill's LM head takes the last token only).
 double route_events(const ir::Program& program, const ir::Route& route, const Phase& phase, int64_t tokens);
+// The same with every activation an event (the consumer's input density taken as 1): the most events any
+// draw can put on the route.
+double route_activations(const ir::Program& program, const ir::Route& route, const Phase& phase,
+                         int64_t tokens);
 
 // By route index: KV-row routes whose every destination NP already receives the same rows from the same
 // kv_read tile for attn_score. In the fused K=V form one kv_read tile routes its rows to attn_score and to

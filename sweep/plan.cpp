@@ -106,8 +106,10 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
                                    axis.location, chips, kMaxGridPoints));
     }
   }
-  // Each value alone, so a bad one is named before any point runs: parsing the chip with it (one YAML parse
-  // each), on `jobs` threads side by side; a refused value is reported below as one after the other would.
+  // Each value alone, so a bad one is named before any point runs: within its key's range on the parsed chip
+  // where that tells (ChipOverrider::admits), else by parsing the chip with it (one YAML parse each, which
+  // gives the error), on `jobs` threads side by side; a refused value is reported below as one after the
+  // other would.
   std::vector<std::pair<const GridAxis*, double>> values;
   for (const GridAxis& axis : spec.grid) {
     for (double value : axis.values) values.emplace_back(&axis, value);
@@ -118,7 +120,9 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
     for (std::size_t i; (i = next++) < values.size();) {
       const auto& [axis, value] = values[i];
       try {
-        parse_overridden(*plan.hw_overrider_, plan.hw_file_, overrides_for(*axis, value), axis->location);
+        const std::vector<HwOverride> overrides = overrides_for(*axis, value);
+        if (!plan.hw_overrider_->admits(overrides))
+          parse_overridden(*plan.hw_overrider_, plan.hw_file_, overrides, axis->location);
       } catch (...) {
         refused[i] = std::current_exception();
       }

@@ -6,6 +6,7 @@
 #include <boost/crc.hpp>
 
 #include "compiler/config/config_path.hpp"
+#include "compiler/config/hw_key_range.hpp"
 #include "compiler/support/error.hpp"
 #include "compiler/support/whole_file.hpp"
 #include "compiler/support/yaml_fields.hpp"
@@ -14,19 +15,22 @@
 namespace neurokv {
 namespace {
 
-// Reads sourced numbers and lists, remembering each one's provenance under its dotted key.
+// Reads sourced numbers and lists, remembering each one's provenance, and each number's range, under its
+// dotted key.
 class SourcedReader {
  public:
-  explicit SourcedReader(HwConfig& hw) : hw_(hw) {}
+  SourcedReader(HwConfig& hw, std::map<std::string, KeyRange>* ranges) : hw_(hw), ranges_(ranges) {}
 
   double number(const YamlMap& map, const std::string& key, double min, double max) {
     const Sourced s = map.sourced(key, min, max);
     hw_.provenance[map.dotted(key)] = s.provenance;
+    if (ranges_) (*ranges_)[map.dotted(key)] = {min, max, false};
     return s.value;
   }
 
   int64_t integer(const YamlMap& map, const std::string& key, int64_t min, int64_t max) {
     const double value = number(map, key, static_cast<double>(min), static_cast<double>(max));
+    if (ranges_) (*ranges_)[map.dotted(key)].integer = true;
     if (value != static_cast<double>(static_cast<int64_t>(value))) {
       throw InputError(
           fmt::format("{}: '{}' is {}, expected an integer", map.location(key), map.dotted(key), value));
@@ -53,6 +57,7 @@ class SourcedReader {
 
  private:
   HwConfig& hw_;
+  std::map<std::string, KeyRange>* ranges_;  // nullptr: not wanted
 };
 
 // The smallest input SRAM whose KV share (kKvShareOfInputSram) is at least one byte.
@@ -163,10 +168,10 @@ EnergyTable read_energy(const YamlMap& map, const NpSpec& np, SourcedReader& rea
   return e;
 }
 
-HwConfig hw_from_yaml(const YamlMap& map, const std::string& file) {
+HwConfig hw_from_yaml(const YamlMap& map, const std::string& file, std::map<std::string, KeyRange>* ranges) {
   HwConfig hw;
   hw.file = file;
-  SourcedReader read(hw);
+  SourcedReader read(hw, ranges);
   hw.name = map.text("name");
   map.text_or("description", "");
   hw.clock_hz = read.number(map, "clock_hz", 1e3, 1e12);
@@ -191,6 +196,13 @@ HwConfig hw_from_yaml(const YamlMap& map, const std::string& file) {
   return hw;
 }
 
+HwConfig parse(const std::string& yaml_text, const std::string& file,
+               std::map<std::string, KeyRange>* ranges) {
+  HwConfig hw = hw_from_yaml(YamlMap::load_string(yaml_text, file), file, ranges);
+  hw.content_hash = chip_file_hash(yaml_text);
+  return hw;
+}
+
 }  // namespace
 
 std::vector<int> default_attach_nodes(int channels, int nodes) {
@@ -200,9 +212,12 @@ std::vector<int> default_attach_nodes(int channels, int nodes) {
 }
 
 HwConfig parse_hw(const std::string& yaml_text, const std::string& file) {
-  HwConfig hw = hw_from_yaml(YamlMap::load_string(yaml_text, file), file);
-  hw.content_hash = chip_file_hash(yaml_text);
-  return hw;
+  return parse(yaml_text, file, nullptr);
+}
+
+HwConfig parse_hw(const std::string& yaml_text, const std::string& file,
+                  std::map<std::string, KeyRange>& ranges) {
+  return parse(yaml_text, file, &ranges);
 }
 
 HwConfig load_hw(const std::string& name_or_path, const std::string& hwconfigs_dir) {

@@ -34,17 +34,38 @@ YAML::Node value_node(const YAML::Node& root, const std::string& key) {
 
 ChipOverrider::ChipOverrider(std::string yaml_text, std::string file)
     : text_(std::move(yaml_text)), file_(std::move(file)) {
-  const HwConfig hw = parse_hw(text_, file_);  // the base file must be valid before any key is offered
+  std::map<std::string, KeyRange> ranges;
+  const HwConfig hw =
+      parse_hw(text_, file_, ranges);  // the base file must be valid before any key is offered
   const YAML::Node root = YAML::Load(text_);
   for (const auto& entry : hw.provenance) {  // std::map order: sorted
     const YAML::Node value = value_node(root, entry.first);
     if (!value.IsScalar()) continue;
     const std::size_t pos = static_cast<std::size_t>(value.Mark().pos);
+    const auto range = ranges.find(entry.first);
+    HwConfig probe = hw;
     keys_.push_back(entry.first);
     values_.push_back({pos, value.Scalar().size(),
                        text_.compare(pos, value.Scalar().size(), value.Scalar()) == 0, value.Mark().line + 1,
-                       value.Mark().column + 1});
+                       value.Mark().column + 1, range != ranges.end() && set_hw_value(probe, entry.first, 0),
+                       range != ranges.end() ? range->second : KeyRange{}});
   }
+}
+
+const ChipOverrider::Value* ChipOverrider::value_of(const std::string& key) const {
+  const auto at = std::lower_bound(keys_.begin(), keys_.end(), key);
+  return at == keys_.end() || *at != key ? nullptr : &values_[static_cast<std::size_t>(at - keys_.begin())];
+}
+
+bool ChipOverrider::admits(const std::vector<HwOverride>& overrides) const {
+  for (std::size_t i = 0; i < overrides.size(); ++i) {
+    const Value* value = value_of(overrides[i].key);
+    if (!value || !value->plain || !value->settable || !value->range.admits(overrides[i].value)) return false;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (overrides[j].key == overrides[i].key) return false;
+    }
+  }
+  return true;
 }
 
 std::string ChipOverrider::apply(const std::vector<HwOverride>& overrides) const {
@@ -55,8 +76,8 @@ std::string ChipOverrider::apply(const std::vector<HwOverride>& overrides) const
   std::vector<Splice> splices;
   std::set<std::string> seen;
   for (const HwOverride& o : overrides) {
-    const auto key = std::lower_bound(keys_.begin(), keys_.end(), o.key);
-    if (key == keys_.end() || *key != o.key) {
+    const Value* value = value_of(o.key);
+    if (!value) {
       throw InputError(fmt::format("unknown chip key '{}', expected a numeric key of {}: {}", o.key, file_,
                                    fmt::join(keys_, ", ")));
     }
@@ -65,15 +86,14 @@ std::string ChipOverrider::apply(const std::vector<HwOverride>& overrides) const
       throw InputError(
           fmt::format("chip key '{}' is set twice, expected each key of {} at most once", o.key, file_));
     }
-    const Value& value = values_[static_cast<std::size_t>(key - keys_.begin())];
     // A plain scalar's text is its source; a quoted one is not, and would be spliced wrongly.
-    if (!value.plain) {
+    if (!value->plain) {
       throw InputError(
           fmt::format("{}:{}:{}: '{}' is written as a quoted or multi-line scalar, expected a plain "
                       "number that a sweep can replace",
-                      file_, value.line, value.column, o.key));
+                      file_, value->line, value->column, o.key));
     }
-    splices.push_back({value.pos, value.length, fmt::format("{}", o.value)});
+    splices.push_back({value->pos, value->length, fmt::format("{}", o.value)});
   }
   // Right to left, so earlier offsets stay valid.
   std::sort(splices.begin(), splices.end(), [](const Splice& a, const Splice& b) { return a.pos > b.pos; });

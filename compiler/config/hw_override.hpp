@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/config/hw_config.hpp"
+#include "compiler/config/hw_key_range.hpp"
 
 namespace neurokv {
 
@@ -23,13 +23,21 @@ class ChipOverrider {
   const std::vector<std::string>& numeric_keys() const { return keys_; }
   // As override_hw_yaml.
   std::string apply(const std::vector<HwOverride>& overrides) const;
+  // Whether parse_hw(apply(overrides)) is a valid chip, where that is known without parsing: each key is one
+  // set_hw_value() sets (whose range never depends on another key), written as a plain number, given once,
+  // and its value within the range the chip's reader checks. False where only the parse can tell (and give
+  // the error).
+  bool admits(const std::vector<HwOverride>& overrides) const;
 
  private:
   struct Value {  // a numeric key's value in the text
     std::size_t pos, length;
     bool plain;  // written as its own text (not quoted or folded): the splice is exact
     int line, column;
+    bool settable;  // by set_hw_value()
+    KeyRange range;
   };
+  const Value* value_of(const std::string& key) const;  // nullptr for a key that is not a numeric leaf
   std::string text_, file_;
   std::vector<std::string> keys_;
   std::vector<Value> values_;  // per key

@@ -15,13 +15,15 @@ uint64_t splitmix64(uint64_t x) {
 
 }  // namespace
 
-void draw_densities(const ir::Program& planned, ir::Program& realised, const HwConfig& hw, const Phase& phase,
-                    const std::vector<int64_t>& op_tokens, uint64_t seed, int phase_index) {
-  for (const ir::Op& op : planned.ops) {
-    double density = op.input_density;
+void draw_densities(const std::vector<double>& planned, ir::Program& program, const HwConfig& hw,
+                    const Phase& phase, const std::vector<int64_t>& op_tokens, uint64_t seed,
+                    int phase_index) {
+  for (ir::Op& op : program.ops) {
+    double density = planned.at(static_cast<size_t>(op.id));
     if (!op.tiles.empty() && density > 0 && density < 1) {
+      // Offered activations do not depend on any op's density, so the last phase's draw may stand.
       const double offered =
-          tile_work(planned, op, op.tiles.front(), hw, phase, op_tokens.at(static_cast<size_t>(op.id)))
+          tile_work(program, op, op.tiles.front(), hw, phase, op_tokens.at(static_cast<size_t>(op.id)))
               .counts.activations_offered;
       const auto n = static_cast<int64_t>(std::llround(offered));
       if (n > 0) {
@@ -31,7 +33,7 @@ void draw_densities(const ir::Program& planned, ir::Program& realised, const HwC
         density = static_cast<double>(events(rng)) / static_cast<double>(n);
       }
     }
-    realised.ops[static_cast<size_t>(op.id)].input_density = density;
+    op.input_density = density;
   }
 }
 

@@ -14,6 +14,7 @@
 // tiles the realised fraction is applied to each. The realised density events / offered replaces the op's
 // input_density, and the shared cost equations (work.hpp) price the rest.
 #include <cstdint>
+#include <vector>
 
 #include "compiler/config/hw_config.hpp"
 #include "compiler/ir/program.hpp"
@@ -21,8 +22,10 @@
 
 namespace neurokv::transaction {
 
-// Sets realised.ops[i].input_density for the phase from planned.ops[i]; op_tokens[i] is op i's step tokens.
-void draw_densities(const ir::Program& planned, ir::Program& realised, const HwConfig& hw, const Phase& phase,
-                    const std::vector<int64_t>& op_tokens, uint64_t seed, int phase_index);
+// Sets program.ops[i].input_density for the phase, drawn from planned[i] (op i's density as compiled);
+// op_tokens[i] is op i's step tokens.
+void draw_densities(const std::vector<double>& planned, ir::Program& program, const HwConfig& hw,
+                    const Phase& phase, const std::vector<int64_t>& op_tokens, uint64_t seed,
+                    int phase_index);
 
 }  // namespace neurokv::transaction

@@ -18,18 +18,18 @@ std::map<int, std::vector<const ir::Step*>> group_waves(const std::vector<ir::St
 
 }  // namespace
 
-Sequencer::Sequencer(sc_core::sc_module_name name, SimContext& ctx, Chip& chip, const ir::Program& planned,
-                     ir::Program& realised, const SimOptions& options)
+Sequencer::Sequencer(sc_core::sc_module_name name, SimContext& ctx, Chip& chip, ir::Program& program,
+                     const SimOptions& options)
     : sc_module(name),
       ctx_(ctx),
       chip_(chip),
-      planned_(planned),
-      realised_(realised),
+      program_(program),
       options_(options),
       nps_(chip.nps()),
-      prefill_waves_(group_waves(planned.prefill)),
-      decode_waves_(group_waves(planned.decode)),
-      power_(static_power(planned, ctx.hw)) {
+      prefill_waves_(group_waves(program.prefill)),
+      decode_waves_(group_waves(program.decode)),
+      power_(static_power(program, ctx.hw)) {
+  for (const ir::Op& op : program.ops) planned_density_.push_back(op.input_density);
   if (ctx.trace) {
     ctx.trace->name_track(kPhaseTrack, "phases");
     ctx.trace->name_track(kLayerTrack, "layers");
@@ -43,9 +43,9 @@ const std::string* Sequencer::label(std::string text) {
 }
 
 void Sequencer::run() {
-  const int layers = planned_.model.layers;
+  const int layers = program_.model.layers;
   if (options_.prompt > 0) {
-    const Phase phase = prefill_phase(planned_, ctx_.hw, options_.prompt);
+    const Phase phase = prefill_phase(program_, ctx_.hw, options_.prompt);
     const PhaseTotals totals = run_phase(phase, prefill_waves_, 0);
     result_.prefill = totals.report(phase, ctx_.hw, power_, nullptr);
     result_.cycles += totals.cycles();
@@ -75,21 +75,21 @@ void Sequencer::run() {
 
 PhaseTotals Sequencer::run_phase(const Phase& phase, const Waves& waves, int phase_index) {
   const std::vector<ir::Step>& steps =
-      phase.kind == Phase::Kind::Prefill ? planned_.prefill : planned_.decode;
+      phase.kind == Phase::Kind::Prefill ? program_.prefill : program_.decode;
   ctx_.phase = phase;
   for (const ir::Step& step : steps)
     ctx_.op_tokens.at(static_cast<size_t>(step.op)) = step_tokens(step, phase);
   if (options_.measured.empty()) {
-    draw_densities(planned_, realised_, ctx_.hw, phase, ctx_.op_tokens, options_.seed, phase_index);
+    draw_densities(planned_density_, program_, ctx_.hw, phase, ctx_.op_tokens, options_.seed, phase_index);
   } else {  // the events were counted by executing the program: nothing to draw
-    set_densities(realised_,
+    set_densities(program_,
                   phase.kind == Phase::Kind::Prefill ? options_.measured.prefill : options_.measured.decode);
   }
-  ctx_.spill = spill_bytes(realised_, ctx_.hw, phase);
+  ctx_.spill = spill_bytes(program_, ctx_.hw, phase);
   for (ActionCounts& counts : ctx_.ledger.layer_counts) counts = ActionCounts{};
 
   const double start = ctx_.now();
-  PhaseTotals totals(planned_.model.layers);
+  PhaseTotals totals(program_.model.layers);
   for (const auto& wave : waves) run_wave(wave.second, totals);
   totals.layer_counts = ctx_.ledger.layer_counts;
   flush_layer_span();
@@ -106,7 +106,7 @@ void Sequencer::run_wave(const std::vector<const ir::Step*>& steps, PhaseTotals&
   // Each NP runs its tiles of the wave one after another, in program order.
   std::vector<std::vector<TileJob>> jobs(nps_.size());
   for (const ir::Step* step : steps) {
-    const ir::Op& op = realised_.ops.at(static_cast<size_t>(step->op));
+    const ir::Op& op = program_.ops.at(static_cast<size_t>(step->op));
     for (const ir::Tile& tile : op.tiles)
       jobs[static_cast<size_t>(chip_.np_index(tile.np))].push_back({&op, &tile});
   }
@@ -129,7 +129,7 @@ void Sequencer::run_wave(const std::vector<const ir::Step*>& steps, PhaseTotals&
   const double route = ctx_.ledger.longest_route;
   const char* bound = wave_bound(compute, route, dram);
   totals.cycles_by_bound[bound] += cycles;
-  const int layer = planned_.ops.at(static_cast<size_t>(steps.front()->op)).layer;
+  const int layer = program_.ops.at(static_cast<size_t>(steps.front()->op)).layer;
   totals.layer_cycles.at(static_cast<size_t>(layer + 1)) += cycles;
   if (ctx_.trace) trace_layer(layer, start, cycles);
 }

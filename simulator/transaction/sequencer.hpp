@@ -18,8 +18,9 @@ namespace neurokv::transaction {
 
 class Sequencer : public sc_core::sc_module {
  public:
-  Sequencer(sc_core::sc_module_name name, SimContext& ctx, Chip& chip, const ir::Program& planned,
-            ir::Program& realised, const SimOptions& options);
+  // Each phase's drawn (or measured) densities are set in `program` itself, ctx.program.
+  Sequencer(sc_core::sc_module_name name, SimContext& ctx, Chip& chip, ir::Program& program,
+            const SimOptions& options);
 
   // Filled when the run has finished.
   const SimulationResult& result() const { return result_; }
@@ -37,8 +38,8 @@ class Sequencer : public sc_core::sc_module {
 
   SimContext& ctx_;
   Chip& chip_;
-  const ir::Program& planned_;
-  ir::Program& realised_;
+  ir::Program& program_;
+  std::vector<double> planned_density_;  // by op: as compiled, what each phase's draw starts from
   SimOptions options_;
   std::vector<Np*> nps_;
   Waves prefill_waves_, decode_waves_;

@@ -87,7 +87,10 @@ KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOp
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
   sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
-  ir::Program realised = program;
+  // This process's memory is its own copy of the parent's (fork), which the parent never sees: each phase's
+  // densities are realised in the program in place, not in a copy of it (the Sequencer keeps the planned
+  // ones), as copying thousands of tiles' vectors was a tenth of the main job's page faults.
+  ir::Program& realised = const_cast<ir::Program&>(program);
   transaction::SimContext ctx(realised, hw);
   std::unique_ptr<transaction::ChromeTrace> trace;
   if (!options.trace_path.empty()) {
@@ -97,7 +100,7 @@ KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOp
   const std::unique_ptr<FabricModel> model = fabric ? fabric(ctx) : nullptr;
   transaction::Chip chip("chip", ctx, model ? model->fabric() : transaction::Fabric{});
   if (model) model->connect(chip);
-  transaction::Sequencer sequencer("sequencer", ctx, chip, program, realised, options);
+  transaction::Sequencer sequencer("sequencer", ctx, chip, realised, options);
   sc_core::sc_trace_file* vcd = nullptr;
   if (!options.vcd_path.empty()) {
     vcd = sc_core::sc_create_vcd_trace_file(vcd_base.c_str());  // SystemC appends ".vcd"

@@ -4,8 +4,10 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <thread>
 
 #include "compiler/config/hw_override.hpp"
@@ -77,5 +79,53 @@ TEST_CASE(
     HwConfig unchanged = base;
     CHECK_FALSE(set_hw_value(unchanged, "mesh.cols", 2));
     CHECK(unchanged.mesh_cols == base.mesh_cols);
+  }
+}
+
+TEST_CASE("a grid value admitted without parsing is one the chip's parse accepts, and no refused one is") {
+  // Values at, inside and past each key's bounds, non-integers and non-finite numbers: admits() must never
+  // say yes where the parse says no (a refused value would run), and says yes for most settable values.
+  const std::vector<double> values = {-1.0,        -0.0,
+                                      0.0,         1e-3,
+                                      0.5,         1.0,
+                                      2.0,         7.0,
+                                      12.0,        13.0,
+                                      64.0,        1e3,
+                                      1e6,         1e9,
+                                      1e12,        1e15,
+                                      2e15,        1e40,
+                                      0.999,       1.5,
+                                      -1e-9,       std::numeric_limits<double>::infinity(),
+                                      std::nan("")};
+  for (const char* name : {"akida2-like", "akd1000-like", "akd1500-like"}) {
+    const std::string file = kHw + "/" + name + ".yaml";
+    const std::string text = read_whole_file(file);
+    const ChipOverrider chip(text, file);
+    const HwConfig base = parse_hw(text, file);
+    int admitted = 0, refused = 0;
+    for (const std::string& key : chip.numeric_keys()) {
+      HwConfig probe = base;
+      const bool settable = set_hw_value(probe, key, 1);
+      for (double value : values) {
+        INFO(name << ": " << key << " = " << value);
+        bool parses = true;
+        try {
+          parse_hw(chip.apply({{key, value}}), file);
+        } catch (const InputError&) {
+          parses = false;
+        }
+        const bool admits = chip.admits({{key, value}});
+        if (admits) CHECK(parses);
+        if (settable && parses) CHECK(admits);  // a settable key's range is all the parse checks
+        if (!settable) CHECK_FALSE(admits);     // a mesh or SRAM key is checked by parsing
+        admitted += admits;
+        refused += !parses;
+      }
+    }
+    CHECK(admitted >= 100);
+    CHECK(refused >= 100);
+    // A key given twice is left to apply() to refuse.
+    CHECK_FALSE(chip.admits({{"energy.event_pj", 1}, {"energy.event_pj", 1}}));
+    CHECK_FALSE(chip.admits({{"energy.event_pjs", 1}}));
   }
 }
