@@ -37,6 +37,7 @@ class Mesh {
   void record_deliveries();
   // The packets delivered since the last call, in the order their tails arrived.
   std::vector<Arrival> take_delivered();
+  void take_delivered(std::vector<Arrival>& into);  // into `into`, replacing what it held
 
   int64_t cycle() const { return cycle_; }
   bool idle() const {  // no flit anywhere and no packet waiting

@@ -4,13 +4,14 @@
 
 namespace neurokv::noc {
 
-NetworkInterface::NetworkInterface(int node, int vcs, int buffer_flits, Router& router,
+NetworkInterface::NetworkInterface(int node, int cols, int vcs, int buffer_flits, Router& router,
                                    std::vector<Packet>& packets, std::vector<int64_t>& free_slots)
     : injection_(vcs, buffer_flits),
       router_(router),
       packets_(packets),
       free_slots_(free_slots),
-      node_(node) {}
+      node_(node),
+      cols_(cols) {}
 
 void NetworkInterface::inject(int64_t cycle) {
   if (sending_ < 0) {
@@ -23,20 +24,21 @@ void NetworkInterface::inject(int64_t cycle) {
     queue_.pop_front();
     sending_vc_ = vc;
     next_flit_ = 0;
+    const Packet& packet = packets_[static_cast<size_t>(sending_)];
+    flits_ = packet.flits;
+    flit_.packet = static_cast<int32_t>(sending_);
+    flit_.dst_x = static_cast<int16_t>(packet.dst % cols_);
+    flit_.dst_y = static_cast<int16_t>(packet.dst / cols_);
+    flit_.tree = packet.tree;
   }
   if (!injection_.has_credit(sending_vc_)) return;
-  const Packet& packet = packets_[static_cast<size_t>(sending_)];
-  Flit flit;
-  flit.packet = sending_;
-  flit.dst = packet.dst;
-  flit.tree = packet.tree;
-  flit.head = next_flit_ == 0;
-  flit.tail = next_flit_ == packet.flits - 1;
+  flit_.head = next_flit_ == 0;
+  flit_.tail = next_flit_ == flits_ - 1;
   injection_.consume_credit(sending_vc_);
-  router_.inject(sending_vc_, flit, cycle);
+  router_.inject(sending_vc_, flit_, cycle);
   ++flits_injected_;
   ++next_flit_;
-  if (flit.tail) {
+  if (flit_.tail) {
     injection_.release(sending_vc_);
     sending_ = -1;
   }

@@ -26,8 +26,8 @@ struct Arrival {
 
 class NetworkInterface {
  public:
-  NetworkInterface(int node, int vcs, int buffer_flits, Router& router, std::vector<Packet>& packets,
-                   std::vector<int64_t>& free_slots);
+  NetworkInterface(int node, int cols, int vcs, int buffer_flits, Router& router,
+                   std::vector<Packet>& packets, std::vector<int64_t>& free_slots);
 
   void enqueue(int64_t packet) { queue_.push_back(packet); }
   // Writes the next flit, if any, into the router (the mesh absorbed the returned credits first).
@@ -48,11 +48,12 @@ class NetworkInterface {
   std::vector<Packet>& packets_;
   std::vector<int64_t>& free_slots_;  // the mesh's: slots of packets every destination has taken
   std::vector<Arrival>* delivered_ = nullptr;
-  int node_;
+  int node_, cols_;
   std::deque<int64_t> queue_;  // packets not yet started, oldest first
   int64_t sending_ = -1;       // the packet being injected
   int sending_vc_ = 0;
-  int next_flit_ = 0;
+  int next_flit_ = 0, flits_ = 0;  // of the packet being injected
+  Flit flit_;                      // its flits' route; head and tail set per flit
   RoundRobin vc_choice_;
   int64_t flits_injected_ = 0, flits_ejected_ = 0;
 };
