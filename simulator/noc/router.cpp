@@ -96,9 +96,12 @@ void Router::allocate_vcs() {
       if (!head.head) throw std::logic_error("noc: a body flit at the front of an unrouted virtual channel");
       vc.out_ports =
           head.tree >= 0 ? trees_.ports(head.tree, node_) : 1u << xy_port(x_, y_, head.dst_x, head.dst_y);
+      vc.unallocated = vc.out_ports;
+      for (unsigned ports = vc.out_ports; ports != 0; ports &= ports - 1)
+        routed_to_[static_cast<size_t>(__builtin_ctz(ports))] |= bit(in);
     }
     bool asked = false;
-    for (unsigned need = vc.unallocated(); need != 0; need &= need - 1) {
+    for (unsigned need = vc.unallocated; need != 0; need &= need - 1) {
       const int o = __builtin_ctz(need);
       const int want = vc.vc_choice.grant(outputs_[static_cast<size_t>(o)].free_vcs());
       if (want < 0) continue;
@@ -124,7 +127,8 @@ void Router::allocate_vcs() {
       holder_[static_cast<size_t>(o * vcs_ + u)] = winner;
       InputVc& vc = in_vcs_[static_cast<size_t>(winner)];
       vc.out_vc[static_cast<size_t>(o)] = u;
-      if (vc.unallocated() == 0) waiting_ &= ~bit(winner);
+      vc.unallocated &= ~(1u << o);
+      if (vc.unallocated == 0) waiting_ &= ~bit(winner);
       recheck(winner);
     }
     asked_[static_cast<size_t>(o)] = 0;
@@ -191,7 +195,7 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
     }
     if (flit.tail) {
       out.release(out_vc);
-      blocked_ = 0;  // a downstream VC is free again: the heads waiting for one ask again
+      blocked_ &= ~routed_to_[static_cast<size_t>(o)];  // a VC of `o` is free: the heads it blocked ask again
       out_vc = -1;
     }
   }
@@ -215,6 +219,8 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
     return_credit({&upstream.outputs_[static_cast<size_t>(out)], &upstream, out}, v);
   }
   if (flit.tail) {
+    for (unsigned left = vc.out_ports; left != 0; left &= left - 1)
+      routed_to_[static_cast<size_t>(__builtin_ctz(left))] &= ~bit(in);
     vc.out_ports = 0;
     if (!buffers_.empty(in)) wait(in);  // the next packet's head is at the front now
   }

@@ -112,7 +112,8 @@ class Router {
   int64_t now_ = -1;      // the cycle step() last ran in
   uint64_t waiting_ = 0;  // VCs whose front is a head still lacking a downstream VC on one of its ports
   uint64_t blocked_ = 0;  // waiting VCs that found no free downstream VC on any port they need, since the
-                          // last release: VC allocation skips them
+                          // last release on one of them: VC allocation skips them
+  std::array<uint64_t, kPorts> routed_to_{};  // by output port: the input VCs whose front packet it is on
   // The switch allocator's candidates, kept up to date instead of re-derived from every VC each cycle: VCs
   // whose front flit is ready and may cross to a port (bidding_, with those ports in may_cross_), and VCs to
   // derive that for again (recheck_). A VC stalled on a credit costs nothing until the credit arrives.
