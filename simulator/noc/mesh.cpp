@@ -43,7 +43,7 @@ int64_t Mesh::add_packet(Packet packet) {
     packets_[static_cast<size_t>(slot)] = packet;
   }
   ++packets_sent_;
-  interfaces_[static_cast<size_t>(packet.src)].enqueue(slot);
+  interfaces_[static_cast<size_t>(packet.src)].enqueue(slot, packet);
   activity_.interfaces.add(packet.src);
   return slot;
 }
