@@ -10,6 +10,8 @@ namespace neurokv::noc {
 Mesh::Mesh(const NocParams& params)
     : params_(params), trees_(params.cols, params.rows), activity_(params.cols * params.rows) {
   check(params);
+  routers_.reserve(static_cast<size_t>(params.nodes()));
+  interfaces_.reserve(static_cast<size_t>(params.nodes()));
   for (int node = 0; node < params.nodes(); ++node)
     routers_.emplace_back(node % params.cols, node / params.cols, params, trees_);
   for (int node = 0; node < params.nodes(); ++node)

@@ -26,7 +26,7 @@ Router::Router(int x, int y, const NocParams& params, const MulticastTrees& tree
   due_.assign(static_cast<size_t>(ring), 0);
   due_mask_ = ring - 1;
   for (int port = 0; port < kPorts; ++port) {
-    outputs_.emplace_back(params.vcs, params.buffer_flits, port == kLocal);
+    outputs_[static_cast<size_t>(port)] = OutputPort(params.vcs, params.buffer_flits, port == kLocal);
     for (int vc = 0; vc < params.vcs; ++vc) port_of_[static_cast<size_t>(port * params.vcs + vc)] = port;
   }
 }

@@ -99,7 +99,7 @@ class Router {
   FlitBuffers buffers_;
   std::vector<InputVc> in_vcs_;
   std::array<InputPort, kPorts> inputs_{};
-  std::vector<OutputPort> outputs_;  // by Port; kLocal ejects into the network interface
+  std::array<OutputPort, kPorts> outputs_;  // by Port; kLocal ejects into the network interface
   std::array<Router*, kPorts> neighbours_{};
   NetworkInterface* local_ = nullptr;
   Activity* activity_ = nullptr;
