@@ -160,6 +160,7 @@ int FlitNetwork::tree(const transaction::RoutePlan& plan) {
 void FlitNetwork::clock() {
   const sc_core::sc_time period = ctx_.cycles(1);
   int64_t quiet = 0;  // cycles since a packet last arrived
+  std::vector<noc::Arrival> delivered;
   for (;;) {
     inject_due();
     if (mesh_.idle()) {
@@ -176,7 +177,7 @@ void FlitNetwork::clock() {
     }
     mesh_.step();
     sc_core::wait(period);  // a tail that reached its sink in this step has arrived by now
-    const std::vector<noc::Arrival> delivered = mesh_.take_delivered();
+    mesh_.take_delivered(delivered);
     for (const noc::Arrival& arrival : delivered) arrived(arrival);
     quiet = delivered.empty() ? quiet + 1 : 0;
     if (quiet > kStallCycles)

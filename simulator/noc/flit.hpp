@@ -5,10 +5,12 @@
 
 namespace neurokv::noc {
 
+// 16 bytes: the routers copy flits from buffer to buffer every hop.
 struct Flit {
-  int64_t packet = 0;  // the packet's index in the run (NetworkInterface's packet table)
-  int dst = 0;         // destination node, row-major (y × cols + x); -1 for a multicast flit
-  int tree = -1;       // a multicast flit's tree (multicast_trees.hpp), routed by it instead of `dst`
+  int32_t packet = 0;  // the packet's slot in the mesh's packet table (in flight at once: far below 2^31)
+  int16_t dst_x = 0;   // destination node's column and row (a mesh is at most 256 × 256); unused by a
+  int16_t dst_y = 0;   // multicast flit
+  int32_t tree = -1;   // a multicast flit's tree (multicast_trees.hpp), routed by it instead of dst_x, dst_y
   bool head = false;
   bool tail = false;
 };

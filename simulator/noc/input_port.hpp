@@ -14,18 +14,9 @@ namespace neurokv::noc {
 struct InputVc {
   InputVc() { out_vc.fill(-1); }
 
-  // Ports the front flit still has to cross to that hold no downstream VC yet.
-  unsigned unallocated() const {
-    unsigned need = 0;
-    for (unsigned left = out_ports & ~sent; left != 0; left &= left - 1) {
-      const int p = __builtin_ctz(left);
-      if (out_vc[static_cast<size_t>(p)] < 0) need |= 1u << p;
-    }
-    return need;
-  }
-
-  unsigned out_ports = 0;  // routed: bit per output port of the front packet; 0 until its head is routed
-  unsigned sent = 0;       // ports the front flit has crossed to (it leaves once it has crossed to all)
+  unsigned out_ports = 0;    // routed: bit per output port of the front packet; 0 until its head is routed
+  unsigned unallocated = 0;  // of out_ports, those that hold no downstream VC yet
+  unsigned sent = 0;         // ports the front flit has crossed to (it leaves once it has crossed to all)
   std::array<int, kPorts>
       out_vc{};          // allocated: per port, the downstream VC held; -1 until VC allocation grants one
   RoundRobin vc_choice;  // VC allocation, first stage: which free downstream VC this VC asks for

@@ -10,11 +10,13 @@ namespace neurokv::noc {
 Mesh::Mesh(const NocParams& params)
     : params_(params), trees_(params.cols, params.rows), activity_(params.cols * params.rows) {
   check(params);
+  routers_.reserve(static_cast<size_t>(params.nodes()));
+  interfaces_.reserve(static_cast<size_t>(params.nodes()));
   for (int node = 0; node < params.nodes(); ++node)
     routers_.emplace_back(node % params.cols, node / params.cols, params, trees_);
   for (int node = 0; node < params.nodes(); ++node)
-    interfaces_.emplace_back(node, params.vcs, params.buffer_flits, routers_[static_cast<size_t>(node)],
-                             packets_, free_slots_);
+    interfaces_.emplace_back(node, params.cols, params.vcs, params.buffer_flits,
+                             routers_[static_cast<size_t>(node)], packets_, free_slots_);
   const auto at = [&](int x, int y) -> Router* {
     if (x < 0 || y < 0 || x >= params.cols || y >= params.rows) return nullptr;
     return &routers_[static_cast<size_t>(y * params.cols + x)];
@@ -35,6 +37,7 @@ int64_t Mesh::add_packet(Packet packet) {
   int64_t slot = 0;
   if (free_slots_.empty()) {
     slot = static_cast<int64_t>(packets_.size());
+    if (slot > INT32_MAX) throw std::logic_error("noc: more than 2^31 packets in the mesh at once");
     packets_.push_back(packet);
   } else {
     slot = free_slots_.back();
@@ -42,7 +45,7 @@ int64_t Mesh::add_packet(Packet packet) {
     packets_[static_cast<size_t>(slot)] = packet;
   }
   ++packets_sent_;
-  interfaces_[static_cast<size_t>(packet.src)].enqueue(slot);
+  interfaces_[static_cast<size_t>(packet.src)].enqueue(slot, packet);
   activity_.interfaces.add(packet.src);
   return slot;
 }
@@ -100,9 +103,14 @@ void Mesh::record_deliveries() {
   for (NetworkInterface& ni : interfaces_) ni.record_deliveries(&delivered_);
 }
 
+void Mesh::take_delivered(std::vector<Arrival>& into) {
+  into.clear();
+  into.swap(delivered_);  // each keeps the other's capacity: no allocation in a long run
+}
+
 std::vector<Arrival> Mesh::take_delivered() {
   std::vector<Arrival> out;
-  out.swap(delivered_);
+  take_delivered(out);
   return out;
 }
 

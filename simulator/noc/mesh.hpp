@@ -3,7 +3,6 @@
 // loop that advances them all. Only the routers holding a flit and the interfaces with a packet to send are
 // visited (activity.hpp).
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -37,6 +36,7 @@ class Mesh {
   void record_deliveries();
   // The packets delivered since the last call, in the order their tails arrived.
   std::vector<Arrival> take_delivered();
+  void take_delivered(std::vector<Arrival>& into);  // into `into`, replacing what it held
 
   int64_t cycle() const { return cycle_; }
   bool idle() const {  // no flit anywhere and no packet waiting
@@ -62,8 +62,10 @@ class Mesh {
   std::vector<Packet> packets_;      // by slot
   std::vector<int64_t> free_slots_;  // of packets every destination has taken
   int64_t packets_sent_ = 0;
-  std::deque<Router> routers_;  // stable addresses: routers and interfaces refer to each other
-  std::deque<NetworkInterface> interfaces_;
+  // Reserved for every node before the first is added, so their addresses, by which routers and interfaces
+  // refer to each other, never change.
+  std::vector<Router> routers_;
+  std::vector<NetworkInterface> interfaces_;
   std::vector<Arrival> delivered_;
   MulticastTrees trees_;
   std::vector<int> tree_sources_;       // by tree

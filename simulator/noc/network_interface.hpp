@@ -26,10 +26,12 @@ struct Arrival {
 
 class NetworkInterface {
  public:
-  NetworkInterface(int node, int vcs, int buffer_flits, Router& router, std::vector<Packet>& packets,
-                   std::vector<int64_t>& free_slots);
+  NetworkInterface(int node, int cols, int vcs, int buffer_flits, Router& router,
+                   std::vector<Packet>& packets, std::vector<int64_t>& free_slots);
 
-  void enqueue(int64_t packet) { queue_.push_back(packet); }
+  // Packet `slot` joins the source queue; what injection needs of it is copied, so injecting does not read
+  // the packet table (in a whole program, one route may queue a table far larger than the cache).
+  void enqueue(int64_t slot, const Packet& packet);
   // Writes the next flit, if any, into the router (the mesh absorbed the returned credits first).
   void inject(int64_t cycle);
   void eject(const Flit& flit, int64_t cycle);  // the flit reaches the sink in `cycle`
@@ -38,7 +40,7 @@ class NetworkInterface {
 
   OutputPort& injection() { return injection_; }
   const OutputPort& injection() const { return injection_; }
-  bool idle() const { return queue_.empty() && sending_ < 0; }
+  bool idle() const { return queue_.empty() && !busy_; }
   int64_t flits_injected() const { return flits_injected_; }
   int64_t flits_ejected() const { return flits_ejected_; }
 
@@ -48,9 +50,14 @@ class NetworkInterface {
   std::vector<Packet>& packets_;
   std::vector<int64_t>& free_slots_;  // the mesh's: slots of packets every destination has taken
   std::vector<Arrival>* delivered_ = nullptr;
-  int node_;
-  std::deque<int64_t> queue_;  // packets not yet started, oldest first
-  int64_t sending_ = -1;       // the packet being injected
+  int node_, cols_;
+  struct Queued {
+    Flit flit;  // its flits' slot and route; head and tail set per flit
+    int flits;
+  };
+  std::deque<Queued> queue_;  // packets not yet started, oldest first
+  Queued sending_{};          // the packet being injected, while busy_
+  bool busy_ = false;
   int sending_vc_ = 0;
   int next_flit_ = 0;
   RoundRobin vc_choice_;

@@ -15,6 +15,7 @@ class OutputPort {
  public:
   // `sink`: the ejection port, whose consumer takes a flit every cycle and so never runs out of credits.
   OutputPort(int vcs, int depth, bool sink = false) : vcs_(vcs), sink_(sink) { credits_.fill(depth); }
+  OutputPort() = default;  // no VCs: a router's ports before its constructor sets them
 
   int vcs() const { return vcs_; }
   int credits(int vc) const { return credits_[static_cast<size_t>(vc)]; }
@@ -57,9 +58,9 @@ class OutputPort {
   std::array<int, kMaxVcs> credits_{};
   uint64_t held_ = 0;  // bit per VC
   std::array<RoundRobin, kMaxVcs> vc_grant_{};
-  int vcs_;
+  int vcs_ = 0;
   int staged_credit_ = -1;
-  bool sink_;
+  bool sink_ = false;
 };
 
 }  // namespace neurokv::noc

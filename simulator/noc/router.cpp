@@ -21,8 +21,12 @@ Router::Router(int x, int y, const NocParams& params, const MulticastTrees& tree
       trees_(trees),
       buffers_(kPorts * params.vcs, params.buffer_flits),
       in_vcs_(static_cast<size_t>(kPorts * params.vcs)) {
+  int ring = 1;
+  while (ring <= params.pipeline_cycles) ring *= 2;
+  due_.assign(static_cast<size_t>(ring), 0);
+  due_mask_ = ring - 1;
   for (int port = 0; port < kPorts; ++port) {
-    outputs_.emplace_back(params.vcs, params.buffer_flits, port == kLocal);
+    outputs_[static_cast<size_t>(port)] = OutputPort(params.vcs, params.buffer_flits, port == kLocal);
     for (int vc = 0; vc < params.vcs; ++vc) port_of_[static_cast<size_t>(port * params.vcs + vc)] = port;
   }
 }
@@ -51,6 +55,7 @@ inline void Router::enter(int in, const Flit& flit, int64_t ready) {
   if (buffers_.empty(in)) {
     if (in_vcs_[static_cast<size_t>(in)].out_ports == 0) wait(in);  // a head at the front of an idle VC
     recheck(in);                                                    // a new front flit
+    front_ready_at(in, ready);
   }
   buffers_.push(in, {flit, ready});
   if (buffered_++ == 0) activity_->routers.add(node_);
@@ -58,46 +63,50 @@ inline void Router::enter(int in, const Flit& flit, int64_t ready) {
 }
 
 void Router::step(int64_t cycle) {
-  if ((waiting_ & ~blocked_) != 0) allocate_vcs(cycle);
-  if (recheck_ != 0) refresh(cycle);
+  now_ = cycle;
+  uint64_t& due = due_[static_cast<size_t>(cycle & due_mask_)];
+  ready_ |= due;
+  due = 0;
+  if ((waiting_ & ~blocked_ & ready_) != 0) allocate_vcs();
+  if ((recheck_ & ready_) != 0) refresh();
   if (bidding_ != 0) allocate_switch(cycle);
 }
 
-void Router::refresh(int64_t cycle) {
-  for (uint64_t left = recheck_; left != 0; left &= left - 1) {
+// A VC to recheck whose front is not ready yet (or which is empty) stays in recheck_ until it is.
+void Router::refresh() {
+  const uint64_t due = recheck_ & ready_;
+  for (uint64_t left = due; left != 0; left &= left - 1) {
     const int in = __builtin_ctzll(left);
-    if (!buffers_.empty(in)) {
-      if (buffers_.front(in).ready > cycle) continue;  // derived again once it is ready
-      const unsigned ports = crossable(in_vcs_[static_cast<size_t>(in)]);
-      may_cross_[static_cast<size_t>(in)] = ports;
-      if (ports != 0) bidding_ |= bit(in);
-    }
-    recheck_ &= ~bit(in);
+    const unsigned ports = crossable(in_vcs_[static_cast<size_t>(in)]);
+    may_cross_[static_cast<size_t>(in)] = ports;
+    if (ports != 0) bidding_ |= bit(in);
   }
+  recheck_ &= ~due;
 }
 
-void Router::allocate_vcs(int64_t cycle) {
+void Router::allocate_vcs() {
   // First stage: each VC whose front is a ready head lacking a downstream VC on one of its ports is routed
   // (XY, or its tree) and asks, on each such port, for one free VC.
   unsigned asked_ports = 0;  // bit o: some input VC asks output port o
-  for (uint64_t left = waiting_ & ~blocked_; left != 0; left &= left - 1) {
+  for (uint64_t left = waiting_ & ~blocked_ & ready_; left != 0; left &= left - 1) {
     const int in = __builtin_ctzll(left);
-    const BufferedFlit& front = buffers_.front(in);
-    if (front.ready > cycle) continue;
     InputVc& vc = in_vcs_[static_cast<size_t>(in)];
     if (vc.out_ports == 0) {
-      if (!front.flit.head)
-        throw std::logic_error("noc: a body flit at the front of an unrouted virtual channel");
-      vc.out_ports = front.flit.tree >= 0
-                         ? trees_.ports(front.flit.tree, node_)
-                         : 1u << xy_port(x_, y_, front.flit.dst % cols_, front.flit.dst / cols_);
+      const Flit& head = buffers_.front(in).flit;
+      if (!head.head) throw std::logic_error("noc: a body flit at the front of an unrouted virtual channel");
+      vc.out_ports =
+          head.tree >= 0 ? trees_.ports(head.tree, node_) : 1u << xy_port(x_, y_, head.dst_x, head.dst_y);
+      vc.unallocated = vc.out_ports;
+      for (unsigned ports = vc.out_ports; ports != 0; ports &= ports - 1)
+        routed_to_[static_cast<size_t>(__builtin_ctz(ports))] |= bit(in);
     }
     bool asked = false;
-    for (unsigned need = vc.unallocated(); need != 0; need &= need - 1) {
+    for (unsigned need = vc.unallocated; need != 0; need &= need - 1) {
       const int o = __builtin_ctz(need);
       const int want = vc.vc_choice.grant(outputs_[static_cast<size_t>(o)].free_vcs());
       if (want < 0) continue;
       asks_[static_cast<size_t>(o)][static_cast<size_t>(want)] |= bit(in);
+      asked_[static_cast<size_t>(o)] |= uint64_t{1} << want;
       asked_ports |= 1u << o;
       asked = true;
     }
@@ -105,22 +114,24 @@ void Router::allocate_vcs(int64_t cycle) {
     // for until this router releases a downstream VC.
     if (!asked) blocked_ |= bit(in);
   }
-  // Second stage: each asked-for downstream VC grants one of the input VCs asking for it.
-  for (int o = 0; asked_ports != 0; ++o, asked_ports >>= 1) {
-    if ((asked_ports & 1u) == 0) continue;
+  // Second stage: each asked-for downstream VC grants one of the input VCs asking for it (by port, then VC).
+  for (; asked_ports != 0; asked_ports &= asked_ports - 1) {
+    const int o = __builtin_ctz(asked_ports);
     OutputPort& out = outputs_[static_cast<size_t>(o)];
-    for (int u = 0; u < vcs_; ++u) {
+    for (uint64_t vcs = asked_[static_cast<size_t>(o)]; vcs != 0; vcs &= vcs - 1) {
+      const int u = __builtin_ctzll(vcs);
       uint64_t& askers = asks_[static_cast<size_t>(o)][static_cast<size_t>(u)];
       const int winner = out.vc_grant(u).grant(askers);
       askers = 0;
-      if (winner < 0) continue;
       out.hold(u);
       holder_[static_cast<size_t>(o * vcs_ + u)] = winner;
       InputVc& vc = in_vcs_[static_cast<size_t>(winner)];
       vc.out_vc[static_cast<size_t>(o)] = u;
-      if (vc.unallocated() == 0) waiting_ &= ~bit(winner);
+      vc.unallocated &= ~(1u << o);
+      if (vc.unallocated == 0) waiting_ &= ~bit(winner);
       recheck(winner);
     }
+    asked_[static_cast<size_t>(o)] = 0;
   }
 }
 
@@ -184,7 +195,7 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
     }
     if (flit.tail) {
       out.release(out_vc);
-      blocked_ = 0;  // a downstream VC is free again: the heads waiting for one ask again
+      blocked_ &= ~routed_to_[static_cast<size_t>(o)];  // a VC of `o` is free: the heads it blocked ask again
       out_vc = -1;
     }
   }
@@ -193,6 +204,10 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
   if (vc.sent != vc.out_ports) return;  // a multicast flit still has branches to cross to
   vc.sent = 0;
   buffers_.pop(in);
+  if (buffers_.empty(in))
+    ready_ &= ~bit(in);
+  else
+    front_ready_at(in, buffers_.front(in).ready);
   --buffered_;
   ++flits_out_;
   // The freed slot's credit goes back upstream.
@@ -204,6 +219,8 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
     return_credit({&upstream.outputs_[static_cast<size_t>(out)], &upstream, out}, v);
   }
   if (flit.tail) {
+    for (unsigned left = vc.out_ports; left != 0; left &= left - 1)
+      routed_to_[static_cast<size_t>(__builtin_ctz(left))] &= ~bit(in);
     vc.out_ports = 0;
     if (!buffers_.empty(in)) wait(in);  // the next packet's head is at the front now
   }

@@ -11,8 +11,10 @@
 //               replication).
 // A flit that arrived in cycle t may leave in cycle t + pipeline − 1 at the earliest and reaches the next
 // router's buffer in the cycle after it leaves, so a hop costs `pipeline_cycles` at zero load. A flit sent
-// over a link is written into the next router's buffer at once, stamped with the cycle it may leave (no
-// allocator looks at a flit before then), so links need no staging pass of their own.
+// over a link is written into the next router's buffer at once, stamped with the cycle it may leave, so links
+// need no staging pass of their own. No allocator looks at a VC before its front flit is ready: the VC joins
+// the router's ready set in that cycle (a ring of masks by the cycle they become ready), so a flit in the
+// pipeline costs nothing until then.
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -63,7 +65,7 @@ class Router {
   void receive(int port, int vc, const Flit& flit, int64_t cycle);
   // Input VC `in` (port × vcs + vc) takes a flit that may leave from cycle `ready` on.
   void enter(int in, const Flit& flit, int64_t ready);
-  void allocate_vcs(int64_t cycle);
+  void allocate_vcs();
   void allocate_switch(int64_t cycle);
   void traverse(int in_port, unsigned ports, int64_t cycle);  // the bidding VC's flit crosses to `ports`
   void return_credit(const CreditDue& upstream, int vc);      // counted upstream next cycle
@@ -78,7 +80,16 @@ class Router {
     waiting_ |= uint64_t{1} << in;
     blocked_ &= ~(uint64_t{1} << in);
   }
-  void refresh(int64_t cycle);
+  // Input VC `in` has a new front flit, ready from cycle `ready` on (the cycle it is written, or later).
+  void front_ready_at(int in, int64_t ready) {
+    if (ready <= now_) {
+      ready_ |= uint64_t{1} << in;
+    } else {
+      ready_ &= ~(uint64_t{1} << in);
+      due_[static_cast<size_t>(ready & due_mask_)] |= uint64_t{1} << in;
+    }
+  }
+  void refresh();
   // The ports input VC `vc`'s front flit may cross to now: those whose downstream VC it holds has a credit.
   unsigned crossable(const InputVc& vc) const;
 
@@ -88,13 +99,21 @@ class Router {
   FlitBuffers buffers_;
   std::vector<InputVc> in_vcs_;
   std::array<InputPort, kPorts> inputs_{};
-  std::vector<OutputPort> outputs_;  // by Port; kLocal ejects into the network interface
+  std::array<OutputPort, kPorts> outputs_;  // by Port; kLocal ejects into the network interface
   std::array<Router*, kPorts> neighbours_{};
   NetworkInterface* local_ = nullptr;
   Activity* activity_ = nullptr;
+  // Bit per input VC whose front flit is ready (may leave now), and by cycle modulo the ring's size (a power
+  // of two above the pipeline: a flit is ready at most `pipeline` cycles after it is written), the VCs whose
+  // front becomes ready then. The router is stepped every cycle while it holds a flit, so no slot is missed.
+  uint64_t ready_ = 0;
+  std::vector<uint64_t> due_;
+  int64_t due_mask_ = 0;
+  int64_t now_ = -1;      // the cycle step() last ran in
   uint64_t waiting_ = 0;  // VCs whose front is a head still lacking a downstream VC on one of its ports
   uint64_t blocked_ = 0;  // waiting VCs that found no free downstream VC on any port they need, since the
-                          // last release: VC allocation skips them
+                          // last release on one of them: VC allocation skips them
+  std::array<uint64_t, kPorts> routed_to_{};  // by output port: the input VCs whose front packet it is on
   // The switch allocator's candidates, kept up to date instead of re-derived from every VC each cycle: VCs
   // whose front flit is ready and may cross to a port (bidding_, with those ports in may_cross_), and VCs to
   // derive that for again (recheck_). A VC stalled on a credit costs nothing until the credit arrives.
@@ -105,8 +124,9 @@ class Router {
   std::array<int, kPorts * kMaxVcs> holder_{};          // by output port × vcs + downstream VC: the input
                                                         // VC holding it, while held
   std::array<std::array<uint64_t, kMaxVcs>, kPorts>
-      asks_{};                     // VC allocation: by output port and downstream VC,
-                                   // the input VCs asking for it (bit port × vcs + vc)
+      asks_{};                            // VC allocation: by output port and downstream VC,
+                                          // the input VCs asking for it (bit port × vcs + vc)
+  std::array<uint64_t, kPorts> asked_{};  // by output port: bit per downstream VC some input VC asks for
   std::array<int, kPorts> bid_{};  // switch allocation: the VC each bidding input port bids with this cycle
   int buffered_ = 0;               // flits in every input buffer
   int64_t flits_in_ = 0, flits_out_ = 0, link_flits_ = 0;

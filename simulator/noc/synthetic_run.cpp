@@ -47,6 +47,7 @@ SyntheticResult run_synthetic(const NocParams& params, const SyntheticOptions& o
   double latency = 0, zero_load = 0;  // sums over the packets created in the window
   int64_t offered_flits = 0, accepted_flits = 0;
   int64_t last_ejected = 0, last_progress = 0;
+  std::vector<Arrival> delivered;
   while (mesh.cycle() < window_end || !mesh.idle()) {
     const int64_t cycle = mesh.cycle();
     if (cycle < window_end) {
@@ -59,7 +60,8 @@ SyntheticResult run_synthetic(const NocParams& params, const SyntheticOptions& o
     }
     mesh.step();
     if (each_cycle) each_cycle();
-    for (const Arrival& arrival : mesh.take_delivered()) {
+    mesh.take_delivered(delivered);
+    for (const Arrival& arrival : delivered) {
       const Packet& packet = arrival.packet;
       if (packet.created < window_begin || packet.created >= window_end) continue;
       const int hops = std::abs(packet.src % params.cols - packet.dst % params.cols) +
