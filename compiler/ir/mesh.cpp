@@ -68,17 +68,24 @@ RouteDestinations::RouteDestinations(const Program& program) {
   // routes with the same tiles follow each other and find their set without comparing tiles.
   constexpr size_t kNone = static_cast<size_t>(-1);
   std::vector<std::pair<const void*, size_t>> last(program.ops.size(), {nullptr, kNone});
+  std::vector<size_t> first_route;  // by set: the route it is built from
   set_of_.reserve(program.routes.size());
-  for (const Route& route : program.routes) {
+  for (size_t r = 0; r < program.routes.size(); ++r) {
+    const Route& route = program.routes[r];
     auto& [list, set] = last.at(static_cast<size_t>(route.dst_op));
     if (set == kNone || list != route.dst_tiles.identity()) {
-      const Op& dst = program.ops[static_cast<size_t>(route.dst_op)];
-      MulticastDestinations& dsts = sets_.emplace_back();
-      for (int tile : route.dst_tiles) dsts.add(dst.tiles.at(static_cast<size_t>(tile)).np);
       list = route.dst_tiles.identity();
-      set = sets_.size() - 1;
+      set = first_route.size();
+      first_route.push_back(r);
     }
     set_of_.push_back(set);
+  }
+  // Built in place once counted (a set's inline columns would be copied as the vector grew).
+  sets_.resize(first_route.size());
+  for (size_t set = 0; set < first_route.size(); ++set) {
+    const Route& route = program.routes[first_route[set]];
+    const Op& dst = program.ops[static_cast<size_t>(route.dst_op)];
+    for (int tile : route.dst_tiles) sets_[set].add(dst.tiles.at(static_cast<size_t>(tile)).np);
   }
 }
 
