@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <numeric>
 
 #include "compiler/ir/mesh.hpp"
 #include "simulator/prefill_queue.hpp"
@@ -17,8 +17,10 @@ int np_index(const ir::Program& program, const ir::NpCoord& np) {
 
 // What a program's routes are, once for all its phases.
 struct RoutePlan {
-  std::vector<std::vector<size_t>> routes_from;  // by source op
-  std::vector<bool> repeated;                    // repeated_kv_deliveries
+  // The routes from each source op, all in one array: op k's from from_start[k] to from_start[k + 1].
+  std::vector<size_t> routes_from;
+  std::vector<size_t> from_start;
+  std::vector<bool> repeated;  // repeated_kv_deliveries
   // Each route's XY tree links (ir::mesh_link_index), all in one array: route i's from link_start[i] to
   // link_start[i + 1].
   std::vector<int> links_of_routes;
@@ -29,19 +31,30 @@ struct RoutePlan {
 
 RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& destinations) {
   RoutePlan plan;
-  plan.routes_from.resize(program.ops.size());
+  plan.from_start.assign(program.ops.size() + 1, 0);
+  size_t links = 0;  // a route's tree has `hops` links
+  for (const ir::Route& route : program.routes) {
+    ++plan.from_start.at(static_cast<size_t>(route.src_op) + 1);
+    links += static_cast<size_t>(std::max(route.hops, 0));
+  }
+  std::partial_sum(plan.from_start.begin(), plan.from_start.end(), plan.from_start.begin());
+  plan.routes_from.resize(program.routes.size());
+  std::vector<size_t> next(plan.from_start.begin(), plan.from_start.end() - 1);
   plan.repeated = repeated_kv_deliveries(program);
   plan.link_start.reserve(program.routes.size() + 1);
   plan.link_start.push_back(0);
   plan.route_depth.reserve(program.routes.size());
+  plan.links_of_routes.reserve(links);
   for (size_t i = 0; i < program.routes.size(); ++i) {
     const ir::Route& route = program.routes[i];
-    plan.routes_from.at(route.src_op).push_back(i);
-    destinations.of(i).for_each_tree_link(ir::route_source(program, route), [&](const ir::MeshLink& link) {
+    plan.routes_from[next[static_cast<size_t>(route.src_op)]++] = i;
+    const ir::MulticastDestinations& dsts = destinations.of(i);
+    const ir::NpCoord& src = ir::route_source(program, route);
+    dsts.for_each_tree_link(src, [&](const ir::MeshLink& link) {
       plan.links_of_routes.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
     });
     plan.link_start.push_back(plan.links_of_routes.size());
-    plan.route_depth.push_back(route_depth(program, route));
+    plan.route_depth.push_back(dsts.depth(src));
   }
   plan.links = program.chip.mesh_cols * program.chip.mesh_rows * 4;
   return plan;
@@ -57,25 +70,30 @@ double burst_bytes(double bytes, const HwConfig& hw) {
 PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const HwConfig& hw,
                         const Phase& phase) {
   const std::vector<ir::Step>& steps = phase.kind == Phase::Kind::Decode ? program.decode : program.prefill;
-  std::map<int, std::vector<const ir::Step*>> waves;
+  // The steps wave by wave, each wave's in schedule order.
+  std::vector<const ir::Step*> by_wave;
+  by_wave.reserve(steps.size());
   std::vector<int64_t> op_tokens(program.ops.size(), 0);
   for (const ir::Step& step : steps) {
-    waves[step.wave].push_back(&step);
+    by_wave.push_back(&step);
     op_tokens.at(step.op) = step_tokens(step, phase);
   }
+  std::stable_sort(by_wave.begin(), by_wave.end(),
+                   [](const ir::Step* a, const ir::Step* b) { return a->wave < b->wave; });
   const SpillBytes spill = spill_bytes(program, hw, phase);
 
   PhaseCounts counts;
   counts.phase = phase;
   counts.layer_counts.resize(static_cast<size_t>(program.model.layers + 1));
-  counts.waves.reserve(waves.size());
   std::vector<double> np_busy(program.chip.mesh_cols * program.chip.mesh_rows * program.chip.nps_per_node,
                               0.0);
   std::vector<double> link_bytes(static_cast<size_t>(plan.links), 0.0);
 
-  for (const auto& [wave, wave_steps] : waves) {
+  std::vector<int> touched, links_touched;  // the wave's NPs and links, cleared after it
+  for (auto first = by_wave.begin(); first != by_wave.end();) {
+    const int wave = (*first)->wave;
+    const auto last = std::find_if(first, by_wave.end(), [&](const ir::Step* s) { return s->wave != wave; });
     WaveCounts time;
-    std::vector<int> touched, links_touched;
     // The busiest link's bytes: its cycles are taken once, at the wave's end (a link's bytes only grow, and
     // ceil(bytes / rate) grows with them, so it is the largest of the cycles taken after every addition).
     double busiest_link_bytes = 0;
@@ -83,7 +101,8 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
     // served last and still computes its tile (and any after it) when its bytes arrive.
     int last_reader = -1;
     double last_reader_tail = 0;
-    for (const ir::Step* step : wave_steps) {
+    for (auto step_at = first; step_at != last; ++step_at) {
+      const ir::Step* step = *step_at;
       const ir::Op& op = program.ops.at(step->op);
       const int64_t tokens = step_tokens(*step, phase);
       ActionCounts& layer = counts.layer_counts.at(op.layer + 1);
@@ -102,7 +121,8 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
         }
         if (index == last_reader) last_reader_tail += work.compute_cycles;
       }
-      for (size_t index : plan.routes_from[step->op]) {
+      for (size_t from = plan.from_start[step->op]; from < plan.from_start[step->op + 1]; ++from) {
+        const size_t index = plan.routes_from[from];
         const ir::Route& route = program.routes[index];
         const double bytes = route_bytes(program, route, hw, phase, std::min(tokens, op_tokens[route.dst_op]),
                                          plan.repeated[index]);
@@ -121,9 +141,12 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
     if (busiest_link_bytes > 0) time.link = std::ceil(busiest_link_bytes / hw.noc.link_bytes_per_cycle);
     for (int index : touched) np_busy[index] = 0;
     for (int link : links_touched) link_bytes[link] = 0;
+    touched.clear();
+    links_touched.clear();
     if (time.dram_bytes > 0) time.dram_tail = last_reader_tail;
-    time.slot = program.ops.at(wave_steps.front()->op).layer + 1;
+    time.slot = program.ops.at((*first)->op).layer + 1;
     counts.waves.push_back(time);
+    first = last;
   }
   counts.total = sum_slots(counts.layer_counts);
   return counts;

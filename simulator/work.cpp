@@ -7,6 +7,7 @@
 #include <set>
 
 #include "compiler/ir/cnn_layer.hpp"
+#include "compiler/ir/mesh.hpp"
 #include "compiler/ir/op_kind.hpp"
 
 namespace neurokv {
@@ -344,14 +345,10 @@ void add_spill(TileWork& work, const SpillBytes& spill, const Op& op, const Tile
 }
 
 int route_depth(const ir::Program& program, const ir::Route& route) {
-  const ir::NpCoord& src = program.ops.at(route.src_op).tiles.at(route.src_tile).np;
   const Op& dst = program.ops.at(route.dst_op);
-  int depth = 0;
-  for (int index : route.dst_tiles) {
-    const ir::NpCoord& np = dst.tiles.at(index).np;
-    depth = std::max(depth, std::abs(np.x - src.x) + std::abs(np.y - src.y));
-  }
-  return depth;
+  ir::MulticastDestinations dsts;
+  for (int index : route.dst_tiles) dsts.add(dst.tiles.at(index).np);
+  return dsts.depth(ir::route_source(program, route));
 }
 
 double route_cycles(double bytes, int depth, const HwConfig& hw) {

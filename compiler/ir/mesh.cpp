@@ -1,6 +1,7 @@
 #include "compiler/ir/mesh.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace neurokv::ir {
 
@@ -49,30 +50,42 @@ int MulticastDestinations::tree_links(const NpCoord& src) const {
   return links;
 }
 
+int MulticastDestinations::depth(const NpCoord& src) const {
+  int depth = 0;
+  for (const Column& c : columns_)
+    depth =
+        std::max(depth, std::abs(c.x - src.x) + std::max(std::abs(c.high - src.y), std::abs(c.low - src.y)));
+  return depth;
+}
+
 const NpCoord& route_source(const Program& program, const Route& route) {
   return program.ops.at(static_cast<size_t>(route.src_op)).tiles.at(static_cast<size_t>(route.src_tile)).np;
 }
 
 RouteDestinations::RouteDestinations(const Program& program) {
-  // By destination op: the sets built so far, each with the route that first had it.
-  std::vector<std::vector<std::pair<size_t, size_t>>> built(program.ops.size());
+  // By destination op: the tile list of its last route and that list's set. The route pass and the parser
+  // share a list between the routes that have it, and routes are ordered by source, so a destination op's
+  // routes with the same tiles follow each other and find their set without comparing tiles.
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  std::vector<std::pair<const void*, size_t>> last(program.ops.size(), {nullptr, kNone});
+  std::vector<size_t> first_route;  // by set: the route it is built from
   set_of_.reserve(program.routes.size());
   for (size_t r = 0; r < program.routes.size(); ++r) {
     const Route& route = program.routes[r];
-    auto& sets = built.at(static_cast<size_t>(route.dst_op));
-    const auto same = std::find_if(sets.begin(), sets.end(), [&](const std::pair<size_t, size_t>& set) {
-      return program.routes[set.first].dst_tiles == route.dst_tiles;
-    });
-    if (same != sets.end()) {
-      set_of_.push_back(same->second);
-      continue;
+    auto& [list, set] = last.at(static_cast<size_t>(route.dst_op));
+    if (set == kNone || list != route.dst_tiles.identity()) {
+      list = route.dst_tiles.identity();
+      set = first_route.size();
+      first_route.push_back(r);
     }
+    set_of_.push_back(set);
+  }
+  // Built in place once counted (a set's inline columns would be copied as the vector grew).
+  sets_.resize(first_route.size());
+  for (size_t set = 0; set < first_route.size(); ++set) {
+    const Route& route = program.routes[first_route[set]];
     const Op& dst = program.ops[static_cast<size_t>(route.dst_op)];
-    MulticastDestinations dsts;
-    for (int tile : route.dst_tiles) dsts.add(dst.tiles.at(static_cast<size_t>(tile)).np);
-    sets.emplace_back(r, sets_.size());
-    set_of_.push_back(sets_.size());
-    sets_.push_back(std::move(dsts));
+    for (int tile : route.dst_tiles) sets_[set].add(dst.tiles.at(static_cast<size_t>(tile)).np);
   }
 }
 

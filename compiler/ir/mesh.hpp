@@ -1,6 +1,7 @@
 #pragma once
 // Geometry of the 2D mesh: XY (dimension-ordered) routes between nodes. Shared by the route pass, the
 // verifier, the analytic estimator and the simulator's Router, so all four agree on every hop.
+#include <boost/container/small_vector.hpp>
 #include <vector>
 
 #include "compiler/ir/program.hpp"
@@ -51,6 +52,9 @@ class MulticastDestinations {
 
   // The number of links of the tree from `src`'s node.
   int tree_links(const NpCoord& src) const;
+  // Links on the tree's longest path from `src`'s node: to the farthest destination, which in each column is
+  // its lowest or highest row.
+  int depth(const NpCoord& src) const;
 
   // Calls `visit(MeshLink)` once for each link of the tree from `src`'s node.
   template <typename Visit>
@@ -70,8 +74,10 @@ class MulticastDestinations {
     int low = 0;   // lowest destination row
     int high = 0;  // highest destination row
   };
-  std::vector<Column> columns_;  // one per column holding a destination, in the order first met
-  int west_ = 0;                 // the westmost and eastmost destination columns
+  // One per column holding a destination, in the order first met. A program has a set per tensor and head
+  // slice, most spanning up to 8 columns: those need no allocation.
+  boost::container::small_vector<Column, 8> columns_;
+  int west_ = 0;  // the westmost and eastmost destination columns
   int east_ = 0;
 };
 
@@ -80,6 +86,8 @@ const NpCoord& route_source(const Program& program, const Route& route);
 
 // The destinations of a program's routes, each distinct set built once: every route of a tensor to a consumer
 // tiled by channels goes to all its tiles, and a head-split consumer's tiles are shared by a few sources.
+// Routes find their set by their shared tile list (ir::TileList), so routes listing the same tiles in lists
+// of their own get sets of their own (the same, built twice).
 class RouteDestinations {
  public:
   explicit RouteDestinations(const Program& program);

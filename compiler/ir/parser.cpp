@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <string_view>
+#include <unordered_map>
 
 #include "compiler/ir/text_schema.hpp"
 #include "compiler/support/error.hpp"
@@ -240,7 +241,13 @@ class Parser {
     const FieldColumns at = text::route_line().read(cursor, route);
     check_tiles(cursor, at.of("source"), route.src_op, {route.src_tile});
     check_op(cursor, at.of("dst"), route.dst_op);
-    check_tiles(cursor, at.of("tiles"), route.dst_op, route.dst_tiles);
+    check_tiles(cursor, at.of("tiles"), route.dst_op, route.dst_tiles.tiles());
+    // Share the list with the last route to the same op when it is the same, as the route pass does.
+    TileList& last = last_tiles_to_[route.dst_op];
+    if (last == route.dst_tiles)
+      route.dst_tiles = last;
+    else
+      last = route.dst_tiles;
     program_.routes.push_back(std::move(route));
   }
 
@@ -310,6 +317,7 @@ class Parser {
 
   const std::string& file_;
   Program program_;
+  std::unordered_map<int, TileList> last_tiles_to_;  // by destination op: its last route's tiles
   Section section_ = kVersion;
 };
 

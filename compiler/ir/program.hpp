@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "compiler/ir/op_kind.hpp"
+#include "compiler/ir/tile_list.hpp"
 
 namespace neurokv::ir {
 
@@ -145,7 +146,7 @@ struct Route {
   int src_op = 0;
   int src_tile = 0;
   int dst_op = 0;
-  std::vector<int> dst_tiles;  // tile indices of dst_op, ascending
+  TileList dst_tiles;  // tile indices of dst_op, ascending; shared with the routes that list the same tiles
   int hops = 0;
 };
 

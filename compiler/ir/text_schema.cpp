@@ -181,7 +181,11 @@ const LineFields<Route>& route_line() {
               },
               [](Route& r, TileRef::Value tile) { std::tie(r.src_op, r.src_tile) = tile; }, TileRef{})
           .required("dst", &Route::dst_op, kOpId)
-          .required("tiles", &Route::dst_tiles, List<Integer<int>>{kCount})
+          .compound(
+              FieldMode::Required, "tiles",
+              [](const Route& r) -> const std::vector<int>& { return r.dst_tiles.tiles(); },
+              [](Route& r, std::vector<int> tiles) { r.dst_tiles = std::move(tiles); },
+              List<Integer<int>>{kCount})
           .required("hops", &Route::hops, kCount);
   return fields;
 }

@@ -70,6 +70,7 @@ ir::Program lower(Graph& graph, const HwConfig& hw) {
   std::vector<int> id_of(boost::num_vertices(graph), -1);
   for (std::size_t i = 0; i < info.decode.size(); ++i)
     id_of[static_cast<std::size_t>(info.decode[i].op)] = static_cast<int>(i);
+  program.ops.reserve(info.decode.size());
   for (const ir::Step& step : info.decode) {
     const Vertex v = static_cast<Vertex>(step.op);
     ir::Op op = std::move(graph[v]);

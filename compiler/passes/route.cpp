@@ -41,38 +41,37 @@ void route_tensor(Graph& graph, Edge e, std::vector<ir::Route>& routes) {
   const ir::Op& consumer = graph[dst];
   const bool kv = graph::carries_kv(producer);
   const bool by_heads = graph::is_head_split(consumer.kind);
-  // A consumer tiled by channels needs every producer tile's output: one set of destinations for all. One
-  // tiled by heads needs a slice, the same for every producer tile.
+  // A consumer tiled by channels needs every producer tile's output: one list of destinations for all. One
+  // tiled by heads needs a slice, the same for every producer tile; neighbouring producer tiles often feed
+  // the same consumer tiles, and then share their list.
   std::vector<int> every_tile;
-  ir::MulticastDestinations every_np;
   std::vector<Span> slices;
   for (const ir::Tile& target : consumer.tiles) {
-    if (by_heads) {
+    if (by_heads)
       slices.push_back(needed(consumer, target, kv, graph[e].width));
-    } else {
+    else
       every_tile.push_back(target.index);
-      every_np.add(target.np);
-    }
   }
+  ir::TileList dst_tiles(std::move(every_tile));
+  ir::MulticastDestinations dst_nps;
+  for (int t : dst_tiles) dst_nps.add(consumer.tiles[static_cast<std::size_t>(t)].np);
+  std::vector<int> slice_tiles;
   for (const ir::Tile& tile : producer.tiles) {
-    ir::Route route;
-    route.src_op = static_cast<int>(src);
-    route.src_tile = tile.index;
-    route.dst_op = static_cast<int>(dst);
-    ir::MulticastDestinations heads_np;
     if (by_heads) {
       const Span out = produced(producer, kv, tile);
-      for (size_t t = 0; t < consumer.tiles.size(); ++t) {
-        if (!out.overlaps(slices[t])) continue;
-        route.dst_tiles.push_back(consumer.tiles[t].index);
-        heads_np.add(consumer.tiles[t].np);
+      slice_tiles.clear();
+      for (std::size_t t = 0; t < consumer.tiles.size(); ++t) {
+        if (out.overlaps(slices[t])) slice_tiles.push_back(consumer.tiles[t].index);
       }
-    } else {
-      route.dst_tiles = every_tile;
+      if (slice_tiles != dst_tiles.tiles()) {
+        dst_tiles = slice_tiles;
+        dst_nps = ir::MulticastDestinations();
+        for (int t : dst_tiles) dst_nps.add(consumer.tiles[static_cast<std::size_t>(t)].np);
+      }
     }
-    if (route.dst_tiles.empty()) continue;
-    route.hops = (by_heads ? heads_np : every_np).tree_links(tile.np);
-    routes.push_back(std::move(route));
+    if (dst_tiles.empty()) continue;
+    routes.push_back(
+        {static_cast<int>(src), tile.index, static_cast<int>(dst), dst_tiles, dst_nps.tree_links(tile.np)});
   }
 }
 
@@ -80,6 +79,11 @@ void route_tensor(Graph& graph, Edge e, std::vector<ir::Route>& routes) {
 
 void route(Graph& graph, Diagnostics& diagnostics) {
   std::vector<ir::Route> routes;
+  std::size_t most = 0;  // a route per producer tile and tensor at most
+  for (Edge e : boost::make_iterator_range(boost::edges(graph))) {
+    if (!graph[e].via_buffer) most += graph[boost::source(e, graph)].tiles.size();
+  }
+  routes.reserve(most);
   for (Edge e : boost::make_iterator_range(boost::edges(graph))) {
     if (!graph[e].via_buffer) route_tensor(graph, e, routes);
   }

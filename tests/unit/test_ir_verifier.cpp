@@ -215,7 +215,7 @@ TEST_CASE("each verifier check catches its corruption") {
          p.routes[0].dst_tiles = {1, 0};
        },
        "route 0 (%3.0 to %4) lists tile 0 out of order, expected ascending"},
-      {"route without destinations", [](ir::Program& p) { p.routes[2].dst_tiles.clear(); },
+      {"route without destinations", [](ir::Program& p) { p.routes[2].dst_tiles = {}; },
        "route 2 (%5.0 to %7) has no destination tiles"},
       {"route source tile", [](ir::Program& p) { p.routes[2].src_tile = 3; },
        "route 2 (%5.3 to %7) starts at a tile that does not exist"},

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <random>
 #include <tuple>
 #include <vector>
@@ -36,13 +37,16 @@ std::vector<MeshLink> visited(const ir::MulticastDestinations& dsts, const NpCoo
 
 }  // namespace
 
-TEST_CASE("the XY multicast tree from column extents is the union of the XY paths, each link once") {
+TEST_CASE(
+    "the XY multicast tree from column extents is the union of the XY paths, each link once, its depth the "
+    "farthest destination") {
   const NpCoord src{2, 1, 0};
   // East along row 1 to column 4, west to column 0; column 4 up to row 3, column 0 down to row 0; the
   // destination in the source's node costs nothing.
   const std::vector<NpCoord> dsts{{4, 3, 0}, {4, 2, 1}, {0, 0, 0}, {2, 1, 3}};
   const ir::MulticastDestinations tree(dsts);
   CHECK(tree.tree_links(src) == 2 + 2 + 2 + 1);
+  CHECK(tree.depth(src) == 4);  // to (4, 3): 2 east, 2 up
   CHECK(visited(tree, src) == union_of_paths(src, dsts));
   CHECK(ir::MulticastDestinations().tree_links(src) == 0);
   CHECK(visited(ir::MulticastDestinations(), src).empty());
@@ -58,6 +62,10 @@ TEST_CASE("the XY multicast tree from column extents is the union of the XY path
     const std::vector<MeshLink> expected = union_of_paths(from, to);
     REQUIRE(visited(destinations, from) == expected);
     REQUIRE(destinations.tree_links(from) == static_cast<int>(expected.size()));
+    int farthest = 0;
+    for (const NpCoord& dst : to)
+      farthest = std::max(farthest, std::abs(dst.x - from.x) + std::abs(dst.y - from.y));
+    REQUIRE(destinations.depth(from) == farthest);
   }
 }
 
