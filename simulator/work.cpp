@@ -2,12 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <map>
 #include <set>
 
 #include "compiler/ir/cnn_layer.hpp"
-#include "compiler/ir/mesh.hpp"
 #include "compiler/ir/op_kind.hpp"
 
 namespace neurokv {
@@ -342,13 +340,6 @@ void add_spill(TileWork& work, const SpillBytes& spill, const Op& op, const Tile
   work.dram_read_bytes += read;
   work.dram_write_bytes += write;
   work.counts.dram_bytes += read + write;
-}
-
-int route_depth(const ir::Program& program, const ir::Route& route) {
-  const Op& dst = program.ops.at(route.dst_op);
-  ir::MulticastDestinations dsts;
-  for (int index : route.dst_tiles) dsts.add(dst.tiles.at(index).np);
-  return dsts.depth(ir::route_source(program, route));
 }
 
 double route_cycles(double bytes, int depth, const HwConfig& hw) {

@@ -72,9 +72,6 @@ double route_bytes(const ir::Program& program, const ir::Route& route, const HwC
 // tile's input SRAM. Events are written by the consuming tile's tile_work instead, so 0 for an event route.
 double route_sram_write_bytes(const ir::Program& program, const ir::Route& route, double bytes);
 
-// Links on the longest source-to-destination path of a route's XY tree (its latency in hops).
-int route_depth(const ir::Program& program, const ir::Route& route);
-
 // Activations a chunked prefill spills to DRAM, by op and tile: each event route whose source runs over more
 // than one chunk is written to DRAM by its source tile (`write`) and read back once by the DMA, which
 // multicasts it to the route's destinations; the read is the first destination tile's (`read`). Empty

@@ -38,12 +38,12 @@ ChipOverrider::ChipOverrider(std::string yaml_text, std::string file)
   const HwConfig hw =
       parse_hw(text_, file_, ranges);  // the base file must be valid before any key is offered
   const YAML::Node root = YAML::Load(text_);
+  HwConfig probe = hw;  // set_hw_value on it tells whether a key is settable; the values written are not read
   for (const auto& entry : hw.provenance) {  // std::map order: sorted
     const YAML::Node value = value_node(root, entry.first);
     if (!value.IsScalar()) continue;
     const std::size_t pos = static_cast<std::size_t>(value.Mark().pos);
     const auto range = ranges.find(entry.first);
-    HwConfig probe = hw;
     keys_.push_back(entry.first);
     values_.push_back({pos, value.Scalar().size(),
                        text_.compare(pos, value.Scalar().size(), value.Scalar()) == 0, value.Mark().line + 1,

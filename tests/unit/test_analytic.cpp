@@ -3,6 +3,7 @@
 
 #include "compiler/config/hw_config.hpp"
 #include "compiler/driver/compile.hpp"
+#include "compiler/ir/mesh.hpp"
 #include "simulator/analytic_estimator.hpp"
 #include "simulator/report_render.hpp"
 #include "simulator/work.hpp"
@@ -100,9 +101,11 @@ TEST_CASE("routes carry the consumer's events and cost depth × hop latency plus
   const ir::Program p = two_op_program(ir::Storage::Sram);
   CHECK(route_events(p, p.routes[1], Phase::decode(16), 1) == 16);  // 16 outputs × Add's density 1.0
   CHECK(route_bytes(p, p.routes[1], hw, Phase::decode(16), 1, false) == 64);
-  CHECK(route_depth(p, p.routes[1]) == 2);
+  // A route's depth: links on its XY tree's longest path (ir::MulticastDestinations::depth).
+  const ir::RouteDestinations destinations(p);
+  CHECK(destinations.of(1).depth(ir::route_source(p, p.routes[1])) == 2);
   CHECK(route_cycles(64, 2, hw) == 2 * 2 + 64 / 8);
-  CHECK(route_depth(p, p.routes[0]) == 0);
+  CHECK(destinations.of(0).depth(ir::route_source(p, p.routes[0])) == 0);
 }
 
 TEST_CASE("the analytic decode step sums waves of compute + route, and DRAM when it dominates") {
