@@ -39,7 +39,8 @@ void Router::connect(const std::array<Router*, kPorts>& neighbours, NetworkInter
   activity_ = &activity;
 }
 
-// receive, enter, crossable and return_credit are inline: they are a flit-hop's hot path, called only here.
+// receive, enter, route, hold, crossable and return_credit are inline: they are a flit-hop's hot path, called
+// only here.
 inline void Router::receive(int port, int vc, const Flit& flit, int64_t cycle) {
   int64_t& arrived = inputs_[static_cast<size_t>(port)].arrived;
   if (arrived == cycle) throw std::logic_error("noc: two flits on one link in one cycle");
@@ -86,7 +87,7 @@ void Router::refresh() {
 }
 
 // Routes input VC `in`'s head (XY, or its tree) if it is not yet routed; returns the VC.
-InputVc& Router::route(int in) {
+inline InputVc& Router::route(int in) {
   InputVc& vc = in_vcs_[static_cast<size_t>(in)];
   if (vc.out_ports != 0) return vc;
   const Flit& head = buffers_.front(in).flit;
@@ -100,7 +101,7 @@ InputVc& Router::route(int in) {
 }
 
 // Downstream VC `u` of output port `o` was granted to input VC `in`.
-void Router::hold(int in, int o, int u) {
+inline void Router::hold(int in, int o, int u) {
   outputs_[static_cast<size_t>(o)].hold(u);
   holder_[static_cast<size_t>(o * vcs_ + u)] = static_cast<int8_t>(in);
   InputVc& vc = in_vcs_[static_cast<size_t>(in)];
