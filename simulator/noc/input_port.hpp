@@ -14,10 +14,12 @@ namespace neurokv::noc {
 struct InputVc {
   InputVc() { out_vc.fill(-1); }
 
-  unsigned out_ports = 0;    // routed: bit per output port of the front packet; 0 until its head is routed
-  unsigned unallocated = 0;  // of out_ports, those that hold no downstream VC yet
-  unsigned sent = 0;         // ports the front flit has crossed to (it leaves once it has crossed to all)
-  std::array<int, kPorts>
+  // Bytes, not ints: a router's state is read on every flit-hop, and the smaller it is the more of the
+  // mesh stays in the cache.
+  uint8_t out_ports = 0;    // routed: bit per output port of the front packet; 0 until its head is routed
+  uint8_t unallocated = 0;  // of out_ports, those that hold no downstream VC yet
+  uint8_t sent = 0;         // ports the front flit has crossed to (it leaves once it has crossed to all)
+  std::array<int8_t, kPorts>
       out_vc{};          // allocated: per port, the downstream VC held; -1 until VC allocation grants one
   RoundRobin vc_choice;  // VC allocation, first stage: which free downstream VC this VC asks for
 };

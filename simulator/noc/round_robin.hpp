@@ -12,12 +12,12 @@ class RoundRobin {
   int grant(uint64_t requests) {
     if (requests == 0) return -1;
     const uint64_t after = last_ >= 63 ? 0 : requests & (~uint64_t{0} << (last_ + 1));
-    last_ = __builtin_ctzll(after != 0 ? after : requests);
+    last_ = static_cast<uint8_t>(__builtin_ctzll(after != 0 ? after : requests));
     return last_;
   }
 
  private:
-  int last_ = 63;  // so the first grant goes to the lowest requester
+  uint8_t last_ = 63;  // so the first grant goes to the lowest requester (a byte: routers hold many)
 };
 
 }  // namespace neurokv::noc

@@ -27,7 +27,8 @@ Router::Router(int x, int y, const NocParams& params, const MulticastTrees& tree
   due_mask_ = ring - 1;
   for (int port = 0; port < kPorts; ++port) {
     outputs_[static_cast<size_t>(port)] = OutputPort(params.vcs, params.buffer_flits, port == kLocal);
-    for (int vc = 0; vc < params.vcs; ++vc) port_of_[static_cast<size_t>(port * params.vcs + vc)] = port;
+    for (int vc = 0; vc < params.vcs; ++vc)
+      port_of_[static_cast<size_t>(port * params.vcs + vc)] = static_cast<int8_t>(port);
   }
 }
 
@@ -38,7 +39,8 @@ void Router::connect(const std::array<Router*, kPorts>& neighbours, NetworkInter
   activity_ = &activity;
 }
 
-// receive, enter, crossable and return_credit are inline: they are a flit-hop's hot path, called only here.
+// receive, enter, route, hold, crossable and return_credit are inline: they are a flit-hop's hot path, called
+// only here.
 inline void Router::receive(int port, int vc, const Flit& flit, int64_t cycle) {
   int64_t& arrived = inputs_[static_cast<size_t>(port)].arrived;
   if (arrived == cycle) throw std::logic_error("noc: two flits on one link in one cycle");
@@ -78,61 +80,95 @@ void Router::refresh() {
   for (uint64_t left = due; left != 0; left &= left - 1) {
     const int in = __builtin_ctzll(left);
     const unsigned ports = crossable(in_vcs_[static_cast<size_t>(in)]);
-    may_cross_[static_cast<size_t>(in)] = ports;
+    may_cross_[static_cast<size_t>(in)] = static_cast<uint8_t>(ports);
     if (ports != 0) bidding_ |= bit(in);
   }
   recheck_ &= ~due;
 }
 
+// Routes input VC `in`'s head (XY, or its tree) if it is not yet routed; returns the VC.
+inline InputVc& Router::route(int in) {
+  InputVc& vc = in_vcs_[static_cast<size_t>(in)];
+  if (vc.out_ports != 0) return vc;
+  const Flit& head = buffers_.front(in).flit;
+  if (!head.head) throw std::logic_error("noc: a body flit at the front of an unrouted virtual channel");
+  vc.out_ports = static_cast<uint8_t>(head.tree >= 0 ? trees_.ports(head.tree, node_)
+                                                     : 1u << xy_port(x_, y_, head.dst_x, head.dst_y));
+  vc.unallocated = vc.out_ports;
+  for (unsigned ports = vc.out_ports; ports != 0; ports &= ports - 1)
+    routed_to_[static_cast<size_t>(__builtin_ctz(ports))] |= bit(in);
+  return vc;
+}
+
+// Downstream VC `u` of output port `o` was granted to input VC `in`.
+inline void Router::hold(int in, int o, int u) {
+  outputs_[static_cast<size_t>(o)].hold(u);
+  holder_[static_cast<size_t>(o * vcs_ + u)] = static_cast<int8_t>(in);
+  InputVc& vc = in_vcs_[static_cast<size_t>(in)];
+  vc.out_vc[static_cast<size_t>(o)] = static_cast<int8_t>(u);
+  vc.unallocated &= static_cast<uint8_t>(~(1u << o));
+  if (vc.unallocated == 0) waiting_ &= ~bit(in);
+  recheck(in);
+}
+
 void Router::allocate_vcs() {
-  // First stage: each VC whose front is a ready head lacking a downstream VC on one of its ports is routed
-  // (XY, or its tree) and asks, on each such port, for one free VC.
+  const uint64_t candidates = waiting_ & ~blocked_ & ready_;
+  if ((candidates & (candidates - 1)) == 0) return allocate_vcs_alone(__builtin_ctzll(candidates));
+  // By output port and downstream VC, the input VCs asking for it (bit port × vcs + vc), and by output port,
+  // a bit per downstream VC asked for. On the stack, not in the router: an entry is written only once its
+  // bit in `asked` is set, so neither needs clearing, and the router stays small.
+  std::array<std::array<uint64_t, kMaxVcs>, kPorts> asks;
+  std::array<uint64_t, kPorts> asked{};
   unsigned asked_ports = 0;  // bit o: some input VC asks output port o
-  for (uint64_t left = waiting_ & ~blocked_ & ready_; left != 0; left &= left - 1) {
+  // First stage: each VC whose front is a ready head lacking a downstream VC on one of its ports is routed
+  // and asks, on each such port, for one free VC.
+  for (uint64_t left = candidates; left != 0; left &= left - 1) {
     const int in = __builtin_ctzll(left);
-    InputVc& vc = in_vcs_[static_cast<size_t>(in)];
-    if (vc.out_ports == 0) {
-      const Flit& head = buffers_.front(in).flit;
-      if (!head.head) throw std::logic_error("noc: a body flit at the front of an unrouted virtual channel");
-      vc.out_ports =
-          head.tree >= 0 ? trees_.ports(head.tree, node_) : 1u << xy_port(x_, y_, head.dst_x, head.dst_y);
-      vc.unallocated = vc.out_ports;
-      for (unsigned ports = vc.out_ports; ports != 0; ports &= ports - 1)
-        routed_to_[static_cast<size_t>(__builtin_ctz(ports))] |= bit(in);
-    }
-    bool asked = false;
+    InputVc& vc = route(in);
+    bool asked_any = false;
     for (unsigned need = vc.unallocated; need != 0; need &= need - 1) {
       const int o = __builtin_ctz(need);
       const int want = vc.vc_choice.grant(outputs_[static_cast<size_t>(o)].free_vcs());
       if (want < 0) continue;
-      asks_[static_cast<size_t>(o)][static_cast<size_t>(want)] |= bit(in);
-      asked_[static_cast<size_t>(o)] |= uint64_t{1} << want;
+      uint64_t& askers = asks[static_cast<size_t>(o)][static_cast<size_t>(want)];
+      uint64_t& asked_vcs = asked[static_cast<size_t>(o)];
+      askers = (asked_vcs >> want & 1u) != 0 ? askers | bit(in) : bit(in);
+      asked_vcs |= uint64_t{1} << want;
       asked_ports |= 1u << o;
-      asked = true;
+      asked_any = true;
     }
     // No port it needs has a free VC (its choosers saw empty masks and kept their state): nothing to ask
     // for until this router releases a downstream VC.
-    if (!asked) blocked_ |= bit(in);
+    if (!asked_any) blocked_ |= bit(in);
   }
   // Second stage: each asked-for downstream VC grants one of the input VCs asking for it (by port, then VC).
   for (; asked_ports != 0; asked_ports &= asked_ports - 1) {
     const int o = __builtin_ctz(asked_ports);
     OutputPort& out = outputs_[static_cast<size_t>(o)];
-    for (uint64_t vcs = asked_[static_cast<size_t>(o)]; vcs != 0; vcs &= vcs - 1) {
+    for (uint64_t vcs = asked[static_cast<size_t>(o)]; vcs != 0; vcs &= vcs - 1) {
       const int u = __builtin_ctzll(vcs);
-      uint64_t& askers = asks_[static_cast<size_t>(o)][static_cast<size_t>(u)];
-      const int winner = out.vc_grant(u).grant(askers);
-      askers = 0;
-      out.hold(u);
-      holder_[static_cast<size_t>(o * vcs_ + u)] = winner;
-      InputVc& vc = in_vcs_[static_cast<size_t>(winner)];
-      vc.out_vc[static_cast<size_t>(o)] = u;
-      vc.unallocated &= ~(1u << o);
-      if (vc.unallocated == 0) waiting_ &= ~bit(winner);
-      recheck(winner);
+      hold(out.vc_grant(u).grant(asks[static_cast<size_t>(o)][static_cast<size_t>(u)]), o, u);
     }
-    asked_[static_cast<size_t>(o)] = 0;
   }
+}
+
+// The fast path of allocate_vcs() when one head asks: each downstream VC it asks for has it as its only
+// asker, so the second stage's grant is known as soon as the first stage chose the VC. The same arbiters
+// see the same requests in the same order (a grant on one port changes no other port's free VCs), so the
+// result and the round-robin state are those of the two stages.
+void Router::allocate_vcs_alone(int in) {
+  InputVc& vc = route(in);
+  bool asked_any = false;
+  for (unsigned need = vc.unallocated; need != 0; need &= need - 1) {
+    const int o = __builtin_ctz(need);
+    OutputPort& out = outputs_[static_cast<size_t>(o)];
+    const int want = vc.vc_choice.grant(out.free_vcs());
+    if (want < 0) continue;
+    out.vc_grant(want).grant(bit(in));
+    hold(in, o, want);
+    asked_any = true;
+  }
+  if (!asked_any) blocked_ |= bit(in);
 }
 
 inline unsigned Router::crossable(const InputVc& vc) const {
@@ -146,6 +182,7 @@ inline unsigned Router::crossable(const InputVc& vc) const {
 }
 
 void Router::allocate_switch(int64_t cycle) {
+  if ((bidding_ & (bidding_ - 1)) == 0) return allocate_switch_alone(__builtin_ctzll(bidding_), cycle);
   // First stage: each input port with a VC that may bid (ready, with a downstream credit) bids with one of
   // them, for every port it may cross to now.
   std::array<uint64_t, kPorts> bidders{};  // by output port: the input ports bidding for it
@@ -177,6 +214,18 @@ void Router::allocate_switch(int64_t cycle) {
   }
 }
 
+// The fast path of allocate_switch() when one VC bids: its port's arbiter chooses it and every output port
+// it may cross to grants it, the grants the two stages would give, with the same round-robin state.
+void Router::allocate_switch_alone(int in, int64_t cycle) {
+  const int port = port_of_[static_cast<size_t>(in)];
+  bid_[static_cast<size_t>(port)] =
+      inputs_[static_cast<size_t>(port)].switch_choice.grant(bidding_ >> (port * vcs_));
+  const unsigned ports = may_cross_[static_cast<size_t>(in)];
+  for (unsigned p = ports; p != 0; p &= p - 1)
+    outputs_[static_cast<size_t>(__builtin_ctz(p))].switch_grant.grant(1u << port);
+  traverse(port, ports, cycle);
+}
+
 void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
   const int v = bid_[static_cast<size_t>(in_port)];
   const int in = in_port * vcs_ + v;
@@ -184,7 +233,7 @@ void Router::traverse(int in_port, unsigned ports, int64_t cycle) {
   const Flit flit = buffers_.front(in).flit;
   for (unsigned left = ports; left != 0; left &= left - 1) {
     const int o = __builtin_ctz(left);
-    int& out_vc = vc.out_vc[static_cast<size_t>(o)];
+    int8_t& out_vc = vc.out_vc[static_cast<size_t>(o)];
     OutputPort& out = outputs_[static_cast<size_t>(o)];
     out.consume_credit(out_vc);
     if (o == kLocal) {

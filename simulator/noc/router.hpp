@@ -65,8 +65,12 @@ class Router {
   void receive(int port, int vc, const Flit& flit, int64_t cycle);
   // Input VC `in` (port × vcs + vc) takes a flit that may leave from cycle `ready` on.
   void enter(int in, const Flit& flit, int64_t ready);
+  InputVc& route(int in);
+  void hold(int in, int o, int u);
   void allocate_vcs();
+  void allocate_vcs_alone(int in);
   void allocate_switch(int64_t cycle);
+  void allocate_switch_alone(int in, int64_t cycle);
   void traverse(int in_port, unsigned ports, int64_t cycle);  // the bidding VC's flit crosses to `ports`
   void return_credit(const CreditDue& upstream, int vc);      // counted upstream next cycle
   // Input VC `in`'s front flit, its readiness, its downstream VCs or their credits changed: whether it may
@@ -119,14 +123,10 @@ class Router {
   // derive that for again (recheck_). A VC stalled on a credit costs nothing until the credit arrives.
   uint64_t bidding_ = 0;
   uint64_t recheck_ = 0;
-  std::array<unsigned, kPorts * kMaxVcs> may_cross_{};  // by input VC
-  std::array<int, kPorts * kMaxVcs> port_of_{};         // by input VC: its input port
-  std::array<int, kPorts * kMaxVcs> holder_{};          // by output port × vcs + downstream VC: the input
-                                                        // VC holding it, while held
-  std::array<std::array<uint64_t, kMaxVcs>, kPorts>
-      asks_{};                            // VC allocation: by output port and downstream VC,
-                                          // the input VCs asking for it (bit port × vcs + vc)
-  std::array<uint64_t, kPorts> asked_{};  // by output port: bit per downstream VC some input VC asks for
+  std::array<uint8_t, kPorts * kMaxVcs> may_cross_{};  // by input VC
+  std::array<int8_t, kPorts * kMaxVcs> port_of_{};     // by input VC: its input port
+  std::array<int8_t, kPorts * kMaxVcs> holder_{};      // by output port × vcs + downstream VC: the input
+                                                       // VC holding it, while held
   std::array<int, kPorts> bid_{};  // switch allocation: the VC each bidding input port bids with this cycle
   int buffered_ = 0;               // flits in every input buffer
   int64_t flits_in_ = 0, flits_out_ = 0, link_flits_ = 0;

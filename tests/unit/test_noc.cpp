@@ -195,7 +195,13 @@ TEST_CASE("multicast under load beside unicast worms drains with every copy deli
     trees[static_cast<size_t>(node)] = mesh.add_tree(node, dsts);
     reach[static_cast<size_t>(node)] = static_cast<int64_t>(std::set<int>(dsts.begin(), dsts.end()).size());
   }
-  int64_t addressed = 0;
+  int64_t addressed = 0, arrivals = 0, latency = 0;
+  const auto take = [&] {
+    for (const Arrival& a : mesh.take_delivered()) {
+      latency += a.cycle - a.packet.created;
+      ++arrivals;
+    }
+  };
   for (int cycle = 0; cycle < 3000; ++cycle) {
     for (int node = 0; node < 16; ++node) {
       const double u = unit_draw(rng);
@@ -210,13 +216,21 @@ TEST_CASE("multicast under load beside unicast worms drains with every copy deli
     }
     mesh.step();
     REQUIRE(mesh.check_flow_control().empty());
+    take();
   }
   int64_t drain = 0;
   while (!mesh.idle()) {
     mesh.step();
     REQUIRE(mesh.check_flow_control().empty());
     REQUIRE(++drain < 100000);  // no deadlock
+    take();
   }
+  // The figures of the allocators before their one-asker fast paths (main at 926dfae, session 12): the
+  // same grants in the same order give the same cycle of every arrival.
+  CHECK(mesh.cycle() == 3008);
+  CHECK(arrivals == 13032);
+  CHECK(latency == 112586);
+  CHECK(mesh.flit_hops() == 38266);
   int64_t ejected = 0;
   for (int node = 0; node < 16; ++node) {
     CHECK(mesh.router(node).flits_in() == mesh.router(node).flits_out());
@@ -225,6 +239,40 @@ TEST_CASE("multicast under load beside unicast worms drains with every copy deli
   CHECK(ejected == addressed);
   // A multicast packet's slot is free once every destination has its copy; then the table stays small.
   CHECK(mesh.packet_slots() < mesh.packets_sent() / 10);
+}
+
+TEST_CASE("loaded runs give the figures of the allocators before their fast paths, to the last cycle") {
+  // Each pattern, one- to four-flit packets, 1 to 4 VCs, 1- to 8-flit buffers, pipelines 1 to 5, light to
+  // saturated; the figures are main's at 926dfae (`neurokv noc ... --cycles 2000 --warmup 200 --json -`),
+  // before the one-asker fast paths of VC and switch allocation (router.cpp), which must grant the same.
+  struct Case {
+    Traffic traffic;
+    double rate;
+    int packet_flits, vcs, buffer_flits, pipeline;
+    int64_t cycles, flit_hops, measured_packets;
+    double mean_latency;
+  };
+  const std::vector<Case> cases = {
+      {Traffic::Uniform, 0.3, 4, 2, 4, 2, 2276, 220540, 9665, 27.837765131919298},
+      {Traffic::Transpose, 0.2, 4, 3, 2, 3, 3233, 147320, 6330, 185.77093206951028},
+      {Traffic::Hotspot, 0.2, 2, 1, 1, 1, 12745, 141654, 12909, 4753.6268494848555},
+      {Traffic::BitComplement, 0.3, 1, 4, 8, 5, 4140, 338296, 38465, 850.487534121929},
+      {Traffic::Uniform, 0.8, 1, 2, 4, 2, 5050, 593270, 102541, 1324.7445021991205},
+  };
+  for (const Case& c : cases) {
+    SyntheticOptions options;
+    options.traffic = c.traffic;
+    options.rate = c.rate;
+    options.packet_flits = c.packet_flits;
+    options.warmup_cycles = 200;
+    options.measure_cycles = 2000;
+    const SyntheticResult r = run_synthetic(mesh_of(8, 8, c.vcs, c.buffer_flits, c.pipeline), options);
+    INFO("traffic " << static_cast<int>(c.traffic) << " rate " << c.rate);
+    CHECK(r.cycles == c.cycles);
+    CHECK(r.flit_hops == c.flit_hops);
+    CHECK(r.measured_packets == c.measured_packets);
+    CHECK(r.mean_latency == Approx(c.mean_latency).epsilon(1e-15));
+  }
 }
 
 TEST_CASE("a saturated 8x8 run drains (XY is deadlock-free) and accepts less than the bisection bound") {
