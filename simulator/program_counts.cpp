@@ -21,10 +21,11 @@ struct RoutePlan {
   explicit RoutePlan(const ir::Program& program) : from(program), repeated(repeated_kv_deliveries(program)) {}
   RoutesBySource from;
   std::vector<bool> repeated;  // repeated_kv_deliveries
-  // Each route's XY tree links (ir::mesh_link_index), all in one array: route i's from link_start[i] to
-  // link_start[i + 1].
+  // The routes' XY tree links (ir::mesh_link_index), all in one array: route i's from link_begin[i] to
+  // link_end[i]. A route from the same node to the same destinations as the route before it to the same
+  // op (the next tile of a tensor, on the same node) has the same tree: it shares that route's links.
   std::vector<int> links_of_routes;
-  std::vector<size_t> link_start;
+  std::vector<size_t> link_begin, link_end;
   std::vector<int> route_depth;    // by route: hops to its farthest destination
   int links = 0;                   // the mesh's links
   std::vector<int> counted_as;     // layer_classes
@@ -34,20 +35,36 @@ struct RoutePlan {
 RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& destinations,
                       LayerSharing sharing) {
   RoutePlan plan(program);
-  size_t links = 0;  // a route's tree has `hops` links
+  size_t links = 0;  // a route's tree has `hops` links (at most what the routes list, as trees are shared)
   for (const ir::Route& route : program.routes) links += static_cast<size_t>(std::max(route.hops, 0));
-  plan.link_start.reserve(program.routes.size() + 1);
-  plan.link_start.push_back(0);
-  plan.route_depth.reserve(program.routes.size());
+  plan.link_begin.resize(program.routes.size());
+  plan.link_end.resize(program.routes.size());
+  plan.route_depth.resize(program.routes.size());
   plan.links_of_routes.reserve(links);
+  struct LastRoute {  // by destination op: the last route to it
+    const ir::MulticastDestinations* destinations = nullptr;
+    int node = -1;
+    size_t route = 0;
+  };
+  std::vector<LastRoute> last(program.ops.size());
   for (size_t i = 0; i < program.routes.size(); ++i) {
     const ir::MulticastDestinations& dsts = destinations.of(i);
     const ir::NpCoord& src = ir::route_source(program, program.routes[i]);
-    dsts.for_each_tree_link(src, [&](const ir::MeshLink& link) {
-      plan.links_of_routes.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
-    });
-    plan.link_start.push_back(plan.links_of_routes.size());
-    plan.route_depth.push_back(dsts.depth(src));
+    LastRoute& before = last.at(static_cast<size_t>(program.routes[i].dst_op));
+    const int node = src.y * program.chip.mesh_cols + src.x;
+    if (before.destinations == &dsts && before.node == node) {
+      plan.link_begin[i] = plan.link_begin[before.route];
+      plan.link_end[i] = plan.link_end[before.route];
+      plan.route_depth[i] = plan.route_depth[before.route];
+    } else {
+      plan.link_begin[i] = plan.links_of_routes.size();
+      dsts.for_each_tree_link(src, [&](const ir::MeshLink& link) {
+        plan.links_of_routes.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
+      });
+      plan.link_end[i] = plan.links_of_routes.size();
+      plan.route_depth[i] = dsts.depth(src);
+    }
+    before = {&dsts, node, i};
   }
   plan.links = program.chip.mesh_cols * program.chip.mesh_rows * 4;
   if (sharing == LayerSharing::ByClass) {
@@ -176,9 +193,6 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
     const int wave = (*first)->wave;
     const auto last = std::find_if(first, by_wave.end(), [&](const ir::Step* s) { return s->wave != wave; });
     WaveCounts time;
-    // The busiest link's bytes: its cycles are taken once, at the wave's end (a link's bytes only grow, and
-    // ceil(bytes / rate) grows with them, so it is the largest of the cycles taken after every addition).
-    double busiest_link_bytes = 0;
     // The DMA serves the NPs' reads first come, first served, in NP order: the highest NP reading DRAM is
     // served last and still computes its tile (and any after it) when its bytes arrive.
     int last_reader = -1;
@@ -206,17 +220,22 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
         if (counted != op.id) hop_bytes.at(op.layer + 1) += bytes * route.hops;
         time.route = std::max(time.route, route_cycles(bytes, plan.route_depth[index], hw));
         if (bytes <= 0) continue;
-        for (size_t at = plan.link_start[index]; at < plan.link_start[index + 1]; ++at) {
+        for (size_t at = plan.link_begin[index]; at < plan.link_end[index]; ++at) {
           const int link = plan.links_of_routes[at];
           if (link_bytes[link] == 0) links_touched.push_back(link);
           link_bytes[link] += bytes;
-          busiest_link_bytes = std::max(busiest_link_bytes, link_bytes[link]);
         }
       }
     }
+    // The busiest link's cycles are taken once, at the wave's end, from its bytes (a link's bytes only grow,
+    // and ceil(bytes / rate) grows with them, so it is the largest of the cycles taken after every addition).
+    double busiest_link_bytes = 0;
+    for (int link : links_touched) {
+      busiest_link_bytes = std::max(busiest_link_bytes, link_bytes[link]);
+      link_bytes[link] = 0;
+    }
     if (busiest_link_bytes > 0) time.link = std::ceil(busiest_link_bytes / hw.noc.link_bytes_per_cycle);
     for (int index : touched) np_busy[index] = 0;
-    for (int link : links_touched) link_bytes[link] = 0;
     touched.clear();
     links_touched.clear();
     if (time.dram_bytes > 0) time.dram_tail = last_reader_tail;
