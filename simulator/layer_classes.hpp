@@ -1,10 +1,11 @@
 #pragma once
-// Decoder layers that count alike (issue 16, item 1: count per layer class). A paper-300m program's layers
+// Decoder layers that count alike (issue 16, item 1: count per layer class). Most of a program's layers
 // differ only in where their tiles sit: the same ops with the same tiles, routes and densities, so each
-// tile's work and each route's bytes are the same figures in every layer; only the NPs the tiles load, the
-// links the routes cross, their hops and the DMA pass a tile's weights stream in differ. The analytic
-// counting works those figures out once per class and reads them for the class's other layers, keeping
-// placement (NP load, links, hops, depth) per layer.
+// tile's work and each route's bytes are the same figures in those layers; only the NPs the tiles load, the
+// links the routes cross, their hops and the DMA pass a tile's weights stream in differ. (Others differ in
+// what counting reads: weights or a KV cache kept in SRAM, a window, a route placement leaves out; they form
+// classes of their own.) The analytic counting works the figures out once per class and reads them for the
+// class's other layers, keeping placement (NP load, links, hops, depth) per layer.
 #include <cstddef>
 #include <vector>
 
