@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "compiler/ir/mesh.hpp"
+#include "simulator/layer_classes.hpp"
 #include "simulator/prefill_queue.hpp"
 #include "simulator/program_facts.hpp"
 
@@ -17,46 +18,64 @@ int np_index(const ir::Program& program, const ir::NpCoord& np) {
 
 // What a program's routes are, once for all its phases.
 struct RoutePlan {
-  // The routes from each source op, all in one array: op k's from from_start[k] to from_start[k + 1].
-  std::vector<size_t> routes_from;
-  std::vector<size_t> from_start;
+  explicit RoutePlan(const ir::Program& program) : from(program), repeated(repeated_kv_deliveries(program)) {}
+  RoutesBySource from;
   std::vector<bool> repeated;  // repeated_kv_deliveries
-  // Each route's XY tree links (ir::mesh_link_index), all in one array: route i's from link_start[i] to
-  // link_start[i + 1].
+  // The routes' XY tree links (ir::mesh_link_index), all in one array: route i's from link_begin[i] to
+  // link_end[i]. A route from the same node to the same destinations as the route before it to the same
+  // op (the next tile of a tensor, on the same node) has the same tree: it shares that route's links.
   std::vector<int> links_of_routes;
-  std::vector<size_t> link_start;
-  std::vector<int> route_depth;  // by route: hops to its farthest destination
-  int links = 0;                 // the mesh's links
+  std::vector<size_t> link_begin, link_end;
+  std::vector<int> route_depth;    // by route: hops to its farthest destination
+  int links = 0;                   // the mesh's links
+  std::vector<int> counted_as;     // layer_classes
+  std::vector<size_t> first_tile;  // by op: its first tile's number over all ops' tiles (and the total last)
 };
 
-RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& destinations) {
-  RoutePlan plan;
-  plan.from_start.assign(program.ops.size() + 1, 0);
-  size_t links = 0;  // a route's tree has `hops` links
-  for (const ir::Route& route : program.routes) {
-    ++plan.from_start.at(static_cast<size_t>(route.src_op) + 1);
-    links += static_cast<size_t>(std::max(route.hops, 0));
-  }
-  std::partial_sum(plan.from_start.begin(), plan.from_start.end(), plan.from_start.begin());
-  plan.routes_from.resize(program.routes.size());
-  std::vector<size_t> next(plan.from_start.begin(), plan.from_start.end() - 1);
-  plan.repeated = repeated_kv_deliveries(program);
-  plan.link_start.reserve(program.routes.size() + 1);
-  plan.link_start.push_back(0);
-  plan.route_depth.reserve(program.routes.size());
+RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& destinations,
+                      LayerSharing sharing) {
+  RoutePlan plan(program);
+  size_t links = 0;  // a route's tree has `hops` links (at most what the routes list, as trees are shared)
+  for (const ir::Route& route : program.routes) links += static_cast<size_t>(std::max(route.hops, 0));
+  plan.link_begin.resize(program.routes.size());
+  plan.link_end.resize(program.routes.size());
+  plan.route_depth.resize(program.routes.size());
   plan.links_of_routes.reserve(links);
+  struct LastRoute {  // by destination op: the last route to it
+    const ir::MulticastDestinations* destinations = nullptr;
+    int node = -1;
+    size_t route = 0;
+  };
+  std::vector<LastRoute> last(program.ops.size());
   for (size_t i = 0; i < program.routes.size(); ++i) {
-    const ir::Route& route = program.routes[i];
-    plan.routes_from[next[static_cast<size_t>(route.src_op)]++] = i;
     const ir::MulticastDestinations& dsts = destinations.of(i);
-    const ir::NpCoord& src = ir::route_source(program, route);
-    dsts.for_each_tree_link(src, [&](const ir::MeshLink& link) {
-      plan.links_of_routes.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
-    });
-    plan.link_start.push_back(plan.links_of_routes.size());
-    plan.route_depth.push_back(dsts.depth(src));
+    const ir::NpCoord& src = ir::route_source(program, program.routes[i]);
+    LastRoute& before = last.at(static_cast<size_t>(program.routes[i].dst_op));
+    const int node = src.y * program.chip.mesh_cols + src.x;
+    if (before.destinations == &dsts && before.node == node) {
+      plan.link_begin[i] = plan.link_begin[before.route];
+      plan.link_end[i] = plan.link_end[before.route];
+      plan.route_depth[i] = plan.route_depth[before.route];
+    } else {
+      plan.link_begin[i] = plan.links_of_routes.size();
+      dsts.for_each_tree_link(src, [&](const ir::MeshLink& link) {
+        plan.links_of_routes.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
+      });
+      plan.link_end[i] = plan.links_of_routes.size();
+      plan.route_depth[i] = dsts.depth(src);
+    }
+    before = {&dsts, node, i};
   }
   plan.links = program.chip.mesh_cols * program.chip.mesh_rows * 4;
+  if (sharing == LayerSharing::ByClass) {
+    plan.counted_as = layer_classes(program, plan.from, plan.repeated);
+  } else {
+    plan.counted_as.resize(program.ops.size());
+    std::iota(plan.counted_as.begin(), plan.counted_as.end(), 0);
+  }
+  plan.first_tile.assign(program.ops.size() + 1, 0);
+  for (size_t op = 0; op < program.ops.size(); ++op)
+    plan.first_tile[op + 1] = plan.first_tile[op] + program.ops[op].tiles.size();
   return plan;
 }
 
@@ -65,6 +84,54 @@ double burst_bytes(double bytes, const HwConfig& hw) {
   if (bytes <= 0) return 0;
   const double burst = static_cast<double>(std::max<int64_t>(hw.dram.burst_bytes, 1));
   return std::ceil(bytes / burst) * burst;
+}
+
+// What a wave's time bound reads of a tile's work, placement aside.
+struct TileTime {
+  double compute_cycles = 0;
+  double dram_bursts = 0;  // its DRAM reads' and writes' whole bursts
+  bool reads_dram = false;
+};
+
+// By op, for this phase: plan.counted_as, with each layer whose steps do not run in its class's first
+// layer's order (or over as many tokens, or route as many) counting on its own. A chunked prefill's spills
+// cross layers (spill_bytes), so there every layer counts on its own.
+std::vector<int> phase_classes(const ir::Program& program, const RoutePlan& plan, const Phase& phase,
+                               const std::vector<const ir::Step*>& by_wave,
+                               const std::vector<int64_t>& op_tokens) {
+  std::vector<int> counted_as = plan.counted_as;
+  const auto own = [&](int layer) {
+    for (const ir::Op& op : program.ops) {
+      if (op.layer == layer) counted_as[op.id] = op.id;
+    }
+  };
+  const int layers = program.model.layers;
+  if (phase.spills()) {
+    for (int layer = 0; layer < layers; ++layer) own(layer);
+    return counted_as;
+  }
+  // Each layer's steps in wave order: what it counts, step by step, and the tokens its routes carry.
+  std::vector<std::vector<int64_t>> sequence(static_cast<size_t>(std::max(layers, 0)));
+  for (const ir::Step* step : by_wave) {
+    const ir::Op& op = program.ops.at(step->op);
+    if (op.layer < 0 || op.layer >= layers) continue;
+    std::vector<int64_t>& seq = sequence[static_cast<size_t>(op.layer)];
+    const int64_t tokens = step_tokens(*step, phase);
+    seq.push_back(counted_as[op.id]);
+    seq.push_back(tokens);
+    for (size_t k = 0; k < plan.from.count(op.id); ++k)
+      seq.push_back(std::min(tokens, op_tokens[program.routes[plan.from.at(op.id, k)].dst_op]));
+  }
+  std::vector<int> layer_first(sequence.size());  // each layer's class's first layer
+  std::iota(layer_first.begin(), layer_first.end(), 0);
+  for (const ir::Op& op : program.ops) {
+    if (op.layer >= 0 && op.layer < layers) layer_first[op.layer] = program.ops[counted_as[op.id]].layer;
+  }
+  for (int layer = 0; layer < layers; ++layer) {
+    const int first = layer_first[layer];
+    if (first != layer && sequence[layer] != sequence[first]) own(layer);
+  }
+  return counted_as;
 }
 
 PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const HwConfig& hw,
@@ -81,66 +148,94 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
   std::stable_sort(by_wave.begin(), by_wave.end(),
                    [](const ir::Step* a, const ir::Step* b) { return a->wave < b->wave; });
   const SpillBytes spill = spill_bytes(program, hw, phase);
+  const std::vector<int> counted_as = phase_classes(program, plan, phase, by_wave, op_tokens);
 
   PhaseCounts counts;
   counts.phase = phase;
   counts.layer_counts.resize(static_cast<size_t>(program.model.layers + 1));
+
+  // The work of each op that counts for its class, step by step in wave order as each layer's counts add up:
+  // its tiles' times and its routes' bytes, kept for the class's other layers.
+  std::vector<TileTime> tile_times(plan.first_tile.back());
+  std::vector<double> bytes_of_routes(program.routes.size(), 0.0);
+  for (const ir::Step* step : by_wave) {
+    const ir::Op& op = program.ops.at(step->op);
+    if (counted_as[op.id] != op.id) continue;
+    const int64_t tokens = step_tokens(*step, phase);
+    ActionCounts& layer = counts.layer_counts.at(op.layer + 1);
+    for (size_t t = 0; t < op.tiles.size(); ++t) {
+      TileWork work = tile_work(program, op, op.tiles[t], hw, phase, tokens);
+      add_spill(work, spill, op, op.tiles[t]);
+      layer += work.counts;
+      tile_times[plan.first_tile[op.id] + t] = {
+          work.compute_cycles, burst_bytes(work.dram_read_bytes, hw) + burst_bytes(work.dram_write_bytes, hw),
+          work.dram_read_bytes > 0};
+    }
+    for (size_t k = 0; k < plan.from.count(op.id); ++k) {
+      const size_t index = plan.from.at(op.id, k);
+      const ir::Route& route = program.routes[index];
+      const double bytes = route_bytes(program, route, hw, phase, std::min(tokens, op_tokens[route.dst_op]),
+                                       plan.repeated[index]);
+      bytes_of_routes[index] = bytes;
+      layer.noc_hop_bytes += bytes * route.hops;
+      layer.sram_write_bytes += route_sram_write_bytes(program, route, bytes);
+    }
+  }
+
+  // The waves, from those figures at each op's own placement; a layer that shares its class's figures adds
+  // up its own hop bytes.
+  std::vector<double> hop_bytes(counts.layer_counts.size(), 0.0);
   std::vector<double> np_busy(program.chip.mesh_cols * program.chip.mesh_rows * program.chip.nps_per_node,
                               0.0);
   std::vector<double> link_bytes(static_cast<size_t>(plan.links), 0.0);
-
   std::vector<int> touched, links_touched;  // the wave's NPs and links, cleared after it
   for (auto first = by_wave.begin(); first != by_wave.end();) {
     const int wave = (*first)->wave;
     const auto last = std::find_if(first, by_wave.end(), [&](const ir::Step* s) { return s->wave != wave; });
     WaveCounts time;
-    // The busiest link's bytes: its cycles are taken once, at the wave's end (a link's bytes only grow, and
-    // ceil(bytes / rate) grows with them, so it is the largest of the cycles taken after every addition).
-    double busiest_link_bytes = 0;
     // The DMA serves the NPs' reads first come, first served, in NP order: the highest NP reading DRAM is
     // served last and still computes its tile (and any after it) when its bytes arrive.
     int last_reader = -1;
     double last_reader_tail = 0;
     for (auto step_at = first; step_at != last; ++step_at) {
-      const ir::Step* step = *step_at;
-      const ir::Op& op = program.ops.at(step->op);
-      const int64_t tokens = step_tokens(*step, phase);
-      ActionCounts& layer = counts.layer_counts.at(op.layer + 1);
-      for (const ir::Tile& tile : op.tiles) {
-        TileWork work = tile_work(program, op, tile, hw, phase, tokens);
-        add_spill(work, spill, op, tile);
-        layer += work.counts;
-        time.dram_bytes += burst_bytes(work.dram_read_bytes, hw) + burst_bytes(work.dram_write_bytes, hw);
-        const int index = np_index(program, tile.np);
+      const ir::Op& op = program.ops.at((*step_at)->op);
+      const int counted = counted_as[op.id];
+      for (size_t t = 0; t < op.tiles.size(); ++t) {
+        const TileTime& tile = tile_times[plan.first_tile[counted] + t];
+        time.dram_bytes += tile.dram_bursts;
+        const int index = np_index(program, op.tiles[t].np);
         if (np_busy[index] == 0) touched.push_back(index);
-        np_busy[index] += work.compute_cycles;
+        np_busy[index] += tile.compute_cycles;
         time.compute = std::max(time.compute, np_busy[index]);
-        if (work.dram_read_bytes > 0 && index >= last_reader) {
+        if (tile.reads_dram && index >= last_reader) {
           last_reader = index;
           last_reader_tail = 0;
         }
-        if (index == last_reader) last_reader_tail += work.compute_cycles;
+        if (index == last_reader) last_reader_tail += tile.compute_cycles;
       }
-      for (size_t from = plan.from_start[step->op]; from < plan.from_start[step->op + 1]; ++from) {
-        const size_t index = plan.routes_from[from];
+      for (size_t k = 0; k < plan.from.count(op.id); ++k) {
+        const size_t index = plan.from.at(op.id, k);
         const ir::Route& route = program.routes[index];
-        const double bytes = route_bytes(program, route, hw, phase, std::min(tokens, op_tokens[route.dst_op]),
-                                         plan.repeated[index]);
-        layer.noc_hop_bytes += bytes * route.hops;
-        layer.sram_write_bytes += route_sram_write_bytes(program, route, bytes);
+        const double bytes = bytes_of_routes[plan.from.at(counted, k)];
+        if (counted != op.id) hop_bytes.at(op.layer + 1) += bytes * route.hops;
         time.route = std::max(time.route, route_cycles(bytes, plan.route_depth[index], hw));
         if (bytes <= 0) continue;
-        for (size_t at = plan.link_start[index]; at < plan.link_start[index + 1]; ++at) {
+        for (size_t at = plan.link_begin[index]; at < plan.link_end[index]; ++at) {
           const int link = plan.links_of_routes[at];
           if (link_bytes[link] == 0) links_touched.push_back(link);
           link_bytes[link] += bytes;
-          busiest_link_bytes = std::max(busiest_link_bytes, link_bytes[link]);
         }
       }
     }
+    // The busiest link's cycles are taken once, at the wave's end, from its bytes (a link's bytes only grow,
+    // and ceil(bytes / rate) grows with them, so it is the largest of the cycles taken after every addition).
+    double busiest_link_bytes = 0;
+    for (int link : links_touched) {
+      busiest_link_bytes = std::max(busiest_link_bytes, link_bytes[link]);
+      link_bytes[link] = 0;
+    }
     if (busiest_link_bytes > 0) time.link = std::ceil(busiest_link_bytes / hw.noc.link_bytes_per_cycle);
     for (int index : touched) np_busy[index] = 0;
-    for (int link : links_touched) link_bytes[link] = 0;
     touched.clear();
     links_touched.clear();
     if (time.dram_bytes > 0) time.dram_tail = last_reader_tail;
@@ -148,14 +243,23 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
     counts.waves.push_back(time);
     first = last;
   }
+  // A layer that shares its class's figures has its first layer's counts but for the hops its own
+  // placement gives (every other count is the same sum of the same figures in the same order).
+  for (const ir::Op& op : program.ops) {
+    if (counted_as[op.id] == op.id) continue;
+    ActionCounts& layer = counts.layer_counts.at(op.layer + 1);
+    layer = counts.layer_counts.at(program.ops[counted_as[op.id]].layer + 1);
+    layer.noc_hop_bytes = hop_bytes.at(op.layer + 1);
+  }
   counts.total = sum_slots(counts.layer_counts);
   return counts;
 }
 
 }  // namespace
 
-PhaseCounts count_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase) {
-  return count_phase(program, plan_routes(program, ir::RouteDestinations(program)), hw, phase);
+PhaseCounts count_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase,
+                        LayerSharing sharing) {
+  return count_phase(program, plan_routes(program, ir::RouteDestinations(program), sharing), hw, phase);
 }
 
 ProgramCounts count_program(const ir::Program& program, const HwConfig& hw, const EstimateOptions& options) {
@@ -168,9 +272,8 @@ ProgramCounts count_program(const ir::Program& program, const ir::Program& prefi
   counts.options = options;
   counts.layers = program.model.layers;
   counts.facts = program_facts(program);
-  const ir::RouteDestinations destinations(program);
-  counts.powered = powered_blocks(program, destinations);
-  const RoutePlan plan = plan_routes(program, destinations);
+  const RoutePlan plan = plan_routes(program, ir::RouteDestinations(program), LayerSharing::ByClass);
+  counts.powered = powered_blocks(program, plan.links_of_routes);
   if (options.tokens > 1) {
     // The mean decode token over contexts P + 1 ... P + T, as the transaction simulator reports it.
     counts.decode_phase = Phase::decode(options.prompt + options.tokens);

@@ -58,8 +58,13 @@ struct ProgramCounts {
   std::optional<PhaseCounts> prefill;  // when options.prompt > 0
 };
 
+// Whether identical decoder layers share their tiles' and routes' figures (layer_classes.hpp) or each layer
+// works out its own: the same counts, bit for bit (tests/unit/test_program_counts.cpp holds it).
+enum class LayerSharing { ByClass, PerLayer };
+
 // One phase's tiles and routes, counted at `hw`'s counting keys.
-PhaseCounts count_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase);
+PhaseCounts count_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase,
+                        LayerSharing sharing = LayerSharing::ByClass);
 
 // Every phase estimate() reports, counted.
 ProgramCounts count_program(const ir::Program& program, const HwConfig& hw, const EstimateOptions& options);

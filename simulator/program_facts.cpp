@@ -1,6 +1,7 @@
 #include "simulator/program_facts.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <set>
 #include <vector>
 
@@ -31,6 +32,36 @@ double macs_forward_full(const ir::Program& program) {
   return macs;
 }
 
+// By NP: the most weight bytes one DMA pass streams into it. The tiles are taken pass by pass (a program
+// streams in up to hundreds of passes, most NPs in few of them), each pass's bytes summed per NP.
+template <typename NpIndex>
+std::vector<int64_t> peak_streamed_bytes(const std::vector<const ir::Tile*>& streamed, size_t nps,
+                                         const NpIndex& np) {
+  std::vector<size_t> pass_start;
+  for (const ir::Tile* tile : streamed) {
+    const size_t pass = static_cast<size_t>(tile->pass);
+    if (pass_start.size() < pass + 2) pass_start.resize(pass + 2, 0);
+    ++pass_start[pass + 1];
+  }
+  std::partial_sum(pass_start.begin(), pass_start.end(), pass_start.begin());
+  std::vector<const ir::Tile*> by_pass(streamed.size());
+  for (const ir::Tile* tile : streamed) by_pass[pass_start[static_cast<size_t>(tile->pass)]++] = tile;
+  std::vector<int64_t> peak(nps, 0), in_pass(nps, 0);
+  std::vector<size_t> touched;
+  for (size_t i = 0; i < by_pass.size(); ++i) {
+    const size_t at = np(by_pass[i]->np);
+    touched.push_back(at);
+    in_pass[at] += by_pass[i]->weight_bytes;
+    if (i + 1 < by_pass.size() && by_pass[i + 1]->pass == by_pass[i]->pass) continue;
+    for (size_t t : touched) {  // the pass's last tile
+      peak[t] = std::max(peak[t], in_pass[t]);
+      in_pass[t] = 0;
+    }
+    touched.clear();
+  }
+  return peak;
+}
+
 MemoryReport memory_of(const ir::Program& program) {
   MemoryReport mem;
   const ir::ChipInfo& chip = program.chip;
@@ -41,9 +72,9 @@ MemoryReport memory_of(const ir::Program& program) {
     return static_cast<size_t>(ir::np_index(c, chip.mesh_cols, chip.nps_per_node));
   };
   std::vector<int64_t> resident(static_cast<size_t>(mem.nps_total), 0);  // weight bytes that stay
-  std::vector<std::vector<int64_t>> streamed(resident.size());           // weight bytes per DMA pass
   std::vector<int64_t> kv(resident.size(), 0);  // KV bytes held in the NP's input SRAM
   std::vector<char> used(resident.size(), 0);
+  std::vector<const ir::Tile*> streamed;  // tiles whose weights stream in from DRAM
   for (const Op& op : program.ops) {
     for (const ir::Tile& tile : op.tiles) {
       const size_t at = np(tile.np);
@@ -52,14 +83,12 @@ MemoryReport memory_of(const ir::Program& program) {
         resident[at] += tile.weight_bytes;
         mem.weights_on_chip_bytes += tile.weight_bytes;
       } else {
-        std::vector<int64_t>& passes = streamed[at];
-        if (passes.size() <= static_cast<size_t>(tile.pass))
-          passes.resize(static_cast<size_t>(tile.pass) + 1, 0);
-        passes[static_cast<size_t>(tile.pass)] += tile.weight_bytes;
+        streamed.push_back(&tile);
         mem.weights_in_dram_bytes += tile.weight_bytes;
       }
     }
   }
+  const std::vector<int64_t> peak_streamed = peak_streamed_bytes(streamed, resident.size(), np);
   std::set<ir::Storage> locations;
   for (const ir::Buffer& buffer : program.buffers) {
     locations.insert(buffer.location);
@@ -76,9 +105,7 @@ MemoryReport memory_of(const ir::Program& program) {
                                          : ir::to_string(*locations.begin());
   for (size_t at = 0; at < used.size(); ++at) {
     if (!used[at]) continue;
-    const int64_t peak_streamed =
-        streamed[at].empty() ? 0 : *std::max_element(streamed[at].begin(), streamed[at].end());
-    mem.peak_np_sram_bytes = std::max(mem.peak_np_sram_bytes, resident[at] + peak_streamed + kv[at]);
+    mem.peak_np_sram_bytes = std::max(mem.peak_np_sram_bytes, resident[at] + peak_streamed[at] + kv[at]);
     ++mem.nps_used;
   }
   return mem;

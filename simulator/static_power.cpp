@@ -21,10 +21,18 @@ bool touches_dram(const ir::Program& program) {
 }  // namespace
 
 PoweredBlocks powered_blocks(const ir::Program& program) {
-  return powered_blocks(program, ir::RouteDestinations(program));
+  const ir::RouteDestinations destinations(program);
+  std::vector<int> tree_links;
+  for (size_t r = 0; r < program.routes.size(); ++r) {
+    destinations.of(r).for_each_tree_link(
+        ir::route_source(program, program.routes[r]), [&](const ir::MeshLink& link) {
+          tree_links.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
+        });
+  }
+  return powered_blocks(program, tree_links);
 }
 
-PoweredBlocks powered_blocks(const ir::Program& program, const ir::RouteDestinations& destinations) {
+PoweredBlocks powered_blocks(const ir::Program& program, const std::vector<int>& tree_links) {
   PoweredBlocks blocks;
   blocks.dram = touches_dram(program);
   const ir::ChipInfo& chip = program.chip;
@@ -45,12 +53,14 @@ PoweredBlocks powered_blocks(const ir::Program& program, const ir::RouteDestinat
   for (size_t i = 0; i < nps.size(); ++i) {
     if (nps[i]) nodes[i / static_cast<size_t>(chip.nps_per_node)] = 1;
   }
-  for (size_t r = 0; r < program.routes.size(); ++r) {
-    const ir::Route& route = program.routes[r];
-    destinations.of(r).for_each_tree_link(ir::route_source(program, route), [&](const ir::MeshLink& link) {
-      power_node(link.x0, link.y0);
-      power_node(link.x1, link.y1);
-    });
+  // Each link once: a program's trees cross the same links many times.
+  std::vector<char> crossed(static_cast<size_t>(chip.mesh_cols * chip.mesh_rows * 4), 0);
+  for (int link : tree_links) crossed.at(static_cast<size_t>(link)) = 1;
+  for (size_t link = 0; link < crossed.size(); ++link) {
+    if (!crossed[link]) continue;
+    const ir::MeshLink at = ir::mesh_link_at(static_cast<int>(link), chip.mesh_cols);
+    power_node(at.x0, at.y0);
+    power_node(at.x1, at.y1);
   }
   if (blocks.dram) power_node(0, 0);  // the DMA point (compiler/passes/place.hpp)
   blocks.nps = static_cast<int>(std::count(nps.begin(), nps.end(), 1));

@@ -3,6 +3,8 @@
 // NP or a route needs, the uncore, and the external DRAM's background and refresh while the program streams
 // from it (self-refresh when it never does). With the chip's `gate_idle_nps` off, every NP and router is
 // powered.
+#include <vector>
+
 #include "compiler/config/hw_config.hpp"
 #include "compiler/ir/mesh.hpp"
 #include "compiler/ir/program.hpp"
@@ -26,8 +28,9 @@ struct PoweredBlocks {
 };
 
 PoweredBlocks powered_blocks(const ir::Program& program);
-// The same, with the routes' destinations already built (counting builds them once for both).
-PoweredBlocks powered_blocks(const ir::Program& program, const ir::RouteDestinations& destinations);
+// The same from the links the routes' XY trees cross (ir::mesh_link_index, any order, repeats allowed):
+// counting lists them once, for this and for the links' loads.
+PoweredBlocks powered_blocks(const ir::Program& program, const std::vector<int>& tree_links);
 
 // The blocks' static watts at this chip's coefficients (and its `gate_idle_nps`).
 StaticPower static_power(const PoweredBlocks& blocks, const HwConfig& hw);

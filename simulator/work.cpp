@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
-#include <set>
 
 #include "compiler/ir/cnn_layer.hpp"
+#include "compiler/ir/mesh.hpp"
 #include "compiler/ir/op_kind.hpp"
 
 namespace neurokv {
@@ -267,24 +266,34 @@ double route_events(const ir::Program& program, const ir::Route& route, const Ph
 }
 
 std::vector<bool> repeated_kv_deliveries(const ir::Program& program) {
-  // The NPs each kv_read tile's rows reach for attn_score.
-  std::map<std::pair<int, int>, std::set<ir::NpCoord>> score_nps;
-  for (const ir::Route& route : program.routes) {
+  // (kv_read tile, NP) for each NP a kv_read tile's rows reach for attn_score, packed in one integer and
+  // sorted: a flat set (a program has thousands of such routes).
+  const ir::ChipInfo& chip = program.chip;
+  const int64_t nps = int64_t{chip.mesh_cols} * chip.mesh_rows * chip.nps_per_node;
+  std::vector<int64_t> first_tile(program.ops.size() + 1, 0);  // a tile's number over all ops
+  for (size_t i = 0; i < program.ops.size(); ++i)
+    first_tile[i + 1] = first_tile[i] + static_cast<int64_t>(program.ops[i].tiles.size());
+  const auto reached = [&](const ir::Route& route, int index) {
     const Op& dst = program.ops.at(route.dst_op);
-    if (program.ops.at(route.src_op).kind != OpKind::KvRead || dst.kind != OpKind::AttnScore) continue;
-    std::set<ir::NpCoord>& nps = score_nps[{route.src_op, route.src_tile}];
-    for (int index : route.dst_tiles) nps.insert(dst.tiles.at(index).np);
+    return (first_tile.at(route.src_op) + route.src_tile) * nps +
+           ir::np_index(dst.tiles.at(index).np, chip.mesh_cols, chip.nps_per_node);
+  };
+  const auto kv_to = [&](const ir::Route& route, OpKind kind) {
+    return program.ops.at(route.src_op).kind == OpKind::KvRead && program.ops.at(route.dst_op).kind == kind;
+  };
+  std::vector<int64_t> score_nps;
+  for (const ir::Route& route : program.routes) {
+    if (!kv_to(route, OpKind::AttnScore)) continue;
+    for (int index : route.dst_tiles) score_nps.push_back(reached(route, index));
   }
+  std::sort(score_nps.begin(), score_nps.end());
   std::vector<bool> repeated(program.routes.size(), false);
   for (size_t i = 0; i < program.routes.size(); ++i) {
     const ir::Route& route = program.routes[i];
-    const Op& dst = program.ops.at(route.dst_op);
-    if (program.ops.at(route.src_op).kind != OpKind::KvRead || dst.kind != OpKind::AttnValue) continue;
-    const auto held = score_nps.find({route.src_op, route.src_tile});
-    if (held == score_nps.end() || route.dst_tiles.empty()) continue;
-    bool all = true;
-    for (int index : route.dst_tiles) all = all && held->second.count(dst.tiles.at(index).np) > 0;
-    repeated[i] = all;
+    if (!kv_to(route, OpKind::AttnValue) || route.dst_tiles.empty()) continue;
+    repeated[i] = std::all_of(route.dst_tiles.begin(), route.dst_tiles.end(), [&](int index) {
+      return std::binary_search(score_nps.begin(), score_nps.end(), reached(route, index));
+    });
   }
   return repeated;
 }

@@ -33,6 +33,14 @@ inline int mesh_link_index(const MeshLink& link, int mesh_cols) {
   return (link.y0 * mesh_cols + link.x0) * 4 + direction;
 }
 
+// The link at `index` in that order: mesh_link_index's inverse.
+inline MeshLink mesh_link_at(int index, int mesh_cols) {
+  const int node = index / 4;
+  const int x = node % mesh_cols, y = node / mesh_cols;
+  static constexpr int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+  return {x, y, x + dx[index % 4], y + dy[index % 4]};
+}
+
 // Links of the XY path from one node to another: along x first, then along y.
 std::vector<MeshLink> xy_path(int x0, int y0, int x1, int y1);
 

@@ -69,13 +69,16 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("mesh links have distinct indices, four per node") {
+TEST_CASE("mesh links have distinct indices, four per node, and mesh_link_at inverts them") {
   const int cols = 3, rows = 2;
   std::vector<int> seen;
   for (int y0 = 0; y0 < rows; ++y0) {
     for (int x0 = 0; x0 < cols; ++x0) {
-      for (const auto& [dx, dy] : std::vector<std::pair<int, int>>{{1, 0}, {-1, 0}, {0, 1}, {0, -1}})
-        seen.push_back(ir::mesh_link_index({x0, y0, x0 + dx, y0 + dy}, cols));
+      for (const auto& [dx, dy] : std::vector<std::pair<int, int>>{{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) {
+        const ir::MeshLink link{x0, y0, x0 + dx, y0 + dy};
+        seen.push_back(ir::mesh_link_index(link, cols));
+        CHECK(ir::mesh_link_at(seen.back(), cols) == link);
+      }
     }
   }
   std::sort(seen.begin(), seen.end());

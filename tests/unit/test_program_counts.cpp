@@ -10,6 +10,7 @@
 #include "compiler/driver/compile.hpp"
 #include "compiler/support/error.hpp"
 #include "simulator/evaluate/evaluate.hpp"
+#include "simulator/layer_classes.hpp"
 #include "simulator/program_counts.hpp"
 #include "simulator/report_render.hpp"
 #include "simulator/wave_pass_memo.hpp"
@@ -124,4 +125,112 @@ TEST_CASE("pricing keys are the keys costing reads and counting does not") {
   for (const char* key : {"np.mac_lanes", "noc.event_bytes", "noc.link_bytes_per_cycle", "dram.burst_bytes",
                           "softmax.elements_per_cycle", "mesh.cols", "np.input_sram_bytes"})
     CHECK_FALSE(pricing_key(key));
+}
+
+namespace {
+
+void check_same(const PhaseCounts& a, const PhaseCounts& b) {
+  REQUIRE(a.layer_counts.size() == b.layer_counts.size());
+  for (size_t slot = 0; slot < a.layer_counts.size(); ++slot) {
+    INFO("slot " << slot);
+    CHECK(a.layer_counts[slot].macs_by_bits == b.layer_counts[slot].macs_by_bits);
+    for (double ActionCounts::*field : ActionCounts::scalar_fields())
+      CHECK(a.layer_counts[slot].*field == b.layer_counts[slot].*field);
+  }
+  REQUIRE(a.waves.size() == b.waves.size());
+  for (size_t w = 0; w < a.waves.size(); ++w) {
+    INFO("wave " << w);
+    CHECK(a.waves[w].compute == b.waves[w].compute);
+    CHECK(a.waves[w].route == b.waves[w].route);
+    CHECK(a.waves[w].link == b.waves[w].link);
+    CHECK(a.waves[w].dram_bytes == b.waves[w].dram_bytes);
+    CHECK(a.waves[w].dram_tail == b.waves[w].dram_tail);
+    CHECK(a.waves[w].slot == b.waves[w].slot);
+  }
+}
+
+// Each phase counted per layer class and per layer: the same figures, bit for bit.
+void check_sharing(const ir::Program& program, const HwConfig& hw) {
+  for (const Phase& phase : {Phase::decode(program.context), Phase::prefill(64), Phase::prefill(256, 64)}) {
+    INFO("phase tokens " << phase.tokens << ", chunk " << phase.chunk);
+    check_same(count_phase(program, hw, phase, LayerSharing::ByClass),
+               count_phase(program, hw, phase, LayerSharing::PerLayer));
+  }
+}
+
+// By op, layer_classes of the program.
+std::vector<int> classes(const ir::Program& program) {
+  return layer_classes(program, RoutesBySource(program), repeated_kv_deliveries(program));
+}
+
+int op_named(const ir::Program& program, const std::string& name) {
+  for (const ir::Op& op : program.ops) {
+    if (op.name == name) return op.id;
+  }
+  FAIL("no op " << name);
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("layers count per class only where they count alike, with each layer's own placement") {
+  const HwConfig hw = test::chip("akida2-like");
+  const ModelSpec model = test::model("paper-300m");
+  for (const char* variant : {"QKV", "Q-K=V"}) {
+    INFO(variant);
+    CompileOptions options;
+    options.context = 512;
+    const ir::Program program =
+        compile(model, AttentionVariant::parse_list(variant, model.heads, model.kv_groups).at(0), hw, options)
+            .program;
+    // paper-300m's layers are alike but for which layers keep their attention weights in SRAM: a few
+    // classes, each op counting as one of the same kind and storage at the same place of its class's first.
+    const std::vector<int> counted_as = classes(program);
+    std::vector<int> first_of(static_cast<size_t>(model.layers), -1);
+    for (const ir::Op& op : program.ops) {
+      if (op.layer < 0) continue;
+      const ir::Op& counted = program.ops[counted_as[op.id]];
+      CHECK(counted.kind == op.kind);
+      CHECK(counted.weights == op.weights);
+      CHECK(counted.layer <= op.layer);
+      first_of[op.layer] = counted.layer;
+    }
+    int firsts = 0;  // layers that count for their class
+    for (int layer = 0; layer < model.layers; ++layer) firsts += first_of[layer] == layer ? 1 : 0;
+    CHECK(firsts >= 2);
+    CHECK(firsts <= 6);
+    // ... and sit on different NPs, so their hops differ: the shared figures are not the whole count.
+    const PhaseCounts decode = count_phase(program, hw, Phase::decode(512));
+    bool hops_differ = false;
+    for (int layer = 0; layer < model.layers; ++layer) {
+      const ActionCounts& own = decode.layer_counts[layer + 1];
+      const ActionCounts& first = decode.layer_counts[first_of[layer] + 1];
+      CHECK(own.events == first.events);
+      hops_differ = hops_differ || own.noc_hop_bytes != first.noc_hop_bytes;
+    }
+    CHECK(hops_differ);
+    check_sharing(program, hw);
+
+    // Layers made to differ in what counting reads leave their class.
+    ir::Program varied = program;
+    varied.ops[op_named(varied, "l3.mlp_up")].input_density *= 0.5;
+    for (ir::Op& op : varied.ops) {
+      if (op.layer == 5 && (op.kind == ir::OpKind::AttnScore || op.kind == ir::OpKind::AttnValue ||
+                            op.kind == ir::OpKind::Softmax))
+        op.window = 128;
+    }
+    varied.ops[op_named(varied, "l7.mlp_down")].tiles.back().out_end -= 1;
+    const std::vector<int> varied_as = classes(varied);
+    for (const char* name : {"l3.mlp_up", "l5.attn_score", "l7.mlp_down"}) {
+      INFO(name);
+      const int id = op_named(varied, name);
+      CHECK(varied_as[id] == id);
+    }
+    CHECK(varied_as[op_named(varied, "l4.mlp_up")] != op_named(varied, "l4.mlp_up"));
+    const PhaseCounts varied_decode = count_phase(varied, hw, Phase::decode(512));
+    CHECK(varied_decode.layer_counts[4].events != varied_decode.layer_counts[3].events);          // layer 3
+    CHECK(varied_decode.layer_counts[6].events != varied_decode.layer_counts[5].events);          // layer 5
+    CHECK(varied_decode.layer_counts[8].dense_macs != varied_decode.layer_counts[7].dense_macs);  // layer 7
+    check_sharing(varied, hw);
+  }
 }
