@@ -22,10 +22,8 @@ namespace {
 
 constexpr int64_t kPending = -1;
 
-// Rows rendered per batch: a batch's text (≈ 3 KB a row) is what each writing thread holds. 256, not 1,024:
-// the four batches' buffers are fresh memory the first time they fill, and a page fault costs 13-20 µs on
-// the KVM guest of docs/performance.md (4,300 fewer faults in a 100,000-point sweep).
-constexpr std::size_t kWriteBatch = 256;
+// Rows rendered per batch: a batch's text (≈ 3 KB a row) is what each writing thread holds.
+constexpr std::size_t kWriteBatch = 1024;
 
 // Writes the results in point order from the journal, holding per point only its journal offset (the Pareto
 // front was taken from the rows as they were recorded). `jobs` threads render batches of rows side by side;
