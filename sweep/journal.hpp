@@ -43,17 +43,19 @@ class Journal {
 
   // Appends a row's line (journal_line()); returns the line's byte offset. Lines are written in batches of
   // whole lines: at once when the last write is 50 ms old, else once 64 KB are held (a crash loses those
-  // held, and their points run again on resume); sync() writes the rest. Not thread-safe: the runner renders
+  // held, and their points run again on resume); flush() writes the rest. Not thread-safe: the runner renders
   // rows in its workers and serialises the appends.
   int64_t append(std::string_view line);
   int64_t append(const SweepRow& row) { return append(journal_line(row)); }
-  void sync();  // writes the lines held and fsyncs: rows survive a power cut, not only a crash
+  void flush();          // writes the lines held: rows survive a crash; RunError if the disk refuses them
+  void sync();           // flush(), then fsync_written()
+  void fsync_written();  // fsyncs what flush() wrote: rows survive a power cut. Nothing else may use the
+                         // journal meanwhile (the runner overlaps the last one with writing the results).
 
  private:
   Journal(std::string path, int fd, int64_t size, WriteFn write)
       : path_(std::move(path)), fd_(fd), write_(write), size_(size) {}
   void write_all(std::string_view text);
-  void write_held();
 
   std::string path_;
   int fd_ = -1;
@@ -62,6 +64,7 @@ class Journal {
   std::chrono::steady_clock::time_point last_sync_ = std::chrono::steady_clock::now();
   std::string held_;  // whole lines appended and not yet written
   std::chrono::steady_clock::time_point last_write_;
+  bool unsynced_ = false;  // bytes written since the last fsync
 };
 
 // Reads rows back from a journal by offset, to write the results in point order without holding them: the

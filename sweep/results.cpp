@@ -55,8 +55,12 @@ void ResultsWriter::add(const SweepRow& row, bool pareto) {
 }
 
 void ResultsWriter::append_rendered(std::string_view csv, std::string_view json, std::size_t rows) {
+  append_csv(csv);
+  append_json(json, rows);
+}
+
+void ResultsWriter::append_json(std::string_view json, std::size_t rows) {
   if (rows == 0) return;
-  csv_.append(csv);
   if (rows_ == 0) {  // the array opens where the first row's separator is
     json_.append("[");
     json.remove_prefix(1);

@@ -34,6 +34,10 @@ class ResultsWriter {
   void add(const SweepRow& row, bool pareto);
   // `rows` rows RowText::append rendered, in point order after every row added before.
   void append_rendered(std::string_view csv, std::string_view json, std::size_t rows);
+  // The same, a file at a time: the two files are independent, so one thread may append to results.csv
+  // while another appends the same rows to results.json.
+  void append_csv(std::string_view csv) { csv_.append(csv); }
+  void append_json(std::string_view json, std::size_t rows);
   const RowText& row_text() const { return row_text_; }
   void commit();
 

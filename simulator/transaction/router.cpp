@@ -26,24 +26,33 @@ RoutePlan plan_route(const ir::Program& program, const ir::Route& route) {
   plan.src_node = src.y * cols + src.x;
   plan.layer = src_op.layer;
   plan.name = &src_op.name;
+  plan.drops.reserve(route.dst_tiles.size());
+  // The hop laid on each link (node * 4 + dir) and the hop arriving at each node, -1 while none: a route
+  // fans out to hundreds of tiles, four NPs a node, and searching the hops laid so far for each link of each
+  // tile's path was most of building a chip's plans.
+  constexpr int kNone = -1;
+  const std::size_t nodes = static_cast<std::size_t>(cols) * static_cast<std::size_t>(program.chip.mesh_rows);
+  std::vector<int> hop_on_link(nodes * 4, kNone), hop_into(nodes, kNone);
   for (int tile : route.dst_tiles) {
     const ir::NpCoord& dst = dst_op.tiles.at(static_cast<size_t>(tile)).np;
-    int parent = -1;
-    // The multicast tree is the union of the XY paths: walking each path from the source finds shared links
-    // already laid, so every link appears once and parents precede children.
-    for (const ir::MeshLink& link : ir::xy_path(src.x, src.y, dst.x, dst.y)) {
-      const int node = link.y0 * cols + link.x0;
-      const int dir = direction(link);
-      const auto it = std::find_if(plan.hops.begin(), plan.hops.end(),
-                                   [&](const RoutePlan::Hop& h) { return h.node == node && h.dir == dir; });
-      if (it != plan.hops.end()) {
-        parent = static_cast<int>(it - plan.hops.begin());
-      } else {
-        plan.hops.push_back({node, dir, parent});
-        parent = static_cast<int>(plan.hops.size()) - 1;
+    const int dst_node = dst.y * cols + dst.x;
+    // XY routing from one source reaches a node by one path only, so a node reached before is reached by
+    // the same hop again, and its path adds no link.
+    int parent = hop_into[static_cast<size_t>(dst_node)];
+    if (parent == kNone && dst_node != plan.src_node) {
+      // The multicast tree is the union of the XY paths: walking each path from the source finds shared
+      // links already laid, so every link appears once and parents precede children.
+      for (const ir::MeshLink& link : ir::xy_path(src.x, src.y, dst.x, dst.y)) {
+        int& hop = hop_on_link[static_cast<size_t>((link.y0 * cols + link.x0) * 4 + direction(link))];
+        if (hop == kNone) {
+          hop = static_cast<int>(plan.hops.size());
+          plan.hops.push_back({link.y0 * cols + link.x0, direction(link), parent});
+          hop_into[static_cast<size_t>(link.y1 * cols + link.x1)] = hop;
+        }
+        parent = hop;
       }
     }
-    plan.drops.push_back({dst.y * cols + dst.x, parent, dst.np, tile});
+    plan.drops.push_back({dst_node, parent, dst.np, tile});
   }
   std::stable_sort(plan.drops.begin(), plan.drops.end(),
                    [](const RoutePlan::Drop& a, const RoutePlan::Drop& b) { return a.node < b.node; });

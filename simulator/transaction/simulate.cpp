@@ -74,16 +74,26 @@ void check(const ir::Program& program, const HwConfig& hw, const SimOptions& opt
   if (hw.clock_hz <= 0) throw InputError(fmt::format("chip {}: the clock must be positive", hw.name));
 }
 
-// What the child sends back besides the result: the Chrome trace's JSON (the parent writes every output file,
-// so a signal that ends the parent can remove what is unfinished).
-struct KernelRun {
-  SimulationResult result;
-  std::string trace_json;
-};
+// Sends the child's message to the parent and ends the child. `trace_json`: the Chrome trace (the parent
+// writes every output file, so a signal that ends the parent can remove what is unfinished).
+[[noreturn]] void reply(int fd, Status status, const std::string& payload, const std::string& trace_json) {
+  const uint64_t size = payload.size();
+  write_all(fd, &status, sizeof status);
+  write_all(fd, &size, sizeof size);
+  write_all(fd, payload.data(), payload.size());
+  const uint64_t trace_size = trace_json.size();
+  write_all(fd, &trace_size, sizeof trace_size);
+  write_all(fd, trace_json.data(), trace_json.size());
+  ::_exit(0);  // skip the parent's atexit handlers and static destructors
+}
 
-// Elaborates the chip and runs the schedule; the VCD goes to `vcd_base`.vcd. Runs in the child only.
-KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOptions& options,
-                     const std::string& vcd_base, const FabricBuilder& fabric) {
+// Elaborates the chip, runs the schedule and replies with the result on `fd`; the VCD goes to
+// `vcd_base`.vcd. Runs in the child only. It replies while the chip still stands: taking apart its modules,
+// threads and route plans (a few percent of the main job's CPU) would free memory the child's exit frees
+// anyway.
+[[noreturn]] void run_kernel(int fd, const ir::Program& program, const HwConfig& hw,
+                             const SimOptions& options, const std::string& vcd_base,
+                             const FabricBuilder& fabric) {
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
   sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
@@ -109,9 +119,9 @@ KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOp
   }
   sc_core::sc_start();
   if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
-  KernelRun run{sequencer.result(), trace ? trace->json() : std::string()};
-  if (model) run.result.fabric = model->counts();
-  return run;
+  SimulationResult result = sequencer.result();
+  if (model) result.fabric = model->counts();
+  reply(fd, Status::Ok, transaction::encode(result), trace ? trace->json() : std::string());
 }
 
 [[noreturn]] void child(int fd, const ir::Program& program, const HwConfig& hw, const SimOptions& options,
@@ -124,27 +134,13 @@ KernelRun run_kernel(const ir::Program& program, const HwConfig& hw, const SimOp
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-  Status status = Status::Ok;
-  std::string payload, trace_json;
   try {
-    KernelRun run = run_kernel(program, hw, options, vcd_base, fabric);
-    payload = transaction::encode(run.result);
-    trace_json = std::move(run.trace_json);
+    run_kernel(fd, program, hw, options, vcd_base, fabric);
   } catch (const InputError& e) {
-    status = Status::InputError;
-    payload = e.what();
+    reply(fd, Status::InputError, e.what(), {});
   } catch (const std::exception& e) {
-    status = Status::RunError;
-    payload = e.what();
+    reply(fd, Status::RunError, e.what(), {});
   }
-  const uint64_t size = payload.size();
-  write_all(fd, &status, sizeof status);
-  write_all(fd, &size, sizeof size);
-  write_all(fd, payload.data(), payload.size());
-  const uint64_t trace_size = trace_json.size();
-  write_all(fd, &trace_size, sizeof trace_size);
-  write_all(fd, trace_json.data(), trace_json.size());
-  ::_exit(0);  // skip the parent's atexit handlers and static destructors
 }
 
 // The children running now, for kill_simulations(): lock-free slots a signal handler may read.
