@@ -26,10 +26,9 @@ struct RoutePlan {
   // op (the next tile of a tensor, on the same node) has the same tree: it shares that route's links.
   std::vector<int> links_of_routes;
   std::vector<size_t> link_begin, link_end;
-  std::vector<int> route_depth;    // by route: hops to its farthest destination
-  int links = 0;                   // the mesh's links
-  std::vector<int> counted_as;     // layer_classes
-  std::vector<size_t> first_tile;  // by op: its first tile's number over all ops' tiles (and the total last)
+  std::vector<int> route_depth;  // by route: hops to its farthest destination
+  int links = 0;                 // the mesh's links
+  std::vector<int> counted_as;   // layer_classes
 };
 
 RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& destinations,
@@ -73,9 +72,6 @@ RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& d
     plan.counted_as.resize(program.ops.size());
     std::iota(plan.counted_as.begin(), plan.counted_as.end(), 0);
   }
-  plan.first_tile.assign(program.ops.size() + 1, 0);
-  for (size_t op = 0; op < program.ops.size(); ++op)
-    plan.first_tile[op + 1] = plan.first_tile[op] + program.ops[op].tiles.size();
   return plan;
 }
 
@@ -154,32 +150,47 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
   counts.phase = phase;
   counts.layer_counts.resize(static_cast<size_t>(program.model.layers + 1));
 
-  // The work of each op that counts for its class, step by step in wave order as each layer's counts add up:
-  // its tiles' times and its routes' bytes, kept for the class's other layers.
-  std::vector<TileTime> tile_times(plan.first_tile.back());
-  std::vector<double> bytes_of_routes(program.routes.size(), 0.0);
+  // A tile's work and a route's bytes, added to their layer's counts (tiles, then routes, op by op in wave
+  // order: the order of each layer's sums).
+  const auto count_tile = [&](const ir::Op& op, size_t t, int64_t tokens, ActionCounts& layer) {
+    TileWork work = tile_work(program, op, op.tiles[t], hw, phase, tokens);
+    add_spill(work, spill, op, op.tiles[t]);
+    layer += work.counts;
+    return TileTime{work.compute_cycles,
+                    burst_bytes(work.dram_read_bytes, hw) + burst_bytes(work.dram_write_bytes, hw),
+                    work.dram_read_bytes > 0};
+  };
+  const auto count_route = [&](size_t index, int64_t tokens, ActionCounts& layer) {
+    const ir::Route& route = program.routes[index];
+    const double bytes = route_bytes(program, route, hw, phase, std::min(tokens, op_tokens[route.dst_op]),
+                                     plan.repeated[index]);
+    layer.noc_hop_bytes += bytes * route.hops;
+    layer.sram_write_bytes += route_sram_write_bytes(program, route, bytes);
+    return bytes;
+  };
+  // The ops other layers count as (a class's first layer's, where the class has more than one layer) are
+  // counted first and their figures kept; every other op that counts for itself is counted in the waves
+  // below, where its figures are used, so that a program with few shared layers stores (and faults in)
+  // little.
+  std::vector<bool> leads(program.ops.size(), false);
+  for (const ir::Op& op : program.ops) {
+    if (counted_as[op.id] != op.id) leads[counted_as[op.id]] = true;
+  }
+  struct Kept {  // where a leading op's figures start in tile_times and bytes_of_routes
+    size_t tiles = 0, routes = 0;
+  };
+  std::vector<Kept> kept_at(program.ops.size());
+  std::vector<TileTime> tile_times;
+  std::vector<double> bytes_of_routes;
   for (const ir::Step* step : by_wave) {
     const ir::Op& op = program.ops.at(step->op);
-    if (counted_as[op.id] != op.id) continue;
+    if (!leads[op.id]) continue;
     const int64_t tokens = step_tokens(*step, phase);
     ActionCounts& layer = counts.layer_counts.at(op.layer + 1);
-    for (size_t t = 0; t < op.tiles.size(); ++t) {
-      TileWork work = tile_work(program, op, op.tiles[t], hw, phase, tokens);
-      add_spill(work, spill, op, op.tiles[t]);
-      layer += work.counts;
-      tile_times[plan.first_tile[op.id] + t] = {
-          work.compute_cycles, burst_bytes(work.dram_read_bytes, hw) + burst_bytes(work.dram_write_bytes, hw),
-          work.dram_read_bytes > 0};
-    }
-    for (size_t k = 0; k < plan.from.count(op.id); ++k) {
-      const size_t index = plan.from.at(op.id, k);
-      const ir::Route& route = program.routes[index];
-      const double bytes = route_bytes(program, route, hw, phase, std::min(tokens, op_tokens[route.dst_op]),
-                                       plan.repeated[index]);
-      bytes_of_routes[index] = bytes;
-      layer.noc_hop_bytes += bytes * route.hops;
-      layer.sram_write_bytes += route_sram_write_bytes(program, route, bytes);
-    }
+    kept_at[op.id] = {tile_times.size(), bytes_of_routes.size()};
+    for (size_t t = 0; t < op.tiles.size(); ++t) tile_times.push_back(count_tile(op, t, tokens, layer));
+    for (size_t k = 0; k < plan.from.count(op.id); ++k)
+      bytes_of_routes.push_back(count_route(plan.from.at(op.id, k), tokens, layer));
   }
 
   // The waves, from those figures at each op's own placement; a layer that shares its class's figures adds
@@ -200,8 +211,12 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
     for (auto step_at = first; step_at != last; ++step_at) {
       const ir::Op& op = program.ops.at((*step_at)->op);
       const int counted = counted_as[op.id];
+      const bool alone = counted == op.id && !leads[op.id];  // counted here, not above
+      const int64_t tokens = step_tokens(**step_at, phase);
+      ActionCounts& layer = counts.layer_counts.at(op.layer + 1);
+      const Kept& kept = kept_at[counted];
       for (size_t t = 0; t < op.tiles.size(); ++t) {
-        const TileTime& tile = tile_times[plan.first_tile[counted] + t];
+        const TileTime tile = alone ? count_tile(op, t, tokens, layer) : tile_times[kept.tiles + t];
         time.dram_bytes += tile.dram_bursts;
         const int index = np_index(program, op.tiles[t].np);
         if (np_busy[index] == 0) touched.push_back(index);
@@ -216,7 +231,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
       for (size_t k = 0; k < plan.from.count(op.id); ++k) {
         const size_t index = plan.from.at(op.id, k);
         const ir::Route& route = program.routes[index];
-        const double bytes = bytes_of_routes[plan.from.at(counted, k)];
+        const double bytes = alone ? count_route(index, tokens, layer) : bytes_of_routes[kept.routes + k];
         if (counted != op.id) hop_bytes.at(op.layer + 1) += bytes * route.hops;
         time.route = std::max(time.route, route_cycles(bytes, plan.route_depth[index], hw));
         if (bytes <= 0) continue;
