@@ -28,11 +28,9 @@ struct RoutePlan {
   std::vector<size_t> link_begin, link_end;
   std::vector<int> route_depth;  // by route: hops to its farthest destination
   int links = 0;                 // the mesh's links
-  std::vector<int> counted_as;   // layer_classes
 };
 
-RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& destinations,
-                      LayerSharing sharing) {
+RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& destinations) {
   RoutePlan plan(program);
   size_t links = 0;  // a route's tree has `hops` links (at most what the routes list, as trees are shared)
   for (const ir::Route& route : program.routes) links += static_cast<size_t>(std::max(route.hops, 0));
@@ -66,13 +64,16 @@ RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& d
     before = {&dsts, node, i};
   }
   plan.links = program.chip.mesh_cols * program.chip.mesh_rows * 4;
-  if (sharing == LayerSharing::ByClass) {
-    plan.counted_as = layer_classes(program, plan.from, plan.repeated);
-  } else {
-    plan.counted_as.resize(program.ops.size());
-    std::iota(plan.counted_as.begin(), plan.counted_as.end(), 0);
-  }
   return plan;
+}
+
+// By op, the op it counts as: layer_classes of `program` (whose routes `plan` holds), or itself when
+// every layer counts alone.
+std::vector<int> program_classes(const ir::Program& program, const RoutePlan& plan, LayerSharing sharing) {
+  if (sharing == LayerSharing::ByClass) return layer_classes(program, plan.from, plan.repeated);
+  std::vector<int> counted_as(program.ops.size());
+  std::iota(counted_as.begin(), counted_as.end(), 0);
+  return counted_as;
 }
 
 // The DRAM channel moves whole bursts.
@@ -89,13 +90,14 @@ struct TileTime {
   bool reads_dram = false;
 };
 
-// By op, for this phase: plan.counted_as, with each layer whose steps do not run in its class's first
-// layer's order (or over as many tokens, or route as many) counting on its own. A chunked prefill's spills
-// cross layers (spill_bytes), so there every layer counts on its own.
-std::vector<int> phase_classes(const ir::Program& program, const RoutePlan& plan, const Phase& phase,
+// By op, for this phase: `classes` (program_classes), with each layer whose steps do not run in its class's
+// first layer's order (or over as many tokens, or route as many) counting on its own. A chunked prefill's
+// spills cross layers (spill_bytes), so there every layer counts on its own.
+std::vector<int> phase_classes(const ir::Program& program, const RoutePlan& plan,
+                               const std::vector<int>& classes, const Phase& phase,
                                const std::vector<const ir::Step*>& by_wave,
                                const std::vector<int64_t>& op_tokens) {
-  std::vector<int> counted_as = plan.counted_as;
+  std::vector<int> counted_as = classes;
   const auto own = [&](int layer) {
     for (const ir::Op& op : program.ops) {
       if (op.layer == layer) counted_as[op.id] = op.id;
@@ -130,8 +132,8 @@ std::vector<int> phase_classes(const ir::Program& program, const RoutePlan& plan
   return counted_as;
 }
 
-PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const HwConfig& hw,
-                        const Phase& phase) {
+PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const std::vector<int>& classes,
+                        const HwConfig& hw, const Phase& phase) {
   const std::vector<ir::Step>& steps = phase.kind == Phase::Kind::Decode ? program.decode : program.prefill;
   // The steps wave by wave, each wave's in schedule order.
   std::vector<const ir::Step*> by_wave;
@@ -144,7 +146,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
   std::stable_sort(by_wave.begin(), by_wave.end(),
                    [](const ir::Step* a, const ir::Step* b) { return a->wave < b->wave; });
   const SpillBytes spill = spill_bytes(program, hw, phase);
-  const std::vector<int> counted_as = phase_classes(program, plan, phase, by_wave, op_tokens);
+  const std::vector<int> counted_as = phase_classes(program, plan, classes, phase, by_wave, op_tokens);
 
   PhaseCounts counts;
   counts.phase = phase;
@@ -274,7 +276,8 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
 
 PhaseCounts count_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase,
                         LayerSharing sharing) {
-  return count_phase(program, plan_routes(program, ir::RouteDestinations(program), sharing), hw, phase);
+  const RoutePlan plan = plan_routes(program, ir::RouteDestinations(program));
+  return count_phase(program, plan, program_classes(program, plan, sharing), hw, phase);
 }
 
 ProgramCounts count_program(const ir::Program& program, const HwConfig& hw, const EstimateOptions& options) {
@@ -287,19 +290,25 @@ ProgramCounts count_program(const ir::Program& program, const ir::Program& prefi
   counts.options = options;
   counts.layers = program.model.layers;
   counts.facts = program_facts(program);
-  const RoutePlan plan = plan_routes(program, ir::RouteDestinations(program), LayerSharing::ByClass);
+  const RoutePlan plan = plan_routes(program, ir::RouteDestinations(program));
+  const std::vector<int> classes = program_classes(program, plan, LayerSharing::ByClass);
   counts.powered = powered_blocks(program, plan.links_of_routes);
   if (options.tokens > 1) {
     // The mean decode token over contexts P + 1 ... P + T, as the transaction simulator reports it.
     counts.decode_phase = Phase::decode(options.prompt + options.tokens);
     for (int64_t t = 1; t <= options.tokens; ++t)
-      counts.decode.push_back(count_phase(program, plan, hw, Phase::decode(options.prompt + t)));
+      counts.decode.push_back(count_phase(program, plan, classes, hw, Phase::decode(options.prompt + t)));
   } else {
     counts.decode_phase = Phase::decode(program.context);
-    counts.decode.push_back(count_phase(program, plan, hw, counts.decode_phase));
+    counts.decode.push_back(count_phase(program, plan, classes, hw, counts.decode_phase));
   }
-  if (options.prompt > 0)
-    counts.prefill = count_phase(prefill, plan, hw, prefill_phase(prefill, hw, options.prompt));
+  if (options.prompt > 0) {
+    // Layers alike at the decode tokens' densities may differ at the prompt's: the prefill program's classes.
+    std::vector<int> prefill_classes;
+    if (&prefill != &program) prefill_classes = program_classes(prefill, plan, LayerSharing::ByClass);
+    counts.prefill = count_phase(prefill, plan, &prefill == &program ? classes : prefill_classes, hw,
+                                 prefill_phase(prefill, hw, options.prompt));
+  }
   return counts;
 }
 

@@ -163,6 +163,14 @@ std::vector<int> classes(const ir::Program& program) {
   return layer_classes(program, RoutesBySource(program), repeated_kv_deliveries(program));
 }
 
+ir::Program compiled_at_512(const ModelSpec& model, const char* variant, const HwConfig& hw) {
+  CompileOptions options;
+  options.context = 512;
+  return compile(model, AttentionVariant::parse_list(variant, model.heads, model.kv_groups).at(0), hw,
+                 options)
+      .program;
+}
+
 int op_named(const ir::Program& program, const std::string& name) {
   for (const ir::Op& op : program.ops) {
     if (op.name == name) return op.id;
@@ -178,11 +186,7 @@ TEST_CASE("layers count per class only where they count alike, with each layer's
   const ModelSpec model = test::model("paper-300m");
   for (const char* variant : {"QKV", "Q-K=V"}) {
     INFO(variant);
-    CompileOptions options;
-    options.context = 512;
-    const ir::Program program =
-        compile(model, AttentionVariant::parse_list(variant, model.heads, model.kv_groups).at(0), hw, options)
-            .program;
+    const ir::Program program = compiled_at_512(model, variant, hw);
     // paper-300m's layers are alike but for which layers keep their attention weights in SRAM: a few
     // classes, each op counting as one of the same kind and storage at the same place of its class's first.
     const std::vector<int> counted_as = classes(program);
@@ -233,4 +237,24 @@ TEST_CASE("layers count per class only where they count alike, with each layer's
     CHECK(varied_decode.layer_counts[8].dense_macs != varied_decode.layer_counts[7].dense_macs);  // layer 7
     check_sharing(varied, hw);
   }
+}
+
+TEST_CASE("a prefill counted on its own program takes its layer classes from that program") {
+  // With measured densities the decode and the prefill programs differ in densities only, and layers alike
+  // in one may differ in the other: the prefill must count as if counted on its own.
+  const HwConfig hw = test::chip("akida2-like");
+  const ModelSpec model = test::model("paper-300m");
+  const ir::Program decode = compiled_at_512(model, "QKV", hw);
+  ir::Program prefill = decode;
+  const int up = op_named(prefill, "l3.mlp_up");
+  REQUIRE(classes(decode)[up] != up);  // layer 3 counts as an earlier layer in the decode program
+  prefill.ops[up].input_density *= 0.5;
+  const EstimateOptions estimate{1, 1};
+  const ProgramCounts both = count_program(decode, prefill, hw, estimate);
+  const ProgramCounts alone = count_program(prefill, hw, estimate);
+  REQUIRE(both.prefill);
+  REQUIRE(alone.prefill);
+  REQUIRE_FALSE(both.prefill->phase.spills());  // a chunked prefill counts every layer alone anyway
+  check_same(*both.prefill, *alone.prefill);
+  CHECK(both.prefill->layer_counts[4].events != both.prefill->layer_counts[3].events);
 }
