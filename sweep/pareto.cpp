@@ -73,8 +73,12 @@ void ParetoTable::set(std::size_t index, const SweepRow& row) {
     if (group == groups_.end())
       group = groups_.emplace(std::move(key), static_cast<int>(groups_.size())).first;
     item.group = group->second;
-    for (std::size_t k = 0; k < objective_.size(); ++k)
-      item.objectives[k] = std::stod(row.values[objective_[k]]);
+    // A sweep sets its rows under its runner's lock: stod (strtod's slow path) only where from_chars cannot
+    // read a figure.
+    for (std::size_t k = 0; k < objective_.size(); ++k) {
+      const std::string& figure = row.values[objective_[k]];
+      if (!read_plain_number(figure, item.objectives[k])) item.objectives[k] = std::stod(figure);
+    }
   }
   if (index >= items_.size()) items_.resize(index + 1, Item{-1, {0, 0, 0}});
   items_[index] = item;

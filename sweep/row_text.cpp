@@ -2,46 +2,57 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <map>
+
+#include "sweep/table.hpp"
 
 namespace neurokv::sweep {
 namespace {
 
 // A field as JSON: a number when it reads whole as a finite number (as std::stod reads it: out of range is
 // text), else the text. strtod, not stod: most fields of a row are not numbers, and an exception per field
-// would be most of the time a sweep's results take to write. from_chars first: it reads the fields fmt
-// wrote (plain decimal) several times faster, and where it reads a normal number or zero whole, strtod
-// reads the same (both round correctly); anything else (a '+', spaces, hex, a subnormal strtod calls out of
-// range) is left to strtod.
+// would be most of the time a sweep's results take to write. read_plain_number first: it reads the fields
+// fmt wrote several times faster.
 nlohmann::json typed(const std::string& field) {
-  const char* begin = field.c_str();
-  const char* last = begin + field.size();
   double value = 0;
-  const std::from_chars_result fast = std::from_chars(begin, last, value);
-  if (fast.ec == std::errc() && fast.ptr == last &&
-      (std::fpclassify(value) == FP_NORMAL || std::fpclassify(value) == FP_ZERO))
-    return value;
+  if (read_plain_number(field, value)) return value;
+  const char* begin = field.c_str();
   char* end = nullptr;
   errno = 0;
   value = std::strtod(begin, &end);
-  if (end != begin && errno != ERANGE && end == last && std::isfinite(value)) return value;
+  if (end != begin && errno != ERANGE && end == begin + field.size() && std::isfinite(value)) return value;
   return field;
+}
+
+// Appends an integer field as dump() writes the double it reads as, and returns true; false for any other
+// field. Digits only, no leading zero, at most 15 of them: the double holds the integer exactly, grisu2's
+// shortest digits are the integer's own, and dump() writes them in fixed notation with ".0" (nlohmann's
+// to_chars: 15 digits is its kMaxExp). A row's point index and counts are such fields.
+bool append_integer_as_double(std::string_view field, std::string& json) {
+  constexpr std::size_t kMaxDigits = 15;
+  if (field.empty() || field.size() > kMaxDigits || (field[0] == '0' && field.size() > 1)) return false;
+  if (!std::all_of(field.begin(), field.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  json += field;
+  json += ".0";
+  return true;
 }
 
 }  // namespace
 
 void split_csv_views(std::string_view line, std::vector<std::string_view>& fields) {
   fields.clear();
-  while (true) {
-    const std::size_t comma = line.find(',');
-    fields.push_back(line.substr(0, comma));
-    if (comma == std::string_view::npos) return;
-    line.remove_prefix(comma + 1);
+  // A byte loop, not find(): a row's 72 fields are a few bytes each, shorter than a memchr call pays for.
+  const char* begin = line.data();
+  const char* const end = begin + line.size();
+  for (const char* at = begin; at != end; ++at) {
+    if (*at != ',') continue;
+    fields.emplace_back(begin, static_cast<std::size_t>(at - begin));
+    begin = at + 1;
   }
+  fields.emplace_back(begin, static_cast<std::size_t>(end - begin));
 }
 
 RowText::RowText(const std::vector<std::string>& columns)
@@ -82,6 +93,7 @@ void RowText::append(std::string_view line, const std::vector<std::string_view>&
 }
 
 void RowText::append_value(std::size_t column, std::string_view field, std::string& json) {
+  if (append_integer_as_double(field, json)) return;
   MemoUse& use = memo_use_[column];
   if (use.skip()) {
     field_.assign(field);
@@ -91,16 +103,21 @@ void RowText::append_value(std::size_t column, std::string_view field, std::stri
     return;
   }
   ++use.lookups;
-  Memo& memo = memo_[column][std::hash<std::string_view>()(field) % kMemoSlots];
-  if (!memo.used || memo.field != field) {
-    memo.field.assign(field);
-    value_.clear();
-    serializer_->dump(typed(memo.field), false, false, 0);
-    memo.json = value_;
-    memo.used = true;
-  } else {
+  MemoSet& set = memo_[column][std::hash<std::string_view>()(field) % kMemoSets];
+  const auto found = std::find_if(set.ways.begin(), set.ways.end(),
+                                  [&](const Memo& memo) { return memo.used && memo.field == field; });
+  if (found != set.ways.end()) {
     ++use.hits;
+    json += found->json;
+    return;
   }
+  Memo& memo = set.ways[set.next];  // the set's oldest value makes way
+  set.next = (set.next + 1) % kMemoWays;
+  memo.field.assign(field);
+  value_.clear();
+  serializer_->dump(typed(memo.field), false, false, 0);
+  memo.json = value_;
+  memo.used = true;
   json += memo.json;
 }
 

@@ -39,7 +39,14 @@ class RowText {
     std::string field, json;
     bool used = false;
   };
-  static constexpr std::size_t kMemoSlots = 64;
+  // 64 values a column in sets of 4 (the oldest replaced): a cost-only sweep's columns cycle through up to 40
+  // values (variants x contexts), which a direct-mapped memo of 64 kept only in part (collisions).
+  static constexpr std::size_t kMemoWays = 4;
+  static constexpr std::size_t kMemoSets = 16;
+  struct MemoSet {
+    std::array<Memo, kMemoWays> ways;
+    std::size_t next = 0;
+  };
   // A column whose memo found fewer than one value in kMemoMinHitShare of its first kMemoTrial lookups (a
   // figure every point changes: latency, energy) is typed without it: hashing, comparing and storing each
   // field was a fifth of a cost-only sweep's JSON typing, for no hit.
@@ -54,10 +61,10 @@ class RowText {
   std::vector<std::string> columns_;
   std::size_t feasible_column_;  // columns_.size() if none
   std::vector<JsonKey> keys_;
-  std::vector<std::array<Memo, kMemoSlots>> memo_;  // per column
-  std::vector<MemoUse> memo_use_;                   // per column
-  std::string field_;                               // one field, NUL-terminated for strtod
-  std::string value_;                               // one value's JSON text
+  std::vector<std::array<MemoSet, kMemoSets>> memo_;  // per column
+  std::vector<MemoUse> memo_use_;                     // per column
+  std::string field_;                                 // one field, NUL-terminated for strtod
+  std::string value_;                                 // one value's JSON text
   std::unique_ptr<nlohmann::detail::serializer<nlohmann::json>> serializer_;  // writes into value_
 };
 

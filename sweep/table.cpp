@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <iterator>
 #include <set>
 
@@ -164,6 +166,13 @@ SweepRow row_from_fields(const std::vector<std::string>& fields, std::size_t col
   }
   row.values.assign(fields.begin() + 1, fields.end());
   return row;
+}
+
+bool read_plain_number(std::string_view field, double& value) {
+  const char* last = field.data() + field.size();
+  const std::from_chars_result read = std::from_chars(field.data(), last, value);
+  return read.ec == std::errc() && read.ptr == last &&
+         (std::fpclassify(value) == FP_NORMAL || std::fpclassify(value) == FP_ZERO);
 }
 
 std::size_t column_index(const std::vector<std::string>& columns, const std::string& name) {

@@ -1,11 +1,13 @@
 // The sweep runner, its journal and resume, shards and merging, stop requests and failures, infeasible
 // points.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -391,6 +393,48 @@ TEST_CASE(
   CHECK_THAT(read_whole_file(dir + "/plots/energy_vs_context.gp"),
              Catch::Contains("mesh.cols+mesh.rows at 8 only"));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a results row writes each number as dump() writes the double strtod reads: integers, memo hits") {
+  const std::vector<std::string> columns{"point", "a", "feasible", "error", "pareto"};
+  RowText text(columns);
+  std::string csv, json;
+  std::vector<std::string_view> fields;
+  // The value's text in the row's JSON, and dump()'s text of strtod's double.
+  const auto text_of = [&](const std::string& field) {
+    const std::string line = "7," + field + ",1,";
+    split_csv_views(line, fields);
+    json.clear();
+    text.append(line, fields, false, csv, json);
+    const std::string key = "\"a\": ";
+    const std::size_t at = json.find(key) + key.size();
+    return json.substr(at, json.find(',', at) - at);
+  };
+  const auto dumped = [](const std::string& field) {
+    return nlohmann::json(std::strtod(field.c_str(), nullptr)).dump();
+  };
+  for (const std::string field :
+       {"0", "7", "10", "1000", "007", "00", "123456789012345", "999999999999999", "100000000000000",
+        "1234567890123456", "100000000000000000000", "-12", "12.0"})
+    CHECK(text_of(field) == dumped(field));
+  CHECK(text_of("1000") == "1000.0");
+  CHECK(text_of("1234567890123456") == "1.234567890123456e+15");  // 16 digits: dump() turns to an exponent
+  // 40 values cycled three times (a cost-only sweep's columns repeat per variant and context): the memo's
+  // hits and misses write the same text; then integers of every length up to 17 digits.
+  bool same = true;
+  for (int round = 0; round < 3; ++round) {
+    for (int v = 0; v < 40; ++v) {
+      const std::string field = fmt::format("{}", 0.001 * (v + 1) / 3);
+      same = same && text_of(field) == dumped(field);
+    }
+  }
+  uint64_t x = 88172645463325252ULL;
+  for (int i = 0; i < 2000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const std::string field = std::to_string(x % 100000000000000000ULL >> (i % 57));
+    same = same && text_of(field) == dumped(field);
+  }
+  CHECK(same);
 }
 
 TEST_CASE("results streamed a row at a time are the bytes of the whole JSON document, as before") {
