@@ -7,6 +7,7 @@ packages=(
   libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler gnuplot-nox libeigen3-dev
   libhwy-dev  # Highway: the integer executor's SIMD (simulator/functional/int_rows.cpp)
   libtbb-dev  # oneTBB: the executor's thread pool (simulator/functional/workers.cpp)
+  libjemalloc-dev  # the neurokv command's allocator (cli/CMakeLists.txt)
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer
   python3-dev pybind11-dev python3-numpy python3-pytest  # the Python module and its tests (docs/python.md)
   python3-matplotlib python3-pandas                      # docs/examples/python, Report.to_pandas()
