@@ -21,6 +21,7 @@
 #include "compiler/support/whole_file.hpp"
 #include "simulator/transaction/chip.hpp"
 #include "simulator/transaction/chrome_trace.hpp"
+#include "simulator/transaction/fresh_heap.hpp"
 #include "simulator/transaction/result_wire.hpp"
 #include "simulator/transaction/sequencer.hpp"
 
@@ -133,6 +134,7 @@ void check(const ir::Program& program, const HwConfig& hw, const SimOptions& opt
   // child.
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  transaction::use_fresh_heap();
   ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   try {
     run_kernel(fd, program, hw, options, vcd_base, fabric);

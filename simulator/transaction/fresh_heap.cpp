@@ -1,0 +1,23 @@
+#include "simulator/transaction/fresh_heap.hpp"
+
+#include <cstddef>
+
+// jemalloc's control interface, weak: null where jemalloc is not linked (the libraries, tests and the Python
+// module use the C library's malloc).
+extern "C" int mallctl(const char* name, void* old_value, std::size_t* old_size, void* new_value,
+                       std::size_t new_size) __attribute__((weak));
+
+namespace neurokv::transaction {
+
+void use_fresh_heap() noexcept {
+  if (mallctl == nullptr) return;
+  unsigned arena = 0;
+  std::size_t size = sizeof arena;
+  if (mallctl("arenas.create", &arena, &size, nullptr, 0) != 0) return;  // the parent's arena serves on
+  // The thread cache holds blocks of the parent's arena: emptied first, so that every block from now on is
+  // new.
+  mallctl("thread.tcache.flush", nullptr, nullptr, nullptr, 0);
+  mallctl("thread.arena", nullptr, nullptr, &arena, sizeof arena);
+}
+
+}  // namespace neurokv::transaction
