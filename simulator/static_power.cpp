@@ -18,21 +18,8 @@ bool touches_dram(const ir::Program& program) {
   return false;
 }
 
-}  // namespace
-
-PoweredBlocks powered_blocks(const ir::Program& program) {
-  const ir::RouteDestinations destinations(program);
-  std::vector<int> tree_links;
-  for (size_t r = 0; r < program.routes.size(); ++r) {
-    destinations.of(r).for_each_tree_link(
-        ir::route_source(program, program.routes[r]), [&](const ir::MeshLink& link) {
-          tree_links.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
-        });
-  }
-  return powered_blocks(program, tree_links);
-}
-
-PoweredBlocks powered_blocks(const ir::Program& program, const std::vector<int>& tree_links) {
+// From the links any route's tree crosses (flags by ir::mesh_link_index).
+PoweredBlocks powered_blocks_crossing(const ir::Program& program, const std::vector<char>& crossed) {
   PoweredBlocks blocks;
   blocks.dram = touches_dram(program);
   const ir::ChipInfo& chip = program.chip;
@@ -53,9 +40,6 @@ PoweredBlocks powered_blocks(const ir::Program& program, const std::vector<int>&
   for (size_t i = 0; i < nps.size(); ++i) {
     if (nps[i]) nodes[i / static_cast<size_t>(chip.nps_per_node)] = 1;
   }
-  // Each link once: a program's trees cross the same links many times.
-  std::vector<char> crossed(static_cast<size_t>(chip.mesh_cols * chip.mesh_rows * 4), 0);
-  for (int link : tree_links) crossed.at(static_cast<size_t>(link)) = 1;
   for (size_t link = 0; link < crossed.size(); ++link) {
     if (!crossed[link]) continue;
     const ir::MeshLink at = ir::mesh_link_at(static_cast<int>(link), chip.mesh_cols);
@@ -66,6 +50,32 @@ PoweredBlocks powered_blocks(const ir::Program& program, const std::vector<int>&
   blocks.nps = static_cast<int>(std::count(nps.begin(), nps.end(), 1));
   blocks.routers = static_cast<int>(std::count(nodes.begin(), nodes.end(), 1));
   return blocks;
+}
+
+std::vector<char> no_link_crossed(const ir::ChipInfo& chip) {
+  return std::vector<char>(static_cast<size_t>(chip.mesh_cols * chip.mesh_rows * 4), 0);
+}
+
+}  // namespace
+
+PoweredBlocks powered_blocks(const ir::Program& program) {
+  // Each link flagged where the tree is walked: a program's trees cross the same links many times, and
+  // listing every crossing first was a third of this function's time in the main job.
+  const ir::RouteDestinations destinations(program);
+  std::vector<char> crossed = no_link_crossed(program.chip);
+  for (size_t r = 0; r < program.routes.size(); ++r) {
+    destinations.of(r).for_each_tree_link(
+        ir::route_source(program, program.routes[r]), [&](const ir::MeshLink& link) {
+          crossed[static_cast<size_t>(ir::mesh_link_index(link, program.chip.mesh_cols))] = 1;
+        });
+  }
+  return powered_blocks_crossing(program, crossed);
+}
+
+PoweredBlocks powered_blocks(const ir::Program& program, const std::vector<int>& tree_links) {
+  std::vector<char> crossed = no_link_crossed(program.chip);
+  for (int link : tree_links) crossed.at(static_cast<size_t>(link)) = 1;
+  return powered_blocks_crossing(program, crossed);
 }
 
 StaticPower static_power(const PoweredBlocks& blocks, const HwConfig& hw) {
