@@ -304,10 +304,10 @@ ProgramCounts count_program(const ir::Program& program, const ir::Program& prefi
   }
   if (options.prompt > 0) {
     // Layers alike at the decode tokens' densities may differ at the prompt's: the prefill program's classes.
-    std::vector<int> prefill_classes;
-    if (&prefill != &program) prefill_classes = program_classes(prefill, plan, LayerSharing::ByClass);
-    counts.prefill = count_phase(prefill, plan, &prefill == &program ? classes : prefill_classes, hw,
-                                 prefill_phase(prefill, hw, options.prompt));
+    const std::vector<int> prefill_classes =
+        &prefill == &program ? classes : program_classes(prefill, plan, LayerSharing::ByClass);
+    counts.prefill =
+        count_phase(prefill, plan, prefill_classes, hw, prefill_phase(prefill, hw, options.prompt));
   }
   return counts;
 }
