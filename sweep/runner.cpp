@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <filesystem>
@@ -24,6 +25,10 @@ constexpr int64_t kPending = -1;
 
 // Rows rendered per batch: a batch's text (≈ 3 KB a row) is what each writing thread holds.
 constexpr std::size_t kWriteBatch = 1024;
+
+// A worker journals its finished rows together once it holds this many, or this long after the first began.
+constexpr std::size_t kAppendRows = 64;
+constexpr auto kAppendDelay = std::chrono::milliseconds(1);
 
 // Writes the results in point order from the journal, holding per point only its journal offset (the Pareto
 // front was taken from the rows as they were recorded). `jobs` threads render batches of rows side by side;
@@ -140,23 +145,48 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
   const auto start = std::chrono::steady_clock::now();
   std::mutex mutex;  // guards journal, offsets, progress, failure and journal_failed
   std::exception_ptr failure;
+  std::atomic<bool> failed{false};  // failure is set: read without the lock before each point
   // Once an append has failed (a short write leaves a torn line at the journal's end), nothing more is
   // appended: a row after the torn line would put it mid-journal, where --resume must refuse it as a damaged
   // row.
   bool journal_failed = false;
   std::atomic<int64_t> next{0};
   const auto stop_requested = [&] { return options.stop && options.stop->load(); };
+  const auto fail = [&](std::exception_ptr error) {  // under the lock
+    if (!failure) failure = std::move(error);
+    failed = true;
+  };
 
   const auto work = [&] {
-    while (true) {
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (stop_requested() || failure) return;
+    // A worker's finished rows, journaled together under one lock: a cost-only point takes microseconds, and
+    // taking the lock for each had the workers waiting on each other. Rows are held until there are
+    // kAppendRows of them or kAppendDelay has passed since the first of them began, so the row of a slow
+    // point (a compile or a simulation) is journaled as soon as it is done.
+    std::vector<std::pair<SweepRow, std::string>> held;
+    std::chrono::steady_clock::time_point began;  // when the first held row's point began
+    const auto append_held = [&] {
+      std::lock_guard<std::mutex> lock(mutex);
+      for (auto& [row, line] : held) {
+        // Rows finished after a stop request are not journaled: they run again on resume.
+        if (journal_failed || stop_requested()) break;
+        try {
+          record(row, journal.append(line));
+        } catch (...) {
+          journal_failed = true;
+          fail(std::current_exception());
+          break;
+        }
+        progress.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (options.on_progress) options.on_progress(progress);
       }
+      held.clear();
+    };
+    while (!failed && !stop_requested()) {
       const int64_t slot = next++;
-      if (slot >= slots) return;
+      if (slot >= slots) break;
       if (offsets[static_cast<std::size_t>(slot)] != kPending)
         continue;  // resumed; only this thread writes it
+      if (held.empty()) began = std::chrono::steady_clock::now();
       const SweepPoint point = plan.point(shard.k - 1 + slot * shard.n);
       SweepRow row;
       std::string line;
@@ -172,21 +202,14 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
       } catch (...) {
         std::lock_guard<std::mutex> lock(mutex);
         // A point cut short by the stop (its simulation child killed) is rerun on resume, not a failure.
-        if (!failure && !stop_requested()) failure = std::current_exception();
+        if (!stop_requested()) fail(std::current_exception());
         continue;
       }
-      std::lock_guard<std::mutex> lock(mutex);
-      if (journal_failed) return;
-      try {
-        record(row, journal.append(line));
-      } catch (...) {
-        journal_failed = true;
-        if (!failure) failure = std::current_exception();
-        return;
-      }
-      progress.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (options.on_progress) options.on_progress(progress);
+      held.emplace_back(std::move(row), std::move(line));
+      if (held.size() >= kAppendRows || std::chrono::steady_clock::now() - began >= kAppendDelay)
+        append_held();
     }
+    if (!held.empty()) append_held();
   };
   const int64_t pending = progress.total - progress.done;
   const int jobs = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(options.jobs, pending)));

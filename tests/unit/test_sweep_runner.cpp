@@ -305,6 +305,28 @@ TEST_CASE("a journal or shard from another neurokv version is refused by --resum
   std::filesystem::remove_all(b);
 }
 
+TEST_CASE("a slow point's row is journaled as soon as it is done, not held for the next") {
+  const SweepPlan plan = plan_of(kSweepSpec);
+  const std::string dir = temp_dir("slow");
+  bool journaled_before_next = false;
+  const auto evaluate = [&](const SweepPoint& p) {
+    if (p.index == 0) std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    if (p.index == 1) {  // point 0's row must be on disk while point 1 is still running
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (!journaled_before_next && std::chrono::steady_clock::now() < deadline) {
+        journaled_before_next = read_whole_file(dir + "/journal.csv").find("\n0,") != std::string::npos;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
+    return fake_report(plan, p);
+  };
+  RunOptions options;
+  options.jobs = 1;
+  CHECK(run_sweep(plan, dir, evaluate, options).complete);
+  CHECK(journaled_before_next);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("a stop request finishes in-flight points and leaves the rest for --resume") {
   const SweepPlan plan = plan_of(kSweepSpec);
   const std::string dir = temp_dir("stop");
