@@ -10,6 +10,7 @@
 #include "compiler/config/extrapolation.hpp"
 #include "compiler/config/layer_variants.hpp"
 #include "simulator/human_units.hpp"
+#include "simulator/number_text.hpp"
 
 namespace neurokv {
 namespace {
@@ -300,12 +301,13 @@ std::vector<std::string> report_csv_values(const Report& r, const VariantReport&
 
 void append_report_csv_values(const Report& r, const VariantReport& v, std::vector<std::string>& values) {
   const PhaseReport& d = v.decode;
-  // fmt::to_string writes what "{}" writes, without parsing a format string; each value is made in place (a
-  // sweep renders 10^5 rows).
+  // fmt::to_string writes what "{}" writes, without parsing a format string (a sweep renders 10^5 rows).
   values.reserve(values.size() + report_csv_column_count());
+  thread_local NumberText printed(report_csv_column_count());
+  const std::size_t first = values.size();
   const auto text = [&](std::string value) { values.push_back(std::move(value)); };
-  const auto num = [&](double x) { values.push_back(fmt::to_string(x)); };
-  const auto integer = [&](double x) { values.push_back(fmt::to_string(whole(x))); };
+  const auto num = [&](double x) { values.push_back(printed.number(values.size() - first, x)); };
+  const auto integer = [&](double x) { values.push_back(printed.integer(values.size() - first, whole(x))); };
   text(r.model.name);
   text(r.hw_name);
   text(r.fidelity);
