@@ -325,19 +325,23 @@ Report run(Study& study, const StudyOptions& options, const RunOptions& run, con
   // they run side by side, one per core; the report lists them in order and fails with the first failing
   // variant's error, as one after the other would (no variant is started after a failure).
   //
-  // Every variant is compiled before the first child is forked: a fork write-protects all of the parent's
-  // memory, so a compile beside a running child faulted on every page it wrote (copying those the child
-  // still shared, and flushing the other core's TLB); compiled first, the parent writes little while
-  // children run. The programs are freed once every child has ended, for the same reason.
+  // Every variant is compiled before the first child is forked, and what its report needs beside the
+  // simulation found (unsimulated_report): a fork write-protects all of the parent's memory, so a compile
+  // beside a running child faulted on every page it wrote (copying those the child still shared, and
+  // flushing the other core's TLB); done first, the parent writes little while children run. The programs
+  // are freed once every child has ended, for the same reason.
   const std::size_t count = study.variants.size();
   const std::size_t workers = std::min(run_workers(), count);
+  const bool simulated = run.fidelity != Fidelity::Analytic;
   std::vector<std::optional<CompileResult>> compiled(count);
+  std::vector<std::optional<VariantReport>> unsimulated(count);
   std::vector<std::exception_ptr> errors(count);
   std::atomic<std::size_t> next{0};
   side_by_side(workers, [&] {
     for (std::size_t i; (i = next++) < count;) {
       try {
         compiled[i] = compile(study.model, study.variants[i], study.hw, evaluate_options.compile);
+        if (simulated) unsimulated[i] = unsimulated_report(compiled[i]->program, study.hw);
       } catch (...) {
         errors[i] = std::current_exception();
       }
@@ -357,7 +361,11 @@ Report run(Study& study, const StudyOptions& options, const RunOptions& run, con
       options.trace_path = per_variant(run.trace_path, variant.name(), count > 1);
       options.vcd_path = per_variant(run.vcd_path, variant.name(), count > 1);
       try {
-        reports[i] = evaluate_compiled({&compiled[i]->program}, study.hw, options);
+        const ir::Program& program = compiled[i]->program;
+        reports[i] = report_for(program, study.hw, options);
+        reports[i].variants.push_back(
+            simulated ? evaluate_simulated(program, std::move(*unsimulated[i]), study.hw, options)
+                      : evaluate_program(program, study.hw, options));
       } catch (...) {
         errors[i] = std::current_exception();
         failed = true;

@@ -106,17 +106,21 @@ VariantReport cost_analytic(const AnalyticCounts& counts, const HwConfig& hw) {
   return report;
 }
 
-VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
-                               const EvaluateOptions& options) {
-  if (options.fidelity == Fidelity::Analytic) return cost_analytic(count_analytic(program, hw, options), hw);
+VariantReport unsimulated_report(const ir::Program& program, const HwConfig& hw) {
+  VariantReport report = program_facts(program);
+  report.power = static_power(program, hw);
+  return report;
+}
+
+VariantReport evaluate_simulated(const ir::Program& program, VariantReport unsimulated, const HwConfig& hw,
+                                 const EvaluateOptions& options) {
   check_fits(program, options);
   const SimOptions sim_options{options.prompt,     options.tokens,   options.seed,
                                options.trace_path, options.vcd_path, options.measured};
   const SimulationResult sim = options.fidelity == Fidelity::Cycle
                                    ? cycle::simulate_cycle(program, hw, sim_options)
                                    : simulate(program, hw, sim_options);
-  VariantReport report = program_facts(program);
-  report.power = static_power(program, hw);
+  VariantReport report = std::move(unsimulated);
   report.decode = sim.decode;
   report.decode_layers = sim.decode_layers;
   report.prefill = sim.prefill;
@@ -129,6 +133,13 @@ VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
                        sim.peak_np_prefill_queue_bytes, event_buffer_bytes(program, hw), "measured");
   }
   return report;
+}
+
+VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
+                               const EvaluateOptions& options) {
+  if (options.fidelity == Fidelity::Analytic) return cost_analytic(count_analytic(program, hw, options), hw);
+  check_fits(program, options);
+  return evaluate_simulated(program, unsimulated_report(program, hw), hw, options);
 }
 
 Report report_for(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options) {

@@ -38,6 +38,14 @@ struct EvaluateOptions {
 VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
                                const EvaluateOptions& options);
 
+// The part of a simulated program's report that needs no simulation: program_facts() with static_power().
+// A caller that forks simulations from a process holding its programs finds it before the first fork
+// (study::run): a fork write-protects the caller's memory, and each page it writes while a child runs faults.
+VariantReport unsimulated_report(const ir::Program& program, const HwConfig& hw);
+// evaluate_program() at the transaction or cycle fidelity, given unsimulated_report(program, hw).
+VariantReport evaluate_simulated(const ir::Program& program, VariantReport unsimulated, const HwConfig& hw,
+                                 const EvaluateOptions& options);
+
 // The analytic fidelity in its two halves (simulator/program_counts.hpp): a program counted once, then costed
 // at any chip that differs from the counted one in pricing keys alone; evaluate_program() at that chip gives
 // the same report, bit for bit.

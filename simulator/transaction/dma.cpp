@@ -1,5 +1,7 @@
 #include "simulator/transaction/dma.hpp"
 
+#include <utility>
+
 #include "compiler/support/error.hpp"
 #include "simulator/transaction/chrome_trace.hpp"
 
@@ -7,7 +9,10 @@ namespace neurokv::transaction {
 
 Dma::Dma(sc_core::sc_module_name name, SimContext& ctx, Dram& dram, int max_requests)
     : sc_module(name), ctx_(ctx), dram_(dram), requests_("requests", max_requests) {
-  SC_THREAD(serve);
+  // A method, as every block of the transaction fabric but the Sequencer (np.hpp).
+  SC_METHOD(serve);
+  sensitive << requests_.data_written_event();
+  dont_initialize();
 }
 
 void Dma::issue(DmaRequest& request) {
@@ -18,11 +23,13 @@ void Dma::issue(DmaRequest& request) {
 
 void Dma::serve() {
   for (;;) {
-    DmaRequest* request = nullptr;
-    requests_.read(request);
+    if (!next_ && !requests_.nb_read(next_)) return;  // until the next request is written
     // Issue when the channel frees, so the FIFO holds what is really waiting.
-    if (dram_.channel_free() > sc_core::sc_time_stamp())
-      sc_core::wait(dram_.channel_free() - sc_core::sc_time_stamp());
+    if (dram_.channel_free() > sc_core::sc_time_stamp()) {
+      next_trigger(dram_.channel_free() - sc_core::sc_time_stamp());
+      return;
+    }
+    DmaRequest* request = std::exchange(next_, nullptr);
     --queue_depth_;
     const Dram::Transfer transfer = dram_.transfer(request->bytes, request->layer);
     request->issued = true;

@@ -26,6 +26,7 @@ class Dma : public sc_core::sc_module, public MemoryPort {
   SimContext& ctx_;
   Dram& dram_;
   sc_core::sc_fifo<DmaRequest*> requests_;
+  DmaRequest* next_ = nullptr;  // read from the FIFO, waiting for the channel to free
   int queue_depth_ = 0;
 };
 

@@ -20,4 +20,14 @@ void use_fresh_heap() noexcept {
   mallctl("thread.arena", nullptr, nullptr, &arena, sizeof arena);
 }
 
+void prepare_fresh_heaps() noexcept {
+  // Any call builds the tables; the count it reads is not needed.
+  static const bool built = [] {
+    unsigned arenas = 0;
+    std::size_t size = sizeof arenas;
+    return mallctl != nullptr && mallctl("arenas.narenas", &arenas, &size, nullptr, 0) == 0;
+  }();
+  static_cast<void>(built);
+}
+
 }  // namespace neurokv::transaction

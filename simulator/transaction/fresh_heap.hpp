@@ -11,4 +11,9 @@ namespace neurokv::transaction {
 // comes in huge pages.
 void use_fresh_heap() noexcept;
 
+// Called in the parent before it forks: builds jemalloc's control tables (made by a process's first mallctl
+// call: a record per arena) once, so that each child inherits them instead of building its own in
+// use_fresh_heap. Does nothing under another allocator or after the first call.
+void prepare_fresh_heaps() noexcept;
+
 }  // namespace neurokv::transaction

@@ -26,12 +26,6 @@ class MemoryPort {
   virtual void issue(DmaRequest& request) = 0;
   // Chip cycles the DRAM's data bus has been busy so far (for the wave's bound).
   virtual double dram_busy_cycles() const = 0;
-
-  // Called by an NP thread: waits until the request's last byte has landed.
-  static void wait_done(DmaRequest& request) {
-    if (!request.issued) sc_core::wait(request.issued_event);
-    if (request.done_at > sc_core::sc_time_stamp()) sc_core::wait(request.done_at - sc_core::sc_time_stamp());
-  }
 };
 
 }  // namespace neurokv::transaction

@@ -2,13 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <stdexcept>
 
 #include "simulator/transaction/chrome_trace.hpp"
 
 namespace neurokv::transaction {
 
 Np::Np(sc_core::sc_module_name name, SimContext& ctx, MemoryPort& dma, Network& network,
-       const RoutesFrom& routes_from, const ir::NpCoord& coord, int index)
+       const RoutesFrom& routes_from, const ir::NpCoord& coord, int index, Process process)
     : sc_module(name),
       ctx_(ctx),
       dma_(dma),
@@ -16,7 +18,13 @@ Np::Np(sc_core::sc_module_name name, SimContext& ctx, MemoryPort& dma, Network& 
       routes_from_(routes_from),
       coord_(coord),
       index_(index) {
-  SC_THREAD(run);
+  if (process == Process::Method) {
+    SC_METHOD(run_method);
+    sensitive << start_;  // between waves; advance() names every other wait
+    dont_initialize();
+  } else {
+    SC_THREAD(run_thread);
+  }
 }
 
 void Np::run_wave(std::vector<TileJob> jobs) {
@@ -36,23 +44,88 @@ void Np::receive(int op, int tile, double events, double held) {
   peak = std::max(peak, queue_bytes);
 }
 
-void Np::run() {
+void Np::run_method() {
+  const Resume resume = advance();
+  if (resume.on == Resume::On::Event) next_trigger(*resume.event);
+  if (resume.on == Resume::On::Delay) next_trigger(resume.delay);
+}
+
+void Np::run_thread() {
   for (;;) {
     sc_core::wait(start_);
-    works_.clear();
-    for (const TileJob& job : jobs_) {
-      works_.push_back(tile_work(ctx_.program, *job.op, *job.tile, ctx_.hw, ctx_.phase,
-                                 ctx_.op_tokens[static_cast<size_t>(job.op->id)]));
-      add_spill(works_.back(), ctx_.spill, *job.op, *job.tile);
+    for (Resume resume = advance(); resume.on != Resume::On::NextWave; resume = advance()) {
+      if (resume.on == Resume::On::Event)
+        sc_core::wait(*resume.event);
+      else
+        sc_core::wait(resume.delay);
     }
-    requests_.clear();
-    reads_.assign(jobs_.size(), nullptr);
-    writes_.clear();
-    issue_read_from(0);
-    for (size_t i = 0; i < jobs_.size(); ++i) run_tile(i);
-    for (DmaRequest* write : writes_) MemoryPort::wait_done(*write);
-    ctx_.barrier.finish();
   }
+}
+
+// What is still to wait for before `request`'s last byte has landed: the event that tells when, then that
+// time; nothing once it has (MemoryPort).
+std::optional<Np::Resume> Np::until_done(const DmaRequest& request) {
+  if (!request.issued) return Resume{Resume::On::Event, &request.issued_event, {}};
+  if (request.done_at > sc_core::sc_time_stamp())
+    return Resume{Resume::On::Delay, nullptr, request.done_at - sc_core::sc_time_stamp()};
+  return std::nullopt;
+}
+
+// Runs the wave from where it stopped (at its start when Idle: the Sequencer has handed it over) up to the
+// next wait, which it returns.
+Np::Resume Np::advance() {
+  if (stage_ == Stage::Idle) {
+    plan_wave();
+    begin_tile();
+  }
+  for (;;) {
+    switch (stage_) {
+      case Stage::Input: {
+        if (reads_[tile_]) {
+          if (const auto wait = until_done(*reads_[tile_])) return *wait;
+        }
+        issue_read_from(tile_ + 1);  // double buffering: the next input streams in while this tile computes
+        const double cycles = works_[tile_].compute_cycles;
+        if (cycles > 0) {
+          busy_ = true;
+          stage_ = Stage::Compute;
+          return {Resume::On::Delay, nullptr, ctx_.cycles(cycles)};
+        }
+        finish_tile();
+        break;
+      }
+      case Stage::Compute:
+        busy_ = false;
+        wave_compute_ += works_[tile_].compute_cycles;
+        finish_tile();
+        break;
+      case Stage::Writes:
+        for (; write_ < writes_.size(); ++write_) {
+          if (const auto wait = until_done(*writes_[write_])) return *wait;
+        }
+        ctx_.barrier.finish();
+        stage_ = Stage::Idle;
+        return {Resume::On::NextWave, nullptr, {}};
+      case Stage::Idle:
+        throw std::logic_error("an NP between waves was asked to go on");
+    }
+  }
+}
+
+// The wave's tiles' work, known when it starts, and the first DRAM read out.
+void Np::plan_wave() {
+  works_.clear();
+  for (const TileJob& job : jobs_) {
+    works_.push_back(tile_work(ctx_.program, *job.op, *job.tile, ctx_.hw, ctx_.phase,
+                               ctx_.op_tokens[static_cast<size_t>(job.op->id)]));
+    add_spill(works_.back(), ctx_.spill, *job.op, *job.tile);
+  }
+  requests_.clear();
+  reads_.assign(jobs_.size(), nullptr);
+  writes_.clear();
+  issue_read_from(0);
+  tile_ = 0;
+  write_ = 0;
 }
 
 // Issues the DRAM read of the first job from `first` on that needs one, unless it is already out.
@@ -82,29 +155,31 @@ double Np::held_events(const ir::Route& route, int64_t tokens, double events) co
                       ctx_.phase.chunk);
 }
 
-void Np::run_tile(size_t i) {
-  const ir::Op& op = *jobs_[i].op;
-  const ir::Tile& tile = *jobs_[i].tile;
-  TileWork& work = works_[i];
-  const int64_t src_tokens = ctx_.op_tokens[static_cast<size_t>(op.id)];
-  const double start = ctx_.now();
-
-  // The tile consumes the events queued for it.
-  const auto queued = queued_.find({op.id, tile.index});
+// Tile tile_ starts: it consumes the events queued for it. After the last tile, the wave's writes land.
+void Np::begin_tile() {
+  if (tile_ == jobs_.size()) {
+    stage_ = Stage::Writes;
+    return;
+  }
+  const ir::Op& op = *jobs_[tile_].op;
+  tile_start_ = ctx_.now();
+  const auto queued = queued_.find({op.id, jobs_[tile_].tile->index});
   if (queued != queued_.end()) {
     queue_events_ -= queued->second.held;
     ctx_.ledger.events_received +=
         queued->second.events;  // counted where consumed, apart from the router's books
     queued_.erase(queued);
   }
-  if (reads_[i]) MemoryPort::wait_done(*reads_[i]);
-  issue_read_from(i + 1);  // double buffering: the next input streams in while this tile computes
-  if (work.compute_cycles > 0) {
-    busy_ = true;
-    sc_core::wait(ctx_.cycles(work.compute_cycles));
-    busy_ = false;
-    wave_compute_ += work.compute_cycles;
-  }
+  stage_ = Stage::Input;
+}
+
+// Tile tile_ has computed: it posts its DRAM write, counts its work and sends its routes; the next tile
+// starts.
+void Np::finish_tile() {
+  const ir::Op& op = *jobs_[tile_].op;
+  const ir::Tile& tile = *jobs_[tile_].tile;
+  TileWork& work = works_[tile_];
+  const int64_t src_tokens = ctx_.op_tokens[static_cast<size_t>(op.id)];
   if (work.dram_write_bytes > 0) {
     DmaRequest& write = requests_.emplace_back();
     write.bytes = work.dram_write_bytes;
@@ -129,7 +204,9 @@ void Np::run_tile(size_t i) {
     const double events = route_events(ctx_.program, route, ctx_.phase, tokens);
     network_.send(*plan, bytes, events, held_events(route, tokens, events));
   }
-  if (ctx_.trace) ctx_.trace->span(index_, &op.name, start, ctx_.now() - start);
+  if (ctx_.trace) ctx_.trace->span(index_, &op.name, tile_start_, ctx_.now() - tile_start_);
+  ++tile_;
+  begin_tile();
 }
 
 }  // namespace neurokv::transaction

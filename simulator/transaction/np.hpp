@@ -1,6 +1,6 @@
 #pragma once
 // A neural processor: an input event queue (in its input SRAM), MAC lanes, a weight SRAM and a softmax unit.
-// One SC_THREAD runs the tiles the Sequencer hands it for a wave, one after another in program order:
+// It runs the tiles the Sequencer hands it for a wave, one after another in program order:
 //   wait for the tile's DRAM input (streamed weights, KV rows) → compute for TileWork::compute_cycles
 //   (work.hpp: proportional to the non-zero input events only) → post KV rows out through the MemoryPort →
 //   hand the output routes to the Network (the NP does not wait for them to arrive).
@@ -9,9 +9,17 @@
 // wave. It counts what each tile did into the ledger and records the high-water mark of its input event queue
 // in the decode tokens and, apart, in the prefill (the static SRAM allocation, the same at both fidelities,
 // is program_facts' peak_np_sram_bytes).
+//
+// The wave is a state machine (advance()) that stops where the NP waits, so one body runs as either kind of
+// SystemC process: an SC_METHOD on the transaction fabric, where every block but the Sequencer is a method
+// (no coroutine and stack per NP to create: most of a small simulation's start), or an SC_THREAD beside
+// another fabric's threads (simulator/cycle/). Each kind keeps the order in which simultaneous processes ran
+// when every NP was a thread, so the results are the same bytes: SystemC runs a delta's methods before its
+// threads, each in the order they were triggered.
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <systemc>
 #include <vector>
 
@@ -33,8 +41,10 @@ using RoutesFrom = std::vector<std::vector<std::vector<const RoutePlan*>>>;
 
 class Np : public sc_core::sc_module {
  public:
+  enum class Process { Method, Thread };
+
   Np(sc_core::sc_module_name name, SimContext& ctx, MemoryPort& dma, Network& network,
-     const RoutesFrom& routes_from, const ir::NpCoord& coord, int index);
+     const RoutesFrom& routes_from, const ir::NpCoord& coord, int index, Process process);
 
   // Starts running `jobs` now; the NP finishes its barrier share when the last tile has sent its routes.
   void run_wave(std::vector<TileJob> jobs);
@@ -52,8 +62,23 @@ class Np : public sc_core::sc_module {
 
  private:
   SC_HAS_PROCESS(Np);
-  void run();
-  void run_tile(size_t i);
+  // What the NP waits for before it goes on: its next wave (start_), an event or a delay.
+  struct Resume {
+    enum class On { NextWave, Event, Delay } on;
+    const sc_core::sc_event* event = nullptr;
+    sc_core::sc_time delay;
+  };
+  // Where the wave stands: between waves, a tile waiting for its DRAM input, a tile computing, the wave's
+  // posted writes landing.
+  enum class Stage { Idle, Input, Compute, Writes };
+
+  static std::optional<Resume> until_done(const DmaRequest& request);
+  Resume advance();
+  void run_method();
+  void run_thread();
+  void plan_wave();
+  void begin_tile();
+  void finish_tile();
   void issue_read_from(size_t first);
   double held_events(const ir::Route& route, int64_t tokens, double events) const;
   int node() const { return coord_.y * ctx_.hw.mesh_cols + coord_.x; }  // row-major, as RoutePlan::src_node
@@ -70,6 +95,10 @@ class Np : public sc_core::sc_module {
   std::vector<DmaRequest*> reads_;   // by job: its DRAM read, once issued
   std::vector<DmaRequest*> writes_;
   sc_core::sc_event start_;
+  Stage stage_ = Stage::Idle;
+  size_t tile_ = 0;        // the job running
+  size_t write_ = 0;       // the first posted write not yet known to have landed
+  double tile_start_ = 0;  // cycles, for the trace
   double wave_compute_ = 0;
   bool busy_ = false;
 

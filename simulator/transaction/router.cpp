@@ -60,7 +60,10 @@ RoutePlan plan_route(const ir::Program& program, const ir::Route& route) {
 }
 
 Router::Router(sc_core::sc_module_name name, SimContext& ctx) : sc_module(name), ctx_(ctx) {
-  SC_THREAD(eject);
+  // A method, as every block of the transaction fabric but the Sequencer (np.hpp): it never waits mid-body.
+  SC_METHOD(eject);
+  sensitive << wake_;
+  dont_initialize();
 }
 
 void Router::connect(std::vector<Router*>* mesh, std::vector<Np*> nps) {
@@ -114,20 +117,17 @@ void Router::eject_at(const Delivery& delivery) {
 }
 
 void Router::eject() {
-  for (;;) {
-    sc_core::wait(wake_);
-    while (!pending_.empty() && pending_.top().at <= sc_core::sc_time_stamp()) {
-      const Delivery d = pending_.top();
-      pending_.pop();
-      const ir::Route& route = *d.plan->route;
-      for (size_t i = d.begin; i < d.end; ++i) {
-        const RoutePlan::Drop& drop = d.plan->drops[i];
-        nps_.at(static_cast<size_t>(drop.np))->receive(route.dst_op, drop.tile, d.events, d.held);
-      }
-      ctx_.barrier.finish();
+  while (!pending_.empty() && pending_.top().at <= sc_core::sc_time_stamp()) {
+    const Delivery d = pending_.top();
+    pending_.pop();
+    const ir::Route& route = *d.plan->route;
+    for (size_t i = d.begin; i < d.end; ++i) {
+      const RoutePlan::Drop& drop = d.plan->drops[i];
+      nps_.at(static_cast<size_t>(drop.np))->receive(route.dst_op, drop.tile, d.events, d.held);
     }
-    if (!pending_.empty()) wake_.notify(pending_.top().at - sc_core::sc_time_stamp());
+    ctx_.barrier.finish();
   }
+  if (!pending_.empty()) wake_.notify(pending_.top().at - sc_core::sc_time_stamp());
 }
 
 }  // namespace neurokv::transaction

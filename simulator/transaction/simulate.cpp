@@ -188,6 +188,7 @@ SimulationResult simulate(const ir::Program& program, const HwConfig& hw, const 
   const std::string vcd_temp = vcd_base + ".vcd";
   std::optional<UnfinishedFile> vcd_unfinished;
   if (!options.vcd_path.empty()) vcd_unfinished.emplace(vcd_temp);
+  transaction::prepare_fresh_heaps();
   int fds[2];
   pid_t pid = 0;
   {
