@@ -38,6 +38,8 @@ class CompileCache {
     Report header;
     AnalyticCounts counts;
   };
+  // The point's program, compiled anew; compiled(): kept for the points that share it.
+  std::shared_ptr<const CompileResult> compile_point(const SweepPoint& point, const HwConfig& hw);
   std::shared_ptr<const CompileResult> compiled(const SweepPoint& point, const HwConfig& hw);
   // The front of the point's model and variant's compile (compile_front): the same at every grid point and
   // context, as a grid's keys are numeric and the bit widths are the spec's.
