@@ -192,6 +192,27 @@ class Placer {
     return nps;
   }
 
+  // The snake position of the NP with KV room nearest `reader` (fewest hops, then nearest along the snake):
+  // the reader's own when it has room, as no other is that near; order_.size() when none has.
+  std::size_t nearest_with_room(const ir::NpCoord& reader) const {
+    const std::size_t at = snake_position(reader);
+    if (kv_slots_[at] != 0) return at;
+    std::size_t best = order_.size();
+    int best_hops = 0;
+    std::size_t best_walk = 0;
+    for (std::size_t i = 0; i < order_.size(); ++i) {
+      if (kv_slots_[i] == 0) continue;
+      const int hops = hops_between(order_[i], reader);
+      const std::size_t walk = i > at ? i - at : at - i;
+      if (best == order_.size() || hops < best_hops || (hops == best_hops && walk < best_walk)) {
+        best = i;
+        best_hops = hops;
+        best_walk = walk;
+      }
+    }
+    return best;
+  }
+
   // A buffer's rows, head by head: on its first reader's NP when that NP has room in its KV share, else on
   // the nearest NP that has (fewest hops, then nearest along the snake). DRAM buffers hold no NP.
   void place_buffer(Vertex kv_read) {
@@ -202,20 +223,7 @@ class Placer {
     const int64_t per_np = kv_slots_per_np(graph_[boost::graph_bundle].buffers, hw_);
     int moved = 0, max_hops = 0;
     for (const ir::NpCoord& reader : readers_[graph_[kv_read].buffer]) {
-      std::size_t best = order_.size();
-      int best_hops = 0;
-      std::size_t best_walk = 0;
-      const std::size_t at = snake_position(reader);
-      for (std::size_t i = 0; i < order_.size(); ++i) {
-        if (kv_slots_[i] == 0) continue;
-        const int hops = hops_between(order_[i], reader);
-        const std::size_t walk = i > at ? i - at : at - i;
-        if (best == order_.size() || hops < best_hops || (hops == best_hops && walk < best_walk)) {
-          best = i;
-          best_hops = hops;
-          best_walk = walk;
-        }
-      }
+      const std::size_t best = nearest_with_room(reader);
       // plan_kv_cache counted the chip's head slots, so one is always left.
       if (best == order_.size())
         throw RunError(fmt::format("KV buffer {}: no NP has room left", buffer.name));
@@ -223,7 +231,7 @@ class Placer {
       --kv_slots_[best];
       buffer.nps.push_back(order_[best]);
       if (!(order_[best] == reader)) ++moved;
-      max_hops = std::max(max_hops, best_hops);
+      max_hops = std::max(max_hops, hops_between(order_[best], reader));
     }
     if (moved > 0) {
       diagnostics_.push_back(Diagnostic::note(fmt::format(
