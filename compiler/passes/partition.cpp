@@ -35,14 +35,18 @@ class TileBudget {
 // Splits [0, count) into `parts` ranges whose sizes differ by at most one.
 std::vector<ir::Tile> even_tiles(const ir::Op& op, int64_t count, int64_t parts, TileBudget& budget) {
   budget.take(op, parts);
-  std::vector<ir::Tile> tiles(static_cast<std::size_t>(parts));
+  // Each tile written once, whole (a vector of `parts` tiles would zero them all first: a program's tiles
+  // are hundreds of kilobytes).
+  std::vector<ir::Tile> tiles;
+  tiles.reserve(static_cast<std::size_t>(parts));
   int64_t begin = 0;
   for (int64_t i = 0; i < parts; ++i) {
     const int64_t size = count / parts + (i < count % parts ? 1 : 0);
-    ir::Tile& tile = tiles[static_cast<std::size_t>(i)];
+    ir::Tile tile;
     tile.index = static_cast<int>(i);
     tile.out_begin = begin;
     tile.out_end = begin + size;
+    tiles.push_back(tile);
     begin += size;
   }
   return tiles;
