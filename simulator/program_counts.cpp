@@ -83,6 +83,32 @@ double burst_bytes(double bytes, const HwConfig& hw) {
   return std::ceil(bytes / burst) * burst;
 }
 
+// The longest of a wave's routes in cycles (route_cycles), taken once for each run of routes that carry the
+// same bytes, at the deepest of them: a route's cycles grow with its depth (its hop latency is not negative),
+// and a tensor's routes mostly carry the same bytes, so this is the largest of every route's cycles.
+class LongestRoute {
+ public:
+  void add(double bytes, int depth, const HwConfig& hw) {
+    if (depth_ >= 0 && bytes == bytes_) {
+      depth_ = std::max(depth_, depth);
+      return;
+    }
+    take(hw);
+    bytes_ = bytes;
+    depth_ = depth;
+  }
+  double take(const HwConfig& hw) {
+    if (depth_ >= 0) cycles_ = std::max(cycles_, route_cycles(bytes_, depth_, hw));
+    depth_ = -1;
+    return cycles_;
+  }
+
+ private:
+  double bytes_ = 0;  // the run's bytes and deepest route (-1: no run)
+  int depth_ = -1;
+  double cycles_ = 0;  // the longest of the runs taken
+};
+
 // What a wave's time bound reads of a tile's work, placement aside.
 struct TileTime {
   double compute_cycles = 0;
@@ -206,6 +232,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
     const int wave = (*first)->wave;
     const auto last = std::find_if(first, by_wave.end(), [&](const ir::Step* s) { return s->wave != wave; });
     WaveCounts time;
+    LongestRoute longest_route;
     // The DMA serves the NPs' reads first come, first served, in NP order: the highest NP reading DRAM is
     // served last and still computes its tile (and any after it) when its bytes arrive.
     int last_reader = -1;
@@ -235,7 +262,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
         const ir::Route& route = program.routes[index];
         const double bytes = alone ? count_route(index, tokens, layer) : bytes_of_routes[kept.routes + k];
         if (counted != op.id) hop_bytes.at(op.layer + 1) += bytes * route.hops;
-        time.route = std::max(time.route, route_cycles(bytes, plan.route_depth[index], hw));
+        longest_route.add(bytes, plan.route_depth[index], hw);
         if (bytes <= 0) continue;
         for (size_t at = plan.link_begin[index]; at < plan.link_end[index]; ++at) {
           const int link = plan.links_of_routes[at];
@@ -244,6 +271,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
         }
       }
     }
+    time.route = longest_route.take(hw);
     // The busiest link's cycles are taken once, at the wave's end, from its bytes (a link's bytes only grow,
     // and ceil(bytes / rate) grows with them, so it is the largest of the cycles taken after every addition).
     double busiest_link_bytes = 0;
