@@ -30,30 +30,32 @@ struct RoutePlan {
   int links = 0;                 // the mesh's links
 };
 
-RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& destinations) {
+RoutePlan plan_routes(const ir::Program& program) {
   RoutePlan plan(program);
+  ir::RouteDestinations destinations(program);
   size_t links = 0;  // a route's tree has `hops` links (at most what the routes list, as trees are shared)
   for (const ir::Route& route : program.routes) links += static_cast<size_t>(std::max(route.hops, 0));
   plan.link_begin.resize(program.routes.size());
   plan.link_end.resize(program.routes.size());
   plan.route_depth.resize(program.routes.size());
   plan.links_of_routes.reserve(links);
-  struct LastRoute {  // by destination op: the last route to it
-    const ir::MulticastDestinations* destinations = nullptr;
+  struct LastRoute {             // by destination op: the last route to it
+    const void* list = nullptr;  // its tile list's identity (ir::TileList::identity)
     int node = -1;
     size_t route = 0;
   };
   std::vector<LastRoute> last(program.ops.size());
   for (size_t i = 0; i < program.routes.size(); ++i) {
-    const ir::MulticastDestinations& dsts = destinations.of(i);
-    const ir::NpCoord& src = ir::route_source(program, program.routes[i]);
-    LastRoute& before = last.at(static_cast<size_t>(program.routes[i].dst_op));
+    const ir::Route& route = program.routes[i];
+    const ir::NpCoord& src = ir::route_source(program, route);
+    LastRoute& before = last.at(static_cast<size_t>(route.dst_op));
     const int node = src.y * program.chip.mesh_cols + src.x;
-    if (before.destinations == &dsts && before.node == node) {
+    if (before.list == route.dst_tiles.identity() && before.node == node) {
       plan.link_begin[i] = plan.link_begin[before.route];
       plan.link_end[i] = plan.link_end[before.route];
       plan.route_depth[i] = plan.route_depth[before.route];
     } else {
+      const ir::MulticastDestinations& dsts = destinations.of(route);
       plan.link_begin[i] = plan.links_of_routes.size();
       dsts.for_each_tree_link(src, [&](const ir::MeshLink& link) {
         plan.links_of_routes.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
@@ -61,7 +63,7 @@ RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& d
       plan.link_end[i] = plan.links_of_routes.size();
       plan.route_depth[i] = dsts.depth(src);
     }
-    before = {&dsts, node, i};
+    before = {route.dst_tiles.identity(), node, i};
   }
   plan.links = program.chip.mesh_cols * program.chip.mesh_rows * 4;
   return plan;
@@ -304,7 +306,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
 
 PhaseCounts count_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase,
                         LayerSharing sharing) {
-  const RoutePlan plan = plan_routes(program, ir::RouteDestinations(program));
+  const RoutePlan plan = plan_routes(program);
   return count_phase(program, plan, program_classes(program, plan, sharing), hw, phase);
 }
 
@@ -318,7 +320,7 @@ ProgramCounts count_program(const ir::Program& program, const ir::Program& prefi
   counts.options = options;
   counts.layers = program.model.layers;
   counts.facts = program_facts(program);
-  const RoutePlan plan = plan_routes(program, ir::RouteDestinations(program));
+  const RoutePlan plan = plan_routes(program);
   const std::vector<int> classes = program_classes(program, plan, LayerSharing::ByClass);
   counts.powered = powered_blocks(program, plan.links_of_routes);
   if (options.tokens > 1) {
