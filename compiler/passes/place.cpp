@@ -192,22 +192,32 @@ class Placer {
     return nps;
   }
 
-  // The snake position of the NP with KV room nearest `reader` (fewest hops, then nearest along the snake):
-  // the reader's own when it has room, as no other is that near; order_.size() when none has.
+  // The snake position of the NP with KV room nearest `reader` (fewest hops, then nearest along the snake,
+  // then first along it), or order_.size() when none has room. Nodes are looked at ring by ring around the
+  // reader's, so the search ends at the nearest ring with room (the reader's own NP is that near when it
+  // has).
   std::size_t nearest_with_room(const ir::NpCoord& reader) const {
     const std::size_t at = snake_position(reader);
-    if (kv_slots_[at] != 0) return at;
     std::size_t best = order_.size();
-    int best_hops = 0;
     std::size_t best_walk = 0;
-    for (std::size_t i = 0; i < order_.size(); ++i) {
-      if (kv_slots_[i] == 0) continue;
-      const int hops = hops_between(order_[i], reader);
-      const std::size_t walk = i > at ? i - at : at - i;
-      if (best == order_.size() || hops < best_hops || (hops == best_hops && walk < best_walk)) {
-        best = i;
-        best_hops = hops;
-        best_walk = walk;
+    const auto consider = [&](int x, int y) {
+      if (x < 0 || x >= hw_.mesh_cols || y < 0 || y >= hw_.mesh_rows) return;
+      for (int np = 0; np < hw_.nps_per_node; ++np) {
+        const std::size_t i = snake_position({x, y, np});
+        if (kv_slots_[i] == 0) continue;
+        const std::size_t walk = i > at ? i - at : at - i;
+        if (best == order_.size() || walk < best_walk || (walk == best_walk && i < best)) {
+          best = i;
+          best_walk = walk;
+        }
+      }
+    };
+    const int farthest = hw_.mesh_cols + hw_.mesh_rows - 2;
+    for (int hops = 0; hops <= farthest && best == order_.size(); ++hops) {
+      for (int dx = -hops; dx <= hops; ++dx) {
+        const int dy = hops - std::abs(dx);
+        consider(reader.x + dx, reader.y - dy);
+        if (dy > 0) consider(reader.x + dx, reader.y + dy);
       }
     }
     return best;
