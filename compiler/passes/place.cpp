@@ -144,10 +144,15 @@ class Placer {
                             j > producer ? j - producer : producer - j);
     };
     std::size_t best = order_.size();
+    std::pair<int, std::size_t> best_distance;
     for (std::size_t i = 0; i < order_.size(); ++i) {
       // The pool's NPs already take a whole input vector for every streamed op they hold a tile of.
       if (static_cast<int>(i) < pool_ || load_[i] + input > weight_load_) continue;
-      if (best == order_.size() || distance(i) < distance(best)) best = i;
+      const std::pair<int, std::size_t> to_i = distance(i);
+      if (best == order_.size() || to_i < best_distance) {
+        best = i;
+        best_distance = to_i;
+      }
     }
     if (best == order_.size()) {
       best = producer;
