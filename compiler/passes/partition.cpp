@@ -62,8 +62,15 @@ std::vector<ir::Tile> channel_tiles(const ir::Op& op, const HwConfig& hw, TileBu
   }
   std::vector<ir::Tile> tiles =
       even_tiles(op, op.out_features, (op.out_features + per_tile - 1) / per_tile, budget);
-  for (ir::Tile& tile : tiles)
-    tile.weight_bytes = ir::tile_weight_bytes(op, tile.out_end - tile.out_begin, false);
+  // The tiles have two widths at most (even_tiles), the wider first: each width's bytes worked out once.
+  int64_t width = -1, bytes = 0;
+  for (ir::Tile& tile : tiles) {
+    if (tile.out_end - tile.out_begin != width) {
+      width = tile.out_end - tile.out_begin;
+      bytes = ir::tile_weight_bytes(op, width, false);
+    }
+    tile.weight_bytes = bytes;
+  }
   return tiles;
 }
 
