@@ -25,7 +25,9 @@ class CompileCache {
  public:
   // Keeps the programs and counts of one grid point (variants × contexts of a model, which index order runs
   // through before the next grid point) and no more: a structural sweep holds a grid point's programs, not
-  // the last 256 (docs/performance.md, "Sweep memory").
+  // the last 256 (docs/performance.md, "Sweep memory"). At the analytic fidelity a program is kept only where
+  // a grid axis of cost-only keys that do not price makes other points count it again; else it is freed once
+  // counted.
   explicit CompileCache(const SweepPlan& plan);
 
   // The point's report, as evaluate() would give it, bit for bit. Safe to call from several threads.
