@@ -89,14 +89,22 @@ std::vector<int> layer_classes(const ir::Program& program, const RoutesBySource&
     return true;
   };
   std::vector<size_t> firsts;  // the first layer of each class
+  // A layer is mostly of the class of the layer before it, so that class is tried first: the classes' first
+  // layers differ from one another, so a layer is the same as one of them at most and the order of trying
+  // does not change which.
+  size_t last_class = 0;
   for (size_t layer = 0; layer < layer_ops.size(); ++layer) {
     const std::vector<int>& ops = layer_ops[layer];
-    const auto first =
-        std::find_if(firsts.begin(), firsts.end(), [&](size_t f) { return same_layer(ops, layer_ops[f]); });
+    const auto same_class = [&](size_t f) { return same_layer(ops, layer_ops[f]); };
+    auto first = firsts.begin() + static_cast<std::ptrdiff_t>(last_class);
+    if (first == firsts.end() || !same_class(*first))
+      first = std::find_if(firsts.begin(), firsts.end(), same_class);
     if (first == firsts.end()) {
+      last_class = firsts.size();
       firsts.push_back(layer);
       continue;
     }
+    last_class = static_cast<size_t>(first - firsts.begin());
     for (size_t k = 0; k < ops.size(); ++k) counted_as[ops[k]] = layer_ops[*first][k];
   }
   return counted_as;

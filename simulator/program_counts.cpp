@@ -30,30 +30,32 @@ struct RoutePlan {
   int links = 0;                 // the mesh's links
 };
 
-RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& destinations) {
+RoutePlan plan_routes(const ir::Program& program) {
   RoutePlan plan(program);
+  ir::RouteDestinations destinations(program);
   size_t links = 0;  // a route's tree has `hops` links (at most what the routes list, as trees are shared)
   for (const ir::Route& route : program.routes) links += static_cast<size_t>(std::max(route.hops, 0));
   plan.link_begin.resize(program.routes.size());
   plan.link_end.resize(program.routes.size());
   plan.route_depth.resize(program.routes.size());
   plan.links_of_routes.reserve(links);
-  struct LastRoute {  // by destination op: the last route to it
-    const ir::MulticastDestinations* destinations = nullptr;
+  struct LastRoute {             // by destination op: the last route to it
+    const void* list = nullptr;  // its tile list's identity (ir::TileList::identity)
     int node = -1;
     size_t route = 0;
   };
   std::vector<LastRoute> last(program.ops.size());
   for (size_t i = 0; i < program.routes.size(); ++i) {
-    const ir::MulticastDestinations& dsts = destinations.of(i);
-    const ir::NpCoord& src = ir::route_source(program, program.routes[i]);
-    LastRoute& before = last.at(static_cast<size_t>(program.routes[i].dst_op));
+    const ir::Route& route = program.routes[i];
+    const ir::NpCoord& src = ir::route_source(program, route);
+    LastRoute& before = last.at(static_cast<size_t>(route.dst_op));
     const int node = src.y * program.chip.mesh_cols + src.x;
-    if (before.destinations == &dsts && before.node == node) {
+    if (before.list == route.dst_tiles.identity() && before.node == node) {
       plan.link_begin[i] = plan.link_begin[before.route];
       plan.link_end[i] = plan.link_end[before.route];
       plan.route_depth[i] = plan.route_depth[before.route];
     } else {
+      const ir::MulticastDestinations& dsts = destinations.of(route);
       plan.link_begin[i] = plan.links_of_routes.size();
       dsts.for_each_tree_link(src, [&](const ir::MeshLink& link) {
         plan.links_of_routes.push_back(ir::mesh_link_index(link, program.chip.mesh_cols));
@@ -61,7 +63,7 @@ RoutePlan plan_routes(const ir::Program& program, const ir::RouteDestinations& d
       plan.link_end[i] = plan.links_of_routes.size();
       plan.route_depth[i] = dsts.depth(src);
     }
-    before = {&dsts, node, i};
+    before = {route.dst_tiles.identity(), node, i};
   }
   plan.links = program.chip.mesh_cols * program.chip.mesh_rows * 4;
   return plan;
@@ -82,6 +84,32 @@ double burst_bytes(double bytes, const HwConfig& hw) {
   const double burst = static_cast<double>(std::max<int64_t>(hw.dram.burst_bytes, 1));
   return std::ceil(bytes / burst) * burst;
 }
+
+// The longest of a wave's routes in cycles (route_cycles), taken once for each run of routes that carry the
+// same bytes, at the deepest of them: a route's cycles grow with its depth (its hop latency is not negative),
+// and a tensor's routes mostly carry the same bytes, so this is the largest of every route's cycles.
+class LongestRoute {
+ public:
+  void add(double bytes, int depth, const HwConfig& hw) {
+    if (depth_ >= 0 && bytes == bytes_) {
+      depth_ = std::max(depth_, depth);
+      return;
+    }
+    take(hw);
+    bytes_ = bytes;
+    depth_ = depth;
+  }
+  double take(const HwConfig& hw) {
+    if (depth_ >= 0) cycles_ = std::max(cycles_, route_cycles(bytes_, depth_, hw));
+    depth_ = -1;
+    return cycles_;
+  }
+
+ private:
+  double bytes_ = 0;  // the run's bytes and deepest route (-1: no run)
+  int depth_ = -1;
+  double cycles_ = 0;  // the longest of the runs taken
+};
 
 // What a wave's time bound reads of a tile's work, placement aside.
 struct TileTime {
@@ -206,6 +234,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
     const int wave = (*first)->wave;
     const auto last = std::find_if(first, by_wave.end(), [&](const ir::Step* s) { return s->wave != wave; });
     WaveCounts time;
+    LongestRoute longest_route;
     // The DMA serves the NPs' reads first come, first served, in NP order: the highest NP reading DRAM is
     // served last and still computes its tile (and any after it) when its bytes arrive.
     int last_reader = -1;
@@ -235,7 +264,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
         const ir::Route& route = program.routes[index];
         const double bytes = alone ? count_route(index, tokens, layer) : bytes_of_routes[kept.routes + k];
         if (counted != op.id) hop_bytes.at(op.layer + 1) += bytes * route.hops;
-        time.route = std::max(time.route, route_cycles(bytes, plan.route_depth[index], hw));
+        longest_route.add(bytes, plan.route_depth[index], hw);
         if (bytes <= 0) continue;
         for (size_t at = plan.link_begin[index]; at < plan.link_end[index]; ++at) {
           const int link = plan.links_of_routes[at];
@@ -244,6 +273,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
         }
       }
     }
+    time.route = longest_route.take(hw);
     // The busiest link's cycles are taken once, at the wave's end, from its bytes (a link's bytes only grow,
     // and ceil(bytes / rate) grows with them, so it is the largest of the cycles taken after every addition).
     double busiest_link_bytes = 0;
@@ -276,7 +306,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
 
 PhaseCounts count_phase(const ir::Program& program, const HwConfig& hw, const Phase& phase,
                         LayerSharing sharing) {
-  const RoutePlan plan = plan_routes(program, ir::RouteDestinations(program));
+  const RoutePlan plan = plan_routes(program);
   return count_phase(program, plan, program_classes(program, plan, sharing), hw, phase);
 }
 
@@ -290,7 +320,7 @@ ProgramCounts count_program(const ir::Program& program, const ir::Program& prefi
   counts.options = options;
   counts.layers = program.model.layers;
   counts.facts = program_facts(program);
-  const RoutePlan plan = plan_routes(program, ir::RouteDestinations(program));
+  const RoutePlan plan = plan_routes(program);
   const std::vector<int> classes = program_classes(program, plan, LayerSharing::ByClass);
   counts.powered = powered_blocks(program, plan.links_of_routes);
   if (options.tokens > 1) {

@@ -61,11 +61,11 @@ std::vector<char> no_link_crossed(const ir::ChipInfo& chip) {
 PoweredBlocks powered_blocks(const ir::Program& program) {
   // Each link flagged where the tree is walked: a program's trees cross the same links many times, and
   // listing every crossing first was a third of this function's time in the main job.
-  const ir::RouteDestinations destinations(program);
+  ir::RouteDestinations destinations(program);
   std::vector<char> crossed = no_link_crossed(program.chip);
-  for (size_t r = 0; r < program.routes.size(); ++r) {
-    destinations.of(r).for_each_tree_link(
-        ir::route_source(program, program.routes[r]), [&](const ir::MeshLink& link) {
+  for (const ir::Route& route : program.routes) {
+    destinations.of(route).for_each_tree_link(
+        ir::route_source(program, route), [&](const ir::MeshLink& link) {
           crossed[static_cast<size_t>(ir::mesh_link_index(link, program.chip.mesh_cols))] = 1;
         });
   }

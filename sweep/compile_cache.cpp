@@ -52,20 +52,28 @@ std::shared_ptr<const FrontGraph> CompileCache::front(const SweepPoint& point, c
   return fronts_.try_emplace(model_variant, std::move(made)).first->second;
 }
 
+std::shared_ptr<const CompileResult> CompileCache::compile_point(const SweepPoint& point,
+                                                                 const HwConfig& hw) {
+  const EvaluateOptions options = plan_.options_at(point);
+  return std::make_shared<const CompileResult>(
+      compile(plan_.model(point.model), *front(point, hw), hw, options.compile));
+}
+
 std::shared_ptr<const CompileResult> CompileCache::compiled(const SweepPoint& point, const HwConfig& hw) {
   const std::string program_key = key(point, cost_only_key);
   if (auto hit = programs_.find(program_key)) return hit;
-  const EvaluateOptions options = plan_.options_at(point);
-  return programs_.insert(program_key,
-                          std::make_shared<const CompileResult>(
-                              compile(plan_.model(point.model), *front(point, hw), hw, options.compile)));
+  return programs_.insert(program_key, compile_point(point, hw));
 }
 
 std::shared_ptr<const CompileCache::Counted> CompileCache::counted(const SweepPoint& point,
                                                                    const HwConfig& hw) {
   const std::string counts_key = key(point, pricing_key);
   if (auto hit = counts_.find(counts_key)) return hit;
-  const std::shared_ptr<const CompileResult> program = compiled(point, hw);
+  // Where the program's key is its counts' key (no grid axis of cost-only keys that do not price), no other
+  // point reads the program: it is counted and freed at once, not kept, so the next compile reuses memory
+  // still in the cache and the program is freed from the cache too (docs/performance.md, session 14).
+  const std::shared_ptr<const CompileResult> program =
+      key(point, cost_only_key) == counts_key ? compile_point(point, hw) : compiled(point, hw);
   const EvaluateOptions options = plan_.options_at(point);
   return counts_.insert(
       counts_key, std::make_shared<const Counted>(Counted{report_for(program->program, hw, options),

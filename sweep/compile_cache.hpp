@@ -25,7 +25,9 @@ class CompileCache {
  public:
   // Keeps the programs and counts of one grid point (variants × contexts of a model, which index order runs
   // through before the next grid point) and no more: a structural sweep holds a grid point's programs, not
-  // the last 256 (docs/performance.md, "Sweep memory").
+  // the last 256 (docs/performance.md, "Sweep memory"). At the analytic fidelity a program is kept only where
+  // a grid axis of cost-only keys that do not price makes other points count it again; else it is freed once
+  // counted.
   explicit CompileCache(const SweepPlan& plan);
 
   // The point's report, as evaluate() would give it, bit for bit. Safe to call from several threads.
@@ -38,6 +40,8 @@ class CompileCache {
     Report header;
     AnalyticCounts counts;
   };
+  // The point's program, compiled anew; compiled(): kept for the points that share it.
+  std::shared_ptr<const CompileResult> compile_point(const SweepPoint& point, const HwConfig& hw);
   std::shared_ptr<const CompileResult> compiled(const SweepPoint& point, const HwConfig& hw);
   // The front of the point's model and variant's compile (compile_front): the same at every grid point and
   // context, as a grid's keys are numeric and the bit widths are the spec's.

@@ -32,11 +32,12 @@ void MulticastDestinations::add(const NpCoord& dst) {
     west_ = std::min(west_, dst.x);
     east_ = std::max(east_, dst.x);
   }
-  // A mesh has tens of columns at most: a linear search beats a map.
-  for (Column& c : columns_) {
-    if (c.x == dst.x) {
-      c.low = std::min(c.low, dst.y);
-      c.high = std::max(c.high, dst.y);
+  // A mesh has tens of columns at most: a linear search beats a map. From the last column met: a tensor's
+  // tiles sit on consecutive NPs, so most of a node's NPs follow one another.
+  for (auto c = columns_.rbegin(); c != columns_.rend(); ++c) {
+    if (c->x == dst.x) {
+      c->low = std::min(c->low, dst.y);
+      c->high = std::max(c->high, dst.y);
       return;
     }
   }
@@ -62,31 +63,15 @@ const NpCoord& route_source(const Program& program, const Route& route) {
   return program.ops.at(static_cast<size_t>(route.src_op)).tiles.at(static_cast<size_t>(route.src_tile)).np;
 }
 
-RouteDestinations::RouteDestinations(const Program& program) {
-  // By destination op: the tile list of its last route and that list's set. The route pass and the parser
-  // share a list between the routes that have it, and routes are ordered by source, so a destination op's
-  // routes with the same tiles follow each other and find their set without comparing tiles.
-  constexpr size_t kNone = static_cast<size_t>(-1);
-  std::vector<std::pair<const void*, size_t>> last(program.ops.size(), {nullptr, kNone});
-  std::vector<size_t> first_route;  // by set: the route it is built from
-  set_of_.reserve(program.routes.size());
-  for (size_t r = 0; r < program.routes.size(); ++r) {
-    const Route& route = program.routes[r];
-    auto& [list, set] = last.at(static_cast<size_t>(route.dst_op));
-    if (set == kNone || list != route.dst_tiles.identity()) {
-      list = route.dst_tiles.identity();
-      set = first_route.size();
-      first_route.push_back(r);
-    }
-    set_of_.push_back(set);
+const MulticastDestinations& RouteDestinations::of(const Route& route) {
+  Kept& kept = last_.at(static_cast<size_t>(route.dst_op));
+  if (kept.list != route.dst_tiles.identity()) {
+    kept.list = route.dst_tiles.identity();
+    kept.set = MulticastDestinations();
+    const Op& dst = program_.ops[static_cast<size_t>(route.dst_op)];
+    for (int tile : route.dst_tiles) kept.set.add(dst.tiles.at(static_cast<size_t>(tile)).np);
   }
-  // Built in place once counted (a set's inline columns would be copied as the vector grew).
-  sets_.resize(first_route.size());
-  for (size_t set = 0; set < first_route.size(); ++set) {
-    const Route& route = program.routes[first_route[set]];
-    const Op& dst = program.ops[static_cast<size_t>(route.dst_op)];
-    for (int tile : route.dst_tiles) sets_[set].add(dst.tiles.at(static_cast<size_t>(tile)).np);
-  }
+  return kept.set;
 }
 
 }  // namespace neurokv::ir

@@ -92,18 +92,26 @@ class MulticastDestinations {
 // The NP a route leaves from.
 const NpCoord& route_source(const Program& program, const Route& route);
 
-// The destinations of a program's routes, each distinct set built once: every route of a tensor to a consumer
-// tiled by channels goes to all its tiles, and a head-split consumer's tiles are shared by a few sources.
-// Routes find their set by their shared tile list (ir::TileList), so routes listing the same tiles in lists
-// of their own get sets of their own (the same, built twice).
+// The destinations of a program's routes, a set built when a route's tile list is met: every route of a
+// tensor to a consumer tiled by channels goes to all its tiles, and a head-split consumer's tiles are shared
+// by a few sources. The route pass and the parser share a list between the routes that have it
+// (ir::TileList), and routes are ordered by source, so a destination op's routes with the same list follow
+// each other: each destination op keeps the set of the last list met, and taken in route order each run of
+// routes sharing a list builds its set once (routes listing the same tiles in lists of their own build it
+// again).
 class RouteDestinations {
  public:
-  explicit RouteDestinations(const Program& program);
-  const MulticastDestinations& of(size_t route) const { return sets_[set_of_[route]]; }
+  explicit RouteDestinations(const Program& program) : program_(program), last_(program.ops.size()) {}
+  // `route`'s destinations, valid until a route to the same op with another list is asked for.
+  const MulticastDestinations& of(const Route& route);
 
  private:
-  std::vector<MulticastDestinations> sets_;
-  std::vector<size_t> set_of_;  // by route
+  struct Kept {
+    const void* list = nullptr;  // the list's identity (TileList::identity)
+    MulticastDestinations set;
+  };
+  const Program& program_;
+  std::vector<Kept> last_;  // by destination op
 };
 
 }  // namespace neurokv::ir

@@ -35,14 +35,18 @@ class TileBudget {
 // Splits [0, count) into `parts` ranges whose sizes differ by at most one.
 std::vector<ir::Tile> even_tiles(const ir::Op& op, int64_t count, int64_t parts, TileBudget& budget) {
   budget.take(op, parts);
-  std::vector<ir::Tile> tiles(static_cast<std::size_t>(parts));
+  // Each tile written once, whole (a vector of `parts` tiles would zero them all first: a program's tiles
+  // are hundreds of kilobytes).
+  std::vector<ir::Tile> tiles;
+  tiles.reserve(static_cast<std::size_t>(parts));
   int64_t begin = 0;
   for (int64_t i = 0; i < parts; ++i) {
     const int64_t size = count / parts + (i < count % parts ? 1 : 0);
-    ir::Tile& tile = tiles[static_cast<std::size_t>(i)];
+    ir::Tile tile;
     tile.index = static_cast<int>(i);
     tile.out_begin = begin;
     tile.out_end = begin + size;
+    tiles.push_back(tile);
     begin += size;
   }
   return tiles;
@@ -58,8 +62,15 @@ std::vector<ir::Tile> channel_tiles(const ir::Op& op, const HwConfig& hw, TileBu
   }
   std::vector<ir::Tile> tiles =
       even_tiles(op, op.out_features, (op.out_features + per_tile - 1) / per_tile, budget);
-  for (ir::Tile& tile : tiles)
-    tile.weight_bytes = ir::tile_weight_bytes(op, tile.out_end - tile.out_begin, false);
+  // The tiles have two widths at most (even_tiles), the wider first: each width's bytes worked out once.
+  int64_t width = -1, bytes = 0;
+  for (ir::Tile& tile : tiles) {
+    if (tile.out_end - tile.out_begin != width) {
+      width = tile.out_end - tile.out_begin;
+      bytes = ir::tile_weight_bytes(op, width, false);
+    }
+    tile.weight_bytes = bytes;
+  }
   return tiles;
 }
 

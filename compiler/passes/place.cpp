@@ -144,10 +144,15 @@ class Placer {
                             j > producer ? j - producer : producer - j);
     };
     std::size_t best = order_.size();
+    std::pair<int, std::size_t> best_distance;
     for (std::size_t i = 0; i < order_.size(); ++i) {
       // The pool's NPs already take a whole input vector for every streamed op they hold a tile of.
       if (static_cast<int>(i) < pool_ || load_[i] + input > weight_load_) continue;
-      if (best == order_.size() || distance(i) < distance(best)) best = i;
+      const std::pair<int, std::size_t> to_i = distance(i);
+      if (best == order_.size() || to_i < best_distance) {
+        best = i;
+        best_distance = to_i;
+      }
     }
     if (best == order_.size()) {
       best = producer;
@@ -192,6 +197,37 @@ class Placer {
     return nps;
   }
 
+  // The snake position of the NP with KV room nearest `reader` (fewest hops, then nearest along the snake,
+  // then first along it), or order_.size() when none has room. Nodes are looked at ring by ring around the
+  // reader's, so the search ends at the nearest ring with room (the reader's own NP is that near when it
+  // has).
+  std::size_t nearest_with_room(const ir::NpCoord& reader) const {
+    const std::size_t at = snake_position(reader);
+    std::size_t best = order_.size();
+    std::size_t best_walk = 0;
+    const auto consider = [&](int x, int y) {
+      if (x < 0 || x >= hw_.mesh_cols || y < 0 || y >= hw_.mesh_rows) return;
+      for (int np = 0; np < hw_.nps_per_node; ++np) {
+        const std::size_t i = snake_position({x, y, np});
+        if (kv_slots_[i] == 0) continue;
+        const std::size_t walk = i > at ? i - at : at - i;
+        if (best == order_.size() || walk < best_walk || (walk == best_walk && i < best)) {
+          best = i;
+          best_walk = walk;
+        }
+      }
+    };
+    const int farthest = hw_.mesh_cols + hw_.mesh_rows - 2;
+    for (int hops = 0; hops <= farthest && best == order_.size(); ++hops) {
+      for (int dx = -hops; dx <= hops; ++dx) {
+        const int dy = hops - std::abs(dx);
+        consider(reader.x + dx, reader.y - dy);
+        if (dy > 0) consider(reader.x + dx, reader.y + dy);
+      }
+    }
+    return best;
+  }
+
   // A buffer's rows, head by head: on its first reader's NP when that NP has room in its KV share, else on
   // the nearest NP that has (fewest hops, then nearest along the snake). DRAM buffers hold no NP.
   void place_buffer(Vertex kv_read) {
@@ -202,20 +238,7 @@ class Placer {
     const int64_t per_np = kv_slots_per_np(graph_[boost::graph_bundle].buffers, hw_);
     int moved = 0, max_hops = 0;
     for (const ir::NpCoord& reader : readers_[graph_[kv_read].buffer]) {
-      std::size_t best = order_.size();
-      int best_hops = 0;
-      std::size_t best_walk = 0;
-      const std::size_t at = snake_position(reader);
-      for (std::size_t i = 0; i < order_.size(); ++i) {
-        if (kv_slots_[i] == 0) continue;
-        const int hops = hops_between(order_[i], reader);
-        const std::size_t walk = i > at ? i - at : at - i;
-        if (best == order_.size() || hops < best_hops || (hops == best_hops && walk < best_walk)) {
-          best = i;
-          best_hops = hops;
-          best_walk = walk;
-        }
-      }
+      const std::size_t best = nearest_with_room(reader);
       // plan_kv_cache counted the chip's head slots, so one is always left.
       if (best == order_.size())
         throw RunError(fmt::format("KV buffer {}: no NP has room left", buffer.name));
@@ -223,7 +246,7 @@ class Placer {
       --kv_slots_[best];
       buffer.nps.push_back(order_[best]);
       if (!(order_[best] == reader)) ++moved;
-      max_hops = std::max(max_hops, best_hops);
+      max_hops = std::max(max_hops, hops_between(order_[best], reader));
     }
     if (moved > 0) {
       diagnostics_.push_back(Diagnostic::note(fmt::format(

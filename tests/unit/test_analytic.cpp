@@ -102,10 +102,10 @@ TEST_CASE("routes carry the consumer's events and cost depth × hop latency plus
   CHECK(route_events(p, p.routes[1], Phase::decode(16), 1) == 16);  // 16 outputs × Add's density 1.0
   CHECK(route_bytes(p, p.routes[1], hw, Phase::decode(16), 1, false) == 64);
   // A route's depth: links on its XY tree's longest path (ir::MulticastDestinations::depth).
-  const ir::RouteDestinations destinations(p);
-  CHECK(destinations.of(1).depth(ir::route_source(p, p.routes[1])) == 2);
+  ir::RouteDestinations destinations(p);
+  CHECK(destinations.of(p.routes[1]).depth(ir::route_source(p, p.routes[1])) == 2);
   CHECK(route_cycles(64, 2, hw) == 2 * 2 + 64 / 8);
-  CHECK(destinations.of(0).depth(ir::route_source(p, p.routes[0])) == 0);
+  CHECK(destinations.of(p.routes[0]).depth(ir::route_source(p, p.routes[0])) == 0);
 }
 
 TEST_CASE("the analytic decode step sums waves of compute + route, and DRAM when it dominates") {

@@ -86,3 +86,45 @@ TEST_CASE("mesh links have distinct indices, four per node, and mesh_link_at inv
   CHECK(seen.front() == 0);
   CHECK(seen.back() == cols * rows * 4 - 1);
 }
+
+TEST_CASE("a route's destinations are its own tiles' NPs, whatever order the routes are asked for in") {
+  // Op 0 multicasts to op 1's tiles and op 2's: routes 0-2 share one list, route 3 has another to op 1, and
+  // route 4 lists route 0's tiles in a list of its own.
+  ir::Program program;
+  program.ops.resize(3);
+  for (int op = 0; op < 3; ++op) program.ops[static_cast<size_t>(op)].id = op;
+  for (int t = 0; t < 3; ++t) program.ops[0].tiles.push_back({t, {t, 0, 0}});
+  const std::vector<NpCoord> nps{{0, 3, 1}, {5, 1, 0}, {2, 2, 3}, {5, 4, 2}};
+  for (size_t t = 0; t < nps.size(); ++t) {
+    program.ops[1].tiles.push_back({static_cast<int>(t), nps[t]});
+    program.ops[2].tiles.push_back({static_cast<int>(t), nps[nps.size() - 1 - t]});
+  }
+  const ir::TileList shared{0, 1, 3};
+  program.routes = {{0, 0, 1, shared, 0},
+                    {0, 1, 1, shared, 0},
+                    {0, 2, 2, shared, 0},
+                    {0, 2, 1, ir::TileList{2}, 0},
+                    {0, 1, 1, ir::TileList{0, 1, 3}, 0}};
+  const auto expected = [&](const ir::Route& route) {
+    std::vector<NpCoord> dsts;
+    for (int t : route.dst_tiles)
+      dsts.push_back(program.ops[static_cast<size_t>(route.dst_op)].tiles[static_cast<size_t>(t)].np);
+    return ir::MulticastDestinations(dsts);
+  };
+  for (const std::vector<size_t>& order :
+       std::vector<std::vector<size_t>>{{0, 1, 2, 3, 4}, {3, 0, 4, 2, 1, 3, 0}}) {
+    ir::RouteDestinations destinations(program);
+    for (size_t r : order) {
+      INFO("route " << r);
+      const ir::Route& route = program.routes[r];
+      const NpCoord& src = ir::route_source(program, route);
+      const ir::MulticastDestinations& got = destinations.of(route);
+      CHECK(visited(got, src) == visited(expected(route), src));
+      CHECK(got.depth(src) == expected(route).depth(src));
+    }
+  }
+  // Route 2's set: op 2's tiles 0, 1, 3 at (5,4), (2,2), (0,3) from (2,0): west to 0 and east to 5 along row
+  // 0, up column 5 to row 4, column 2 to row 2, column 0 to row 3.
+  ir::RouteDestinations destinations(program);
+  CHECK(destinations.of(program.routes[2]).tree_links(program.ops[0].tiles[2].np) == 2 + 3 + 4 + 2 + 3);
+}
