@@ -167,8 +167,7 @@ RunOutcome run_sweep(const SweepPlan& plan, const std::string& dir, const PointE
     const auto append_held = [&] {
       std::lock_guard<std::mutex> lock(mutex);
       for (auto& [row, line] : held) {
-        // Rows finished after a stop request are not journaled: they run again on resume.
-        if (journal_failed || stop_requested()) break;
+        if (journal_failed) break;
         try {
           record(row, journal.append(line));
         } catch (...) {

@@ -341,7 +341,8 @@ TEST_CASE("a stop request finishes in-flight points and leaves the rest for --re
   const RunOutcome first = run_sweep(plan, dir, evaluate, options);
   CHECK_FALSE(first.complete);
   CHECK(first.progress.done >= 30);
-  CHECK(first.progress.done <= 31);
+  // Each worker journals the rows it finished before it saw the stop: at most a batch (64 rows) each.
+  CHECK(first.progress.done <= 30 + 2 * 64);
   CHECK_FALSE(std::filesystem::exists(dir + "/results.csv"));
   options.stop = nullptr;
   options.resume = true;
