@@ -154,7 +154,7 @@ void Journal::write_all(std::string_view text) {
 }
 
 std::string journal_line(const SweepRow& row) {
-  std::size_t size = 22;  // the point index, the commas and the newline
+  std::size_t size = 22;  // the point index (at most 20 digits) and the newline; each value adds its comma
   for (const std::string& value : row.values) size += value.size() + 1;
   std::string line;
   line.reserve(size);  // one allocation: a row is ~500 bytes, and grown by appending it was copied ~6 times
