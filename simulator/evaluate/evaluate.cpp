@@ -138,7 +138,6 @@ VariantReport evaluate_simulated(const ir::Program& program, VariantReport unsim
 VariantReport evaluate_program(const ir::Program& program, const HwConfig& hw,
                                const EvaluateOptions& options) {
   if (options.fidelity == Fidelity::Analytic) return cost_analytic(count_analytic(program, hw, options), hw);
-  check_fits(program, options);
   return evaluate_simulated(program, unsimulated_report(program, hw), hw, options);
 }
 
