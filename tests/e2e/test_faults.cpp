@@ -284,6 +284,9 @@ TEST_CASE("a second run into the same --out exits 2 naming the first, a dead run
   const pid_t first =
       spawn(cli({"sweep", ref.spec, "--out", out, "-j", "1", "--no-plots"}), ref.d.root + "/first.err");
   wait_for_rows(out + "/journal.csv", 3);
+  // Held where it is, so it still holds the lock when the second run looks: 216 points take a fraction of a
+  // second, less than a second run's start on a loaded machine.
+  kill(first, SIGSTOP);
   const std::string err = ref.d.root + "/second.err";
   CHECK(run(cli({"sweep", ref.spec, "--out", out, "--resume", "--no-plots"}), err) == 2);
   CHECK_THAT(read_whole_file(err),
