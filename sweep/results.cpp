@@ -9,7 +9,10 @@
 namespace neurokv::sweep {
 namespace {
 
-constexpr const char* kSchema = "neurokv.sweep/1";
+constexpr const char* kSchema = "neurokv.sweep/2";
+// Results written before rows were arrays (neurokv.sweep/1: a row an object) still read: their header is the
+// same and rows are read from results.csv.
+constexpr const char* kSchemaRowsAsObjects = "neurokv.sweep/1";
 
 std::vector<std::string> with_pareto(std::vector<std::string> columns) {
   columns.push_back("pareto");
@@ -30,7 +33,8 @@ ResultsWriter::ResultsWriter(const std::string& dir, const SweepResults& header)
   const std::vector<std::string> columns = with_pareto(header.columns);
   csv_.append(csv_line(columns) + "\n");
 
-  // nlohmann::json writes keys sorted, one-space indent: the rows go where the empty array's text is.
+  // The header as nlohmann::json writes it (keys sorted, one-space indent); the rows, a line each, go where
+  // the empty array's text is.
   nlohmann::json json = {{"schema", kSchema},
                          {"spec", header.spec},
                          {"spec_hash", header.spec_hash},
@@ -82,21 +86,33 @@ void ResultsWriter::commit() {
 SweepResults read_results(const std::string& dir) {
   const std::string json_path = dir + "/results.json";
   nlohmann::json json;
+  // The header only: each row is skipped as it is parsed (a large sweep's rows are tens of MB).
+  bool in_rows = false;
+  const auto skip_rows = [&](int depth, nlohmann::json::parse_event_t event, const nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (depth == 1 && event == Event::key) in_rows = parsed == "rows";
+    return !(in_rows && depth == 2 && (event == Event::array_start || event == Event::object_start));
+  };
   try {
-    json = nlohmann::json::parse(read_whole_file(json_path));
+    json = nlohmann::json::parse(read_whole_file(json_path), skip_rows);
   } catch (const nlohmann::json::exception& e) {
     throw InputError(
         fmt::format("{}: not valid JSON ({}), expected a sweep's results.json", json_path, e.what()));
   }
-  if (json.value("schema", "") != kSchema) {
-    throw InputError(
-        fmt::format("{}: schema is not {}, expected a sweep's results.json", json_path, kSchema));
+  const auto schema = json.find("schema");
+  if (schema == json.end() || (*schema != kSchema && *schema != kSchemaRowsAsObjects)) {
+    throw InputError(fmt::format("{}: schema is not {} (or {}), expected a sweep's results.json", json_path,
+                                 kSchema, kSchemaRowsAsObjects));
   }
   SweepResults results;
-  results.spec = json.at("spec");
-  results.spec_hash = json.at("spec_hash").get<std::string>();
-  results.points_total = json.at("points_total").get<int64_t>();
-  results.shard = json.value("shard", "");
+  try {
+    results.spec = json.at("spec");
+    results.spec_hash = json.at("spec_hash").get<std::string>();
+    results.points_total = json.at("points_total").get<int64_t>();
+    results.shard = json.value("shard", "");
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(fmt::format("{}: {}, expected a sweep's results.json", json_path, e.what()));
+  }
 
   // Rows come from the CSV: its text is the report's own, so rewritten results are the same bytes.
   const std::string csv_path = dir + "/results.csv";

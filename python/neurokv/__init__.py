@@ -260,7 +260,7 @@ def sweep(spec, out=None, *, jobs: Optional[int] = None, shard: str = "1/1",
           resume: bool = False) -> Iterator[dict]:
     """``neurokv sweep SPEC --out OUT``: runs every point of the sweep spec (of shard ``"K/N"``) on ``jobs``
     threads (default: the machine's cores) when called, then returns an iterator over its rows in point order,
-    each the dict of a row of ``results.json``. ``out`` defaults to a temporary folder, removed once the rows
+    each a row of ``results.json`` as a dict by column. ``out`` defaults to a temporary folder, removed once the rows
     are read. Ctrl-C stops the sweep with the finished points journaled (``resume=True`` with the same ``out``
     finishes it)."""
     jobs = jobs or os.cpu_count() or 1
@@ -276,7 +276,8 @@ def _sweep_rows(spec: str, out: str, jobs: int, shard: str, resume: bool) -> lis
     if not complete:
         raise RunError(f"the sweep of {spec} did not finish; finish it with resume=True and out={out!r}")
     with open(os.path.join(out, "results.json"), encoding="utf-8") as results:
-        return json.load(results)["rows"]
+        document = json.load(results)
+    return [dict(zip(document["columns"], row)) for row in document["rows"]]
 
 
 def sweep_merge(shards, out) -> int:

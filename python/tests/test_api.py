@@ -92,8 +92,13 @@ def test_sweep_rows_equal_cli_results(cli, tmp_path):
     rows = list(neurokv.sweep(spec, jobs=2))
     cli.run("sweep", spec, "--out", tmp_path / "cli", "-j", 2, "--no-plots")
     import json
-    expected = json.loads((tmp_path / "cli" / "results.json").read_text())["rows"]
+    document = json.loads((tmp_path / "cli" / "results.json").read_text())
+    assert document["schema"] == "neurokv.sweep/2"
+    expected = [dict(zip(document["columns"], row)) for row in document["rows"]]
     assert len(rows) == 8 and rows == expected
+    # Variant fastest, then context; numbers as numbers, the flags as booleans.
+    assert [(r["variant"], r["context"]) for r in rows[:3]] == [("QKV", 64), ("Q-K=V", 64), ("QKV", 128)]
+    assert rows[0]["feasible"] is True and rows[0]["decode_energy_j"] > 0
 
 
 def test_sweep_shards_merge_equal_the_whole(tmp_path):

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "compiler/config/hw_override.hpp"
@@ -44,8 +45,8 @@ TEST_CASE("a 3 x 3 grid x 8 variants x 3 contexts is 216 rows, the same bytes wi
 }
 
 TEST_CASE(
-    "results rendered in parallel batches from the journal are the bytes written row by row, and the JSON is "
-    "nlohmann's own dump") {
+    "results rendered in parallel batches from the journal are the bytes written row by row, a JSON row a "
+    "line") {
   // 9 x 7 grid points x 8 variants x 5 contexts = 2,520 rows: past two batches of 1,024 rows, so both
   // threads render and three batches join in order.
   const SweepPlan plan = plan_of(R"(model: paper-300m
@@ -66,56 +67,80 @@ grid:
   CHECK(rows_in(batched + "/results.csv") == 2520);
   CHECK(csv == read_whole_file(by_row + "/results.csv"));
   CHECK(json == read_whole_file(by_row + "/results.json"));
-  // Numbers typed as numbers, flags as booleans, keys sorted, one-space indent: exactly what dump(1) writes.
+  // A row an array in the columns' order, on a line of its own.
   const nlohmann::json parsed = nlohmann::json::parse(json);
-  CHECK(parsed.dump(1) + "\n" == json);
+  CHECK(parsed["schema"] == "neurokv.sweep/2");
+  REQUIRE(parsed["rows"].size() == 2520);
+  const std::vector<std::string> columns = parsed["columns"];
   bool in_order = true;
-  for (int i = 0; i < 2520; ++i) in_order = in_order && parsed["rows"][i]["point"] == i;
+  for (int i = 0; i < 2520; ++i) in_order = in_order && parsed["rows"][i][0] == i;
   CHECK(in_order);
-  CHECK(parsed["rows"][0]["feasible"] == true);
-  CHECK(parsed["rows"][0]["variant"] == "QKV");
+  std::size_t row_lines = 0;
+  bool whole_rows = true;
+  std::istringstream lines(json);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  [", 0) != 0) continue;
+    ++row_lines;
+    whole_rows = whole_rows && line.back() == (row_lines < 2520 ? ',' : ']');
+  }
+  CHECK(row_lines == 2520);
+  CHECK(whole_rows);
+  CHECK(parsed["rows"][0][column_index(columns, "feasible")] == true);
+  CHECK(parsed["rows"][0][column_index(columns, "variant")] == "QKV");
+  CHECK(parsed["rows"][0][column_index(columns, "context")] == 128);
+  CHECK(parsed["rows"][0].back().is_boolean());  // pareto
   std::filesystem::remove_all(batched);
   std::filesystem::remove_all(by_row);
 }
 
-TEST_CASE("a results row types its fields as strtod reads them whole: numbers, else text") {
+TEST_CASE(
+    "a results row is a JSON array: a field that is a JSON number reading as a finite double is that "
+    "text, the flags are booleans, any other field a string") {
   const std::vector<std::string> columns{"point", "a", "feasible", "error", "pareto"};
   RowText text(columns);
   std::string csv, json;
   std::vector<std::string_view> fields;
-  const auto value_of = [&](const std::string& field) {
+  // The row's JSON text, and its parsed `a`.
+  const auto row_of = [&](const std::string& field, bool pareto = true) {
     const std::string line = "7," + field + ",1,";
     split_csv_views(line, fields);
     csv.clear();
     json.clear();
-    text.append(line, fields, true, csv, json);
-    CHECK(csv == line + ",1\n");
-    return nlohmann::json::parse("[" + json.substr(1) + "]")[0]["a"];
+    text.append(line, fields, pareto, csv, json);
+    CHECK(csv == line + (pareto ? ",1\n" : ",0\n"));
+    return json;
   };
-  CHECK(value_of("1").dump() == "1.0");
-  CHECK(value_of("-0").dump() == "-0.0");
-  CHECK(value_of("2.5e-07").dump() == "2.5e-07");
-  CHECK(value_of("+5").dump() == "5.0");     // strtod takes a sign
-  CHECK(value_of(" 7").dump() == "7.0");     // and leading spaces
-  CHECK(value_of("0x10").dump() == "16.0");  // and hex
-  CHECK(value_of("1e-310") == "1e-310");     // a subnormal is out of range for strtod: text
+  const auto value_of = [&](const std::string& field) {
+    return nlohmann::json::parse("[" + row_of(field).substr(1) + "]")[0][1];
+  };
+  CHECK(row_of("1") == ",\n  [7,1,true,\"\",true]");
+  CHECK(row_of("2.5e-07", false) == ",\n  [7,2.5e-07,true,\"\",false]");  // the CSV's own text
+  CHECK(row_of("-0") == ",\n  [7,-0,true,\"\",true]");
+  CHECK(row_of("1e+20") == ",\n  [7,1e+20,true,\"\",true]");
+  CHECK(value_of("0.1") == 0.1);
+  // Not JSON's grammar, though strtod reads a number: text.
+  for (const std::string field : {"+5", " 7", "7 ", "0x10", "007", ".5", "5.", "1e", "-", "1.e5"})
+    CHECK(value_of(field) == field);
+  // JSON's grammar, but no finite normal double: text.
+  CHECK(value_of("1e-310") == "1e-310");  // subnormal
   CHECK(value_of("1e400") == "1e400");
   CHECK(value_of("nan") == "nan");
   CHECK(value_of("inf") == "inf");
-  CHECK(value_of("7 ") == "7 ");
   CHECK(value_of("QKV") == "QKV");
   CHECK(value_of("") == "");
-  CHECK(value_of("1").dump() == "1.0");  // the memo gives back what it kept
-  // A column of values that never repeat stops using its memo after 1,024 lookups; its fields type the same.
-  bool typed = true;
-  for (int i = 0; i < 1100; ++i) typed = typed && value_of(std::to_string(i) + ".25") == i + 0.25;
-  CHECK(typed);
-  CHECK(value_of("2.5e-07").dump() == "2.5e-07");
-  CHECK(value_of("+5").dump() == "5.0");
-  CHECK(value_of("1e-310") == "1e-310");
-  CHECK(value_of("QKV") == "QKV");
-  CHECK(value_of("") == "");
-  CHECK(value_of("1").dump() == "1.0");
+  // Strings that need escaping are escaped as dump() does.
+  CHECK(row_of("say \"hi\"\\") == ",\n  [7,\"say \\\"hi\\\"\\\\\",true,\"\",true]");
+  CHECK(value_of("tab\there") == "tab\there");
+  CHECK(value_of("Zürich") == "Zürich");
+}
+
+TEST_CASE("a JSON number is what RFC 8259 says it is") {
+  for (const char* number :
+       {"0", "-0", "7", "-12", "10.25", "0.5", "1e5", "1E+5", "2.5e-07", "123456789012345678901"})
+    CHECK(is_json_number(number));
+  for (const char* other : {"", "-", "+1", "01", "00", ".5", "5.", "1e", "1e+", "1.e5", "0x10", " 1", "1 ",
+                            "inf", "nan", "1,5", "--1", "1-"})
+    CHECK_FALSE(is_json_number(other));
 }
 
 TEST_CASE("point indices run variant fastest, then context, then the last grid axis") {
@@ -409,7 +434,11 @@ TEST_CASE(
   }
   CHECK((pareto[2] || pareto[3]));
   const std::string json = read_whole_file(dir + "/out/results.json");
-  CHECK_THAT(json, Catch::Contains("\"feasible\": false") && Catch::Contains("\"feasible\": true"));
+  const nlohmann::json parsed = nlohmann::json::parse(json);
+  const std::size_t feasible_column =
+      column_index(parsed["columns"].get<std::vector<std::string>>(), "feasible");
+  CHECK(parsed["rows"][0][feasible_column] == false);
+  CHECK(parsed["rows"][2][feasible_column] == true);
 
   // Plots draw the feasible rows only: the mesh axis has one drawn value, and the title says so.
   write_plots(dir + "/plots", results);
@@ -418,75 +447,98 @@ TEST_CASE(
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a results row writes each number as dump() writes the double strtod reads: integers, memo hits") {
+TEST_CASE(
+    "results of schema 1 (a row an object) still read, and another schema or a missing key is refused") {
+  const SweepPlan plan = plan_of(kSweepSpec);
+  const std::string dir = temp_dir("schema-1");
+  REQUIRE(run(plan, dir, 2).complete);
+  const SweepResults now = read_results(dir);
+  // The same results as schema 1 wrote them: rows as objects keyed by column.
+  nlohmann::json json = nlohmann::json::parse(read_whole_file(dir + "/results.json"));
+  for (nlohmann::json& row : json["rows"]) {
+    nlohmann::json object = nlohmann::json::object();
+    for (std::size_t c = 0; c < row.size(); ++c) object[json["columns"][c].get<std::string>()] = row[c];
+    row = object;
+  }
+  json["schema"] = "neurokv.sweep/1";
+  std::ofstream(dir + "/results.json") << json.dump(1) << "\n";
+  const SweepResults old = read_results(dir);
+  CHECK(old.spec == now.spec);
+  CHECK(old.spec_hash == now.spec_hash);
+  CHECK(old.points_total == now.points_total);
+  CHECK(old.columns == now.columns);
+  CHECK(old.rows.size() == 216);
+  json["schema"] = "neurokv.sweep/9";
+  std::ofstream(dir + "/results.json") << json.dump(1) << "\n";
+  CHECK_THROWS_AS(read_results(dir), InputError);
+  CHECK_THROWS_WITH(read_results(dir), Catch::Contains(dir + "/results.json: schema is not neurokv.sweep/2"));
+  json["schema"] = "neurokv.sweep/2";
+  json.erase("spec_hash");
+  std::ofstream(dir + "/results.json") << json.dump(1) << "\n";
+  CHECK_THROWS_WITH(read_results(dir),
+                    Catch::Contains(dir + "/results.json: ") && Catch::Contains("spec_hash"));
+  std::ofstream(dir + "/results.json") << "[1, 2]\n";
+  CHECK_THROWS_WITH(read_results(dir), Catch::Contains("schema is not"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a results row writes a number as the CSV does, and it reads back as the same double") {
   const std::vector<std::string> columns{"point", "a", "feasible", "error", "pareto"};
   RowText text(columns);
   std::string csv, json;
   std::vector<std::string_view> fields;
-  // The value's text in the row's JSON, and dump()'s text of strtod's double.
-  const auto text_of = [&](const std::string& field) {
-    const std::string line = "7," + field + ",1,";
+  // fmt's shortest text of doubles of every magnitude, as a point's report writes them.
+  bool verbatim = true, same_double = true;
+  uint64_t x = 88172645463325252ULL;
+  for (int i = 0; i < 4000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const double value =
+        static_cast<double>(x % 1000000007ULL) * std::pow(10.0, i % 41 - 25) * (i % 3 ? 1 : -1);
+    const std::string field =
+        i % 5 == 0 ? std::to_string(x % 100000000000000000ULL >> (i % 57)) : fmt::format("{}", value);
+    const std::string line = "7," + field + ",0,";
     split_csv_views(line, fields);
     json.clear();
     text.append(line, fields, false, csv, json);
-    const std::string key = "\"a\": ";
-    const std::size_t at = json.find(key) + key.size();
-    return json.substr(at, json.find(',', at) - at);
-  };
-  const auto dumped = [](const std::string& field) {
-    return nlohmann::json(std::strtod(field.c_str(), nullptr)).dump();
-  };
-  for (const std::string field :
-       {"0", "7", "10", "1000", "007", "00", "123456789012345", "999999999999999", "100000000000000",
-        "1234567890123456", "100000000000000000000", "-12", "12.0"})
-    CHECK(text_of(field) == dumped(field));
-  CHECK(text_of("1000") == "1000.0");
-  CHECK(text_of("1234567890123456") == "1.234567890123456e+15");  // 16 digits: dump() turns to an exponent
-  // 40 values cycled three times (a cost-only sweep's columns repeat per variant and context): the memo's
-  // hits and misses write the same text; then integers of every length up to 17 digits.
-  bool same = true;
-  for (int round = 0; round < 3; ++round) {
-    for (int v = 0; v < 40; ++v) {
-      const std::string field = fmt::format("{}", 0.001 * (v + 1) / 3);
-      same = same && text_of(field) == dumped(field);
-    }
+    verbatim = verbatim && json == ",\n  [7," + field + ",false,\"\",false]";
+    same_double = same_double && nlohmann::json::parse(json.substr(4))[1].get<double>() ==
+                                     std::strtod(field.c_str(), nullptr);
   }
-  uint64_t x = 88172645463325252ULL;
-  for (int i = 0; i < 2000; ++i) {
-    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-    const std::string field = std::to_string(x % 100000000000000000ULL >> (i % 57));
-    same = same && text_of(field) == dumped(field);
-  }
-  CHECK(same);
+  CHECK(verbatim);
+  CHECK(same_double);
 }
 
-TEST_CASE("results streamed a row at a time are the bytes of the whole JSON document, as before") {
+TEST_CASE(
+    "results streamed a row at a time are the results written whole, each value as its CSV field says") {
   const SweepPlan plan = plan_of(kSweepSpec);
   const std::string dir = temp_dir("stream-format");
   run(plan, dir, 2);
   const SweepResults results = read_results(dir);
-  // The format results.json has had since neurokv.sweep/1: one nlohmann::json document, dump(1).
   const std::vector<bool> pareto = pareto_rows(results.columns, results.rows);
   std::vector<std::string> columns = results.columns;
   columns.push_back("pareto");
   nlohmann::json rows = nlohmann::json::array();
   for (std::size_t i = 0; i < results.rows.size(); ++i) {
     std::vector<std::string> fields = row_fields(results.rows[i]);
-    nlohmann::json row = nlohmann::json::object();
-    for (std::size_t c = 0; c < fields.size(); ++c) {
-      char* end = nullptr;
-      const double value = std::strtod(fields[c].c_str(), &end);
-      row[columns[c]] = !fields[c].empty() && *end == '\0' && std::isfinite(value)
-                            ? nlohmann::json(value)
-                            : nlohmann::json(fields[c]);
+    nlohmann::json row = nlohmann::json::array();
+    for (const std::string& field : fields) {
+      const bool number = nlohmann::json::accept(field) && !field.empty() &&
+                          (field[0] == '-' || std::isdigit(static_cast<unsigned char>(field[0]))) &&
+                          std::isdigit(static_cast<unsigned char>(field.back()));
+      row.push_back(number ? nlohmann::json(std::stod(field)) : nlohmann::json(field));
     }
-    row["feasible"] = fields[column_index(columns, "feasible")] != "0";
-    row["pareto"] = static_cast<bool>(pareto[i]);
+    row[column_index(columns, "feasible")] = fields[column_index(columns, "feasible")] != "0";
+    row.push_back(static_cast<bool>(pareto[i]));
     rows.push_back(row);
   }
   const nlohmann::json whole = {
-      {"schema", "neurokv.sweep/1"},          {"spec", results.spec}, {"spec_hash", results.spec_hash},
+      {"schema", "neurokv.sweep/2"},          {"spec", results.spec}, {"spec_hash", results.spec_hash},
       {"points_total", results.points_total}, {"columns", columns},   {"rows", rows}};
-  CHECK(read_whole_file(dir + "/results.json") == whole.dump(1) + "\n");
+  const std::string json = read_whole_file(dir + "/results.json");
+  CHECK(nlohmann::json::parse(json) == whole);
+  // The header as dump(1) writes it, up to the rows.
+  const std::string header = whole.dump(1);
+  const std::size_t rows_at = header.find("\n \"rows\": [");
+  CHECK(json.substr(0, rows_at) == header.substr(0, rows_at));
   std::filesystem::remove_all(dir);
 }
