@@ -76,6 +76,10 @@ std::string gp(const std::string& text) {
 
 std::string value_text(const std::string& value) { return fmt::format("{:.4g}", std::stod(value)); }
 
+// A facet axis draws at most this many of its values as panels, evenly spaced from its first to its last: a
+// 50 x 50 grid would be 2,500 panels, more than a figure shows (or cairo draws).
+constexpr std::size_t kMostPanelValues = 5;
+
 // A grid axis: its column and its values in ascending order.
 struct Axis {
   std::size_t index = 0;  // position in a row's values
@@ -83,6 +87,14 @@ struct Axis {
   std::vector<std::string> values;
   std::size_t rank(const std::string& value) const {
     return static_cast<std::size_t>(std::find(values.begin(), values.end(), value) - values.begin());
+  }
+  // The values that get panels when the axis is a facet.
+  std::vector<std::string> panel_values() const {
+    if (values.size() <= kMostPanelValues) return values;
+    std::vector<std::string> drawn;
+    for (std::size_t i = 0; i < kMostPanelValues; ++i)
+      drawn.push_back(values[i * (values.size() - 1) / (kMostPanelValues - 1)]);
+    return drawn;
   }
 };
 
@@ -157,15 +169,27 @@ class Sweep {
     });
   }
 
-  // The panels of `rows` for these facet axes, in model order then axis-value order; the axes in `held` are
-  // drawn at their first value only.
+  // The panels of `rows` for these facet axes (at their panel values), in model order then axis-value order;
+  // the axes in `held` are drawn at their first value only, and so are the ones in `flat` (they change
+  // nothing drawn, and each of their values would draw the same line again).
   std::vector<Panel> panels(const std::vector<const SweepRow*>& rows, const std::vector<Axis>& facets,
-                            const std::vector<Axis>& held) const {
+                            const std::vector<Axis>& held, const std::vector<Axis>& flat) const {
+    std::vector<std::vector<std::string>> panel_values;
+    for (const Axis& axis : facets) panel_values.push_back(axis.panel_values());
+    const auto at_first = [](const SweepRow* row, const std::vector<Axis>& axes) {
+      return std::all_of(axes.begin(), axes.end(),
+                         [&](const Axis& a) { return row->values[a.index] == a.values.front(); });
+    };
     std::map<std::vector<std::size_t>, Panel> by_key;
     for (const SweepRow* row : rows) {
-      const bool at_held = std::all_of(
-          held.begin(), held.end(), [&](const Axis& a) { return row->values[a.index] == a.values.front(); });
-      if (!at_held) continue;
+      const bool at_held = at_first(row, held) && at_first(row, flat);
+      bool at_panel_values = true;
+      for (std::size_t f = 0; f < facets.size(); ++f) {
+        const std::vector<std::string>& drawn = panel_values[f];
+        at_panel_values = at_panel_values &&
+                          std::find(drawn.begin(), drawn.end(), row->values[facets[f].index]) != drawn.end();
+      }
+      if (!at_held || !at_panel_values) continue;
       const std::string& model = rows_.text(*row, "model");
       std::vector<std::size_t> key{
           static_cast<std::size_t>(std::find(models_.begin(), models_.end(), model) - models_.begin())};
@@ -193,9 +217,15 @@ class Sweep {
     return "\"" + title + "\"";
   }
 
-  // What the figure's title says of the axes that have no panels: held at one value, or changing nothing.
-  std::string axes_note(const std::vector<Axis>& held, const std::vector<Axis>& flat) const {
+  // What the figure's title says of the axes not drawn whole: panels at some values, held at one value, or
+  // changing nothing.
+  std::string axes_note(const std::vector<Axis>& facets, const std::vector<Axis>& held,
+                        const std::vector<Axis>& flat) const {
     std::string note;
+    for (const Axis& a : facets) {
+      if (a.values.size() > kMostPanelValues)
+        note += fmt::format("; {} at {} of {} values", a.name, kMostPanelValues, a.values.size());
+    }
     for (const Axis& a : held) note += fmt::format("; {} at {} only", a.name, value_text(a.values.front()));
     for (const Axis& a : flat) note += fmt::format("; the same for every {}", a.name);
     return gp(note);
@@ -308,7 +338,8 @@ std::string variant_legend(const Sweep& sweep, const char* with) {
 
 // Columns of the panel grid: one per value of the first facet axis, else one per model.
 std::size_t grid_columns(const Sweep& sweep, const std::vector<Axis>& facets) {
-  return std::min<std::size_t>(5, facets.empty() ? sweep.models().size() : facets.front().values.size());
+  return std::min<std::size_t>(5,
+                               facets.empty() ? sweep.models().size() : facets.front().panel_values().size());
 }
 
 class PlotWriter {
@@ -323,7 +354,7 @@ class PlotWriter {
     for (const SweepRow& row : sweep_.all()) rows.push_back(&row);
     std::vector<Axis> facets, held, flat;
     split_axes(sweep_, rows, {y}, 2, facets, held, flat);
-    const std::vector<Panel> panels = sweep_.panels(rows, facets, held);
+    const std::vector<Panel> panels = sweep_.panels(rows, facets, held, flat);
     const Figure figure(name, panels.size(), grid_columns(sweep_, facets));
     const std::map<std::string, Unit> units = units_by_model(rows, y, pick);
     std::map<std::string, std::pair<double, double>> range;  // per model, in its unit
@@ -365,7 +396,7 @@ class PlotWriter {
               plots[p] + "\n";
     }
     save(name, data,
-         figure.script(gp(title) + sweep_.axes_note(held, flat), variant_styles(sweep_),
+         figure.script(gp(title) + sweep_.axes_note(facets, held, flat), variant_styles(sweep_),
                        body + figure.legend(variant_legend(sweep_, "linespoints"))));
   }
 
@@ -382,7 +413,7 @@ class PlotWriter {
     split_axes(sweep_, rows, plotted, 3, axes, held, flat);
     const std::vector<Axis> facets(axes.begin() + (axes.empty() ? 0 : 1), axes.end());
     const Axis* traced = axes.empty() ? nullptr : &axes.front();
-    const std::vector<Panel> panels = sweep_.panels(rows, facets, held);
+    const std::vector<Panel> panels = sweep_.panels(rows, facets, held, flat);
     const Figure figure(name, panels.size(), grid_columns(sweep_, facets));
     const std::vector<bool> pareto3 = pareto_rows(sweep_.columns(), sweep_.all());
     const auto latencies = units_by_model(rows, plotted[0], [](double l) { return si_unit(l, "s"); });
@@ -470,7 +501,7 @@ class PlotWriter {
         "KV)\", NaN with steps lw 1.5 lc rgb 'black' dt 2 title \"latency-energy front\"";
     save(name, data,
          figure.script(
-             title + sweep_.axes_note(held, flat), variant_styles(sweep_),
+             title + sweep_.axes_note(facets, held, flat), variant_styles(sweep_),
              // Room on the right and top for the value labels.
              "set offsets graph 0.02, graph 0.15, graph 0.08, graph 0.02\n" + body + figure.legend(legend)));
   }
@@ -489,7 +520,7 @@ class PlotWriter {
           [&r, part](const SweepRow& row) { return r.number(row, "decode_energy_" + part + "_j"); });
     std::vector<Axis> facets, held, flat;
     split_axes(sweep_, rows, plotted, 2, facets, held, flat);
-    const std::vector<Panel> panels = sweep_.panels(rows, facets, held);
+    const std::vector<Panel> panels = sweep_.panels(rows, facets, held, flat);
     const Figure figure(name, panels.size(), grid_columns(sweep_, facets));
     const Quantity total = [&r](const SweepRow& row) { return r.number(row, "decode_energy_j"); };
     const auto units = units_by_model(rows, total, [](double e) { return si_unit(e, "J"); });
@@ -527,13 +558,13 @@ class PlotWriter {
                             kPartStyle + i, parts[i]);
     }
     save(name, data,
-         figure.script(
-             gp("Decode energy per token by action at the longest context") + sweep_.axes_note(held, flat),
-             styles,
-             std::string("set style data histograms\nset style histogram rowstacked\n"
-                         "set style fill solid 0.85 border -1\nset boxwidth 0.7\n"
-                         "set xtics rotate by -35 font ',8'\n") +
-                 body + "set style fill solid 0.85 border -1\n" + figure.legend(legend)));
+         figure.script(gp("Decode energy per token by action at the longest context") +
+                           sweep_.axes_note(facets, held, flat),
+                       styles,
+                       std::string("set style data histograms\nset style histogram rowstacked\n"
+                                   "set style fill solid 0.85 border -1\nset boxwidth 0.7\n"
+                                   "set xtics rotate by -35 font ',8'\n") +
+                           body + "set style fill solid 0.85 border -1\n" + figure.legend(legend)));
   }
 
   std::vector<std::string> scripts() const { return scripts_; }

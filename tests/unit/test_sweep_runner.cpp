@@ -447,6 +447,52 @@ TEST_CASE(
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a facet axis of many values gets panels at five of them, evenly spaced, and the title says so") {
+  const SweepPlan plan = plan_of(R"(model: paper-300m
+hw: akida2-like
+variants: [QKV, MQA]
+contexts: [256, 512]
+grid:
+  dram.bandwidth_bytes_per_s: {from: 3.2e9, to: 51.2e9, steps: 12, scale: log}
+  energy.dram_pj_per_byte: {from: 20, to: 160, steps: 7, scale: log}
+)");
+  const std::string dir = temp_dir("many-values");
+  REQUIRE(run(plan, dir + "/out", 2).complete);
+  write_plots(dir + "/plots", read_results(dir + "/out"));
+  // The fake report's energy follows the DRAM pJ/B only: 7 values, panels at the 1st, 2nd, 4th, 5th, 7th.
+  const std::string energy = read_whole_file(dir + "/plots/energy_vs_context.gp");
+  CHECK_THAT(energy, Catch::Contains("energy.dram_pj_per_byte at 5 of 7 values; the same for every "
+                                     "dram.bandwidth_bytes_per_s"));
+  std::vector<std::string> drawn;
+  const std::string key = "\\nenergy.dram_pj_per_byte = ";
+  for (std::size_t at = energy.find(key); at != std::string::npos; at = energy.find(key, at + 1))
+    drawn.push_back(energy.substr(at + key.size(), energy.find('"', at) - at - key.size()));
+  const std::vector<std::string> five{"20", "28.28", "56.57", "80", "160"};
+  std::vector<std::string> twice = five;  // the script draws the figure twice: SVG, then PNG
+  twice.insert(twice.end(), five.begin(), five.end());
+  CHECK(drawn == twice);
+  // Latency against energy: each line runs through all 12 bandwidths, in 5 panels.
+  const std::string scatter = read_whole_file(dir + "/plots/latency_vs_energy.gp");
+  CHECK_THAT(scatter, Catch::Contains("energy.dram_pj_per_byte at 5 of 7 values"));
+  std::istringstream data(read_whole_file(dir + "/plots/latency_vs_energy.dat"));
+  std::vector<int> points_per_line;
+  for (std::string line; std::getline(data, line);) {
+    if (line.rfind("#", 0) == 0)
+      points_per_line.push_back(line.rfind("# paper-300m ", 0) == 0 ? 0 : -1);  // a variant's line, or marks
+    else if (!line.empty() && points_per_line.back() >= 0)
+      ++points_per_line.back();
+  }
+  points_per_line.erase(std::remove(points_per_line.begin(), points_per_line.end(), -1),
+                        points_per_line.end());
+  CHECK(points_per_line == std::vector<int>(5 * 2, 12));
+  // The KV cache changes along neither axis: one panel, each line drawn once.
+  std::istringstream kv(read_whole_file(dir + "/plots/kv_memory_vs_context.dat"));
+  int kv_points = 0;
+  for (std::string line; std::getline(kv, line);) kv_points += !line.empty() && line[0] != '#';
+  CHECK(kv_points == 2 * 2);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE(
     "results of schema 1 (a row an object) still read, and another schema or a missing key is refused") {
   const SweepPlan plan = plan_of(kSweepSpec);
