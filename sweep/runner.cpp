@@ -67,7 +67,7 @@ void write_from_journal(const SweepPlan& plan, const std::string& dir, const std
     batch.rows = end > begin ? end - begin : 0;
   };
   // results.csv on a thread of its own beside results.json: copying the text into the page cache is most of
-  // writing it (290 MB for 100,000 rows), and one thread doing both files held back the renderers.
+  // writing it (116 MB for 100,000 rows), and one thread doing both files held back the renderers.
   const auto write = [&](const std::vector<Batch>& round) {
     std::future<void> csv = std::async(std::launch::async, [&] {
       for (const Batch& batch : round) writer.append_csv(batch.csv);
