@@ -376,8 +376,7 @@ Report run(Study& study, const StudyOptions& options, const RunOptions& run, con
   for (const std::exception_ptr& error : errors) {
     if (error) std::rethrow_exception(error);
   }
-  Report report = count > 0 ? reports.front() : Report{};
-  for (std::size_t i = 1; i < count; ++i) report.variants.push_back(reports[i].variants.front());
+  Report report = joined(std::move(reports));
   mark_events(report, study);
   return report;
 }

@@ -159,6 +159,14 @@ void set_report_chip(Report& report, const HwConfig& hw) {
   report.clock_hz = hw.clock_hz;
 }
 
+Report joined(std::vector<Report> reports) {
+  if (reports.empty()) return Report{};
+  Report report = std::move(reports.front());
+  for (std::size_t i = 1; i < reports.size(); ++i)
+    report.variants.push_back(std::move(reports[i].variants.front()));
+  return report;
+}
+
 namespace {
 
 // The report's header comes from its first program.
@@ -206,9 +214,7 @@ Report evaluate(const ModelSource& model, const std::vector<LayerVariants>& vari
       if (error) std::rethrow_exception(error);
     }
   }
-  Report report = count > 0 ? std::move(reports.front()) : Report{};
-  for (std::size_t i = 1; i < count; ++i) report.variants.push_back(std::move(reports[i].variants.front()));
-  return report;
+  return joined(std::move(reports));
 }
 
 }  // namespace neurokv

@@ -65,6 +65,9 @@ VariantReport cost_analytic(const AnalyticCounts& counts, const HwConfig& hw);
 Report report_for(const ir::Program& program, const HwConfig& hw, const EvaluateOptions& options);
 // The header fields report_for takes from the chip (its name and clock), set to `hw`'s.
 void set_report_chip(Report& report, const HwConfig& hw);
+// Reports of one variant each, evaluated side by side, as one: the first one's header, their variants in
+// order.
+Report joined(std::vector<Report> reports);
 
 // Reports programs already compiled (one per variant), as evaluate() does once it has compiled them.
 Report evaluate_compiled(const std::vector<const ir::Program*>& programs, const HwConfig& hw,
