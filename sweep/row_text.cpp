@@ -32,7 +32,10 @@ bool is_json_number(std::string_view text) {
   } else if (!digits()) {
     return false;
   }
-  if (at != end && *at == '.' && (++at, !digits())) return false;
+  if (at != end && *at == '.') {
+    ++at;
+    if (!digits()) return false;
+  }
   if (at != end && (*at == 'e' || *at == 'E')) {
     ++at;
     if (at != end && (*at == '+' || *at == '-')) ++at;

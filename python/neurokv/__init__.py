@@ -261,8 +261,8 @@ def sweep(spec, out=None, *, jobs: Optional[int] = None, shard: str = "1/1",
     """``neurokv sweep SPEC --out OUT``: runs every point of the sweep spec (of shard ``"K/N"``) on ``jobs``
     threads (default: the machine's cores) when called, then returns an iterator over its rows in point order,
     each a row of ``results.json`` as a dict by column. ``out`` defaults to a temporary folder, removed once the
-    rows are read. Ctrl-C stops the sweep with the finished points journaled (``resume=True`` with the same ``out``
-    finishes it)."""
+    rows are read. Ctrl-C stops the sweep with the finished points journaled (``resume=True`` with the same
+    ``out`` finishes it)."""
     jobs = jobs or os.cpu_count() or 1
     if out is not None:
         return iter(_sweep_rows(os.fspath(spec), os.fspath(out), jobs, shard, resume))
