@@ -3,8 +3,10 @@
 // flit-hops (flits carried by router-to-router links), packets delivered and simulated cycles per second of
 // the benchmark thread's CPU time. bench_events sends one-flit packets, one per event (as the cycle fidelity
 // sends an event, noc.event_bytes being one flit on every shipped chip): events delivered per second, and the
-// process's peak resident set so far. bench_barrier measures what a two-thread mesh would pay per cycle: two
-// threads that each do half of a cycle's work and meet at a barrier (spinning, spinning then yielding, or
+// process's peak resident set so far. bench_load_curve times a latency–load curve (`neurokv noc --rates
+// 0.05:0.4:0.05`, eight runs of bench_synthetic's mesh) on 1 and 2 workers: flit-hops per wall second, as the
+// curve's runs are spread over the cores. bench_barrier measures what a two-thread mesh would pay per cycle:
+// two threads that each do half of a cycle's work and meet at a barrier (spinning, spinning then yielding, or
 // sleeping in a futex after a short spin), against one thread doing the whole cycle's work
 // (bench_one_thread); cycles per wall second. Run: build/bench/bench_noc (docs/performance.md).
 #include <benchmark/benchmark.h>
@@ -17,7 +19,9 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
+#include "simulator/noc/load_curve.hpp"
 #include "simulator/noc/synthetic_run.hpp"
 
 namespace {
@@ -55,6 +59,18 @@ void bench_events(benchmark::State& state, double rate) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   state.counters["peak_rss_MiB"] = static_cast<double>(usage.ru_maxrss) / 1024;  // ru_maxrss: KiB on Linux
+}
+
+void bench_load_curve(benchmark::State& state) {
+  const auto workers = static_cast<std::size_t>(state.range(0));
+  const neurokv::noc::NocParams params;
+  const neurokv::noc::SyntheticOptions options;  // uniform, 4-flit packets
+  const std::vector<double> rates = neurokv::noc::rate_steps("rates", 0.05, 0.4, 0.05);
+  double flit_hops = 0;
+  for (auto _ : state)
+    for (const neurokv::noc::LoadPoint& point : neurokv::noc::run_load_curve(params, options, rates, workers))
+      flit_hops += static_cast<double>(point.result.flit_hops);
+  state.counters["flit_hops_per_s"] = benchmark::Counter(flit_hops, benchmark::Counter::kIsRate);
 }
 
 // Stands for a cycle's router work: `n` dependent xorshift steps (about 1.7 ns each on the 2-vCPU guest).
@@ -142,6 +158,8 @@ BENCHMARK_CAPTURE(bench_synthetic, transpose_0_1, neurokv::noc::Traffic::Transpo
 
 BENCHMARK_CAPTURE(bench_events, uniform_one_flit_0_1, 0.1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(bench_events, uniform_one_flit_0_4, 0.4)->Unit(benchmark::kMillisecond);
+
+BENCHMARK(bench_load_curve)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // Work per half-cycle 0 (the barrier alone) and 3,000 steps (a whole cycle of about 10 us of CPU on one
 // thread, as uniform 0.3 costs); wall time, as a split is worth only the wall time it saves.

@@ -9,6 +9,7 @@
 #include "cli/gnuplot.hpp"
 #include "cli/output.hpp"
 #include "compiler/config/hw_config.hpp"
+#include "compiler/support/cores.hpp"
 #include "compiler/support/error.hpp"
 #include "simulator/noc/load_curve.hpp"
 #include "simulator/noc/synthetic_run.hpp"
@@ -29,7 +30,8 @@ struct NocFlags {
   std::string json;
   std::string plots;
   bool systemc = false;
-  double clock_hz = 1e9;  // the chip's with --hw: SystemC time per simulated cycle
+  int jobs = static_cast<int>(cores());  // --rates: the runs side by side
+  double clock_hz = 1e9;                 // the chip's with --hw: SystemC time per simulated cycle
 };
 
 // "a:b:step" → the rates, or an InputError naming --rates and the form expected.
@@ -120,26 +122,23 @@ void run(NocFlags flags, const CLI::App& command) {
         fmt::format("--traffic transpose: the mesh is {}x{}; expected a square mesh (--mesh NxN)",
                     flags.params.cols, flags.params.rows));
 
-  std::vector<double> rates =
+  const std::vector<double> rates =
       flags.rates.empty() ? std::vector<double>{flags.rate} : parse_rates(flags.rates);
-  std::vector<noc::SyntheticOptions> runs;
-  for (double rate : rates) {
-    runs.push_back(flags.options);
-    runs.back().rate = rate;
-  }
-  std::vector<noc::SyntheticResult> results;
+  std::vector<noc::LoadPoint> points;
   if (flags.systemc) {
+    std::vector<noc::SyntheticOptions> runs;
+    for (double rate : rates) {
+      runs.push_back(flags.options);
+      runs.back().rate = rate;
+    }
     const noc::SystemcRun run = noc::run_synthetic_systemc(flags.params, runs, flags.clock_hz);
-    results = run.results;
+    for (size_t i = 0; i < runs.size(); ++i) points.push_back({runs[i].rate, run.results[i]});
     fmt::print(stderr,
                "neurokv: note: one SystemC SC_THREAD drove the mesh: {:.0f} ns of SystemC time at {} GHz\n",
                run.simulated_ns, flags.clock_hz / 1e9);
   } else {
-    for (const noc::SyntheticOptions& options : runs)
-      results.push_back(noc::run_synthetic(flags.params, options));
+    points = noc::run_load_curve(flags.params, flags.options, rates, static_cast<size_t>(flags.jobs));
   }
-  std::vector<noc::LoadPoint> points;
-  for (size_t i = 0; i < runs.size(); ++i) points.push_back({runs[i].rate, results[i]});
 
   if (flags.json != "-") print_table(flags, points);  // stdout holds the JSON alone
   if (!flags.json.empty()) {
@@ -223,6 +222,13 @@ void add_noc_command(CLI::App& app) {
   command->add_flag(
       "--systemc", flags->systemc,
       "drive the mesh's cycle loop from one SystemC SC_THREAD (the same figures; measures its cost)");
+  CLI::Option* jobs =
+      command
+          ->add_option("-j,--jobs", flags->jobs,
+                       "with --rates: runs side by side (default: the cores this process may run on)")
+          ->check(CLI::Range(1, 1024))
+          ->needs(rates);
+  command->get_option("--systemc")->excludes(jobs);
   command->add_option("--json", flags->json, "write the figures as JSON (\"-\": stdout)");
   command
       ->add_option("--plots", flags->plots,

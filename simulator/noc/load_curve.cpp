@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <filesystem>
 
 #include "compiler/support/error.hpp"
+#include "compiler/support/side_by_side.hpp"
 #include "compiler/support/whole_file.hpp"
 
 namespace neurokv::noc {
@@ -22,6 +26,36 @@ std::vector<double> rate_steps(const std::string& flag, double first, double las
   std::vector<double> rates;
   for (int64_t i = 0; i < count; ++i) rates.push_back(first + static_cast<double>(i) * step);
   return rates;
+}
+
+std::vector<LoadPoint> run_load_curve(const NocParams& params, const SyntheticOptions& options,
+                                      const std::vector<double>& rates, std::size_t workers) {
+  const std::size_t count = rates.size();
+  std::vector<LoadPoint> points(count);
+  std::vector<std::exception_ptr> errors(count);
+  // The highest rates first: a run's work grows with its load, and the longest runs started first leave the
+  // least for one worker alone at the end.
+  std::vector<std::size_t> order(count);
+  for (std::size_t i = 0; i < count; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return rates[a] > rates[b]; });
+  std::atomic<std::size_t> next{0};
+  side_by_side(std::max<std::size_t>(1, std::min(workers, count)), [&] {
+    for (std::size_t taken; (taken = next++) < count;) {
+      const std::size_t i = order[taken];
+      SyntheticOptions run = options;
+      run.rate = rates[i];
+      points[i].rate = rates[i];
+      try {
+        points[i].result = run_synthetic(params, run);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  });
+  for (const std::exception_ptr& error : errors)
+    if (error) std::rethrow_exception(error);
+  return points;
 }
 
 std::string write_load_curve(const std::string& dir, const std::string& title,

@@ -72,3 +72,29 @@ TEST_CASE("noc --systemc drives the same cycle loop from one SC_THREAD: the same
   CHECK(cycles > 2000);
   CHECK(systemc.err.find(fmt::format("{} ns of SystemC time at 1 GHz", cycles)) != std::string::npos);
 }
+
+TEST_CASE("noc --rates runs its points side by side: the figures of one after the other, to the byte") {
+  const std::string args = "noc --mesh 4x4 --rates 0.1:0.9:0.2 --packet-flits 2 --cycles 1500 --json -";
+  const auto one = run_cli(args + " -j 1");
+  const auto three = run_cli(args + " -j 3");
+  REQUIRE(one.exit_code == 0);
+  REQUIRE(three.exit_code == 0);
+  CHECK(three.out == one.out);
+  // Each point is the run a single --rate gives (the curve's rate is 0.1 + 3 × 0.2, a rounding off 0.7).
+  auto curve_point = nlohmann::json::parse(three.out)["points"].at(3);
+  const auto single = run_cli("noc --mesh 4x4 --rate 0.7 --packet-flits 2 --cycles 1500 --json -");
+  REQUIRE(single.exit_code == 0);
+  auto single_point = nlohmann::json::parse(single.out)["points"].at(0);
+  CHECK(curve_point["rate"].get<double>() == Approx(0.7));
+  curve_point.erase("rate");
+  single_point.erase("rate");
+  CHECK(single_point == curve_point);
+  CHECK(curve_point["flit_hops"].get<int64_t>() > 10000);
+  // --jobs means nothing to one rate or to the one SC_THREAD of --systemc: an error, not ignored.
+  const auto lone = run_cli("noc --rate 0.1 -j 2");
+  CHECK(lone.exit_code == 2);
+  CHECK(lone.err.find("--jobs requires --rates") != std::string::npos);
+  const auto systemc = run_cli("noc --rates 0.1:0.2:0.1 --systemc -j 2");
+  CHECK(systemc.exit_code == 2);
+  CHECK(systemc.err.find("--systemc excludes --jobs") != std::string::npos);
+}
