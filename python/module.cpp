@@ -258,6 +258,7 @@ PYBIND11_MODULE(_neurokv, m) {
           })
       .def_readwrite("prompt", &study::RunOptions::prompt)
       .def_readwrite("tokens", &study::RunOptions::tokens)
+      .def_readwrite("decode_only", &study::RunOptions::decode_only)
       .def_readwrite("seed", &study::RunOptions::seed)
       .def_readwrite("seed_given", &study::RunOptions::seed_given)
       .def_readwrite("trace_path", &study::RunOptions::trace_path)
@@ -271,6 +272,9 @@ PYBIND11_MODULE(_neurokv, m) {
       }))
       .def_readwrite("prompt", &EvaluateOptions::prompt)
       .def_readwrite("tokens", &EvaluateOptions::tokens)
+      .def_property(
+          "decode_only", [](const EvaluateOptions& o) { return !o.prefill; },
+          [](EvaluateOptions& o, bool decode_only) { o.prefill = !decode_only; })
       .def_readwrite("seed", &EvaluateOptions::seed)
       .def_readwrite("trace_path", &EvaluateOptions::trace_path)
       .def_readwrite("vcd_path", &EvaluateOptions::vcd_path);

@@ -119,8 +119,9 @@ struct Report {
   std::string hw_name;
   double clock_hz = 0;
   int64_t context = 0;
-  int64_t prompt = 0;    // prefill length, 0 when no prefill was run
-  std::string fidelity;  // "analytic", "transaction" or "cycle"
+  int64_t prompt = 0;        // prompt length: the decode tokens are at contexts prompt + 1, ...
+  bool decode_only = false;  // the prompt's KV rows were taken as written: no prefill was run or estimated
+  std::string fidelity;      // "analytic", "transaction" or "cycle"
   int weight_bits = 0, act_bits = 0, kv_bits = 0;
   std::vector<VariantReport> variants;
 };

@@ -72,7 +72,7 @@ std::vector<std::string> measured_events_text(const Report& r, const MeasuredExe
   std::vector<std::string> measured{
       fmt::format("decode: every op's input events, layer by layer, from executed positions {}-{}",
                   m.decode_begin, m.decode_end - 1)};
-  if (r.prompt > 0) {
+  if (r.prompt > 0 && !r.decode_only) {
     measured.push_back(fmt::format("prefill: every op's input events from executed positions {}-{}",
                                    m.prefill_begin, m.prefill_end - 1));
   }
@@ -89,7 +89,7 @@ std::vector<std::string> assumed_events_text(const Report& r, const MeasuredExec
         "decode steps at positions past the {} executed: the densities of executed positions {}-{}",
         m.decode_end, m.decode_begin, m.decode_end - 1));
   }
-  if (r.prompt > m.prefill_end) {
+  if (!r.decode_only && r.prompt > m.prefill_end) {
     assumed.push_back(
         fmt::format("prefill of {} tokens: the densities of the {} executed", r.prompt, m.prefill_end));
   }
@@ -107,7 +107,8 @@ json execution_json(const Report& r, const MeasuredExecution& m) {
           {"densities", site_json(m.densities)},
           {"layer_densities", layers},
           {"positions",
-           {{"prefill", r.prompt > 0 ? positions_json(m.prefill_begin, m.prefill_end) : json(nullptr)},
+           {{"prefill",
+             r.prompt > 0 && !r.decode_only ? positions_json(m.prefill_begin, m.prefill_end) : json(nullptr)},
             {"decode", positions_json(m.decode_begin, m.decode_end)}}},
           {"measured", measured_events_text(r, m)},
           {"assumed", assumed_events_text(r, m)},
@@ -244,6 +245,7 @@ json report_json(const Report& r) {
           {"context", r.context},
           {"extrapolated", extrapolated(r.model.max_positions, r.context)},
           {"prompt", r.prompt},
+          {"decode_only", r.decode_only},
           {"precision", {{"weight_bits", r.weight_bits}, {"act_bits", r.act_bits}, {"kv_bits", r.kv_bits}}},
           {"variants", variants}};
 }
@@ -429,6 +431,12 @@ std::string report_table(const Report& r) {
     out = out.substr(0, out.size() - 1) +
           fmt::format("extrapolated: context {} is past the model's {} learned positions\n\n", r.context,
                       r.model.max_positions);
+  }
+  if (r.decode_only) {
+    out = out.substr(0, out.size() - 1) +
+          fmt::format(
+              "decode only: the {}-token prompt's KV rows are taken as written; its prefill was not run\n\n",
+              r.prompt);
   }
   out += fmt::format(
       "{:<9} {:>3} {:>9} {:>10} {:>10} {:>10} {:>6} | {:>10} {:>9} {:>10} {:>10} {:>10} {:>11} {:>8}\n",

@@ -89,6 +89,7 @@ struct RunOptions {
   Fidelity fidelity = Fidelity::Transaction;
   int64_t prompt = -1;  // -1: context − tokens, so the last decode token sees the full context
   int64_t tokens = 1;
+  bool decode_only = false;  // the prompt's KV rows taken as written: its prefill is not run (--decode-only)
   uint64_t seed = 1;
   bool seed_given = false;  // the analytic fidelity refuses a seed it would ignore
   std::string trace_path;   // with several variants, "t.json" becomes "t.VARIANT.json"

@@ -50,6 +50,10 @@ std::function<void()> add_run_command(CLI::App& app) {
   command
       ->add_option("--prompt,-p", options->run.prompt, "prompt tokens to prefill (default: context - tokens)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 24));
+  command->add_flag(
+      "--decode-only", options->run.decode_only,
+      "run the decode tokens only: the prompt's KV rows are taken as written and its prefill is "
+      "not run (a decode token at a long context without simulating the prompt)");
   command
       ->add_option("--tokens,-t", options->run.tokens, "decode tokens, each attending to one more position")
       ->capture_default_str()

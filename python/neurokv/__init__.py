@@ -143,19 +143,21 @@ def estimate(model: ModelArg = "paper-300m", chip: ChipArg = "akida2-like", *, v
 
 def run(model: ModelArg = "paper-300m", chip: ChipArg = "akida2-like", *, variant: Optional[str] = None,
         context: int = 2048, fidelity: str = "transaction", prompt: Optional[int] = None, tokens: int = 1,
-        seed: Optional[int] = None, trace=None, vcd=None, weight_bits: Optional[int] = None,
+        decode_only: bool = False, seed: Optional[int] = None, trace=None, vcd=None, weight_bits: Optional[int] = None,
         act_bits: Optional[int] = None, kv_bits: Optional[int] = None, fuse_kv: bool = True, ids=None, text=None,
         events: str = "auto", synthetic_weights: Optional[int] = None, weights=None) -> Report:
     """``neurokv run``: each variant compiled and run, prefill of ``prompt`` tokens (default: context - tokens)
     then ``tokens`` decode steps, on the SystemC chip model (``fidelity="transaction"``), the same on the flit-level
-    NoC and the DRAM command model (``"cycle"``) or the closed form (``"analytic"``). ``ids``, ``text`` and
-    ``weights`` as for :func:`estimate`."""
+    NoC and the DRAM command model (``"cycle"``) or the closed form (``"analytic"``); ``decode_only``: the prompt's
+    KV rows taken as written and its prefill not run (``--decode-only``). ``ids``, ``text`` and ``weights`` as for
+    :func:`estimate`."""
     options = _study(variant, context, weight_bits, act_bits, kv_bits, fuse_kv, ids, text, events,
                      synthetic_weights, weights=weights)
     run_options = _neurokv.RunOptions()
     run_options.fidelity = fidelity
     run_options.prompt = -1 if prompt is None else prompt
     run_options.tokens = tokens
+    run_options.decode_only = decode_only
     run_options.seed_given = seed is not None
     run_options.seed = 1 if seed is None else seed
     run_options.trace_path = os.fspath(trace) if trace is not None else ""
@@ -208,9 +210,9 @@ def compile(model: ModelArg = "paper-300m", variant: Optional[str] = None, chip:
 
 
 def simulate(program: Union[Program, str, os.PathLike], chip: Optional[ChipArg] = None, *, prompt: int = 128,
-             tokens: int = 1, seed: int = 1, trace=None, vcd=None) -> Report:
+             tokens: int = 1, decode_only: bool = False, seed: int = 1, trace=None, vcd=None) -> Report:
     """``neurokv simulate``: a compiled program (a ``Program`` or a ``.nkir`` path) on the SystemC chip model;
-    ``chip`` (a name or a path) defaults to the one the program records."""
+    ``chip`` (a name or a path) defaults to the one the program records; ``decode_only`` as for :func:`run`."""
     if isinstance(program, Program):
         ir_program, where = program._program, program._where
     else:
@@ -219,6 +221,7 @@ def simulate(program: Union[Program, str, os.PathLike], chip: Optional[ChipArg] 
     options = _neurokv.SimulateOptions()
     options.prompt = prompt
     options.tokens = tokens
+    options.decode_only = decode_only
     options.seed = seed
     options.trace_path = os.fspath(trace) if trace is not None else ""
     options.vcd_path = os.fspath(vcd) if vcd is not None else ""

@@ -59,7 +59,8 @@ def estimate(model: ModelArg = ..., chip: ChipArg = ..., *, variant: Optional[st
              text: Union[None, str, os.PathLike] = ..., events: str = ...,
              synthetic_weights: Optional[int] = ...) -> Report: ...
 def run(model: ModelArg = ..., chip: ChipArg = ..., *, variant: Optional[str] = ..., context: int = ...,
-        fidelity: str = ..., prompt: Optional[int] = ..., tokens: int = ..., seed: Optional[int] = ...,
+        fidelity: str = ..., prompt: Optional[int] = ..., tokens: int = ..., decode_only: bool = ...,
+        seed: Optional[int] = ...,
         trace: Union[None, str, os.PathLike] = ..., vcd: Union[None, str, os.PathLike] = ...,
         weight_bits: Optional[int] = ..., act_bits: Optional[int] = ..., kv_bits: Optional[int] = ...,
         fuse_kv: bool = ..., ids: Ids = ..., text: Union[None, str, os.PathLike] = ..., events: str = ...,
@@ -68,7 +69,7 @@ def compile(model: ModelArg = ..., variant: Optional[str] = ..., chip: ChipArg =
             weight_bits: Optional[int] = ..., act_bits: Optional[int] = ..., kv_bits: Optional[int] = ...,
             fuse_kv: bool = ...) -> Program: ...
 def simulate(program: Union[Program, str, os.PathLike], chip: Optional[ChipArg] = ..., *, prompt: int = ...,
-             tokens: int = ..., seed: int = ..., trace: Union[None, str, os.PathLike] = ...,
+             tokens: int = ..., decode_only: bool = ..., seed: int = ..., trace: Union[None, str, os.PathLike] = ...,
              vcd: Union[None, str, os.PathLike] = ...) -> Report: ...
 def exec(model: ModelArg, *, ids: Ids = ..., text: Union[None, str, os.PathLike] = ...,
          variant: Optional[str] = ..., chip: ChipArg = ..., context: int = ..., numerics: str = ...,

@@ -247,3 +247,15 @@ def test_ctrl_c_stops_a_sweep_that_resumes(tmp_path):
     assert not (out / "results.json").exists()
     rows = list(neurokv.sweep(spec, out, jobs=1, resume=True))
     assert [r["point"] for r in rows] == list(range(32))
+
+
+def test_run_and_simulate_decode_only_equal_cli(cli, tmp_path):
+    api = neurokv.run("edge-tiny", variant="MQA", context=64, tokens=2, decode_only=True)
+    assert api == cli.json("run", "-m", "edge-tiny", "-v", "MQA", "-n", 64, "-t", 2, "--decode-only", "--json", "-")
+    assert api["decode_only"] and "prefill" not in api["variants"][0]
+    program = neurokv.compile("edge-tiny", "MQA", context=64)
+    path = tmp_path / "mqa.nkir"
+    program.save(path)
+    expected = cli.json("simulate", path, "-p", 16, "-t", 2, "--decode-only", "--json", "-")
+    assert neurokv.simulate(program, prompt=16, tokens=2, decode_only=True) == expected
+    assert "prefill" not in expected["variants"][0]

@@ -21,6 +21,7 @@ struct EvaluateOptions {
   CompileOptions compile;  // compile.context: the final context, which the KV cache is planned for
   Fidelity fidelity = Fidelity::Analytic;
   int64_t prompt = 0;      // prefill length (0: no prefill)
+  bool prefill = true;     // false: decode only, the prompt's KV rows taken as written (no prefill figures)
   int64_t tokens = 1;      // decode tokens, at contexts prompt + 1 ... prompt + tokens (analytic: 1 is
                            // one step at the program's context; more are averaged like the transaction one's)
   uint64_t seed = 1;       // transaction fidelity: activation draws

@@ -129,6 +129,9 @@ TEST_CASE("bad flags and bad files exit 2 naming the flag or the file and line")
        "--prompt 100000 + --tokens 1 exceeds --context 16"},
       {"run --fidelity analytic --model edge-tiny --context 16 --prompt 16", "exceeds --context 16"},
       {"run --model edge-tiny --context 16 --tokens 17", "--tokens 17 exceeds --context 16"},
+      // No prompt, no prefill to leave out.
+      {"run --model edge-tiny --context 16 --prompt 0 --decode-only",
+       "--decode-only: the prompt is 0 tokens"},
   };
   for (const Case& c : cases) {
     INFO(c.args);
@@ -229,4 +232,25 @@ TEST_CASE("exec --model <cnn> prints each layer's events and each frame's top cl
   CHECK(no_weights.exit_code == 2);
   CHECK(no_weights.err.find("a CNN YAML has no weights, expected --synthetic-weights SEED") !=
         std::string::npos);
+}
+
+TEST_CASE("run --decode-only reports the decode tokens a full run reports, says so, and runs no prefill") {
+  const std::string args = "run --model edge-tiny --variant MQA --context 96 --tokens 2 --json -";
+  const auto full = run_cli(args);
+  const auto decode_only = run_cli(args + " --decode-only");
+  REQUIRE(full.exit_code == 0);
+  REQUIRE(decode_only.exit_code == 0);
+  const auto f = nlohmann::json::parse(full.out);
+  const auto d = nlohmann::json::parse(decode_only.out);
+  CHECK(d["decode_only"] == true);
+  CHECK(f["decode_only"] == false);
+  CHECK(d["prompt"] == 94);  // context − tokens: the decode tokens still see contexts 95 and 96
+  CHECK(d["variants"][0]["decode"] == f["variants"][0]["decode"]);
+  CHECK(f["variants"][0]["prefill"].is_object());
+  CHECK_FALSE(d["variants"][0].contains("prefill"));
+  const auto table = run_cli("run --model edge-tiny --variant MQA --context 96 --tokens 2 --decode-only");
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("decode only: the 94-token prompt's KV rows are taken as written") !=
+        std::string::npos);
+  CHECK(table.out.find("Prefill of") == std::string::npos);
 }

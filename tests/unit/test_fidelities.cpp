@@ -295,3 +295,36 @@ TEST_CASE("evaluate() on several workers reports what one worker reports, varian
   // An evaluation's error reaches the caller from any worker.
   CHECK_THROWS_AS(evaluate(model, variants, hw, at(Fidelity::Analytic, 100000, 1), 2), InputError);
 }
+
+TEST_CASE("decode only: the decode tokens' figures of a full run, with no prefill run, at every fidelity") {
+  const HwConfig hw = test::chip("akida2-like");
+  const ir::Program program = compiled("edge-tiny", "Q-K=V", 128);
+  for (Fidelity fidelity : {Fidelity::Analytic, Fidelity::Transaction, Fidelity::Cycle}) {
+    INFO(to_string(fidelity));
+    const VariantReport full = evaluate_program(program, hw, at(fidelity, 31, 2));
+    EvaluateOptions options = at(fidelity, 31, 2);
+    options.prefill = false;
+    const VariantReport decode_only = evaluate_program(program, hw, options);
+    REQUIRE(full.prefill.has_value());
+    CHECK(full.prefill->cycles > 0);
+    CHECK_FALSE(decode_only.prefill.has_value());
+    CHECK_FALSE(decode_only.memory.peak_prefill_event_queue_bytes.has_value());
+    // The phases share no state the figures depend on: a decode token costs what it costs after the prefill.
+    CHECK(decode_only.decode.cycles == full.decode.cycles);
+    CHECK(decode_only.decode.energy.total() == full.decode.energy.total());
+    CHECK(decode_only.decode.dram_bytes == full.decode.dram_bytes);
+    CHECK(decode_only.decode.cycles > 0);
+    if (fidelity == Fidelity::Cycle) {
+      // The cycle fabric's counts are the whole run's: fewer flits without the prefill's.
+      REQUIRE(full.fabric.has_value());
+      REQUIRE(decode_only.fabric.has_value());
+      CHECK(decode_only.fabric->flits_injected < full.fabric->flits_injected);
+      CHECK(decode_only.fabric->flow_control.empty());
+    }
+  }
+  // Without a prompt there is no prefill to leave out: an input error, not a silent no-op.
+  EvaluateOptions empty_prompt = at(Fidelity::Analytic, 0, 1);
+  empty_prompt.prefill = false;
+  CHECK_THROWS_WITH(evaluate_program(program, hw, empty_prompt),
+                    Catch::Contains("--decode-only: the prompt is 0 tokens"));
+}
