@@ -168,6 +168,8 @@ SweepPlan SweepPlan::load(const SweepSpec& spec, const std::string& models_dir,
       {"precision",
        {{"weight_bits", spec.weight_bits}, {"act_bits", spec.act_bits}, {"kv_bits", spec.kv_bits}}},
       {"grid", grid}};
+  // Only when set, so the hash of every spec without the key, and the journals it names, stay as they were.
+  if (spec.decode_only) plan.canonical_["decode_only"] = true;
   // File paths differ between machines running shards; the files' contents must not.
   nlohmann::json contents = nlohmann::json::array();
   for (const auto& entry : files.items()) contents.push_back(entry.value());
@@ -238,6 +240,7 @@ EvaluateOptions SweepPlan::options_at(const SweepPoint& point) const {
   options.fidelity = spec_.fidelity;
   options.prompt = prompt_at(spec_, point.context);
   options.tokens = spec_.tokens;
+  options.prefill = !spec_.decode_only;
   return options;
 }
 

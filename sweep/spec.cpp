@@ -132,6 +132,13 @@ void check_contexts(const YamlMap& map, const SweepSpec& spec) {
                       "point prefills context - tokens, then decodes the tokens)",
                       where, context, spec.tokens));
     }
+    if (spec.decode_only && prompt_at(spec, context) == 0) {
+      throw InputError(fmt::format(
+          "{}: decode_only at context {} with a prompt of 0 tokens leaves no prefill out; expected a prompt "
+          "of 1 or more at every context (a 'prompt', or the transaction or cycle fidelity's context - "
+          "tokens) or no decode_only",
+          spec.decode_only_location, context));
+    }
   }
 }
 
@@ -156,6 +163,8 @@ SweepSpec parse_spec(const std::string& yaml_text, const std::string& file) {
   spec.fidelity = read_fidelity(map);
   spec.prompt = map.integer_or("prompt", -1, 0, int64_t{1} << 30);
   spec.tokens = map.integer_or("tokens", 1, 1, int64_t{1} << 30);
+  spec.decode_only = map.boolean_or("decode_only", false);
+  spec.decode_only_location = map.location("decode_only");
   spec.weight_bits = static_cast<int>(map.integer_or("weight_bits", 0, 0, 32));
   spec.act_bits = static_cast<int>(map.integer_or("act_bits", 0, 0, 32));
   spec.kv_bits = static_cast<int>(map.integer_or("kv_bits", 0, 0, 32));

@@ -30,11 +30,12 @@ struct SweepSpec {
   // prompt). See prompt_at().
   int64_t prompt = -1;
   int64_t tokens = 1;
+  bool decode_only = false;  // each point's decode tokens without its prefill (`run --decode-only`)
   int weight_bits = 0, act_bits = 0, kv_bits = 0;  // 0: the chip's default
   std::vector<GridAxis> grid;                      // in spec order; an empty grid is the base chip alone
   // "spec.yaml:line:col" of the model(s), hw and variants entries, for messages about the files they name.
   std::string models_location, hw_location, variants_location;
-  std::string weight_bits_location, act_bits_location, kv_bits_location;
+  std::string weight_bits_location, act_bits_location, kv_bits_location, decode_only_location;
 };
 
 // The prompt a point at `context` prefills (see SweepSpec::prompt).

@@ -267,9 +267,10 @@ TEST_CASE("5. variant names are read without case with a note, and --model typos
   std::ofstream(dir + "/spec.yaml") << "models: [edge-tiny]\nhw: akida2-like\ncontexts: [64]\ngird: {}\n";
   const auto spec = run_cli("sweep " + dir + "/spec.yaml --out " + dir + "/out");
   CHECK(spec.exit_code == 2);
-  CHECK(spec.err.find(
-            "unknown key 'gird', expected one of: act_bits, contexts, fidelity, grid, hw, kv_bits, model, "
-            "models, prompt, tokens, variants, weight_bits") != std::string::npos);
+  const std::string keys =
+      "act_bits, contexts, decode_only, fidelity, grid, hw, kv_bits, model, models, prompt, tokens, "
+      "variants, weight_bits";
+  CHECK(spec.err.find("unknown key 'gird', expected one of: " + keys) != std::string::npos);
 }
 
 TEST_CASE("6. the table picks units per value, mixed models print per-layer KV heads, counts are integers") {

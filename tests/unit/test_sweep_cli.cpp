@@ -158,6 +158,30 @@ TEST_CASE("a transaction sweep decodes each point at its own context, as neurokv
   }
 }
 
+TEST_CASE("a decode_only sweep's rows are run --decode-only's at each context, the prefill columns empty") {
+  const Dirs d;
+  const std::string spec = d.write("decode-only.yaml",
+                                   "model: edge-tiny\nhw: akida2-like\nvariants: [MQA]\ncontexts: [16, 64]\n"
+                                   "fidelity: transaction\ndecode_only: true\n");
+  REQUIRE(run({"sweep", spec, "--out", d.root + "/out", "-j", "2", "--no-plots"}, d.root + "/sweep.err") ==
+          0);
+  const std::vector<std::string> rows = data_lines(d.root + "/out/results.csv");
+  REQUIRE(rows.size() == 2);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::string context = i == 0 ? "16" : "64";
+    const std::string csv = d.root + "/run-" + context + ".csv";
+    REQUIRE(run({"run", "-m", "edge-tiny", "-v", "MQA", "--context", context, "--decode-only", "--csv", csv},
+                d.root + "/run.err") == 0);
+    const std::string expected = data_lines(csv).front();
+    INFO("sweep row " << rows[i] << "\nrun row   " << expected);
+    const std::string report = rows[i].substr(rows[i].find(',') + 1);
+    CHECK(report.compare(0, expected.size() + 1, expected + ",") == 0);
+    CHECK(expected.find(",,,,,") != std::string::npos);  // the five prefill columns, empty
+  }
+  CHECK(neurokv::read_whole_file(d.root + "/out/results.json").find("\"decode_only\": true") !=
+        std::string::npos);
+}
+
 TEST_CASE("a sweep with points that do not fit their chip finishes and counts them") {
   const Dirs d;
   std::string chip =

@@ -108,6 +108,24 @@ TEST_CASE(
   CHECK(plan.options_at(plan.point(1)).compile.context == 16);
 }
 
+TEST_CASE("decode_only leaves each point's prefill out, and a point with no prompt refuses it") {
+  const std::string base = "model: edge-tiny\nhw: akida2-like\nfidelity: transaction\ncontexts: [64, 128]\n";
+  const SweepPlan plan = plan_of(base + "variants: [QKV]\ndecode_only: true\n");
+  CHECK(plan.options_at(plan.point(1)).prompt == 127);
+  CHECK_FALSE(plan.options_at(plan.point(1)).prefill);
+  CHECK(plan_of(base + "variants: [QKV]\n").options_at(plan.point(1)).prefill);
+  // The key enters the hash only when set: a spec that says false keeps the hash of one that says nothing.
+  CHECK(plan.hash() != plan_of(base + "variants: [QKV]\n").hash());
+  CHECK(plan_of(base + "variants: [QKV]\ndecode_only: false\n").hash() ==
+        plan_of(base + "variants: [QKV]\n").hash());
+  CHECK_THROWS_WITH(parse_spec("model: a\nhw: b\ncontexts: [16]\ndecode_only: true\n", "s.yaml"),
+                    Catch::StartsWith("s.yaml:4:") &&
+                        Catch::Contains("decode_only at context 16 with a prompt of 0 tokens"));
+  CHECK_THROWS_WITH(parse_spec(base + "prompt: 0\ndecode_only: true\n", "s.yaml"),
+                    Catch::Contains("leaves no prefill out"));
+  CHECK_THROWS_WITH(parse_spec(base + "decode_only: maybe\n", "s.yaml"), Catch::StartsWith("s.yaml:5:"));
+}
+
 TEST_CASE("ranges are inclusive, log or linear, rounded to 6 significant digits") {
   const SweepSpec spec = parse_spec(
       "model: a\nhw: b\ncontexts: [1]\ngrid:\n  x: {from: 1e9, to: 8e9, steps: 4, scale: log}\n"
