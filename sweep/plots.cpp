@@ -358,6 +358,7 @@ class PlotWriter {
     const Figure figure(name, panels.size(), grid_columns(sweep_, facets));
     const std::map<std::string, Unit> units = units_by_model(rows, y, pick);
     std::map<std::string, std::pair<double, double>> range;  // per model, in its unit
+    double first_context = INFINITY, last_context = 0;
     std::string data;
     std::vector<std::string> plots;
     int block = 0;
@@ -378,6 +379,8 @@ class PlotWriter {
           data += fmt::format("{} {}\n", x, value);
           low = std::min(low, value);
           high = std::max(high, value);
+          first_context = std::min(first_context, x);
+          last_context = std::max(last_context, x);
         }
         data += "\n\n";
         plot += fmt::format("{}'{}.dat' index {} using 1:2 with linespoints lt {} notitle",
@@ -387,6 +390,9 @@ class PlotWriter {
     }
     std::string body =
         fmt::format("set xlabel 'context (tokens)'\nset logscale x 2\n{}", log_y ? "set logscale y 2\n" : "");
+    // One context: an octave either side, as gnuplot warns of (and pads) an empty x range.
+    if (first_context == last_context)
+      body += fmt::format("set xrange [{}:{}]\n", first_context / 2, first_context * 2);
     for (std::size_t p = 0; p < panels.size(); ++p) {
       const auto [low, high] = range.at(panels[p].model);
       body += figure.panel(p) + fmt::format("set title {}\n", sweep_.panel_title(panels[p], facets)) +

@@ -447,6 +447,24 @@ TEST_CASE(
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a sweep of one context plots it an octave either side, not on gnuplot's empty range") {
+  // The fake report reads two grid axes.
+  const std::string grid = "grid:\n  dram.bandwidth_bytes_per_s: [25.6e9]\n  energy.dram_pj_per_byte: [20]\n";
+  const std::string base = "model: edge-tiny\nhw: akida2-like\nvariants: [QKV, MQA]\n";
+  const std::string one = temp_dir("one-context"), two = temp_dir("two-contexts");
+  REQUIRE(run(plan_of(base + "contexts: [512]\n" + grid), one + "/out", 1).complete);
+  REQUIRE(run(plan_of(base + "contexts: [256, 512]\n" + grid), two + "/out", 1).complete);
+  write_plots(one + "/plots", read_results(one + "/out"));
+  write_plots(two + "/plots", read_results(two + "/out"));
+  for (const char* plot : {"energy_vs_context", "kv_memory_vs_context"})
+    CHECK_THAT(read_whole_file(one + "/plots/" + plot + ".gp"), Catch::Contains("set xrange [256:1024]\n"));
+  // Two contexts keep gnuplot's own range.
+  CHECK_THAT(read_whole_file(two + "/plots/energy_vs_context.gp"), !Catch::Contains("set xrange [1"));
+  CHECK_THAT(read_whole_file(two + "/plots/energy_vs_context.gp"), !Catch::Contains("set xrange [2"));
+  std::filesystem::remove_all(one);
+  std::filesystem::remove_all(two);
+}
+
 TEST_CASE("a facet axis of many values gets panels at five of them, evenly spaced, and the title says so") {
   const SweepPlan plan = plan_of(R"(model: paper-300m
 hw: akida2-like
