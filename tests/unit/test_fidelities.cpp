@@ -312,8 +312,7 @@ TEST_CASE("decode only: the decode tokens' figures of a full run, with no prefil
     CHECK(decode_only.decode.dram_bytes == full.decode.dram_bytes);
     CHECK(decode_only.decode.cycles > 0);
     if (fidelity != Fidelity::Cycle) {
-      // Every phase starts from drained queues, links and DMA: a decode token costs what it costs after the
-      // prefill, to the bit.
+      // Here a decode token costs what it costs after the prefill, to the bit.
       CHECK(decode_only.decode.cycles == full.decode.cycles);
       CHECK(decode_only.decode.energy.total() == full.decode.energy.total());
     } else {
