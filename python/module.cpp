@@ -272,9 +272,7 @@ PYBIND11_MODULE(_neurokv, m) {
       }))
       .def_readwrite("prompt", &EvaluateOptions::prompt)
       .def_readwrite("tokens", &EvaluateOptions::tokens)
-      .def_property(
-          "decode_only", [](const EvaluateOptions& o) { return !o.prefill; },
-          [](EvaluateOptions& o, bool decode_only) { o.prefill = !decode_only; })
+      .def_readwrite("decode_only", &EvaluateOptions::decode_only)
       .def_readwrite("seed", &EvaluateOptions::seed)
       .def_readwrite("trace_path", &EvaluateOptions::trace_path)
       .def_readwrite("vcd_path", &EvaluateOptions::vcd_path);

@@ -332,7 +332,7 @@ ProgramCounts count_program(const ir::Program& program, const ir::Program& prefi
     counts.decode_phase = Phase::decode(program.context);
     counts.decode.push_back(count_phase(program, plan, classes, hw, counts.decode_phase));
   }
-  if (options.prompt > 0 && options.prefill) {
+  if (options.prompt > 0 && !options.decode_only) {
     // Layers alike at the decode tokens' densities may differ at the prompt's: the prefill program's classes.
     const std::vector<int> prefill_classes =
         &prefill == &program ? classes : program_classes(prefill, plan, LayerSharing::ByClass);

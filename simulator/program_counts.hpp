@@ -25,7 +25,7 @@ struct EstimateOptions {
   int64_t prompt = 0;  // prefill length; 0 skips the prefill estimate
   int64_t tokens =
       1;  // > 1: the decode figures are the mean token over contexts prompt + 1 ... prompt + tokens
-  bool prefill = true;  // false: the prompt's KV rows are taken as written, and the prefill is not estimated
+  bool decode_only = false;  // the prompt's KV rows are taken as written, and the prefill is not estimated
 };
 
 // One wave of the schedule, in cycles and bytes no pricing key changes.

@@ -67,12 +67,15 @@ json site_json(const SiteDensities& densities) {
 
 json positions_json(int64_t begin, int64_t end) { return json::array({begin, end}); }
 
+// Whether the report's run had a prefill: a prompt, not left out by --decode-only.
+bool prefilled(const Report& r) { return r.prompt > 0 && !r.decode_only; }
+
 // What the figures of a measured variant took from the execution and what stays assumed (JSON and table).
 std::vector<std::string> measured_events_text(const Report& r, const MeasuredExecution& m) {
   std::vector<std::string> measured{
       fmt::format("decode: every op's input events, layer by layer, from executed positions {}-{}",
                   m.decode_begin, m.decode_end - 1)};
-  if (r.prompt > 0 && !r.decode_only) {
+  if (prefilled(r)) {
     measured.push_back(fmt::format("prefill: every op's input events from executed positions {}-{}",
                                    m.prefill_begin, m.prefill_end - 1));
   }
@@ -89,7 +92,7 @@ std::vector<std::string> assumed_events_text(const Report& r, const MeasuredExec
         "decode steps at positions past the {} executed: the densities of executed positions {}-{}",
         m.decode_end, m.decode_begin, m.decode_end - 1));
   }
-  if (!r.decode_only && r.prompt > m.prefill_end) {
+  if (prefilled(r) && r.prompt > m.prefill_end) {
     assumed.push_back(
         fmt::format("prefill of {} tokens: the densities of the {} executed", r.prompt, m.prefill_end));
   }
@@ -107,8 +110,7 @@ json execution_json(const Report& r, const MeasuredExecution& m) {
           {"densities", site_json(m.densities)},
           {"layer_densities", layers},
           {"positions",
-           {{"prefill",
-             r.prompt > 0 && !r.decode_only ? positions_json(m.prefill_begin, m.prefill_end) : json(nullptr)},
+           {{"prefill", prefilled(r) ? positions_json(m.prefill_begin, m.prefill_end) : json(nullptr)},
             {"decode", positions_json(m.decode_begin, m.decode_end)}}},
           {"measured", measured_events_text(r, m)},
           {"assumed", assumed_events_text(r, m)},

@@ -316,7 +316,7 @@ Report run(Study& study, const StudyOptions& options, const RunOptions& run, con
   evaluate_options.compile = study.compile;
   evaluate_options.fidelity = run.fidelity;
   evaluate_options.tokens = run.tokens;
-  evaluate_options.prefill = !run.decode_only;
+  evaluate_options.decode_only = run.decode_only;
   evaluate_options.seed = run.seed;
   const int64_t context = study.compile.context;
   // evaluate() checks that prompt + tokens fit the context.

@@ -240,7 +240,7 @@ EvaluateOptions SweepPlan::options_at(const SweepPoint& point) const {
   options.fidelity = spec_.fidelity;
   options.prompt = prompt_at(spec_, point.context);
   options.tokens = spec_.tokens;
-  options.prefill = !spec_.decode_only;
+  options.decode_only = spec_.decode_only;
   return options;
 }
 

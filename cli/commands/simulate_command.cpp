@@ -14,17 +14,14 @@ struct SimulateOptions {
   std::string program_path;
   std::string hw;  // empty: the chip the program records
   EvaluateOptions run;
-  bool decode_only = false;
   ReportPaths outputs;  // --json / --csv
 };
 
 void run_simulate(const SimulateOptions& options) {
   check_report_outputs(options.outputs);
   const ir::Program program = ir::load_program(options.program_path);
-  EvaluateOptions run = options.run;
-  run.prefill = !options.decode_only;
   const study::Simulation simulation =
-      study::simulate(program, options.program_path, options.hw, run, print_diagnostic);
+      study::simulate(program, options.program_path, options.hw, options.run, print_diagnostic);
   emit_report(simulation.report, options.outputs);
   print_diagnostics(simulation.notes);
 }
@@ -46,7 +43,7 @@ void add_simulate_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 24));
   command->add_flag(
-      "--decode-only", options->decode_only,
+      "--decode-only", options->run.decode_only,
       "run the decode tokens only: the prompt's KV rows are taken as written and its prefill is "
       "not run");
   command->add_option("--tokens,-t", options->run.tokens, "decode tokens")

@@ -30,7 +30,7 @@ void check_fits(const ir::Program& program, const EvaluateOptions& options) {
                     "cache is planned for; expected 0 <= prompt and prompt + tokens <= context",
                     options.prompt, options.tokens, program.context));
   }
-  if (!options.prefill && options.prompt == 0)
+  if (options.decode_only && options.prompt == 0)
     throw InputError(
         "--decode-only: the prompt is 0 tokens, so there is no prefill to leave out; expected --prompt of 1 "
         "or more, or no --decode-only");
@@ -81,7 +81,7 @@ AnalyticCounts count_analytic(const ir::Program& program, const HwConfig& hw,
                               const EvaluateOptions& options) {
   check_fits(program, options);
   AnalyticCounts counts;
-  const EstimateOptions estimate{options.prompt, options.tokens, options.prefill};
+  const EstimateOptions estimate{options.prompt, options.tokens, options.decode_only};
   if (options.measured.empty()) {
     counts.estimate = count_program(program, hw, estimate);
   } else {
@@ -119,8 +119,8 @@ VariantReport unsimulated_report(const ir::Program& program, const HwConfig& hw)
 VariantReport evaluate_simulated(const ir::Program& program, VariantReport unsimulated, const HwConfig& hw,
                                  const EvaluateOptions& options) {
   check_fits(program, options);
-  const SimOptions sim_options{options.prompt,   options.tokens,   options.seed,   options.trace_path,
-                               options.vcd_path, options.measured, options.prefill};
+  const SimOptions sim_options{options.prompt,   options.tokens,   options.seed,       options.trace_path,
+                               options.vcd_path, options.measured, options.decode_only};
   const SimulationResult sim = options.fidelity == Fidelity::Cycle
                                    ? cycle::simulate_cycle(program, hw, sim_options)
                                    : simulate(program, hw, sim_options);
@@ -151,7 +151,7 @@ Report report_for(const ir::Program& program, const HwConfig& hw, const Evaluate
   set_report_chip(report, hw);
   report.context = program.context;
   report.prompt = options.prompt;
-  report.decode_only = options.prompt > 0 && !options.prefill;
+  report.decode_only = options.decode_only;
   report.fidelity = to_string(options.fidelity);
   report.weight_bits = program.precision.weight_bits;
   report.act_bits = program.precision.act_bits;

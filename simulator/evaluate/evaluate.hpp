@@ -21,12 +21,13 @@ struct EvaluateOptions {
   CompileOptions compile;  // compile.context: the final context, which the KV cache is planned for
   Fidelity fidelity = Fidelity::Analytic;
   int64_t prompt = 0;      // prefill length (0: no prefill)
-  bool prefill = true;     // false: decode only, the prompt's KV rows taken as written (no prefill figures)
   int64_t tokens = 1;      // decode tokens, at contexts prompt + 1 ... prompt + tokens (analytic: 1 is
                            // one step at the program's context; more are averaged like the transaction one's)
   uint64_t seed = 1;       // transaction fidelity: activation draws
   std::string trace_path;  // transaction fidelity: Chrome trace JSON, when not empty
   std::string vcd_path;    // transaction fidelity: VCD, when not empty
+  // The prompt's KV rows taken as written: no prefill run or estimated (--decode-only).
+  bool decode_only = false;
   // Measured events: each op's input density per phase kind, by op id of the program compiled from the same
   // model, variant, chip and compile options (docs/executor.md); empty: the program's assumed densities.
   MeasuredDensities measured;

@@ -44,7 +44,7 @@ const std::string* Sequencer::label(std::string text) {
 
 void Sequencer::run() {
   const int layers = program_.model.layers;
-  if (options_.prompt > 0 && options_.prefill) {
+  if (options_.prompt > 0 && !options_.decode_only) {
     const Phase phase = prefill_phase(program_, ctx_.hw, options_.prompt);
     const PhaseTotals totals = run_phase(phase, prefill_waves_, 0);
     result_.prefill = totals.report(phase, ctx_.hw, power_, nullptr);

@@ -36,7 +36,7 @@ struct SimOptions {
   std::string trace_path;  // Chrome trace JSON when not empty
   std::string vcd_path;    // VCD when not empty
   MeasuredDensities measured = {};  // measured input densities per phase kind: used as they are, not drawn
-  bool prefill = true;  // false: the prompt's KV rows are taken as written, and its prefill is not run
+  bool decode_only = false;         // the prompt's KV rows are taken as written, and its prefill is not run
 };
 
 struct SimulationResult {

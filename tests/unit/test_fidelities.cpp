@@ -303,7 +303,7 @@ TEST_CASE("decode only: the decode tokens' figures of a full run, with no prefil
     INFO(to_string(fidelity));
     const VariantReport full = evaluate_program(program, hw, at(fidelity, 31, 2));
     EvaluateOptions options = at(fidelity, 31, 2);
-    options.prefill = false;
+    options.decode_only = true;
     const VariantReport decode_only = evaluate_program(program, hw, options);
     REQUIRE(full.prefill.has_value());
     CHECK(full.prefill->cycles > 0);
@@ -328,7 +328,7 @@ TEST_CASE("decode only: the decode tokens' figures of a full run, with no prefil
   }
   // Without a prompt there is no prefill to leave out: an input error, not a silent no-op.
   EvaluateOptions empty_prompt = at(Fidelity::Analytic, 0, 1);
-  empty_prompt.prefill = false;
+  empty_prompt.decode_only = true;
   CHECK_THROWS_WITH(evaluate_program(program, hw, empty_prompt),
                     Catch::Contains("--decode-only: the prompt is 0 tokens"));
 }

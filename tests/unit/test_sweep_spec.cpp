@@ -112,8 +112,8 @@ TEST_CASE("decode_only leaves each point's prefill out, and a point with no prom
   const std::string base = "model: edge-tiny\nhw: akida2-like\nfidelity: transaction\ncontexts: [64, 128]\n";
   const SweepPlan plan = plan_of(base + "variants: [QKV]\ndecode_only: true\n");
   CHECK(plan.options_at(plan.point(1)).prompt == 127);
-  CHECK_FALSE(plan.options_at(plan.point(1)).prefill);
-  CHECK(plan_of(base + "variants: [QKV]\n").options_at(plan.point(1)).prefill);
+  CHECK(plan.options_at(plan.point(1)).decode_only);
+  CHECK_FALSE(plan_of(base + "variants: [QKV]\n").options_at(plan.point(1)).decode_only);
   // The key enters the hash only when set: a spec that says false keeps the hash of one that says nothing.
   CHECK(plan.hash() != plan_of(base + "variants: [QKV]\n").hash());
   CHECK(plan_of(base + "variants: [QKV]\ndecode_only: false\n").hash() ==
