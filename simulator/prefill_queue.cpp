@@ -12,10 +12,6 @@
 namespace neurokv {
 namespace {
 
-int np_index(const ir::Program& program, const ir::NpCoord& np) {
-  return ir::np_index(np, program.chip.mesh_cols, program.chip.nps_per_node);
-}
-
 int nps_total(const ir::Program& program) {
   return program.chip.mesh_cols * program.chip.mesh_rows * program.chip.nps_per_node;
 }
@@ -35,7 +31,7 @@ std::vector<int64_t> event_buffer_bytes(const ir::Program& program, const HwConf
     if (buffer.location != ir::Storage::Sram || buffer.nps.empty()) continue;
     const auto n = static_cast<int64_t>(buffer.nps.size());
     const int64_t share = (buffer.bytes_per_token * buffer.capacity_tokens + n - 1) / n;
-    for (const ir::NpCoord& np : buffer.nps) free.at(static_cast<size_t>(np_index(program, np))) -= share;
+    for (const ir::NpCoord& np : buffer.nps) free.at(static_cast<size_t>(ir::np_index(program, np))) -= share;
   }
   return free;
 }
@@ -83,7 +79,7 @@ std::vector<int64_t> dense_queue_bound(const ir::Program& program, const HwConfi
     for (size_t tile = 0; tile < program.ops[op].tiles.size(); ++tile) {
       const size_t at = queue_start[op] + tile;
       if (!fed[at]) continue;
-      np_of[at] = static_cast<size_t>(np_index(program, program.ops[op].tiles[tile].np));
+      np_of[at] = static_cast<size_t>(ir::np_index(program, program.ops[op].tiles[tile].np));
       ++np_start.at(np_of[at] + 1);
     }
   }

@@ -12,10 +12,6 @@
 namespace neurokv {
 namespace {
 
-int np_index(const ir::Program& program, const ir::NpCoord& np) {
-  return ir::np_index(np, program.chip.mesh_cols, program.chip.nps_per_node);
-}
-
 // What a program's routes are, once for all its phases.
 struct RoutePlan {
   explicit RoutePlan(const ir::Program& program) : from(program), repeated(repeated_kv_deliveries(program)) {}
@@ -249,7 +245,7 @@ PhaseCounts count_phase(const ir::Program& program, const RoutePlan& plan, const
       for (size_t t = 0; t < op.tiles.size(); ++t) {
         const TileTime tile = alone ? count_tile(op, t, tokens, layer) : tile_times[kept.tiles + t];
         time.dram_bytes += tile.dram_bursts;
-        const int index = np_index(program, op.tiles[t].np);
+        const int index = ir::np_index(program, op.tiles[t].np);
         if (np_busy[index] == 0) touched.push_back(index);
         np_busy[index] += tile.compute_cycles;
         time.compute = std::max(time.compute, np_busy[index]);

@@ -14,7 +14,7 @@ namespace neurokv {
 namespace {
 
 // Bounds that refuse absurd networks before anything is sized from them; far above any Akida model.
-constexpr int64_t kMaxLayers = 1024;
+constexpr int64_t kMaxCnnLayers = 1024;
 constexpr int kMaxStride = 8;
 constexpr int kMaxPool = 16;
 
@@ -148,9 +148,9 @@ CnnSpec cnn_from_yaml(const YamlMap& top, const std::string& file) {
   spec.input = read_input(top, spec.input_bits);
   spec.activation_density = top.number_or("activation_density", spec.activation_density, 0.0, 1.0);
   const std::vector<YamlMap> items = top.list_items("layers", "layer mappings");
-  if (static_cast<int64_t>(items.size()) > kMaxLayers) {
+  if (static_cast<int64_t>(items.size()) > kMaxCnnLayers) {
     throw InputError(
-        fmt::format("{}: {} layers, expected at most {}", top.location("layers"), items.size(), kMaxLayers));
+        fmt::format("{}: {} layers, expected at most {}", top.location("layers"), items.size(), kMaxCnnLayers));
   }
   top.reject_unknown_keys();
   Shape3 shape = spec.input;

@@ -13,6 +13,9 @@ namespace neurokv::ir {
 inline int np_index(const NpCoord& np, int mesh_cols, int nps_per_node) {
   return (np.y * mesh_cols + np.x) * nps_per_node + np.np;
 }
+inline int np_index(const Program& program, const NpCoord& np) {
+  return np_index(np, program.chip.mesh_cols, program.chip.nps_per_node);
+}
 
 // The NP at `index` in that order: np_index's inverse.
 inline NpCoord np_coord(int index, int mesh_cols, int nps_per_node) {

@@ -135,15 +135,17 @@ int64_t count_rows(const std::vector<int64_t>& per_row, int64_t channels, int64_
 // Float numerics: sums in fp32, the bias added in fp32. Integer: the exact sum times the input's step and the
 // channel's weight scale, plus the bias, in double.
 template <class In>
-auto finisher(const Kernel& k, double in_step) {
-  return [&k, in_step](int64_t c, auto sum) -> double {
-    const auto i = static_cast<std::size_t>(c);
-    if constexpr (std::is_same_v<In, float>) {
-      return static_cast<double>(static_cast<float>(sum) + k.bias[i]);
-    } else {
+auto finisher(const Kernel& k, [[maybe_unused]] double in_step) {
+  if constexpr (std::is_same_v<In, float>) {
+    return [&k](int64_t c, auto sum) -> double {
+      return static_cast<double>(static_cast<float>(sum) + k.bias[static_cast<std::size_t>(c)]);
+    };
+  } else {
+    return [&k, in_step](int64_t c, auto sum) -> double {
+      const auto i = static_cast<std::size_t>(c);
       return static_cast<double>(sum) * in_step * k.scale[i] + k.bias[i];
-    }
-  };
+    };
+  }
 }
 
 // Float numerics read float values, integer numerics the codes.

@@ -20,7 +20,7 @@ namespace {
 using test::kOnnxFixtures;
 using test::onnx_fixture;
 
-nlohmann::json expected() {
+nlohmann::json llama_expected() {
   std::ifstream in(kOnnxFixtures + "llama-expected.json");
   return nlohmann::json::parse(in);
 }
@@ -28,7 +28,7 @@ nlohmann::json expected() {
 }  // namespace
 
 TEST_CASE("every Llama-style ONNX fixture imports with its shapes, norm, RoPE, MLP, KV heads and QKV form") {
-  const nlohmann::json all = expected();
+  const nlohmann::json all = llama_expected();
   const nlohmann::json& shape = all["shape"];
   for (const auto& [name, want] : all["models"].items()) {
     INFO(name);
@@ -81,7 +81,7 @@ TEST_CASE("the estimate of a Llama-style ONNX model equals the estimate of the e
   EvaluateOptions options;
   options.compile.context = 32;
   options.prompt = 8;
-  const nlohmann::json models = expected()["models"];
+  const nlohmann::json models = llama_expected()["models"];
   for (const auto& [name, want] : models.items()) {
     INFO(name);
     ModelSpec yaml = base;
