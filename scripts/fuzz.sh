@@ -11,8 +11,9 @@ seconds="${1:-60}"
 update_corpus=0
 [ "${2:-}" = "--update-corpus" ] && update_corpus=1
 root="$PWD"
+# A unity build, as scripts/test-sanitized.sh's, for the same reason.
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEUROKV_FUZZ=ON \
-  -DNEUROKV_BENCH=OFF >/dev/null
+  -DNEUROKV_BENCH=OFF -DCMAKE_UNITY_BUILD=ON >/dev/null
 targets=(fuzz_model fuzz_hw fuzz_ir fuzz_sweep_spec fuzz_onnx fuzz_weights fuzz_executor)
 cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]}"
 
