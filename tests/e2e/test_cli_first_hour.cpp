@@ -11,6 +11,7 @@
 #include <string>
 
 #include "tests/e2e/cli_runner.hpp"
+#include "tests/e2e/scratch_dir.hpp"
 
 using neurokv::test::run_cli;
 using nlohmann::json;
@@ -19,14 +20,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kSource = NEUROKV_SOURCE_DIR;
-
-// A fresh directory for one test's files.
-std::string scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("neurokv-first-hour-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
@@ -100,7 +93,8 @@ TEST_CASE("1. a context past the model's learned positions is warned about on st
         std::string::npos);
 
   // simulate: the program carries its context.
-  const std::string dir = scratch("extrapolation");
+  const neurokv::test::ScratchDir scratch("first-hour-extrapolation");
+  const std::string dir = scratch.root;
   REQUIRE(run_cli("compile --model edge-tiny --variant MQA --context 600 -o " + dir + "/p.nkir").exit_code ==
           0);
   const auto simulate =
@@ -112,7 +106,8 @@ TEST_CASE("1. a context past the model's learned positions is warned about on st
 }
 
 TEST_CASE("1. a sweep marks the points past the learned positions and warns once") {
-  const std::string dir = scratch("sweep-extrapolated");
+  const neurokv::test::ScratchDir scratch("first-hour-sweep-extrapolated");
+  const std::string dir = scratch.root;
   std::ofstream(dir + "/spec.yaml") << "model: edge-tiny\nhw: akida2-like\nvariants: [QKV]\n"
                                        "contexts: [256, 1024]\n";
   const auto r = run_cli("sweep " + dir + "/spec.yaml --out " + dir + "/out --no-plots -j1");
@@ -135,7 +130,8 @@ TEST_CASE("1. a sweep marks the points past the learned positions and warns once
 }
 
 TEST_CASE("2. sweep plots show every swept axis, every model, and which chip each panel is") {
-  const std::string dir = scratch("plots");
+  const neurokv::test::ScratchDir scratch("first-hour-plots");
+  const std::string dir = scratch.root;
   const auto r = run_cli("sweep " + kSource + "/docs/examples/two-axis-two-model.yaml --out " + dir + " -j2");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -176,7 +172,8 @@ TEST_CASE("2. sweep plots show every swept axis, every model, and which chip eac
 }
 
 TEST_CASE("3. simulate and ir verify use the chip the program records, and a mismatch says which --hw") {
-  const std::string dir = scratch("chip-record");
+  const neurokv::test::ScratchDir scratch("first-hour-chip-record");
+  const std::string dir = scratch.root;
   const std::string chip = dir + "/my-chip.yaml";
   std::ofstream(chip) << replaced(read_text(kSource + "/hwconfigs/akida2-like.yaml"), "name: akida2-like",
                                   "name: my-chip");
@@ -263,7 +260,8 @@ TEST_CASE("5. variant names are read without case with a note, and --model typos
                         "qwen2.5-0.5b, smollm2-135m, smollm2-360m, tinyllama-1.1b") != std::string::npos);
 
   // The sweep spec's unknown-key list names every key it accepts.
-  const std::string dir = scratch("spec-keys");
+  const neurokv::test::ScratchDir scratch("first-hour-spec-keys");
+  const std::string dir = scratch.root;
   std::ofstream(dir + "/spec.yaml") << "models: [edge-tiny]\nhw: akida2-like\ncontexts: [64]\ngird: {}\n";
   const auto spec = run_cli("sweep " + dir + "/spec.yaml --out " + dir + "/out");
   CHECK(spec.exit_code == 2);
@@ -297,7 +295,8 @@ TEST_CASE("6. the table picks units per value, mixed models print per-layer KV h
   CHECK(json::parse(mixed_json.out)["variants"][0]["kv_heads_per_layer"] == json::array({4, 1}));
 
   // A chip named with a comma: the CSV quotes it, and every row keeps its column count.
-  const std::string dir = scratch("csv-quoting");
+  const neurokv::test::ScratchDir scratch("first-hour-csv-quoting");
+  const std::string dir = scratch.root;
   std::ofstream(dir + "/chip.yaml") << replaced(read_text(kSource + "/hwconfigs/akida2-like.yaml"),
                                                 "name: akida2-like", "name: \"my,chip\"");
   const auto csv = run_cli("estimate --model edge-tiny --context 256 --variant QKV,MQA --hw " + dir +
@@ -314,7 +313,8 @@ TEST_CASE("6. the table picks units per value, mixed models print per-layer KV h
 }
 
 TEST_CASE("7. a model file without kv_groups compiles the variants that need none") {
-  const std::string dir = scratch("no-kv-groups");
+  const neurokv::test::ScratchDir scratch("first-hour-no-kv-groups");
+  const std::string dir = scratch.root;
   std::string model = read_text(kSource + "/models/edge-tiny.yaml");
   model = replaced(model, "kv_groups: 2\n", "");
   std::ofstream(dir + "/m.yaml") << model;
@@ -357,7 +357,8 @@ TEST_CASE(
       std::string::npos);
 
   // NEUROKV_HOME holds models/ and hwconfigs/.
-  const std::string home = scratch("home");
+  const neurokv::test::ScratchDir scratch("first-hour-home");
+  const std::string home = scratch.root;
   fs::create_directories(home + "/models");
   fs::copy(kSource + "/hwconfigs", home + "/hwconfigs");
   std::ofstream(home + "/models/mine.yaml")

@@ -3,13 +3,13 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "compiler/support/whole_file.hpp"
 #include "simulator/noc/synthetic_run.hpp"
 #include "tests/e2e/cli_runner.hpp"
+#include "tests/e2e/scratch_dir.hpp"
 
 using neurokv::test::run_cli;
 
@@ -47,14 +47,13 @@ TEST_CASE("noc --hw takes the chip's NoC, and a flag overrides it") {
 }
 
 TEST_CASE("noc --rates prints the latency-load curve and writes its gnuplot data and script") {
-  const std::string dir = std::filesystem::temp_directory_path() / "neurokv-noc-curve";
-  std::filesystem::remove_all(dir);
+  const neurokv::test::ScratchDir scratch("noc-curve");
+  const std::string dir = scratch.root;
   const auto r = run_cli("noc --mesh 4x4 --rates 0.1:0.5:0.2 --cycles 1000 --plots " + dir);
   REQUIRE(r.exit_code == 0);
   const std::string data = neurokv::read_whole_file(dir + "/latency_load.dat");
   CHECK(std::count(data.begin(), data.end(), '\n') == 4);  // a header and 3 rates
   CHECK(neurokv::read_whole_file(dir + "/latency_load.gp").find("latency_load.dat") != std::string::npos);
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("noc --systemc drives the same cycle loop from one SC_THREAD: the same figures, to the byte") {
