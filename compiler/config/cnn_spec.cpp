@@ -149,8 +149,8 @@ CnnSpec cnn_from_yaml(const YamlMap& top, const std::string& file) {
   spec.activation_density = top.number_or("activation_density", spec.activation_density, 0.0, 1.0);
   const std::vector<YamlMap> items = top.list_items("layers", "layer mappings");
   if (static_cast<int64_t>(items.size()) > kMaxCnnLayers) {
-    throw InputError(
-        fmt::format("{}: {} layers, expected at most {}", top.location("layers"), items.size(), kMaxCnnLayers));
+    throw InputError(fmt::format("{}: {} layers, expected at most {}", top.location("layers"), items.size(),
+                                 kMaxCnnLayers));
   }
   top.reject_unknown_keys();
   Shape3 shape = spec.input;
