@@ -4,11 +4,12 @@
 // the benchmark thread's CPU time. bench_events sends one-flit packets, one per event (as the cycle fidelity
 // sends an event, noc.event_bytes being one flit on every shipped chip): events delivered per second, and the
 // process's peak resident set so far. bench_load_curve times a latency–load curve (`neurokv noc --rates
-// 0.05:0.4:0.05`, eight runs of bench_synthetic's mesh) on 1 and 2 workers: flit-hops per wall second, as the
-// curve's runs are spread over the cores. bench_barrier measures what a two-thread mesh would pay per cycle:
-// two threads that each do half of a cycle's work and meet at a barrier (spinning, spinning then yielding, or
-// sleeping in a futex after a short spin), against one thread doing the whole cycle's work
-// (bench_one_thread); cycles per wall second. Run: build/bench/bench_noc (docs/performance.md).
+// 0.05:0.4:0.05`, eight runs of bench_synthetic's mesh) on 1 and 2 workers, with 4-flit and one-flit packets:
+// flit-hops and packets (with one flit, events) per wall second, as the curve's runs are spread over the
+// cores. bench_barrier measures what a two-thread mesh would pay per cycle: two threads that each do half of
+// a cycle's work and meet at a barrier (spinning, spinning then yielding, or sleeping in a futex after a
+// short spin), against one thread doing the whole cycle's work (bench_one_thread); cycles per wall second.
+// Run: build/bench/bench_noc (docs/performance.md).
 #include <benchmark/benchmark.h>
 #include <immintrin.h>
 #include <linux/futex.h>
@@ -64,13 +65,19 @@ void bench_events(benchmark::State& state, double rate) {
 void bench_load_curve(benchmark::State& state) {
   const auto workers = static_cast<std::size_t>(state.range(0));
   const neurokv::noc::NocParams params;
-  const neurokv::noc::SyntheticOptions options;  // uniform, 4-flit packets
+  neurokv::noc::SyntheticOptions options;  // uniform
+  options.packet_flits = static_cast<int>(state.range(1));
   const std::vector<double> rates = neurokv::noc::rate_steps("rates", 0.05, 0.4, 0.05);
-  double flit_hops = 0;
+  double flit_hops = 0, packets = 0;
   for (auto _ : state)
-    for (const neurokv::noc::LoadPoint& point : neurokv::noc::run_load_curve(params, options, rates, workers))
+    for (const neurokv::noc::LoadPoint& point :
+         neurokv::noc::run_load_curve(params, options, rates, workers)) {
       flit_hops += static_cast<double>(point.result.flit_hops);
+      packets += static_cast<double>(point.result.packets);
+    }
   state.counters["flit_hops_per_s"] = benchmark::Counter(flit_hops, benchmark::Counter::kIsRate);
+  // With one-flit packets, events delivered per wall second (each run drains: every packet is delivered).
+  state.counters["packets_per_s"] = benchmark::Counter(packets, benchmark::Counter::kIsRate);
 }
 
 // Stands for a cycle's router work: `n` dependent xorshift steps (about 1.7 ns each on the 2-vCPU guest).
@@ -159,7 +166,13 @@ BENCHMARK_CAPTURE(bench_synthetic, transpose_0_1, neurokv::noc::Traffic::Transpo
 BENCHMARK_CAPTURE(bench_events, uniform_one_flit_0_1, 0.1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(bench_events, uniform_one_flit_0_4, 0.4)->Unit(benchmark::kMillisecond);
 
-BENCHMARK(bench_load_curve)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+// Workers × packet flits: the 4-flit curve of `neurokv noc --rates`, and the same curve of one-flit packets
+// (events).
+BENCHMARK(bench_load_curve)
+    ->ArgsProduct({{1, 2}, {4, 1}})
+    ->ArgNames({"workers", "flits"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // Work per half-cycle 0 (the barrier alone) and 3,000 steps (a whole cycle of about 10 us of CPU on one
 // thread, as uniform 0.3 costs); wall time, as a split is worth only the wall time it saves.
