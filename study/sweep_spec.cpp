@@ -1,5 +1,7 @@
 #include "study/sweep_spec.hpp"
 
+#include <utility>
+
 #include "study/data_dir.hpp"
 #include "sweep/compile_cache.hpp"
 #include "sweep/shard.hpp"
@@ -26,7 +28,7 @@ SweepMerge merge_sweep_shards(const std::vector<std::string>& shard_dirs, const 
                               const DiagnosticSink& now) {
   std::vector<sweep::SweepResults> shards;
   for (const std::string& dir : shard_dirs) shards.push_back(sweep::read_results(dir));
-  SweepMerge merge{nullptr, sweep::merge_results(shards)};
+  SweepMerge merge{nullptr, sweep::merge_results(std::move(shards))};
   Diagnostics notes;
   merge.lock = std::make_unique<sweep::OutputLock>(out, notes);
   for (const Diagnostic& note : notes) now(note);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
+#include <utility>
 
 #include "compiler/support/error.hpp"
 
@@ -40,16 +42,18 @@ Shard Shard::parse(const std::string& text) {
 
 std::string Shard::text() const { return fmt::format("{}/{}", k, n); }
 
-SweepResults merge_results(const std::vector<SweepResults>& shards) {
+SweepResults merge_results(std::vector<SweepResults> shards) {
   if (shards.empty()) throw InputError("sweep merge: no result directories given, expected one per shard");
-  SweepResults merged = shards.front();
-  merged.shard.clear();
-  merged.rows.clear();
+  SweepResults merged;
+  merged.spec = shards.front().spec;
+  merged.spec_hash = shards.front().spec_hash;
+  merged.points_total = shards.front().points_total;
+  merged.columns = shards.front().columns;
   const auto version = [](const SweepResults& r) {
     const bool named = r.spec.is_object() && r.spec.contains("neurokv") && r.spec.at("neurokv").is_string();
     return named ? r.spec.at("neurokv").get<std::string>() : std::string("before 0.1.0+cost1");
   };
-  for (const SweepResults& shard : shards) {
+  for (SweepResults& shard : shards) {
     if (version(shard) != version(merged)) {
       throw InputError(
           fmt::format("sweep merge: shard {} was run by neurokv {}, another by neurokv {} (version+cost "
@@ -63,7 +67,9 @@ SweepResults merge_results(const std::vector<SweepResults>& shards) {
                       "sweep (same spec, model and chip files)",
                       shard.shard.empty() ? "(whole)" : shard.shard, shard.spec_hash, merged.spec_hash));
     }
-    merged.rows.insert(merged.rows.end(), shard.rows.begin(), shard.rows.end());
+    merged.rows.insert(merged.rows.end(), std::make_move_iterator(shard.rows.begin()),
+                       std::make_move_iterator(shard.rows.end()));
+    shard.rows = {};
   }
   std::sort(merged.rows.begin(), merged.rows.end(),
             [](const SweepRow& a, const SweepRow& b) { return a.point < b.point; });

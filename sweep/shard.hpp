@@ -19,8 +19,9 @@ struct Shard {
   std::string text() const;
 };
 
-// The whole sweep's results from its shards' (in any order). InputError when the shards come from different
-// specs, or when a point is missing (naming the indices) or appears twice.
-SweepResults merge_results(const std::vector<SweepResults>& shards);
+// The whole sweep's results from its shards' (in any order), their rows moved, not copied: a large sweep's
+// rows are held once. InputError when the shards come from different specs, or when a point is missing
+// (naming the indices) or appears twice.
+SweepResults merge_results(std::vector<SweepResults> shards);
 
 }  // namespace neurokv::sweep
