@@ -602,14 +602,13 @@ class PlotWriter {
 
 }  // namespace
 
-std::vector<std::string> write_plots(const std::string& plots_dir, const SweepResults& all) {
-  if (all.rows.empty()) throw InputError("sweep plots: the results have no rows, expected a finished sweep");
+std::vector<std::string> write_plots(const std::string& plots_dir, SweepResults results) {
+  if (results.rows.empty())
+    throw InputError("sweep plots: the results have no rows, expected a finished sweep");
   // Infeasible points (the model does not fit the chip) have no figures to draw.
-  SweepResults results = all;
-  results.rows.clear();
-  for (const SweepRow& row : all.rows) {
-    if (feasible(all.columns, row)) results.rows.push_back(row);
-  }
+  results.rows.erase(std::remove_if(results.rows.begin(), results.rows.end(),
+                                    [&](const SweepRow& row) { return !feasible(results.columns, row); }),
+                     results.rows.end());
   if (results.rows.empty()) {
     throw InputError(
         "sweep plots: no point is feasible (no model fits its chip), expected at least one to draw");

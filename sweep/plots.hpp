@@ -8,7 +8,9 @@
 
 namespace neurokv::sweep {
 
-// Writes the data and scripts; returns the scripts' file names, relative to `plots_dir`.
-std::vector<std::string> write_plots(const std::string& plots_dir, const SweepResults& results);
+// Writes the data and scripts; returns the scripts' file names, relative to `plots_dir`. Takes the results
+// by value to drop the infeasible rows in place: a caller done with them moves them in, and a large sweep's
+// rows are held once.
+std::vector<std::string> write_plots(const std::string& plots_dir, SweepResults results);
 
 }  // namespace neurokv::sweep

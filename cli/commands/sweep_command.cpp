@@ -7,6 +7,7 @@
 #include <csignal>
 #include <filesystem>
 #include <memory>
+#include <utility>
 
 #include "cli/diagnostics.hpp"
 #include "cli/gnuplot.hpp"
@@ -48,7 +49,7 @@ std::string infeasible_note(const sweep::SweepResults& results) {
                     [&](const sweep::SweepRow& row) { return !sweep::feasible(results.columns, row); }));
 }
 
-void draw(const std::string& dir, const sweep::SweepResults& results) {
+void draw(const std::string& dir, sweep::SweepResults results) {
   const bool any = std::any_of(results.rows.begin(), results.rows.end(), [&](const sweep::SweepRow& row) {
     return sweep::feasible(results.columns, row);
   });
@@ -57,7 +58,7 @@ void draw(const std::string& dir, const sweep::SweepResults& results) {
     return;
   }
   const std::string plots = dir + "/plots";
-  if (run_gnuplot(plots, sweep::write_plots(plots, results))) {
+  if (run_gnuplot(plots, sweep::write_plots(plots, std::move(results)))) {
     fmt::print(stderr, "neurokv: plots in {}/ (SVG and PNG)\n", plots);
   }
 }
@@ -98,12 +99,10 @@ void run(const SweepFlags& flags) {
 }
 
 void merge(const SweepFlags& flags) {
-  const study::SweepMerge merge =
-      study::merge_sweep_shards(flags.merge_dirs, flags.merge_out, print_diagnostic);
-  const sweep::SweepResults& merged = merge.results;
+  study::SweepMerge merge = study::merge_sweep_shards(flags.merge_dirs, flags.merge_out, print_diagnostic);
   fmt::print(stderr, "neurokv: merged {} shards, {} points{}, into {}\n", flags.merge_dirs.size(),
-             merged.rows.size(), infeasible_note(merged), flags.merge_out);
-  if (!flags.no_plots) draw(flags.merge_out, merged);
+             merge.results.rows.size(), infeasible_note(merge.results), flags.merge_out);
+  if (!flags.no_plots) draw(flags.merge_out, std::move(merge.results));
 }
 
 // --emit-slurm DIR --shards N: the sweep as Slurm jobs, not run here.
