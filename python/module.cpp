@@ -198,7 +198,7 @@ py::tuple sweep_merge(const std::vector<std::string>& shards, const std::string&
   std::size_t points = 0;
   {
     const py::gil_scoped_release release;
-    points = study::merge_sweep_shards(shards, out, collector.sink()).results.rows.size();
+    points = study::merge_sweep_shards(shards, out, collector.sink()).points;
   }
   return py::make_tuple(points, collector.pairs());
 }

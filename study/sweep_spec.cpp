@@ -1,7 +1,5 @@
 #include "study/sweep_spec.hpp"
 
-#include <utility>
-
 #include "study/data_dir.hpp"
 #include "sweep/compile_cache.hpp"
 #include "sweep/shard.hpp"
@@ -26,13 +24,12 @@ SweepRun run_sweep_spec(const std::string& spec_path, const std::string& shard, 
 
 SweepMerge merge_sweep_shards(const std::vector<std::string>& shard_dirs, const std::string& out,
                               const DiagnosticSink& now) {
-  std::vector<sweep::SweepResults> shards;
-  for (const std::string& dir : shard_dirs) shards.push_back(sweep::read_results(dir));
-  SweepMerge merge{nullptr, sweep::merge_results(std::move(shards))};
+  const sweep::ShardMerge shards(shard_dirs);
+  SweepMerge merge{nullptr, shards.rows(), shards.infeasible()};
   Diagnostics notes;
   merge.lock = std::make_unique<sweep::OutputLock>(out, notes);
   for (const Diagnostic& note : notes) now(note);
-  sweep::write_results(out, merge.results);
+  shards.write(out);
   return merge;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // `neurokv sweep SPEC --out DIR`: a sweep spec's grid run into an output folder, its models and chips looked
 // up as a study's are (study/data_dir.hpp).
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,11 +27,12 @@ SweepRun run_sweep_spec(const std::string& spec_path, const std::string& shard, 
 
 struct SweepMerge {
   std::unique_ptr<sweep::OutputLock> lock;  // the output folder's, held until the caller is done with it
-  sweep::SweepResults results;
+  std::size_t points = 0;                   // rows merged
+  int64_t infeasible = 0;                   // of them, points whose model does not fit its chip
 };
 
-// `neurokv sweep merge DIRS --out OUT`: the shards' results read and merged (sweep/shard.hpp; InputError for
-// a missing, duplicated or foreign shard), then written to `out` under its lock.
+// `neurokv sweep merge DIRS --out OUT`: the shards' results read and checked (sweep/shard.hpp; InputError
+// for a missing, duplicated or foreign shard), then merged into `out` under its lock.
 SweepMerge merge_sweep_shards(const std::vector<std::string>& shard_dirs, const std::string& out,
                               const DiagnosticSink& now);
 

@@ -83,7 +83,7 @@ void ResultsWriter::commit() {
   json_.commit();
 }
 
-SweepResults read_results(const std::string& dir) {
+ResultsText::ResultsText(const std::string& dir) : csv_path_(dir + "/results.csv") {
   const std::string json_path = dir + "/results.json";
   nlohmann::json json;
   // The header only: each row is skipped as it is parsed (a large sweep's rows are tens of MB).
@@ -104,33 +104,41 @@ SweepResults read_results(const std::string& dir) {
     throw InputError(fmt::format("{}: schema is not {} (or {}), expected a sweep's results.json", json_path,
                                  kSchema, kSchemaRowsAsObjects));
   }
-  SweepResults results;
   try {
-    results.spec = json.at("spec");
-    results.spec_hash = json.at("spec_hash").get<std::string>();
-    results.points_total = json.at("points_total").get<int64_t>();
-    results.shard = json.value("shard", "");
+    header_.spec = json.at("spec");
+    header_.spec_hash = json.at("spec_hash").get<std::string>();
+    header_.points_total = json.at("points_total").get<int64_t>();
+    header_.shard = json.value("shard", "");
   } catch (const nlohmann::json::exception& e) {
     throw InputError(fmt::format("{}: {}, expected a sweep's results.json", json_path, e.what()));
   }
 
   // Rows come from the CSV: its text is the report's own, so rewritten results are the same bytes.
-  const std::string csv_path = dir + "/results.csv";
-  const std::string csv = read_whole_file(csv_path);
-  std::size_t begin = 0;
-  int line = 1;
-  for (std::size_t end; (end = csv.find('\n', begin)) != std::string::npos; begin = end + 1, ++line) {
-    std::vector<std::string> fields = split_csv_line(csv.substr(begin, end - begin));
-    fields.pop_back();  // pareto
-    if (line == 1) {
-      results.columns = fields;
-      continue;
-    }
-    results.rows.push_back(
-        row_from_fields(fields, results.columns.size(), fmt::format("{}:{}", csv_path, line)));
+  csv_ = read_whole_file(csv_path_);
+  const std::size_t header_end = csv_.find('\n');
+  if (header_end != std::string::npos) {
+    header_.columns = split_csv_line(csv_.substr(0, header_end));
+    header_.columns.pop_back();  // pareto
   }
-  if (results.columns.empty())
-    throw InputError(fmt::format("{}: no header line, expected sweep results", csv_path));
+  if (header_.columns.empty())
+    throw InputError(fmt::format("{}: no header line, expected sweep results", csv_path_));
+  for (std::size_t begin = header_end + 1, end; (end = csv_.find('\n', begin)) != std::string::npos;
+       begin = end + 1)
+    starts_.push_back(begin);
+}
+
+SweepRow ResultsText::row(std::size_t i) const {
+  const std::size_t begin = starts_[i];
+  std::vector<std::string> fields = split_csv_line(csv_.substr(begin, csv_.find('\n', begin) - begin));
+  fields.pop_back();  // pareto
+  return row_from_fields(fields, header_.columns.size(), fmt::format("{}:{}", csv_path_, i + 2));
+}
+
+SweepResults read_results(const std::string& dir) {
+  const ResultsText text(dir);
+  SweepResults results = text.header();
+  results.rows.reserve(text.rows());
+  for (std::size_t i = 0; i < text.rows(); ++i) results.rows.push_back(text.row(i));
   return results;
 }
 

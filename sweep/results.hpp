@@ -49,7 +49,25 @@ class ResultsWriter {
   std::string json_tail_;  // what follows the rows
   std::size_t rows_ = 0;
 };
-// Reads what write_results wrote; the `pareto` column is dropped (it is recomputed from the rows).
+// A results directory held as text: its header, and results.csv's rows parsed one at a time. A row held as
+// its line takes a fraction of the memory of its fields as strings, so `sweep merge` reads its shards so.
+class ResultsText {
+ public:
+  explicit ResultsText(const std::string& dir);  // InputError for a damaged or foreign directory
+  // The results without their rows; `columns` from results.csv, without `pareto`.
+  const SweepResults& header() const { return header_; }
+  std::size_t rows() const { return starts_.size(); }
+  // Row `i` in file order, `pareto` dropped; InputError naming its line when it is damaged.
+  SweepRow row(std::size_t i) const;
+
+ private:
+  SweepResults header_;
+  std::string csv_path_, csv_;
+  std::vector<std::size_t> starts_;  // where each row's line begins in csv_ (it ends at the next '\n')
+};
+
+// Reads what write_results wrote, every row parsed; the `pareto` column is dropped (it is recomputed from
+// the rows).
 SweepResults read_results(const std::string& dir);
 
 }  // namespace neurokv::sweep

@@ -4,10 +4,9 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <iterator>
-#include <utility>
 
 #include "compiler/support/error.hpp"
+#include "sweep/pareto.hpp"
 
 namespace neurokv::sweep {
 namespace {
@@ -42,53 +41,63 @@ Shard Shard::parse(const std::string& text) {
 
 std::string Shard::text() const { return fmt::format("{}/{}", k, n); }
 
-SweepResults merge_results(std::vector<SweepResults> shards) {
-  if (shards.empty()) throw InputError("sweep merge: no result directories given, expected one per shard");
-  SweepResults merged;
-  merged.spec = shards.front().spec;
-  merged.spec_hash = shards.front().spec_hash;
-  merged.points_total = shards.front().points_total;
-  merged.columns = shards.front().columns;
+ShardMerge::ShardMerge(const std::vector<std::string>& dirs) {
+  if (dirs.empty()) throw InputError("sweep merge: no result directories given, expected one per shard");
+  for (const std::string& dir : dirs) shards_.emplace_back(dir);
+  const SweepResults& first = shards_.front().header();
+  header_.spec = first.spec;
+  header_.spec_hash = first.spec_hash;
+  header_.points_total = first.points_total;
+  header_.columns = first.columns;
   const auto version = [](const SweepResults& r) {
     const bool named = r.spec.is_object() && r.spec.contains("neurokv") && r.spec.at("neurokv").is_string();
     return named ? r.spec.at("neurokv").get<std::string>() : std::string("before 0.1.0+cost1");
   };
-  for (SweepResults& shard : shards) {
-    if (version(shard) != version(merged)) {
+  for (const ResultsText& text : shards_) {
+    const SweepResults& shard = text.header();
+    if (version(shard) != version(header_)) {
       throw InputError(
           fmt::format("sweep merge: shard {} was run by neurokv {}, another by neurokv {} (version+cost "
                       "model): their rows may be costed by other equations, expected shards run by one "
                       "neurokv build (rerun the older shards)",
-                      shard.shard.empty() ? "(whole)" : shard.shard, version(shard), version(merged)));
+                      shard.shard.empty() ? "(whole)" : shard.shard, version(shard), version(header_)));
     }
-    if (shard.spec_hash != merged.spec_hash || shard.columns != merged.columns) {
+    if (shard.spec_hash != header_.spec_hash || shard.columns != header_.columns) {
       throw InputError(
           fmt::format("sweep merge: shard {} has spec hash {}, another has {}: expected shards of one "
                       "sweep (same spec, model and chip files)",
-                      shard.shard.empty() ? "(whole)" : shard.shard, shard.spec_hash, merged.spec_hash));
+                      shard.shard.empty() ? "(whole)" : shard.shard, shard.spec_hash, header_.spec_hash));
     }
-    merged.rows.insert(merged.rows.end(), std::make_move_iterator(shard.rows.begin()),
-                       std::make_move_iterator(shard.rows.end()));
-    shard.rows = {};
   }
-  std::sort(merged.rows.begin(), merged.rows.end(),
-            [](const SweepRow& a, const SweepRow& b) { return a.point < b.point; });
+  // Every row parsed once here, for its point, its feasibility and its place on the Pareto front (by point:
+  // a complete merge's rows are the points 0 to points_total − 1).
+  const RowFlags flags(header_.columns);
+  ParetoTable pareto(header_.columns);
+  for (std::size_t s = 0; s < shards_.size(); ++s) {
+    for (std::size_t r = 0; r < shards_[s].rows(); ++r) {
+      const SweepRow row = shards_[s].row(r);
+      order_.push_back({row.point, static_cast<uint32_t>(s), static_cast<uint32_t>(r)});
+      if (!flags.feasible(row)) ++infeasible_;
+      if (row.point < header_.points_total) pareto.set(static_cast<std::size_t>(row.point), row);
+    }
+  }
+  std::sort(order_.begin(), order_.end(), [](const Place& a, const Place& b) { return a.point < b.point; });
 
   std::vector<int64_t> missing, twice;
   int64_t expected = 0;
-  for (std::size_t i = 0; i < merged.rows.size(); ++i) {
-    const int64_t point = merged.rows[i].point;
-    if (i > 0 && point == merged.rows[i - 1].point) {
+  for (std::size_t i = 0; i < order_.size(); ++i) {
+    const int64_t point = order_[i].point;
+    if (i > 0 && point == order_[i - 1].point) {
       twice.push_back(point);
       continue;
     }
-    for (; expected < point && expected < merged.points_total; ++expected) missing.push_back(expected);
+    for (; expected < point && expected < header_.points_total; ++expected) missing.push_back(expected);
     expected = point + 1;
   }
-  for (; expected < merged.points_total; ++expected) missing.push_back(expected);
-  if (!merged.rows.empty() && merged.rows.back().point >= merged.points_total) {
-    throw InputError(fmt::format("sweep merge: point {} is beyond the sweep's {} points",
-                                 merged.rows.back().point, merged.points_total));
+  for (; expected < header_.points_total; ++expected) missing.push_back(expected);
+  if (!order_.empty() && order_.back().point >= header_.points_total) {
+    throw InputError(fmt::format("sweep merge: point {} is beyond the sweep's {} points", order_.back().point,
+                                 header_.points_total));
   }
   if (!twice.empty()) {
     throw InputError(
@@ -99,9 +108,17 @@ SweepResults merge_results(std::vector<SweepResults> shards) {
     throw InputError(
         fmt::format("sweep merge: {} of {} points are missing: {}; expected every shard finished "
                     "(run the missing shard, or resume it with --resume)",
-                    missing.size(), merged.points_total, index_ranges(missing, 20)));
+                    missing.size(), header_.points_total, index_ranges(missing, 20)));
   }
-  return merged;
+  pareto_ = pareto.front();
+}
+
+void ShardMerge::write(const std::string& dir) const {
+  ResultsWriter writer(dir, header_);
+  for (const Place& place : order_) {
+    writer.add(shards_[place.shard].row(place.row), pareto_[static_cast<std::size_t>(place.point)]);
+  }
+  writer.commit();
 }
 
 }  // namespace neurokv::sweep

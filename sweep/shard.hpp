@@ -19,9 +19,31 @@ struct Shard {
   std::string text() const;
 };
 
-// The whole sweep's results from its shards' (in any order), their rows moved, not copied: a large sweep's
-// rows are held once. InputError when the shards come from different specs, or when a point is missing
-// (naming the indices) or appears twice.
-SweepResults merge_results(std::vector<SweepResults> shards);
+// A sweep's shards (in any order) read for merging, each as its results' text, and checked: InputError when
+// the shards come from different specs or builds, or when a point is missing (naming the indices) or
+// appears twice. The rows are parsed to check them and to find the Pareto front, then again one at a time
+// as they are written, never all held at once: a merge holds its shards' results.csv text, a few dozen bytes
+// a row beside it.
+class ShardMerge {
+ public:
+  explicit ShardMerge(const std::vector<std::string>& dirs);
+
+  const SweepResults& header() const { return header_; }  // the merged results', without rows
+  std::size_t rows() const { return order_.size(); }
+  int64_t infeasible() const { return infeasible_; }  // rows whose model does not fit its chip
+  // The merged results.csv and results.json in `dir`, as write_results writes them.
+  void write(const std::string& dir) const;
+
+ private:
+  struct Place {
+    int64_t point;
+    uint32_t shard, row;  // in shards_, and its row there
+  };
+  std::vector<ResultsText> shards_;
+  SweepResults header_;
+  std::vector<Place> order_;  // by point
+  std::vector<bool> pareto_;  // by point
+  int64_t infeasible_ = 0;
+};
 
 }  // namespace neurokv::sweep

@@ -43,12 +43,6 @@ std::string infeasible_note(int64_t n) {
                 : fmt::format(" ({} infeasible: the model does not fit the chip, see the error column)", n);
 }
 
-std::string infeasible_note(const sweep::SweepResults& results) {
-  return infeasible_note(
-      std::count_if(results.rows.begin(), results.rows.end(),
-                    [&](const sweep::SweepRow& row) { return !sweep::feasible(results.columns, row); }));
-}
-
 void draw(const std::string& dir, sweep::SweepResults results) {
   const bool any = std::any_of(results.rows.begin(), results.rows.end(), [&](const sweep::SweepRow& row) {
     return sweep::feasible(results.columns, row);
@@ -99,10 +93,12 @@ void run(const SweepFlags& flags) {
 }
 
 void merge(const SweepFlags& flags) {
-  study::SweepMerge merge = study::merge_sweep_shards(flags.merge_dirs, flags.merge_out, print_diagnostic);
+  const study::SweepMerge merge =
+      study::merge_sweep_shards(flags.merge_dirs, flags.merge_out, print_diagnostic);
   fmt::print(stderr, "neurokv: merged {} shards, {} points{}, into {}\n", flags.merge_dirs.size(),
-             merge.results.rows.size(), infeasible_note(merge.results), flags.merge_out);
-  if (!flags.no_plots) draw(flags.merge_out, std::move(merge.results));
+             merge.points, infeasible_note(merge.infeasible), flags.merge_out);
+  // Plots read the merged results back, as after a run: the merge held its rows as text.
+  if (!flags.no_plots) draw(flags.merge_out, sweep::read_results(flags.merge_out));
 }
 
 // --emit-slurm DIR --shards N: the sweep as Slurm jobs, not run here.

@@ -210,6 +210,20 @@ TEST_CASE("a sweep with points that do not fit their chip finishes and counts th
       neurokv::read_whole_file(d.root + "/fit.err"),
       Catch::Contains("4 points in") && Catch::Contains("(2 infeasible: the model does not fit the chip"));
   CHECK(data_lines(d.root + "/fit/results.csv").size() == 4);
+
+  // Sharded and merged: the same count, and the same rows with their infeasible ones off the Pareto front.
+  for (const char* shard : {"1/2", "2/2"}) {
+    CHECK(run({"sweep", spec, "--out", d.root + "/fit" + shard[0], "--shard", shard, "--no-plots"},
+              d.root + "/shard.err") == 0);
+  }
+  CHECK(run({"sweep", "merge", d.root + "/fit2", d.root + "/fit1", "--out", d.root + "/merged", "--no-plots"},
+            d.root + "/merge.err") == 0);
+  CHECK_THAT(neurokv::read_whole_file(d.root + "/merge.err"),
+             Catch::Contains("merged 2 shards, 4 points (2 infeasible: the model does not fit the chip"));
+  for (const char* file : {"/results.csv", "/results.json"}) {
+    CHECK(neurokv::read_whole_file(d.root + "/merged" + file) ==
+          neurokv::read_whole_file(d.root + "/fit" + file));
+  }
 }
 
 TEST_CASE(

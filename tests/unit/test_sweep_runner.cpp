@@ -156,25 +156,24 @@ TEST_CASE("shards 1/3, 2/3, 3/3 merge into the unsharded results byte for byte")
   const SweepPlan plan = plan_of(kSweepSpec);
   const std::string whole = temp_dir("whole");
   run(plan, whole, 2);
-  std::vector<SweepResults> shards;
   std::vector<std::string> dirs;
   for (int k = 1; k <= 3; ++k) {
     dirs.push_back(temp_dir("shard" + std::to_string(k)));
     CHECK(run(plan, dirs.back(), 2, std::to_string(k) + "/3").complete);
     CHECK(rows_in(dirs.back() + "/results.csv") == 72);
-    shards.push_back(read_results(dirs.back()));
   }
   const std::string merged = temp_dir("merged");
   std::filesystem::create_directories(merged);
-  write_results(merged, merge_results(shards));
+  const ShardMerge merge({dirs[2], dirs[0], dirs[1]});  // in any order
+  CHECK(merge.rows() == 216);
+  CHECK(merge.header().shard.empty());
+  merge.write(merged);
   CHECK(read_whole_file(merged + "/results.csv") == read_whole_file(whole + "/results.csv"));
   CHECK(read_whole_file(merged + "/results.json") == read_whole_file(whole + "/results.json"));
 
   // A missing shard is named by its points; a shard given twice is refused.
-  const std::vector<SweepResults> two{shards[0], shards[2]};
-  CHECK_THROWS_WITH(merge_results(two), Catch::Contains("72 of 216 points are missing: 1, 4, 7"));
-  const std::vector<SweepResults> again{shards[0], shards[1], shards[2], shards[1]};
-  CHECK_THROWS_WITH(merge_results(again), Catch::Contains("more than one shard"));
+  CHECK_THROWS_WITH(ShardMerge({dirs[0], dirs[2]}), Catch::Contains("72 of 216 points are missing: 1, 4, 7"));
+  CHECK_THROWS_WITH(ShardMerge({dirs[0], dirs[1], dirs[2], dirs[1]}), Catch::Contains("more than one shard"));
   for (const std::string& dir : dirs) std::filesystem::remove_all(dir);
   std::filesystem::remove_all(whole);
   std::filesystem::remove_all(merged);
@@ -186,7 +185,7 @@ TEST_CASE("shards of different specs do not merge") {
   std::string other = kSweepSpec;
   other.replace(other.find("[256, 512, 1024]"), 16, "[256, 512, 2048]");
   run(plan_of(other), b, 1, "2/2");
-  CHECK_THROWS_WITH(merge_results({read_results(a), read_results(b)}), Catch::Contains("spec hash"));
+  CHECK_THROWS_WITH(ShardMerge({a, b}), Catch::Contains("spec hash"));
   std::filesystem::remove_all(a);
   std::filesystem::remove_all(b);
 }
@@ -323,9 +322,8 @@ TEST_CASE("a journal or shard from another neurokv version is refused by --resum
   options.shard = Shard::parse("2/2");
   run_sweep(
       plan, b, [&](const SweepPoint& p) { return fake_report(plan, p); }, options);
-  CHECK_THROWS_WITH(merge_results({read_results(a), read_results(b)}),
-                    Catch::Contains("shard 2/2 was run by neurokv " + neurokv_version() +
-                                    ", another by neurokv 0.0.9+cost1"));
+  CHECK_THROWS_WITH(ShardMerge({a, b}), Catch::Contains("shard 2/2 was run by neurokv " + neurokv_version() +
+                                                        ", another by neurokv 0.0.9+cost1"));
   std::filesystem::remove_all(a);
   std::filesystem::remove_all(b);
 }
